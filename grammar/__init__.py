@@ -1,0 +1,1 @@
+"""The kfpl grammar, installed as the package ``kfpl.grammar`` (see pyproject.toml)."""

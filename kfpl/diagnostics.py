@@ -1,0 +1,150 @@
+"""Diagnostics: values collected across a whole run and rendered at one boundary.
+
+A diagnostic has a stable code (``KFnnnn``, documented in ``kfpl/codes.py``), a
+message, a primary span, optional secondary labelled spans and a ``help`` line
+with a concrete fix. Rendering follows rustc:
+
+    error[KF0203]: tiers overlap
+      --> policies/ind.kfpl:41:5
+       |
+    41 |     at least 20亿 -> 45%
+       |     ^^^^^^^^^^^^^ also matches investment = 20亿
+       = help: write `at most 20亿`
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kfpl.nodes import Span
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Secondary:
+    span: Span
+    label: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    label: str = ""
+    help: str = ""
+    severity: Severity = "error"
+    secondary: tuple[Secondary, ...] = field(default=())
+
+    def one_line(self) -> str:
+        """The CI form: ``path:line:col: KF0203 message``."""
+        return f"{self.span.file}:{self.span.line}:{self.span.column}: {self.code} {self.message}"
+
+
+class Sources:
+    """File text by path, so rendering can quote lines without re-reading disk."""
+
+    def __init__(self) -> None:
+        self._text: dict[str, list[str]] = {}
+
+    def add(self, path: str, text: str) -> None:
+        self._text[path] = text.splitlines()
+
+    def line(self, path: str, number: int) -> str | None:
+        lines = self._text.get(path)
+        if lines is None or not 1 <= number <= len(lines):
+            return None
+        return lines[number - 1]
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _underline(line: str, start_col: int, end_col: int, mark: str) -> str:
+    # Columns are 1-based character offsets; pad with display widths so the caret
+    # sits under the right glyph even after Chinese text.
+    pad = display_width(line[: start_col - 1].replace("\t", " "))
+    width = max(1, display_width(line[start_col - 1 : end_col - 1]))
+    return " " * pad + mark * width
+
+
+def _snippet(span: Span, label: str, mark: str, sources: Sources, gutter: int) -> list[str]:
+    text = sources.line(span.file, span.line)
+    if text is None:
+        return []
+    end_col = span.end_column if span.end_line == span.line else len(text) + 1
+    if end_col <= span.column:
+        end_col = span.column + 1
+    under = _underline(text, span.column, end_col, mark)
+    return [
+        f"{str(span.line).rjust(gutter)} | {text}",
+        f"{' ' * gutter} | {under}{' ' + label if label else ''}".rstrip(),
+    ]
+
+
+def render(diag: Diagnostic, sources: Sources) -> str:
+    """The rustc-style multi-line form."""
+    spans = [diag.span, *(s.span for s in diag.secondary)]
+    gutter = max(len(str(s.line)) for s in spans)
+    out = [f"{diag.severity}[{diag.code}]: {diag.message}", f"{' ' * gutter}--> {diag.span}"]
+    body: list[tuple[Span, list[str]]] = [
+        (diag.span, _snippet(diag.span, diag.label, "^", sources, gutter))
+    ]
+    for sec in diag.secondary:
+        if sec.span.file == diag.span.file:
+            body.append((sec.span, _snippet(sec.span, sec.label, "-", sources, gutter)))
+    body.sort(key=lambda pair: (pair[0].line, pair[0].column))
+    if any(lines for _, lines in body):
+        out.append(f"{' ' * gutter} |")
+        for _, lines in body:
+            out.extend(lines)
+    for sec in diag.secondary:
+        if sec.span.file != diag.span.file:
+            out.append(f"{' ' * gutter} = note: {sec.label} at {sec.span}")
+    if diag.help:
+        out.append(f"{' ' * gutter} = help: {diag.help}")
+    return "\n".join(out)
+
+
+def summary(diags: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diags if d.severity == "error")
+    warnings = len(diags) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts) if parts else "no problems"
+
+
+def sort_key(diag: Diagnostic) -> tuple[str, int, int, str]:
+    return (diag.span.file, diag.span.line, diag.span.column, diag.code)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edit distance with transpositions, for "did you mean" suggestions."""
+    # Optimal string alignment: a swapped pair of letters (yaer -> year) costs one.
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def did_you_mean(word: str, candidates: list[str] | set[str]) -> str | None:
+    """The closest candidate within a small edit distance, or None."""
+    limit = max(1, len(word) // 3)
+    best = sorted((edit_distance(word, c), c) for c in candidates)
+    if best and best[0][0] <= limit:
+        return best[0][1]
+    return None

@@ -400,11 +400,12 @@ class ToNodes(Transformer[Token, n.Module]):
         return n.Staged(str(on), tuple(stages), form, span=self.sp(meta))
 
     # -- conditions
-    def any_of(self, meta: Any, ch: list[Any]) -> n.AnyOf:
-        return n.AnyOf(tuple(ch), span=self.sp(meta))
+    def any_of(self, meta: Any, ch: list[Any]) -> n.Cond:
+        # A lone operand is not a disjunction: keep the tree as the drafter wrote it.
+        return ch[0] if len(ch) == 1 else n.AnyOf(tuple(ch), span=self.sp(meta))  # type: ignore[no-any-return]
 
-    def all_of(self, meta: Any, ch: list[Any]) -> n.AllOf:
-        return n.AllOf(tuple(ch), span=self.sp(meta))
+    def all_of(self, meta: Any, ch: list[Any]) -> n.Cond:
+        return ch[0] if len(ch) == 1 else n.AllOf(tuple(ch), span=self.sp(meta))  # type: ignore[no-any-return]
 
     def negate(self, meta: Any, ch: list[Any]) -> n.Not:
         return n.Not(ch[0], span=self.sp(meta))
@@ -757,4 +758,4 @@ def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diag
             span = _syntax_span(path, tok.line or 1, tok.column or 1, len(str(tok)))
             return None, [Diagnostic("KF0007", str(inner), span, help=inner.help)]
         raise
-    return n.Module(path, items, digest, span=n.Span(path, 1, 1, 1, 1)), []
+    return n.Module(path, items, digest, text, span=n.Span(path, 1, 1, 1, 1)), []

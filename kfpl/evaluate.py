@@ -1,0 +1,82 @@
+"""Compiled evaluators for a policy set, in memory or from generated/.
+
+    program = Program.from_paths(["policies"])
+    result = program.evaluate(application)   # the JSON contract, as a dict
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from kfpl import codegen
+from kfpl.diagnostics import render
+from kfpl.loader import Compilation, compile_paths
+from kfpl.model import PolicySet
+from kfpl.runtime import Outcome, PolicySetRuntime
+
+
+class PolicyError(Exception):
+    """The policy set has errors; ``compilation`` holds the diagnostics."""
+
+    def __init__(self, compilation: Compilation) -> None:
+        self.compilation = compilation
+        text = "\n\n".join(render(d, compilation.sources) for d in compilation.diagnostics)
+        super().__init__(text or "the policy set has errors")
+
+
+def module_from_source(name: str, source: str, filename: str) -> ModuleType:
+    module = ModuleType(name)
+    module.__file__ = filename
+    exec(compile(source, filename, "exec"), module.__dict__)  # noqa: S102 - our own generated code
+    return module
+
+
+class Program:
+    """A policy set ready to evaluate applications."""
+
+    def __init__(self, modules: Iterable[ModuleType], policy_set: PolicySet | None = None) -> None:
+        self.modules = list(modules)
+        self.policy_set = policy_set
+        self.runtime = PolicySetRuntime(self.modules)
+
+    @classmethod
+    def from_policy_set(cls, ps: PolicySet) -> Program:
+        modules = [
+            module_from_source(f"kfpl_generated_{name[:-3]}", source, f"<generated {name}>")
+            for name, source in codegen.generate_all(ps).items()
+        ]
+        return cls(modules, ps)
+
+    @classmethod
+    def from_paths(cls, paths: list[str] | tuple[str, ...]) -> Program:
+        comp = compile_paths(paths)
+        if not comp.ok or comp.policy_set is None:
+            raise PolicyError(comp)
+        return cls.from_policy_set(comp.policy_set)
+
+    @classmethod
+    def from_generated(cls, folder: str | Path) -> Program:
+        """Import the evaluator modules written by ``kfpl build``."""
+        modules = []
+        for path in sorted(Path(folder).glob("*.py")):
+            if path.name.startswith("_"):
+                continue
+            name = f"kfpl_generated_{path.stem}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            modules.append(module)
+        return cls(modules)
+
+    def run(self, application: Any) -> Outcome:
+        return self.runtime.evaluate(application)
+
+    def evaluate(self, application: Any) -> dict[str, Any]:
+        return self.run(application).as_json()

@@ -1,0 +1,509 @@
+"""Evaluating one claim against one measure.
+
+Generated evaluators call the methods of ``Evaluation``: each reads an input, checks
+a condition or does one piece of arithmetic, and records an explanation step in both
+languages as it goes, so the result explains itself without a second pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from kfpl.runtime.application import Application, Claim, InputSpec
+from kfpl.runtime.money import ZERO, money_en, money_zh, number_str, rate_str, to_fen
+
+# --------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    since: date
+    value: Decimal
+    ref_zh: str
+    ref_en: str
+
+
+@dataclass(frozen=True)
+class MeasureMeta:
+    id: str
+    policy: str
+    source: str
+    zh: str
+    en: str
+    fn: Callable[[Evaluation], None]
+    reads: tuple[str, ...] = ()
+    caps: tuple[tuple[str, Decimal], ...] = ()  # aggregate caps: ("year" | "enterprise", amount)
+    once: str | None = None  # None: not one-time; "" once per enterprise; else the key
+    max_years: int | None = None
+    matter: str | None = None
+    matching: bool = False
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    policy: str
+    source: str
+    zh: str
+    en: str
+    kind: str  # eligible | exclude | stack | yearly_cap
+    key: str = ""
+    across: str = "set"
+    keep: str = "highest"
+    matching_only: bool = False
+    limit: str = ""
+    trim: str = "latest"
+    flags: tuple[str, ...] = ()
+    check: Callable[[Evaluation], Check | None] | None = None
+
+
+# --------------------------------------------------------------------------- explanation data
+
+
+@dataclass
+class Step:
+    kind: str
+    zh: str
+    en: str
+    source: str
+    depth: int = 0
+    ok: bool | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "zh": self.zh, "en": self.en, "source": self.source}
+        if self.depth:
+            out["depth"] = self.depth
+        if self.ok is not None:
+            out["ok"] = self.ok
+        return out
+
+
+@dataclass
+class Check:
+    """A condition's outcome with its text; compound checks keep their parts."""
+
+    ok: bool
+    zh: str
+    en: str
+    parts: tuple[Check, ...] = ()
+
+    def failed_leaves(self) -> list[Check]:
+        if self.ok:
+            return []
+        if not self.parts:
+            return [self]
+        return [leaf for part in self.parts for leaf in part.failed_leaves()]
+
+
+@dataclass
+class Result:
+    claim: Claim
+    meta: MeasureMeta
+    status: str = "awarded"
+    amount: Decimal = ZERO
+    amount_min: Decimal | None = None
+    ceiling: bool = False
+    capped: bool = False
+    missing: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    reason: str = ""  # the kind of the step that decided a non-award
+    new_step: Decimal | None = None  # for step awards: the highest step now rewarded
+
+    @property
+    def paid(self) -> bool:
+        return self.status in ("awarded", "capped")
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class Labels:
+    """Input, enum member and parameter labels of the whole policy set."""
+
+    def __init__(self, inputs: dict[str, InputSpec], members: dict[str, tuple[str, str]],
+                 params: dict[str, tuple[str, str]], fields: dict[str, tuple[str, str]]) -> None:  # fmt: skip
+        self.inputs = inputs
+        self.members = members
+        self.params = params
+        self.fields = fields
+
+    def name(self, name: str, lang: str) -> str:
+        spec = self.inputs.get(name)
+        if spec is not None:
+            return (spec.zh if lang == "zh" else spec.en) or name
+        if name in self.params:
+            return self.params[name][0 if lang == "zh" else 1]
+        if name in self.fields:
+            return self.fields[name][0 if lang == "zh" else 1]
+        return name
+
+    def value(self, value: Any, lang: str, spec_type: str = "") -> str:
+        if isinstance(value, bool):
+            return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        if isinstance(value, Decimal):
+            if spec_type == "rate":
+                return rate_str(value)
+            if spec_type in ("count", "year"):
+                return number_str(value)
+            return money_zh(value) if lang == "zh" else money_en(value)
+        if isinstance(value, str) and value in self.members:
+            return self.members[value][0 if lang == "zh" else 1]
+        if isinstance(value, list):
+            return f"{len(value)}项" if lang == "zh" else f"{len(value)} item(s)"
+        return str(value)
+
+
+_OPS = {
+    # op: (zh template, en template, test)
+    "at_least": ("{label}{th}以上", "{label} at least {th}", lambda v, t: v >= t),
+    "more_than": ("{label}超过{th}", "{label} more than {th}", lambda v, t: v > t),
+    "at_most": ("{label}不超过{th}", "{label} at most {th}", lambda v, t: v <= t),
+    "less_than": ("{label}低于{th}", "{label} less than {th}", lambda v, t: v < t),
+    "equal": ("{label}等于{th}", "{label} equal to {th}", lambda v, t: v == t),
+}
+
+
+class Evaluation:
+    """The state of one claim's evaluation; generated code drives it."""
+
+    def __init__(self, meta: MeasureMeta, claim: Claim, app: Application, labels: Labels,
+                 params: dict[str, tuple[ParamValue, ...]]) -> None:  # fmt: skip
+        self.meta = meta
+        self.claim = claim
+        self.app = app
+        self.labels = labels
+        self.params = params
+        self.result = Result(claim, meta)
+        self.depth = 0
+        self.item: dict[str, Any] | None = None
+
+    # -- recording
+    def step(self, kind: str, zh: str, en: str, ok: bool | None = None) -> None:
+        self.result.steps.append(Step(kind, zh, en, self.meta.source, self.depth, ok))
+
+    def _type(self, name: str) -> str:
+        spec = self.labels.inputs.get(name)
+        return spec.type if spec else ("rate" if name in self.params else "")
+
+    def show(self, name: str, value: Any, lang: str) -> str:
+        if self.item is not None and name in self.item:
+            return self.labels.value(value, lang)
+        return self.labels.value(value, lang, self._type(name))
+
+    # -- inputs
+    def get(self, name: str) -> Any:
+        """A fact of the claim, or of the enterprise for profile inputs; None if missing."""
+        spec = self.labels.inputs.get(name)
+        source = self.app.enterprise if spec is not None and spec.origin == "enterprise" else self.claim.facts
+        if name not in source:
+            if name not in self.result.missing:
+                self.result.missing.append(name)
+            return None
+        return source[name]
+
+    def field(self, name: str) -> Any:
+        """A field of the current list item (inside ``each``)."""
+        assert self.item is not None
+        return self.item[name]
+
+    def param(self, name: str) -> Decimal:
+        """The parameter's value in force on 1 January of the application year."""
+        values = self.params[name]
+        start = date(self.app.year, 1, 1)
+        dated = [v for v in values if v.since <= start] or [values[0]]
+        chosen = max(dated, key=lambda v: v.since)
+        label_zh, label_en = self.labels.params[name]
+        self.step(
+            "parameter",
+            f"{label_zh}：{rate_str(chosen.value)}（自{chosen.since.isoformat()}起，{chosen.ref_zh}）",
+            f"{label_en}: {rate_str(chosen.value)} (since {chosen.since.isoformat()}; {chosen.ref_en})",
+        )
+        return chosen.value
+
+    def failed(self) -> bool:
+        """True once a step has decided the claim gets nothing."""
+        return self.result.status not in ("awarded", "capped")
+
+    def undetermined(self) -> bool:
+        """True (and the result is undetermined) when any input read so far is missing."""
+        if not self.result.missing:
+            return False
+        names_zh = "、".join(self.labels.name(m, "zh") for m in self.result.missing)
+        names_en = ", ".join(f"{self.labels.name(m, 'en')} ({m})" for m in self.result.missing)
+        self.result.status = "undetermined"
+        self.result.reason = "missing"
+        self.step("missing", f"缺少数据：{names_zh}，无法确定", f"cannot be determined: missing {names_en}", ok=False)
+        return True
+
+    # -- conditions
+    def compare(self, op: str, name: str, value: Any, threshold: Decimal) -> Check:
+        zh_t, en_t, test = _OPS[op]
+        kind = self._type(name)
+        th_zh = self.labels.value(threshold, "zh", kind)
+        th_en = self.labels.value(threshold, "en", kind)
+        ok = bool(test(value, threshold))
+        zh = zh_t.format(label=self.labels.name(name, "zh"), th=th_zh) + f"（实际{self.show(name, value, 'zh')}）"
+        en = en_t.format(label=self.labels.name(name, "en"), th=th_en) + f" (is {self.show(name, value, 'en')})"
+        return Check(ok, zh, en)
+
+    def truthy(self, name: str, value: Any) -> Check:
+        zh = f"{self.labels.name(name, 'zh')}（实际{self.show(name, value, 'zh')}）"
+        en = f"{self.labels.name(name, 'en')} (is {self.show(name, value, 'en')})"
+        return Check(bool(value), zh, en)
+
+    def is_in(self, name: str, value: Any, members: tuple[str, ...]) -> Check:
+        wanted_zh = "或".join(self.labels.value(m, "zh") for m in members)
+        wanted_en = " or ".join(self.labels.value(m, "en") for m in members)
+        zh = f"{self.labels.name(name, 'zh')}为{wanted_zh}（实际{self.show(name, value, 'zh')}）"
+        en = f"{self.labels.name(name, 'en')} is {wanted_en} (is {self.show(name, value, 'en')})"
+        return Check(value in members, zh, en)
+
+    def all_of(self, *checks: Check) -> Check:
+        return Check(all(c.ok for c in checks), "且".join(c.zh for c in checks),
+                     " and ".join(c.en for c in checks), checks)  # fmt: skip
+
+    def any_of(self, *checks: Check) -> Check:
+        return Check(any(c.ok for c in checks), "或".join(c.zh for c in checks),
+                     " or ".join(c.en for c in checks), checks)  # fmt: skip
+
+    def negate(self, check: Check) -> Check:
+        return Check(not check.ok, f"非（{check.zh}）", f"not ({check.en})", ())
+
+    def require(self, check: Check) -> bool:
+        """An eligibility condition: records it; on failure the claim is not eligible."""
+        if check.ok:
+            self.step("condition", f"符合条件：{check.zh}", f"condition met: {check.en}", ok=True)
+            return True
+        failed = check.failed_leaves() or [check]
+        self.result.status = "not_eligible"
+        self.result.reason = "condition"
+        self.step(
+            "condition",
+            "不符合条件：" + "；".join(c.zh for c in failed),
+            "condition not met: " + "; ".join(c.en for c in failed),
+            ok=False,
+        )
+        return False
+
+    # -- arithmetic
+    def base(self, *parts: tuple[str, Decimal]) -> Decimal:
+        total = sum((value for _, value in parts), ZERO)
+        if len(parts) > 1:
+            zh = " + ".join(f"{self.labels.name(n, 'zh')}{money_zh(v)}" for n, v in parts)
+            en = " + ".join(f"{self.labels.name(n, 'en')} {money_en(v)}" for n, v in parts)
+            self.step("base", f"计算基数：{zh} = {money_zh(total)}", f"base: {en} = {money_en(total)}")
+        return total
+
+    def increase(self, new_name: str, new: Decimal, old_name: str, old: Decimal) -> Decimal:
+        growth = max(new - old, ZERO)
+        self.step(
+            "increase",
+            f"新增部分：{self.labels.name(new_name, 'zh')}{money_zh(new)} − {self.labels.name(old_name, 'zh')}{money_zh(old)} = {money_zh(growth)}（不足按0计）",
+            f"increase: {self.labels.name(new_name, 'en')} {money_en(new)} − {self.labels.name(old_name, 'en')} {money_en(old)} = {money_en(growth)} (never below 0)",
+        )
+        return growth
+
+    def percent(self, rate: Decimal, base: Decimal, base_name: str = "") -> Decimal:
+        amount = rate * base
+        what_zh = self.labels.name(base_name, "zh") if base_name else "基数"
+        what_en = self.labels.name(base_name, "en") if base_name else "the base"
+        self.step(
+            "percent",
+            f"按{what_zh}{money_zh(base)}的{rate_str(rate)}计算：{money_zh(amount)}",
+            f"{rate_str(rate)} of {what_en} {money_en(base)} = {money_en(amount)}",
+        )
+        return amount
+
+    def matching(self, rate: Decimal, name: str, higher: Decimal) -> Decimal:
+        amount = rate * higher
+        self.step(
+            "matching",
+            f"按{self.labels.name(name, 'zh')}{money_zh(higher)}的{rate_str(rate)}给予配套：{money_zh(amount)}",
+            f"matching {rate_str(rate)} of {self.labels.name(name, 'en')} {money_en(higher)} = {money_en(amount)}",
+        )
+        return amount
+
+    def fixed(self, amount: Decimal) -> Decimal:
+        self.step("fixed", f"定额奖励{money_zh(amount)}", f"fixed award of {money_en(amount)}")
+        return amount
+
+    def range(self, low: Decimal, high: Decimal) -> Decimal:
+        self.result.amount_min = low
+        self.result.ceiling = True
+        self.step(
+            "range",
+            f"酌定奖励{money_zh(low)}至{money_zh(high)}，按上限{money_zh(high)}列示",
+            f"discretionary award of {money_en(low)} to {money_en(high)}; the upper end {money_en(high)} is shown",
+        )
+        return high
+
+    def case(self, name: str, value: Any) -> None:
+        self.step(
+            "case",
+            f"按{self.labels.name(name, 'zh')}：{self.show(name, value, 'zh')}",
+            f"by {self.labels.name(name, 'en')}: {self.show(name, value, 'en')}",
+        )
+
+    def no_case(self, name: str, value: Any) -> None:
+        self.result.status = "not_eligible"
+        self.result.reason = "no_case"
+        self.step(
+            "case",
+            f"{self.labels.name(name, 'zh')}为{self.show(name, value, 'zh')}，本条无对应奖励",
+            f"{self.labels.name(name, 'en')} {self.show(name, value, 'en')} has no award under this measure",
+            ok=False,
+        )
+
+    def tier(self, name: str, value: Decimal, rows: Iterable[tuple[str | None, Decimal | None, str | None, Decimal | None]],
+             first_match: bool = False) -> int | None:  # fmt: skip
+        """The index of the tier row containing ``value`` (ops as in conditions), or None."""
+        kind = self._type(name)
+        for index, (lo_op, lo, hi_op, hi) in enumerate(rows):
+            ok = all(
+                _OPS[op][2](value, bound)
+                for op, bound in ((lo_op, lo), (hi_op, hi))
+                if op is not None and bound is not None
+            )
+            if ok:
+                self.step(
+                    "tier",
+                    f"{self.labels.name(name, 'zh')}{self.labels.value(value, 'zh', kind)}，适用第{index + 1}档",
+                    f"{self.labels.name(name, 'en')} {self.labels.value(value, 'en', kind)} falls in tier {index + 1}",
+                )
+                return index
+        self.result.status = "not_eligible"
+        self.result.reason = "no_tier"
+        self.step(
+            "tier",
+            f"{self.labels.name(name, 'zh')}{self.labels.value(value, 'zh', kind)}不在任何一档",
+            f"{self.labels.name(name, 'en')} {self.labels.value(value, 'en', kind)} falls in no tier",
+            ok=False,
+        )
+        return None
+
+    def steps(self, name: str, value: Decimal, size: Decimal, inclusive: bool,
+              rows: Iterable[tuple[str | None, Decimal | None, str | None, Decimal | None, Decimal]]) -> Decimal:  # fmt: skip
+        """Step awards: every step of ``size`` passed (or reached) by ``value`` that is
+        above the highest step already rewarded for this measure pays its row's amount."""
+        rows = tuple(rows)
+        done = [p.keys.get("step") for p in self.app.history if p.measure == self.meta.id]
+        highest = max((d for d in done if isinstance(d, Decimal)), default=ZERO)
+        if highest:
+            self.step(
+                "history",
+                f"此前已奖励至{money_zh(highest)}台阶",
+                f"steps up to {money_en(highest)} were already rewarded",
+            )
+        total = ZERO
+        threshold = size
+        paid: list[Decimal] = []
+        while value > threshold or (inclusive and value == threshold):
+            if threshold > highest:
+                for lo_op, lo, hi_op, hi, amount in rows:
+                    if all(_OPS[op][2](threshold, bound) for op, bound in ((lo_op, lo), (hi_op, hi))
+                           if op is not None and bound is not None):  # fmt: skip
+                        total += amount
+                        paid.append(threshold)
+                        self.step(
+                            "step",
+                            f"{'达到' if inclusive else '超过'}{money_zh(threshold)}台阶：奖励{money_zh(amount)}",
+                            f"{'reached' if inclusive else 'passed'} the {money_en(threshold)} step: {money_en(amount)}",
+                        )
+                        break
+            threshold += size
+        if not paid:
+            self.result.status = "not_eligible"
+            self.result.reason = "no_new_step"
+            self.step(
+                "step",
+                f"{self.labels.name(name, 'zh')}{money_zh(value)}，没有新的台阶可奖励",
+                f"{self.labels.name(name, 'en')} {money_en(value)}: no new step to reward",
+                ok=False,
+            )
+        self.result.new_step = max(paid) if paid else None
+        return total
+
+    def each(self, name: str, items: list[dict[str, Any]], item_amount: Callable[[Evaluation], Decimal]) -> Decimal:
+        total = ZERO
+        self.step("each", f"逐项计算{self.labels.name(name, 'zh')}（共{len(items)}项）",
+                  f"item by item over {self.labels.name(name, 'en')} ({len(items)} items)")  # fmt: skip
+        self.depth += 1
+        quiet = len(items) > 20  # explain the first items in full, then summarise
+        for index, item in enumerate(items):
+            self.item = item
+            before = len(self.result.steps)
+            total += item_amount(self)
+            if quiet and index >= 5:
+                del self.result.steps[before:]
+        self.item = None
+        self.depth -= 1
+        if quiet:
+            self.step("each", f"其余{len(items) - 5}项同法计算", f"the other {len(items) - 5} items likewise")
+        self.step("sum", f"各项合计：{money_zh(total)}", f"sum over items: {money_en(total)}")
+        return total
+
+    def staged(self, name: str, stage: str, total: Decimal, shares: tuple[tuple[str, Decimal], ...],
+               clawback: str | None) -> Decimal:  # fmt: skip
+        """Pay the share due by ``stage`` less what history shows was paid; the
+        clawback stage returns everything paid (a negative amount)."""
+        project = self.claim.keys.get("project")
+        paid = sum(
+            (p.amount for p in self.app.history
+             if p.measure == self.meta.id and (project is None or p.keys.get("project") == project)),
+            ZERO,
+        )  # fmt: skip
+        if stage == clawback:
+            self.step(
+                "clawback",
+                f"未通过验收，全额收回已拨付的{money_zh(paid)}",
+                f"acceptance failed: the {money_en(paid)} already paid is clawed back",
+            )
+            return -paid
+        due_share = ZERO
+        for stage_name, share in shares:
+            due_share += share
+            if stage_name == stage:
+                break
+        due = total * due_share
+        amount = max(due - paid, ZERO)
+        self.step(
+            "stage",
+            f"{self.show(name, stage, 'zh')}阶段：应拨付总额{money_zh(total)}的{rate_str(due_share)}即{money_zh(due)}，已拨付{money_zh(paid)}，本次{money_zh(amount)}",
+            f"stage {self.show(name, stage, 'en')}: {rate_str(due_share)} of {money_en(total)} = {money_en(due)} due, {money_en(paid)} already paid, {money_en(amount)} now",
+        )
+        return amount
+
+    def cap(self, amount: Decimal, limit: Decimal, scope: str) -> Decimal:
+        scope_zh = {"claim": "本项", "project": "单个项目", "product": "单个品种", "item": "每项"}[scope]
+        scope_en = {"claim": "per claim", "project": "per project", "product": "per product", "item": "per item"}[scope]
+        if amount > limit:
+            self.result.capped = True
+            self.step(
+                "cap",
+                f"{scope_zh}最高不超过{money_zh(limit)}：由{money_zh(amount)}核减为{money_zh(limit)}",
+                f"cap {money_en(limit)} {scope_en} applies: {money_en(amount)} reduced to {money_en(limit)}",
+                ok=False,
+            )
+            return limit
+        if self.item is None:
+            self.step("cap", f"{scope_zh}最高不超过{money_zh(limit)}：未触及", f"cap {money_en(limit)} {scope_en}: not reached", ok=True)
+        return amount
+
+    def award(self, amount: Decimal, ceiling: bool = False) -> None:
+        final = to_fen(amount)
+        self.result.amount = final
+        self.result.ceiling = self.result.ceiling or ceiling
+        if self.result.capped:
+            self.result.status = "capped"
+        word_zh = "最高" if self.result.ceiling else ""
+        word_en = "up to " if self.result.ceiling else ""
+        self.step(
+            "result",
+            f"本项核定{word_zh}{money_zh(final)}（四舍五入到分）",
+            f"amount: {word_en}{money_en(final)} (rounded half-up to the fen)",
+        )

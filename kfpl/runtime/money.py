@@ -1,0 +1,62 @@
+"""Exact money: Decimal yuan, rounded once per result to the fen (half-up), and
+formatted the way each language writes amounts."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+D = Decimal
+ZERO = Decimal(0)
+FEN = Decimal("0.01")
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+
+
+def to_fen(amount: Decimal) -> Decimal:
+    """Round to the fen, half-up: the one rounding a measure's result gets."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def yuan_str(amount: Decimal) -> str:
+    """The JSON form: yuan with two decimals, e.g. ``"300000.00"``."""
+    return f"{to_fen(amount):.2f}"
+
+
+def _trim(value: Decimal) -> str:
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def money_zh(amount: Decimal) -> str:
+    """Chinese style: 30万元, 1.5亿元, 2000元 (exact, never rounded away)."""
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    if value >= YI and (value / YI) == (value / YI).quantize(Decimal("0.0001")):
+        return f"{sign}{_trim(value / YI)}亿元"
+    if value >= WAN and (value / WAN) == (value / WAN).quantize(Decimal("0.01")):
+        return f"{sign}{_trim(value / WAN)}万元"
+    return f"{sign}{_trim(value)}元"
+
+
+def money_en(amount: Decimal) -> str:
+    """English style: CNY 300,000 (fen shown only when present)."""
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    if value == value.to_integral_value():
+        return f"{sign}CNY {int(value):,}"
+    return f"{sign}CNY {to_fen(value):,.2f}"
+
+
+def rate_str(rate: Decimal) -> str:
+    """0.3 -> 30%, 0.0435 -> 4.35%."""
+    return f"{_trim(rate * 100)}%"
+
+
+def number_str(value: Decimal) -> str:
+    return _trim(value)
+
+
+def money(amount: Decimal, lang: str) -> str:
+    return money_zh(amount) if lang == "zh" else money_en(amount)

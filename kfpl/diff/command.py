@@ -1,0 +1,209 @@
+"""``kfpl diff``: the semantic diff of two versions of a policy set, as a click command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kfpl.diff import gitrev
+from kfpl.diff.report import build_document, render_markdown, render_text
+from kfpl.diff.structural import diff_policy_sets
+from kfpl.loader import Compilation, InputError, compile_paths, compile_texts, read_text
+from kfpl.model import PolicySet
+
+FAIL_ON = ("less-generous", "any", "high")
+
+HELP = """Show what changed between two versions of a policy set.
+
+OLD and NEW are each a .kfpl file or a folder of them. With --rev, a side is read
+straight from git (no checkout): one --rev compares that revision with the work
+tree, two compare the revisions; the positional arguments then name the folder or
+files inside the repository (default: policies).
+
+\b
+Examples:
+  kfpl diff policies examples/revision-2023
+  kfpl diff --rev HEAD~1 policies --format md --lang en
+  kfpl diff --rev v1.0 --rev main --fail-on less-generous
+  kfpl diff policies examples/revision-2023 --impact examples/population/applications.jsonl
+
+Exit codes: 0 done; 1 policy errors, or a change matched --fail-on; 2 bad usage or input.
+"""
+
+
+class DiffUsageError(click.UsageError):
+    exit_code = 2
+
+
+def load_side(label: str, texts: dict[str, str] | None, paths: list[str] | None) -> PolicySet:
+    try:
+        comp = compile_texts(texts) if texts is not None else compile_paths(paths or [])
+    except InputError as exc:
+        raise DiffUsageError(str(exc)) from exc
+    return checked(label, comp)
+
+
+def checked(label: str, comp: Compilation) -> PolicySet:
+    if not comp.ok or comp.policy_set is None:
+        from kfpl.diagnostics import render
+
+        for diag in comp.diagnostics:
+            click.echo(render(diag, comp.sources), err=True)
+        click.echo(f"error: {label} has policy errors; nothing compared", err=True)
+        sys.exit(1)
+    return comp.policy_set
+
+
+def git_external(args: tuple[str, ...]) -> tuple[str, str, PolicySet, PolicySet]:
+    """git's external diff protocol: ``path old-file old-hex old-mode new-file new-hex
+    new-mode``. The other .kfpl files of the same folder (from the work tree) are read
+    as context, identical on both sides, so the one file can be checked."""
+    path, old_file, _, _, new_file, _, _ = args
+    here = Path(path)
+    context = {
+        str(p): read_text(p) for p in sorted(here.parent.glob("*.kfpl")) if p.name != here.name
+    }
+    sides = []
+    for label, file in (("a/" + path, old_file), ("b/" + path, new_file)):
+        texts = dict(context)
+        if file != "/dev/null":
+            texts[label] = read_text(Path(file))
+        sides.append(load_side(label, texts, None))
+    return "a/" + path, "b/" + path, sides[0], sides[1]
+
+
+@click.command("diff", help=HELP)
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--rev",
+    "revs",
+    multiple=True,
+    metavar="REV",
+    help="Read a side from git at REV (give once or twice).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of text and Markdown output (JSON carries both).",
+)
+@click.option(
+    "--behaviour/--no-behaviour",
+    default=True,
+    show_default=True,
+    help="Evaluate both versions at every boundary and worked example.",
+)
+@click.option(
+    "--impact",
+    "impact_data",
+    metavar="DATA",
+    help="Run a population (JSON lines, CSV folder or Parquet) through both versions.",
+)
+@click.option(
+    "--attribution/--no-attribution",
+    default=True,
+    show_default=True,
+    help="With --impact: attribute the cost change to each changed item, in order.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    help="Exit 1 if a change is less generous (or any change, or a high-severity one).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="A progress bar for --impact (default: when stderr is a terminal).",
+)
+def diff_command(
+    paths: tuple[str, ...],
+    revs: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    behaviour: bool,
+    impact_data: str | None,
+    attribution: bool,
+    fail_on: str | None,
+    progress: bool | None,
+) -> None:
+    old_label, new_label, old, new = resolve_sides(paths, revs)
+    changes = diff_policy_sets(old, new)
+    behaviour_doc: dict[str, Any] | None = None
+    impact_doc: dict[str, Any] | None = None
+    if behaviour or impact_data:
+        from kfpl.diff.behaviour import behavioural_diff, settle_directions
+
+        if behaviour:
+            result = behavioural_diff(old, new)
+            changes = settle_directions(changes, result)
+            behaviour_doc = result.to_json()
+        if impact_data:
+            from kfpl.diff.impact import ImpactError, run_impact
+
+            show = sys.stderr.isatty() if progress is None else progress
+            try:
+                impact_doc = run_impact(
+                    old, new, impact_data, changes, attribution=attribution, progress=show
+                )
+            except ImpactError as exc:
+                raise DiffUsageError(str(exc)) from exc
+    doc = build_document(old_label, new_label, changes, behaviour_doc, impact_doc)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    elif fmt == "md":
+        click.echo(render_markdown(doc, lang), nl=False)
+    else:
+        click.echo(render_text(doc, lang), nl=False)
+    if fail_on and failing(changes, fail_on):
+        sys.exit(1)
+
+
+def failing(changes: list[Any], fail_on: str) -> bool:
+    if fail_on == "any":
+        return bool(changes)
+    if fail_on == "high":
+        return any(ch.severity == "high" for ch in changes)
+    return any(ch.direction in ("less_generous", "mixed") for ch in changes)
+
+
+def resolve_sides(
+    paths: tuple[str, ...], revs: tuple[str, ...]
+) -> tuple[str, str, PolicySet, PolicySet]:
+    if len(paths) == 7 and not revs:
+        return git_external(paths)
+    try:
+        if revs:
+            if len(revs) > 2:
+                raise DiffUsageError("give --rev once (revision vs work tree) or twice")
+            inside = list(paths) or ["policies"]
+            old_texts = gitrev.read_at_revision(revs[0], inside)
+            old = load_side(revs[0], old_texts, None)
+            where = " ".join(inside)
+            if len(revs) == 2:
+                new = load_side(revs[1], gitrev.read_at_revision(revs[1], inside), None)
+                return f"{revs[0]}:{where}", f"{revs[1]}:{where}", old, new
+            return f"{revs[0]}:{where}", where, old, load_side(where, None, inside)
+    except gitrev.GitError as exc:
+        raise DiffUsageError(str(exc)) from exc
+    if len(paths) != 2:
+        raise DiffUsageError("give OLD and NEW (files or folders), or --rev")
+    return (
+        paths[0],
+        paths[1],
+        load_side(paths[0], None, [paths[0]]),
+        load_side(paths[1], None, [paths[1]]),
+    )

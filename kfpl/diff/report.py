@@ -1,0 +1,501 @@
+"""Rendering a diff: JSON (the data), and from it text for a terminal and Markdown for a
+review, in Chinese or English.
+
+The JSON document is built first and the two human formats are rendered from it, so
+the three can never disagree. Everything is deterministic: same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from kfpl.diff.structural import CHECKS, DIRECTIONS, ITEM_KINDS, SEVERITIES, Change
+
+DIFF_VERSION = 1
+DIRECTION_ORDER = ("more_generous", "less_generous", "mixed", "depends", "neutral", "wording")
+SYMBOLS = {"add": "+", "remove": "-", "change": "~", "rename": "→"}
+
+
+def build_document(
+    old: str,
+    new: str,
+    changes: list[Change],
+    behaviour: dict[str, Any] | None = None,
+    impact: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON document of a diff (stable keys, amounts as decimal strings)."""
+    items = item_groups(changes)
+    actions = Counter(group_action(group) for group in items.values())
+    directions = Counter(ch.direction for ch in changes)
+    return {
+        "diff_version": DIFF_VERSION,
+        "old": old,
+        "new": new,
+        "summary": {
+            "changes": len(changes),
+            "items": {a: actions.get(a, 0) for a in ("add", "change", "remove", "rename")},
+            "directions": {d: directions.get(d, 0) for d in DIRECTION_ORDER},
+            "severities": {s: sum(1 for ch in changes if ch.severity == s) for s in SEVERITIES},
+        },
+        "changes": [ch.to_json() for ch in changes],
+        "behaviour": behaviour,
+        "impact": impact,
+    }
+
+
+def item_groups(changes: list[Change]) -> dict[tuple[str, str], list[Change]]:
+    groups: dict[tuple[str, str], list[Change]] = {}
+    for ch in changes:
+        groups.setdefault((ch.item_kind, ch.item), []).append(ch)
+    return groups
+
+
+def group_action(group: list[Change]) -> str:
+    return group[0].action
+
+
+def _i(lang: str) -> int:
+    return 0 if lang == "zh" else 1
+
+
+def _t(pair: dict[str, str] | None, lang: str) -> str:
+    return "" if pair is None else pair[lang]
+
+
+# --------------------------------------------------------------------------- money
+
+
+def yuan(value: str | Decimal, lang: str, signed: bool = False) -> str:
+    """Exact yuan with the fen shown: ``CNY 1,234,567.00`` / ``1,234,567.00元``."""
+    amount = Decimal(value)
+    sign = (
+        ("+" if amount > 0 else "-" if amount < 0 else "±")
+        if signed
+        else ("-" if amount < 0 else "")
+    )
+    body = f"{abs(amount):,.2f}"
+    return f"{sign}{body}元" if lang == "zh" else f"{sign}CNY {body}"
+
+
+# --------------------------------------------------------------------------- text
+
+WORDS: dict[str, tuple[str, str]] = {
+    "title": ("kfpl 语义差异", "kfpl semantic diff"),
+    "no_changes": ("两个版本在语义上没有差异。", "No changes: the two versions mean the same."),
+    "summary": ("差异", "Diff"),
+    "add": ("新增", "to add"),
+    "change": ("修改", "to change"),
+    "remove": ("删除", "to remove"),
+    "rename": ("改编号", "renamed"),
+    "behaviour": ("行为差异", "Behavioural diff"),
+    "impact": ("预算影响", "Budget impact"),
+}
+
+
+def word(key: str, lang: str) -> str:
+    return WORDS[key][_i(lang)]
+
+
+def summary_line(doc: dict[str, Any], lang: str) -> str:
+    s = doc["summary"]
+    items = s["items"]
+    dirs = s["directions"]
+    if lang == "zh":
+        parts = [
+            f"新增 {items['add']} 项",
+            f"修改 {items['change']} 项",
+            f"删除 {items['remove']} 项",
+            f"改编号 {items['rename']} 项",
+        ]
+        tone = "，".join(
+            f"{DIRECTIONS[d][0]} {dirs[d]}"
+            for d in DIRECTION_ORDER
+            if dirs[d] or d in ("more_generous", "less_generous")
+        )
+        return f"差异：{'，'.join(parts)}；共 {s['changes']} 处变化（{tone}）。"
+    parts = [
+        f"{items['add']} to add",
+        f"{items['change']} to change",
+        f"{items['remove']} to remove",
+        f"{items['rename']} renamed",
+    ]
+    tone = ", ".join(
+        f"{dirs[d]} {DIRECTIONS[d][1]}"
+        for d in DIRECTION_ORDER
+        if dirs[d] or d in ("more_generous", "less_generous")
+    )
+    return f"Diff: {', '.join(parts)}; {s['changes']} changes ({tone})."
+
+
+def _item_head(group: list[dict[str, Any]], lang: str) -> str:
+    first = group[0]
+    kind = ITEM_KINDS[first["item_kind"]][_i(lang)]
+    ident = first["item"]
+    if first["action"] == "rename" and first["old_item"]:
+        ident = f"{first['old_item']} → {first['item']}"
+    title = _t(first["title"], lang)
+    source = f" ({first['source']})" if first["source"] else ""
+    symbol = SYMBOLS[first["action"]]
+    return f"{symbol} {kind} {ident}" + (f"  {title}" if title else "") + source
+
+
+def _direction(ch: dict[str, Any], lang: str) -> str:
+    text = DIRECTIONS[ch["direction"]][_i(lang)]
+    if ch.get("settled_by_behaviour"):
+        text += "（经行为差异验证）" if lang == "zh" else " (proven by behaviour)"
+    return text
+
+
+def _grouped(doc: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for ch in doc["changes"]:
+        groups.setdefault((ch["item_kind"], ch["item"]), []).append(ch)
+    return list(groups.values())
+
+
+def render_text(doc: dict[str, Any], lang: str = "en") -> str:
+    out = [f"{word('title', lang)}: {doc['old']} → {doc['new']}", ""]
+    if not doc["changes"]:
+        out.append(word("no_changes", lang))
+    for group in _grouped(doc):
+        out.append(_item_head(group, lang))
+        width = max(len(ch["text"][lang]) for ch in group)
+        for ch in group:
+            sev = SEVERITIES[ch["severity"]][_i(lang)]
+            out.append(
+                f"    {ch['check']}  {ch['text'][lang]:<{width}}   [{_direction(ch, lang)}, {sev}]"
+            )
+        out.append("")
+    if doc.get("behaviour"):
+        out.extend(behaviour_text(doc["behaviour"], lang))
+    if doc.get("impact"):
+        out.extend(impact_text(doc["impact"], lang))
+    out.append(summary_line(doc, lang))
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(doc: dict[str, Any], lang: str = "en") -> str:
+    zh = lang == "zh"
+    out = [f"## {word('title', lang)}", ""]
+    out.append(f"`{doc['old']}` → `{doc['new']}`")
+    out.append("")
+    out.append(f"**{summary_line(doc, lang)}**")
+    out.append("")
+    if not doc["changes"]:
+        out.append(word("no_changes", lang))
+        out.append("")
+    for group in _grouped(doc):
+        out.append(f"### {_md(_item_head(group, lang))}")
+        out.append("")
+        head = (
+            "| 检查 | 变化 | 对申报人 | 严重程度 |"
+            if zh
+            else "| check | change | for applicants | severity |"
+        )
+        out.append(head)
+        out.append("|---|---|---|---|")
+        for ch in group:
+            sev = SEVERITIES[ch["severity"]][_i(lang)]
+            kind = CHECKS[ch["check"]][1][_i(lang)]
+            out.append(
+                f"| `{ch['check']}` {_md(kind)} | {_md(ch['text'][lang])} | {_md(_direction(ch, lang))} | {sev} |"
+            )
+        out.append("")
+    if doc.get("behaviour"):
+        out.extend(behaviour_markdown(doc["behaviour"], lang))
+    if doc.get("impact"):
+        out.extend(impact_markdown(doc["impact"], lang))
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+def _outcome(side: dict[str, Any], lang: str) -> str:
+    status = side["status"]
+    if status in ("awarded", "capped"):
+        text = yuan(side["amount"], lang)
+        if side.get("ceiling"):
+            text = ("最高" + text) if lang == "zh" else ("up to " + text)
+        return text
+    return STATUS_WORDS.get(status, (status, status))[_i(lang)]
+
+
+STATUS_WORDS = {
+    "not_eligible": ("不符合条件", "not eligible"),
+    "undetermined": ("无法确定", "undetermined"),
+    "excluded": ("排除", "excluded"),
+    "superseded": ("被替代", "superseded"),
+    "absent": ("无此措施", "no such measure"),
+    "not_in_force": ("不在有效期", "not in force"),
+}
+
+
+def _case_facts(case: dict[str, Any]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in case["facts"].items()) or "—"
+
+
+def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
+    zh = lang == "zh"
+    out = [
+        f"{word('behaviour', lang)}: "
+        + (
+            f"在 {b['points']} 个边界点和算例上比较两个版本，{len(b['cases'])} 个结果改变。"
+            if zh
+            else f"{b['points']} boundary points and worked examples evaluated on both versions; "
+            f"{len(b['cases'])} results changed."
+        )
+    ]
+    for m in b["measures"]:
+        verdict = m["verdict"]
+        label = {
+            "unchanged": ("结果全部相同（中性，已证明）", "every result the same (proven neutral)"),
+            "more_generous": ("只增不减", "only increases"),
+            "less_generous": ("只减不增", "only decreases"),
+            "mixed": ("有增有减", "both increases and decreases"),
+            "added": ("新增措施", "measure added"),
+            "removed": ("已删除", "measure removed"),
+        }[verdict]
+        ident = (
+            m["measure"]
+            if not m.get("old_measure") or m["old_measure"] == m["measure"]
+            else f"{m['old_measure']} → {m['measure']}"
+        )
+        out.append(
+            f"  {ident}: {m['points']} "
+            + ("个点，" if zh else "points, ")
+            + f"{m['changed']} "
+            + ("个改变，" if zh else "changed, ")
+            + label[_i(lang)]
+        )
+    for case in b["cases"]:
+        out.append(
+            f"  · {case['measure']} {case['label'][lang]} ({case['year']}): {_case_facts(case)}"
+        )
+        out.append(
+            f"      {'旧' if zh else 'old'}: {_outcome(case['old'], lang)}  —  {'; '.join(case['old']['why'][lang])}"
+        )
+        out.append(
+            f"      {'新' if zh else 'new'}: {_outcome(case['new'], lang)}  —  {'; '.join(case['new']['why'][lang])}"
+        )
+    out.append("")
+    return out
+
+
+def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
+    zh = lang == "zh"
+    out = [f"## {word('behaviour', lang)}", ""]
+    out.append(
+        f"在每个门槛和上限边界（±1 个单位）以及算例上分别运行两个版本：共 {b['points']} 个点，"
+        f"{len(b['cases'])} 个结果改变。"
+        if zh
+        else f"Both versions were evaluated at every threshold and cap boundary (± one unit) and on the "
+        f"worked examples: {b['points']} points, {len(b['cases'])} results changed."
+    )
+    out.append("")
+    out.append(
+        "| 措施 | 点数 | 改变 | 结论 |" if zh else "| measure | points | changed | verdict |"
+    )
+    out.append("|---|---:|---:|---|")
+    for m in b["measures"]:
+        verdict = {
+            "unchanged": ("中性（已证明）", "neutral (proven)"),
+            "more_generous": ("更优惠", "more generous"),
+            "less_generous": ("更严格", "less generous"),
+            "mixed": ("有增有减", "mixed"),
+            "added": ("新增", "added"),
+            "removed": ("删除", "removed"),
+        }[m["verdict"]][_i(lang)]
+        ident = (
+            m["measure"]
+            if not m.get("old_measure") or m["old_measure"] == m["measure"]
+            else f"{m['old_measure']} → {m['measure']}"
+        )
+        out.append(f"| `{ident}` | {m['points']} | {m['changed']} | {verdict} |")
+    out.append("")
+    if b["cases"]:
+        out.append("| 措施 | 情形 | 旧版本 | 新版本 |" if zh else "| measure | case | old | new |")
+        out.append("|---|---|---|---|")
+        for case in b["cases"]:
+            old = f"**{_outcome(case['old'], lang)}**<br>{'<br>'.join(_md(s) for s in case['old']['why'][lang])}"
+            new = f"**{_outcome(case['new'], lang)}**<br>{'<br>'.join(_md(s) for s in case['new']['why'][lang])}"
+            out.append(
+                f"| `{case['measure']}` | {_md(case['label'][lang])} ({case['year']})<br>{_md(_case_facts(case))} | {old} | {new} |"
+            )
+        out.append("")
+    return out
+
+
+# --------------------------------------------------------------------------- impact
+
+
+def impact_text(im: dict[str, Any], lang: str) -> list[str]:
+    zh = lang == "zh"
+    t = im["totals"]
+    out = [
+        f"{word('impact', lang)}: {im['data']} ({im['applications']} "
+        + ("份申报，" if zh else "applications, ")
+        + f"{im['enterprises']} "
+        + ("户企业）" if zh else "enterprises)")
+    ]
+    out.append(
+        ("  总额：" if zh else "  total: ")
+        + f"{yuan(t['old'], lang)} → {yuan(t['new'], lang)}  ({yuan(t['delta'], lang, True)})"
+    )
+    e = im["enterprises_changed"]
+    out.append(
+        ("  企业：" if zh else "  enterprises: ")
+        + (
+            f"{e['better']} 户增加，{e['worse']} 户减少，{e['same']} 户不变"
+            if zh
+            else f"{e['better']} better off, {e['worse']} worse off, {e['same']} unchanged"
+        )
+    )
+    out.append("  " + ("按措施：" if zh else "by measure:"))
+    for row in im["by_measure"]:
+        if row["delta"] != "0.00":
+            out.append(
+                f"    {row['measure']:<10} {yuan(row['old'], lang):>20} → {yuan(row['new'], lang):>20}  ({yuan(row['delta'], lang, True)})"
+            )
+    out.append("  " + ("按产业链：" if zh else "by industry chain:"))
+    for row in im["by_chain"]:
+        out.append(
+            f"    {row['chain']:<16} {yuan(row['old'], lang):>20} → {yuan(row['new'], lang):>20}  ({yuan(row['delta'], lang, True)})"
+        )
+    if im.get("attribution"):
+        out.append(
+            "  "
+            + (
+                "按变化归因（依次叠加，顺序如下）："
+                if zh
+                else "attributed per change (applied one after another, in this order):"
+            )
+        )
+        for step in im["attribution"]:
+            out.append(
+                f"    {step['order']}. {step['label'][lang]}: {yuan(step['delta'], lang, True)}"
+            )
+    rec = im["reconciliation"]
+    out.append(
+        ("  核对：" if zh else "  reconciliation: ")
+        + (
+            ("逐户合计与总额一致（精确到分）" if rec["ok"] else "不一致！")
+            if zh
+            else (
+                "per-enterprise results sum to the totals, to the fen" if rec["ok"] else "MISMATCH"
+            )
+        )
+    )
+    out.append("")
+    return out
+
+
+def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
+    zh = lang == "zh"
+    t = im["totals"]
+    out = [f"## {word('impact', lang)}", ""]
+    out.append(
+        f"数据：`{im['data']}`，{im['applications']} 份申报，{im['enterprises']} 户企业。"
+        if zh
+        else f"Data: `{im['data']}`, {im['applications']} applications from {im['enterprises']} enterprises."
+    )
+    if im.get("synthetic"):
+        out.append("")
+        out.append(
+            "> 注意：这是合成的示例数据，不是真实企业。"
+            if zh
+            else "> Note: synthetic sample data, not real enterprises."
+        )
+    out.append("")
+    e = im["enterprises_changed"]
+    out.append("| | 旧版本 | 新版本 | 变化 |" if zh else "| | old | new | change |")
+    out.append("|---|---:|---:|---:|")
+    out.append(
+        f"| {'总额' if zh else 'total'} | {yuan(t['old'], lang)} | {yuan(t['new'], lang)} | {yuan(t['delta'], lang, True)} |"
+    )
+    out.append("")
+    out.append(
+        f"{e['better']} 户企业增加，{e['worse']} 户减少，{e['same']} 户不变。"
+        if zh
+        else f"{e['better']} enterprises better off, {e['worse']} worse off, {e['same']} unchanged."
+    )
+    out.append("")
+    out.append("### " + ("按措施" if zh else "By measure"))
+    out.append("")
+    out.append(
+        "| 措施 | 旧版本 | 新版本 | 变化 | 封顶次数（旧→新） |"
+        if zh
+        else "| measure | old | new | change | cap binds (old → new) |"
+    )
+    out.append("|---|---:|---:|---:|---:|")
+    for row in im["by_measure"]:
+        out.append(
+            f"| `{row['measure']}` | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} | {row['capped_old']} → {row['capped_new']} |"
+        )
+    out.append("")
+    out.append("### " + ("按产业链" if zh else "By industry chain"))
+    out.append("")
+    out.append(
+        "| 产业链 | 企业数 | 旧版本 | 新版本 | 变化 |"
+        if zh
+        else "| chain | enterprises | old | new | change |"
+    )
+    out.append("|---|---:|---:|---:|---:|")
+    for row in im["by_chain"]:
+        out.append(
+            f"| {row['chain']} | {row['enterprises']} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
+        )
+    out.append("")
+    if im.get("attribution"):
+        out.append("### " + ("按变化归因" if zh else "Attribution per change"))
+        out.append("")
+        out.append(
+            "变化按下表顺序依次叠加到旧版本上，每一步的影响是叠加该变化前后的总额之差；变化之间的相互作用计入后叠加的一项。"
+            if zh
+            else "Changes are applied to the old version one after another in the order below; each "
+            "step's impact is the total after it minus the total before it, so any interaction "
+            "between changes is attributed to the later one."
+        )
+        out.append("")
+        out.append("| 顺序 | 变化 | 影响 |" if zh else "| order | change | impact |")
+        out.append("|---:|---|---:|")
+        for step in im["attribution"]:
+            out.append(
+                f"| {step['order']} | {_md(step['label'][lang])} | {yuan(step['delta'], lang, True)} |"
+            )
+        out.append("")
+    if im.get("largest"):
+        out.append("### " + ("变化最大的企业" if zh else "Largest changes"))
+        out.append("")
+        out.append(
+            "| 企业 | 产业链 | 旧版本 | 新版本 | 变化 |"
+            if zh
+            else "| enterprise | chain | old | new | change |"
+        )
+        out.append("|---|---|---:|---:|---:|")
+        for row in im["largest"]:
+            out.append(
+                f"| {row['enterprise']} | {row['chain']} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
+            )
+        out.append("")
+    rec = im["reconciliation"]
+    out.append(
+        ("核对：逐户结果之和与总额一致（精确到分）。" if rec["ok"] else "核对：**不一致**。")
+        if zh
+        else (
+            "Reconciliation: the per-enterprise results sum to the totals, to the fen."
+            if rec["ok"]
+            else "Reconciliation: **MISMATCH**."
+        )
+    )
+    out.append("")
+    return out

@@ -1,77 +1,73 @@
 """Static checks on parsed modules; produces the checked model.
 
-Every check appends diagnostics and carries on, so one run reports every problem.
+Each concern lives in one module of ``kfpl.checks`` (names, labels, sources, types,
+tiers, measures, examples, rules). Every check appends diagnostics and carries on, so
+one run reports every problem. A bug in a check never reaches the user as a
+traceback: it becomes one ``KF0000`` diagnostic (an internal error to report), and the
+remaining checks still run.
 """
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Callable
+
 from kfpl import nodes as n
-from kfpl.diagnostics import Diagnostic, Secondary, did_you_mean
-from kfpl.model import BUILTIN_TYPES, PolicySet, item_key
+from kfpl.checks.base import Context
+from kfpl.checks.labels import check_labels
+from kfpl.checks.measures import check_measures
+from kfpl.checks.names import (
+    check_agencies,
+    check_declarations,
+    check_headers,
+    check_id_prefixes,
+    check_unique,
+)
+from kfpl.checks.rules import check_plan, check_rules
+from kfpl.checks.sources import check_sources
+from kfpl.diagnostics import Diagnostic, sort_key
+from kfpl.model import BUILTIN_TYPES, PolicySet
+
+Check = Callable[[Context], None]
+
+# In the order a drafter reads a file: the set's shape, then each item's parts.
+CHECKS: tuple[Check, ...] = (
+    check_headers,
+    check_unique,
+    check_id_prefixes,
+    check_declarations,
+    check_labels,
+    check_sources,
+    check_agencies,
+    check_measures,
+    check_rules,
+    check_plan,
+)
 
 
-class Checker:
-    def __init__(self, modules: tuple[n.Module, ...]) -> None:
-        self.modules = modules
-        self.ps = PolicySet.build(modules)
-        self.diags: list[Diagnostic] = []
-
-    def error(self, code: str, message: str, span: n.Span, label: str = "", help: str = "",
-              secondary: tuple[Secondary, ...] = ()) -> None:  # fmt: skip
-        self.diags.append(Diagnostic(code, message, span, label, help, "error", secondary))
-
-    def run(self) -> list[Diagnostic]:
-        self.check_unique_ids()
-        for measure in self.ps.measures.values():
-            self.check_measure(measure)
-        return self.diags
-
-    def check_unique_ids(self) -> None:
-        seen: dict[tuple[str, str], n.Item] = {}
-        for module in self.modules:
-            for item in module.items:
-                kind = "declaration" if not isinstance(item, n.Measure | n.Rule) else "id"
-                key = (kind, item_key(item))
-                if key in seen:
-                    first = seen[key]
-                    self.error(
-                        "KF0101",
-                        f"`{item_key(item)}` is declared twice",
-                        item.span,
-                        label="second declaration",
-                        help="give each item its own id, or delete one",
-                        secondary=(Secondary(first.span, "first declared here"),),
-                    )
-                else:
-                    seen[key] = item
-
-    def resolve(self, name: str, span: n.Span) -> n.TypeRef | None:
-        found = self.ps.type_of(name)
-        if found is None:
-            known = set(self.ps.inputs) | set(self.ps.params)
-            guess = did_you_mean(name, known)
-            self.error(
-                "KF0201",
-                f"unknown input `{name}`",
-                span,
-                label="not declared",
-                help=f"did you mean `{guess}`?" if guess else f"declare it: `input {name}: money zh \"…\" en \"…\"`",
-            )
-        return found
-
-    def check_measure(self, measure: n.Measure) -> None:
-        if not measure.awards:
-            self.error("KF0301", f"measure `{measure.id}` has no `award`", measure.span,
-                       help="add a line such as `award 30% of booth_fees`")  # fmt: skip
-        for node in measure.walk():
-            if isinstance(node, n.Ref):
-                self.resolve(node.name, node.span)
+def _internal_error(check: Check, exc: BaseException, modules: tuple[n.Module, ...]) -> Diagnostic:
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    path = modules[0].path if modules else "<input>"
+    return Diagnostic(
+        "KF0000",
+        f"internal error in {check.__name__}: {type(exc).__name__}{where}",
+        n.Span(path, 1, 1, 1, 2),
+        help="this is a bug in kfpl, not in the policy: please report it with this file",
+    )
 
 
 def check(modules: tuple[n.Module, ...]) -> tuple[PolicySet, list[Diagnostic]]:
-    checker = Checker(modules)
-    diags = checker.run()
-    return checker.ps, diags
+    """Check a policy set; returns the checked model and every diagnostic, sorted."""
+    ctx = Context(modules)
+    for run in CHECKS:
+        try:
+            run(ctx)
+        except Exception as exc:  # a bug in kfpl: reported as KF0000, never a traceback
+            ctx.diags.append(_internal_error(run, exc, modules))
+    unique = list(dict.fromkeys(ctx.diags))
+    unique.sort(key=sort_key)
+    return ctx.ps, unique
 
 
 __all__ = ["BUILTIN_TYPES", "check"]

@@ -565,6 +565,8 @@ class Module(Node):
     path: str
     items: tuple[Item, ...]
     sha256: str
+    # The file's text, so a check can point at a word inside a clause (an agency name).
+    text: str = field(default="", compare=False, repr=False)
 
     def of_type(self, kind: type[T]) -> list[T]:
         return [item for item in self.items if isinstance(item, kind)]

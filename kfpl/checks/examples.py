@@ -1,0 +1,192 @@
+"""Worked examples: facts name real inputs with values of their types, history names
+real measures, outcomes are amounts."""
+
+from __future__ import annotations
+
+from kfpl import nodes as n
+from kfpl.checks.base import CLAIM_KEYS, Context, Ty, describe
+from kfpl.checks.types import check_member, expect_literal
+from kfpl.diagnostics import Secondary, did_you_mean
+
+PRIOR_KEYS = ("project", "product", "level", "step")
+
+
+def check_example(ctx: Context, example: n.Example, measure: n.Measure) -> None:
+    _check_facts(ctx, example.facts, None)
+    for prior in example.priors:
+        _check_prior(ctx, prior)
+    outcome = example.outcome
+    for amount in (outcome.amount, outcome.high):
+        if amount is not None:
+            _expect_value(ctx, amount, Ty("money"), "the expected amount")
+    if (
+        outcome.kind == "range"
+        and outcome.amount is not None
+        and outcome.high is not None
+        and outcome.amount.value > outcome.high.value
+    ):
+        ctx.error(
+            "KF0408",
+            f"the expected range {outcome.amount.text} to {outcome.high.text} runs backwards",
+            outcome.span,
+            label="low end above high end",
+            help=f"write `-> {outcome.high.text} to {outcome.amount.text}`",
+        )
+    _check_year(ctx, example, measure)
+
+
+def _check_year(ctx: Context, example: n.Example, measure: n.Measure) -> None:
+    policy = ctx.ps.policy_of(measure.id)
+    if example.year is None or policy is None or policy.effective is None:
+        return
+    start, end = policy.effective
+    if not start <= example.year <= end:
+        ctx.warning(
+            "KF0802",
+            f"the example is set in {example.year}, outside the policy's "
+            f"effective period {start} to {end}",
+            ctx.word_span(example.span, str(example.year)),
+            label="not in force that year",
+            help=f"use a year from {start} to {end}, or expect `-> not eligible`",
+        )
+
+
+def _check_facts(ctx: Context, facts: tuple[n.Fact, ...], record: Ty | None) -> None:
+    seen: dict[str, n.Fact] = {}
+    for fact in facts:
+        name_span = ctx.word_span(fact.span, fact.name)
+        first = seen.setdefault(fact.name, fact)
+        if first is not fact:
+            ctx.error(
+                "KF0801",
+                f"`{fact.name}` is given twice in one example",
+                name_span,
+                label="second value",
+                help="give each fact once",
+                secondary=(Secondary(first.span, "first value"),),
+            )
+        ty = _fact_type(ctx, fact.name, name_span, record)
+        if ty is not None:
+            _check_value(ctx, fact.value, ty, fact.name)
+
+
+def _fact_type(ctx: Context, name: str, span: n.Span, record: Ty | None) -> Ty | None:
+    if record is not None:
+        found = record.field(name)
+        if found is not None:
+            return found
+        fields = [f for f, _ in record.fields]
+        guess = did_you_mean(name, set(fields))
+        ctx.error(
+            "KF0204",
+            f"the record has no field `{name}`",
+            span,
+            label="unknown field",
+            help=f"did you mean `{guess}`?" if guess else
+            f"the fields are {', '.join(f'`{f}`' for f in fields)}",
+        )  # fmt: skip
+        return None
+    decl = ctx.ps.inputs.get(name)
+    if decl is not None:
+        return ctx.type_of_decl(decl.type)
+    if name in CLAIM_KEYS:
+        return None  # a claim's own key (project, product…): any name will do
+    guess = did_you_mean(name, set(ctx.ps.inputs))
+    extra = (
+        " (a parameter is not a fact: it comes from the policy)" if name in ctx.ps.params else ""
+    )
+    ctx.error(
+        "KF0201",
+        f"the example gives unknown input `{name}`{extra}",
+        span,
+        label="not declared",
+        help=f"did you mean `{guess}`?"
+        if guess
+        else f'declare it: `input {name}: money zh "…" en "…"`',
+    )
+    return None
+
+
+def _check_value(ctx: Context, value: n.Value, ty: Ty, name: str) -> None:
+    if ty.kind == "unknown":
+        return
+    if isinstance(value, n.Number):
+        _expect_value(ctx, value, ty, f"`{name}`")
+    elif isinstance(value, n.NameValue):
+        if ty.kind == "bool":
+            if value.name not in ("true", "false"):
+                _mismatch(ctx, value, ty, name, f"`{value.name}`", "write `true` or `false`")
+        elif ty.kind == "enum":
+            check_member(ctx, name, ty, value.name, value.span)
+        elif ty.kind != "text":
+            _mismatch(ctx, value, ty, name, f"`{value.name}`", _example_for(ty))
+    elif isinstance(value, n.DateValue):
+        if ty.kind != "date":
+            _mismatch(ctx, value, ty, name, "a date", _example_for(ty))
+    elif ty.kind != "list":
+        _mismatch(ctx, value, ty, name, "a list", _example_for(ty))
+    else:
+        for record in value.records:
+            _check_facts(ctx, record, ty)
+
+
+def _expect_value(ctx: Context, number: n.Number, ty: Ty, what: str) -> None:
+    if ty.kind in ("bool", "enum", "date", "text", "list"):
+        ctx.error(
+            "KF0409",
+            f"{what} is {describe(ty)}, but the example gives the number `{number.text}`",
+            number.span,
+            label=f"expected {describe(ty)}",
+            help=_example_for(ty),
+        )
+        return
+    expect_literal(ctx, number, ty, what)
+
+
+def _mismatch(ctx: Context, value: n.Node, ty: Ty, name: str, given: str, help: str) -> None:
+    ctx.error(
+        "KF0409",
+        f"`{name}` is {describe(ty)}, but the example gives {given}",
+        value.span,
+        label=f"expected {describe(ty)}",
+        help=help,
+    )
+
+
+def _example_for(ty: Ty) -> str:
+    return {
+        "money": "write an amount such as `30万`",
+        "rate": "write a percentage such as `30%`",
+        "count": "write a whole number such as `3`",
+        "year": "write a year such as `2021`",
+        "bool": "write `true` or `false`",
+        "date": "write a date such as `2021-06-30`",
+        "list": "write a list of records such as `[{price = 10万}]`",
+        "text": "write a name",
+    }.get(ty.kind, "write one of the enum's values")
+
+
+def _check_prior(ctx: Context, prior: n.Prior) -> None:
+    if prior.measure not in ctx.ps.measures:
+        guess = did_you_mean(prior.measure, set(ctx.ps.measures))
+        ctx.error(
+            "KF0203",
+            f"the history names unknown measure `{prior.measure}`",
+            ctx.word_span(prior.span, prior.measure),
+            label="no such measure",
+            help=f"did you mean `{guess}`?"
+            if guess
+            else "name a measure declared in the policy set",
+        )
+    expect_literal(ctx, prior.amount, Ty("money"), "the amount paid")
+    for key in prior.keys:
+        if key.name not in PRIOR_KEYS:
+            guess = did_you_mean(key.name, set(PRIOR_KEYS))
+            ctx.error(
+                "KF0205",
+                f"`{key.name}` is not a key of a past award",
+                ctx.word_span(key.span, key.name),
+                label="unknown key",
+                help=f"did you mean `{guess}`?" if guess else
+                f"the keys are {', '.join(f'`{k}`' for k in PRIOR_KEYS)}",
+            )  # fmt: skip

@@ -1,0 +1,130 @@
+"""Policy-level rules (附则) and plan items (targets, chains, goals)."""
+
+from __future__ import annotations
+
+from kfpl import nodes as n
+from kfpl.checks.base import CLAIM_KEYS, NUMERIC, Context, Ty, describe
+from kfpl.checks.types import check_cond, expect_literal, require_enterprise
+from kfpl.diagnostics import did_you_mean
+
+
+def check_rules(ctx: Context) -> None:
+    for module in ctx.modules:
+        for rule in module.of_type(n.Rule):
+            check_rule(ctx, rule)
+
+
+def check_rule(ctx: Context, rule: n.Rule) -> None:
+    if not rule.bodies:
+        ctx.warning(
+            "KF0309",
+            f"rule `{rule.id}` says nothing to apply",
+            ctx.head_span(rule, "rule"),
+            label="no `eligible if`, `exclude if`, `no stacking` or `yearly total`",
+            help="add what the rule does, or make it a `text` block if it is informational",
+        )
+    for body in rule.bodies:
+        if isinstance(body, n.Eligible):
+            check_cond(ctx, body.cond, enterprise_only=True)
+        elif isinstance(body, n.Exclude):
+            for index, flag in enumerate(body.flags):
+                span = ctx.word_span(body.span, flag, body.flags[:index].count(flag))
+                _enterprise_input(ctx, flag, span, Ty("bool"), "an exclusion")
+        elif isinstance(body, n.NoStacking):
+            if body.key not in CLAIM_KEYS:
+                guess = did_you_mean(body.key, set(CLAIM_KEYS))
+                keys = ", ".join(f"`{k}`" for k in CLAIM_KEYS)
+                ctx.error(
+                    "KF0205",
+                    f"`no stacking by {body.key}`: `{body.key}` is not a claim key",
+                    ctx.word_span(body.span, body.key),
+                    label="unknown key",
+                    help=f"did you mean `{guess}`?" if guess else f"the keys are {keys}",
+                )
+        else:
+            span = ctx.word_span(body.span, body.limit)
+            _enterprise_input(ctx, body.limit, span, Ty("money"), "the yearly total")
+
+
+def _enterprise_input(ctx: Context, name: str, span: n.Span, want: Ty, where: str) -> None:
+    ty = ctx.resolve(name, span)
+    if ty.kind == "unknown":
+        return
+    if ty.kind != want.kind:
+        ctx.error(
+            "KF0401",
+            f"{where} needs {describe(want)} enterprise input, but `{name}` is {describe(ty)}",
+            span,
+            label=f"expected {describe(want)}",
+            help=f"declare `input {name}: {want.kind} from enterprise …`",
+        )
+        return
+    if name in ctx.ps.params:
+        ctx.error(
+            "KF0206",
+            f"{where} reads parameter `{name}`, not an enterprise input",
+            span,
+            label="a parameter",
+            help=f"declare `input …: {want.kind} from enterprise …` and use it here",
+        )
+        return
+    require_enterprise(ctx, name, span, where)
+
+
+# --------------------------------------------------------------------------- plan
+
+_UNITS = ("money", "rate", "count")
+
+
+def check_plan(ctx: Context) -> None:
+    for module in ctx.modules:
+        for item in module.items:
+            if isinstance(item, n.Target):
+                unit = _target_unit(ctx, item)
+                for goal in item.goals:
+                    check_goal(ctx, goal, unit)
+            elif isinstance(item, n.Chain):
+                for goal in item.goals:
+                    check_goal(ctx, goal, Ty("money"))
+
+
+def _target_unit(ctx: Context, target: n.Target) -> Ty:
+    if target.unit is None:
+        return Ty("unknown")
+    if target.unit in _UNITS:
+        return Ty(target.unit)
+    guess = did_you_mean(target.unit, set(_UNITS))
+    ctx.error(
+        "KF0803",
+        f"unknown unit `{target.unit}` for target `{target.id}`",
+        ctx.word_span(target.span, target.unit),
+        label="not a unit",
+        help=f"did you mean `{guess}`?" if guess else "the units are `money`, `rate` and `count`",
+    )
+    return Ty("unknown")
+
+
+def check_goal(ctx: Context, goal: n.Goal, unit: Ty) -> None:
+    ok = True
+    for number in (goal.value, goal.high):
+        if number is None:
+            continue
+        if unit.kind in NUMERIC:
+            ok = expect_literal(ctx, number, unit, "the goal") and ok
+    if ok and goal.high is not None and goal.value.value > goal.high.value:
+        ctx.error(
+            "KF0408",
+            f"the goal between {goal.value.text} and {goal.high.text} runs backwards",
+            goal.span,
+            label="low end above high end",
+            help=f"write `between {goal.high.text} and {goal.value.text}`",
+        )
+    if goal.within_years is not None and goal.within_years[0] > goal.within_years[1]:
+        low, high = goal.within_years
+        ctx.error(
+            "KF0408",
+            f"`within {low} to {high} years` runs backwards",
+            goal.span,
+            label="low end above high end",
+            help=f"write `within {high} to {low} years`",
+        )

@@ -1,0 +1,339 @@
+"""Tiers and steps checked as intervals: overlaps and gaps, each with a witness value.
+
+A tier row is an interval of the input it reads (`more than 20亿 and at most 30亿` is
+(20亿, 30亿]). Under the default hit policy exactly one row must match every value an
+eligible application can have: values from 0 up, narrowed by the measure's `requires`
+lines on the same input. Membership is constant between the rows' bounds, so testing
+every bound and one point inside each gap between bounds decides the question exactly,
+and the point tested is the witness shown to the drafter ("investment = 20亿 matches
+two tiers").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+
+from kfpl import nodes as n
+from kfpl.checks.base import Context, Ty, fmt_value
+from kfpl.diagnostics import Secondary
+
+_LOWER = ("at_least", "more_than")
+_WORDS = {"at_least": "at least", "more_than": "more than", "at_most": "at most",
+          "less_than": "less than", "equal": "=="}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Interval:
+    """lo/hi of None are unbounded; closed ends include the bound."""
+
+    lo: Decimal | None = None
+    lo_closed: bool = False
+    hi: Decimal | None = None
+    hi_closed: bool = False
+
+    def contains(self, x: Decimal) -> bool:
+        if self.lo is not None and (x < self.lo or (x == self.lo and not self.lo_closed)):
+            return False
+        return not (self.hi is not None and (x > self.hi or (x == self.hi and not self.hi_closed)))
+
+    def meet(self, other: Interval) -> Interval:
+        lo, lo_closed = self.lo, self.lo_closed
+        if other.lo is not None and (
+            lo is None or other.lo > lo or (other.lo == lo and not other.lo_closed)
+        ):
+            lo, lo_closed = other.lo, other.lo_closed
+        hi, hi_closed = self.hi, self.hi_closed
+        if other.hi is not None and (
+            hi is None or other.hi < hi or (other.hi == hi and not other.hi_closed)
+        ):
+            hi, hi_closed = other.hi, other.hi_closed
+        return Interval(lo, lo_closed, hi, hi_closed)
+
+    def is_empty(self) -> bool:
+        if self.lo is None or self.hi is None:
+            return False
+        return self.lo > self.hi or (self.lo == self.hi and not (self.lo_closed and self.hi_closed))
+
+    def points(self) -> list[Decimal]:
+        return [p for p in (self.lo, self.hi) if p is not None]
+
+
+def bound_interval(op: str, value: Decimal) -> Interval:
+    if op == "at_least":
+        return Interval(lo=value, lo_closed=True)
+    if op == "more_than":
+        return Interval(lo=value, lo_closed=False)
+    if op == "at_most":
+        return Interval(hi=value, hi_closed=True)
+    if op == "less_than":
+        return Interval(hi=value, hi_closed=False)
+    return Interval(value, True, value, True)  # equal
+
+
+NON_NEGATIVE = Interval(lo=Decimal(0), lo_closed=True)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class Row:
+    node: n.TierRow
+    interval: Interval
+    text: str
+
+
+def _row_text(row: n.TierRow) -> str:
+    if row.otherwise:
+        return "otherwise"
+    bounds = [b for b in (row.low, row.high) if b is not None]
+    return " and ".join(f"{_WORDS[b.op]} {b.value.text}" for b in bounds)
+
+
+def _row_span(row: n.TierRow) -> n.Span:
+    bounds = [b for b in (row.low, row.high) if b is not None]
+    if not bounds or any(b.span.line == 0 for b in bounds):
+        span = row.span
+        return n.Span(span.file, span.line, span.column, span.line, span.column + 9)
+    first, last = bounds[0].span, bounds[-1].span
+    if last.line != first.line:
+        return first
+    return n.Span(first.file, first.line, first.column, last.end_line, last.end_column)
+
+
+def row_interval(ctx: Context, row: n.TierRow, on: str) -> Interval | None:
+    """The row's interval, or None (reported) when its bounds contradict each other."""
+    bounds = [b for b in (row.low, row.high) if b is not None]
+    interval = Interval()
+    if len(bounds) == 2 and (bounds[0].op in _LOWER) == (bounds[1].op in _LOWER):
+        side = "lower" if bounds[0].op in _LOWER else "upper"
+        fix = "at most" if side == "lower" else "at least"
+        ctx.error(
+            "KF0503",
+            f"this tier has two {side} bounds",
+            _row_span(row),
+            label=f"`{_row_text(row)}`",
+            help=f"join a lower and an upper bound, e.g. `{_WORDS[bounds[0].op]} "
+            f"{bounds[0].value.text} and {fix} …`",
+        )
+        return None
+    for bound in bounds:
+        interval = interval.meet(bound_interval(bound.op, bound.value.value))
+    if interval.is_empty():
+        ctx.error(
+            "KF0503",
+            f"no value of `{on}` is {_row_text(row)}",
+            _row_span(row),
+            label="this tier can never match",
+            help="swap the two numbers, or correct one of them",
+        )
+        return None
+    return interval
+
+
+# --------------------------------------------------------------------------- witnesses
+
+
+def _nice_above(x: Decimal, integral: bool) -> Decimal:
+    """A round number above x: 20亿 -> 30亿, 0 -> 1."""
+    if x <= 0:
+        return Decimal(1)
+    digits = math.floor(x.log10()) if x >= 1 else 0
+    step = Decimal(10) ** digits
+    return x + step if not integral else (x + step).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def _between(a: Decimal, b: Decimal, integral: bool) -> Decimal | None:
+    if integral:
+        low = a.to_integral_value(rounding=ROUND_FLOOR) + 1
+        return low if low < b else None
+    mid = (a + b) / 2
+    rounded = mid.quantize(Decimal("0.01")) if abs(mid) < Decimal("1e20") else mid
+    return rounded if a < rounded < b else mid
+
+
+def candidates(points: set[Decimal], integral: bool) -> list[tuple[Decimal, bool]]:
+    """Each bound, a point inside each gap between bounds and one above the last.
+
+    The flag says whether the point is itself a bound (a preferred witness)."""
+    ordered = sorted(points)
+    out: list[tuple[Decimal, bool]] = []
+    for i, p in enumerate(ordered):
+        if not integral or p == p.to_integral_value():
+            out.append((p, True))
+        if i + 1 < len(ordered):
+            mid = _between(p, ordered[i + 1], integral)
+            if mid is not None:
+                out.append((mid, False))
+    if ordered:
+        out.append((_nice_above(ordered[-1], integral), False))
+    else:
+        out.append((Decimal(0), False))
+    return sorted(out)
+
+
+# --------------------------------------------------------------------------- the check
+
+
+def requires_domain(measure: n.Measure | None, on: str) -> Interval:
+    """Values of ``on`` that an eligible claim can have, from top-level `requires` lines."""
+    domain = NON_NEGATIVE
+    if measure is None:
+        return domain
+    todo: list[n.Cond] = list(measure.requires)
+    while todo:
+        cond = todo.pop()
+        if isinstance(cond, n.AllOf):
+            todo.extend(cond.operands)
+        elif isinstance(cond, n.Compare) and cond.name == on:
+            domain = domain.meet(bound_interval(cond.op, cond.value.value))
+    return domain
+
+
+def check_tiers(ctx: Context, tiers: n.Tiers, ty: Ty, measure: n.Measure | None) -> None:
+    rows = _rows(ctx, tiers.rows, tiers.on)
+    if rows is None:
+        return
+    domain = requires_domain(measure, tiers.on)
+    if domain.is_empty():
+        return
+    integral = ty.kind in ("count", "year")
+    points = {p for row in rows for p in row.interval.points()} | set(domain.points())
+    has_otherwise = any(row.otherwise for row in tiers.rows)
+    overlaps: dict[tuple[int, int], Decimal] = {}
+    first_hits: set[int] = set()
+    gap: tuple[Decimal, bool] | None = None
+    for x, is_bound in candidates(points, integral):
+        if not domain.contains(x):
+            continue
+        hits = [i for i, row in enumerate(rows) if row.interval.contains(x)]
+        if hits:
+            first_hits.add(hits[0])
+        for j in hits[1:]:
+            overlaps.setdefault((hits[0], j), x)
+        if not hits and not has_otherwise and (gap is None or (is_bound and not gap[1])):
+            gap = (x, is_bound)
+    if not tiers.first_match:
+        for (i, j), x in overlaps.items():
+            _report_overlap(ctx, tiers.on, ty, rows[i], rows[j], x)
+    else:
+        for i, row in enumerate(rows):
+            if i not in first_hits:
+                ctx.warning(
+                    "KF0505",
+                    f"tier `{row.text}` never applies: earlier tiers take all its values",
+                    _row_span(row.node),
+                    label="unreachable under `first match`",
+                    help="delete the row, or move it above the rows that cover it",
+                )
+    if gap is not None:
+        _report_gap(ctx, tiers.on, ty, rows, gap[0], domain)
+
+
+def _rows(ctx: Context, nodes: tuple[n.TierRow, ...], on: str) -> list[Row] | None:
+    rows: list[Row] = []
+    ok = True
+    otherwise = [r for r in nodes if r.otherwise]
+    for extra in otherwise[1:]:
+        ctx.error("KF0504", "a second `otherwise` row", extra.span, label="second `otherwise`",
+                  help="keep one `otherwise` row, as the last row")  # fmt: skip
+        ok = False
+    if otherwise and nodes[-1] is not otherwise[0]:
+        ctx.error("KF0504", "`otherwise` must be the last row", otherwise[0].span,
+                  label="rows after it could never apply",
+                  help="move the `otherwise` row to the end")  # fmt: skip
+        ok = False
+    for row in nodes:
+        if row.otherwise:
+            continue
+        interval = row_interval(ctx, row, on)
+        if interval is None:
+            ok = False
+        else:
+            rows.append(Row(row, interval, _row_text(row)))
+    return rows if ok else None
+
+
+def _report_overlap(ctx: Context, on: str, ty: Ty, first: Row, second: Row, x: Decimal) -> None:
+    shared = first.interval.meet(second.interval)
+    value = fmt_value(x, ty)
+    if shared.lo is not None and shared.lo == shared.hi:
+        help = (
+            f"both tiers include {value}: write `less than {value}` in the first, or "
+            f"`more than {value}` in the second (以上/以下 include the number, 超过/不满 do not)"
+        )
+    else:
+        help = (
+            "give the tiers bounds that do not overlap (e.g. `more than 20亿 and at most 30亿`), "
+            "or write `first match` after the rows to take the first tier that matches"
+        )
+    ctx.error(
+        "KF0501",
+        f"tiers `{first.text}` and `{second.text}` overlap: {on} = {value} matches both",
+        _row_span(second.node),
+        label=f"also matches {on} = {value}",
+        help=help,
+        secondary=(Secondary(_row_span(first.node), "first match"),),
+    )
+
+
+def _report_gap(ctx: Context, on: str, ty: Ty, rows: list[Row], x: Decimal, domain: Interval
+                ) -> None:  # fmt: skip
+    value = fmt_value(x, ty)
+    touching = [r for r in rows if x in r.interval.points()]
+    if touching:
+        help = (
+            f"{value} itself is in no tier: write `at least {value}` or `at most {value}` "
+            "in one of the tiers next to it"
+        )
+    else:
+        help = (
+            f"add a tier that covers {value}, an `otherwise -> …` row, or a `requires {on} …` "
+            "line if such applications are not eligible"
+        )
+    target = touching[0] if touching else min(
+        rows, key=lambda r: abs((r.interval.lo if r.interval.lo is not None else r.interval.hi
+                                 or Decimal(0)) - x))  # fmt: skip
+    ctx.error(
+        "KF0502",
+        f"no tier matches {on} = {value}",
+        _row_span(target.node),
+        label=f"{on} = {value} falls outside every tier",
+        help=help,
+    )
+
+
+def check_steps(ctx: Context, steps: n.Steps, ty: Ty) -> None:
+    """Each step threshold (size, 2×size, …) must be read by exactly one row."""
+    size = steps.size.value
+    if size <= 0:
+        ctx.error(
+            "KF0506",
+            f"a step of {steps.size.text} never advances",
+            steps.size.span,
+            label="steps must be positive",
+            help="write a positive step, e.g. `50亿`",
+        )
+        return
+    rows = _rows(ctx, steps.rows, steps.on)
+    if rows is None:
+        return
+    points: set[Decimal] = {size}
+    for row in rows:
+        for p in row.interval.points():
+            k = max(1, int(p / size))
+            points.update({size * k, size * (k + 1)})
+    points.add(max(points) + size)
+    has_otherwise = any(row.otherwise for row in steps.rows)
+    reported: set[tuple[int, int]] = set()
+    for x in sorted(points):
+        hits = [i for i, row in enumerate(rows) if row.interval.contains(x)]
+        for j in hits[1:]:
+            if (hits[0], j) not in reported:
+                reported.add((hits[0], j))
+                _report_overlap(ctx, f"the step at {steps.on}", ty, rows[hits[0]], rows[j], x)
+        if not hits and not has_otherwise and rows:
+            _report_gap(ctx, f"the step at {steps.on}", ty, rows, x, NON_NEGATIVE)
+            break

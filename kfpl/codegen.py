@@ -40,7 +40,9 @@ def func_name(measure_id: str) -> str:
 
 def dec(value: Decimal) -> str:
     """An exact decimal literal: D("0.30")."""
-    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    text = (
+        format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    )
     return f'D("{text}")'
 
 
@@ -62,7 +64,9 @@ def cond_expr(cond: n.Cond) -> str:
     if isinstance(cond, n.Truthy):
         return f"ev.truthy({cond.name!r}, {ident(cond.name)})"
     if isinstance(cond, n.Compare):
-        return f"ev.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
+        return (
+            f"ev.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
+        )
     if isinstance(cond, n.IsValue):
         return f"ev.is_in({cond.name!r}, {ident(cond.name)}, ({cond.value!r},))"
     if isinstance(cond, n.InValues):
@@ -304,7 +308,9 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str, order: int) 
         docstring_text(f"Source: {source} — {measure.span.file}:{measure.span.line}"),
     ]
     caps = ", ".join(
-        f"({c.scope!r}, {dec(c.amount.value)})" for c in measure.caps if c.scope in ("year", "enterprise")
+        f"({c.scope!r}, {dec(c.amount.value)})"
+        for c in measure.caps
+        if c.scope in ("year", "enterprise")
     )
     once = None if measure.once is None else (measure.once.key or "")
     max_years = int(measure.max_years.value) if measure.max_years else None
@@ -339,7 +345,13 @@ class RuleCode:
 def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
     zh, en = label_pair(rule.title)
     source = str(rule.source) if rule.source else rule.id
-    common = [f"id={rule.id!r}", f"policy={policy_id!r}", f"source={source!r}", f"zh={zh!r}", f"en={en!r}"]
+    common = [
+        f"id={rule.id!r}",
+        f"policy={policy_id!r}",
+        f"source={source!r}",
+        f"zh={zh!r}",
+        f"en={en!r}",
+    ]
     specs: list[list[str]] = []
     func = None
     body = Body()
@@ -360,7 +372,9 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
                 f"keep={item.keep!r}", f"matching_only={item.matching_only!r}",
             ])  # fmt: skip
         elif isinstance(item, n.YearlyCap):
-            specs.append([*common, "kind='yearly_cap'", f"limit={item.limit!r}", f"trim={item.trim!r}"])
+            specs.append(
+                [*common, "kind='yearly_cap'", f"limit={item.limit!r}", f"trim={item.trim!r}"]
+            )
     return RuleCode(func, body.lines, specs)
 
 
@@ -398,7 +412,9 @@ def input_spec(decl: n.InputDecl, ps: PolicySet) -> str:
 def param_value(value: n.ParamValue) -> str:
     zh, en = label_pair(value.ref)
     d = value.since
-    return f"ParamValue(date({d.year}, {d.month}, {d.day}), {dec(value.value.value)}, {zh!r}, {en!r})"
+    return (
+        f"ParamValue(date({d.year}, {d.month}, {d.day}), {dec(value.value.value)}, {zh!r}, {en!r})"
+    )
 
 
 def generate(module: n.Module, ps: PolicySet) -> str:

@@ -1,7 +1,7 @@
 """Compiled evaluators for a policy set, in memory or from generated/.
 
-    program = Program.from_paths(["policies"])
-    result = program.evaluate(application)   # the JSON contract, as a dict
+program = Program.from_paths(["policies"])
+result = program.evaluate(application)   # the JSON contract, as a dict
 """
 
 from __future__ import annotations

@@ -26,16 +26,29 @@ def ruff_binary() -> str:
         candidate = Path(sys.executable).with_name("ruff")
         if candidate.exists():
             return str(candidate)
-    raise FormatterError("ruff is not installed; install kfpl with its dependencies (pip install -e .)")
+    raise FormatterError(
+        "ruff is not installed; install kfpl with its dependencies (pip install -e .)"
+    )
 
 
 def format_python(source: str, filename: str = "generated.py") -> str:
     proc = subprocess.run(
-        [ruff_binary(), "format", "--isolated", "--line-length", "100", "--stdin-filename", filename, "-"],
+        [
+            ruff_binary(),
+            "format",
+            "--isolated",
+            "--line-length",
+            "100",
+            "--stdin-filename",
+            filename,
+            "-",
+        ],
         input=source.encode("utf-8"),
         capture_output=True,
         check=False,
     )
     if proc.returncode != 0:
-        raise FormatterError(f"ruff format failed on {filename}: {proc.stderr.decode('utf-8', 'replace')}")
+        raise FormatterError(
+            f"ruff format failed on {filename}: {proc.stderr.decode('utf-8', 'replace')}"
+        )
     return proc.stdout.decode("utf-8")

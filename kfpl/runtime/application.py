@@ -82,11 +82,15 @@ def _decimal(value: Any, path: str, what: str) -> Decimal:
     if isinstance(value, int | Decimal):
         result = Decimal(value)
     elif isinstance(value, float):  # only reachable if a caller parsed JSON with floats
-        raise ApplicationError(path, "amounts must be exact: write them as strings or parse with Decimal")
+        raise ApplicationError(
+            path, "amounts must be exact: write them as strings or parse with Decimal"
+        )
     elif isinstance(value, str):
         text = value.strip().replace(",", "")
         if not _AMOUNT.match(text):
-            raise ApplicationError(path, f"expected {what}, got {json.dumps(value, ensure_ascii=False)}")
+            raise ApplicationError(
+                path, f"expected {what}, got {json.dumps(value, ensure_ascii=False)}"
+            )
         scale = Decimal(1)
         for suffix, factor in (("万元", WAN), ("亿元", YI), ("万", WAN), ("亿", YI), ("元", 1)):
             if text.endswith(suffix):
@@ -129,14 +133,19 @@ def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str)
         return read_rate(value, path)
     if spec_type in ("count", "year"):
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-            raise ApplicationError(path, f"expected a whole number, got {json.dumps(value, default=str)}")
+            raise ApplicationError(
+                path, f"expected a whole number, got {json.dumps(value, default=str)}"
+            )
         number = _decimal(value, path, "a whole number")
         if number != number.to_integral_value() or number < 0:
             raise ApplicationError(path, f"expected a whole number ≥ 0, got {value}")
         return int(number)
     if spec_type == "bool":
         if not isinstance(value, bool):
-            raise ApplicationError(path, f"expected true or false, got {json.dumps(value, default=str, ensure_ascii=False)}")
+            raise ApplicationError(
+                path,
+                f"expected true or false, got {json.dumps(value, default=str, ensure_ascii=False)}",
+            )
         return value
     if spec_type == "date":
         try:
@@ -150,7 +159,10 @@ def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str)
     if spec_type == "enum":
         if value not in members:
             choices = ", ".join(members)
-            raise ApplicationError(path, f"expected one of {choices}, got {json.dumps(value, default=str, ensure_ascii=False)}")
+            raise ApplicationError(
+                path,
+                f"expected one of {choices}, got {json.dumps(value, default=str, ensure_ascii=False)}",
+            )
         return value
     raise ApplicationError(path, f"unsupported type {spec_type}")  # pragma: no cover
 
@@ -168,7 +180,9 @@ def read_value(spec: InputSpec, value: Any, path: str) -> Any:
             raise ApplicationError(item_path, "expected a record {…}")
         unknown = sorted(set(record) - set(field_types))
         if unknown:
-            raise ApplicationError(f"{item_path}.{unknown[0]}", f"unknown field; expected {', '.join(field_types)}")
+            raise ApplicationError(
+                f"{item_path}.{unknown[0]}", f"unknown field; expected {', '.join(field_types)}"
+            )
         item = {}
         for name, ftype in spec.fields:
             if name not in record:
@@ -208,7 +222,9 @@ def read_application(
             raise ApplicationError(key, f"unknown field{_closest(key, sorted(allowed_top))}")
     year = _require(data, "year", "")
     if isinstance(year, bool) or not isinstance(year, int):
-        raise ApplicationError("year", f"expected a year such as 2021, got {json.dumps(year, default=str)}")
+        raise ApplicationError(
+            "year", f"expected a year such as 2021, got {json.dumps(year, default=str)}"
+        )
 
     raw_ent = _require(data, "enterprise", "")
     if not isinstance(raw_ent, dict):
@@ -239,14 +255,20 @@ def read_application(
             raise ApplicationError(path, "expected an object with id, measure, facts")
         for key in raw:
             if key not in ("id", "measure", "facts", *CLAIM_KEYS):
-                raise ApplicationError(f"{path}.{key}", f"unknown field{_closest(key, ['id', 'measure', 'facts', *CLAIM_KEYS])}")
+                raise ApplicationError(
+                    f"{path}.{key}",
+                    f"unknown field{_closest(key, ['id', 'measure', 'facts', *CLAIM_KEYS])}",
+                )
         claim_id = str(raw.get("id", f"claim-{i + 1}"))
         if claim_id in seen_ids:
             raise ApplicationError(f"{path}.id", f"duplicate claim id {claim_id!r}")
         seen_ids.add(claim_id)
         measure = _require(raw, "measure", path)
         if measure not in measure_inputs:
-            raise ApplicationError(f"{path}.measure", f"no measure {measure!r} in the policy set{_closest(str(measure), sorted(measure_inputs))}")
+            raise ApplicationError(
+                f"{path}.measure",
+                f"no measure {measure!r} in the policy set{_closest(str(measure), sorted(measure_inputs))}",
+            )
         raw_facts = raw.get("facts", {})
         if not isinstance(raw_facts, dict):
             raise ApplicationError(f"{path}.facts", "expected an object of facts")
@@ -256,7 +278,10 @@ def read_application(
             fpath = f"{path}.facts.{key}"
             if key not in reads or inputs[key].origin == "enterprise":
                 claim_reads = [r for r in reads if inputs[r].origin != "enterprise"]
-                raise ApplicationError(fpath, f"{measure} does not read this fact{_closest(key, claim_reads)}; it reads: {', '.join(claim_reads) or 'no claim facts'}")
+                raise ApplicationError(
+                    fpath,
+                    f"{measure} does not read this fact{_closest(key, claim_reads)}; it reads: {', '.join(claim_reads) or 'no claim facts'}",
+                )
             if value is None:
                 continue  # explicit null: the fact is unknown (missing is not zero)
             facts[key] = read_value(inputs[key], value, fpath)
@@ -278,10 +303,16 @@ def read_application(
             raise ApplicationError(path, "expected an object with measure, year, amount")
         for key in raw:
             if key not in ("measure", "year", "amount", "note", *HISTORY_KEYS):
-                raise ApplicationError(f"{path}.{key}", f"unknown field{_closest(key, ['measure', 'year', 'amount', *HISTORY_KEYS])}")
+                raise ApplicationError(
+                    f"{path}.{key}",
+                    f"unknown field{_closest(key, ['measure', 'year', 'amount', *HISTORY_KEYS])}",
+                )
         measure = _require(raw, "measure", path)
         if measure not in measure_inputs:
-            raise ApplicationError(f"{path}.measure", f"no measure {measure!r} in the policy set{_closest(str(measure), sorted(measure_inputs))}")
+            raise ApplicationError(
+                f"{path}.measure",
+                f"no measure {measure!r} in the policy set{_closest(str(measure), sorted(measure_inputs))}",
+            )
         hyear = _require(raw, "year", path)
         if isinstance(hyear, bool) or not isinstance(hyear, int):
             raise ApplicationError(f"{path}.year", "expected a year such as 2020")
@@ -289,7 +320,9 @@ def read_application(
         hkeys: dict[str, Any] = {}
         for key in HISTORY_KEYS:
             if key in raw and raw[key] is not None:
-                hkeys[key] = read_money(raw[key], f"{path}.{key}") if key == "step" else str(raw[key])
+                hkeys[key] = (
+                    read_money(raw[key], f"{path}.{key}") if key == "step" else str(raw[key])
+                )
         history.append(PriorAward(str(measure), hyear, amount, hkeys))
     return Application(year, enterprise, tuple(claims), tuple(history))
 
@@ -299,4 +332,6 @@ def loads(text: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise ApplicationError("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+        raise ApplicationError(
+            "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc

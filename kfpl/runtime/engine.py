@@ -95,7 +95,9 @@ def result_json(r: Result) -> dict[str, Any]:
     return out
 
 
-def _note(result: Result, kind: str, source: str, zh: str, en: str, ok: bool | None = False) -> None:
+def _note(
+    result: Result, kind: str, source: str, zh: str, en: str, ok: bool | None = False
+) -> None:
     result.steps.append(Step(kind, zh, en, source, 0, ok))
 
 
@@ -143,6 +145,13 @@ class PolicySetRuntime:
                 decisions.extend(self._yearly_cap(rule, app, results))
         return Outcome(app, results, decisions)
 
+    def evaluate_one(self, app: Application) -> Result:
+        """A one-claim application judged by its measure alone (worked examples):
+        in force, history and the measure's own caps, but no set-level rules."""
+        results = [self._claim(app, app.claims[0], set_rules=False)]
+        self._aggregate_caps(app, results)
+        return results[0]
+
     # -- applicability
     def _applies(self, rule: RuleSpec, meta: MeasureMeta) -> bool:
         """A rule binds the measures of its own policy; a rule in a policy without
@@ -150,7 +159,7 @@ class PolicySetRuntime:
         return rule.policy == meta.policy or rule.policy not in self.measure_policies
 
     # -- one claim
-    def _claim(self, app: Application, claim: Claim) -> Result:
+    def _claim(self, app: Application, claim: Claim, set_rules: bool = True) -> Result:
         meta = self.measures[claim.measure]
         ev = Evaluation(meta, claim, app, self.labels, self.params)
         result = ev.result
@@ -161,7 +170,7 @@ class PolicySetRuntime:
             ev.step("in_force", f"{app.year}年不在政策实施期限（{start}—{end}年）内",
                     f"not in force: {app.year} is outside the effective period {start}–{end}", ok=False)  # fmt: skip
             return result
-        for rule in self.rules:
+        for rule in self.rules if set_rules else ():
             if not self._applies(rule, meta):
                 continue
             if rule.kind == "exclude" and not self._exclusion(rule, ev):
@@ -329,7 +338,9 @@ class PolicySetRuntime:
         return decisions
 
     # -- yearly total
-    def _yearly_cap(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
+    def _yearly_cap(
+        self, rule: RuleSpec, app: Application, results: list[Result]
+    ) -> list[Decision]:
         paid = [r for r in results if r.paid and r.amount > 0 and self._applies(rule, r.meta)]
         if not paid:
             return []
@@ -386,7 +397,10 @@ def _proportional(paid: list[Result], room: Decimal) -> dict[str, Decimal]:
     """Scale amounts to fit ``room`` exactly: round down to the fen, then hand the
     leftover fen to the largest claims first so the parts add up to the whole."""
     total = sum((r.amount for r in paid), ZERO)
-    shares = {r.claim.id: (r.amount * room / total).quantize(Decimal("0.01"), rounding="ROUND_DOWN") for r in paid}
+    shares = {
+        r.claim.id: (r.amount * room / total).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+        for r in paid
+    }
     leftover = room - sum(shares.values(), ZERO)
     for r in sorted(paid, key=lambda r: (-r.amount, r.claim.index)):
         if leftover <= 0:

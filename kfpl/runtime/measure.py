@@ -75,7 +75,12 @@ class Step:
     ok: bool | None = None
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "zh": self.zh, "en": self.en, "source": self.source}
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "zh": self.zh,
+            "en": self.en,
+            "source": self.source,
+        }
         if self.depth:
             out["depth"] = self.depth
         if self.ok is not None:
@@ -199,7 +204,11 @@ class Evaluation:
     def get(self, name: str) -> Any:
         """A fact of the claim, or of the enterprise for profile inputs; None if missing."""
         spec = self.labels.inputs.get(name)
-        source = self.app.enterprise if spec is not None and spec.origin == "enterprise" else self.claim.facts
+        source = (
+            self.app.enterprise
+            if spec is not None and spec.origin == "enterprise"
+            else self.claim.facts
+        )
         if name not in source:
             if name not in self.result.missing:
                 self.result.missing.append(name)
@@ -237,7 +246,12 @@ class Evaluation:
         names_en = ", ".join(f"{self.labels.name(m, 'en')} ({m})" for m in self.result.missing)
         self.result.status = "undetermined"
         self.result.reason = "missing"
-        self.step("missing", f"缺少数据：{names_zh}，无法确定", f"cannot be determined: missing {names_en}", ok=False)
+        self.step(
+            "missing",
+            f"缺少数据：{names_zh}，无法确定",
+            f"cannot be determined: missing {names_en}",
+            ok=False,
+        )
         return True
 
     # -- conditions
@@ -247,8 +261,14 @@ class Evaluation:
         th_zh = self.labels.value(threshold, "zh", kind)
         th_en = self.labels.value(threshold, "en", kind)
         ok = bool(test(value, threshold))
-        zh = zh_t.format(label=self.labels.name(name, "zh"), th=th_zh) + f"（实际{self.show(name, value, 'zh')}）"
-        en = en_t.format(label=self.labels.name(name, "en"), th=th_en) + f" (is {self.show(name, value, 'en')})"
+        zh = (
+            zh_t.format(label=self.labels.name(name, "zh"), th=th_zh)
+            + f"（实际{self.show(name, value, 'zh')}）"
+        )
+        en = (
+            en_t.format(label=self.labels.name(name, "en"), th=th_en)
+            + f" (is {self.show(name, value, 'en')})"
+        )
         return Check(ok, zh, en)
 
     def truthy(self, name: str, value: Any) -> Check:
@@ -296,7 +316,9 @@ class Evaluation:
         if len(parts) > 1:
             zh = " + ".join(f"{self.labels.name(n, 'zh')}{money_zh(v)}" for n, v in parts)
             en = " + ".join(f"{self.labels.name(n, 'en')} {money_en(v)}" for n, v in parts)
-            self.step("base", f"计算基数：{zh} = {money_zh(total)}", f"base: {en} = {money_en(total)}")
+            self.step(
+                "base", f"计算基数：{zh} = {money_zh(total)}", f"base: {en} = {money_en(total)}"
+            )
         return total
 
     def increase(self, new_name: str, new: Decimal, old_name: str, old: Decimal) -> Decimal:
@@ -428,7 +450,9 @@ class Evaluation:
         self.result.new_step = max(paid) if paid else None
         return total
 
-    def each(self, name: str, items: list[dict[str, Any]], item_amount: Callable[[Evaluation], Decimal]) -> Decimal:
+    def each(
+        self, name: str, items: list[dict[str, Any]], item_amount: Callable[[Evaluation], Decimal]
+    ) -> Decimal:
         total = ZERO
         self.step("each", f"逐项计算{self.labels.name(name, 'zh')}（共{len(items)}项）",
                   f"item by item over {self.labels.name(name, 'en')} ({len(items)} items)")  # fmt: skip
@@ -443,7 +467,11 @@ class Evaluation:
         self.item = None
         self.depth -= 1
         if quiet:
-            self.step("each", f"其余{len(items) - 5}项同法计算", f"the other {len(items) - 5} items likewise")
+            self.step(
+                "each",
+                f"其余{len(items) - 5}项同法计算",
+                f"the other {len(items) - 5} items likewise",
+            )
         self.step("sum", f"各项合计：{money_zh(total)}", f"sum over items: {money_en(total)}")
         return total
 
@@ -479,8 +507,15 @@ class Evaluation:
         return amount
 
     def cap(self, amount: Decimal, limit: Decimal, scope: str) -> Decimal:
-        scope_zh = {"claim": "本项", "project": "单个项目", "product": "单个品种", "item": "每项"}[scope]
-        scope_en = {"claim": "per claim", "project": "per project", "product": "per product", "item": "per item"}[scope]
+        scope_zh = {"claim": "本项", "project": "单个项目", "product": "单个品种", "item": "每项"}[
+            scope
+        ]
+        scope_en = {
+            "claim": "per claim",
+            "project": "per project",
+            "product": "per product",
+            "item": "per item",
+        }[scope]
         if amount > limit:
             self.result.capped = True
             self.step(
@@ -491,7 +526,12 @@ class Evaluation:
             )
             return limit
         if self.item is None:
-            self.step("cap", f"{scope_zh}最高不超过{money_zh(limit)}：未触及", f"cap {money_en(limit)} {scope_en}: not reached", ok=True)
+            self.step(
+                "cap",
+                f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
+                f"cap {money_en(limit)} {scope_en}: not reached",
+                ok=True,
+            )
         return amount
 
     def award(self, amount: Decimal, ceiling: bool = False) -> None:

@@ -1,0 +1,79 @@
+"""What `kfpl build` writes, and writing it so that nothing is ever half-written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from kfpl import codegen
+from kfpl.formatting import format_python
+from kfpl.model import PolicySet
+
+GENERATED_README = """\
+# generated/
+
+Python evaluators compiled from `policies/*.kfpl` by `kfpl build`: one module per
+policy file. Do not edit them; change the policy text and rebuild.
+`kfpl build --check` (run in CI) fails when these files are out of date.
+"""
+
+
+def outputs(
+    ps: PolicySet, out: Path, docs: Path, policy_paths: tuple[str, ...] = ()
+) -> dict[Path, str]:
+    """Every file the build owns, with its content."""
+    files: dict[Path, str] = {}
+    for name, source in codegen.generate_all(ps).items():
+        files[out / name] = format_python(source, name)
+    files[out / "README.md"] = GENERATED_README
+    policies_dir = (
+        Path(policy_paths[0])
+        if len(policy_paths) == 1 and Path(policy_paths[0]).is_dir()
+        else Path("policies")
+    )
+    from kfpl.docsgen import generate_docs
+
+    for rel, text in generate_docs(ps, policies_dir).items():
+        files[docs / rel] = text
+    return files
+
+
+def stale_files(files: dict[Path, str]) -> list[Path]:
+    """Files whose content on disk differs, and generated modules no policy makes."""
+    stale = [path for path, text in sorted(files.items()) if not _same(path, text)]
+    folders = {path.parent for path in files if path.suffix == ".py"}
+    for folder in sorted(folders):
+        for path in sorted(folder.glob("*.py")):
+            if path not in files:
+                stale.append(path)
+    return stale
+
+
+def _same(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
+
+
+def write_atomically(files: dict[Path, str]) -> int:
+    """Write every changed file through a temporary file and a rename, all
+    temporaries first, so a failure leaves the old outputs whole."""
+    pending: list[tuple[str, Path]] = []
+    try:
+        for path, text in sorted(files.items()):
+            if _same(path, text):
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+            pending.append((tmp, path))
+    except BaseException:
+        for tmp, _ in pending:
+            os.unlink(tmp)
+        raise
+    for tmp, path in pending:
+        os.replace(tmp, path)
+    return len(pending)

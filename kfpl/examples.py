@@ -1,0 +1,163 @@
+"""Worked examples: the ``example`` lines of a measure, run against its evaluator.
+
+An example is a one-claim application: the facts go to the claim (or to the
+enterprise profile, for ``from enterprise`` inputs), ``given`` lines become history,
+and the year defaults to the first year the measure's policy is in force. The
+set-level rules (exclusions, general eligibility, stacking, the yearly total) are not
+applied: an example states what the measure itself pays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kfpl import nodes as n
+from kfpl.evaluate import Program
+from kfpl.model import PolicySet
+from kfpl.runtime import ApplicationError, Result
+from kfpl.runtime.money import ZERO, money_en, to_fen
+
+
+@dataclass(frozen=True)
+class ExampleCase:
+    measure: n.Measure
+    example: n.Example
+    index: int
+
+    @property
+    def name(self) -> str:
+        label = self.example.name or f"example {self.index + 1}"
+        return f"{self.measure.id}: {label}"
+
+    @property
+    def location(self) -> str:
+        return str(self.example.span)
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    case: ExampleCase
+    passed: bool
+    expected: str
+    actual: str
+    result: Result | None
+    error: str = ""
+
+    def explain(self, lang: str = "en") -> str:
+        if self.result is None:
+            return self.error
+        return "\n".join(
+            f"  {'  ' * s.depth}{s.zh if lang == 'zh' else s.en}" for s in self.result.steps
+        )
+
+
+def cases(ps: PolicySet) -> Iterator[ExampleCase]:
+    for measure in ps.measures.values():
+        for index, example in enumerate(measure.examples):
+            yield ExampleCase(measure, example, index)
+
+
+def _value(value: n.Value) -> Any:
+    if isinstance(value, n.Number):
+        return value.value
+    if isinstance(value, n.DateValue):
+        return value.value.isoformat()
+    if isinstance(value, n.NameValue):
+        return {"true": True, "false": False}.get(value.name, value.name)
+    return [{f.name: _value(f.value) for f in record} for record in value.records]
+
+
+def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
+    """The one-claim application an example stands for."""
+    policy = ps.policy_of(case.measure.id)
+    year = case.example.year
+    if year is None:
+        year = policy.effective[0] if policy and policy.effective else 2020
+    enterprise: dict[str, Any] = {"id": "example"}
+    facts: dict[str, Any] = {}
+    keys: dict[str, Any] = {}
+    for fact in case.example.facts:
+        decl = ps.inputs.get(fact.name)
+        if fact.name in ("project", "product", "matter"):
+            keys[fact.name] = _value(fact.value)
+        elif decl is not None and decl.origin == "enterprise":
+            enterprise[fact.name] = _value(fact.value)
+        else:
+            facts[fact.name] = _value(fact.value)
+    history = []
+    for prior in case.example.priors:
+        entry: dict[str, Any] = {
+            "measure": prior.measure,
+            "year": prior.year,
+            "amount": prior.amount.value,
+        }
+        for key in prior.keys:
+            entry[key.name] = _value(key.value)
+        history.append(entry)
+    claim = {"id": "example", "measure": case.measure.id, "facts": facts, **keys}
+    return {"year": year, "enterprise": enterprise, "claims": [claim], "history": history}
+
+
+def describe(result: Result) -> str:
+    if result.status in ("not_eligible", "excluded"):
+        return "not eligible"
+    if result.status == "undetermined":
+        return "undetermined"
+    if result.status == "superseded":
+        return "superseded"
+    if result.amount_min is not None:
+        return f"{money_en(result.amount_min)} to {money_en(result.amount)}"
+    return money_en(result.amount)
+
+
+def expected_text(outcome: n.Outcome) -> str:
+    if outcome.kind == "amount":
+        assert outcome.amount is not None
+        return money_en(outcome.amount.value)
+    if outcome.kind == "range":
+        assert outcome.amount is not None and outcome.high is not None
+        return f"{money_en(outcome.amount.value)} to {money_en(outcome.high.value)}"
+    return outcome.kind.replace("_", " ")
+
+
+def matches(outcome: n.Outcome, result: Result) -> bool:
+    if outcome.kind == "not_eligible":
+        return result.status in ("not_eligible", "excluded")
+    if outcome.kind == "undetermined":
+        return result.status == "undetermined"
+    assert outcome.amount is not None
+    want = to_fen(outcome.amount.value)
+    if outcome.kind == "range":
+        assert outcome.high is not None
+        return (
+            result.paid
+            and result.amount_min == want
+            and result.amount == to_fen(outcome.high.value)
+        )
+    if want == ZERO and result.status != "undetermined":
+        # "-> 0" reads "gets nothing": an award of zero or no award at all.
+        return not result.paid or result.amount == ZERO
+    return result.paid and result.amount == want
+
+
+def run_case(case: ExampleCase, ps: PolicySet, program: Program) -> ExampleOutcome:
+    expected = expected_text(case.example.outcome)
+    try:
+        app = program.runtime.read(application(case, ps))
+    except ApplicationError as exc:
+        return ExampleOutcome(case, False, expected, "invalid example", None, str(exc))
+    result = program.runtime.evaluate_one(app)
+    return ExampleOutcome(
+        case, matches(case.example.outcome, result), expected, describe(result), result
+    )
+
+
+def run_all(ps: PolicySet, program: Program | None = None) -> list[ExampleOutcome]:
+    program = program or Program.from_policy_set(ps)
+    return [run_case(case, ps, program) for case in cases(ps)]
+
+
+__all__ = ["Decimal", "ExampleCase", "ExampleOutcome", "cases", "run_all", "run_case"]

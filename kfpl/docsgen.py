@@ -1,0 +1,509 @@
+"""The documentation backend: checked model -> bilingual Markdown pages for mkdocs.
+
+``generate_docs(policy_set, policies_dir)`` returns ``{path under docs/: page text}``.
+The pages are a pure function of the policy set, the original clause texts and the
+diagnostic-code catalogue (``render_docs``); ``generate_docs`` only adds the reading of
+the clause texts from ``policies_dir/sources``. Nothing here writes files except
+``write_docs``, which the CLI calls.
+
+Layout (mkdocs-static-i18n, folder structure; zh is the default language at the site
+root, en under ``/en/``)::
+
+    zh/index.md  en/index.md              home pages
+    {lang}/policies/<policy>.md           one per policy: header, its measures and rules
+    {lang}/measures/<measure>.md          one per measure
+    {lang}/rules.md                       the general rules (附则)
+    {lang}/targets.md                     plan targets, chains and tasks with owners
+    {lang}/glossary.md                    inputs, parameters, choices, departments
+    {lang}/codes.md                       diagnostic codes
+    .nav.yml                              the navigation order (read by kfpl/mkdocs_hooks.py)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from kfpl import nodes as n
+from kfpl.model import PolicySet
+from kfpl.render import money as m
+from kfpl.render.sentences import Renderer
+from kfpl.render.vocab import LANGS, t
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "docs"
+GENERATED_DIRS = LANGS  # every file under docs/zh and docs/en is generated
+NAV_FILE = ".nav.yml"
+
+SourceKey = tuple[str, str]  # (document, clause)
+
+
+# --------------------------------------------------------------------------- escaping
+
+_ESCAPES = {
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;", "`": "&#96;", "*": "&#42;",
+    "_": "&#95;", "[": "&#91;", "]": "&#93;", "|": "&#124;", "{": "&#123;", "}": "&#125;",
+    "#": "&#35;",
+}  # fmt: skip
+_ESCAPE_RE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+
+
+def md(text: object) -> str:
+    """User or generated text made inert in Markdown, HTML and tables, on one line.
+
+    Labels may hold ``|``, ``<``, backticks or newlines; none of them may open a table
+    cell, a tag, a code span, an attribute list or a new block.
+    """
+    line = " ".join(str(text).split())
+    out = _ESCAPE_RE.sub(lambda found: _ESCAPES[found.group(0)], line)
+    if re.match(r"^([-+]|\d+[.)])(\s|$)", out):  # would open a list at a block's start
+        out = f"&#{ord(out[0])};{out[1:]}"
+    return out
+
+
+def md_cell(items: Iterable[object]) -> str:
+    """Several texts in one table cell, one per line."""
+    return "<br>".join(md(item) for item in items)
+
+
+def code(text: str) -> str:
+    """An identifier as inline code; identifiers never hold a backtick (the grammar)."""
+    return f"`{text}`"
+
+
+def fence(text: str) -> str:
+    """A code fence longer than any run of backticks in the text."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    """One diagnostic code, in the shape the docs need (adapted from kfpl.codes)."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    explanation_zh: str
+    explanation_en: str
+    example: str
+    fix_zh: str
+    fix_en: str
+
+
+def _field(entry: Any, *names: str) -> str:
+    for name in names:
+        value = entry.get(name) if isinstance(entry, dict) else getattr(entry, name, None)
+        if isinstance(value, n.Label):
+            value = (value.zh or "", value.en or "")
+        if isinstance(value, tuple | list) and len(value) == 2 and names[0].endswith("_zh"):
+            return str(value[0] or "")
+        if isinstance(value, tuple | list) and len(value) == 2 and names[0].endswith("_en"):
+            return str(value[1] or "")
+        if isinstance(value, dict):
+            lang = names[0].rsplit("_", 1)[-1]
+            return str(value.get(lang, "") or "")
+        if value is not None and not isinstance(value, tuple | list):
+            return str(value)
+    return ""
+
+
+def code_entries() -> list[CodeEntry]:
+    """The diagnostic-code catalogue from ``kfpl.codes``, whatever its exact shape.
+
+    Accepted: a mapping or a sequence named CODES / CATALOGUE / CATALOG / ALL of
+    entries (dataclasses or dicts) with a code and zh/en texts. An absent or unreadable
+    catalogue gives an empty list: the codes page then says so.
+    """
+    try:
+        import kfpl.codes as codes_module
+    except Exception:  # the catalogue is optional until it lands
+        return []
+    table: Any = None
+    for attr in ("CODES", "CATALOGUE", "CATALOG", "ALL", "codes"):
+        table = getattr(codes_module, attr, None)
+        if table is not None and not callable(table):
+            break
+        if callable(table):
+            try:
+                table = table()
+                break
+            except TypeError:
+                table = None
+    if table is None:
+        return []
+    items = list(table.items()) if isinstance(table, dict) else [(None, e) for e in table]
+    out = []
+    for key, entry in items:
+        code_id = _field(entry, "code", "id") or str(key or "")
+        if not re.fullmatch(r"KF\d{4}", code_id):
+            continue
+        out.append(CodeEntry(
+            code=code_id,
+            title_zh=_field(entry, "title_zh", "title", "zh_title", "summary_zh"),
+            title_en=_field(entry, "title_en", "title", "en_title", "summary_en"),
+            explanation_zh=_field(entry, "explanation_zh", "explanation", "zh_explanation",
+                                  "explain_zh", "description_zh"),
+            explanation_en=_field(entry, "explanation_en", "explanation", "en_explanation",
+                                  "explain_en", "description_en"),
+            example=_field(entry, "example", "bad_example", "bad"),
+            fix_zh=_field(entry, "fix_zh", "fix", "zh_fix"),
+            fix_en=_field(entry, "fix_en", "fix", "en_fix"),
+        ))  # fmt: skip
+    return sorted(out, key=lambda e: e.code)
+
+
+def source_keys(ps: PolicySet) -> list[SourceKey]:
+    """Every (document, clause) the policy set cites, in a stable order."""
+    keys: set[SourceKey] = set()
+    items: list[Any] = [*ps.measures.values(), *ps.rules.values(), *ps.targets.values(),
+                        *ps.tasks.values(), *ps.texts.values(), *ps.chains.values()]  # fmt: skip
+    for item in items:
+        if item.source is not None:
+            keys.add((item.source.doc, item.source.clause))
+    return sorted(keys)
+
+
+def load_sources(ps: PolicySet, policies_dir: str | Path) -> dict[SourceKey, str | None]:
+    """Read the original text of every clause the policy set cites (None if missing)."""
+    from kfpl import sources
+
+    out: dict[SourceKey, str | None] = {}
+    for doc, clause in source_keys(ps):
+        try:
+            out[(doc, clause)] = sources.clause_text(doc, clause, policies_dir)
+        except (LookupError, OSError, ValueError):
+            out[(doc, clause)] = None
+    return out
+
+
+def generate_docs(policy_set: PolicySet, policies_dir: str | Path = "policies") -> dict[str, str]:
+    """All generated pages: ``{path relative to docs/: text}``. Deterministic."""
+    return render_docs(policy_set, load_sources(policy_set, policies_dir), code_entries())
+
+
+# --------------------------------------------------------------------------- rendering
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(text: str) -> int | None:
+    """一 -> 1, 十二 -> 12, 二十一 -> 21 (the numerals the documents number parts with)."""
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def _en_clause(clause: str) -> str:
+    if clause.isdigit():
+        return f"clause {clause}"
+    if clause.startswith("附则"):
+        rest = clause.removeprefix("附则")
+        return "general provisions" + (f", paragraph {rest}" if rest else "")
+    found = re.fullmatch(r"([一二三四五六七八九十]+)、?(?:[(（]([一二三四五六七八九十]+)[)）])?(\d*)", clause)
+    if found:
+        parts = [f"part {cn_number(found.group(1))}"]
+        if found.group(2):
+            parts.append(f"item ({cn_number(found.group(2))})")
+        if found.group(3):
+            parts.append(f"point {found.group(3)}")
+        return ", ".join(parts)
+    return "clause " + clause if not re.search(r"[\u3400-\u9fff]", clause) else "a clause"
+
+
+class Site:
+    """The context shared by every page of one language."""
+
+    def __init__(self, ps: PolicySet, lang: str, sources: dict[SourceKey, str | None],
+                 codes: list[CodeEntry]) -> None:  # fmt: skip
+        self.ps = ps
+        self.lang = lang
+        self.r = Renderer(ps, lang)
+        self.sources = sources
+        self.codes = codes
+
+    def t(self, key: str) -> str:
+        return t(key, self.lang)
+
+    def label(self, label: n.Label | None, fallback: str = "") -> str:
+        return self.r.label(label, fallback)
+
+    def policy_title(self, doc: str) -> str:
+        policy = self.ps.policies.get(doc)
+        return self.label(policy.title, doc) if policy else doc
+
+    def source(self, ref: n.SourceRef | None) -> str:
+        """The clause in words: 《…》第2条 / Kaifeng Fiscal Measures …, clause 2."""
+        if ref is None:
+            return ""
+        title = self.policy_title(ref.doc)
+        if self.lang == "zh":
+            clause = f"第{ref.clause}条" if ref.clause.isdigit() else ref.clause
+            return f"《{title}》{clause}"
+        return f"{title}, {_en_clause(ref.clause)}"
+
+    def original(self, ref: n.SourceRef | None) -> list[str]:
+        if ref is None:
+            return []
+        text = self.sources.get((ref.doc, ref.clause))
+        return [line for line in (text or "").splitlines() if line.strip()]
+
+    def measures_of(self, policy_id: str) -> list[n.Measure]:
+        return [x for x in self.ps.measures.values() if self.ps.owner.get(x.id) == policy_id]
+
+    def rules_of(self, policy_id: str) -> list[n.Rule]:
+        return [x for x in self.ps.rules.values() if self.ps.owner.get(x.id) == policy_id]
+
+    def texts_of(self, policy_id: str) -> list[n.TextBlock]:
+        return [x for x in self.ps.texts.values() if self.ps.owner.get(x.id) == policy_id]
+
+    def title(self, item: Any) -> str:
+        return self.label(item.title, item.id)
+
+    def type_text(self, ref: n.TypeRef) -> str:
+        if isinstance(ref, n.ListType):
+            return self.t("type_list")
+        if ref.name in self.ps.enums:
+            enum = self.ps.enums[ref.name]
+            return f"{self.t('type_enum')}（{self.label(enum.label, ref.name)}）" if self.lang == "zh" \
+                else f"{self.t('type_enum')} ({self.label(enum.label, ref.name)})"
+        key = f"type_{ref.name}"
+        return self.t(key) if key in _TYPE_KEYS else ref.name
+
+    def used_by(self, name: str) -> list[str]:
+        """Measures and rules that read an input or parameter, in declaration order."""
+        out = []
+        for measure in self.ps.measures.values():
+            if _reads(measure, name):
+                out.append(measure.id)
+        return out
+
+    def rule_users(self, name: str) -> list[str]:
+        return [rule.id for rule in self.ps.rules.values() if _reads(rule, name)]
+
+    def day(self, value: date | None) -> str:
+        return m.day(value, self.lang) if value is not None else "—"
+
+    def named(self, name: str) -> n.TypeRef:
+        return n.NamedType(name)
+
+    def input_groups(self) -> list[tuple[str, list[n.InputDecl]]]:
+        inputs = list(self.ps.inputs.values())
+        groups = [
+            (self.t("enterprise_inputs"), [d for d in inputs if d.origin == "enterprise"]),
+            (self.t("claim_inputs"), [d for d in inputs if d.origin != "enterprise"]),
+        ]
+        return [(heading, decls) for heading, decls in groups if decls]
+
+    def input_type(self, decl: n.InputDecl) -> str:
+        text = md(self.type_text(decl.type))
+        if isinstance(decl.type, n.ListType):
+            sep = "：" if self.lang == "zh" else ": "
+            fields = [f"{self.label(f.label, f.name)}{sep}{self.type_text(n.NamedType(f.type_name))}"
+                      for f in decl.type.fields]  # fmt: skip
+            text += "<br>" + md_cell(fields)
+        return text
+
+    def members(self, enum: n.EnumDecl) -> str:
+        return "<br>".join(f"{md(self.label(mem.label, mem.name))} ({code(mem.name)})"
+                           for mem in enum.members)  # fmt: skip
+
+    def user_links(self, name: str) -> str:
+        links = [f"[{mid}](measures/{mid}.md)" for mid in self.used_by(name)]
+        links += [f"[{rid}](rules.md#{rid})" for rid in self.rule_users(name)]
+        return ", ".join(links) or "—"
+
+    def has_bounds(self, measure: n.Measure) -> bool:
+        return any(isinstance(node, n.Bound | n.Compare) for node in measure.walk())
+
+    def examples(self, measure: n.Measure) -> list[dict[str, str]]:
+        rows = []
+        for i, ex in enumerate(measure.examples, 1):
+            rows.append({
+                "name": md(ex.name) if ex.name else str(i),
+                "year": m.year(ex.year, self.lang) if ex.year else "",
+                "facts": md_cell(self.r.fact(f) for f in ex.facts) or "—",
+                "history": md_cell(self.r.prior(p) for p in ex.priors) or "—",
+                "outcome": md(self.r.outcome(ex.outcome)),
+            })  # fmt: skip
+        return rows
+
+    def param_values(self, param: n.ParamDecl) -> list[dict[str, str]]:
+        rows = []
+        for value in sorted(param.values, key=lambda v: v.since):
+            rows.append({
+                "value": md(self.r.number(value.value, param.type_name)),
+                "since": md(m.day(value.since, self.lang)),
+                "ref": md(self.label(value.ref)),
+            })  # fmt: skip
+        return rows
+
+    def goals(self, goals: tuple[n.Goal, ...], unit: str | None, aspiration: bool) -> str:
+        return md_cell(self.r.goal(g, unit, aspiration) for g in goals) or "—"
+
+    def effective(self, policy: n.Policy) -> str:
+        if policy.effective is None:
+            return "—"
+        a, b = policy.effective
+        return f"{a}年—{b}年" if self.lang == "zh" else f"{a} to {b}"
+
+
+_TYPE_KEYS = {f"type_{name}" for name in ("money", "rate", "count", "bool", "date", "year", "text")}
+
+
+def _reads(item: n.Node, name: str) -> bool:
+    for node in item.walk():
+        if isinstance(node, n.Ref) and node.name == name:
+            return True
+        if isinstance(node, n.Increase) and name in (node.new, node.old):
+            return True
+        if isinstance(node, n.Truthy | n.Compare | n.IsValue | n.InValues) and node.name == name:
+            return True
+        if isinstance(node, n.ByCase | n.Tiers | n.Steps | n.Staged) and node.on == name:
+            return True
+        if isinstance(node, n.Each) and node.over == name:
+            return True
+        if isinstance(node, n.Matching) and node.higher_award == name:
+            return True
+        if isinstance(node, n.YearlyCap) and node.limit == name:
+            return True
+        if isinstance(node, n.Exclude) and name in node.flags:
+            return True
+    return False
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,  # Markdown, not HTML: every user text goes through `md`
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md
+    env.filters["cell"] = md_cell
+    env.filters["code"] = code
+    env.filters["fence"] = fence
+    return env
+
+
+def _page(env: jinja2.Environment, template: str, **context: Any) -> str:
+    text = env.get_template(template).render(**context)
+    # One blank line at most between blocks, one newline at the end: stable bytes.
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def render_docs(ps: PolicySet, sources: dict[SourceKey, str | None],
+                codes: list[CodeEntry]) -> dict[str, str]:  # fmt: skip
+    """The pages, from the model, the clause texts and the codes: a pure function."""
+    env = environment()
+    pages: dict[str, str] = {}
+    policy_ids = [pid for pid in ps.policies]
+    for lang in LANGS:
+        site = Site(ps, lang, sources, codes)
+        ctx: dict[str, Any] = {"site": site, "lang": lang, "t": site.t, "r": site.r, "ps": ps}
+        pages[f"{lang}/index.md"] = _page(env, "index.md.j2", **ctx)
+        for pid in policy_ids:
+            pages[f"{lang}/policies/{pid}.md"] = _page(
+                env, "policy.md.j2", policy=ps.policies[pid], **ctx
+            )
+        for measure in ps.measures.values():
+            pages[f"{lang}/measures/{measure.id}.md"] = _page(
+                env, "measure.md.j2", measure=measure, **ctx
+            )
+        pages[f"{lang}/rules.md"] = _page(env, "rules.md.j2", **ctx)
+        pages[f"{lang}/targets.md"] = _page(env, "targets.md.j2", **ctx)
+        pages[f"{lang}/glossary.md"] = _page(env, "glossary.md.j2", **ctx)
+        pages[f"{lang}/codes.md"] = _page(env, "codes.md.j2", **ctx)
+    pages[NAV_FILE] = nav_yaml(ps)
+    return dict(sorted(pages.items()))
+
+
+def nav_yaml(ps: PolicySet) -> str:
+    """The navigation, in policy-set order; section titles are translated by mkdocs.yml."""
+    lines = ["# Generated by kfpl docs: the site navigation. Do not edit.", "nav:"]
+    lines.append("  - Home: index.md")
+    lines.append("  - Policy documents:")
+    lines += [f"      - policies/{pid}.md" for pid in ps.policies]
+    if ps.measures:
+        lines.append("  - Support measures:")
+        lines += [f"      - measures/{mid}.md" for mid in ps.measures]
+    lines.append("  - General rules: rules.md")
+    lines.append("  - Targets and owners: targets.md")
+    lines.append("  - Glossary: glossary.md")
+    lines.append("  - Diagnostic codes: codes.md")
+    lines.append("  - Language reference: guide/language.md")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _generated(path: str) -> bool:
+    return path == NAV_FILE or path.split("/", 1)[0] in GENERATED_DIRS
+
+
+def stale_docs(pages: dict[str, str], docs_dir: str | Path) -> list[str]:
+    """Paths (relative to docs/) that differ from the pages, are missing, or are left over."""
+    root = Path(docs_dir)
+    stale = []
+    for rel, text in pages.items():
+        path = root / rel
+        if not path.is_file() or path.read_bytes() != text.encode("utf-8"):
+            stale.append(rel)
+    for rel in _existing(root):
+        if rel not in pages:
+            stale.append(rel)
+    return sorted(stale)
+
+
+def _existing(root: Path) -> list[str]:
+    found = []
+    for folder in GENERATED_DIRS:
+        base = root / folder
+        if base.is_dir():
+            found += [p.relative_to(root).as_posix() for p in base.rglob("*") if p.is_file()]
+    if (root / NAV_FILE).is_file():
+        found.append(NAV_FILE)
+    return sorted(found)
+
+
+def write_docs(pages: dict[str, str], docs_dir: str | Path,
+               on_write: Callable[[str], None] | None = None) -> list[str]:  # fmt: skip
+    """Write changed pages atomically (temp file + rename) and delete left-over ones."""
+    root = Path(docs_dir)
+    changed = stale_docs(pages, root)
+    for rel in changed:
+        path = root / rel
+        if rel not in pages:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".md")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pages[rel].encode("utf-8"))
+        os.replace(tmp, path)
+        if on_write is not None:
+            on_write(rel)
+    return changed
+
+
+__all__ = [
+    "CodeEntry", "code_entries", "generate_docs", "load_sources", "md",
+    "render_docs", "stale_docs", "write_docs",
+]  # fmt: skip

@@ -1,0 +1,99 @@
+"""Amounts, rates and counts as each language writes them.
+
+Chinese follows the source documents: 2000元, 30万元, 1.5亿元, 30%, no digit grouping.
+English follows a well-edited notice: CNY 300,000, CNY 1.5 million, CNY 5 billion.
+Every value is an exact ``Decimal``; nothing here rounds except to drop trailing zeros.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+Lang = str  # "zh" | "en"
+
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+MILLION = Decimal(1_000_000)
+BILLION = Decimal(1_000_000_000)
+
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def plain(value: Decimal) -> str:
+    """The shortest exact decimal text: 30, 1.5, 0.0435 (never an exponent)."""
+    text = format(value.normalize(), "f")
+    return text if text != "-0" else "0"
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def grouped(value: Decimal) -> str:
+    """Digits grouped by thousands, decimals kept exactly: 1,234,567.5."""
+    text = plain(abs(value))
+    whole, _, frac = text.partition(".")
+    whole = f"{int(whole):,}"
+    sign = "-" if value < 0 else ""
+    return sign + whole + (f".{frac}" if frac else "")
+
+
+def zh_money(value: Decimal) -> str:
+    """300000 -> 30万元; 150000000 -> 1.5亿元; 2000 -> 2000元; 12345.67 -> 12345.67元."""
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    if amount >= YI and _decimals(amount / YI) <= 2:
+        return f"{sign}{plain(amount / YI)}亿元"
+    if amount >= WAN and _decimals(amount / WAN) <= 2:
+        return f"{sign}{plain(amount / WAN)}万元"
+    return f"{sign}{plain(amount)}元"
+
+
+def en_money(value: Decimal) -> str:
+    """300000 -> CNY 300,000; 1500000 -> CNY 1.5 million; 5e9 -> CNY 5 billion."""
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    if amount >= BILLION and _decimals(amount / BILLION) <= 2:
+        return f"{sign}CNY {plain(amount / BILLION)} billion"
+    if amount >= MILLION and _decimals(amount / MILLION) <= 2:
+        return f"{sign}CNY {plain(amount / MILLION)} million"
+    return f"{sign}CNY {grouped(amount)}"
+
+
+def money(value: Decimal, lang: Lang) -> str:
+    return zh_money(value) if lang == "zh" else en_money(value)
+
+
+def money_range(low: Decimal, high: Decimal, lang: Lang) -> str:
+    """50万—100万元 (the source writes 50—100万元); CNY 500,000 to CNY 1 million."""
+    if lang == "zh":
+        lo, hi = zh_money(low), zh_money(high)
+        if lo[-2:] == hi[-2:] and lo[-2:] in ("万元", "亿元"):
+            return f"{lo[:-1]}—{hi}"
+        return f"{lo}—{hi}"
+    return f"{en_money(low)} to {en_money(high)}"
+
+
+def rate(value: Decimal) -> str:
+    """0.30 -> 30%; 0.0435 -> 4.35% (the same in both languages)."""
+    return f"{plain(value * 100)}%"
+
+
+def count(value: Decimal, lang: Lang) -> str:
+    return plain(value) if lang == "zh" else grouped(value)
+
+
+def day(value: date, lang: Lang) -> str:
+    if lang == "zh":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def year(value: int, lang: Lang) -> str:
+    return f"{value}年" if lang == "zh" else str(value)

@@ -1,0 +1,544 @@
+"""The checked model in words: every award form, condition, cap and rule as a sentence.
+
+Chinese reads like the source documents (按不超过…的30%给予补贴，单个企业每年最高不超过
+30万元); English like a well-edited notice ("a subsidy of up to 30% of …, at most
+CNY 300,000 per enterprise per year"). Sentences are plain text: the templates escape
+them for Markdown. Names are rendered by their labels, never by their identifiers,
+except where the model has no label to offer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kfpl import nodes as n
+from kfpl.model import PolicySet
+from kfpl.render import money as m
+
+ZH_BOUND = {
+    "at_least": "{x}以上",
+    "more_than": "超过{x}",
+    "at_most": "不超过{x}",
+    "less_than": "低于{x}",
+    "equal": "为{x}",
+}
+EN_BOUND = {
+    "at_least": "at least {x}",
+    "more_than": "more than {x}",
+    "at_most": "at most {x}",
+    "less_than": "less than {x}",
+    "equal": "equal to {x}",
+}
+ZH_KEY = {"project": "项目", "product": "产品", "matter": "事项", "level": "级别", "step": "台阶",
+          "item": "项"}  # fmt: skip
+EN_KEY = {"project": "project", "product": "product", "matter": "matter", "level": "level",
+          "step": "step", "item": "item"}  # fmt: skip
+
+
+@dataclass
+class Sentence:
+    """A lead sentence and, for choices (tiers, cases, stages), one line per branch."""
+
+    lead: str
+    items: list[str] = field(default_factory=list)
+
+    def flat(self, lang: str) -> str:
+        if not self.items:
+            return self.lead
+        sep = "；" if lang == "zh" else "; "
+        body = sep.join(item.rstrip("。.") for item in self.items)
+        colon = "：" if lang == "zh" else ": "
+        end = "。" if lang == "zh" else "."
+        return f"{self.lead.rstrip('：:。.')}{colon}{body}{end}"
+
+
+class Renderer:
+    """Renders one policy set's nodes in one language."""
+
+    def __init__(self, ps: PolicySet, lang: str) -> None:
+        self.ps = ps
+        self.lang = lang
+        self.zh = lang == "zh"
+        self._fields: list[dict[str, n.Field]] = []  # item fields visible inside `each`
+
+    # ------------------------------------------------------------------ names
+
+    def label(self, label: n.Label | None, fallback: str = "") -> str:
+        if label is None:
+            return fallback
+        text = label.get(self.lang) or fallback
+        return " ".join(text.split()) if "\n" in text else text
+
+    def name(self, name: str) -> str:
+        """An input, parameter or item field by its label."""
+        for scope in reversed(self._fields):
+            if name in scope:
+                return self.label(scope[name].label, name)
+        decl = self.ps.inputs.get(name)
+        if decl is not None:
+            return self.label(decl.label, name)
+        param = self.ps.params.get(name)
+        if param is not None:
+            return self.label(param.label, name)
+        return name
+
+    def type_name(self, name: str) -> str | None:
+        for scope in reversed(self._fields):
+            if name in scope:
+                return scope[name].type_name
+        ref = self.ps.type_of(name)
+        return ref.name if isinstance(ref, n.NamedType) else None
+
+    def member(self, input_name: str | None, value: str) -> str:
+        """An enum member (national -> 国家级) or a bool (true -> 是)."""
+        if value in ("true", "false"):
+            yes = value == "true"
+            return ("是" if yes else "否") if self.zh else ("yes" if yes else "no")
+        type_name = self.type_name(input_name) if input_name else None
+        enums = [self.ps.enums[type_name]] if type_name in self.ps.enums else []
+        enums += [e for e in self.ps.enums.values() if e not in enums]
+        for enum in enums:
+            for mem in enum.members:
+                if mem.name == value:
+                    return self.label(mem.label, value)
+        return value
+
+    def agency(self, name: str) -> str:
+        if self.zh:
+            return name
+        decl = self.ps.agencies.get(name)
+        return self.label(decl.label, name) if decl and decl.label else name
+
+    def agencies(self, names: tuple[str, ...]) -> str:
+        return ("、" if self.zh else "; ").join(self.agency(a) for a in names)
+
+    def key(self, key: str) -> str:
+        table = ZH_KEY if self.zh else EN_KEY
+        return table.get(key) or self.name(key)
+
+    # ------------------------------------------------------------------ numbers
+
+    def money(self, value: Decimal) -> str:
+        return m.money(value, self.lang)
+
+    def number(self, num: n.Number, type_name: str | None = None) -> str:
+        """A literal as money, rate or count: its unit first, then the type it meets."""
+        if num.unit == "percent" or type_name == "rate":
+            return m.rate(num.value) if num.unit == "percent" else m.plain(num.value)
+        if num.unit == "yuan" or type_name == "money":
+            return self.money(num.value)
+        if type_name == "year":
+            return m.year(int(num.value), self.lang)
+        return m.count(num.value, self.lang)
+
+    def rate(self, rate: n.Rate) -> str:
+        if isinstance(rate, n.Number):
+            return m.rate(rate.value)
+        param = self.ps.params.get(rate.name)
+        label = self.name(rate.name)
+        if param is None or not param.values:
+            return label
+        latest = max(param.values, key=lambda v: v.since)
+        value = m.rate(latest.value.value)
+        since = m.day(latest.since, self.lang)
+        if self.zh:
+            return f"{label}（自{since}起为{value}）"
+        return f"the {label} ({value} since {since})"
+
+    # ------------------------------------------------------------------ conditions
+
+    def cond(self, cond: n.Cond, nested: bool = False) -> str:
+        text = self._cond(cond)
+        if nested and isinstance(cond, n.AllOf | n.AnyOf):
+            return f"（{text}）" if self.zh else f"({text})"
+        return text
+
+    def _cond(self, cond: n.Cond) -> str:
+        zh = self.zh
+        if isinstance(cond, n.Truthy):
+            return self.name(cond.name)
+        if isinstance(cond, n.Compare):
+            what = self.name(cond.name)
+            x = self.number(cond.value, self.type_name(cond.name))
+            if zh:
+                return what + ("在" if cond.op == "at_least" else "") + ZH_BOUND[cond.op].format(x=x)
+            return f"{what} is {EN_BOUND[cond.op].format(x=x)}"
+        if isinstance(cond, n.IsValue):
+            value = self.member(cond.name, cond.value)
+            return f"{self.name(cond.name)}为{value}" if zh else f"{self.name(cond.name)} is {value}"
+        if isinstance(cond, n.InValues):
+            values = [self.member(cond.name, v) for v in cond.values]
+            if zh:
+                return f"{self.name(cond.name)}为{'或'.join(values)}"
+            return f"{self.name(cond.name)} is {_en_list(values, 'or')}"
+        if isinstance(cond, n.Not):
+            inner = self.cond(cond.operand, nested=True)
+            return f"不属于{inner}的情形" if zh else f"not {inner}"
+        if isinstance(cond, n.AllOf):
+            parts = [self.cond(c, nested=True) for c in cond.operands]
+            return "，且".join(parts) if zh else " and ".join(parts)
+        parts = [self.cond(c, nested=True) for c in cond.operands]
+        return "，或".join(parts) if zh else " or ".join(parts)
+
+    def requirements(self, measure: n.Measure) -> list[str]:
+        """One sentence per `requires` line (they must all hold)."""
+        out = []
+        for cond in measure.requires:
+            text = self.cond(cond)
+            out.append(f"{text}。" if self.zh else f"{_cap_first(text)}.")
+        return out
+
+    # ------------------------------------------------------------------ award forms
+
+    def base(self, operands: tuple[n.Operand, ...]) -> str:
+        parts = []
+        for op in operands:
+            if isinstance(op, n.Ref):
+                parts.append(self.name(op.name))
+            elif self.zh:
+                parts.append(f"{self.name(op.new)}较{self.name(op.old)}的新增部分")
+            else:
+                parts.append(f"the increase of the {self.name(op.new)} over the {self.name(op.old)}")
+        if len(parts) == 1:
+            return parts[0]
+        return f"{'与'.join(parts)}之和" if self.zh else f"the sum of {_en_list(parts, 'and')}"
+
+    def simple(self, form: n.Form, ceiling: bool, once: bool) -> str:
+        """A simple form as a verb phrase (zh) or a noun phrase (en), without a full stop."""
+        zh = self.zh
+        one = ("一次性" if zh else "one-time ") if once else ""
+        if isinstance(form, n.Percent):
+            has_increase = any(isinstance(op, n.Increase) for op in form.base)
+            if isinstance(form.rate, n.Ref):
+                rate = self.rate(form.rate)
+                if zh:
+                    return f"按{self.base(form.base)}乘以{rate}给予{one}补贴"
+                return f"a {one}subsidy equal to the {self.base(form.base)} times {rate}"
+            pct = m.rate(form.rate.value)
+            kind_zh, kind_en = ("奖励", "reward") if has_increase else ("补贴", "subsidy")
+            if zh:
+                upto = "不超过" if ceiling else ""
+                return f"按{upto}{self.base(form.base)}的{pct}给予{one}{kind_zh}"
+            upto = "up to " if ceiling else ""
+            base = self.base(form.base)
+            the = "" if base.startswith("the ") else "the "
+            return f"a {one}{kind_en} of {upto}{pct} of {the}{base}"
+        if isinstance(form, n.Matching):
+            rate = self.rate(form.rate)
+            if zh:
+                return f"按{self.name(form.higher_award)}的{rate}给予{one}配套奖励"
+            return f"a {one}matching award of {rate} of the {self.name(form.higher_award)}"
+        if isinstance(form, n.Fixed):
+            amount = self.money(form.amount.value)
+            if zh:
+                return f"最高给予{one}奖励{amount}" if ceiling else f"给予{one}奖励{amount}"
+            upto = "up to " if ceiling else ""
+            return f"a {one}reward of {upto}{amount}"
+        if isinstance(form, n.Range):
+            span = m.money_range(form.low.value, form.high.value, self.lang)
+            if zh:
+                return f"给予{span}的{one}奖励（具体金额酌定）"
+            return f"a {one}discretionary reward of {span}"
+        return self.award_form(form, ceiling, once).flat(self.lang)
+
+    def bounds(self, row: n.TierRow, on: str | None) -> str:
+        if row.otherwise:
+            return "其他情形" if self.zh else "otherwise"
+        type_name = self.type_name(on) if on else None
+        parts = []
+        for bound in (row.low, row.high):
+            if bound is None:
+                continue
+            x = self.number(bound.value, type_name)
+            table = ZH_BOUND if self.zh else EN_BOUND
+            parts.append(table[bound.op].format(x=x))
+        return "且".join(parts) if self.zh else " and ".join(parts)
+
+    def award_form(self, form: n.Form, ceiling: bool, once: bool) -> Sentence:
+        zh = self.zh
+        if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range):
+            text = self.simple(form, ceiling, once)
+            return Sentence(f"{text}。" if zh else f"{_cap_first(text)}.")
+        if isinstance(form, n.ByCase):
+            what = self.name(form.on)
+            items = []
+            for arm in form.arms:
+                value = self.member(form.on, arm.value)
+                phrase = self.simple(arm.form, ceiling, once)
+                items.append(f"{what}为{value}的，{phrase}" if zh else f"{value} — {phrase}")
+            lead = f"按{what}分别给予支持：" if zh else f"By {what}:"
+            return Sentence(lead, items)
+        if isinstance(form, n.Tiers):
+            what = self.name(form.on)
+            items = []
+            for row in form.rows:
+                cond = self.bounds(row, form.on)
+                phrase = self.simple(row.form, ceiling, once)
+                if zh:
+                    items.append(f"{cond}的，{phrase}" if row.otherwise else f"{what}{cond}的，{phrase}")
+                else:
+                    items.append(f"{cond} — {phrase}")
+            if zh:
+                hit = "按顺序适用第一个符合的档次" if form.first_match else "每项申请只适用一个档次"
+                lead = f"按{what}分档给予支持（{hit}）："
+            else:
+                hit = "the first matching tier applies" if form.first_match else "exactly one tier applies"
+                lead = f"By {what} ({hit}):"
+            return Sentence(lead, items)
+        if isinstance(form, n.Steps):
+            what = self.name(form.on)
+            size = self.money(form.size.value)
+            steps = [self.money(form.size.value * k) for k in (1, 2, 3)]
+            items = []
+            for row in form.rows:
+                cond = self.bounds(row, form.on)
+                phrase = self.simple(row.form, False, True)
+                items.append(f"台阶{cond}的，{phrase}" if zh else f"steps of {cond} — {phrase}")
+            if zh:
+                verb = "超过" if form.crossing == "passed" else "达到"
+                lead = (
+                    f"{what}每{verb}一个{size}台阶（{'、'.join(steps)}……），给予一次性奖励；"
+                    "已获奖励的最高台阶及以下不再奖励："
+                )
+            else:
+                verb = "passed (exceeded)" if form.crossing == "passed" else "reached"
+                lead = (
+                    f"A one-time reward for each {size} step ({', '.join(steps)}, …) the {what} "
+                    f"has {verb}, above the highest step already rewarded:"
+                )
+            return Sentence(lead, items)
+        if isinstance(form, n.Each):
+            decl = self.ps.inputs.get(form.over)
+            scope: dict[str, n.Field] = {}
+            if decl is not None and isinstance(decl.type, n.ListType):
+                scope = {f.name: f for f in decl.type.fields}
+            self._fields.append(scope)
+            try:
+                inner = self.award_form(form.form, ceiling, once)
+            finally:
+                self._fields.pop()
+            what = self.name(form.over)
+            if zh:
+                lead = f"对{what}逐项计算，各项相加：{inner.lead}"
+            else:
+                lead = f"For each of the {what}, added up: {_lower_first(inner.lead)}"
+            return Sentence(lead, inner.items)
+        # staged payment
+        assert isinstance(form, n.Staged)
+        total = self.award_form(form.form, ceiling, once)
+        items = []
+        for stage in form.stages:
+            label = self.member(form.on, stage.name)
+            if stage.clawback:
+                items.append(f"{label}的，已拨付资金全额收回" if zh else
+                             f"{label} — everything already paid is clawed back")  # fmt: skip
+            else:
+                share = m.rate(stage.share.value) if stage.share else ""
+                items.append(f"{label}时，拨付补助总额的{share}" if zh else
+                             f"{label} — {share} of the total is paid")  # fmt: skip
+        what = self.name(form.on)
+        if zh:
+            lead = f"{total.flat('zh')}补助按{what}分阶段拨付："
+        else:
+            lead = f"{total.flat('en')} The award is paid in stages by {what}:"
+        return Sentence(lead, items)
+
+    def award(self, measure: n.Measure) -> Sentence:
+        if not measure.awards:
+            return Sentence("（未规定支持方式）" if self.zh else "(no award defined)")
+        award = measure.award
+        once = measure.once is not None and measure.once.key is None
+        return self.award_form(award.form, award.ceiling, once)
+
+    # ------------------------------------------------------------------ caps and limits
+
+    def cap(self, cap: n.Cap) -> str:
+        x = self.money(cap.amount.value)
+        if self.zh:
+            return {
+                "claim": f"每项申请最高不超过{x}",
+                "item": f"每项最高不超过{x}",
+                "project": f"单个项目最高不超过{x}",
+                "product": f"单个产品最高不超过{x}",
+                "year": f"单个企业每年最高不超过{x}",
+                "enterprise": f"单个企业累计最高不超过{x}",
+            }[cap.scope]
+        return {
+            "claim": f"at most {x} per claim",
+            "item": f"at most {x} per item",
+            "project": f"at most {x} per project",
+            "product": f"at most {x} per product",
+            "year": f"at most {x} per enterprise per year",
+            "enterprise": f"at most {x} per enterprise in total",
+        }[cap.scope]
+
+    def caps(self, measure: n.Measure) -> list[str]:
+        end = "。" if self.zh else "."
+        return [_cap_first(self.cap(c)) + end for c in measure.caps]
+
+    def limits(self, measure: n.Measure) -> list[str]:
+        out = []
+        if measure.once is not None:
+            if measure.once.key is None:
+                out.append("一次性奖励：每个企业只享受一次。" if self.zh else
+                           "Once: an enterprise receives this award only once.")  # fmt: skip
+            else:
+                k = self.key(measure.once.key)
+                out.append(f"每个{k}只享受一次。" if self.zh else
+                           f"Once per {k}: never paid twice for the same {k}.")  # fmt: skip
+        if measure.max_years is not None:
+            years = m.plain(measure.max_years.value)
+            if self.zh:
+                out.append(f"连续支持不超过{years}年（有项目的按项目计）。")
+            else:
+                unit = "year" if years == "1" else "years"
+                out.append(f"Support for at most {years} {unit} (per project where there is one).")
+        return out
+
+    def rule_sentence(self, measure: n.Measure) -> str:
+        """The whole measure in one sentence: award, then caps (as a home-page summary)."""
+        award = self.award(measure).flat(self.lang)
+        caps = [self.cap(c) for c in measure.caps]
+        if not caps:
+            return award
+        if self.zh:
+            return award.rstrip("。") + "，" + "，".join(caps) + "。"
+        return award.rstrip(".") + ", " + ", ".join(caps) + "."
+
+    # ------------------------------------------------------------------ rules (附则)
+
+    def rule_body(self, body: n.RuleBody) -> str:
+        zh = self.zh
+        if isinstance(body, n.Eligible):
+            cond = self.cond(body.cond)
+            if zh:
+                return f"本政策适用于符合以下条件的企业：{cond}；不符合的，各项申请均不予支持。"
+            return f"Only an enterprise that meets this condition may apply: {cond}. Otherwise every claim is not eligible."
+        if isinstance(body, n.Exclude):
+            flags = [self.name(f) for f in body.flags]
+            if zh:
+                return f"有下列情形之一的企业，不享受本政策：{'；'.join(flags)}。"
+            return f"An enterprise in any of these situations receives nothing: {'; '.join(flags)}."
+        if isinstance(body, n.NoStacking):
+            k = self.key(body.key)
+            if zh:
+                where = "本政策" if body.across == "policy" else "本政策集各项政策"
+                if body.matching_only:
+                    text = f"同一{k}获得上级补助奖励、本级给予配套的，与本级补助奖励不重复享受"
+                else:
+                    text = f"同一{k}涉及{where}多项优惠的，不重复享受"
+                if body.keep == "all":
+                    return f"{text}——本条现已停用，各项优惠均可享受。"
+                return f"{text}，按最高的一项执行。"
+            where = "this policy's measures" if body.across == "policy" else "all policies in the set"
+            if body.matching_only:
+                text = f"A matching award and an own-level award for the same {k} are not both paid"
+            else:
+                text = f"Claims for the same {k} under {where} are not stacked"
+            if body.keep == "all":
+                return f"{text} — this rule is switched off: all of them are paid."
+            return f"{text}: only the highest is paid."
+        limit = self.name(body.limit)
+        if zh:
+            trim = {"latest": "从最后一项申请起扣减", "largest": "从金额最大的申请起扣减",
+                    "proportionally": "各项申请按比例扣减"}[body.trim]  # fmt: skip
+            return f"单个企业当年获得的本级各项奖补资金总额（含当年已拨付的），最高不超过{limit}；超出部分{trim}。"
+        trim = {"latest": "from the latest claim first", "largest": "from the largest claim first",
+                "proportionally": "from all claims in proportion"}[body.trim]  # fmt: skip
+        return (
+            f"An enterprise's total for the year (including awards already paid this year) is at "
+            f"most its {limit}; any excess is trimmed {trim}."
+        )
+
+    # ------------------------------------------------------------------ plan goals
+
+    def goal(self, goal: n.Goal, unit: str | None, aspiration: bool = False) -> str:
+        zh = self.zh
+        x = self.number(goal.value, unit)
+        if goal.comparator == "between" and goal.high is not None:
+            hi = self.number(goal.high, unit)
+            value = f"{x}—{hi}" if zh else f"{x} to {hi}"
+        elif zh:
+            value = {"about": "{x}左右", "exactly": "{x}"}.get(goal.comparator, "")
+            value = (value or ZH_BOUND[goal.comparator]).format(x=x)
+        else:
+            value = {"about": "about {x}", "exactly": "{x}"}.get(goal.comparator, "")
+            value = (value or EN_BOUND[goal.comparator]).format(x=x)
+        if goal.year is not None:
+            when = f"到{goal.year}年" if zh else f"by {goal.year}"
+        elif goal.yearly:
+            when = "每年" if zh else "every year"
+        elif goal.within_years is not None:
+            a, b = goal.within_years
+            when = f"{a}至{b}年内" if zh else f"within {a} to {b} years"
+        else:
+            when = ""
+        if zh:
+            verb = "" if goal.comparator in ("at_most", "less_than") else "达到"
+            return f"{'力争' if aspiration else ''}{when}{'，' if when else ''}{verb}{value}"
+        text = f"{value} {when}".strip()
+        return f"{text} (aspiration)" if aspiration else text
+
+    # ------------------------------------------------------------------ examples
+
+    def value(self, name: str, value: n.Value) -> str:
+        if isinstance(value, n.Number):
+            return self.number(value, self.type_name(name))
+        if isinstance(value, n.DateValue):
+            return m.day(value.value, self.lang)
+        if isinstance(value, n.NameValue):
+            return self.member(name, value.name)
+        decl = self.ps.inputs.get(name)
+        scope = {}
+        if decl is not None and isinstance(decl.type, n.ListType):
+            scope = {f.name: f for f in decl.type.fields}
+        self._fields.append(scope)
+        try:
+            records = ["，".join(self.fact(f) for f in rec) if self.zh else
+                       ", ".join(self.fact(f) for f in rec) for rec in value.records]  # fmt: skip
+        finally:
+            self._fields.pop()
+        if self.zh:
+            return f"{len(records)}项（{'；'.join(records)}）"
+        unit = "item" if len(records) == 1 else "items"
+        return f"{len(records)} {unit} ({'; '.join(records)})"
+
+    def fact(self, fact: n.Fact) -> str:
+        sep = "：" if self.zh else ": "
+        return f"{self.name(fact.name)}{sep}{self.value(fact.name, fact.value)}"
+
+    def prior(self, prior: n.Prior) -> str:
+        amount = self.money(prior.amount.value)
+        keys = [f"{self.key(k.name)}{'：' if self.zh else ' '}{self.value(k.name, k.value)}"
+                for k in prior.keys]  # fmt: skip
+        if self.zh:
+            extra = f"（{'，'.join(keys)}）" if keys else ""
+            return f"{prior.year}年已获{prior.measure}奖励{amount}{extra}"
+        extra = f" ({', '.join(keys)})" if keys else ""
+        return f"{prior.measure}: {amount} paid in {prior.year}{extra}"
+
+    def outcome(self, outcome: n.Outcome) -> str:
+        if outcome.kind == "amount" and outcome.amount is not None:
+            return self.money(outcome.amount.value)
+        if outcome.kind == "range" and outcome.amount is not None and outcome.high is not None:
+            return m.money_range(outcome.amount.value, outcome.high.value, self.lang)
+        if outcome.kind == "not_eligible":
+            return "不符合条件" if self.zh else "not eligible"
+        return "待定（缺少申报信息）" if self.zh else "undetermined (facts missing)"
+
+
+def _en_list(parts: list[str], conj: str) -> str:
+    if len(parts) <= 2:
+        return f" {conj} ".join(parts)
+    return ", ".join(parts[:-1]) + f" {conj} " + parts[-1]
+
+
+def _cap_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[1].isupper():  # an acronym: keep it
+        return text
+    return text[:1].lower() + text[1:] if text else text

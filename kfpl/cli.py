@@ -265,6 +265,11 @@ def dump(path: str, stage: str) -> None:
         click.echo(sources[f"{module_stem(path)}.py"], nl=False)
 
 
+from kfpl.site import docs_command  # noqa: E402  (kfpl docs: issue 5)
+
+main.add_command(docs_command)
+
+
 def run() -> None:
     """Entry point: turn any unexpected exception into one line, never a traceback."""
     try:

@@ -234,6 +234,15 @@ class Site:
         self.r = Renderer(ps, lang)
         self.sources = sources
         self.codes = codes
+        # name -> {"measure": [ids], "rule": [ids]}, from one walk of each item
+        self._readers: dict[str, dict[str, list[str]]] = {}
+        items: list[tuple[str, n.Measure | n.Rule]] = [
+            *(("measure", x) for x in ps.measures.values()),
+            *(("rule", x) for x in ps.rules.values()),
+        ]
+        for kind, item in items:
+            for name in sorted(names_read(item)):
+                self._readers.setdefault(name, {}).setdefault(kind, []).append(item.id)
 
     def t(self, key: str) -> str:
         return t(key, self.lang)
@@ -284,15 +293,11 @@ class Site:
         return self.t(key) if key in _TYPE_KEYS else ref.name
 
     def used_by(self, name: str) -> list[str]:
-        """Measures and rules that read an input or parameter, in declaration order."""
-        out = []
-        for measure in self.ps.measures.values():
-            if _reads(measure, name):
-                out.append(measure.id)
-        return out
+        """Measures that read an input or parameter, in declaration order."""
+        return self._readers.get(name, {}).get("measure", [])
 
     def rule_users(self, name: str) -> list[str]:
-        return [rule.id for rule in self.ps.rules.values() if _reads(rule, name)]
+        return self._readers.get(name, {}).get("rule", [])
 
     def day(self, value: date | None) -> str:
         return m.day(value, self.lang) if value is not None else "—"
@@ -364,25 +369,29 @@ class Site:
 _TYPE_KEYS = {f"type_{name}" for name in ("money", "rate", "count", "bool", "date", "year", "text")}
 
 
-def _reads(item: n.Node, name: str) -> bool:
+def names_read(item: n.Node) -> set[str]:
+    """Every input or parameter name an item reads."""
+    found: set[str] = set()
     for node in item.walk():
-        if isinstance(node, n.Ref) and node.name == name:
-            return True
-        if isinstance(node, n.Increase) and name in (node.new, node.old):
-            return True
-        if isinstance(node, n.Truthy | n.Compare | n.IsValue | n.InValues) and node.name == name:
-            return True
-        if isinstance(node, n.ByCase | n.Tiers | n.Steps | n.Staged) and node.on == name:
-            return True
-        if isinstance(node, n.Each) and node.over == name:
-            return True
-        if isinstance(node, n.Matching) and node.higher_award == name:
-            return True
-        if isinstance(node, n.YearlyCap) and node.limit == name:
-            return True
-        if isinstance(node, n.Exclude) and name in node.flags:
-            return True
-    return False
+        if isinstance(node, n.Ref | n.Truthy | n.Compare | n.IsValue | n.InValues):
+            found.add(node.name)
+        elif isinstance(node, n.Increase):
+            found.update((node.new, node.old))
+        elif isinstance(node, n.ByCase | n.Tiers | n.Steps | n.Staged):
+            found.add(node.on)
+        elif isinstance(node, n.Each):
+            found.add(node.over)
+        elif isinstance(node, n.Matching):
+            found.add(node.higher_award)
+            if isinstance(node.rate, n.Ref):
+                found.add(node.rate.name)
+        elif isinstance(node, n.Percent) and isinstance(node.rate, n.Ref):
+            found.add(node.rate.name)
+        elif isinstance(node, n.YearlyCap):
+            found.add(node.limit)
+        elif isinstance(node, n.Exclude):
+            found.update(node.flags)
+    return found
 
 
 def environment() -> jinja2.Environment:
@@ -466,13 +475,15 @@ def stale_docs(pages: dict[str, str], docs_dir: str | Path) -> list[str]:
         path = root / rel
         if not path.is_file() or path.read_bytes() != text.encode("utf-8"):
             stale.append(rel)
-    for rel in _existing(root):
+    for rel in existing_generated(root):
         if rel not in pages:
             stale.append(rel)
     return sorted(stale)
 
 
-def _existing(root: Path) -> list[str]:
+def existing_generated(docs_dir: str | Path) -> list[str]:
+    """Generated files now on disk (relative to docs/): docs/zh, docs/en, docs/.nav.yml."""
+    root = Path(docs_dir)
     found = []
     for folder in GENERATED_DIRS:
         base = root / folder
@@ -505,5 +516,5 @@ def write_docs(pages: dict[str, str], docs_dir: str | Path,
 
 __all__ = [
     "CodeEntry", "code_entries", "generate_docs", "load_sources", "md",
-    "render_docs", "stale_docs", "write_docs",
+    "existing_generated", "render_docs", "stale_docs", "write_docs",
 ]  # fmt: skip

@@ -9,6 +9,7 @@ except where the model has no label to offer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -144,7 +145,7 @@ class Renderer:
         since = m.day(latest.since, self.lang)
         if self.zh:
             return f"{label}（自{since}起为{value}）"
-        return f"the {label} ({value} since {since})"
+        return f"{_the(label)} ({value} since {since})"
 
     # ------------------------------------------------------------------ conditions
 
@@ -199,7 +200,8 @@ class Renderer:
             elif self.zh:
                 parts.append(f"{self.name(op.new)}较{self.name(op.old)}的新增部分")
             else:
-                parts.append(f"the increase of the {self.name(op.new)} over the {self.name(op.old)}")
+                new, old = _the(self.name(op.new)), _the(self.name(op.old))
+                parts.append(f"the increase of {new} over {old}")
         if len(parts) == 1:
             return parts[0]
         return f"{'与'.join(parts)}之和" if self.zh else f"the sum of {_en_list(parts, 'and')}"
@@ -214,21 +216,19 @@ class Renderer:
                 rate = self.rate(form.rate)
                 if zh:
                     return f"按{self.base(form.base)}乘以{rate}给予{one}补贴"
-                return f"a {one}subsidy equal to the {self.base(form.base)} times {rate}"
+                return f"a {one}subsidy equal to {_the(self.base(form.base))} times {rate}"
             pct = m.rate(form.rate.value)
             kind_zh, kind_en = ("奖励", "reward") if has_increase else ("补贴", "subsidy")
             if zh:
                 upto = "不超过" if ceiling else ""
                 return f"按{upto}{self.base(form.base)}的{pct}给予{one}{kind_zh}"
             upto = "up to " if ceiling else ""
-            base = self.base(form.base)
-            the = "" if base.startswith("the ") else "the "
-            return f"a {one}{kind_en} of {upto}{pct} of {the}{base}"
+            return f"a {one}{kind_en} of {upto}{pct} of {_the(self.base(form.base))}"
         if isinstance(form, n.Matching):
             rate = self.rate(form.rate)
             if zh:
                 return f"按{self.name(form.higher_award)}的{rate}给予{one}配套奖励"
-            return f"a {one}matching award of {rate} of the {self.name(form.higher_award)}"
+            return f"a {one}matching award of {rate} of {_the(self.name(form.higher_award))}"
         if isinstance(form, n.Fixed):
             amount = self.money(form.amount.value)
             if zh:
@@ -276,7 +276,8 @@ class Renderer:
                 cond = self.bounds(row, form.on)
                 phrase = self.simple(row.form, ceiling, once)
                 if zh:
-                    items.append(f"{cond}的，{phrase}" if row.otherwise else f"{what}{cond}的，{phrase}")
+                    at = "在" if cond[:1].isdigit() else ""
+                    items.append(f"{cond}的，{phrase}" if row.otherwise else f"{what}{at}{cond}的，{phrase}")
                 else:
                     items.append(f"{cond} — {phrase}")
             if zh:
@@ -304,7 +305,7 @@ class Renderer:
             else:
                 verb = "passed (exceeded)" if form.crossing == "passed" else "reached"
                 lead = (
-                    f"A one-time reward for each {size} step ({', '.join(steps)}, …) the {what} "
+                    f"A one-time reward for each {size} step ({', '.join(steps)}, …) {_the(what)} "
                     f"has {verb}, above the highest step already rewarded:"
                 )
             return Sentence(lead, items)
@@ -322,7 +323,7 @@ class Renderer:
             if zh:
                 lead = f"对{what}逐项计算，各项相加：{inner.lead}"
             else:
-                lead = f"For each of the {what}, added up: {_lower_first(inner.lead)}"
+                lead = f"For each of {_the(what)}, added up: {_lower_first(inner.lead)}"
             return Sentence(lead, inner.items)
         # staged payment
         assert isinstance(form, n.Staged)
@@ -348,7 +349,7 @@ class Renderer:
         if not measure.awards:
             return Sentence("（未规定支持方式）" if self.zh else "(no award defined)")
         award = measure.award
-        once = measure.once is not None and measure.once.key is None
+        once = measure.once is not None  # 一次性, also when once per product / level
         return self.award_form(award.form, award.ceiling, once)
 
     # ------------------------------------------------------------------ caps and limits
@@ -532,6 +533,17 @@ def _en_list(parts: list[str], conj: str) -> str:
     if len(parts) <= 2:
         return f" {conj} ".join(parts)
     return ", ".join(parts[:-1]) + f" {conj} " + parts[-1]
+
+
+_DETERMINERS = ("the ", "a ", "an ", "this ", "that ", "its ", "each ", "every ")
+
+
+def _the(noun: str) -> str:
+    """``the`` before a noun phrase unless it already has a determiner or a possessive."""
+    lower = noun.lower()
+    if lower.startswith(_DETERMINERS) or re.match(r"^[\w-]+'s ", lower):
+        return noun
+    return f"the {noun}"
 
 
 def _cap_first(text: str) -> str:

@@ -9,12 +9,13 @@ misspelled keyword, a number where a percentage belongs).
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
@@ -89,12 +90,11 @@ class LiteralError(ValueError):
 
 def parse_number(text: str) -> tuple[Decimal, n.Unit]:
     """``30万`` -> (300000, yuan); ``30%`` -> (0.30, percent); ``1_000`` -> (1000, plain)."""
-    for suffix, (scale, unit) in _SCALE.items():
+    digits, scale, unit = text, Decimal(1), "plain"
+    for suffix, (suffix_scale, suffix_unit) in _SCALE.items():
         if text.endswith(suffix):
-            digits = text[: -len(suffix)]
+            digits, scale, unit = text[: -len(suffix)], suffix_scale, suffix_unit
             break
-    else:
-        digits, scale, unit = text, Decimal(1), "plain"
     value = Decimal(digits.replace("_", "")) * scale
     return value, unit  # type: ignore[return-value]
 
@@ -148,7 +148,7 @@ def _bound_op(token: Token) -> n.BoundOp:
 
 
 @v_args(meta=True)
-class ToNodes(Transformer[Token, n.Module]):
+class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     """Builds nodes bottom-up; each method receives (meta, children)."""
 
     def __init__(self, path: str) -> None:
@@ -305,7 +305,7 @@ class ToNodes(Transformer[Token, n.Module]):
         return ("awards", ch[0])
 
     def m_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        scope = ch[1] if ch[1] is not None else "claim"
+        scope: n.CapScope = ch[1] if ch[1] is not None else "claim"
         return ("caps", n.Cap(ch[0], scope, span=self.sp(meta)))
 
     def scope(self, meta: Any, ch: list[Any]) -> str:
@@ -402,10 +402,10 @@ class ToNodes(Transformer[Token, n.Module]):
     # -- conditions
     def any_of(self, meta: Any, ch: list[Any]) -> n.Cond:
         # A lone operand is not a disjunction: keep the tree as the drafter wrote it.
-        return ch[0] if len(ch) == 1 else n.AnyOf(tuple(ch), span=self.sp(meta))  # type: ignore[no-any-return]
+        return ch[0] if len(ch) == 1 else n.AnyOf(tuple(ch), span=self.sp(meta))
 
     def all_of(self, meta: Any, ch: list[Any]) -> n.Cond:
-        return ch[0] if len(ch) == 1 else n.AllOf(tuple(ch), span=self.sp(meta))  # type: ignore[no-any-return]
+        return ch[0] if len(ch) == 1 else n.AllOf(tuple(ch), span=self.sp(meta))
 
     def negate(self, meta: Any, ch: list[Any]) -> n.Not:
         return n.Not(ch[0], span=self.sp(meta))
@@ -508,10 +508,13 @@ class ToNodes(Transformer[Token, n.Module]):
 
     def r_stack(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         matching, key, span_word, keep = ch
-        across = "policy" if str(span_word).startswith("within") else "set"
+        across: Literal["policy", "set"] = (
+            "policy" if str(span_word).startswith("within") else "set"
+        )
+        keep_word: Literal["highest", "all"] = "all" if str(keep) == "all" else "highest"
         body = n.NoStacking(
-            str(key), across, str(keep), matching_only=bool(matching), span=self.sp(meta)
-        )  # type: ignore[arg-type]
+            str(key), across, keep_word, matching_only=bool(matching), span=self.sp(meta)
+        )
         return ("bodies", body)
 
     def r_yearly_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
@@ -630,13 +633,62 @@ _FULL_WIDTH = {
     "＜": "<",
     "＝": "=",
     "。": "",
+    "、": ",",
+    "\u3000": " ",
+    "【": "(",
+    "】": ")",
+    "‘": '"',
+    "’": '"',
 }
+
+# Characters a user cannot see: they come from copying text out of a word processor.
+_INVISIBLE = {
+    "\u00a0": "a no-break space",
+    "\u200b": "a zero-width space",
+    "\u200c": "a zero-width non-joiner",
+    "\u200d": "a zero-width joiner",
+    "\u2060": "a word joiner",
+    "\ufeff": "a byte-order mark",
+}
+
+# Chinese threshold words and the keyword that means the same (clauses.md): 以上/以下/
+# 以内/不超过 include the number, 超过/不满/低于 exclude it.
+_CJK_WORDS = {
+    "不超过": "at most",
+    "不高于": "at most",
+    "不低于": "at least",
+    "不少于": "at least",
+    "以上": "at least",
+    "以下": "at most",
+    "以内": "at most",
+    "超过": "more than",
+    "高于": "more than",
+    "不满": "less than",
+    "低于": "less than",
+    "少于": "less than",
+    "最高": "up to",
+    "并且": "and",
+    "或者": "or",
+    "每年": "per year",
+    "每个项目": "per project",
+    "一次性": "once",
+}
+
+_UNIT_WORDS = {"万", "亿", "元", "万元", "亿元", "%", "percent", "pct", "yuan"}
+
+_ITEM_KEYWORDS = {
+    "policy", "enum", "input", "parameter", "agency", "measure", "rule", "target",
+    "chain", "task", "text",
+}  # fmt: skip
+
+# Deeper nesting than this is certainly a mistake, and would exhaust Python's stack.
+MAX_NESTING = 64
 
 
 def _token_text(name: str) -> str:
     words = terminal_words().get(name)
     if words:
-        return " or ".join(f"`{w}`" for w in words)
+        return "/".join(f"`{w}`" for w in words)
     pretty = {
         "NAME": "a name",
         "ID": "an id such as mfg-2a",
@@ -647,7 +699,8 @@ def _token_text(name: str) -> str:
         "DATE": "a date such as 2020-11-17",
         "YEAR": "a year such as 2020",
         "CJK": "a Chinese name such as 市财政局",
-        "BOUND": "`at least`, `more than`, `at most` or `less than`",
+        "BOUND": "`at least`/`more than`/`at most`/`less than`",
+        "CMP_OP": "`>=`/`>`/`<=`/`<`/`==`",
         "LANG": "`zh` or `en`",
         "$END": "the end of the file",
     }
@@ -655,66 +708,140 @@ def _token_text(name: str) -> str:
 
 
 def _expected(names: set[str]) -> str:
-    texts = sorted({_token_text(name) for name in names})
+    """What the parser could read here, in words; item keywords folded into one entry."""
+    items = {name for name in names if keyword_texts().get(name) in _ITEM_KEYWORDS}
+    rest = names - items if len(items) >= 3 else names
+    texts = sorted({_token_text(name) for name in rest})
     if len(texts) > 8:
-        return ", ".join(texts[:8]) + ", …"
-    return ", ".join(texts)
+        texts = [*texts[:8], "…"]
+    if len(items) >= 3:
+        texts.append("a new item (`measure`, `input`, `rule`, …)")
+    if not texts:
+        return "nothing more here"
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
 
 
 def _syntax_span(path: str, line: int, column: int, width: int) -> n.Span:
     return n.Span(path, line, column, line, column + max(1, width))
 
 
-def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
-    line = getattr(err, "line", 1) or 1
-    column = getattr(err, "column", 1) or 1
-    if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
-        span = _syntax_span(path, line, column, 1)
-        if char in _FULL_WIDTH:
-            ascii_char = _FULL_WIDTH[char]
-            fix = f"write the ASCII `{ascii_char}`" if ascii_char else "delete it"
-            return Diagnostic(
-                "KF0002",
-                f"full-width punctuation `{char}` in policy code",
-                span,
-                label="full-width character",
-                help=f"{fix}; full-width punctuation belongs only inside quoted text",
-            )
-        if char == '"':
-            return Diagnostic(
-                "KF0003",
-                "unterminated or misplaced text string",
-                span,
-                label="string starts here",
-                help='close the text with `"` on the same line, or use """…""" for several lines',
-            )
+def _offset(text: str, line: int, column: int) -> int:
+    """The character offset of a 1-based line and column."""
+    lines = text.split("\n")
+    return sum(len(lines[i]) + 1 for i in range(min(line - 1, len(lines)))) + column - 1
+
+
+def _previous_word(text: str, offset: int) -> tuple[str, bool]:
+    """The text just before ``offset`` (a number, a word) and whether a space separates it."""
+    i = offset
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    spaced = i < offset
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "._%"):
+        j -= 1
+    return text[j:i], spaced
+
+
+def _next_word(text: str, offset: int) -> str:
+    rest = text[offset:].split("\n", 1)[0].split()
+    return rest[1] if len(rest) > 1 else ""
+
+
+def _char_name(char: str) -> str:
+    if char and (not char.isprintable() or char.isspace()):
+        return f"U+{ord(char):04X}"
+    return char
+
+
+def _special_char(path: str, text: str, char: str, span: n.Span, offset: int) -> Diagnostic | None:
+    if char in _FULL_WIDTH:
+        ascii_char = _FULL_WIDTH[char]
+        shown = "full-width space" if char == "\u3000" else f"`{char}`"
+        fix = f"write the ASCII `{ascii_char}`" if ascii_char.strip() else "write a plain space"
+        if not ascii_char:
+            fix = "delete it"
         return Diagnostic(
-            "KF0001",
-            f"unexpected character `{char}`",
+            "KF0002",
+            f"full-width punctuation {shown} in policy code",
             span,
-            label="not part of kfpl",
-            help=f"expected {_expected(set(err.allowed or ()))}",
+            label="full-width character",
+            help=f"{fix}; full-width punctuation belongs only inside quoted text",
         )
-    if isinstance(err, UnexpectedEOF):
-        lines = text.splitlines() or [""]
-        span = _syntax_span(path, len(lines), len(lines[-1]) + 1, 1)
+    if char in _INVISIBLE:
         return Diagnostic(
-            "KF0004",
-            "the file ends in the middle of a clause",
+            "KF0011",
+            f"an invisible character ({_INVISIBLE[char]}, {_char_name(char)}) in policy code",
             span,
-            label="more was expected here",
-            help=f"expected {_expected(set(err.expected))}",
+            label="invisible character here",
+            help="delete it and type a plain space if one is needed",
         )
+    if char == '"':
+        return Diagnostic(
+            "KF0003",
+            "unterminated or misplaced text string",
+            span,
+            label="string starts here",
+            help='close the text with `"` on the same line, or use """…""" for several lines',
+        )
+    if char == "%":
+        before, spaced = _previous_word(text, offset)
+        if spaced and before[-1:].isdigit():
+            return _unit_apart(span, before, "%")
+    return None
+
+
+def _unit_apart(span: n.Span, number: str, unit: str) -> Diagnostic:
+    written = "%" if unit in ("percent", "pct") else "" if unit == "yuan" else unit
+    fixed = f"{number}{written or '元'}"
+    return Diagnostic(
+        "KF0008",
+        f"the unit `{unit}` is separated from its number `{number}`",
+        span,
+        label="unit written apart",
+        help=f"write `{fixed}`: a number and its unit are one word (30万, 1.5亿, 30%)",
+    )
+
+
+def _cjk_word(word: str) -> tuple[str, str] | None:
+    for cjk, keyword in _CJK_WORDS.items():
+        if cjk in word:
+            return cjk, keyword
+    return None
+
+
+def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, column: int
+                      ) -> Diagnostic:  # fmt: skip
     token = getattr(err, "token", None)
     expected: set[str] = set(getattr(err, "expected", None) or getattr(err, "allowed", ()) or ())
     word = str(token) if token is not None else ""
     span = _syntax_span(path, line, column, len(word))
     if token is not None and token.type == "$END":
-        return syntax_diagnostic(path, text, UnexpectedEOF(expected))  # type: ignore[arg-type]
+        return _end_of_file(path, text, expected)
+    offset = _offset(text, line, column)
+    before, spaced = _previous_word(text, offset)
+    if word in _UNIT_WORDS and spaced and before[-1:].isdigit():
+        return _unit_apart(span, before, word)
+    cjk = _cjk_word(word)
+    if cjk is not None:
+        return _chinese_keyword(span, word, cjk, before)
+    after = text[offset + len(word) :].split("\n", 1)[0].lstrip()
+    after_word = after.split(None, 1)[0] if after else ""
+    cjk = _cjk_word(after_word)
+    if cjk is not None and word[:1].isdigit():
+        at = offset + len(word) + text[offset + len(word) :].index(after_word)
+        col = column + (at - offset)
+        return _chinese_keyword(
+            _syntax_span(path, line, col, len(after_word)), after_word, cjk, word
+        )
     words = terminal_words()
     keywords = {w for e in expected for w in words.get(e, ()) if w.replace(" ", "").isalpha()}
     guess = did_you_mean(word, keywords) if word.isidentifier() else None
+    two = f"{word} {_next_word(text, offset)}"
+    guess2 = did_you_mean(two, {k for k in keywords if " " in k}) if " " not in word else None
+    if guess2 and (not guess or " " in guess2):
+        guess, word = guess2, two
+        span = _syntax_span(path, line, column, len(two))
     if guess:
         return Diagnostic(
             "KF0005",
@@ -723,7 +850,7 @@ def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
             label=f"did you mean `{guess}`?",
             help=f"write `{guess}`",
         )
-    if expected == {"ID"} or expected == {"ID", "NAME"}:
+    if expected in ({"ID"}, {"ID", "NAME"}):
         return Diagnostic(
             "KF0006",
             f"`{word}` is not a valid id",
@@ -740,12 +867,134 @@ def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
     )
 
 
+def _chinese_keyword(span: n.Span, word: str, cjk: tuple[str, str], before: str) -> Diagnostic:
+    chinese, keyword = cjk
+    if keyword in ("at least", "at most", "more than", "less than") and before[:1].isdigit():
+        fix = f"write `{keyword} {before}`: the comparison comes before the number"
+    else:
+        fix = f"write `{keyword}`"
+    return Diagnostic(
+        "KF0010",
+        f"the Chinese word `{chinese}` in policy code",
+        span,
+        label=f"means `{keyword}`",
+        help=f"{fix}; Chinese belongs in quoted text, agency names and clause numbers",
+    )
+
+
+def _end_of_file(path: str, text: str, expected: set[str]) -> Diagnostic:
+    lines = text.splitlines() or [""]
+    span = _syntax_span(path, len(lines), len(lines[-1]) + 1, 1)
+    return Diagnostic(
+        "KF0004",
+        "the file ends in the middle of a clause",
+        span,
+        label="more was expected here",
+        help=f"expected {_expected(expected)}",
+    )
+
+
+_RUN_ON = re.compile(r'"((?:[^"\\\n]|\\.)*?)\s(zh|en)\s*"$')
+
+
+def _run_on_string(path: str, text: str, line: int, column: int) -> Diagnostic | None:
+    """`zh "支持… en "Trade"`: a string left open swallows the next language keyword."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return None
+    before = lines[line - 1][: column - 1].rstrip()
+    found = _RUN_ON.search(before)
+    if found is None:
+        return None
+    start = found.start() + 1
+    return Diagnostic(
+        "KF0003",
+        "a text string is not closed before the next language",
+        _syntax_span(path, line, start, found.end() - found.start()),
+        label=f"this text runs on into `{found.group(2)}`",
+        help=f'close the text before ` {found.group(2)} `: `"{found.group(1)}"`',
+    )
+
+
+def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
+    line = getattr(err, "line", 1) or 1
+    column = getattr(err, "column", 1) or 1
+    run_on = _run_on_string(path, text, line, column)
+    if run_on is not None:
+        return run_on
+    if isinstance(err, UnexpectedCharacters):
+        pos = err.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
+        span = _syntax_span(path, line, column, 1)
+        special = _special_char(path, text, char, span, pos)
+        if special is not None:
+            return special
+        word = text[pos:].split(None, 1)[0] if text[pos:].strip() else char
+        cjk = _cjk_word(word)
+        if cjk is not None:
+            before, _ = _previous_word(text, pos)
+            return _chinese_keyword(_syntax_span(path, line, column, len(word)), word, cjk, before)
+        return Diagnostic(
+            "KF0001",
+            f"unexpected character `{_char_name(char)}`",
+            span,
+            label="not part of kfpl",
+            help=f"expected {_expected(set(err.allowed or ()))}",
+        )
+    if isinstance(err, UnexpectedEOF):
+        return _end_of_file(path, text, set(err.expected))
+    return _unexpected_token(path, text, err, line, column)
+
+
+def _too_deep(path: str, text: str) -> Diagnostic:
+    """Where nesting first gets too deep: a run of `(` or of `not`."""
+    depth, line, col = 0, 1, 1
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            if depth > MAX_NESTING:
+                break
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if ch == "\n":
+            line, col = line + 1, 1
+        else:
+            col += 1
+    else:
+        line, col = 1, 1
+    return Diagnostic(
+        "KF0009",
+        "conditions nested too deeply",
+        _syntax_span(path, line, col - 1 if depth > MAX_NESTING else col, 1),
+        label=f"more than {MAX_NESTING} levels",
+        help="split the condition into several `requires` lines (they must all hold)",
+    )
+
+
+def _nesting_too_deep(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif ch == ")":
+            depth = max(0, depth - 1)
+    return False
+
+
 # --------------------------------------------------------------------------- entry point
 
 
 def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diagnostic]]:
-    """Parse one file. Returns the module, or None and the syntax diagnostic."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Parse one file. Returns the module, or None and the syntax diagnostic.
+
+    No exception leaves this function for any text: Lark errors become syntax
+    diagnostics, and a failure inside kfpl itself becomes a ``KF0000`` diagnostic.
+    """
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if _nesting_too_deep(text):
+        return None, [_too_deep(path, text)]
     try:
         tree = lark_parser().parse(text)
         items = ToNodes(path).transform(tree)
@@ -757,5 +1006,20 @@ def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diag
             tok = inner.token
             span = _syntax_span(path, tok.line or 1, tok.column or 1, len(str(tok)))
             return None, [Diagnostic("KF0007", str(inner), span, help=inner.help)]
-        raise
+        if isinstance(inner, RecursionError):
+            return None, [_too_deep(path, text)]
+        return None, [_internal_error(path, inner)]
+    except RecursionError:
+        return None, [_too_deep(path, text)]
+    except Exception as exc:  # a bug in kfpl: a diagnostic to report, never a traceback
+        return None, [_internal_error(path, exc)]
     return n.Module(path, items, digest, text, span=n.Span(path, 1, 1, 1, 1)), []
+
+
+def _internal_error(path: str, exc: BaseException) -> Diagnostic:
+    return Diagnostic(
+        "KF0000",
+        f"internal error while parsing: {type(exc).__name__}",
+        n.Span(path, 1, 1, 1, 2),
+        help="this is a bug in kfpl, not in the policy: please report it with this file",
+    )

@@ -63,8 +63,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["rich", "short"]), default="rich",
-              help="rich: rustc-style with source lines; short: path:line:col: CODE message.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["rich", "short"]),
+    default="rich",
+    help="rich: rustc-style with source lines; short: path:line:col: CODE message.",
+)
 def check(paths: tuple[str, ...], fmt: str) -> None:
     """Parse and check policy files (default: policies/); report every problem.
 
@@ -123,15 +128,25 @@ def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> 
 @click.option(
     "--policies", "paths", multiple=True, help="Policy files or folders (default: policies/)."
 )
-@click.option("--generated", "generated", default=None,
-              help="Use the evaluators in this folder (from `kfpl build`) instead of compiling.")  # fmt: skip
+@click.option(
+    "--generated",
+    "generated",
+    default=None,
+    help="Use the evaluators in this folder (from `kfpl build`) instead of compiling.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--explain", is_flag=True, help="Show each claim's explanation tree (text format).")
 @click.option("--lang", type=LANG, default="zh", show_default=True)
-def eval_(application: str, paths: tuple[str, ...], generated: str | None, fmt: str,
-          explain: bool, lang: str) -> None:  # fmt: skip
+def eval_(
+    application: str,
+    paths: tuple[str, ...],
+    generated: str | None,
+    fmt: str,
+    explain: bool,
+    lang: str,
+) -> None:
     """Evaluate an application (JSON) against the policy set.
 
     \b

@@ -187,16 +187,16 @@ def emit_form(form: n.Form, target: str, body: Body, bail: str, item_caps: list[
             body.add(bail)
         body.depth -= 1
     elif isinstance(form, n.Steps):
-        rows = []
+        step_rows: list[str] = []
         for row in form.rows:
             assert isinstance(row.form, n.Fixed), "the checker allows fixed step amounts only"
             lo = (repr(row.low.op), dec(row.low.value.value)) if row.low else ("None", "None")
             hi = (repr(row.high.op), dec(row.high.value.value)) if row.high else ("None", "None")
-            rows.append(f"({lo[0]}, {lo[1]}, {hi[0]}, {hi[1]}, {dec(row.form.amount.value)})")
+            step_rows.append(f"({lo[0]}, {lo[1]}, {hi[0]}, {hi[1]}, {dec(row.form.amount.value)})")
         inclusive = form.crossing == "reached"
         body.add(
             f"{target} = ev.steps({form.on!r}, {ident(form.on)}, {dec(form.size.value)}, "
-            f"{inclusive}, ({', '.join(rows)},))"
+            f"{inclusive}, ({', '.join(step_rows)},))"
         )
         body.add("if ev.failed():")
         body.depth += 1
@@ -367,10 +367,16 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
         elif isinstance(item, n.Exclude):
             specs.append([*common, "kind='exclude'", f"flags={item.flags!r}"])
         elif isinstance(item, n.NoStacking):
-            specs.append([
-                *common, "kind='stack'", f"key={item.key!r}", f"across={item.across!r}",
-                f"keep={item.keep!r}", f"matching_only={item.matching_only!r}",
-            ])  # fmt: skip
+            specs.append(
+                [
+                    *common,
+                    "kind='stack'",
+                    f"key={item.key!r}",
+                    f"across={item.across!r}",
+                    f"keep={item.keep!r}",
+                    f"matching_only={item.matching_only!r}",
+                ]
+            )
         elif isinstance(item, n.YearlyCap):
             specs.append(
                 [*common, "kind='yearly_cap'", f"limit={item.limit!r}", f"trim={item.trim!r}"]

@@ -18,8 +18,11 @@ STATUS = {
 def render_text(outcome: Outcome, lang: str, explain: bool) -> str:
     zh = lang == "zh"
     app = outcome.app
-    head = (f"企业 {app.enterprise.get('name', '')}（{app.enterprise_id}），{app.year}年申报"
-            if zh else f"Enterprise {app.enterprise.get('name', '')} ({app.enterprise_id}), application year {app.year}")  # fmt: skip
+    head = (
+        f"企业 {app.enterprise.get('name', '')}（{app.enterprise_id}），{app.year}年申报"
+        if zh
+        else f"Enterprise {app.enterprise.get('name', '')} ({app.enterprise_id}), application year {app.year}"
+    )
     lines = [head.replace("  ", " "), ""]
     for r in outcome.results:
         status = STATUS[r.status][0 if zh else 1]
@@ -27,8 +30,10 @@ def render_text(outcome: Outcome, lang: str, explain: bool) -> str:
         up_to = ("最高" if zh else "up to ") if r.ceiling and r.paid else ""
         title = r.meta.zh if zh else r.meta.en
         lines.append(f"{r.claim.id}  {r.meta.id}  {title}")
-        lines.append(f"    {'结果' if zh else 'result'}: {status}  {up_to}{money(amount, lang)}"
-                     f"    [{'依据' if zh else 'source'}: {r.meta.source}]")  # fmt: skip
+        lines.append(
+            f"    {'结果' if zh else 'result'}: {status}  {up_to}{money(amount, lang)}"
+            f"    [{'依据' if zh else 'source'}: {r.meta.source}]"
+        )
         if explain:
             for index, step in enumerate(r.steps):
                 last = index == len(r.steps) - 1

@@ -26,8 +26,23 @@ def _compiled(folder: str) -> Any:
     return comp, program
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "kfpl_policies",
+        "folders (relative to the rootdir) whose .kfpl examples are collected as tests",
+        type="linelist",
+        default=["policies"],
+    )
+
+
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    if file_path.suffix == ".kfpl" and file_path.parent.name == "policies":
+    # Only the configured policy folders: fixture policies elsewhere (some broken on
+    # purpose) belong to the tests that use them.
+    if file_path.suffix != ".kfpl":
+        return None
+    root = parent.config.rootpath
+    folders = {(root / f).resolve() for f in parent.config.getini("kfpl_policies")}
+    if file_path.parent.resolve() in folders:
         return KfplFile.from_parent(parent, path=file_path)
     return None
 

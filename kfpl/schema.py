@@ -20,7 +20,7 @@ MONEY = {
 def scalar(type_name: str, ps: PolicySet) -> dict[str, Any]:
     if type_name in ps.enums:
         return {"enum": [m.name for m in ps.enums[type_name].members]}
-    return {
+    known: dict[str, dict[str, Any]] = {
         "money": MONEY,
         "rate": {
             "type": "string",
@@ -32,7 +32,8 @@ def scalar(type_name: str, ps: PolicySet) -> dict[str, Any]:
         "bool": {"type": "boolean"},
         "date": {"type": "string", "format": "date"},
         "text": {"type": "string"},
-    }.get(type_name, {})
+    }
+    return known.get(type_name, {})
 
 
 def input_schema(decl: n.InputDecl, ps: PolicySet) -> dict[str, Any]:
@@ -41,9 +42,13 @@ def input_schema(decl: n.InputDecl, ps: PolicySet) -> dict[str, Any]:
         fields = {f.name: scalar(f.type_name, ps) for f in decl.type.fields}
         body: dict[str, Any] = {
             "type": "array",
-            "items": {"type": "object", "properties": fields, "required": list(fields),
-                      "additionalProperties": False},
-        }  # fmt: skip
+            "items": {
+                "type": "object",
+                "properties": fields,
+                "required": list(fields),
+                "additionalProperties": False,
+            },
+        }
     else:
         body = dict(scalar(decl.type.name, ps))
     body["title"] = f"{label.zh or ''} / {label.en or ''}"
@@ -63,11 +68,20 @@ def application_schema(ps: PolicySet) -> dict[str, Any]:
             for name in reads_of(measure, ps)
             if ps.inputs[name].origin != "enterprise"
         }
-        measure_rules.append({
-            "if": {"properties": {"measure": {"const": measure.id}}},
-            "then": {"properties": {"facts": {"type": "object", "properties": facts,
-                                              "additionalProperties": False}}},
-        })  # fmt: skip
+        measure_rules.append(
+            {
+                "if": {"properties": {"measure": {"const": measure.id}}},
+                "then": {
+                    "properties": {
+                        "facts": {
+                            "type": "object",
+                            "properties": facts,
+                            "additionalProperties": False,
+                        }
+                    }
+                },
+            }
+        )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "kfpl application",

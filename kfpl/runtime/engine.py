@@ -20,7 +20,6 @@ from typing import Any
 
 from kfpl.runtime.application import Application, Claim, InputSpec, read_application
 from kfpl.runtime.measure import (
-    Check,
     Evaluation,
     Labels,
     MeasureMeta,
@@ -45,8 +44,13 @@ class Decision:
     claims: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "source": self.source, "zh": self.zh, "en": self.en,
-                "claims": self.claims}  # fmt: skip
+        return {
+            "rule": self.rule,
+            "source": self.source,
+            "zh": self.zh,
+            "en": self.en,
+            "claims": self.claims,
+        }
 
 
 @dataclass
@@ -167,8 +171,12 @@ class PolicySetRuntime:
         start, end = policy.get("effective") or (app.year, app.year)
         if not start <= app.year <= end:
             result.status, result.reason = "not_eligible", "not_in_force"
-            ev.step("in_force", f"{app.year}年不在政策实施期限（{start}—{end}年）内",
-                    f"not in force: {app.year} is outside the effective period {start}–{end}", ok=False)  # fmt: skip
+            ev.step(
+                "in_force",
+                f"{app.year}年不在政策实施期限（{start}—{end}年）内",
+                f"not in force: {app.year} is outside the effective period {start}–{end}",
+                ok=False,
+            )
             return result
         for rule in self.rules if set_rules else ():
             if not self._applies(rule, meta):
@@ -194,8 +202,13 @@ class PolicySetRuntime:
         ev.result.status, ev.result.reason = "excluded", "excluded"
         names_zh = "、".join(self.labels.name(f, "zh") for f in hit)
         names_en = ", ".join(self.labels.name(f, "en") for f in hit)
-        _note(ev.result, "excluded", rule.source, f"不享受本政策：{names_zh}",
-              f"excluded from the policy: {names_en}")  # fmt: skip
+        _note(
+            ev.result,
+            "excluded",
+            rule.source,
+            f"不享受本政策：{names_zh}",
+            f"excluded from the policy: {names_en}",
+        )
         return False
 
     def _eligibility(self, rule: RuleSpec, ev: Evaluation) -> bool:
@@ -228,27 +241,43 @@ class PolicySetRuntime:
             ev.result.status, ev.result.reason = "not_eligible", "already_awarded"
             what_zh = f"（{key}：{wanted}）" if key else ""
             what_en = f" ({key} {wanted})" if key else ""
-            ev.step("once", f"一次性奖励已于{prior.year}年发放{money_zh(prior.amount)}{what_zh}，不再重复奖励",
-                    f"one-time award already paid in {prior.year}: {money_en(prior.amount)}{what_en}", ok=False)  # fmt: skip
+            ev.step(
+                "once",
+                f"一次性奖励已于{prior.year}年发放{money_zh(prior.amount)}{what_zh}，不再重复奖励",
+                f"one-time award already paid in {prior.year}: {money_en(prior.amount)}{what_en}",
+                ok=False,
+            )
             return False
         return True
 
     def _years(self, meta: MeasureMeta, ev: Evaluation) -> bool:
         project = ev.claim.keys.get("project")
-        years = sorted({
-            p.year for p in ev.app.history
-            if p.measure == meta.id and p.year < ev.app.year
-            and (project is None or p.keys.get("project") == project)
-        })  # fmt: skip
+        years = sorted(
+            {
+                p.year
+                for p in ev.app.history
+                if p.measure == meta.id
+                and p.year < ev.app.year
+                and (project is None or p.keys.get("project") == project)
+            }
+        )
         assert meta.max_years is not None
         if len(years) < meta.max_years:
             if years:
-                ev.step("years", f"已支持{len(years)}年（{'、'.join(map(str, years))}），未满{meta.max_years}年",
-                        f"supported in {len(years)} earlier year(s) ({', '.join(map(str, years))}); at most {meta.max_years}", ok=True)  # fmt: skip
+                ev.step(
+                    "years",
+                    f"已支持{len(years)}年（{'、'.join(map(str, years))}），未满{meta.max_years}年",
+                    f"supported in {len(years)} earlier year(s) ({', '.join(map(str, years))}); at most {meta.max_years}",
+                    ok=True,
+                )
             return True
         ev.result.status, ev.result.reason = "not_eligible", "years_used"
-        ev.step("years", f"已连续支持{len(years)}年（{'、'.join(map(str, years))}），支持期已满",
-                f"support period used up: {len(years)} years already ({', '.join(map(str, years))})", ok=False)  # fmt: skip
+        ev.step(
+            "years",
+            f"已连续支持{len(years)}年（{'、'.join(map(str, years))}），支持期已满",
+            f"support period used up: {len(years)} years already ({', '.join(map(str, years))})",
+            ok=False,
+        )
         return False
 
     # -- caps across claims
@@ -259,10 +288,13 @@ class PolicySetRuntime:
                 if not mine:
                     continue
                 earlier = sum(
-                    (p.amount for p in app.history
-                     if p.measure == meta.id and (scope == "enterprise" or p.year == app.year)),
+                    (
+                        p.amount
+                        for p in app.history
+                        if p.measure == meta.id and (scope == "enterprise" or p.year == app.year)
+                    ),
                     ZERO,
-                )  # fmt: skip
+                )
                 room = max(limit - earlier, ZERO)
                 scope_zh = "单个企业每年" if scope == "year" else "单个企业"
                 scope_en = "per enterprise per year" if scope == "year" else "per enterprise"
@@ -271,22 +303,39 @@ class PolicySetRuntime:
                         before = r.amount
                         r.amount = to_fen(room)
                         r.capped = True
-                        r.status = "capped" if r.amount > 0 else "capped"
+                        r.status = "capped"
                         paid_zh = f"（此前已获{money_zh(earlier)}）" if earlier else ""
                         paid_en = f" ({money_en(earlier)} already paid)" if earlier else ""
-                        _note(r, "cap", meta.source,
-                              f"{scope_zh}最高不超过{money_zh(limit)}{paid_zh}：由{money_zh(before)}核减为{money_zh(r.amount)}",
-                              f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(r.amount)}")  # fmt: skip
+                        _note(
+                            r,
+                            "cap",
+                            meta.source,
+                            f"{scope_zh}最高不超过{money_zh(limit)}{paid_zh}：由{money_zh(before)}核减为{money_zh(r.amount)}",
+                            f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(r.amount)}",
+                        )
                     else:
-                        _note(r, "cap", meta.source,
-                              f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
-                              f"cap {money_en(limit)} {scope_en}: not reached", ok=True)  # fmt: skip
+                        _note(
+                            r,
+                            "cap",
+                            meta.source,
+                            f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
+                            f"cap {money_en(limit)} {scope_en}: not reached",
+                            ok=True,
+                        )
                     room -= r.amount
 
     # -- stacking
     def _group_key(self, rule: RuleSpec, r: Result) -> str | None:
+        """The matter of a claim is the one the application names, else the kind of
+        matter its measure declares, taken per project when the claim has one (two
+        different equipment projects are two matters)."""
         if rule.key == "matter":
-            return r.claim.keys.get("matter") or r.meta.matter
+            if "matter" in r.claim.keys:
+                return r.claim.keys["matter"]
+            if r.meta.matter is None:
+                return None
+            project = r.claim.keys.get("project")
+            return f"{r.meta.matter}/{project}" if project else r.meta.matter
         return r.claim.keys.get(rule.key)
 
     def _stack(self, rule: RuleSpec, results: list[Result]) -> list[Decision]:
@@ -308,10 +357,15 @@ class PolicySetRuntime:
             ):
                 continue
             if rule.keep == "all":
-                decisions.append(Decision(rule.id, rule.source,
-                    f"{rule.key}“{key}”下的{len(members)}项均予支持（本规则设为全部享受）",
-                    f"{rule.key} {key!r}: all {len(members)} claims paid (rule set to keep all)",
-                    [m.claim.id for m in members]))  # fmt: skip
+                decisions.append(
+                    Decision(
+                        rule.id,
+                        rule.source,
+                        f"{rule.key}“{key}”下的{len(members)}项均予支持（本规则设为全部享受）",
+                        f"{rule.key} {key!r}: all {len(members)} claims paid (rule set to keep all)",
+                        [m.claim.id for m in members],
+                    )
+                )
                 continue
             # Highest amount wins; a tie goes to the measure declared first, then the
             # claim listed first (written as an interpretation note in the policy).
@@ -320,21 +374,34 @@ class PolicySetRuntime:
                 if loser is winner:
                     continue
                 loser.status, loser.reason = "superseded", "stacking"
-                _note(loser, "stacking", rule.source,
-                      f"不予重复享受：与{winner.meta.id}（{winner.claim.id}）属同一{_KEY_ZH.get(rule.key, rule.key)}“{key}”，"
-                      f"按最高一项执行，{winner.meta.id}为{money_zh(winner.amount)}，本项{money_zh(loser.amount)}",
-                      f"not paid: same {rule.key} {key!r} as {winner.meta.id} ({winner.claim.id}), "
-                      f"which pays {'more' if winner.amount > loser.amount else 'as much and comes first'} "
-                      f"({money_en(winner.amount)} vs {money_en(loser.amount)})")  # fmt: skip
+                _note(
+                    loser,
+                    "stacking",
+                    rule.source,
+                    f"不予重复享受：与{winner.meta.id}（{winner.claim.id}）属同一{_KEY_ZH.get(rule.key, rule.key)}“{key}”，"
+                    f"按最高一项执行，{winner.meta.id}为{money_zh(winner.amount)}，本项{money_zh(loser.amount)}",
+                    f"not paid: same {rule.key} {key!r} as {winner.meta.id} ({winner.claim.id}), "
+                    f"which pays {'more' if winner.amount > loser.amount else 'as much and comes first'} "
+                    f"({money_en(winner.amount)} vs {money_en(loser.amount)})",
+                )
                 loser.amount = ZERO
-            _note(winner, "stacking", rule.source,
-                  f"同一{_KEY_ZH.get(rule.key, rule.key)}“{key}”的{len(members)}项中金额最高，予以支持",
-                  f"highest of {len(members)} claims for {rule.key} {key!r}: paid", ok=True)  # fmt: skip
-            decisions.append(Decision(
-                rule.id, rule.source,
-                f"{rule.zh}：{_KEY_ZH.get(rule.key, rule.key)}“{key}”保留{winner.claim.id}（{winner.meta.id}）",
-                f"{rule.en}: {rule.key} {key!r} keeps {winner.claim.id} ({winner.meta.id})",
-                [m.claim.id for m in members]))  # fmt: skip
+            _note(
+                winner,
+                "stacking",
+                rule.source,
+                f"同一{_KEY_ZH.get(rule.key, rule.key)}“{key}”的{len(members)}项中金额最高，予以支持",
+                f"highest of {len(members)} claims for {rule.key} {key!r}: paid",
+                ok=True,
+            )
+            decisions.append(
+                Decision(
+                    rule.id,
+                    rule.source,
+                    f"{rule.zh}：{_KEY_ZH.get(rule.key, rule.key)}“{key}”保留{winner.claim.id}（{winner.meta.id}）",
+                    f"{rule.en}: {rule.key} {key!r} keeps {winner.claim.id} ({winner.meta.id})",
+                    [m.claim.id for m in members],
+                )
+            )
         return decisions
 
     # -- yearly total
@@ -351,23 +418,44 @@ class PolicySetRuntime:
             for r in paid:
                 r.status, r.reason = "undetermined", "missing"
                 r.missing.append(rule.limit)
-                _note(r, "yearly_cap", rule.source, f"缺少{label_zh}，无法核定年度总额上限",
-                      f"cannot apply the yearly total cap: missing {label_en} ({rule.limit})")  # fmt: skip
-            return [Decision(rule.id, rule.source, f"缺少{label_zh}", f"missing {label_en}",
-                             [r.claim.id for r in paid])]  # fmt: skip
+                _note(
+                    r,
+                    "yearly_cap",
+                    rule.source,
+                    f"缺少{label_zh}，无法核定年度总额上限",
+                    f"cannot apply the yearly total cap: missing {label_en} ({rule.limit})",
+                )
+            return [
+                Decision(
+                    rule.id,
+                    rule.source,
+                    f"缺少{label_zh}",
+                    f"missing {label_en}",
+                    [r.claim.id for r in paid],
+                )
+            ]
         earlier = sum((p.amount for p in app.history if p.year == app.year), ZERO)
         total = sum((r.amount for r in paid), ZERO)
         if earlier + total <= limit:
-            return [Decision(rule.id, rule.source,
-                f"年度奖补总额{money_zh(earlier + total)}未超过{label_zh}{money_zh(limit)}",
-                f"yearly total {money_en(earlier + total)} is within {label_en} {money_en(limit)}")]  # fmt: skip
+            return [
+                Decision(
+                    rule.id,
+                    rule.source,
+                    f"年度奖补总额{money_zh(earlier + total)}未超过{label_zh}{money_zh(limit)}",
+                    f"yearly total {money_en(earlier + total)} is within {label_en} {money_en(limit)}",
+                )
+            ]
         excess = earlier + total - limit
         if rule.trim == "proportionally":
             room = max(limit - earlier, ZERO)
             trimmed = _proportional(paid, room)
         else:
-            order = sorted(paid, key=(lambda r: -r.claim.index) if rule.trim == "latest"
-                           else (lambda r: (-r.amount, -r.claim.index)))  # fmt: skip
+            order = sorted(
+                paid,
+                key=(lambda r: -r.claim.index)
+                if rule.trim == "latest"
+                else (lambda r: (-r.amount, -r.claim.index)),
+            )
             trimmed = {}
             for r in order:
                 cut = min(r.amount, excess)
@@ -378,16 +466,25 @@ class PolicySetRuntime:
         for r in paid:
             new = trimmed.get(r.claim.id, r.amount)
             if new != r.amount:
-                _note(r, "yearly_cap", rule.source,
-                      f"单个企业当年奖补总额不超过{label_zh}{money_zh(limit)}{earlier_zh}：由{money_zh(r.amount)}核减为{money_zh(new)}",
-                      f"yearly total capped at {label_en} {money_en(limit)}{earlier_en}: {money_en(r.amount)} reduced to {money_en(new)}")  # fmt: skip
+                _note(
+                    r,
+                    "yearly_cap",
+                    rule.source,
+                    f"单个企业当年奖补总额不超过{label_zh}{money_zh(limit)}{earlier_zh}：由{money_zh(r.amount)}核减为{money_zh(new)}",
+                    f"yearly total capped at {label_en} {money_en(limit)}{earlier_en}: {money_en(r.amount)} reduced to {money_en(new)}",
+                )
                 r.amount = new
                 r.capped = True
                 r.status = "capped"
-        return [Decision(rule.id, rule.source,
-            f"年度奖补总额{money_zh(earlier + total)}超过{label_zh}{money_zh(limit)}，核减至上限",
-            f"yearly total {money_en(earlier + total)} exceeds {label_en} {money_en(limit)}: trimmed to the limit",
-            [r.claim.id for r in paid])]  # fmt: skip
+        return [
+            Decision(
+                rule.id,
+                rule.source,
+                f"年度奖补总额{money_zh(earlier + total)}超过{label_zh}{money_zh(limit)}，核减至上限",
+                f"yearly total {money_en(earlier + total)} exceeds {label_en} {money_en(limit)}: trimmed to the limit",
+                [r.claim.id for r in paid],
+            )
+        ]
 
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品"}

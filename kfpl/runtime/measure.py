@@ -130,8 +130,13 @@ class Result:
 class Labels:
     """Input, enum member and parameter labels of the whole policy set."""
 
-    def __init__(self, inputs: dict[str, InputSpec], members: dict[str, tuple[str, str]],
-                 params: dict[str, tuple[str, str]], fields: dict[str, tuple[str, str]]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        inputs: dict[str, InputSpec],
+        members: dict[str, tuple[str, str]],
+        params: dict[str, tuple[str, str]],
+        fields: dict[str, tuple[str, str]],
+    ) -> None:
         self.inputs = inputs
         self.members = members
         self.params = params
@@ -163,7 +168,7 @@ class Labels:
         return str(value)
 
 
-_OPS = {
+_OPS: dict[str, tuple[str, str, Callable[[Any, Any], bool]]] = {
     # op: (zh template, en template, test)
     "at_least": ("{label}{th}以上", "{label} at least {th}", lambda v, t: v >= t),
     "more_than": ("{label}超过{th}", "{label} more than {th}", lambda v, t: v > t),
@@ -176,8 +181,14 @@ _OPS = {
 class Evaluation:
     """The state of one claim's evaluation; generated code drives it."""
 
-    def __init__(self, meta: MeasureMeta, claim: Claim, app: Application, labels: Labels,
-                 params: dict[str, tuple[ParamValue, ...]]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        meta: MeasureMeta,
+        claim: Claim,
+        app: Application,
+        labels: Labels,
+        params: dict[str, tuple[ParamValue, ...]],
+    ) -> None:
         self.meta = meta
         self.claim = claim
         self.app = app
@@ -284,12 +295,20 @@ class Evaluation:
         return Check(value in members, zh, en)
 
     def all_of(self, *checks: Check) -> Check:
-        return Check(all(c.ok for c in checks), "且".join(c.zh for c in checks),
-                     " and ".join(c.en for c in checks), checks)  # fmt: skip
+        return Check(
+            all(c.ok for c in checks),
+            "且".join(c.zh for c in checks),
+            " and ".join(c.en for c in checks),
+            checks,
+        )
 
     def any_of(self, *checks: Check) -> Check:
-        return Check(any(c.ok for c in checks), "或".join(c.zh for c in checks),
-                     " or ".join(c.en for c in checks), checks)  # fmt: skip
+        return Check(
+            any(c.ok for c in checks),
+            "或".join(c.zh for c in checks),
+            " or ".join(c.en for c in checks),
+            checks,
+        )
 
     def negate(self, check: Check) -> Check:
         return Check(not check.ok, f"非（{check.zh}）", f"not ({check.en})", ())
@@ -381,8 +400,13 @@ class Evaluation:
             ok=False,
         )
 
-    def tier(self, name: str, value: Decimal, rows: Iterable[tuple[str | None, Decimal | None, str | None, Decimal | None]],
-             first_match: bool = False) -> int | None:  # fmt: skip
+    def tier(
+        self,
+        name: str,
+        value: Decimal,
+        rows: Iterable[tuple[str | None, Decimal | None, str | None, Decimal | None]],
+        first_match: bool = False,
+    ) -> int | None:
         """The index of the tier row containing ``value`` (ops as in conditions), or None."""
         kind = self._type(name)
         for index, (lo_op, lo, hi_op, hi) in enumerate(rows):
@@ -408,8 +432,14 @@ class Evaluation:
         )
         return None
 
-    def steps(self, name: str, value: Decimal, size: Decimal, inclusive: bool,
-              rows: Iterable[tuple[str | None, Decimal | None, str | None, Decimal | None, Decimal]]) -> Decimal:  # fmt: skip
+    def steps(
+        self,
+        name: str,
+        value: Decimal,
+        size: Decimal,
+        inclusive: bool,
+        rows: Iterable[tuple[str | None, Decimal | None, str | None, Decimal | None, Decimal]],
+    ) -> Decimal:
         """Step awards: every step of ``size`` passed (or reached) by ``value`` that is
         above the highest step already rewarded for this measure pays its row's amount."""
         rows = tuple(rows)
@@ -427,8 +457,11 @@ class Evaluation:
         while value > threshold or (inclusive and value == threshold):
             if threshold > highest:
                 for lo_op, lo, hi_op, hi, amount in rows:
-                    if all(_OPS[op][2](threshold, bound) for op, bound in ((lo_op, lo), (hi_op, hi))
-                           if op is not None and bound is not None):  # fmt: skip
+                    if all(
+                        _OPS[op][2](threshold, bound)
+                        for op, bound in ((lo_op, lo), (hi_op, hi))
+                        if op is not None and bound is not None
+                    ):
                         total += amount
                         paid.append(threshold)
                         self.step(
@@ -454,8 +487,11 @@ class Evaluation:
         self, name: str, items: list[dict[str, Any]], item_amount: Callable[[Evaluation], Decimal]
     ) -> Decimal:
         total = ZERO
-        self.step("each", f"逐项计算{self.labels.name(name, 'zh')}（共{len(items)}项）",
-                  f"item by item over {self.labels.name(name, 'en')} ({len(items)} items)")  # fmt: skip
+        self.step(
+            "each",
+            f"逐项计算{self.labels.name(name, 'zh')}（共{len(items)}项）",
+            f"item by item over {self.labels.name(name, 'en')} ({len(items)} items)",
+        )
         self.depth += 1
         quiet = len(items) > 20  # explain the first items in full, then summarise
         for index, item in enumerate(items):
@@ -475,16 +511,26 @@ class Evaluation:
         self.step("sum", f"各项合计：{money_zh(total)}", f"sum over items: {money_en(total)}")
         return total
 
-    def staged(self, name: str, stage: str, total: Decimal, shares: tuple[tuple[str, Decimal], ...],
-               clawback: str | None) -> Decimal:  # fmt: skip
+    def staged(
+        self,
+        name: str,
+        stage: str,
+        total: Decimal,
+        shares: tuple[tuple[str, Decimal], ...],
+        clawback: str | None,
+    ) -> Decimal:
         """Pay the share due by ``stage`` less what history shows was paid; the
         clawback stage returns everything paid (a negative amount)."""
         project = self.claim.keys.get("project")
         paid = sum(
-            (p.amount for p in self.app.history
-             if p.measure == self.meta.id and (project is None or p.keys.get("project") == project)),
+            (
+                p.amount
+                for p in self.app.history
+                if p.measure == self.meta.id
+                and (project is None or p.keys.get("project") == project)
+            ),
             ZERO,
-        )  # fmt: skip
+        )
         if stage == clawback:
             self.step(
                 "clawback",

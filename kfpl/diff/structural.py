@@ -138,16 +138,17 @@ class Change:
         """The change in one line: ``cap per project: 100万 → 200万``."""
         i = 0 if lang == "zh" else 1
         where = self.where[i]
+        sep = "：" if lang == "zh" else ": "
         if self.old is not None and self.new is not None:
-            text = f"{where}: {self.old[i]} → {self.new[i]}"
+            text = f"{where}{sep}{self.old[i]} → {self.new[i]}"
         elif self.new is not None:
-            text = f"{where}: + {self.new[i]}"
+            text = f"{where}{sep}+ {self.new[i]}"
         elif self.old is not None:
-            text = f"{where}: − {self.old[i]}"
+            text = f"{where}{sep}− {self.old[i]}"
         else:
             text = where
         if self.note is not None:
-            text += f" ({self.note[i]})"
+            text += f"（{self.note[i]}）" if lang == "zh" else f" ({self.note[i]})"
         return text
 
     def to_json(self) -> dict[str, object]:

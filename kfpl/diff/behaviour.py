@@ -1,0 +1,542 @@
+"""Behavioural diff: evaluate both versions where results can change, list what did.
+
+For each measure present in both versions (renames included) the probe points are:
+
+* every threshold either version states on one of the measure's inputs (``requires``,
+  tier and step bounds, general eligibility), and every cap's binding point (the base
+  at which ``rate × base`` reaches the cap), each at the value and one unit either side
+  (1 yuan for money, 1 for counts);
+* every enum member and both truth values of the inputs the measure reads;
+* the worked examples of both versions;
+* years only one version is in force, on the worked examples.
+
+Each point is a one-claim application from a fully eligible enterprise (all profile
+conditions met, no exclusion flag, a local retained tax far above any award), with
+the other facts held at the measure's first worked example. A measure whose results
+are the same at every point was only reworded: its changes are proven neutral. A
+measure whose results only went up (or only down) settles the direction of any
+change that the text alone could not.
+
+Set-level rules (stacking, the yearly total) are probed with one more application
+holding a claim on every measure, for the same project, from an enterprise whose
+yearly limit binds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from kfpl import nodes as n
+from kfpl.diff import canon as c
+from kfpl.diff.structural import Change, match_items, measure_similarity
+from kfpl.model import PolicySet
+
+ONE = Decimal(1)
+BIG = Decimal(10) ** 12  # a local retained tax no award comes near
+MAX_CASES_PER_MEASURE = 8
+
+
+# --------------------------------------------------------------------------- applications
+
+
+def exclusion_flags(ps: PolicySet) -> set[str]:
+    return {flag for rule in ps.rules.values() for body in rule.bodies
+            if isinstance(body, n.Exclude) for flag in body.flags}  # fmt: skip
+
+
+def default_enterprise(ps: PolicySet, *others: PolicySet) -> dict[str, Any]:
+    """An enterprise every general condition admits and no exclusion catches."""
+    flags = exclusion_flags(ps).union(*(exclusion_flags(o) for o in others))
+    enterprise: dict[str, Any] = {"id": "PROBE", "name": "probe"}
+    for s in (ps, *others):
+        for name, decl in s.inputs.items():
+            if decl.origin != "enterprise" or name in enterprise:
+                continue
+            enterprise[name] = default_value(s, decl.type, name in flags)
+    for s in (ps, *others):
+        for rule in s.rules.values():
+            for body in rule.bodies:
+                if isinstance(body, n.Eligible):
+                    satisfy(enterprise, body.cond, s)
+    return enterprise
+
+
+def default_value(ps: PolicySet, ty: n.TypeRef, flag: bool = False) -> Any:
+    if isinstance(ty, n.ListType):
+        return [{f.name: default_value(ps, n.NamedType(f.type_name)) for f in ty.fields}]
+    name = ty.name
+    if name == "bool":
+        return not flag
+    if name == "money":
+        return str(BIG)
+    if name == "count":
+        return 1
+    if name == "rate":
+        return "0.1"
+    if name == "year":
+        return 2020
+    if name == "date":
+        return "2020-06-30"
+    if name == "text":
+        return "probe"
+    enum = ps.enums.get(name)
+    return enum.members[0].name if enum and enum.members else name
+
+
+def satisfy(facts: dict[str, Any], cond: n.Cond, ps: PolicySet) -> None:
+    """Adjust facts so a simple condition holds (best effort, for the probe's base)."""
+    for part in c.flatten_and(cond):
+        if isinstance(part, n.Truthy):
+            facts[part.name] = True
+        elif isinstance(part, n.IsValue):
+            facts[part.name] = part.value
+        elif isinstance(part, n.InValues) and part.values:
+            facts[part.name] = part.values[0]
+        elif isinstance(part, n.Compare):
+            v = part.value.value
+            unit = unit_of(ps, part.name)
+            facts[part.name] = fact_value(
+                ps,
+                part.name,
+                {
+                    "at_least": v,
+                    "more_than": v + unit,
+                    "equal": v,
+                    "at_most": v,
+                    "less_than": v - unit,
+                }[part.op],  # fmt: skip
+            )
+        elif isinstance(part, n.AnyOf) and part.operands:
+            satisfy(facts, part.operands[0], ps)
+
+
+def unit_of(ps: PolicySet, name: str) -> Decimal:
+    ty = ps.type_of(name)
+    if isinstance(ty, n.NamedType) and ty.name == "rate":
+        return Decimal("0.0001")
+    return ONE
+
+
+def fact_value(ps: PolicySet, name: str, value: Decimal) -> Any:
+    ty = ps.type_of(name)
+    if isinstance(ty, n.NamedType) and ty.name in ("count", "year"):
+        return int(value)
+    return format(value, "f")
+
+
+def json_value(value: n.Value) -> Any:
+    if isinstance(value, n.Number):
+        return str(value.value)
+    if isinstance(value, n.DateValue):
+        return value.value.isoformat()
+    if isinstance(value, n.NameValue):
+        return {"true": True, "false": False}.get(value.name, value.name)
+    return [{f.name: json_value(f.value) for f in record} for record in value.records]
+
+
+# --------------------------------------------------------------------------- what a measure reads
+
+
+def measure_inputs(m: n.Measure, ps: PolicySet) -> list[str]:
+    """The declared inputs a measure reads, in first-use order (examples excluded)."""
+    names: list[str] = []
+    parts: list[n.Node] = [*m.requires, *m.awards]
+    for part in parts:
+        for node in part.walk():
+            for name in _names(node):
+                if name in ps.inputs and name not in names:
+                    names.append(name)
+    return names
+
+
+def _names(node: n.Node) -> Iterator[str]:
+    if isinstance(node, n.Ref | n.Truthy | n.Compare | n.IsValue | n.InValues):
+        yield node.name
+    elif isinstance(node, n.Tiers | n.Steps | n.ByCase | n.Staged):
+        yield node.on
+    elif isinstance(node, n.Each):
+        yield node.over
+    elif isinstance(node, n.Increase):
+        yield node.new
+        yield node.old
+    elif isinstance(node, n.Matching):
+        yield node.higher_award
+
+
+def boundaries(m: n.Measure, name: str, ps: PolicySet, rules: list[n.Rule]) -> set[Decimal]:
+    """The values of ``name`` at which the measure's result can change shape."""
+    found: set[Decimal] = set()
+    conds: list[n.Node] = [*m.requires]
+    conds += [b.cond for r in rules for b in r.bodies if isinstance(b, n.Eligible)]
+    for cond in conds:
+        for node in cond.walk():
+            if isinstance(node, n.Compare) and node.name == name:
+                found.add(node.value.value)
+    caps = [cap.amount.value for cap in m.caps]
+    for node in m.award.walk():
+        if isinstance(node, n.Tiers | n.Steps) and node.on == name:
+            for row in node.rows:
+                for bound in (row.low, row.high):
+                    if bound is not None:
+                        found.add(bound.value.value)
+        if isinstance(node, n.Steps) and node.on == name:
+            found.update(node.size.value * k for k in (1, 2, 3))
+        if isinstance(node, n.Percent) and isinstance(node.rate, n.Number) and node.rate.value:
+            if any(isinstance(op, n.Ref) and op.name == name for op in node.base):
+                found.update(cap / node.rate.value for cap in caps)
+            for op in node.base:
+                if isinstance(op, n.Increase) and op.new == name:
+                    found.update(cap / node.rate.value for cap in caps)
+        if isinstance(node, n.Matching) and node.higher_award == name:
+            if isinstance(node.rate, n.Number) and node.rate.value:
+                found.update(cap / node.rate.value for cap in caps)
+    fen = Decimal("0.01")
+    return {b.quantize(fen) if b != b.to_integral_value() else b.quantize(ONE) for b in found}
+
+
+def probe_values(ps: PolicySet, name: str, bounds: set[Decimal]) -> list[Any]:
+    ty = ps.type_of(name)
+    if isinstance(ty, n.ListType):
+        return []
+    kind = ty.name if ty is not None else "money"
+    if kind == "bool":
+        return [True, False]
+    enum = ps.enums.get(kind)
+    if enum is not None:
+        return [m.name for m in enum.members]
+    if kind not in ("money", "count", "rate"):
+        return []
+    unit = unit_of(ps, name)
+    values: set[Decimal] = set()
+    for b in bounds:
+        values.update(v for v in (b - unit, b, b + unit) if v >= 0)
+    if kind == "count":
+        values = {v.to_integral_value() for v in values}
+    return [fact_value(ps, name, v) for v in sorted(values)]
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Side:
+    status: str
+    amount: str
+    ceiling: bool
+    explain: list[dict[str, Any]]
+
+    def key(self) -> tuple[str, str, bool]:
+        return (self.status, self.amount, self.ceiling)
+
+    @property
+    def paid(self) -> Decimal:
+        return Decimal(self.amount) if self.status in ("awarded", "capped") else Decimal(0)
+
+    def why(self, other: Side | None = None) -> dict[str, list[str]]:
+        steps = self.explain
+        if other is not None:
+            theirs = {(s["en"]) for s in other.explain}
+            steps = [s for s in steps if s["en"] not in theirs] or steps[-1:]
+        return {"zh": [s["zh"] for s in steps], "en": [s["en"] for s in steps]}
+
+
+def side_of(result: dict[str, Any] | None) -> Side:
+    if result is None:
+        return Side("absent", "0.00", False, [])
+    return Side(result["status"], result["amount"], bool(result.get("ceiling")), result["explain"])
+
+
+@dataclass
+class Case:
+    measure: str
+    old_measure: str
+    label: dict[str, str]
+    year: int
+    facts: dict[str, Any]
+    old: Side
+    new: Side
+    kind: str  # boundary | example | period | rules
+
+    @property
+    def delta(self) -> Decimal:
+        return self.new.paid - self.old.paid
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "old_measure": self.old_measure,
+            "kind": self.kind,
+            "label": self.label,
+            "year": self.year,
+            "facts": {k: _show(v) for k, v in self.facts.items()},
+            "old": {"status": self.old.status, "amount": self.old.amount,
+                    "ceiling": self.old.ceiling, "why": self.old.why(self.new)},
+            "new": {"status": self.new.status, "amount": self.new.amount,
+                    "ceiling": self.new.ceiling, "why": self.new.why(self.old)},
+            "delta": f"{self.delta:.2f}",
+        }  # fmt: skip
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return (
+            "["
+            + ", ".join(
+                "{" + ", ".join(f"{k} = {_show(v)}" for k, v in r.items()) + "}" for r in value
+            )
+            + "]"
+        )
+    if isinstance(value, str):
+        try:
+            return c.money(Decimal(value)) if "." not in value or Decimal(value) >= 1 else value
+        except ArithmeticError:
+            return value
+    return str(value)
+
+
+@dataclass
+class Verdict:
+    measure: str
+    old_measure: str | None
+    points: int = 0
+    changed: int = 0
+    up: int = 0
+    down: int = 0
+    status: str = "unchanged"
+
+    @property
+    def verdict(self) -> str:
+        if self.status in ("added", "removed"):
+            return self.status
+        if self.changed == 0:
+            return "unchanged"
+        if self.down == 0 and self.up > 0:
+            return "more_generous"
+        if self.up == 0 and self.down > 0:
+            return "less_generous"
+        return "mixed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"measure": self.measure, "old_measure": self.old_measure, "points": self.points,
+                "changed": self.changed, "increases": self.up, "decreases": self.down,
+                "verdict": self.verdict}  # fmt: skip
+
+
+@dataclass
+class Behaviour:
+    points: int = 0
+    verdicts: list[Verdict] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    period: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def verdict_of(self, measure: str) -> Verdict | None:
+        return next((v for v in self.verdicts if v.measure == measure), None)
+
+    def to_json(self, max_cases: int = MAX_CASES_PER_MEASURE) -> dict[str, Any]:
+        shown: list[Case] = []
+        per: dict[str, int] = {}
+        for case in self.cases:
+            if case.kind == "period":
+                continue
+            per[case.measure] = per.get(case.measure, 0) + 1
+            if per[case.measure] <= max_cases:
+                shown.append(case)
+        return {
+            "points": self.points,
+            "measures": [v.to_json() for v in self.verdicts],
+            "cases": [case.to_json() for case in shown],
+            "cases_total": sum(1 for case in self.cases if case.kind != "period"),
+            "period": [{"year": y, **counts} for y, counts in sorted(self.period.items())],
+        }
+
+
+# --------------------------------------------------------------------------- the probe
+
+
+def years_in_force(ps: PolicySet, measure_id: str) -> set[int]:
+    policy = ps.policy_of(measure_id)
+    if policy is None or policy.effective is None:
+        return set()
+    return set(range(policy.effective[0], policy.effective[1] + 1))
+
+
+def behavioural_diff(old: PolicySet, new: PolicySet, old_program: Any = None,
+                     new_program: Any = None) -> Behaviour:  # fmt: skip
+    from kfpl.evaluate import Program
+
+    old_program = old_program or Program.from_policy_set(old)
+    new_program = new_program or Program.from_policy_set(new)
+    enterprise = default_enterprise(new, old)
+    out = Behaviour()
+    pairs = match_items(old.measures, new.measures, measure_similarity, 0.6)
+    old_rules = list(old.rules.values())
+    new_rules = list(new.rules.values())
+    for old_id, new_id in pairs:
+        if old_id is None or new_id is None:
+            ident = new_id or old_id
+            assert ident is not None
+            out.verdicts.append(
+                Verdict(ident, old_id, status="added" if old_id is None else "removed")
+            )
+            continue
+        om, nm = old.measures[old_id], new.measures[new_id]
+        verdict = Verdict(new_id, old_id)
+        out.verdicts.append(verdict)
+        both_years = years_in_force(old, old_id) & years_in_force(new, new_id)
+        one_year = years_in_force(old, old_id) ^ years_in_force(new, new_id)
+        year = min(both_years) if both_years else min(years_in_force(new, new_id) or {2020})
+        for label, kind, yr, facts, history in probes(
+            om, nm, old, new, old_rules + new_rules, year
+        ):
+            years = [yr]
+            if kind == "example" and one_year:
+                years += [min(one_year), max(one_year)]
+            for y in dict.fromkeys(years):
+                a = side_of(run(old_program, y, enterprise, old_id, facts, history))
+                b = side_of(run(new_program, y, enterprise, new_id, facts, history))
+                in_both = y in both_years
+                if in_both:
+                    verdict.points += 1
+                    out.points += 1
+                if a.key() == b.key():
+                    continue
+                case_kind = kind if in_both else "period"
+                case = Case(new_id, old_id, label, y, facts, a, b, case_kind)
+                out.cases.append(case)
+                if case_kind == "period":
+                    counts = out.period.setdefault(y, {"changed": 0, "old_only": 0, "new_only": 0})
+                    counts["changed"] += 1
+                    counts["new_only" if y in years_in_force(new, new_id) else "old_only"] += 1
+                    continue
+                verdict.changed += 1
+                if case.delta > 0:
+                    verdict.up += 1
+                elif case.delta < 0:
+                    verdict.down += 1
+                elif (a.status in ("awarded", "capped")) != (b.status in ("awarded", "capped")):
+                    # eligible for 0.00 vs not eligible: count as the direction of eligibility
+                    if b.status in ("awarded", "capped"):
+                        verdict.up += 1
+                    else:
+                        verdict.down += 1
+    return out
+
+
+def run(program: Any, year: int, enterprise: dict[str, Any], measure: str,
+        facts: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any] | None:  # fmt: skip
+    reads = program.runtime.measure_inputs.get(measure)
+    if reads is None:
+        return None
+    ent = dict(enterprise)
+    claim_facts = {}
+    for key, value in facts.items():
+        if key in enterprise:
+            ent[key] = value
+        elif key in reads:
+            claim_facts[key] = value
+    app = {
+        "year": year,
+        "enterprise": ent,
+        "claims": [{"id": "c1", "measure": measure, "project": "P1", "product": "X1",
+                    "facts": claim_facts}],
+        "history": history,
+    }  # fmt: skip
+    result = program.evaluate(app)
+    return next(iter(result["measures"]), None)
+
+
+Probe = tuple[dict[str, str], str, int, dict[str, Any], list[dict[str, Any]]]
+
+
+def probes(om: n.Measure, nm: n.Measure, old: PolicySet, new: PolicySet,
+           rules: list[n.Rule], year: int) -> Iterator[Probe]:  # fmt: skip
+    """(label, kind, year, facts, history) for every probe point of a measure pair."""
+    examples = [(ex, new) for ex in nm.examples] + [
+        (ex, old) for ex in om.examples if c.canon(ex) not in {c.canon(e) for e in nm.examples}
+    ]
+    base = base_facts(nm, new, om, old)
+    seen: set[str] = set()
+    names = measure_inputs(nm, new) + [
+        x for x in measure_inputs(om, old) if x not in measure_inputs(nm, new)
+    ]
+    for name in names:
+        ps = new if name in new.inputs else old
+        bounds = boundaries(nm, name, new, rules) | boundaries(om, name, old, rules)
+        for value in probe_values(ps, name, bounds):
+            facts = {**base, name: value}
+            key = repr(sorted(facts.items()))
+            if key in seen:
+                continue
+            seen.add(key)
+            shown = _show(value)
+            yield (
+                {"zh": f"{name} = {shown}", "en": f"{name} = {shown}"},
+                "boundary",
+                year,
+                facts,
+                [],
+            )
+    for index, (ex, ps) in enumerate(examples):
+        facts = {**base, **{f.name: json_value(f.value) for f in ex.facts}}
+        history = [
+            {"measure": p.measure, "year": p.year, "amount": str(p.amount.value),
+             **{k.name: json_value(k.value) for k in p.keys}}
+            for p in ex.priors
+        ]  # fmt: skip
+        name = ex.name or f"example {index + 1}"
+        yield ({"zh": f"算例：{name}", "en": f"example: {name}"}, "example", ex.year or year,
+               facts, history)  # fmt: skip
+
+
+def base_facts(nm: n.Measure, new: PolicySet, om: n.Measure, old: PolicySet) -> dict[str, Any]:
+    """The facts held fixed while one input moves: the first worked example's, with
+    conditions satisfied for inputs it does not give."""
+    facts: dict[str, Any] = {}
+    for m, ps in ((om, old), (nm, new)):
+        for name in measure_inputs(m, ps):
+            decl = ps.inputs[name]
+            if decl.origin == "enterprise":
+                continue
+            bounds = sorted(boundaries(m, name, ps, []))
+            if (
+                isinstance(decl.type, n.NamedType)
+                and decl.type.name in ("money", "count")
+                and bounds
+            ):
+                facts[name] = fact_value(ps, name, bounds[-1])
+            else:
+                facts[name] = default_value(ps, decl.type)
+        for cond in m.requires:
+            satisfy(facts, cond, ps)
+        if m.examples:
+            first = m.examples[0]
+            facts.update({f.name: json_value(f.value) for f in first.facts})
+    return facts
+
+
+# --------------------------------------------------------------------------- settling directions
+
+
+def settle_directions(changes: list[Change], behaviour: Behaviour) -> list[Change]:
+    """Use the evidence: a measure whose results never changed was only reworded
+    (every change on it is neutral); one whose results only rose or only fell settles
+    the changes the text alone left as ``depends``."""
+    out: list[Change] = []
+    for ch in changes:
+        verdict = behaviour.verdict_of(ch.item) if ch.item_kind == "measure" else None
+        if verdict is None or ch.action in ("add", "remove") or verdict.points == 0:
+            out.append(ch)
+            continue
+        v = verdict.verdict
+        if v == "unchanged" and ch.direction not in ("wording", "neutral"):
+            out.append(replace(ch, direction="neutral", settled_by_behaviour=True))
+        elif ch.direction == "depends" and v in ("more_generous", "less_generous", "mixed"):
+            out.append(replace(ch, direction=v, settled_by_behaviour=True))  # type: ignore[arg-type]
+        else:
+            out.append(ch)
+    return out

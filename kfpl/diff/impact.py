@@ -1,0 +1,494 @@
+"""Budget impact: run a population of applications through both versions.
+
+Totals are exact (Decimal yuan, each result already rounded to the fen by the
+evaluator) and reconcile: the per-enterprise results sum to the totals, and the totals
+by measure, by chain and by attributed change each sum to the same figures.
+
+Attribution: the changed items (policy headers, measures, rules, parameters) are
+applied to the old version one after another, in the order of the change list; the
+impact of a step is the total after it minus the total before it. Interactions between
+changes (a raised cap that only matters because a threshold was lowered) therefore land
+on the later step; the report states the order. New declarations (inputs, enums) are
+added before the first step since they change no result by themselves.
+
+A claim for a measure a version does not have gets nothing in that version (a removed
+measure pays nothing; an added one paid nothing before). Claims name measures by the id
+of either version; a renamed measure's claims are followed to its new id.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kfpl import nodes as n
+from kfpl.diff.structural import Change, match_items, measure_similarity, rule_similarity
+from kfpl.model import PolicySet, item_key
+
+ZERO = Decimal(0)
+TOP = 10
+
+
+class ImpactError(Exception):
+    """Population data that cannot be read: a usage error (exit 2)."""
+
+
+# --------------------------------------------------------------------------- reading data
+
+
+def load_population(path: str | Path, ps: PolicySet | None = None) -> list[dict[str, Any]]:
+    """Applications from JSON lines, a folder of CSV (or Parquet) tables, or a Parquet
+    file of tables' folder. Money is read as Decimal or kept as text, never float."""
+    p = Path(path)
+    if p.is_dir():
+        if (p / "enterprises.csv").exists():
+            return _from_tables(_read_csv_tables(p), ps)
+        if (p / "enterprises.parquet").exists():
+            return _from_tables(_read_parquet_tables(p), ps)
+        raise ImpactError(
+            f"{p}: expected enterprises.csv (and claims.csv, history.csv) or .parquet tables"
+        )
+    if not p.exists():
+        raise ImpactError(f"no such file: {p}")
+    if p.suffix == ".csv":
+        return _from_tables(_read_csv_tables(p.parent), ps)
+    if p.suffix == ".parquet":
+        return _from_tables(_read_parquet_tables(p.parent), ps)
+    return list(_read_jsonl(p))
+
+
+def _read_jsonl(p: Path) -> Iterator[dict[str, Any]]:
+    with p.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                data = json.loads(line, parse_float=Decimal)
+            except json.JSONDecodeError as exc:
+                raise ImpactError(f"{p}:{number}: not JSON ({exc.msg})") from exc
+            if not isinstance(data, dict):
+                raise ImpactError(f"{p}:{number}: expected an application object")
+            if "kfpl_population" in data:
+                continue  # the header line of a generated population
+            yield data
+
+
+Tables = dict[str, list[dict[str, Any]]]
+
+
+def _read_csv_tables(folder: Path) -> Tables:
+    tables: Tables = {}
+    for name in ("enterprises", "claims", "history"):
+        path = folder / f"{name}.csv"
+        if not path.exists():
+            if name == "enterprises":
+                raise ImpactError(f"{path}: missing")
+            tables[name] = []
+            continue
+        with path.open(encoding="utf-8", newline="") as f:
+            tables[name] = list(csv.DictReader(f))
+    return tables
+
+
+def _read_parquet_tables(folder: Path) -> Tables:
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-not-found]
+    except ImportError as exc:
+        raise ImpactError("reading Parquet needs pyarrow: pip install 'kfpl[parquet]'") from exc
+    tables: Tables = {}
+    for name in ("enterprises", "claims", "history"):
+        path = folder / f"{name}.parquet"
+        if not path.exists():
+            tables[name] = []
+            continue
+        table = pq.read_table(path)
+        for column in table.schema:
+            if str(column.type) in ("float", "double", "halffloat"):
+                raise ImpactError(
+                    f"{path}: column {column.name} is floating point; store money as "
+                    "decimal128 or text so no fen is lost"
+                )
+        rows = table.to_pylist()
+        tables[name] = [{k: _parquet_cell(v) for k, v in row.items()} for row in rows]
+    return tables
+
+
+def _parquet_cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value) if not isinstance(value, str) else value
+
+
+def _typed(ps: PolicySet | None, name: str, cell: str) -> Any:
+    if cell == "":
+        return None
+    ty = ps.type_of(name) if ps is not None else None
+    kind = ty.name if isinstance(ty, n.NamedType) else None
+    if kind == "bool" or cell in ("true", "false"):
+        return cell == "true"
+    if kind in ("count", "year"):
+        return int(cell)
+    return cell
+
+
+def _from_tables(tables: Tables, ps: PolicySet | None) -> list[dict[str, Any]]:
+    apps: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in tables["enterprises"]:
+        key = (row["id"], int(row["year"]))
+        enterprise = {k: _typed(ps, k, v) for k, v in row.items() if k != "year"}
+        enterprise["id"], enterprise["name"] = row["id"], row.get("name", "")
+        apps[key] = {"year": key[1], "enterprise": {k: v for k, v in enterprise.items() if v is not None},
+                     "claims": [], "history": []}  # fmt: skip
+    for row in tables["claims"]:
+        app = apps.get((row["enterprise"], int(row["year"])))
+        if app is None:
+            raise ImpactError(
+                f"claims: enterprise {row['enterprise']} in {row['year']} has no row in enterprises"
+            )
+        facts = json.loads(row["facts"] or "{}", parse_float=Decimal)
+        claim = {"id": row["id"], "measure": row["measure"], "facts": facts}
+        for key in ("project", "product"):
+            if row.get(key):
+                claim[key] = row[key]
+        app["claims"].append(claim)
+    for row in tables["history"]:
+        app = apps.get((row["enterprise"], int(row["application_year"])))
+        if app is None:
+            raise ImpactError(f"history: enterprise {row['enterprise']} has no row in enterprises")
+        prior: dict[str, Any] = {
+            "measure": row["measure"],
+            "year": int(row["year"]),
+            "amount": row["amount"],
+        }
+        for key in ("project", "product", "matter", "level", "step"):
+            if row.get(key):
+                prior[key] = row[key]
+        app["history"].append(prior)
+    return list(apps.values())
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Run:
+    """Results of one version over the population."""
+
+    totals: list[Decimal] = field(default_factory=list)  # per application
+    by_measure: dict[str, Decimal] = field(default_factory=dict)
+    capped: dict[str, int] = field(default_factory=dict)
+    claims: dict[str, int] = field(default_factory=dict)
+    yearly_limit_binds: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.totals, ZERO)
+
+
+class Version:
+    """A program plus the id mapping that lets claims name either version's ids."""
+
+    def __init__(self, ps: PolicySet, aliases: dict[str, str]) -> None:
+        from kfpl.evaluate import Program
+
+        self.ps = ps
+        self.program = Program.from_policy_set(ps)
+        self.aliases = aliases  # claim measure id -> this version's id
+        self.reads = self.program.runtime.measure_inputs
+
+    def adapt(self, app: dict[str, Any]) -> dict[str, Any]:
+        claims = []
+        for claim in app.get("claims", []):
+            mid = claim["measure"]
+            if mid not in self.reads:
+                mid = self.aliases.get(mid, mid)  # a renamed measure, under this version's id
+            if mid not in self.reads:
+                continue  # a measure this version does not have pays nothing
+            reads = self.reads[mid]
+            facts = {k: v for k, v in claim.get("facts", {}).items() if k in reads}
+            claims.append({**claim, "measure": mid, "facts": facts})
+        history = [
+            {**h, "measure": h["measure"] if h["measure"] in self.reads
+             else self.aliases.get(h["measure"], h["measure"])}
+            for h in app.get("history", [])
+        ]  # fmt: skip
+        return {**app, "claims": claims, "history": history}
+
+    def run(self, apps: list[dict[str, Any]], canonical: dict[str, str], tick: Any = None) -> Run:
+        out = Run()
+        from kfpl.runtime import ApplicationError
+
+        for index, app in enumerate(apps):
+            try:
+                result = self.program.evaluate(self.adapt(app))
+            except ApplicationError as exc:
+                who = app.get("enterprise", {}).get("id", "?") if isinstance(app, dict) else "?"
+                raise ImpactError(f"application {index + 1} (enterprise {who}): {exc}") from exc
+            out.totals.append(Decimal(result["total"]))
+            for m in result["measures"]:
+                mid = canonical.get(m["measure"], m["measure"])
+                out.claims[mid] = out.claims.get(mid, 0) + 1
+                if m["status"] in ("awarded", "capped"):
+                    out.by_measure[mid] = out.by_measure.get(mid, ZERO) + Decimal(m["amount"])
+                if m.get("capped") or m["status"] == "capped":
+                    out.capped[mid] = out.capped.get(mid, 0) + 1
+            for rule in result.get("rules", []):
+                if rule.get("claims"):
+                    out.yearly_limit_binds += 1
+            if tick is not None:
+                tick(1)
+        return out
+
+
+def aliases_for(old: PolicySet, new: PolicySet) -> tuple[dict[str, str], dict[str, str]]:
+    """(claim id -> old id, claim id -> new id) for renamed measures."""
+    to_old: dict[str, str] = {}
+    to_new: dict[str, str] = {}
+    for a, b in match_items(old.measures, new.measures, measure_similarity, 0.6):
+        if a and b and a != b:
+            to_new[a] = b
+            to_old[b] = a
+    return to_old, to_new
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+@dataclass
+class Step:
+    label: tuple[str, str]
+    kind: str
+    old_key: str | None
+    new_key: str | None
+
+
+def attribution_steps(old: PolicySet, new: PolicySet, changes: list[Change]) -> list[Step]:
+    """One step per changed item with an effect on results, in change-list order."""
+    steps: list[Step] = []
+    seen: set[tuple[str, str]] = set()
+    for ch in changes:
+        if ch.item_kind not in ("policy", "measure", "rule", "parameter"):
+            continue
+        key = (ch.item_kind, ch.item)
+        if key in seen:
+            continue
+        group = [c for c in changes if (c.item_kind, c.item) == key]
+        if all(c.direction == "wording" for c in group):
+            continue
+        seen.add(key)
+        old_key = ch.old_item or (ch.item if ch.action != "add" else None)
+        new_key = ch.item if ch.action != "remove" else None
+        what = "；".join(c.line("zh") for c in group if c.check != "KD163")
+        what_en = "; ".join(c.line("en") for c in group if c.check != "KD163")
+        ident = f"{ch.old_item} → {ch.item}" if ch.old_item else ch.item
+        steps.append(
+            Step((f"{ident}：{what}", f"{ident}: {what_en}"), ch.item_kind, old_key, new_key)
+        )
+    return steps
+
+
+def _table(ps: PolicySet, kind: str) -> dict[str, Any]:
+    return {
+        "policy": ps.policies,
+        "measure": ps.measures,
+        "rule": ps.rules,
+        "parameter": ps.params,
+    }[kind]
+
+
+def intermediate(old: PolicySet, new: PolicySet, steps: list[Step]) -> PolicySet:
+    """``old`` with ``steps`` applied (and every new declaration added)."""
+    items: list[list[n.Item]] = [list(m.items) for m in old.modules]
+    owner_module = {}
+    for index, module in enumerate(old.modules):
+        header = module.of_type(n.Policy)
+        if header:
+            owner_module[header[0].id] = index
+
+    def locate(kind: type, key: str) -> tuple[int, int] | None:
+        for i, module_items in enumerate(items):
+            for j, item in enumerate(module_items):
+                if isinstance(item, kind) and item_key(item) == key:
+                    return i, j
+        return None
+
+    # New declarations first: they change no result by themselves.
+    for decl_type, table in ((n.EnumDecl, new.enums), (n.InputDecl, new.inputs),
+                             (n.AgencyDecl, new.agencies), (n.ParamDecl, new.params)):  # fmt: skip
+        for key, decl in table.items():
+            if locate(decl_type, key) is None:
+                target = owner_module.get(new.owner.get(key, ""), 0)
+                items[target].insert(_after_declarations(items[target]), decl)
+    for step in steps:
+        kind_type = {
+            "policy": n.Policy,
+            "measure": n.Measure,
+            "rule": n.Rule,
+            "parameter": n.ParamDecl,
+        }[step.kind]
+        where = locate(kind_type, step.old_key) if step.old_key else None
+        replacement = _table(new, step.kind).get(step.new_key) if step.new_key else None
+        if where is not None:
+            i, j = where
+            if replacement is None:
+                del items[i][j]
+            else:
+                items[i][j] = replacement
+        elif replacement is not None:
+            owner = new.owner.get(step.new_key or "", step.new_key or "")
+            target = owner_module.get(owner, len(items) - 1)
+            items[target].append(replacement)
+    modules = tuple(
+        n.Module(m.path, tuple(module_items), m.sha256, span=m.span)
+        for m, module_items in zip(old.modules, items, strict=True)
+    )
+    return PolicySet.build(modules)
+
+
+def _after_declarations(module_items: list[n.Item]) -> int:
+    for index, item in enumerate(module_items):
+        if isinstance(item, n.Measure | n.Rule):
+            return index
+    return len(module_items)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def run_impact(old: PolicySet, new: PolicySet, data: str | Path, changes: list[Change],
+               attribution: bool = True, progress: bool = False,
+               apps: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
+    if apps is None:
+        apps = load_population(data, new)
+    to_old, to_new = aliases_for(old, new)
+    aliases = {**to_old, **to_new}  # either version's id -> the other's
+    old_v = Version(old, aliases)
+    new_v = Version(new, aliases)
+    canonical = to_new  # report renamed measures under their new id
+    steps = attribution_steps(old, new, changes) if attribution else []
+    passes = 2 + max(0, len(steps) - 1)
+    bar = _progress(progress, len(apps) * passes)
+    tick = bar.update if bar is not None else None
+    try:
+        old_run = old_v.run(apps, canonical, tick)
+        new_run = new_v.run(apps, canonical, tick)
+        attributed: list[dict[str, Any]] = []
+        if steps:
+            before = old_run.total
+            for index, step in enumerate(steps, 1):
+                if index == len(steps):
+                    after = new_run.total  # the last step lands exactly on the new version
+                else:
+                    mid = Version(intermediate(old, new, steps[:index]), aliases)
+                    after = mid.run(apps, canonical, tick).total
+                attributed.append({"order": index, "label": {"zh": step.label[0], "en": step.label[1]},
+                                   "delta": _s(after - before)})  # fmt: skip
+                before = after
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    return summarise(apps, old_run, new_run, attributed, str(data), old, new, to_new)
+
+
+def _progress(show: bool, length: int) -> Any:
+    if not show:
+        return None
+    import click
+
+    bar = click.progressbar(length=length, label="impact", file=sys.stderr)
+    bar.__enter__()
+    return bar
+
+
+def _s(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def summarise(apps: list[dict[str, Any]], old_run: Run, new_run: Run,
+              attributed: list[dict[str, Any]], data: str, old: PolicySet, new: PolicySet,
+              to_new: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    per_enterprise: dict[str, list[Decimal]] = {}
+    chain_of: dict[str, str] = {}
+    for app, a, b in zip(apps, old_run.totals, new_run.totals, strict=True):
+        eid = str(app["enterprise"].get("id", ""))
+        acc = per_enterprise.setdefault(eid, [ZERO, ZERO])
+        acc[0] += a
+        acc[1] += b
+        chain_of[eid] = str(app["enterprise"].get("chain", "—"))
+    better = sum(1 for a, b in per_enterprise.values() if b > a)
+    worse = sum(1 for a, b in per_enterprise.values() if b < a)
+    chains: dict[str, list[Any]] = {}
+    for eid, (a, b) in per_enterprise.items():
+        acc = chains.setdefault(chain_of[eid], [0, ZERO, ZERO])
+        acc[0] += 1
+        acc[1] += a
+        acc[2] += b
+    measures = sorted(set(old_run.by_measure) | set(new_run.by_measure) | set(old_run.claims)
+                      | set(new_run.claims), key=_natural)  # fmt: skip
+    total_old = sum((a for a, _ in per_enterprise.values()), ZERO)
+    total_new = sum((b for _, b in per_enterprise.values()), ZERO)
+    largest = sorted(per_enterprise.items(), key=lambda kv: (-abs(kv[1][1] - kv[1][0]), kv[0]))[
+        :TOP
+    ]
+    by_measure = [
+        {"measure": m, "old": _s(old_run.by_measure.get(m, ZERO)), "new": _s(new_run.by_measure.get(m, ZERO)),
+         "delta": _s(new_run.by_measure.get(m, ZERO) - old_run.by_measure.get(m, ZERO)),
+         "claims_old": old_run.claims.get(m, 0), "claims_new": new_run.claims.get(m, 0),
+         "capped_old": old_run.capped.get(m, 0), "capped_new": new_run.capped.get(m, 0)}
+        for m in measures
+    ]  # fmt: skip
+    by_chain = [
+        {"chain": ch, "enterprises": acc[0], "old": _s(acc[1]), "new": _s(acc[2]), "delta": _s(acc[2] - acc[1])}
+        for ch, acc in sorted(chains.items())
+    ]  # fmt: skip
+    sums = {
+        "old_by_enterprise": _s(total_old),
+        "new_by_enterprise": _s(total_new),
+        "old_by_measure": _s(sum(old_run.by_measure.values(), ZERO)),
+        "new_by_measure": _s(sum(new_run.by_measure.values(), ZERO)),
+        "old_by_chain": _s(sum((acc[1] for acc in chains.values()), ZERO)),
+        "new_by_chain": _s(sum((acc[2] for acc in chains.values()), ZERO)),
+        "delta_by_attribution": _s(sum((Decimal(s["delta"]) for s in attributed), ZERO)) if attributed else None,
+    }  # fmt: skip
+    ok = (
+        total_old == old_run.total and total_new == new_run.total
+        and sums["old_by_measure"] == _s(total_old) and sums["new_by_measure"] == _s(total_new)
+        and sums["old_by_chain"] == _s(total_old) and sums["new_by_chain"] == _s(total_new)
+        and (sums["delta_by_attribution"] in (None, _s(total_new - total_old)))
+    )  # fmt: skip
+    return {
+        "data": data,
+        "synthetic": "synthetic" in data or any(str(a["enterprise"].get("name", "")).startswith("合成") for a in apps[:1]),
+        "applications": len(apps),
+        "enterprises": len(per_enterprise),
+        "totals": {"old": _s(total_old), "new": _s(total_new), "delta": _s(total_new - total_old)},
+        "enterprises_changed": {"better": better, "worse": worse, "same": len(per_enterprise) - better - worse},
+        "by_measure": by_measure,
+        "by_chain": by_chain,
+        "yearly_limit_binds": {"old": old_run.yearly_limit_binds, "new": new_run.yearly_limit_binds},
+        "largest": [
+            {"enterprise": eid, "chain": chain_of[eid], "old": _s(a), "new": _s(b), "delta": _s(b - a)}
+            for eid, (a, b) in largest if a != b
+        ],
+        "attribution": attributed,
+        "attribution_order": "change list order; each step applied on top of the previous ones" if attributed else None,
+        "reconciliation": {"ok": ok, **sums},
+    }  # fmt: skip
+
+
+def _natural(text: str) -> tuple[object, ...]:
+    from kfpl.diff.structural import natural_key
+
+    return natural_key(text)
+
+
+__all__ = ["ImpactError", "load_population", "rule_similarity", "run_impact"]

@@ -1,0 +1,469 @@
+"""A seeded generator of plausible, clearly synthetic Kaifeng applications.
+
+The population exists to demonstrate and test ``kfpl diff --impact``: it is not data
+about real enterprises. Every enterprise is named ``合成企业NNNNN`` ("synthetic
+enterprise") and carries ``"synthetic": true`` in the file's header line.
+
+How it is drawn (all integer arithmetic on a seeded ``random.Random``; no floats touch
+money):
+
+* enterprises are spread over the eight key industry chains (plus electronic
+  information and "other"), with the size mix of a prefecture-level city: about a third
+  above-scale, half small and micro, the rest other;
+* the local retained tax an enterprise paid this year depends on its size (above-scale
+  30万–3000万, small and micro 2万–80万, other 5万–200万), drawn log-uniformly;
+* each enterprise files 0–4 claims. Measures of the 主导产业 document (``ind``) are
+  claimed only by enterprises of their own chain; the manufacturing measures (``mfg``)
+  are open to all. Recognition awards and the revenue-step award are rarer than cost
+  subsidies;
+* each claim's facts are drawn from the measure's own thresholds and caps (log-uniform
+  from a third of the lowest threshold to two and a half times the highest binding
+  point), so claims fall on both sides of every boundary; small enterprises' amounts
+  are scaled down;
+* some enterprises carry history (a one-time award already received last year) and a
+  few carry an exclusion flag, so those paths are exercised too.
+
+``python -m kfpl.population --help`` writes JSON lines and/or CSV tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kfpl import nodes as n
+from kfpl.model import PolicySet
+
+FEN = Decimal("0.01")
+
+# The eight key chains of the plan (with their weight in the population), plus two more.
+CHAIN_WEIGHTS: dict[str, int] = {
+    "agri_food": 18,
+    "fine_chemicals": 12,
+    "auto_parts": 12,
+    "equipment": 14,
+    "textiles": 10,
+    "home_furnishing": 9,
+    "new_materials_energy": 9,
+    "pharma_devices": 8,
+    "electronic_information": 5,
+    "other": 3,
+}
+
+# ind clause -> the chain whose enterprises may claim it (clauses.md, ind table).
+IND_CHAINS: dict[int, tuple[str, ...]] = {
+    1: ("agri_food",), 2: ("agri_food",),
+    3: ("equipment",), 4: ("equipment",), 5: ("equipment",),
+    6: ("new_materials_energy",), 7: ("electronic_information",),
+    8: ("electronic_information",), 9: ("electronic_information",),
+    10: ("pharma_devices",), 11: ("pharma_devices",), 12: ("pharma_devices",),
+    13: ("auto_parts",), 14: ("auto_parts",), 15: ("auto_parts",), 16: ("auto_parts",),
+    17: ("fine_chemicals",),
+    18: ("textiles",), 19: ("textiles",), 20: ("textiles",),
+    21: ("home_furnishing",),
+}  # fmt: skip
+
+SIZES = (("above_scale", 35), ("small_micro", 52), ("other", 13))
+TAX_RANGE = {  # local retained tax paid this year, yuan
+    "above_scale": (300_000, 30_000_000),
+    "small_micro": (20_000, 800_000),
+    "other": (50_000, 2_000_000),
+}
+CLAIM_COUNTS = ((0, 8), (1, 40), (2, 30), (3, 15), (4, 7))
+
+
+@dataclass(frozen=True)
+class Options:
+    enterprises: int = 1500
+    seed: int = 2022
+    year: int = 2022
+    exclusion_rate_permille: int = 6  # each exclusion flag
+    history_rate_percent: int = 12  # one-time awards already received
+
+
+class Draw:
+    """Integer-only random draws for money and counts."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def weighted(self, pairs: Iterable[tuple[Any, int]]) -> Any:
+        items = list(pairs)
+        total = sum(w for _, w in items)
+        pick = self.rng.randrange(total)
+        for item, weight in items:
+            if pick < weight:
+                return item
+            pick -= weight
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def log_uniform(self, low: int, high: int) -> int:
+        """An integer in [low, high], uniform in each decade and over decades (low ≥ 1)."""
+        low, high = max(1, low), max(1, low, high)
+        decades = []
+        start = low
+        while start <= high:
+            end = min(high, start * 10 - 1)
+            decades.append((start, end))
+            start = end + 1
+        a, b = decades[self.rng.randrange(len(decades))]
+        return self.rng.randint(a, b)
+
+    def money(self, low: int, high: int) -> str:
+        """Yuan with fen, exact: ``"1234567.89"``."""
+        yuan = self.log_uniform(low, high)
+        fen = self.rng.randrange(100) if yuan < 10_000_000 else 0
+        return f"{yuan}.{fen:02d}"
+
+    def chance(self, percent: int, per: int = 100) -> bool:
+        return self.rng.randrange(per) < percent
+
+
+# --------------------------------------------------------------------------- measure profiles
+
+
+def measure_chains(m: n.Measure) -> tuple[str, ...] | None:
+    """The chains allowed to claim ``m`` (None: any)."""
+    if m.source is None or m.source.doc != "ind":
+        return None
+    try:
+        return IND_CHAINS.get(int(m.source.clause))
+    except ValueError:
+        return None
+
+
+def measure_weight(m: n.Measure) -> int:
+    """How often a measure is claimed, relative to a cost subsidy (10)."""
+    form = m.award.form if m.awards else None
+    if isinstance(form, n.Steps):
+        return 1  # revenue steps of 50亿: only the largest enterprises
+    if isinstance(form, n.Fixed | n.ByCase | n.Range) or m.once is not None:
+        return 3  # recognitions are rarer than cost subsidies
+    if isinstance(form, n.Staged):
+        return 2
+    return 10
+
+
+def input_bounds(m: n.Measure, name: str) -> list[Decimal]:
+    """Thresholds on ``name`` and the base at which each cap binds (rate × base = cap)."""
+    from kfpl.diff.behaviour import boundaries
+
+    return sorted(b for b in boundaries(m, name, PolicySet(()), []) if b > 0)
+
+
+def draw_fact(draw: Draw, ps: PolicySet, m: n.Measure, name: str, scale: int, year: int) -> Any:
+    decl = ps.inputs[name]
+    ty = decl.type
+    if isinstance(ty, n.ListType):
+        return draw_list(draw, ps, m, ty, scale)
+    kind = ty.name
+    if kind == "bool":
+        return draw.chance(85)
+    if kind == "money":
+        low, high = money_range(input_bounds(m, name), scale)
+        return draw.money(low, high)
+    if kind == "count":
+        bounds = input_bounds(m, name)
+        top = int(max(bounds) * 2) if bounds else 50
+        return draw.rng.randint(0 if bounds else 1, max(top, 1))
+    if kind == "rate":
+        return f"0.{draw.rng.randint(1, 40):02d}"
+    if kind == "year":
+        return year - draw.rng.randint(0, 2)
+    if kind == "date":
+        return f"{year}-{draw.rng.randint(1, 12):02d}-{draw.rng.randint(1, 28):02d}"
+    if kind == "text":
+        return f"合成{name}"
+    enum = ps.enums.get(kind)
+    if enum is not None:
+        wanted = [v for cond in m.requires for v in _wanted_values(cond, name)]
+        members = [mem.name for mem in enum.members]
+        if wanted and draw.chance(85):
+            return draw.rng.choice(wanted)
+        return draw.rng.choice(members)
+    return None  # pragma: no cover - the checker admits no other type
+
+
+def _wanted_values(cond: n.Cond, name: str) -> list[str]:
+    out: list[str] = []
+    for node in cond.walk():
+        if isinstance(node, n.IsValue) and node.name == name:
+            out.append(node.value)
+        elif isinstance(node, n.InValues) and node.name == name:
+            out.extend(node.values)
+    return out
+
+
+def money_range(bounds: list[Decimal], scale: int) -> tuple[int, int]:
+    """Yuan: from a third of the lowest boundary to 2.5× the highest, scaled (percent)."""
+    if bounds:
+        low, high = int(bounds[0]) // 3, int(bounds[-1]) * 5 // 2
+    else:
+        low, high = 50_000, 5_000_000
+    return max(1000, low * scale // 100), max(2000, high * scale // 100)
+
+
+def draw_list(
+    draw: Draw, ps: PolicySet, m: n.Measure, ty: n.ListType, scale: int
+) -> list[dict[str, Any]]:
+    caps = [cap.amount.value for cap in m.caps if cap.scope == "item"]
+    rates = [node.rate.value for node in m.award.walk()
+             if isinstance(node, n.Percent) and isinstance(node.rate, n.Number) and node.rate.value]  # fmt: skip
+    binding = [cap / rate for cap in caps for rate in rates]
+    records = []
+    for _ in range(draw.rng.randint(1, 12 if scale >= 100 else 4)):
+        record: dict[str, Any] = {}
+        for f in ty.fields:
+            if f.type_name == "money":
+                low, high = money_range(sorted(binding), 100)
+                record[f.name] = draw.money(low, high)
+            elif f.type_name == "count":
+                record[f.name] = draw.rng.randint(1, 20)
+            elif f.type_name == "bool":
+                record[f.name] = draw.chance(85)
+            else:
+                enum = ps.enums.get(f.type_name)
+                record[f.name] = draw.rng.choice([x.name for x in enum.members]) if enum else "合成"
+        records.append(record)
+    return records
+
+
+# --------------------------------------------------------------------------- the population
+
+
+def claim_inputs(m: n.Measure, ps: PolicySet) -> list[str]:
+    from kfpl.diff.behaviour import measure_inputs
+
+    return [x for x in measure_inputs(m, ps) if ps.inputs[x].origin != "enterprise"]
+
+
+def generate(
+    sets: PolicySet | list[PolicySet], options: Options = Options()
+) -> list[dict[str, Any]]:
+    """Applications for ``options.enterprises`` synthetic enterprises, one per line.
+
+    With several policy sets (say, the policy in force and a revision), measures of
+    any of them may be claimed: an enterprise that would apply for a new measure is
+    part of the demand a revision's cost depends on.
+    """
+    sets = sets if isinstance(sets, list) else [sets]
+    draw = Draw(options.seed)
+    measures: dict[str, tuple[n.Measure, PolicySet]] = {}
+    for ps in sets:
+        for mid, m in ps.measures.items():
+            measures.setdefault(mid, (m, ps))
+    ordered = sorted(measures.items(), key=lambda kv: _natural(kv[0]))
+    flags = sorted({flag for ps in sets for rule in ps.rules.values() for body in rule.bodies
+                    if isinstance(body, n.Exclude) for flag in body.flags})  # fmt: skip
+    profile_inputs: dict[str, n.InputDecl] = {}
+    for ps in sets:
+        for name, decl in ps.inputs.items():
+            if decl.origin == "enterprise":
+                profile_inputs.setdefault(name, decl)
+    chain_members = _members(sets, "chain", list(CHAIN_WEIGHTS))
+    size_members = _members(sets, "size", [s for s, _ in SIZES])
+    apps = []
+    for index in range(1, options.enterprises + 1):
+        chain = draw.weighted((c, CHAIN_WEIGHTS.get(c, 3)) for c in chain_members)
+        size = draw.weighted((s, w) for s, w in SIZES if s in size_members)
+        scale = {"above_scale": 100, "other": 40, "small_micro": 15}[size]
+        low, high = TAX_RANGE[size]
+        enterprise: dict[str, Any] = {"id": f"E{index:05d}", "name": f"合成企业{index:05d}"}
+        for name, decl in profile_inputs.items():
+            if name in flags:
+                enterprise[name] = draw.chance(options.exclusion_rate_permille, 1000)
+            elif name == "chain":
+                enterprise[name] = chain
+            elif name == "size":
+                enterprise[name] = size
+            elif name == "local_retained_tax":
+                enterprise[name] = draw.money(low, high)
+            elif isinstance(decl.type, n.NamedType) and decl.type.name == "bool":
+                enterprise[name] = draw.chance(97)
+            else:
+                enterprise[name] = _profile_value(draw, sets, decl, size)
+        allowed = [(mid, m, ps) for mid, (m, ps) in ordered
+                   if (measure_chains(m) is None or chain in (measure_chains(m) or ()))]  # fmt: skip
+        count = draw.weighted(CLAIM_COUNTS)
+        claims: list[dict[str, Any]] = []
+        history: list[dict[str, Any]] = []
+        picked: set[str] = set()
+        for k in range(count):
+            mid, m, ps = draw.weighted(((mid, m, ps), measure_weight(m)) for mid, m, ps in allowed)
+            if mid in picked:
+                continue
+            picked.add(mid)
+            facts = {
+                name: draw_fact(draw, ps, m, name, scale, options.year)
+                for name in claim_inputs(m, ps)
+            }
+            project = f"P{index:05d}-{k + 1}"
+            if claims and draw.chance(10):
+                project = claims[-1]["project"]  # a second measure for the same project
+            claims.append({"id": f"c{k + 1}", "measure": mid, "project": project,
+                           "product": f"X{index:05d}-{k + 1}", "facts": facts})  # fmt: skip
+            if m.once is not None and draw.chance(options.history_rate_percent):
+                prior: dict[str, Any] = {"measure": mid, "year": options.year - 1,
+                                         "amount": draw.money(100_000, 1_000_000)}  # fmt: skip
+                if m.once.key and m.once.key in facts:
+                    prior[m.once.key] = facts[m.once.key]
+                if m.once.key == "product":
+                    prior["product"] = claims[-1]["product"]
+                if m.once.key == "project":
+                    prior["project"] = project
+                history.append(prior)
+        apps.append(
+            {"year": options.year, "enterprise": enterprise, "claims": claims, "history": history}
+        )
+    return apps
+
+
+def _profile_value(draw: Draw, sets: list[PolicySet], decl: n.InputDecl, size: str) -> Any:
+    ty = decl.type
+    if isinstance(ty, n.NamedType):
+        if ty.name == "money":
+            low, high = TAX_RANGE[size]
+            return draw.money(low * 10, high * 10)
+        if ty.name == "count":
+            return draw.rng.randint(5, 500)
+        for ps in sets:
+            enum = ps.enums.get(ty.name)
+            if enum is not None:
+                return draw.rng.choice([m.name for m in enum.members])
+    return None
+
+
+def _members(sets: list[PolicySet], name: str, default: list[str]) -> list[str]:
+    """The members of the enum an enterprise input takes (in declaration order)."""
+    for ps in sets:
+        decl = ps.inputs.get(name)
+        if decl is not None and isinstance(decl.type, n.NamedType) and decl.type.name in ps.enums:
+            return [m.name for m in ps.enums[decl.type.name].members]
+    return default
+
+
+def _natural(text: str) -> tuple[object, ...]:
+    from kfpl.diff.structural import natural_key
+
+    return natural_key(text)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+HEADER = {
+    "synthetic": True,
+    "note": "Synthetic sample population generated by kfpl.population; not real enterprises. "
+    "合成示例数据，并非真实企业。",
+}
+
+
+def write_jsonl(apps: list[dict[str, Any]], path: Path, options: Options) -> None:
+    """One application per line, preceded by a ``#``-free header object marked synthetic."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        header = {"kfpl_population": 1, **HEADER, "seed": options.seed,
+                  "enterprises": options.enterprises, "year": options.year}  # fmt: skip
+        out.write(json.dumps(header, ensure_ascii=False, sort_keys=True) + "\n")
+        for app in apps:
+            out.write(json.dumps(app, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+ENTERPRISE_TABLE = "enterprises.csv"
+CLAIM_TABLE = "claims.csv"
+HISTORY_TABLE = "history.csv"
+HISTORY_KEYS = ("project", "product", "matter", "level", "step")
+
+
+def write_tables(apps: list[dict[str, Any]], folder: Path) -> None:
+    """The same applications flattened into three CSV tables (DESIGN: application model):
+    enterprises (one row per enterprise and year), claims (facts as a JSON object, money
+    as decimal strings) and history."""
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = sorted({k for app in apps for k in app["enterprise"]} - {"id", "name"})
+    with (folder / ENTERPRISE_TABLE).open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "name", "year", *profile])
+        for app in apps:
+            e = app["enterprise"]
+            w.writerow(
+                [e["id"], e.get("name", ""), app["year"], *(_cell(e.get(k)) for k in profile)]
+            )
+    with (folder / CLAIM_TABLE).open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["enterprise", "year", "id", "measure", "project", "product", "facts"])
+        for app in apps:
+            for cl in app["claims"]:
+                w.writerow([app["enterprise"]["id"], app["year"], cl["id"], cl["measure"],
+                            cl.get("project", ""), cl.get("product", ""),
+                            json.dumps(cl["facts"], ensure_ascii=False, sort_keys=True)])  # fmt: skip
+    with (folder / HISTORY_TABLE).open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["enterprise", "application_year", "measure", "year", "amount", *HISTORY_KEYS])
+        for app in apps:
+            for h in app["history"]:
+                w.writerow([app["enterprise"]["id"], app["year"], h["measure"], h["year"], h["amount"],
+                            *(_cell(h.get(k)) for k in HISTORY_KEYS)])  # fmt: skip
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@click.command("population")
+@click.option(
+    "--policies",
+    "paths",
+    multiple=True,
+    default=["policies"],
+    show_default=True,
+    help="Policy folders whose measures may be claimed (repeat for a revision).",
+)
+@click.option("--enterprises", default=1500, show_default=True)
+@click.option("--seed", default=2022, show_default=True)
+@click.option("--year", default=2022, show_default=True)
+@click.option("--jsonl", type=click.Path(path_type=Path), help="Write JSON lines here.")
+@click.option("--csv", "csv_dir", type=click.Path(path_type=Path), help="Write CSV tables here.")
+def main(paths: tuple[str, ...], enterprises: int, seed: int, year: int, jsonl: Path | None,
+         csv_dir: Path | None) -> None:  # fmt: skip
+    """Write a seeded synthetic population of applications (not real enterprises).
+
+    \b
+    Example:
+      python -m kfpl.population --policies policies --policies examples/revision-2023 \\
+          --jsonl examples/population/applications.jsonl
+    """
+    from kfpl.loader import compile_paths
+
+    sets = []
+    for path in paths:
+        comp = compile_paths([path])
+        if not comp.ok or comp.policy_set is None:
+            raise click.ClickException(f"{path} has policy errors: run `kfpl check {path}`")
+        sets.append(comp.policy_set)
+    options = Options(enterprises=enterprises, seed=seed, year=year)
+    apps = generate(sets, options)
+    if jsonl is None and csv_dir is None:
+        raise click.UsageError("give --jsonl and/or --csv")
+    if jsonl is not None:
+        write_jsonl(apps, jsonl, options)
+    if csv_dir is not None:
+        write_tables(apps, csv_dir)
+    claims = sum(len(a["claims"]) for a in apps)
+    click.echo(f"{len(apps)} synthetic enterprises, {claims} claims", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

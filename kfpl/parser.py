@@ -33,6 +33,10 @@ def grammar_text() -> str:
 
 @cache
 def lark_parser() -> Lark:
+    # Note: kfpl does not depend on `interegular`. When it is installed, Lark uses it
+    # to prove terminals disjoint while building the contextual lexer, which takes
+    # over 20 seconds with the CJK ranges of this grammar; without it the parser
+    # builds in well under a second.
     return Lark(
         grammar_text(),
         parser="lalr",

@@ -1,0 +1,436 @@
+"""``kfpl targets ACTUALS.json``: the implementation plan's targets against reported figures.
+
+Each ``target`` of the policy set has one or more goals (``about 35% by 2022``,
+``at least 20% yearly``, ``between 8 and 10 by 2025``, ``at least 1 within 3 to 5
+years``). Given the actual figures by target and year, every goal is reported as
+``met``, ``not_met`` or ``no_data``; a target is met when all its goals are, not met
+when any goal is not, and otherwise has no data. All arithmetic is on exact decimals.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+import click
+
+from kfpl import nodes as n
+from kfpl.diagnostics import did_you_mean, render, summary
+from kfpl.loader import InputError, compile_paths
+from kfpl.model import PolicySet
+from kfpl.parser import parse_number
+from kfpl.render import money as fmt
+
+Status = Literal["met", "not_met", "no_data"]
+
+# "About X" is met when the actual is at least X less 5% of X (about 35% -> 33.25%).
+ABOUT_TOLERANCE = Decimal("0.05")
+
+# The plan was issued in 2020; "within 3 to 5 years" counts from its issue year.
+DEFAULT_ISSUE_YEAR = 2020
+
+STATUS_TEXT: dict[str, dict[Status, str]] = {
+    "zh": {"met": "达成", "not_met": "未达成", "no_data": "无数据"},
+    "en": {"met": "met", "not_met": "not met", "no_data": "no data"},
+}
+
+COMPARATOR_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "about": "{v}左右",
+        "exactly": "{v}",
+        "at_least": "{v}以上",
+        "more_than": "超过{v}",
+        "at_most": "{v}以下",
+        "less_than": "低于{v}",
+        "between": "{v}—{h}",
+    },
+    "en": {
+        "about": "about {v}",
+        "exactly": "exactly {v}",
+        "at_least": "at least {v}",
+        "more_than": "more than {v}",
+        "at_most": "at most {v}",
+        "less_than": "less than {v}",
+        "between": "{v} to {h}",
+    },
+}
+
+
+class ActualsError(ValueError):
+    """Bad ACTUALS input; the message names the offending field."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class YearCheck:
+    year: int
+    actual: Decimal
+    status: Status
+    above_range: bool = False
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    goal: n.Goal
+    deadline: int | None  # None for yearly goals
+    checks: tuple[YearCheck, ...]  # the years evaluated (one for a deadline goal)
+    status: Status
+    latest: tuple[int, Decimal] | None = None  # the latest figure when the deadline has none
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: n.Target
+    goals: tuple[GoalResult, ...]
+    status: Status
+
+
+# --------------------------------------------------------------------------- input
+
+
+def parse_value(raw: Any, where: str) -> Decimal:
+    """A JSON number, or text: ``"0.36"``, ``"36%"``, ``"2200"``, ``"5000亿"``."""
+    if isinstance(raw, bool) or raw is None:
+        raise ActualsError(f'{where}: expected a number such as 0.36, "36%" or "5000亿"')
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw)
+    if isinstance(raw, str):
+        text = raw.strip().replace(",", "")
+        try:
+            value, _unit = parse_number(text.removeprefix("-"))
+        except (InvalidOperation, ValueError):
+            raise ActualsError(
+                f'{where}: `{raw}` is not a number (write 0.36, "36%", "2200" or "5000亿")'
+            ) from None
+        if not value.is_finite():
+            raise ActualsError(f"{where}: `{raw}` is not a finite number")
+        return -value if text.startswith("-") else value
+    raise ActualsError(f"{where}: expected a number, got {type(raw).__name__}")
+
+
+def load_actuals(text: str, known: Mapping[str, n.Target]) -> dict[str, dict[int, Decimal]]:
+    """Parse ACTUALS JSON: ``{target id: {year: value}}``. Raises ``ActualsError``."""
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise ActualsError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(data, dict):
+        raise ActualsError('the top level must be an object: {"plan-mva-share": {"2022": "36%"}}')
+    out: dict[str, dict[int, Decimal]] = {}
+    for target_id, by_year in data.items():
+        if target_id.startswith("$"):  # "$comment" and the like
+            continue
+        if target_id not in known:
+            guess = did_you_mean(target_id, set(known))
+            hint = f"; did you mean `{guess}`?" if guess else "; `kfpl list` shows the target ids"
+            raise ActualsError(f"{target_id}: no such target{hint}")
+        if not isinstance(by_year, dict):
+            raise ActualsError(f'{target_id}: expected an object of years, e.g. {{"2022": "36%"}}')
+        years: dict[int, Decimal] = {}
+        for year_text, raw in by_year.items():
+            where = f"{target_id}.{year_text}"
+            if not (len(year_text) == 4 and year_text.isdigit()):
+                raise ActualsError(
+                    f"{where}: `{year_text}` is not a year (write four digits, e.g. 2022)"
+                )
+            years[int(year_text)] = parse_value(raw, where)
+        out[target_id] = years
+    return out
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def compare(goal: n.Goal, actual: Decimal) -> tuple[Status, bool]:
+    """Whether ``actual`` meets the goal, and whether it lies above a range's top."""
+    value = goal.value.value
+    match goal.comparator:
+        case "about":
+            ok = actual >= value - value * ABOUT_TOLERANCE
+        case "exactly":
+            ok = actual == value
+        case "at_least":
+            ok = actual >= value
+        case "more_than":
+            ok = actual > value
+        case "at_most":
+            ok = actual <= value
+        case "less_than":
+            ok = actual < value
+        case "between":
+            ok = actual >= value
+            high = goal.high.value if goal.high is not None else value
+            return ("met" if ok else "not_met"), actual > high
+    return ("met" if ok else "not_met"), False
+
+
+def deadline_of(goal: n.Goal, issue_year: int) -> int | None:
+    if goal.year is not None:
+        return goal.year
+    if goal.within_years is not None:
+        return issue_year + goal.within_years[1]
+    return None
+
+
+def evaluate_goal(goal: n.Goal, figures: Mapping[int, Decimal], issue_year: int) -> GoalResult:
+    deadline = deadline_of(goal, issue_year)
+    if deadline is None:  # yearly: every reported year must meet it
+        checks = []
+        for year in sorted(figures):
+            status, above = compare(goal, figures[year])
+            checks.append(YearCheck(year, figures[year], status, above))
+        if not checks:
+            overall: Status = "no_data"
+        elif any(c.status == "not_met" for c in checks):
+            overall = "not_met"
+        else:
+            overall = "met"
+        return GoalResult(goal, None, tuple(checks), overall)
+    if deadline in figures:
+        status, above = compare(goal, figures[deadline])
+        check = YearCheck(deadline, figures[deadline], status, above)
+        return GoalResult(goal, deadline, (check,), status)
+    earlier = [y for y in figures if y < deadline]
+    latest = (max(earlier), figures[max(earlier)]) if earlier else None
+    return GoalResult(goal, deadline, (), "no_data", latest)
+
+
+def evaluate_target(
+    target: n.Target, figures: Mapping[int, Decimal], issue_year: int
+) -> TargetResult:
+    goals = tuple(evaluate_goal(g, figures, issue_year) for g in target.goals)
+    statuses = {g.status for g in goals}
+    if "not_met" in statuses:
+        status: Status = "not_met"
+    elif statuses == {"met"}:
+        status = "met"
+    else:
+        status = "no_data"
+    return TargetResult(target, goals, status)
+
+
+def evaluate_targets(
+    ps: PolicySet, actuals: Mapping[str, Mapping[int, Decimal]]
+) -> list[TargetResult]:
+    results = []
+    for target_id, target in ps.targets.items():
+        policy = ps.policy_of(target_id)
+        issue_year = policy.issued.year if policy and policy.issued else DEFAULT_ISSUE_YEAR
+        results.append(evaluate_target(target, actuals.get(target_id, {}), issue_year))
+    return results
+
+
+# --------------------------------------------------------------------------- output
+
+
+def show_value(value: Decimal, unit: str | None, lang: str) -> str:
+    if unit == "rate":
+        return fmt.rate(value)
+    if unit == "money":
+        return fmt.money(value, lang)
+    return fmt.count(value, lang)
+
+
+def show_when(goal: n.Goal, lang: str) -> str:
+    if goal.yearly:
+        return "每年" if lang == "zh" else "each year"
+    if goal.within_years is not None:
+        low, high = goal.within_years
+        return f"{low}至{high}年内" if lang == "zh" else f"within {low} to {high} years"
+    return f"到{goal.year}年" if lang == "zh" else f"by {goal.year}"
+
+
+def show_goal(goal: n.Goal, unit: str | None, lang: str) -> str:
+    high = show_value(goal.high.value, unit, lang) if goal.high is not None else ""
+    level = COMPARATOR_TEXT[lang][goal.comparator].format(
+        v=show_value(goal.value.value, unit, lang), h=high
+    )
+    return f"{show_when(goal, lang)} {level}" if lang == "en" else f"{show_when(goal, lang)}{level}"
+
+
+def show_check(check: YearCheck, unit: str | None, lang: str) -> str:
+    status = STATUS_TEXT[lang][check.status]
+    value = show_value(check.actual, unit, lang)
+    extra = ""
+    if check.above_range:
+        extra = "(超出区间)" if lang == "zh" else " (above the range)"
+    if lang == "zh":
+        return f"{check.year}年实际{value} → {status}{extra}"
+    return f"{check.year}: actual {value} → {status}{extra}"
+
+
+def render_text(results: list[TargetResult], lang: str) -> str:
+    lines: list[str] = []
+    for result in results:
+        t = result.target
+        title = t.title.get(lang) if t.title else ""
+        source = f"{t.source.doc} {t.source.clause}" if t.source else ""
+        tag = ("  [力争]" if lang == "zh" else "  [aspiration]") if t.aspiration else ""
+        lines.append(f"{t.id}  {title}  ({source}){tag}: {STATUS_TEXT[lang][result.status]}")
+        for goal in result.goals:
+            sep = "：" if lang == "zh" else ": "
+            head = f"  {show_goal(goal.goal, t.unit, lang)}{sep}"
+            if goal.checks:
+                lines.extend(head + show_check(c, t.unit, lang) for c in goal.checks)
+            elif goal.latest is not None:
+                year, value = goal.latest
+                shown = show_value(value, t.unit, lang)
+                lines.append(
+                    head
+                    + (f"无数据(最近一次：{year}年{shown})" if lang == "zh"
+                       else f"no data (latest: {year}, {shown})")
+                )  # fmt: skip
+            else:
+                lines.append(head + STATUS_TEXT[lang]["no_data"])
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("met", "not_met", "no_data")}
+    if lang == "zh":
+        lines.append(
+            f"共{len(results)}项目标：达成{counts['met']}，未达成{counts['not_met']}，"
+            f"无数据{counts['no_data']}"
+        )
+    else:
+        lines.append(
+            f"{len(results)} targets: {counts['met']} met, {counts['not_met']} not met, "
+            f"{counts['no_data']} no data"
+        )
+    return "\n".join(lines)
+
+
+def _when_kind(goal: n.Goal) -> str:
+    if goal.yearly:
+        return "yearly"
+    return "within" if goal.within_years is not None else "by"
+
+
+def _num(value: Decimal) -> str:
+    return fmt.plain(value)
+
+
+def to_json(results: list[TargetResult], lang: str) -> dict[str, Any]:
+    targets = []
+    for result in results:
+        t = result.target
+        goals = []
+        for g in result.goals:
+            goal = g.goal
+            goals.append(
+                {
+                    "comparator": goal.comparator,
+                    "value": _num(goal.value.value),
+                    "high": _num(goal.high.value) if goal.high is not None else None,
+                    "when": _when_kind(goal),
+                    "deadline": g.deadline,
+                    "text": show_goal(goal, t.unit, lang),
+                    "status": g.status,
+                    "years": [
+                        {
+                            "year": c.year,
+                            "actual": _num(c.actual),
+                            "status": c.status,
+                            "above_range": c.above_range,
+                        }
+                        for c in g.checks
+                    ],
+                    "latest": (
+                        {"year": g.latest[0], "actual": _num(g.latest[1])} if g.latest else None
+                    ),
+                }
+            )
+        targets.append(
+            {
+                "id": t.id,
+                "title": {"zh": t.title.zh, "en": t.title.en} if t.title else None,
+                "source": {"doc": t.source.doc, "clause": t.source.clause} if t.source else None,
+                "unit": t.unit,
+                "owners": list(t.owners),
+                "aspiration": t.aspiration,
+                "status": result.status,
+                "status_text": STATUS_TEXT[lang][result.status],
+                "goals": goals,
+            }
+        )
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("met", "not_met", "no_data")}
+    return {"targets": targets, "summary": counts}
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"kfpl: {message}", err=True)
+    sys.exit(code)
+
+
+@click.command("targets")
+@click.argument("actuals", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--policies", "paths", multiple=True, help="Policy files or folders (default: policies/)."
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def targets_command(actuals: str, paths: tuple[str, ...], lang: str, fmt_: str) -> None:
+    """Report each target of the implementation plan as met, not met or no data.
+
+    ACTUALS is a JSON object: target id -> {year -> actual}. Values are JSON numbers
+    or text: rates as 0.36 or "36%", counts as 2200, money in yuan or as "5000亿".
+    Use `-` to read standard input. Target ids are listed by `kfpl list`.
+
+    \b
+    Example ACTUALS.json:
+      {"plan-mva-share": {"2022": "36%"},
+       "plan-cloud-enterprises": {"2022": 2300, "2025": 2900},
+       "plan-tech-reform-investment-growth": {"2020": "21%", "2021": "18%"}}
+
+    \b
+    A goal "by YEAR" reads that year's figure; "yearly" checks every year given;
+    "within 3 to 5 years" reads the year the plan was issued + 5. "About X" is met
+    at X less 5% of X or above; "between A and B" is met from A up (above B is
+    shown as above the range).
+
+    \b
+    Example:
+      kfpl targets actuals.json --lang en
+      kfpl targets actuals.json --format json
+
+    Exit codes: 0 ok; 1 policy errors; 2 bad input (the message names the field).
+    """
+    try:
+        comp = compile_paths(paths)
+    except InputError as exc:
+        _fail(str(exc), 2)
+        return
+    if not comp.ok or comp.policy_set is None:
+        for diag in comp.diagnostics:
+            click.echo(render(diag, comp.sources), err=True)
+        _fail(summary(comp.diagnostics), 1)
+        return
+    ps = comp.policy_set
+    try:
+        text = sys.stdin.read() if actuals == "-" else Path(actuals).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{actuals}: not UTF-8 text", 2)
+        return
+    except OSError as exc:
+        _fail(f"{actuals}: {exc.strerror}", 2)
+        return
+    try:
+        figures = load_actuals(text, ps.targets)
+    except ActualsError as exc:
+        _fail(f"{actuals}: {exc}", 2)
+        return
+    results = evaluate_targets(ps, figures)
+    if fmt_ == "json":
+        click.echo(json.dumps(to_json(results, lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(results, lang))

@@ -32,11 +32,13 @@ def outputs(
         if len(policy_paths) == 1 and Path(policy_paths[0]).is_dir()
         else Path("policies")
     )
-    try:
-        from kfpl.docsgen import generate_docs
-    except ImportError:  # the docs backend is optional while it is being written
-        return files
+    from kfpl.docsgen import generate_docs
+    from kfpl.explain_page import explain_pages
+
     for rel, text in generate_docs(ps, policies_dir).items():
+        files[docs / rel] = text
+    example = policies_dir.parent / "examples" / "application.json"
+    for rel, text in explain_pages(ps, example).items():
         files[docs / rel] = text
     return files
 

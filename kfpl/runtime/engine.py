@@ -147,6 +147,16 @@ class PolicySetRuntime:
                 decisions.extend(self._stack(rule, results))
             elif rule.kind == "yearly_cap":
                 decisions.extend(self._yearly_cap(rule, app, results))
+        for r in results:
+            if r.paid and r.computed is not None and r.amount != r.computed:
+                _note(
+                    r,
+                    "final",
+                    r.meta.source,
+                    f"最终核定{money_zh(r.amount)}",
+                    f"final amount: {money_en(r.amount)}",
+                    ok=None,
+                )
         return Outcome(app, results, decisions)
 
     def evaluate_one(self, app: Application) -> Result:

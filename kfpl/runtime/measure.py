@@ -118,6 +118,7 @@ class Result:
     steps: list[Step] = field(default_factory=list)
     reason: str = ""  # the kind of the step that decided a non-award
     new_step: Decimal | None = None  # for step awards: the highest step now rewarded
+    computed: Decimal | None = None  # the measure's own amount, before set-level caps
 
     @property
     def paid(self) -> bool:
@@ -583,6 +584,7 @@ class Evaluation:
     def award(self, amount: Decimal, ceiling: bool = False) -> None:
         final = to_fen(amount)
         self.result.amount = final
+        self.result.computed = final
         self.result.ceiling = self.result.ceiling or ceiling
         if self.result.capped:
             self.result.status = "capped"

@@ -65,11 +65,24 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def visible(text: str) -> str:
+    """The line as printed: tabs as four spaces, control characters as `�`."""
+    out = []
+    for ch in text:
+        if ch == "\t":
+            out.append("    ")
+        elif not ch.isprintable() and ch != " ":
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _underline(line: str, start_col: int, end_col: int, mark: str) -> str:
     # Columns are 1-based character offsets; pad with display widths so the caret
-    # sits under the right glyph even after Chinese text.
-    pad = display_width(line[: start_col - 1].replace("\t", " "))
-    width = max(1, display_width(line[start_col - 1 : end_col - 1]))
+    # sits under the right glyph even after Chinese text or a tab.
+    pad = display_width(visible(line[: start_col - 1]))
+    width = max(1, display_width(visible(line[start_col - 1 : end_col - 1])))
     return " " * pad + mark * width
 
 
@@ -82,7 +95,7 @@ def _snippet(span: Span, label: str, mark: str, sources: Sources, gutter: int) -
         end_col = span.column + 1
     under = _underline(text, span.column, end_col, mark)
     return [
-        f"{str(span.line).rjust(gutter)} | {text}",
+        f"{str(span.line).rjust(gutter)} | {visible(text)}".rstrip(),
         f"{' ' * gutter} | {under}{' ' + label if label else ''}".rstrip(),
     ]
 

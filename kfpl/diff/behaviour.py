@@ -213,6 +213,9 @@ def probe_values(ps: PolicySet, name: str, bounds: set[Decimal]) -> list[Any]:
     values: set[Decimal] = set()
     for b in bounds:
         values.update(v for v in (b - unit, b, b + unit) if v >= 0)
+    if bounds:
+        # one point inside the lowest and one beyond the highest segment
+        values.update({(min(bounds) / 2).to_integral_value(), max(bounds) * 2})
     if kind == "count":
         values = {v.to_integral_value() for v in values}
     return [fact_value(ps, name, v) for v in sorted(values)]
@@ -229,7 +232,13 @@ class Side:
     explain: list[dict[str, Any]]
 
     def key(self) -> tuple[str, str, bool]:
-        return (self.status, self.amount, self.ceiling)
+        # "capped" is "awarded" with a cap that bound: the same result for the applicant.
+        status = "awarded" if self.status == "capped" else self.status
+        return (status, self.amount if self.paid_status else "0.00", self.ceiling and self.paid_status)
+
+    @property
+    def paid_status(self) -> bool:
+        return self.status in ("awarded", "capped")
 
     @property
     def paid(self) -> Decimal:
@@ -461,9 +470,20 @@ def probes(om: n.Measure, nm: n.Measure, old: PolicySet, new: PolicySet,
     ]
     base = base_facts(nm, new, om, old)
     seen: set[str] = set()
-    names = measure_inputs(nm, new) + [
-        x for x in measure_inputs(om, old) if x not in measure_inputs(nm, new)
-    ]
+    for index, (ex, ps) in enumerate(examples):
+        facts = {**base, **{f.name: json_value(f.value) for f in ex.facts}}
+        history = [
+            {"measure": p.measure, "year": p.year, "amount": str(p.amount.value),
+             **{k.name: json_value(k.value) for k in p.keys}}
+            for p in ex.priors
+        ]
+        if not history and not ex.year:
+            seen.add(repr(sorted(facts.items())))
+        name = ex.name or f"example {index + 1}"
+        yield ({"zh": f"算例：{name}", "en": f"example: {name}"}, "example", ex.year or year,
+               facts, history)
+    new_names = measure_inputs(nm, new)
+    names = new_names + [x for x in measure_inputs(om, old) if x not in new_names]
     for name in names:
         ps = new if name in new.inputs else old
         bounds = boundaries(nm, name, new, rules) | boundaries(om, name, old, rules)
@@ -474,23 +494,7 @@ def probes(om: n.Measure, nm: n.Measure, old: PolicySet, new: PolicySet,
                 continue
             seen.add(key)
             shown = _show(value)
-            yield (
-                {"zh": f"{name} = {shown}", "en": f"{name} = {shown}"},
-                "boundary",
-                year,
-                facts,
-                [],
-            )
-    for index, (ex, ps) in enumerate(examples):
-        facts = {**base, **{f.name: json_value(f.value) for f in ex.facts}}
-        history = [
-            {"measure": p.measure, "year": p.year, "amount": str(p.amount.value),
-             **{k.name: json_value(k.value) for k in p.keys}}
-            for p in ex.priors
-        ]  # fmt: skip
-        name = ex.name or f"example {index + 1}"
-        yield ({"zh": f"算例：{name}", "en": f"example: {name}"}, "example", ex.year or year,
-               facts, history)  # fmt: skip
+            yield ({"zh": f"{name} = {shown}", "en": f"{name} = {shown}"}, "boundary", year, facts, [])
 
 
 def base_facts(nm: n.Measure, new: PolicySet, om: n.Measure, old: PolicySet) -> dict[str, Any]:

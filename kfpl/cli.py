@@ -284,6 +284,10 @@ from kfpl.site import docs_command  # noqa: E402  (kfpl docs: issue 5)
 
 main.add_command(docs_command)
 
+from kfpl.diff.command import diff_command  # noqa: E402  (kfpl diff: issue 6)
+
+main.add_command(diff_command)
+
 
 def run() -> None:
     """Entry point: turn any unexpected exception into one line, never a traceback."""

@@ -196,7 +196,7 @@ def emit_form(form: n.Form, target: str, body: Body, bail: str, item_caps: list[
         inclusive = form.crossing == "reached"
         body.add(
             f"{target} = ev.steps({form.on!r}, {ident(form.on)}, {dec(form.size.value)}, "
-            f"{inclusive}, ({', '.join(step_rows)},))"
+            f"({', '.join(step_rows)},), inclusive={inclusive})"
         )
         body.add("if ev.failed():")
         body.depth += 1

@@ -438,8 +438,8 @@ class Evaluation:
         name: str,
         value: Decimal,
         size: Decimal,
-        inclusive: bool,
         rows: Iterable[tuple[str | None, Decimal | None, str | None, Decimal | None, Decimal]],
+        inclusive: bool = False,
     ) -> Decimal:
         """Step awards: every step of ``size`` passed (or reached) by ``value`` that is
         above the highest step already rewarded for this measure pays its row's amount."""

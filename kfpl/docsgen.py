@@ -68,6 +68,25 @@ def md(text: object) -> str:
     return out
 
 
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff/、，（）()·—-]*")
+
+
+def md_prose(text: object, lang: str) -> str:
+    """Catalogue prose: its `code spans` kept, the rest escaped; on an English page, a
+    quoted Chinese term (以上, 万) is marked ``lang="zh"`` so it reads as a quotation."""
+    out = []
+    for i, part in enumerate(_CODE_SPAN.split(" ".join(str(text).split()))):
+        if i % 2:
+            out.append(part)
+            continue
+        escaped = md(part) if part.strip() else part
+        if lang == "en":
+            escaped = _CJK_RUN.sub(lambda found: f'<span lang="zh">{found.group(0)}</span>', escaped)
+        out.append(escaped)
+    return "".join(out)
+
+
 def md_cell(items: Iterable[object]) -> str:
     """Several texts in one table cell, one per line."""
     return "<br>".join(md(item) for item in items)
@@ -97,6 +116,7 @@ class CodeEntry:
     explanation_zh: str
     explanation_en: str
     example: str
+    fixed: str
     fix_zh: str
     fix_en: str
 
@@ -157,6 +177,7 @@ def code_entries() -> list[CodeEntry]:
             explanation_en=_field(entry, "explanation_en", "explanation", "en_explanation",
                                   "explain_en", "description_en"),
             example=_field(entry, "example", "bad_example", "bad"),
+            fixed=_field(entry, "fixed", "good_example", "good"),
             fix_zh=_field(entry, "fix_zh", "fix", "zh_fix"),
             fix_en=_field(entry, "fix_en", "fix", "en_fix"),
         ))  # fmt: skip
@@ -407,6 +428,7 @@ def environment() -> jinja2.Environment:
     env.filters["cell"] = md_cell
     env.filters["code"] = code
     env.filters["fence"] = fence
+    env.filters["prose"] = md_prose
     return env
 
 
@@ -482,13 +504,17 @@ def stale_docs(pages: dict[str, str], docs_dir: str | Path) -> list[str]:
 
 
 def existing_generated(docs_dir: str | Path) -> list[str]:
-    """Generated files now on disk (relative to docs/): docs/zh, docs/en, docs/.nav.yml."""
+    """Generated files now on disk (relative to docs/) that kfpl owns as a whole: every
+    page under ``{lang}/measures/`` and ``{lang}/policies/`` (an item removed from the
+    policy leaves its page behind), and ``.nav.yml``. Other pages in ``{lang}/`` (such
+    as the explained-decision page) are written by name and never deleted here."""
     root = Path(docs_dir)
     found = []
-    for folder in GENERATED_DIRS:
-        base = root / folder
-        if base.is_dir():
-            found += [p.relative_to(root).as_posix() for p in base.rglob("*") if p.is_file()]
+    for lang in GENERATED_DIRS:
+        for folder in ("measures", "policies"):
+            base = root / lang / folder
+            if base.is_dir():
+                found += [p.relative_to(root).as_posix() for p in base.rglob("*.md")]
     if (root / NAV_FILE).is_file():
         found.append(NAV_FILE)
     return sorted(found)

@@ -18,5 +18,22 @@ def on_config(config: Any) -> Any:
     nav_file = Path(config["docs_dir"]) / ".nav.yml"
     if nav_file.is_file():
         data = yaml.safe_load(nav_file.read_text(encoding="utf-8"))
-        config["nav"] = data["nav"]
+        nav: list[Any] = data["nav"]
+        listed = {str(v) for entry in nav for v in _paths(entry)}
+        # Other generated top-level pages (e.g. explain.md, written by `kfpl build`) join
+        # the navigation before the hand-written guide, so a strict build accepts them.
+        extra = sorted(
+            p.name for p in (Path(config["docs_dir"]) / "zh").glob("*.md") if p.name not in listed
+        )
+        config["nav"] = nav[:-1] + extra + nav[-1:]
     return config
+
+
+def _paths(entry: Any) -> list[str]:
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, dict):
+        return [p for value in entry.values() for p in _paths(value)]
+    if isinstance(entry, list):
+        return [p for value in entry for p in _paths(value)]
+    return []

@@ -7,6 +7,7 @@ Chinese search). ``docs_command`` is the ``kfpl docs`` click command.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from pathlib import Path
@@ -106,6 +107,7 @@ def docs_command(paths: tuple[str, ...], docs_dir: str, site_dir: str, serve: bo
         click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         serve_site(docs_dir, port=port)
         return
+    _show_mkdocs_warnings()
     started = time.monotonic()
     try:
         out = build_site(docs_dir, strict=True, site_dir=site_dir)
@@ -113,6 +115,17 @@ def docs_command(paths: tuple[str, ...], docs_dir: str, site_dir: str, serve: bo
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo(f"site built in {out}/ ({time.monotonic() - started:.1f}s, strict)")
+
+
+def _show_mkdocs_warnings() -> None:
+    """mkdocs logs its warnings (which fail a strict build); print them as they come."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_kfpl", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("mkdocs %(levelname)s: %(message)s"))
+        handler._kfpl = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
 def _policies_dir(paths: tuple[str, ...]) -> Path:

@@ -26,7 +26,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "glossary": ("术语与参数", "Glossary of inputs and parameters"),
     "codes": ("诊断代码", "Diagnostic codes"),
     "guide": ("语言参考（英文）", "Language reference"),
-    "other_language": ("English version", "中文版"),
     # tables and headings
     "id": ("编号", "Id"),
     "title": ("名称", "Title"),

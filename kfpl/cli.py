@@ -288,6 +288,10 @@ from kfpl.diff.command import diff_command  # noqa: E402  (kfpl diff: issue 6)
 
 main.add_command(diff_command)
 
+from kfpl.targets import targets_command  # noqa: E402  (kfpl targets: issue 4)
+
+main.add_command(targets_command)
+
 
 def run() -> None:
     """Entry point: turn any unexpected exception into one line, never a traceback."""

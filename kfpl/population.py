@@ -17,7 +17,7 @@ money):
   are open to all. Recognition awards and the revenue-step award are rarer than cost
   subsidies;
 * each claim's facts are drawn from the measure's own thresholds and caps (log-uniform
-  from a third of the lowest threshold to two and a half times the highest binding
+  from a third of the lowest threshold to one and a half times the highest binding
   point), so claims fall on both sides of every boundary; small enterprises' amounts
   are scaled down;
 * some enterprises carry history (a one-time award already received last year) and a
@@ -32,7 +32,7 @@ import csv
 import json
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -145,6 +145,8 @@ def measure_weight(m: n.Measure) -> int:
     form = m.award.form if m.awards else None
     if isinstance(form, n.Steps):
         return 1  # revenue steps of 50亿: only the largest enterprises
+    if isinstance(form, n.Matching):
+        return 2  # a higher-level award to match is itself rare
     if isinstance(form, n.Fixed | n.ByCase | n.Range) or m.once is not None:
         return 3  # recognitions are rarer than cost subsidies
     if isinstance(form, n.Staged):
@@ -159,6 +161,14 @@ def input_bounds(m: n.Measure, name: str) -> list[Decimal]:
     return sorted(b for b in boundaries(m, name, PolicySet(()), []) if b > 0)
 
 
+def input_thresholds(m: n.Measure, name: str) -> list[Decimal]:
+    """Only the thresholds (requires, tier and step bounds), not the cap points."""
+    from kfpl.diff.behaviour import boundaries
+
+    capless = replace(m, caps=())
+    return sorted(b for b in boundaries(capless, name, PolicySet(()), []) if b > 0)
+
+
 def draw_fact(draw: Draw, ps: PolicySet, m: n.Measure, name: str, scale: int, year: int) -> Any:
     decl = ps.inputs[name]
     ty = decl.type
@@ -168,7 +178,7 @@ def draw_fact(draw: Draw, ps: PolicySet, m: n.Measure, name: str, scale: int, ye
     if kind == "bool":
         return draw.chance(85)
     if kind == "money":
-        low, high = money_range(input_bounds(m, name), scale)
+        low, high = money_range(input_bounds(m, name), scale, input_thresholds(m, name))
         return draw.money(low, high)
     if kind == "count":
         bounds = input_bounds(m, name)
@@ -202,10 +212,12 @@ def _wanted_values(cond: n.Cond, name: str) -> list[str]:
     return out
 
 
-def money_range(bounds: list[Decimal], scale: int) -> tuple[int, int]:
-    """Yuan: from a third of the lowest boundary to 2.5× the highest, scaled (percent)."""
+def money_range(bounds: list[Decimal], scale: int, thresholds: list[Decimal] | None = None) -> tuple[int, int]:
+    """Yuan, scaled by ``scale`` percent: from a third of the lowest threshold (a
+    twentieth of the cap point when there is no threshold) to 1.5× the highest boundary."""
     if bounds:
-        low, high = int(bounds[0]) // 3, int(bounds[-1]) * 5 // 2
+        low = int(thresholds[0]) // 3 if thresholds else int(bounds[0]) // 20
+        high = int(bounds[-1]) * 3 // 2
     else:
         low, high = 50_000, 5_000_000
     return max(1000, low * scale // 100), max(2000, high * scale // 100)

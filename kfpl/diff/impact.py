@@ -287,8 +287,9 @@ def attribution_steps(old: PolicySet, new: PolicySet, changes: list[Change]) -> 
         seen.add(key)
         old_key = ch.old_item or (ch.item if ch.action != "add" else None)
         new_key = ch.item if ch.action != "remove" else None
-        what = "；".join(c.line("zh") for c in group if c.check != "KD163")
-        what_en = "; ".join(c.line("en") for c in group if c.check != "KD163")
+        rules = [c for c in group if c.direction != "wording" and c.check != "KD163"] or group
+        what = "；".join(c.line("zh") for c in rules)
+        what_en = "; ".join(c.line("en") for c in rules)
         ident = f"{ch.old_item} → {ch.item}" if ch.old_item else ch.item
         steps.append(
             Step((f"{ident}：{what}", f"{ident}: {what_en}"), ch.item_kind, old_key, new_key)
@@ -469,6 +470,7 @@ def summarise(apps: list[dict[str, Any]], old_run: Run, new_run: Run,
         "data": data,
         "synthetic": "synthetic" in data or any(str(a["enterprise"].get("name", "")).startswith("合成") for a in apps[:1]),
         "applications": len(apps),
+        "years": sorted({int(a.get("year", 0)) for a in apps}),
         "enterprises": len(per_enterprise),
         "totals": {"old": _s(total_old), "new": _s(total_new), "delta": _s(total_new - total_old)},
         "enterprises_changed": {"better": better, "worse": worse, "same": len(per_enterprise) - better - worse},

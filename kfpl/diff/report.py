@@ -155,18 +155,27 @@ def _grouped(doc: dict[str, Any]) -> list[list[dict[str, Any]]]:
     return list(groups.values())
 
 
+TEXT_WIDTH = 64
+SHORT = 90
+
+
+def _short(text: str) -> str:
+    """Long wording changes (notes) are cut in the terminal; Markdown and JSON keep all."""
+    return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
+
+
 def render_text(doc: dict[str, Any], lang: str = "en") -> str:
     out = [f"{word('title', lang)}: {doc['old']} → {doc['new']}", ""]
     if not doc["changes"]:
         out.append(word("no_changes", lang))
     for group in _grouped(doc):
         out.append(_item_head(group, lang))
-        width = max(len(ch["text"][lang]) for ch in group)
-        for ch in group:
+        texts = [_short(ch["text"][lang]) if ch["direction"] == "wording" else ch["text"][lang]
+                 for ch in group]
+        width = min(TEXT_WIDTH, max(len(t) for t in texts))
+        for ch, text in zip(group, texts, strict=True):
             sev = SEVERITIES[ch["severity"]][_i(lang)]
-            out.append(
-                f"    {ch['check']}  {ch['text'][lang]:<{width}}   [{_direction(ch, lang)}, {sev}]"
-            )
+            out.append(f"    {ch['check']}  {text:<{width}}   [{_direction(ch, lang)}, {sev}]")
         out.append("")
     if doc.get("behaviour"):
         out.extend(behaviour_text(doc["behaviour"], lang))
@@ -244,94 +253,104 @@ def _case_facts(case: dict[str, Any]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in case["facts"].items()) or "—"
 
 
+VERDICTS: dict[str, tuple[str, str]] = {
+    "unchanged": ("结果全部相同（已证明中性）", "every result the same (proven neutral)"),
+    "more_generous": ("只增不减", "only increases"),
+    "less_generous": ("只减不增", "only decreases"),
+    "mixed": ("有增有减", "both increases and decreases"),
+    "added": ("新增措施", "measure added"),
+    "removed": ("已删除", "measure removed"),
+}
+TEXT_CASES = 3  # per measure in the terminal; Markdown shows what JSON holds
+
+
+def _ident(m: dict[str, Any]) -> str:
+    if not m.get("old_measure") or m["old_measure"] == m["measure"]:
+        return str(m["measure"])
+    return f"{m['old_measure']} → {m['measure']}"
+
+
+def _behaviour_intro(b: dict[str, Any], lang: str) -> str:
+    unchanged = sum(1 for m in b["measures"] if m["verdict"] == "unchanged")
+    if lang == "zh":
+        return (f"在每个门槛和上限边界（±1 个单位）及算例上分别运行两个版本：共 {b['points']} 个点，"
+                f"{b['cases_total']} 个结果改变；{unchanged} 项措施在所有点上结果相同（已证明中性）。")
+    return (f"both versions evaluated at every threshold and cap boundary (± one unit) and on the "
+            f"worked examples: {b['points']} points, {b['cases_total']} results changed; "
+            f"{unchanged} measures give the same result at every point (proven neutral).")
+
+
+def _period_lines(b: dict[str, Any], lang: str) -> list[str]:
+    out = []
+    for p in b.get("period", []):
+        if lang == "zh":
+            out.append(f"{p['year']}年只在{'新' if p['new_only'] else '旧'}版本有效期内："
+                       f"{p['changed']} 个算例结果随之改变。")
+        else:
+            side = "the new" if p["new_only"] else "the old"
+            out.append(f"{p['year']} is in force only in {side} version: "
+                       f"{p['changed']} worked-example results change with it.")
+    return out
+
+
 def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
     zh = lang == "zh"
-    out = [
-        f"{word('behaviour', lang)}: "
-        + (
-            f"在 {b['points']} 个边界点和算例上比较两个版本，{len(b['cases'])} 个结果改变。"
-            if zh
-            else f"{b['points']} boundary points and worked examples evaluated on both versions; "
-            f"{len(b['cases'])} results changed."
-        )
-    ]
+    out = [f"{word('behaviour', lang)}: {_behaviour_intro(b, lang)}"]
+    out.extend(f"  {line}" for line in _period_lines(b, lang))
+    shown: dict[str, int] = {}
     for m in b["measures"]:
-        verdict = m["verdict"]
-        label = {
-            "unchanged": ("结果全部相同（中性，已证明）", "every result the same (proven neutral)"),
-            "more_generous": ("只增不减", "only increases"),
-            "less_generous": ("只减不增", "only decreases"),
-            "mixed": ("有增有减", "both increases and decreases"),
-            "added": ("新增措施", "measure added"),
-            "removed": ("已删除", "measure removed"),
-        }[verdict]
-        ident = (
-            m["measure"]
-            if not m.get("old_measure") or m["old_measure"] == m["measure"]
-            else f"{m['old_measure']} → {m['measure']}"
-        )
-        out.append(
-            f"  {ident}: {m['points']} "
-            + ("个点，" if zh else "points, ")
-            + f"{m['changed']} "
-            + ("个改变，" if zh else "changed, ")
-            + label[_i(lang)]
-        )
-    for case in b["cases"]:
-        out.append(
-            f"  · {case['measure']} {case['label'][lang]} ({case['year']}): {_case_facts(case)}"
-        )
-        out.append(
-            f"      {'旧' if zh else 'old'}: {_outcome(case['old'], lang)}  —  {'; '.join(case['old']['why'][lang])}"
-        )
-        out.append(
-            f"      {'新' if zh else 'new'}: {_outcome(case['new'], lang)}  —  {'; '.join(case['new']['why'][lang])}"
-        )
+        if m["verdict"] == "unchanged":
+            continue
+        points = f"{m['points']} 个点，{m['changed']} 个改变，" if zh else f"{m['points']} points, {m['changed']} changed, "
+        out.append(f"  {_ident(m)}: {points}{VERDICTS[m['verdict']][_i(lang)]}")
+        for case in b["cases"]:
+            if case["measure"] != m["measure"]:
+                continue
+            shown[m["measure"]] = shown.get(m["measure"], 0) + 1
+            if shown[m["measure"]] > TEXT_CASES:
+                continue
+            out.append(f"    · {case['label'][lang]} ({case['year']}): {_case_facts(case)}")
+            for side, name in (("old", "旧" if zh else "old"), ("new", "新" if zh else "new")):
+                why = "; ".join(case[side]["why"][lang])
+                out.append(f"        {name}: {_outcome(case[side], lang)} — {why}")
+        more = m["changed"] - min(m["changed"], TEXT_CASES)
+        if more > 0:
+            out.append(f"    … 另有 {more} 个（见 --format md / json）" if zh else f"    … {more} more (see --format md / json)")
     out.append("")
     return out
 
 
 def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
     zh = lang == "zh"
-    out = [f"## {word('behaviour', lang)}", ""]
-    out.append(
-        f"在每个门槛和上限边界（±1 个单位）以及算例上分别运行两个版本：共 {b['points']} 个点，"
-        f"{len(b['cases'])} 个结果改变。"
-        if zh
-        else f"Both versions were evaluated at every threshold and cap boundary (± one unit) and on the "
-        f"worked examples: {b['points']} points, {len(b['cases'])} results changed."
-    )
-    out.append("")
-    out.append(
-        "| 措施 | 点数 | 改变 | 结论 |" if zh else "| measure | points | changed | verdict |"
-    )
-    out.append("|---|---:|---:|---|")
-    for m in b["measures"]:
-        verdict = {
-            "unchanged": ("中性（已证明）", "neutral (proven)"),
-            "more_generous": ("更优惠", "more generous"),
-            "less_generous": ("更严格", "less generous"),
-            "mixed": ("有增有减", "mixed"),
-            "added": ("新增", "added"),
-            "removed": ("删除", "removed"),
-        }[m["verdict"]][_i(lang)]
-        ident = (
-            m["measure"]
-            if not m.get("old_measure") or m["old_measure"] == m["measure"]
-            else f"{m['old_measure']} → {m['measure']}"
-        )
-        out.append(f"| `{ident}` | {m['points']} | {m['changed']} | {verdict} |")
-    out.append("")
+    out = [f"## {word('behaviour', lang)}", "", _behaviour_intro(b, lang)[0].upper() + _behaviour_intro(b, lang)[1:], ""]
+    for line in _period_lines(b, lang):
+        out.extend([line, ""])
+    changed = [m for m in b["measures"] if m["verdict"] != "unchanged"]
+    if changed:
+        out.append("| 措施 | 点数 | 改变 | 结论 |" if zh else "| measure | points | changed | verdict |")
+        out.append("|---|---:|---:|---|")
+        for m in changed:
+            out.append(f"| `{_ident(m)}` | {m['points']} | {m['changed']} | {VERDICTS[m['verdict']][_i(lang)]} |")
+        out.append("")
+    same = [_ident(m) for m in b["measures"] if m["verdict"] == "unchanged"]
+    if same:
+        out.append(("结果全部相同的措施：" if zh else "Same result at every point: ") + ", ".join(f"`{x}`" for x in same) + ".")
+        out.append("")
     if b["cases"]:
         out.append("| 措施 | 情形 | 旧版本 | 新版本 |" if zh else "| measure | case | old | new |")
         out.append("|---|---|---|---|")
         for case in b["cases"]:
-            old = f"**{_outcome(case['old'], lang)}**<br>{'<br>'.join(_md(s) for s in case['old']['why'][lang])}"
-            new = f"**{_outcome(case['new'], lang)}**<br>{'<br>'.join(_md(s) for s in case['new']['why'][lang])}"
-            out.append(
-                f"| `{case['measure']}` | {_md(case['label'][lang])} ({case['year']})<br>{_md(_case_facts(case))} | {old} | {new} |"
-            )
+            cells = []
+            for side in ("old", "new"):
+                steps = "<br>".join(_md(x) for x in case[side]["why"][lang])
+                cells.append(f"**{_outcome(case[side], lang)}**<br>{steps}")
+            what = f"{_md(case['label'][lang])} ({case['year']})<br>{_md(_case_facts(case))}"
+            out.append(f"| `{case['measure']}` | {what} | {cells[0]} | {cells[1]} |")
         out.append("")
+        if b["cases_total"] > len(b["cases"]):
+            out.append(f"（共 {b['cases_total']} 个，每项措施最多列出前几个。）" if zh else
+                       f"({b['cases_total']} in all; the first few per measure are listed.)")
+            out.append("")
     return out
 
 
@@ -350,6 +369,12 @@ def impact_text(im: dict[str, Any], lang: str) -> list[str]:
     out.append(
         ("  总额：" if zh else "  total: ")
         + f"{yuan(t['old'], lang)} → {yuan(t['new'], lang)}  ({yuan(t['delta'], lang, True)})"
+    )
+    y = im["yearly_limit_binds"]
+    out.append(("  申报年度：" if zh else "  years in the data: ") + ", ".join(str(x) for x in im.get("years", [])))
+    out.append(
+        f"  年度总额上限（地方留成）起作用：{y['old']} → {y['new']} 户" if zh else
+        f"  yearly total limit (local retained tax) binds for: {y['old']} → {y['new']} enterprises"
     )
     e = im["enterprises_changed"]
     out.append(
@@ -427,6 +452,17 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
         f"{e['better']} 户企业增加，{e['worse']} 户减少，{e['same']} 户不变。"
         if zh
         else f"{e['better']} enterprises better off, {e['worse']} worse off, {e['same']} unchanged."
+    )
+    y = im["yearly_limit_binds"]
+    years = ", ".join(str(x) for x in im.get("years", []))
+    out.append("")
+    out.append(
+        f"申报年度：{years}。两个版本都有效的年度比较的是措施本身的变化；在旧版本失效后的年度，旧版本一律不予支持。"
+        f"年度总额不超过地方留成的上限起作用的企业：{y['old']} → {y['new']} 户。"
+        if zh else
+        f"Years in the data: {years}. In a year both versions are in force the measures themselves are "
+        f"compared; in a year after the old version expires it pays nothing. The yearly total limit "
+        f"(local retained tax) binds for {y['old']} → {y['new']} enterprises."
     )
     out.append("")
     out.append("### " + ("按措施" if zh else "By measure"))

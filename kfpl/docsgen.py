@@ -82,7 +82,9 @@ def md_prose(text: object, lang: str) -> str:
             continue
         escaped = md(part) if part.strip() else part
         if lang == "en":
-            escaped = _CJK_RUN.sub(lambda found: f'<span lang="zh">{found.group(0)}</span>', escaped)
+            escaped = _CJK_RUN.sub(
+                lambda found: f'<span lang="zh">{found.group(0)}</span>', escaped
+            )
         out.append(escaped)
     return "".join(out)
 
@@ -234,7 +236,9 @@ def _en_clause(clause: str) -> str:
     if clause.startswith("附则"):
         rest = clause.removeprefix("附则")
         return "general provisions" + (f", paragraph {rest}" if rest else "")
-    found = re.fullmatch(r"([一二三四五六七八九十]+)、?(?:[(（]([一二三四五六七八九十]+)[)）])?(\d*)", clause)
+    found = re.fullmatch(
+        r"([一二三四五六七八九十]+)、?(?:[(（]([一二三四五六七八九十]+)[)）])?(\d*)", clause
+    )
     if found:
         parts = [f"part {cn_number(found.group(1))}"]
         if found.group(2):
@@ -308,8 +312,11 @@ class Site:
             return self.t("type_list")
         if ref.name in self.ps.enums:
             enum = self.ps.enums[ref.name]
-            return f"{self.t('type_enum')}（{self.label(enum.label, ref.name)}）" if self.lang == "zh" \
+            return (
+                f"{self.t('type_enum')}（{self.label(enum.label, ref.name)}）"
+                if self.lang == "zh"
                 else f"{self.t('type_enum')} ({self.label(enum.label, ref.name)})"
+            )
         key = f"type_{ref.name}"
         return self.t(key) if key in _TYPE_KEYS else ref.name
 
@@ -541,6 +548,13 @@ def write_docs(pages: dict[str, str], docs_dir: str | Path,
 
 
 __all__ = [
-    "CodeEntry", "code_entries", "generate_docs", "load_sources", "md",
-    "existing_generated", "render_docs", "stale_docs", "write_docs",
+    "CodeEntry",
+    "code_entries",
+    "existing_generated",
+    "generate_docs",
+    "load_sources",
+    "md",
+    "render_docs",
+    "stale_docs",
+    "write_docs",
 ]  # fmt: skip

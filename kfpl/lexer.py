@@ -13,8 +13,8 @@ from functools import cache
 from importlib import resources
 from typing import ClassVar
 
-from pygments.lexer import RegexLexer, words
-from pygments.token import (
+from pygments.lexer import RegexLexer, words  # type: ignore[import-untyped]
+from pygments.token import (  # type: ignore[import-untyped]
     Comment,
     Keyword,
     Literal,
@@ -48,7 +48,7 @@ def grammar_keywords() -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda w: (-len(w), w)))
 
 
-class KfplLexer(RegexLexer):
+class KfplLexer(RegexLexer):  # type: ignore[misc]
     """Kaifeng Policy Language (开封政策语言)."""
 
     name = "kfpl"

@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -24,12 +25,12 @@ class SiteError(Exception):
 
 
 def _config(config_file: str | Path, docs_dir: str | Path | None, site_dir: str | Path | None,
-            strict: bool, dev_addr: str | None = None):  # type: ignore[no-untyped-def]  # fmt: skip
+            strict: bool, dev_addr: str | None = None) -> Any:  # fmt: skip
     try:
         from mkdocs.config import load_config
     except ImportError as exc:  # pragma: no cover - the docs extra is not installed
         raise SiteError("mkdocs is not installed: pip install 'kfpl[docs]'") from exc
-    overrides: dict[str, object] = {"strict": strict}
+    overrides: dict[str, Any] = {"strict": strict}
     if docs_dir is not None:
         overrides["docs_dir"] = str(Path(docs_dir).resolve())
     if site_dir is not None:
@@ -70,7 +71,9 @@ def serve_site(docs_dir: str | Path = DEFAULT_DOCS, host: str = "127.0.0.1", por
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--docs-dir", default=DEFAULT_DOCS, show_default=True, help="Markdown sources.")
 @click.option("--site-dir", default=DEFAULT_SITE, show_default=True, help="Where to build.")
-@click.option("--serve", "serve", is_flag=True, help="Serve the site on localhost after generating.")
+@click.option(
+    "--serve", "serve", is_flag=True, help="Serve the site on localhost after generating."
+)
 @click.option("--port", default=8000, show_default=True, help="Port for --serve.")
 @click.option("--no-build", is_flag=True, help="Only write the generated pages.")
 def docs_command(paths: tuple[str, ...], docs_dir: str, site_dir: str, serve: bool, port: int,

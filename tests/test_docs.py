@@ -200,7 +200,9 @@ def test_no_page_has_an_untranslated_label(
 # ---------------------------------------------------------------- determinism and freshness
 
 
-def test_pages_are_byte_identical_across_builds(real_set: PolicySet, real_pages: dict[str, str]) -> None:
+def test_pages_are_byte_identical_across_builds(
+    real_set: PolicySet, real_pages: dict[str, str]
+) -> None:
     again = generate_docs(load(POLICIES), POLICIES)
     assert again == real_pages
     assert list(again) == sorted(again)
@@ -289,7 +291,9 @@ def test_changing_a_cap_changes_both_pages_and_leaves_nothing_stale(tmp_path: Pa
 
     from kfpl.site import build_site
 
-    site = build_site(docs, strict=True, site_dir=tmp_path / "site", config_file=REPO / "mkdocs.yml")
+    site = build_site(
+        docs, strict=True, site_dir=tmp_path / "site", config_file=REPO / "mkdocs.yml"
+    )
     html_zh = (site / "measures" / "mfg-2a" / "index.html").read_text(encoding="utf-8")
     html_en = (site / "en" / "measures" / "mfg-2a" / "index.html").read_text(encoding="utf-8")
     assert "45万元" in html_zh and "CNY 450,000" in html_en

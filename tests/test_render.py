@@ -110,7 +110,10 @@ measure mfg-1
 
 
 def test_design_card_measure_reads_like_the_source() -> None:
-    assert sentence(MFG_2A, "zh") == "按不超过展会场地租赁费、布展费的30%给予补贴，单个企业每年最高不超过30万元。"
+    assert (
+        sentence(MFG_2A, "zh")
+        == "按不超过展会场地租赁费、布展费的30%给予补贴，单个企业每年最高不超过30万元。"
+    )
     assert sentence(MFG_2A, "en") == (
         "A subsidy of up to 30% of the trade-fair booth rental and setup fees, "
         "at most CNY 300,000 per enterprise per year."
@@ -122,8 +125,16 @@ def test_design_card_measure_reads_like_the_source() -> None:
     [
         ("per project", "单个项目最高不超过100万元", "at most CNY 1 million per project"),
         ("per product", "单个产品最高不超过100万元", "at most CNY 1 million per product"),
-        ("per year", "单个企业每年最高不超过100万元", "at most CNY 1 million per enterprise per year"),
-        ("per enterprise", "单个企业累计最高不超过100万元", "at most CNY 1 million per enterprise in total"),
+        (
+            "per year",
+            "单个企业每年最高不超过100万元",
+            "at most CNY 1 million per enterprise per year",
+        ),
+        (
+            "per enterprise",
+            "单个企业累计最高不超过100万元",
+            "at most CNY 1 million per enterprise in total",
+        ),
         ("", "每项申请最高不超过100万元", "at most CNY 1 million per claim"),
     ],
 )
@@ -157,7 +168,9 @@ def test_one_time_fixed_award() -> None:
 
 
 def test_award_by_recognition_level() -> None:
-    body = "measure mfg-1\n  award by level: national -> 100万, provincial -> 50万\n  once per level\n"
+    body = (
+        "measure mfg-1\n  award by level: national -> 100万, provincial -> 50万\n  once per level\n"
+    )
     assert sentence(body, "zh") == (
         "按认定级别分别给予支持：认定级别为国家级的，给予一次性奖励100万元；"
         "认定级别为省级的，给予一次性奖励50万元。"
@@ -180,7 +193,10 @@ def test_tiers_say_more_than_and_at_most() -> None:
     assert "超过20亿元且不超过30亿元的，按地块净收益的50%" in zh
     assert "每项申请只适用一个档次" in zh
     en = sentence(body, "en")
-    assert "more than CNY 2 billion and at most CNY 3 billion — a subsidy of 50% of the net land proceeds" in en
+    assert (
+        "more than CNY 2 billion and at most CNY 3 billion — a subsidy of 50% of the net land proceeds"
+        in en
+    )
     assert "exactly one tier applies" in en
 
 
@@ -203,11 +219,16 @@ def test_each_item_with_a_per_item_cap() -> None:
     assert sentence(body, "zh") == (
         "对销售车辆逐项计算，各项相加：按销售价格的4%给予补贴，每项最高不超过2000元，单个企业累计最高不超过100万元。"
     )
-    assert "For each of the vehicles sold, added up: a subsidy of 4% of the sale price" in sentence(body, "en")
+    assert "For each of the vehicles sold, added up: a subsidy of 4% of the sale price" in sentence(
+        body, "en"
+    )
 
 
 def test_matching_increase_parameter_and_range() -> None:
-    assert sentence("measure mfg-1\n  award match 50% of higher_award\n", "zh") == "按上级财政奖励资金的50%给予配套奖励。"
+    assert (
+        sentence("measure mfg-1\n  award match 50% of higher_award\n", "zh")
+        == "按上级财政奖励资金的50%给予配套奖励。"
+    )
     assert sentence("measure mfg-1\n  award match 50% of higher_award\n", "en") == (
         "A matching award of 50% of the higher-level award."
     )
@@ -217,7 +238,10 @@ def test_matching_increase_parameter_and_range() -> None:
     assert rate == "按银行贷款金额乘以一年期贷款基准利率（自2015年10月24日起为4.35%）给予补贴。"
     rate_en = sentence("measure mfg-1\n  award benchmark_rate of bank_loan\n", "en")
     assert "(4.35% since 24 October 2015)" in rate_en
-    assert sentence("measure mfg-1\n  award between 50万 and 100万\n", "zh") == "给予50万—100万元的奖励（具体金额酌定）。"
+    assert (
+        sentence("measure mfg-1\n  award between 50万 and 100万\n", "zh")
+        == "给予50万—100万元的奖励（具体金额酌定）。"
+    )
     assert sentence("measure mfg-1\n  award between 50万 and 100万\n", "en") == (
         "A discretionary reward of CNY 500,000 to CNY 1 million."
     )
@@ -246,7 +270,10 @@ rule mfg-r1
     assert zh[0] == "同一事项涉及本政策多项优惠的，不重复享受，按最高的一项执行。"
     assert "最高不超过地方留成税收" in zh[1]
     assert zh[2] == "有下列情形之一的企业，不享受本政策：提供虚假材料。"
-    assert en[0] == "Claims for the same matter under this policy's measures are not stacked: only the highest is paid."
+    assert (
+        en[0]
+        == "Claims for the same matter under this policy's measures are not stacked: only the highest is paid."
+    )
     assert "trimmed from the latest claim first" in en[1]
 
 

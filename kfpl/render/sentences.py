@@ -163,11 +163,15 @@ class Renderer:
             what = self.name(cond.name)
             x = self.number(cond.value, self.type_name(cond.name))
             if zh:
-                return what + ("在" if cond.op == "at_least" else "") + ZH_BOUND[cond.op].format(x=x)
+                return (
+                    what + ("在" if cond.op == "at_least" else "") + ZH_BOUND[cond.op].format(x=x)
+                )
             return f"{what} is {EN_BOUND[cond.op].format(x=x)}"
         if isinstance(cond, n.IsValue):
             value = self.member(cond.name, cond.value)
-            return f"{self.name(cond.name)}为{value}" if zh else f"{self.name(cond.name)} is {value}"
+            return (
+                f"{self.name(cond.name)}为{value}" if zh else f"{self.name(cond.name)} is {value}"
+            )
         if isinstance(cond, n.InValues):
             values = [self.member(cond.name, v) for v in cond.values]
             if zh:
@@ -277,14 +281,20 @@ class Renderer:
                 phrase = self.simple(row.form, ceiling, once)
                 if zh:
                     at = "在" if cond[:1].isdigit() else ""
-                    items.append(f"{cond}的，{phrase}" if row.otherwise else f"{what}{at}{cond}的，{phrase}")
+                    items.append(
+                        f"{cond}的，{phrase}" if row.otherwise else f"{what}{at}{cond}的，{phrase}"
+                    )
                 else:
                     items.append(f"{cond} — {phrase}")
             if zh:
                 hit = "按顺序适用第一个符合的档次" if form.first_match else "每项申请只适用一个档次"
                 lead = f"按{what}分档给予支持（{hit}）："
             else:
-                hit = "the first matching tier applies" if form.first_match else "exactly one tier applies"
+                hit = (
+                    "the first matching tier applies"
+                    if form.first_match
+                    else "exactly one tier applies"
+                )
                 lead = f"By {what} ({hit}):"
             return Sentence(lead, items)
         if isinstance(form, n.Steps):
@@ -432,7 +442,9 @@ class Renderer:
                 if body.keep == "all":
                     return f"{text}——本条现已停用，各项优惠均可享受。"
                 return f"{text}，按最高的一项执行。"
-            where = "this policy's measures" if body.across == "policy" else "all policies in the set"
+            where = (
+                "this policy's measures" if body.across == "policy" else "all policies in the set"
+            )
             if body.matching_only:
                 text = f"A matching award and an own-level award for the same {k} are not both paid"
             else:

@@ -62,9 +62,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "“以上”“不超过”“以下”均含本数；“超过”“低于”不含本数。",
         "“At least” and “at most” include the number; “more than” and “less than” exclude it.",
     ),
-    "no_conditions": ("无其他条件（须符合附则规定）。", "No further conditions (the general rules apply)."),
-    "no_caps": ("无单独上限（附则规定的年度总额上限仍适用）。",
-                "No cap of its own (the yearly total of the general rules still applies)."),  # fmt: skip
+    "no_conditions": (
+        "无其他条件（须符合附则规定）。",
+        "No further conditions (the general rules apply).",
+    ),
+    "no_caps": (
+        "无单独上限（附则规定的年度总额上限仍适用）。",
+        "No cap of its own (the yearly total of the general rules still applies).",
+    ),
     "no_documents": ("政策未列明。", "None listed in the policy."),
     "no_examples": ("暂无算例。", "No worked examples yet."),
     "measures_of_policy": ("本文件的支持措施", "Measures of this document"),
@@ -98,7 +103,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Every problem the compiler reports has a stable code. Each entry gives its meaning, "
         "an example that triggers it and the fix.",
     ),
-    "codes_missing": ("诊断代码目录尚未提供。", "The diagnostic-code catalogue is not available yet."),
+    "codes_missing": (
+        "诊断代码目录尚未提供。",
+        "The diagnostic-code catalogue is not available yet.",
+    ),
     "bad_example": ("出错示例", "Example that triggers it"),
     "fix": ("改正方法", "Fix"),
     "none": ("无", "none"),

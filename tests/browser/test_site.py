@@ -1,0 +1,119 @@
+"""The built site in a real browser: a measure page in each language, the language
+switch, and a Chinese search. Screenshots go to test-artifacts/ (git-ignored).
+
+Needs Debian's chromium (/usr/bin/chromium) and the playwright Python package;
+without either the test is skipped with the reason. `.ci/run` installs chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+if not CHROMIUM.exists():
+    pytest.skip(f"chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+                allow_module_level=True)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from kfpl.docsgen import generate_docs, write_docs
+    from kfpl.loader import compile_paths
+    from kfpl.site import build_site
+
+    tmp = tmp_path_factory.mktemp("site")
+    docs = tmp / "docs"
+    shutil.copytree(REPO / "docs", docs)
+    ps = compile_paths([str(REPO / "policies")]).policy_set
+    assert ps is not None
+    write_docs(generate_docs(ps, REPO / "policies"), docs)
+    site = build_site(docs, strict=True, site_dir=tmp / "site", config_file=REPO / "mkdocs.yml")
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_measure_page_language_switch_and_chinese_search(site_url: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page.set_default_timeout(15_000)
+
+    # the Chinese measure page: the rule as the source document words it
+    page.goto(f"{site_url}/measures/mfg-2a/")
+    heading = page.locator("h1").first.inner_text()
+    assert heading.startswith("mfg-2a ")
+    rendering = page.locator(".kf-rendering").inner_text()
+    assert "单个企业每年最高不超过30万元" in rendering
+    assert "原文" in page.locator(".kf-original").inner_text()
+    assert page.locator("html").get_attribute("lang") == "zh"
+    shot(page, "measure-mfg-2a-zh")
+
+    # the language switch leads to the same measure in English
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('.md-select__list a[hreflang="en"]').first.click()
+    page.wait_for_url("**/en/measures/mfg-2a/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    rendering_en = page.locator(".kf-rendering").inner_text()
+    assert "at most CNY 300,000 per enterprise per year" in rendering_en
+    assert "Eligibility" in page.locator("article").inner_text()
+    shot(page, "measure-mfg-2a-en")
+
+    # and back
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('.md-select__list a[hreflang="zh"]').first.click()
+    page.wait_for_url("**/measures/mfg-2a/")
+    assert "单个企业每年最高不超过30万元" in page.locator(".kf-rendering").inner_text()
+
+    # search for a Chinese term finds the measure
+    page.goto(f"{site_url}/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("展销会")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    texts = " ".join(results.all_inner_texts())
+    links = [a.get_attribute("href") or "" for a in page.locator(".md-search-result__link").all()]
+    assert "展销会" in texts
+    assert any("measures/mfg-2a" in link for link in links), links
+    shot(page, "search-zh")
+    page.close()

@@ -43,15 +43,22 @@ def outputs(
     return files
 
 
-def stale_files(files: dict[Path, str]) -> list[Path]:
-    """Files whose content on disk differs, and generated modules no policy makes."""
-    stale = [path for path, text in sorted(files.items()) if not _same(path, text)]
-    folders = {path.parent for path in files if path.suffix == ".py"}
-    for folder in sorted(folders):
-        for path in sorted(folder.glob("*.py")):
-            if path not in files:
-                stale.append(path)
-    return stale
+def leftovers(files: dict[Path, str], out: Path, docs: Path) -> list[Path]:
+    """Outputs of an earlier build that no policy makes any more (a removed policy's
+    module, a removed measure's pages)."""
+    from kfpl.docsgen import existing_generated
+
+    owned = set(files)
+    extra = [path for path in sorted(out.glob("*.py")) if path not in owned]
+    extra += [docs / rel for rel in existing_generated(docs) if docs / rel not in owned]
+    return extra
+
+
+def stale_files(files: dict[Path, str], out: Path, docs: Path) -> list[Path]:
+    """Files whose content on disk differs, and leftovers no policy makes."""
+    return [path for path, text in sorted(files.items()) if not _same(path, text)] + leftovers(
+        files, out, docs
+    )
 
 
 def _same(path: Path, text: str) -> bool:
@@ -81,3 +88,8 @@ def write_atomically(files: dict[Path, str]) -> int:
     for tmp, path in pending:
         os.replace(tmp, path)
     return len(pending)
+
+
+def remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

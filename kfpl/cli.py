@@ -103,13 +103,13 @@ def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> 
       kfpl build            # write generated/ and docs/
       kfpl build --check    # CI: fail if generated files are out of date
     """
-    from kfpl.build import outputs, stale_files, write_atomically
+    from kfpl.build import leftovers, outputs, remove, stale_files, write_atomically
 
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
     files = outputs(comp.policy_set, Path(out), Path(docs_dir), policy_paths=paths)
     if check_only:
-        stale = stale_files(files)
+        stale = stale_files(files, Path(out), Path(docs_dir))
         if stale:
             for path in stale:
                 click.echo(f"stale: {path}", err=True)
@@ -119,8 +119,11 @@ def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> 
             sys.exit(1)
         click.echo(f"ok: {len(files)} generated file(s) up to date")
         return
+    old = leftovers(files, Path(out), Path(docs_dir))
     changed = write_atomically(files)
-    click.echo(f"wrote {changed} of {len(files)} file(s) ({out}/, {docs_dir}/)")
+    remove(old)
+    removed = f", removed {len(old)}" if old else ""
+    click.echo(f"wrote {changed} of {len(files)} file(s){removed} ({out}/, {docs_dir}/)")
 
 
 @main.command("eval")

@@ -66,3 +66,14 @@ def test_policy_error_writes_nothing(tmp_path: Path) -> None:
     assert code == 1
     assert "did you mean `award`?" in out
     assert not (tmp_path / "gen").exists()
+
+
+def test_a_removed_measure_leaves_no_page_behind(tmp_path: Path) -> None:
+    build(tmp_path)
+    orphan = tmp_path / "docs" / "en" / "measures" / "mfg-99.md"
+    orphan.write_text("# a measure that no longer exists\n", encoding="utf-8")
+    code, out = build(tmp_path, "--check")
+    assert code == 1 and "mfg-99.md" in out
+    code, out = build(tmp_path)
+    assert code == 0 and "removed 1" in out
+    assert not orphan.exists()

@@ -142,10 +142,13 @@ class PolicySetRuntime:
         results = [self._claim(app, claim) for claim in app.claims]
         decisions: list[Decision] = []
         self._aggregate_caps(app, results)
+        # Stacking first (in the order written), then the yearly total, whatever
+        # the order of the files: the total must count only what survives stacking.
         for rule in self.rules:
             if rule.kind == "stack":
                 decisions.extend(self._stack(rule, results))
-            elif rule.kind == "yearly_cap":
+        for rule in self.rules:
+            if rule.kind == "yearly_cap":
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
             if r.paid and r.computed is not None and r.amount != r.computed:

@@ -154,19 +154,37 @@ def measure_weight(m: n.Measure) -> int:
     return 10
 
 
+_BOUNDS: dict[tuple[int, str], tuple[list[Decimal], list[Decimal]]] = {}
+
+
 def input_bounds(m: n.Measure, name: str) -> list[Decimal]:
     """Thresholds on ``name`` and the base at which each cap binds (rate × base = cap)."""
-    from kfpl.diff.behaviour import boundaries
-
-    return sorted(b for b in boundaries(m, name, PolicySet(()), []) if b > 0)
+    return _bounds(m, name)[0]
 
 
 def input_thresholds(m: n.Measure, name: str) -> list[Decimal]:
     """Only the thresholds (requires, tier and step bounds), not the cap points."""
-    from kfpl.diff.behaviour import boundaries
+    return _bounds(m, name)[1]
 
-    capless = replace(m, caps=())
-    return sorted(b for b in boundaries(capless, name, PolicySet(()), []) if b > 0)
+
+def _bounds(m: n.Measure, name: str) -> tuple[list[Decimal], list[Decimal]]:
+    # Keyed by identity: measures are immutable and live as long as their policy set;
+    # the entry keeps the measure alive, so an id is never reused while cached.
+    key = (id(m), name)
+    found = _BOUNDS.get(key)
+    if found is None:
+        from kfpl.diff.behaviour import boundaries
+
+        empty = PolicySet(())
+        every = sorted(b for b in boundaries(m, name, empty, []) if b > 0)
+        capless = sorted(b for b in boundaries(replace(m, caps=()), name, empty, []) if b > 0)
+        found = (every, capless)
+        _BOUNDS[key] = found
+        _KEEP.append(m)
+    return found
+
+
+_KEEP: list[n.Measure] = []
 
 
 def draw_fact(draw: Draw, ps: PolicySet, m: n.Measure, name: str, scale: int, year: int) -> Any:
@@ -251,10 +269,18 @@ def draw_list(
 # --------------------------------------------------------------------------- the population
 
 
-def claim_inputs(m: n.Measure, ps: PolicySet) -> list[str]:
-    from kfpl.diff.behaviour import measure_inputs
+_INPUTS: dict[int, list[str]] = {}
 
-    return [x for x in measure_inputs(m, ps) if ps.inputs[x].origin != "enterprise"]
+
+def claim_inputs(m: n.Measure, ps: PolicySet) -> list[str]:
+    found = _INPUTS.get(id(m))
+    if found is None:
+        from kfpl.diff.behaviour import measure_inputs
+
+        found = [x for x in measure_inputs(m, ps) if ps.inputs[x].origin != "enterprise"]
+        _INPUTS[id(m)] = found
+        _KEEP.append(m)
+    return found
 
 
 def generate(
@@ -282,6 +308,7 @@ def generate(
                 profile_inputs.setdefault(name, decl)
     chain_members = _members(sets, "chain", list(CHAIN_WEIGHTS))
     size_members = _members(sets, "size", [s for s, _ in SIZES])
+    allowed_by_chain: dict[str, list[tuple[tuple[str, n.Measure, PolicySet], int]]] = {}
     apps = []
     for index in range(1, options.enterprises + 1):
         chain = draw.weighted((c, CHAIN_WEIGHTS.get(c, 3)) for c in chain_members)
@@ -302,14 +329,18 @@ def generate(
                 enterprise[name] = draw.chance(97)
             else:
                 enterprise[name] = _profile_value(draw, sets, decl, size)
-        allowed = [(mid, m, ps) for mid, (m, ps) in ordered
-                   if (measure_chains(m) is None or chain in (measure_chains(m) or ()))]  # fmt: skip
+        if chain not in allowed_by_chain:
+            allowed_by_chain[chain] = [
+                ((mid, m, ps), measure_weight(m)) for mid, (m, ps) in ordered
+                if measure_chains(m) is None or chain in (measure_chains(m) or ())
+            ]  # fmt: skip
+        allowed = allowed_by_chain[chain]
         count = draw.weighted(CLAIM_COUNTS)
         claims: list[dict[str, Any]] = []
         history: list[dict[str, Any]] = []
         picked: set[str] = set()
         for k in range(count):
-            mid, m, ps = draw.weighted(((mid, m, ps), measure_weight(m)) for mid, m, ps in allowed)
+            mid, m, ps = draw.weighted(allowed)
             if mid in picked:
                 continue
             picked.add(mid)

@@ -447,8 +447,10 @@ def summarise(apps: list[dict[str, Any]], old_run: Run, new_run: Run,
          "capped_old": old_run.capped.get(m, 0), "capped_new": new_run.capped.get(m, 0)}
         for m in measures
     ]  # fmt: skip
+    labels = chain_labels(new, old)
     by_chain = [
-        {"chain": ch, "enterprises": acc[0], "old": _s(acc[1]), "new": _s(acc[2]), "delta": _s(acc[2] - acc[1])}
+        {"chain": ch, "label": labels.get(ch, {"zh": ch, "en": ch}), "enterprises": acc[0],
+         "old": _s(acc[1]), "new": _s(acc[2]), "delta": _s(acc[2] - acc[1])}
         for ch, acc in sorted(chains.items())
     ]  # fmt: skip
     sums = {
@@ -485,6 +487,16 @@ def summarise(apps: list[dict[str, Any]], old_run: Run, new_run: Run,
         "attribution_order": "change list order; each step applied on top of the previous ones" if attributed else None,
         "reconciliation": {"ok": ok, **sums},
     }  # fmt: skip
+
+
+def chain_labels(*sets: PolicySet) -> dict[str, dict[str, str]]:
+    """Labels of the enterprise ``chain`` enum's members, from the first set declaring it."""
+    for ps in sets:
+        decl = ps.inputs.get("chain")
+        if decl is not None and isinstance(decl.type, n.NamedType) and decl.type.name in ps.enums:
+            return {m.name: {"zh": m.label.get("zh"), "en": m.label.get("en")}
+                    for m in ps.enums[decl.type.name].members}
+    return {}
 
 
 def _natural(text: str) -> tuple[object, ...]:

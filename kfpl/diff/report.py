@@ -394,7 +394,7 @@ def impact_text(im: dict[str, Any], lang: str) -> list[str]:
     out.append("  " + ("按产业链：" if zh else "by industry chain:"))
     for row in im["by_chain"]:
         out.append(
-            f"    {row['chain']:<16} {yuan(row['old'], lang):>20} → {yuan(row['new'], lang):>20}  ({yuan(row['delta'], lang, True)})"
+            f"    {row['label'][lang]:<16} {yuan(row['old'], lang):>20} → {yuan(row['new'], lang):>20}  ({yuan(row['delta'], lang, True)})"
         )
     if im.get("attribution"):
         out.append(
@@ -473,11 +473,18 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
         else "| measure | old | new | change | cap binds (old → new) |"
     )
     out.append("|---|---:|---:|---:|---:|")
+    same = 0
     for row in im["by_measure"]:
-        out.append(
-            f"| `{row['measure']}` | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} | {row['capped_old']} → {row['capped_new']} |"
-        )
+        if row["delta"] == "0.00" and row["capped_old"] == row["capped_new"]:
+            same += 1
+            continue
+        old, new, delta = yuan(row["old"], lang), yuan(row["new"], lang), yuan(row["delta"], lang, True)
+        out.append(f"| `{row['measure']}` | {old} | {new} | {delta} | {row['capped_old']} → {row['capped_new']} |")
     out.append("")
+    if same:
+        out.append(f"其余 {same} 项措施的金额和封顶次数都没有变化。" if zh else
+                   f"The other {same} measures cost the same and hit their caps as often.")
+        out.append("")
     out.append("### " + ("按产业链" if zh else "By industry chain"))
     out.append("")
     out.append(
@@ -488,7 +495,7 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
     out.append("|---|---:|---:|---:|---:|")
     for row in im["by_chain"]:
         out.append(
-            f"| {row['chain']} | {row['enterprises']} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
+            f"| {_md(row['label'][lang])} |  {row['enterprises']} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
         )
     out.append("")
     if im.get("attribution"):

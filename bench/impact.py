@@ -44,15 +44,18 @@ def main() -> None:
     apps = generate([old, new], Options(enterprises=args.apps, seed=args.seed))
     claims = sum(len(a["claims"]) for a in apps)
     t2 = time.perf_counter()
-    report = run_impact(old, new, f"<{args.apps} generated>", changes,
-                        attribution=args.attribution, apps=apps)  # fmt: skip
+    report = run_impact(
+        old, new, f"<{args.apps} generated>", changes, attribution=args.attribution, apps=apps
+    )
     t3 = time.perf_counter()
     assert report["reconciliation"]["ok"], report["reconciliation"]
     passes = 2 + max(0, len(report["attribution"]) - 1)
     print(f"compile both versions + structural diff: {t1 - t0:6.2f} s")
     print(f"generate {args.apps} applications ({claims} claims): {t2 - t1:6.2f} s")
-    print(f"impact ({passes} passes{', attribution' if args.attribution else ''}): {t3 - t2:6.2f} s"
-          f"  = {args.apps * passes / (t3 - t2):,.0f} application evaluations/s")  # fmt: skip
+    print(
+        f"impact ({passes} passes{', attribution' if args.attribution else ''}): {t3 - t2:6.2f} s"
+        f"  = {args.apps * passes / (t3 - t2):,.0f} application evaluations/s"
+    )
     t = report["totals"]
     print(f"total {t['old']} -> {t['new']} (delta {t['delta']}), reconciled to the fen")
 

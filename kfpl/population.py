@@ -60,16 +60,28 @@ CHAIN_WEIGHTS: dict[str, int] = {
 
 # ind clause -> the chain whose enterprises may claim it (clauses.md, ind table).
 IND_CHAINS: dict[int, tuple[str, ...]] = {
-    1: ("agri_food",), 2: ("agri_food",),
-    3: ("equipment",), 4: ("equipment",), 5: ("equipment",),
-    6: ("new_materials_energy",), 7: ("electronic_information",),
-    8: ("electronic_information",), 9: ("electronic_information",),
-    10: ("pharma_devices",), 11: ("pharma_devices",), 12: ("pharma_devices",),
-    13: ("auto_parts",), 14: ("auto_parts",), 15: ("auto_parts",), 16: ("auto_parts",),
+    1: ("agri_food",),
+    2: ("agri_food",),
+    3: ("equipment",),
+    4: ("equipment",),
+    5: ("equipment",),
+    6: ("new_materials_energy",),
+    7: ("electronic_information",),
+    8: ("electronic_information",),
+    9: ("electronic_information",),
+    10: ("pharma_devices",),
+    11: ("pharma_devices",),
+    12: ("pharma_devices",),
+    13: ("auto_parts",),
+    14: ("auto_parts",),
+    15: ("auto_parts",),
+    16: ("auto_parts",),
     17: ("fine_chemicals",),
-    18: ("textiles",), 19: ("textiles",), 20: ("textiles",),
+    18: ("textiles",),
+    19: ("textiles",),
+    20: ("textiles",),
     21: ("home_furnishing",),
-}  # fmt: skip
+}
 
 SIZES = (("above_scale", 35), ("small_micro", 52), ("other", 13))
 TAX_RANGE = {  # local retained tax paid this year, yuan
@@ -230,7 +242,9 @@ def _wanted_values(cond: n.Cond, name: str) -> list[str]:
     return out
 
 
-def money_range(bounds: list[Decimal], scale: int, thresholds: list[Decimal] | None = None) -> tuple[int, int]:
+def money_range(
+    bounds: list[Decimal], scale: int, thresholds: list[Decimal] | None = None
+) -> tuple[int, int]:
     """Yuan, scaled by ``scale`` percent: from a third of the lowest threshold (a
     twentieth of the cap point when there is no threshold) to 1.5× the highest boundary."""
     if bounds:
@@ -245,8 +259,11 @@ def draw_list(
     draw: Draw, ps: PolicySet, m: n.Measure, ty: n.ListType, scale: int
 ) -> list[dict[str, Any]]:
     caps = [cap.amount.value for cap in m.caps if cap.scope == "item"]
-    rates = [node.rate.value for node in m.award.walk()
-             if isinstance(node, n.Percent) and isinstance(node.rate, n.Number) and node.rate.value]  # fmt: skip
+    rates = [
+        node.rate.value
+        for node in m.award.walk()
+        if isinstance(node, n.Percent) and isinstance(node.rate, n.Number) and node.rate.value
+    ]
     binding = [cap / rate for cap in caps for rate in rates]
     records = []
     for _ in range(draw.rng.randint(1, 12 if scale >= 100 else 4)):
@@ -299,8 +316,16 @@ def generate(
         for mid, m in ps.measures.items():
             measures.setdefault(mid, (m, ps))
     ordered = sorted(measures.items(), key=lambda kv: _natural(kv[0]))
-    flags = sorted({flag for ps in sets for rule in ps.rules.values() for body in rule.bodies
-                    if isinstance(body, n.Exclude) for flag in body.flags})  # fmt: skip
+    flags = sorted(
+        {
+            flag
+            for ps in sets
+            for rule in ps.rules.values()
+            for body in rule.bodies
+            if isinstance(body, n.Exclude)
+            for flag in body.flags
+        }
+    )
     profile_inputs: dict[str, n.InputDecl] = {}
     for ps in sets:
         for name, decl in ps.inputs.items():
@@ -331,9 +356,10 @@ def generate(
                 enterprise[name] = _profile_value(draw, sets, decl, size)
         if chain not in allowed_by_chain:
             allowed_by_chain[chain] = [
-                ((mid, m, ps), measure_weight(m)) for mid, (m, ps) in ordered
+                ((mid, m, ps), measure_weight(m))
+                for mid, (m, ps) in ordered
                 if measure_chains(m) is None or chain in (measure_chains(m) or ())
-            ]  # fmt: skip
+            ]
         allowed = allowed_by_chain[chain]
         count = draw.weighted(CLAIM_COUNTS)
         claims: list[dict[str, Any]] = []
@@ -351,11 +377,21 @@ def generate(
             project = f"P{index:05d}-{k + 1}"
             if claims and draw.chance(10):
                 project = claims[-1]["project"]  # a second measure for the same project
-            claims.append({"id": f"c{k + 1}", "measure": mid, "project": project,
-                           "product": f"X{index:05d}-{k + 1}", "facts": facts})  # fmt: skip
+            claims.append(
+                {
+                    "id": f"c{k + 1}",
+                    "measure": mid,
+                    "project": project,
+                    "product": f"X{index:05d}-{k + 1}",
+                    "facts": facts,
+                }
+            )
             if m.once is not None and draw.chance(options.history_rate_percent):
-                prior: dict[str, Any] = {"measure": mid, "year": options.year - 1,
-                                         "amount": draw.money(100_000, 1_000_000)}  # fmt: skip
+                prior: dict[str, Any] = {
+                    "measure": mid,
+                    "year": options.year - 1,
+                    "amount": draw.money(100_000, 1_000_000),
+                }
                 if m.once.key and m.once.key in facts:
                     prior[m.once.key] = facts[m.once.key]
                 if m.once.key == "product":
@@ -413,8 +449,13 @@ def write_jsonl(apps: list[dict[str, Any]], path: Path, options: Options) -> Non
     """One application per line, preceded by a ``#``-free header object marked synthetic."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="\n") as out:
-        header = {"kfpl_population": 1, **HEADER, "seed": options.seed,
-                  "enterprises": options.enterprises, "year": options.year}  # fmt: skip
+        header = {
+            "kfpl_population": 1,
+            **HEADER,
+            "seed": options.seed,
+            "enterprises": options.enterprises,
+            "year": options.year,
+        }
         out.write(json.dumps(header, ensure_ascii=False, sort_keys=True) + "\n")
         for app in apps:
             out.write(json.dumps(app, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -445,16 +486,32 @@ def write_tables(apps: list[dict[str, Any]], folder: Path) -> None:
         w.writerow(["enterprise", "year", "id", "measure", "project", "product", "facts"])
         for app in apps:
             for cl in app["claims"]:
-                w.writerow([app["enterprise"]["id"], app["year"], cl["id"], cl["measure"],
-                            cl.get("project", ""), cl.get("product", ""),
-                            json.dumps(cl["facts"], ensure_ascii=False, sort_keys=True)])  # fmt: skip
+                w.writerow(
+                    [
+                        app["enterprise"]["id"],
+                        app["year"],
+                        cl["id"],
+                        cl["measure"],
+                        cl.get("project", ""),
+                        cl.get("product", ""),
+                        json.dumps(cl["facts"], ensure_ascii=False, sort_keys=True),
+                    ]
+                )
     with (folder / HISTORY_TABLE).open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["enterprise", "application_year", "measure", "year", "amount", *HISTORY_KEYS])
         for app in apps:
             for h in app["history"]:
-                w.writerow([app["enterprise"]["id"], app["year"], h["measure"], h["year"], h["amount"],
-                            *(_cell(h.get(k)) for k in HISTORY_KEYS)])  # fmt: skip
+                w.writerow(
+                    [
+                        app["enterprise"]["id"],
+                        app["year"],
+                        h["measure"],
+                        h["year"],
+                        h["amount"],
+                        *(_cell(h.get(k)) for k in HISTORY_KEYS),
+                    ]
+                )
 
 
 def _cell(value: Any) -> str:
@@ -479,8 +536,14 @@ def _cell(value: Any) -> str:
 @click.option("--year", default=2022, show_default=True)
 @click.option("--jsonl", type=click.Path(path_type=Path), help="Write JSON lines here.")
 @click.option("--csv", "csv_dir", type=click.Path(path_type=Path), help="Write CSV tables here.")
-def main(paths: tuple[str, ...], enterprises: int, seed: int, year: int, jsonl: Path | None,
-         csv_dir: Path | None) -> None:  # fmt: skip
+def main(
+    paths: tuple[str, ...],
+    enterprises: int,
+    seed: int,
+    year: int,
+    jsonl: Path | None,
+    csv_dir: Path | None,
+) -> None:
     """Write a seeded synthetic population of applications (not real enterprises).
 
     \b

@@ -73,7 +73,9 @@ def test_bound_switch_changes_exactly_the_boundary_case() -> None:
 
 def test_threshold_lowered_lists_cases_with_both_explanations() -> None:
     behaviour = behavioural_diff(compiled(OLD), compiled(NEW))
-    case = next(c for c in behaviour.cases if c.measure == "mfg-3" and c.facts["investment"] == "3000000")
+    case = next(
+        c for c in behaviour.cases if c.measure == "mfg-3" and c.facts["investment"] == "3000000"
+    )
     data = case.to_json()
     assert data["old"]["status"] == "not_eligible"
     assert data["new"]["amount"] == "750000.00"

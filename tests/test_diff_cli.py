@@ -47,7 +47,11 @@ def test_chinese_is_the_default() -> None:
     code, out = run(OLD, NEW, "--no-behaviour")
     assert code == 0
     assert "申报条件 investment：500万以上 → 300万以上" in out
-    assert out.rstrip().splitlines()[-1].startswith("差异：新增 1 项，修改 3 项，删除 1 项，改编号 1 项")
+    assert (
+        out.rstrip()
+        .splitlines()[-1]
+        .startswith("差异：新增 1 项，修改 3 项，删除 1 项，改编号 1 项")
+    )
 
 
 def test_markdown_is_ready_to_paste() -> None:
@@ -87,9 +91,16 @@ def test_bad_usage_exits_2() -> None:
 
 
 def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 
@@ -111,14 +122,20 @@ def repo(tmp_path: Path) -> Path:
 def test_revisions_are_read_straight_from_git(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(repo)
     (repo / "policies" / "mfg.kfpl").write_text("garbage in the work tree", encoding="utf-8")
-    code, out = run("--rev", "HEAD~1", "--rev", "HEAD", "policies", "--lang", "en", "--no-behaviour")
+    code, out = run(
+        "--rev", "HEAD~1", "--rev", "HEAD", "policies", "--lang", "en", "--no-behaviour"
+    )
     assert code == 0, out
     assert "kfpl semantic diff: HEAD~1:policies → HEAD:policies" in out
     assert "KD140  cap per project: 100万 → 200万" in out
-    assert git(repo, "status", "--porcelain").strip() == "M policies/mfg.kfpl"  # nothing checked out
+    assert (
+        git(repo, "status", "--porcelain").strip() == "M policies/mfg.kfpl"
+    )  # nothing checked out
 
 
-def test_one_revision_compares_with_the_work_tree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_revision_compares_with_the_work_tree(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(repo)
     code, out = run("--rev", "HEAD~1", "--lang", "en", "--no-behaviour")
     assert code == 0, out
@@ -141,4 +158,6 @@ def test_git_diff_shows_the_semantic_diff(repo: Path) -> None:
     assert "+ measure mfg-6" in out
     # Files without changes stay silent; the plain text diff is one flag away.
     assert git(repo, "diff", "HEAD~1", "HEAD", "--", "policies/common.kfpl") == ""
-    assert "-  award up to 30% of booth_fees" in git(repo, "diff", "--no-ext-diff", "HEAD~1", "HEAD")
+    assert "-  award up to 30% of booth_fees" in git(
+        repo, "diff", "--no-ext-diff", "HEAD~1", "HEAD"
+    )

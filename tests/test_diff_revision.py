@@ -43,14 +43,24 @@ def sets() -> tuple[PolicySet, PolicySet]:
 
 
 def test_diff_prints_every_change_of_the_revision() -> None:
-    result = CliRunner().invoke(diff_command, ["policies", "examples/revision-2023", "--lang", "en"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        diff_command, ["policies", "examples/revision-2023", "--lang", "en"], catch_exceptions=False
+    )
     out = result.output
     assert result.exit_code == 0
     expected = [
-        ("~ policy ind", "KD003  effective period: 2020 to 2022 → 2020 to 2025 (extended by 3 years)"),
-        ("~ policy mfg", "KD003  effective period: 2020 to 2022 → 2020 to 2025 (extended by 3 years)"),
-        ("~ measure mfg-3", "KD120  requires equipment_rd_investment: at least 500万 → at least 300万"),
+        (
+            "~ policy ind",
+            "KD003  effective period: 2020 to 2022 → 2020 to 2025 (extended by 3 years)",
+        ),
+        (
+            "~ policy mfg",
+            "KD003  effective period: 2020 to 2022 → 2020 to 2025 (extended by 3 years)",
+        ),
+        (
+            "~ measure mfg-3",
+            "KD120  requires equipment_rd_investment: at least 500万 → at least 300万",
+        ),
         ("~ measure mfg-2a", "KD140  cap per year: 30万 → 50万"),
         ("- measure mfg-2b", "KD102  measure: − up to 30% of central_media_ad_fees"),
         ("+ measure mfg-13c", "KD101  measure: + up to 50% of diagnosis_fees"),
@@ -63,7 +73,9 @@ def test_diff_prints_every_change_of_the_revision() -> None:
 
 def test_revision_is_derived_from_the_current_policies(tmp_path: Path) -> None:
     (tmp_path / "examples" / "revision-2023").mkdir(parents=True)
-    shutil.copytree(ROOT / "policies", tmp_path / "policies", ignore=shutil.ignore_patterns("sources"))
+    shutil.copytree(
+        ROOT / "policies", tmp_path / "policies", ignore=shutil.ignore_patterns("sources")
+    )
     script = tmp_path / "examples" / "revision-2023" / "make_revision.py"
     shutil.copyfile(REVISION / "make_revision.py", script)
     subprocess.run([sys.executable, str(script)], check=True, capture_output=True)
@@ -72,7 +84,9 @@ def test_revision_is_derived_from_the_current_policies(tmp_path: Path) -> None:
         assert fresh == path.read_text(encoding="utf-8"), f"{path.name} is stale; {REGENERATE}"
 
 
-def test_sample_impact_reconciles_to_the_fen_and_runs_in_seconds(sets: tuple[PolicySet, PolicySet]) -> None:
+def test_sample_impact_reconciles_to_the_fen_and_runs_in_seconds(
+    sets: tuple[PolicySet, PolicySet],
+) -> None:
     old, new = sets
     start = time.perf_counter()
     report = run_impact(old, new, SAMPLE, diff_policy_sets(old, new))
@@ -90,7 +104,14 @@ def test_sample_impact_reconciles_to_the_fen_and_runs_in_seconds(sets: tuple[Pol
         assert report["totals"][side] == f"{total:.2f}"
     steps = report["attribution"]
     assert sum(Decimal(s["delta"]) for s in steps) == Decimal(report["totals"]["delta"])
-    assert [s["label"]["en"].split(":")[0] for s in steps] == ["ind", "mfg", "mfg-2a", "mfg-2b", "mfg-3", "mfg-13c"]
+    assert [s["label"]["en"].split(":")[0] for s in steps] == [
+        "ind",
+        "mfg",
+        "mfg-2a",
+        "mfg-2b",
+        "mfg-3",
+        "mfg-13c",
+    ]
     removed = next(s for s in steps if s["label"]["en"].startswith("mfg-2b"))
     assert Decimal(removed["delta"]) < 0
 

@@ -44,8 +44,10 @@ def test_identical_sets_have_no_changes() -> None:
 
 def test_notation_only_is_no_change() -> None:
     # 30万 and 300000, `at least` and `>=`: the same rule, so not a change at all.
-    changes = diff(("cap 30万 per year", "cap 300_000 per year"),
-                   ("investment at least 500万", "investment >= 5000000"))
+    changes = diff(
+        ("cap 30万 per year", "cap 300_000 per year"),
+        ("investment at least 500万", "investment >= 5000000"),
+    )
     assert changes == []
 
 
@@ -67,10 +69,18 @@ def test_cap_raised() -> None:
 def test_cap_removed_and_added() -> None:
     removed = only(diff(("  cap 30万 per year\n", "")))
     assert (removed.check, removed.line("en"), removed.direction) == (
-        "KD142", "cap per year: − 30万", "more_generous")
-    added = only(diff(("  cap 100万 per project\n", "  cap 100万 per project\n  cap 500万 per enterprise\n")))
+        "KD142",
+        "cap per year: − 30万",
+        "more_generous",
+    )
+    added = only(
+        diff(("  cap 100万 per project\n", "  cap 100万 per project\n  cap 500万 per enterprise\n"))
+    )
     assert (added.check, added.line("en"), added.direction) == (
-        "KD141", "cap per enterprise: + 500万", "less_generous")
+        "KD141",
+        "cap per enterprise: + 500万",
+        "less_generous",
+    )
 
 
 def test_threshold_lowered() -> None:
@@ -82,7 +92,10 @@ def test_threshold_lowered() -> None:
 
 
 def test_threshold_raised_is_less_generous() -> None:
-    assert only(diff(("investment at least 500万", "investment at least 800万"))).direction == "less_generous"
+    assert (
+        only(diff(("investment at least 500万", "investment at least 800万"))).direction
+        == "less_generous"
+    )
 
 
 def test_bound_switches_from_at_least_to_more_than() -> None:
@@ -91,25 +104,45 @@ def test_bound_switches_from_at_least_to_more_than() -> None:
     assert ch.line("zh") == "申报条件 investment：500万以上 → 超过500万"
     assert ch.line("en") == "requires investment: at least 500万 → more than 500万"
     assert (ch.direction, ch.severity) == ("less_generous", "medium")
-    back = diff_policy_sets(compiled(edited(("investment at least 500万", "investment more than 500万"))), compiled(OLD))
+    back = diff_policy_sets(
+        compiled(edited(("investment at least 500万", "investment more than 500万"))), compiled(OLD)
+    )
     assert only(back).direction == "more_generous"
 
 
 def test_condition_added_and_removed() -> None:
-    added = only(diff(("  award up to 30% of booth_fees", "  requires size is above_scale\n  award up to 30% of booth_fees")))
+    added = only(
+        diff(
+            (
+                "  award up to 30% of booth_fees",
+                "  requires size is above_scale\n  award up to 30% of booth_fees",
+            )
+        )
+    )
     assert (added.check, added.line("en"), added.direction) == (
-        "KD122", "requires: + size is above_scale", "less_generous")
+        "KD122",
+        "requires: + size is above_scale",
+        "less_generous",
+    )
     removed = only(diff(("  requires investment at least 300万\n", "")))
     assert (removed.check, removed.item, removed.direction) == ("KD123", "mfg-4", "more_generous")
     assert removed.line("en") == "requires: − investment at least 300万"
 
 
 def test_tier_added_and_bounds_moved() -> None:
-    changes = diff(("    at least 10万 -> 5万", "    at least 10万 and less than 50万 -> 5万\n    at least 50万 -> 8万"))
+    changes = diff(
+        (
+            "    at least 10万 -> 5万",
+            "    at least 10万 and less than 50万 -> 5万\n    at least 50万 -> 8万",
+        )
+    )
     kinds = {c.check: c for c in changes}
     assert set(kinds) == {"KD130", "KD132"}
     assert kinds["KD130"].line("en") == "award tier: + at least 50万 -> 8万"
-    assert kinds["KD132"].line("en") == "award tier “at least 10万”: at least 10万 → at least 10万 and less than 50万"
+    assert (
+        kinds["KD132"].line("en")
+        == "award tier “at least 10万”: at least 10万 → at least 10万 and less than 50万"
+    )
     assert kinds["KD130"].direction == "depends"  # settled by the behavioural diff
 
 
@@ -121,19 +154,34 @@ def test_tier_award_changed() -> None:
 
 
 def test_stacking_rule_switched_off() -> None:
-    ch = only(diff(("no stacking by matter within policy keep highest", "no stacking by matter within policy keep all")))
+    ch = only(
+        diff(
+            (
+                "no stacking by matter within policy keep highest",
+                "no stacking by matter within policy keep all",
+            )
+        )
+    )
     assert (ch.check, ch.item_kind, ch.item) == ("KD204", "rule", "mfg-same-matter")
-    assert ch.line("en") == ("stacking rule: no stacking by matter within policy keep highest → "
-                             "no stacking by matter within policy keep all")
+    assert ch.line("en") == (
+        "stacking rule: no stacking by matter within policy keep highest → "
+        "no stacking by matter within policy keep all"
+    )
     assert ch.direction == "more_generous"
 
 
 def test_exclusion_flag_added() -> None:
-    texts = edited(("input false_materials: bool from enterprise zh \"提供虚假材料\" en \"false materials\"",
-                    "input false_materials: bool from enterprise zh \"提供虚假材料\" en \"false materials\"\n"
-                    "input mass_incident: bool from enterprise zh \"重大群体性事件\" en \"mass incident\""),
-                   file="common.kfpl")
-    texts["mfg.kfpl"] = texts["mfg.kfpl"].replace("exclude if false_materials", "exclude if false_materials, mass_incident")
+    texts = edited(
+        (
+            'input false_materials: bool from enterprise zh "提供虚假材料" en "false materials"',
+            'input false_materials: bool from enterprise zh "提供虚假材料" en "false materials"\n'
+            'input mass_incident: bool from enterprise zh "重大群体性事件" en "mass incident"',
+        ),
+        file="common.kfpl",
+    )
+    texts["mfg.kfpl"] = texts["mfg.kfpl"].replace(
+        "exclude if false_materials", "exclude if false_materials, mass_incident"
+    )
     changes = diff_policy_sets(compiled(OLD), compiled(texts))
     ch = next(c for c in changes if c.check == "KD206")
     assert ch.line("en") == "exclusions: + mass_incident"
@@ -162,13 +210,19 @@ def test_rename_is_reported_as_a_rename() -> None:
 
 
 def test_rename_with_a_change_reports_both() -> None:
-    changes = diff(("measure mfg-3\n", "measure mfg-3x\n"), ("cap 100万 per project", "cap 150万 per project"))
+    changes = diff(
+        ("measure mfg-3\n", "measure mfg-3x\n"), ("cap 100万 per project", "cap 150万 per project")
+    )
     assert [(c.check, c.old_item, c.item) for c in changes] == [
-        ("KD103", "mfg-3", "mfg-3x"), ("KD140", "mfg-3", "mfg-3x")]
+        ("KD103", "mfg-3", "mfg-3x"),
+        ("KD140", "mfg-3", "mfg-3x"),
+    ]
 
 
 def test_different_clause_with_same_arithmetic_is_not_a_rename() -> None:
-    new = compiled({p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "new").glob("*.kfpl"))})
+    new = compiled(
+        {p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "new").glob("*.kfpl"))}
+    )
     changes = diff_policy_sets(compiled(OLD), new)
     by_item = {(c.item, c.check) for c in changes}
     assert ("mfg-4", "KD102") in by_item and ("mfg-6", "KD101") in by_item
@@ -177,7 +231,9 @@ def test_different_clause_with_same_arithmetic_is_not_a_rename() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_change_has_a_line_in_both_languages(lang: str) -> None:
-    new = compiled({p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "new").glob("*.kfpl"))})
+    new = compiled(
+        {p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "new").glob("*.kfpl"))}
+    )
     for ch in diff_policy_sets(compiled(OLD), new):
         assert ch.line(lang)
         assert ch.to_json()["text"][lang] == ch.line(lang)  # type: ignore[index]

@@ -52,17 +52,34 @@ def test_totals_reconcile_to_the_fen_with_per_enterprise_results(sets, populatio
         program = Program.from_policy_set(ps)
         total = Decimal(0)
         for app in apps:
-            claims = [c for c in app["claims"] if c["measure"] in program.runtime.measure_inputs
-                      or c["measure"] in ("mfg-13", "mfg-13a")]
+            claims = [
+                c
+                for c in app["claims"]
+                if c["measure"] in program.runtime.measure_inputs
+                or c["measure"] in ("mfg-13", "mfg-13a")
+            ]
             for c in claims:
-                c["measure"] = {"mfg-13": "mfg-13a", "mfg-13a": "mfg-13"}.get(c["measure"], c["measure"]) \
-                    if c["measure"] not in program.runtime.measure_inputs else c["measure"]
+                c["measure"] = (
+                    {"mfg-13": "mfg-13a", "mfg-13a": "mfg-13"}.get(c["measure"], c["measure"])
+                    if c["measure"] not in program.runtime.measure_inputs
+                    else c["measure"]
+                )
             total += Decimal(program.evaluate({**app, "claims": claims})["total"])
         assert report["totals"][side] == f"{total:.2f}"
     rec = report["reconciliation"]
     assert rec["ok"] is True
-    assert rec["old_by_measure"] == rec["old_by_chain"] == rec["old_by_enterprise"] == report["totals"]["old"]
-    assert rec["new_by_measure"] == rec["new_by_chain"] == rec["new_by_enterprise"] == report["totals"]["new"]
+    assert (
+        rec["old_by_measure"]
+        == rec["old_by_chain"]
+        == rec["old_by_enterprise"]
+        == report["totals"]["old"]
+    )
+    assert (
+        rec["new_by_measure"]
+        == rec["new_by_chain"]
+        == rec["new_by_enterprise"]
+        == report["totals"]["new"]
+    )
     delta = Decimal(report["totals"]["new"]) - Decimal(report["totals"]["old"])
     assert report["totals"]["delta"] == f"{delta:.2f}"
 
@@ -71,7 +88,13 @@ def test_attribution_is_in_change_order_and_adds_up(sets, population) -> None:  
     report = impact(sets, population / "apps.jsonl")
     steps = report["attribution"]
     assert [s["label"]["en"].split(":")[0] for s in steps] == [
-        "mfg", "mfg-2a", "mfg-3", "mfg-4", "mfg-6", "mfg-13 → mfg-13a"]
+        "mfg",
+        "mfg-2a",
+        "mfg-3",
+        "mfg-4",
+        "mfg-6",
+        "mfg-13 → mfg-13a",
+    ]
     by = {s["label"]["en"].split(":")[0]: Decimal(s["delta"]) for s in steps}
     assert by["mfg"] == 0  # 2022 is in force in both versions
     assert by["mfg-13 → mfg-13a"] == 0  # a rename costs nothing
@@ -106,9 +129,18 @@ def test_csv_tables_give_the_same_result_as_json_lines(sets, population) -> None
 
 
 def test_json_numbers_are_read_exactly(sets, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = {"year": 2021, "enterprise": {"id": "E1", "registered_in_kaifeng": True, "size": "above_scale",
-           "chain": "auto", "local_retained_tax": 1e9, "false_materials": False},
-           "claims": [{"id": "c1", "measure": "mfg-2a", "facts": {"booth_fees": 100000.07}}]}
+    app = {
+        "year": 2021,
+        "enterprise": {
+            "id": "E1",
+            "registered_in_kaifeng": True,
+            "size": "above_scale",
+            "chain": "auto",
+            "local_retained_tax": 1e9,
+            "false_materials": False,
+        },
+        "claims": [{"id": "c1", "measure": "mfg-2a", "facts": {"booth_fees": 100000.07}}],
+    }
     (tmp_path / "one.jsonl").write_text(json.dumps(app), encoding="utf-8")
     report = impact(sets, tmp_path / "one.jsonl", attribution=False)
     # 30% of 100000.07 = 30000.021 -> 30000.02; 25% -> 25000.0175 -> 25000.02 (half-up)
@@ -116,7 +148,9 @@ def test_json_numbers_are_read_exactly(sets, tmp_path: Path) -> None:  # type: i
 
 
 def test_bad_data_is_reported_with_its_place(sets, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "bad.jsonl").write_text('{"year": 2021, "enterprise": {"id": "E9", "size": "huge"}}\n', encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text(
+        '{"year": 2021, "enterprise": {"id": "E9", "size": "huge"}}\n', encoding="utf-8"
+    )
     with pytest.raises(ImpactError, match="application 1 \\(enterprise E9\\)"):
         impact(sets, tmp_path / "bad.jsonl", attribution=False)
     with pytest.raises(ImpactError, match="no such file"):

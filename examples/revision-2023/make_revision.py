@@ -19,21 +19,31 @@ for source in sorted(POLICIES.glob("*.kfpl")):
     shutil.copyfile(source, HERE / source.name)
 os.chdir(HERE)
 
-def edit(path, pairs):
-    s=open(path, encoding='utf-8').read()
-    for a,b in pairs:
-        assert s.count(a)==1, (path,a,s.count(a))
-        s=s.replace(a,b)
-    open(path,'w',encoding='utf-8').write(s)
 
-banner = ("# ILLUSTRATIVE REVISION (示例修订): a plausible 2023 revision written for the kfpl review\n"
-          "# workflow demo, NOT a real Kaifeng document. See examples/revision-2023/README.md.\n")
-edit('mfg.kfpl', [
- ("  effective 2020 to 2022\n", "  effective 2020 to 2025\n"),
- ("""  award up to 30% of booth_rental + booth_setup
-  cap 30万 per year""", """  award up to 30% of booth_rental + booth_setup
-  cap 50万 per year"""),
- ("""  note zh "“单个企业每年最高不超过30万元”为企业年度上限，计入当年已获本项补贴。"
+def edit(path, pairs):
+    s = Path(path).read_text(encoding="utf-8")
+    for a, b in pairs:
+        assert s.count(a) == 1, (path, a, s.count(a))
+        s = s.replace(a, b)
+    Path(path).write_text(s, encoding="utf-8")
+
+
+banner = (
+    "# ILLUSTRATIVE REVISION (示例修订): a plausible 2023 revision written for the kfpl review\n"
+    "# workflow demo, NOT a real Kaifeng document. See examples/revision-2023/README.md.\n"
+)
+edit(
+    "mfg.kfpl",
+    [
+        ("  effective 2020 to 2022\n", "  effective 2020 to 2025\n"),
+        (
+            """  award up to 30% of booth_rental + booth_setup
+  cap 30万 per year""",
+            """  award up to 30% of booth_rental + booth_setup
+  cap 50万 per year""",
+        ),
+        (
+            """  note zh "“单个企业每年最高不超过30万元”为企业年度上限，计入当年已获本项补贴。"
        en "'At most 30万 per enterprise per year' is a yearly cap per enterprise, counting this measure's awards already paid that year."
   example "ordinary" booth_rental = 30万, booth_setup = 10万 -> 12万
   example "exactly at the cap" booth_rental = 80万, booth_setup = 20万 -> 30万
@@ -41,36 +51,42 @@ edit('mfg.kfpl', [
   example "just above the cap" booth_rental = 80万, booth_setup = 200001 -> 30万
   example "the yearly cap counts earlier awards" booth_rental = 100万, booth_setup = 0, given mfg-2a paid 20万 in 2020 -> 10万
   example "a new year, a new cap" in 2021 booth_rental = 100万, booth_setup = 0, given mfg-2a paid 30万 in 2020 -> 30万""",
-  """  note zh "“单个企业每年最高不超过50万元”为企业年度上限，计入当年已获本项补贴。（2023年修订：由30万元提高到50万元。）"
+            """  note zh "“单个企业每年最高不超过50万元”为企业年度上限，计入当年已获本项补贴。（2023年修订：由30万元提高到50万元。）"
        en "'At most 50万 per enterprise per year' is a yearly cap per enterprise, counting this measure's awards already paid that year. (2023 revision: raised from 30万 to 50万.)"
   example "ordinary" booth_rental = 30万, booth_setup = 10万 -> 12万
   example "the old cap no longer binds" booth_rental = 80万, booth_setup = 20万 -> 30万
   example "just below the cap" booth_rental = 1666660, booth_setup = 0 -> 499998
   example "above the cap" booth_rental = 150万, booth_setup = 50万 -> 50万
   example "the yearly cap counts earlier awards" booth_rental = 200万, booth_setup = 0, given mfg-2a paid 20万 in 2020 -> 30万
-  example "a new year, a new cap" in 2021 booth_rental = 200万, booth_setup = 0, given mfg-2a paid 50万 in 2020 -> 50万"""),
- ("  requires tech_reform_demo and equipment_rd_investment at least 500万\n",
-  "  requires tech_reform_demo and equipment_rd_investment at least 300万\n"),
- ("""  note zh "“设备、研发投入500万元以上”含500万元，按设备与研发投入之和计算；补助基数“设备、研发实际投入”为同一金额。"
+  example "a new year, a new cap" in 2021 booth_rental = 200万, booth_setup = 0, given mfg-2a paid 50万 in 2020 -> 50万""",
+        ),
+        (
+            "  requires tech_reform_demo and equipment_rd_investment at least 500万\n",
+            "  requires tech_reform_demo and equipment_rd_investment at least 300万\n",
+        ),
+        (
+            """  note zh "“设备、研发投入500万元以上”含500万元，按设备与研发投入之和计算；补助基数“设备、研发实际投入”为同一金额。"
        en "'Equipment and R&D investment of 500万 or more' includes 500万 and is the sum of equipment and R&D investment; the base 'actual equipment and R&D investment' is the same amount."
   note zh "门槛500万元的25%已达125万元，超过单个项目上限100万元：凡符合条件的项目，上限都起作用，按“以内”报告最高可得100万元。"
        en "25% of the 500万 threshold is already 125万, above the 100万 project cap: for every eligible project the cap binds, so the measure reports the ceiling of 100万 ('up to')."
   example "ordinary: the cap binds" equipment_rd_investment = 800万, tech_reform_demo = true -> 100万
   example "exactly at the threshold" equipment_rd_investment = 500万, tech_reform_demo = true -> 100万
   example "just below the threshold" equipment_rd_investment = 4999999, tech_reform_demo = true -> not eligible""",
- """  note zh "“设备、研发投入300万元以上”含300万元，按设备与研发投入之和计算；补助基数“设备、研发实际投入”为同一金额。（2023年修订：门槛由500万元降至300万元。）"
+            """  note zh "“设备、研发投入300万元以上”含300万元，按设备与研发投入之和计算；补助基数“设备、研发实际投入”为同一金额。（2023年修订：门槛由500万元降至300万元。）"
        en "'Equipment and R&D investment of 300万 or more' includes 300万 and is the sum of equipment and R&D investment; the base 'actual equipment and R&D investment' is the same amount. (2023 revision: threshold lowered from 500万 to 300万.)"
   note zh "投入在300万元至400万元之间的项目按25%计算，400万元起达到单个项目上限100万元。"
        en "Projects investing 300万 to 400万 are paid 25%; from 400万 the 100万 project cap binds."
   example "ordinary: the cap binds" equipment_rd_investment = 800万, tech_reform_demo = true -> 100万
   example "exactly at the threshold" equipment_rd_investment = 300万, tech_reform_demo = true -> 75万
   example "between the threshold and the cap" equipment_rd_investment = 350万, tech_reform_demo = true -> 87.5万
-  example "just below the threshold" equipment_rd_investment = 2999999, tech_reform_demo = true -> not eligible"""),
-])
-s=open('mfg.kfpl',encoding='utf-8').read()
-i=s.index("measure mfg-13b")
-j=s.index("\nmeasure ", i+10)
-block='''
+  example "just below the threshold" equipment_rd_investment = 2999999, tech_reform_demo = true -> not eligible""",
+        ),
+    ],
+)
+s = Path("mfg.kfpl").read_text(encoding="utf-8")
+i = s.index("measure mfg-13b")
+j = s.index("\nmeasure ", i + 10)
+block = """
 input diagnosis_fees: money zh "中小企业数字化转型诊断服务费" en "fees for a digital-transformation diagnosis of a small or micro enterprise"
 
 measure mfg-13c
@@ -88,19 +104,24 @@ measure mfg-13c
   example "just below the threshold" size = small_micro, diagnosis_fees = 19999 -> not eligible
   example "exactly at the cap" size = small_micro, diagnosis_fees = 20万 -> 10万
   example "above-scale enterprises are not covered" size = above_scale, diagnosis_fees = 6万 -> not eligible
-'''
-s=banner+s[:j]+"\n"+block+s[j:]
-i=s.index("measure mfg-2b\n"); j=s.index("measure mfg-2c\n")
-s=s[:i]+s[j:]
-open('mfg.kfpl','w',encoding='utf-8').write(s)
+"""
+s = banner + s[:j] + "\n" + block + s[j:]
+i = s.index("measure mfg-2b\n")
+j = s.index("measure mfg-2c\n")
+s = s[:i] + s[j:]
+Path("mfg.kfpl").write_text(s, encoding="utf-8")
 
-ind=open('ind.kfpl',encoding='utf-8').read()
-assert ind.count("  effective 2020 to 2022\n")==1
-ind=banner+ind.replace("  effective 2020 to 2022\n","  effective 2020 to 2025\n")
-open('ind.kfpl','w',encoding='utf-8').write(ind)
+ind = Path("ind.kfpl").read_text(encoding="utf-8")
+assert ind.count("  effective 2020 to 2022\n") == 1
+ind = banner + ind.replace("  effective 2020 to 2022\n", "  effective 2020 to 2025\n")
+Path("ind.kfpl").write_text(ind, encoding="utf-8")
 
 # The central-media advertising input is read by no measure any more.
 mfg = Path("mfg.kfpl").read_text(encoding="utf-8")
-lines = [line for line in mfg.splitlines(keepends=True) if not line.startswith("input central_media_ad_fees:")]
+lines = [
+    line
+    for line in mfg.splitlines(keepends=True)
+    if not line.startswith("input central_media_ad_fees:")
+]
 Path("mfg.kfpl").write_text("".join(lines), encoding="utf-8")
 print("examples/revision-2023: 4 files written from policies/")

@@ -43,8 +43,13 @@ MAX_CASES_PER_MEASURE = 8
 
 
 def exclusion_flags(ps: PolicySet) -> set[str]:
-    return {flag for rule in ps.rules.values() for body in rule.bodies
-            if isinstance(body, n.Exclude) for flag in body.flags}  # fmt: skip
+    return {
+        flag
+        for rule in ps.rules.values()
+        for body in rule.bodies
+        if isinstance(body, n.Exclude)
+        for flag in body.flags
+    }
 
 
 def default_enterprise(ps: PolicySet, *others: PolicySet) -> dict[str, Any]:
@@ -107,7 +112,7 @@ def satisfy(facts: dict[str, Any], cond: n.Cond, ps: PolicySet) -> None:
                     "equal": v,
                     "at_most": v,
                     "less_than": v - unit,
-                }[part.op],  # fmt: skip
+                }[part.op],
             )
         elif isinstance(part, n.AnyOf) and part.operands:
             satisfy(facts, part.operands[0], ps)
@@ -190,9 +195,13 @@ def boundaries(m: n.Measure, name: str, ps: PolicySet, rules: list[n.Rule]) -> s
             for op in node.base:
                 if isinstance(op, n.Increase) and op.new == name:
                     found.update(cap / node.rate.value for cap in caps)
-        if isinstance(node, n.Matching) and node.higher_award == name:
-            if isinstance(node.rate, n.Number) and node.rate.value:
-                found.update(cap / node.rate.value for cap in caps)
+        if (
+            isinstance(node, n.Matching)
+            and node.higher_award == name
+            and isinstance(node.rate, n.Number)
+            and node.rate.value
+        ):
+            found.update(cap / node.rate.value for cap in caps)
     fen = Decimal("0.01")
     return {b.quantize(fen) if b != b.to_integral_value() else b.quantize(ONE) for b in found}
 
@@ -234,7 +243,11 @@ class Side:
     def key(self) -> tuple[str, str, bool]:
         # "capped" is "awarded" with a cap that bound: the same result for the applicant.
         status = "awarded" if self.status == "capped" else self.status
-        return (status, self.amount if self.paid_status else "0.00", self.ceiling and self.paid_status)
+        return (
+            status,
+            self.amount if self.paid_status else "0.00",
+            self.ceiling and self.paid_status,
+        )
 
     @property
     def paid_status(self) -> bool:
@@ -281,12 +294,20 @@ class Case:
             "label": self.label,
             "year": self.year,
             "facts": {k: _show(v) for k, v in self.facts.items()},
-            "old": {"status": self.old.status, "amount": self.old.amount,
-                    "ceiling": self.old.ceiling, "why": self.old.why(self.new)},
-            "new": {"status": self.new.status, "amount": self.new.amount,
-                    "ceiling": self.new.ceiling, "why": self.new.why(self.old)},
+            "old": {
+                "status": self.old.status,
+                "amount": self.old.amount,
+                "ceiling": self.old.ceiling,
+                "why": self.old.why(self.new),
+            },
+            "new": {
+                "status": self.new.status,
+                "amount": self.new.amount,
+                "ceiling": self.new.ceiling,
+                "why": self.new.why(self.old),
+            },
             "delta": f"{self.delta:.2f}",
-        }  # fmt: skip
+        }
 
 
 def _show(value: Any) -> str:
@@ -331,9 +352,15 @@ class Verdict:
         return "mixed"
 
     def to_json(self) -> dict[str, Any]:
-        return {"measure": self.measure, "old_measure": self.old_measure, "points": self.points,
-                "changed": self.changed, "increases": self.up, "decreases": self.down,
-                "verdict": self.verdict}  # fmt: skip
+        return {
+            "measure": self.measure,
+            "old_measure": self.old_measure,
+            "points": self.points,
+            "changed": self.changed,
+            "increases": self.up,
+            "decreases": self.down,
+            "verdict": self.verdict,
+        }
 
 
 @dataclass
@@ -374,8 +401,9 @@ def years_in_force(ps: PolicySet, measure_id: str) -> set[int]:
     return set(range(policy.effective[0], policy.effective[1] + 1))
 
 
-def behavioural_diff(old: PolicySet, new: PolicySet, old_program: Any = None,
-                     new_program: Any = None) -> Behaviour:  # fmt: skip
+def behavioural_diff(
+    old: PolicySet, new: PolicySet, old_program: Any = None, new_program: Any = None
+) -> Behaviour:
     from kfpl.evaluate import Program
 
     old_program = old_program or Program.from_policy_set(old)
@@ -436,8 +464,14 @@ def behavioural_diff(old: PolicySet, new: PolicySet, old_program: Any = None,
     return out
 
 
-def run(program: Any, year: int, enterprise: dict[str, Any], measure: str,
-        facts: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any] | None:  # fmt: skip
+def run(
+    program: Any,
+    year: int,
+    enterprise: dict[str, Any],
+    measure: str,
+    facts: dict[str, Any],
+    history: list[dict[str, Any]],
+) -> dict[str, Any] | None:
     reads = program.runtime.measure_inputs.get(measure)
     if reads is None:
         return None
@@ -451,10 +485,11 @@ def run(program: Any, year: int, enterprise: dict[str, Any], measure: str,
     app = {
         "year": year,
         "enterprise": ent,
-        "claims": [{"id": "c1", "measure": measure, "project": "P1", "product": "X1",
-                    "facts": claim_facts}],
+        "claims": [
+            {"id": "c1", "measure": measure, "project": "P1", "product": "X1", "facts": claim_facts}
+        ],
         "history": history,
-    }  # fmt: skip
+    }
     result = program.evaluate(app)
     return next(iter(result["measures"]), None)
 
@@ -462,26 +497,36 @@ def run(program: Any, year: int, enterprise: dict[str, Any], measure: str,
 Probe = tuple[dict[str, str], str, int, dict[str, Any], list[dict[str, Any]]]
 
 
-def probes(om: n.Measure, nm: n.Measure, old: PolicySet, new: PolicySet,
-           rules: list[n.Rule], year: int) -> Iterator[Probe]:  # fmt: skip
+def probes(
+    om: n.Measure, nm: n.Measure, old: PolicySet, new: PolicySet, rules: list[n.Rule], year: int
+) -> Iterator[Probe]:
     """(label, kind, year, facts, history) for every probe point of a measure pair."""
-    examples = [(ex, new) for ex in nm.examples] + [
-        (ex, old) for ex in om.examples if c.canon(ex) not in {c.canon(e) for e in nm.examples}
+    examples = list(nm.examples) + [
+        ex for ex in om.examples if c.canon(ex) not in {c.canon(e) for e in nm.examples}
     ]
     base = base_facts(nm, new, om, old)
     seen: set[str] = set()
-    for index, (ex, ps) in enumerate(examples):
+    for index, ex in enumerate(examples):
         facts = {**base, **{f.name: json_value(f.value) for f in ex.facts}}
         history = [
-            {"measure": p.measure, "year": p.year, "amount": str(p.amount.value),
-             **{k.name: json_value(k.value) for k in p.keys}}
+            {
+                "measure": p.measure,
+                "year": p.year,
+                "amount": str(p.amount.value),
+                **{k.name: json_value(k.value) for k in p.keys},
+            }
             for p in ex.priors
         ]
         if not history and not ex.year:
             seen.add(repr(sorted(facts.items())))
         name = ex.name or f"example {index + 1}"
-        yield ({"zh": f"算例：{name}", "en": f"example: {name}"}, "example", ex.year or year,
-               facts, history)
+        yield (
+            {"zh": f"算例：{name}", "en": f"example: {name}"},
+            "example",
+            ex.year or year,
+            facts,
+            history,
+        )
     new_names = measure_inputs(nm, new)
     names = new_names + [x for x in measure_inputs(om, old) if x not in new_names]
     for name in names:
@@ -494,7 +539,13 @@ def probes(om: n.Measure, nm: n.Measure, old: PolicySet, new: PolicySet,
                 continue
             seen.add(key)
             shown = _show(value)
-            yield ({"zh": f"{name} = {shown}", "en": f"{name} = {shown}"}, "boundary", year, facts, [])
+            yield (
+                {"zh": f"{name} = {shown}", "en": f"{name} = {shown}"},
+                "boundary",
+                year,
+                facts,
+                [],
+            )
 
 
 def base_facts(nm: n.Measure, new: PolicySet, om: n.Measure, old: PolicySet) -> dict[str, Any]:

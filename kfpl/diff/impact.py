@@ -146,19 +146,23 @@ def _from_tables(tables: Tables, ps: PolicySet | None) -> list[dict[str, Any]]:
         key = (row["id"], int(row["year"]))
         enterprise = {k: _typed(ps, k, v) for k, v in row.items() if k != "year"}
         enterprise["id"], enterprise["name"] = row["id"], row.get("name", "")
-        apps[key] = {"year": key[1], "enterprise": {k: v for k, v in enterprise.items() if v is not None},
-                     "claims": [], "history": []}  # fmt: skip
+        apps[key] = {
+            "year": key[1],
+            "enterprise": {k: v for k, v in enterprise.items() if v is not None},
+            "claims": [],
+            "history": [],
+        }
     for row in tables["claims"]:
-        app = apps.get((row["enterprise"], int(row["year"])))
+        app: dict[str, Any] | None = apps.get((row["enterprise"], int(row["year"])))
         if app is None:
             raise ImpactError(
                 f"claims: enterprise {row['enterprise']} in {row['year']} has no row in enterprises"
             )
         facts = json.loads(row["facts"] or "{}", parse_float=Decimal)
-        claim = {"id": row["id"], "measure": row["measure"], "facts": facts}
-        for key in ("project", "product"):
-            if row.get(key):
-                claim[key] = row[key]
+        claim: dict[str, Any] = {"id": row["id"], "measure": row["measure"], "facts": facts}
+        for claim_key in ("project", "product"):
+            if row.get(claim_key):
+                claim[claim_key] = row[claim_key]
         app["claims"].append(claim)
     for row in tables["history"]:
         app = apps.get((row["enterprise"], int(row["application_year"])))
@@ -169,9 +173,9 @@ def _from_tables(tables: Tables, ps: PolicySet | None) -> list[dict[str, Any]]:
             "year": int(row["year"]),
             "amount": row["amount"],
         }
-        for key in ("project", "product", "matter", "level", "step"):
-            if row.get(key):
-                prior[key] = row[key]
+        for history_key in ("project", "product", "matter", "level", "step"):
+            if row.get(history_key):
+                prior[history_key] = row[history_key]
         app["history"].append(prior)
     return list(apps.values())
 
@@ -217,10 +221,14 @@ class Version:
             facts = {k: v for k, v in claim.get("facts", {}).items() if k in reads}
             claims.append({**claim, "measure": mid, "facts": facts})
         history = [
-            {**h, "measure": h["measure"] if h["measure"] in self.reads
-             else self.aliases.get(h["measure"], h["measure"])}
+            {
+                **h,
+                "measure": h["measure"]
+                if h["measure"] in self.reads
+                else self.aliases.get(h["measure"], h["measure"]),
+            }
             for h in app.get("history", [])
-        ]  # fmt: skip
+        ]
         return {**app, "claims": claims, "history": history}
 
     def run(self, apps: list[dict[str, Any]], canonical: dict[str, str], tick: Any = None) -> Run:
@@ -298,12 +306,13 @@ def attribution_steps(old: PolicySet, new: PolicySet, changes: list[Change]) -> 
 
 
 def _table(ps: PolicySet, kind: str) -> dict[str, Any]:
-    return {
+    tables: dict[str, dict[str, Any]] = {
         "policy": ps.policies,
         "measure": ps.measures,
         "rule": ps.rules,
         "parameter": ps.params,
-    }[kind]
+    }
+    return tables[kind]
 
 
 def intermediate(old: PolicySet, new: PolicySet, steps: list[Step]) -> PolicySet:
@@ -323,8 +332,12 @@ def intermediate(old: PolicySet, new: PolicySet, steps: list[Step]) -> PolicySet
         return None
 
     # New declarations first: they change no result by themselves.
-    for decl_type, table in ((n.EnumDecl, new.enums), (n.InputDecl, new.inputs),
-                             (n.AgencyDecl, new.agencies), (n.ParamDecl, new.params)):  # fmt: skip
+    for decl_type, table in (
+        (n.EnumDecl, new.enums),
+        (n.InputDecl, new.inputs),
+        (n.AgencyDecl, new.agencies),
+        (n.ParamDecl, new.params),
+    ):
         for key, decl in table.items():
             if locate(decl_type, key) is None:
                 target = owner_module.get(new.owner.get(key, ""), 0)
@@ -365,9 +378,15 @@ def _after_declarations(module_items: list[n.Item]) -> int:
 # --------------------------------------------------------------------------- the report
 
 
-def run_impact(old: PolicySet, new: PolicySet, data: str | Path, changes: list[Change],
-               attribution: bool = True, progress: bool = False,
-               apps: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
+def run_impact(
+    old: PolicySet,
+    new: PolicySet,
+    data: str | Path,
+    changes: list[Change],
+    attribution: bool = True,
+    progress: bool = False,
+    apps: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     if apps is None:
         apps = load_population(data, new)
     to_old, to_new = aliases_for(old, new)
@@ -391,8 +410,13 @@ def run_impact(old: PolicySet, new: PolicySet, data: str | Path, changes: list[C
                 else:
                     mid = Version(intermediate(old, new, steps[:index]), aliases)
                     after = mid.run(apps, canonical, tick).total
-                attributed.append({"order": index, "label": {"zh": step.label[0], "en": step.label[1]},
-                                   "delta": _s(after - before)})  # fmt: skip
+                attributed.append(
+                    {
+                        "order": index,
+                        "label": {"zh": step.label[0], "en": step.label[1]},
+                        "delta": _s(after - before),
+                    }
+                )
                 before = after
     finally:
         if bar is not None:
@@ -414,9 +438,16 @@ def _s(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def summarise(apps: list[dict[str, Any]], old_run: Run, new_run: Run,
-              attributed: list[dict[str, Any]], data: str, old: PolicySet, new: PolicySet,
-              to_new: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+def summarise(
+    apps: list[dict[str, Any]],
+    old_run: Run,
+    new_run: Run,
+    attributed: list[dict[str, Any]],
+    data: str,
+    old: PolicySet,
+    new: PolicySet,
+    to_new: dict[str, str],
+) -> dict[str, Any]:
     per_enterprise: dict[str, list[Decimal]] = {}
     chain_of: dict[str, str] = {}
     for app, a, b in zip(apps, old_run.totals, new_run.totals, strict=True):
@@ -433,26 +464,43 @@ def summarise(apps: list[dict[str, Any]], old_run: Run, new_run: Run,
         acc[0] += 1
         acc[1] += a
         acc[2] += b
-    measures = sorted(set(old_run.by_measure) | set(new_run.by_measure) | set(old_run.claims)
-                      | set(new_run.claims), key=_natural)  # fmt: skip
+    measures = sorted(
+        set(old_run.by_measure)
+        | set(new_run.by_measure)
+        | set(old_run.claims)
+        | set(new_run.claims),
+        key=_natural,
+    )
     total_old = sum((a for a, _ in per_enterprise.values()), ZERO)
     total_new = sum((b for _, b in per_enterprise.values()), ZERO)
     largest = sorted(per_enterprise.items(), key=lambda kv: (-abs(kv[1][1] - kv[1][0]), kv[0]))[
         :TOP
     ]
     by_measure = [
-        {"measure": m, "old": _s(old_run.by_measure.get(m, ZERO)), "new": _s(new_run.by_measure.get(m, ZERO)),
-         "delta": _s(new_run.by_measure.get(m, ZERO) - old_run.by_measure.get(m, ZERO)),
-         "claims_old": old_run.claims.get(m, 0), "claims_new": new_run.claims.get(m, 0),
-         "capped_old": old_run.capped.get(m, 0), "capped_new": new_run.capped.get(m, 0)}
+        {
+            "measure": m,
+            "old": _s(old_run.by_measure.get(m, ZERO)),
+            "new": _s(new_run.by_measure.get(m, ZERO)),
+            "delta": _s(new_run.by_measure.get(m, ZERO) - old_run.by_measure.get(m, ZERO)),
+            "claims_old": old_run.claims.get(m, 0),
+            "claims_new": new_run.claims.get(m, 0),
+            "capped_old": old_run.capped.get(m, 0),
+            "capped_new": new_run.capped.get(m, 0),
+        }
         for m in measures
-    ]  # fmt: skip
+    ]
     labels = chain_labels(new, old)
     by_chain = [
-        {"chain": ch, "label": labels.get(ch, {"zh": ch, "en": ch}), "enterprises": acc[0],
-         "old": _s(acc[1]), "new": _s(acc[2]), "delta": _s(acc[2] - acc[1])}
+        {
+            "chain": ch,
+            "label": labels.get(ch, {"zh": ch, "en": ch}),
+            "enterprises": acc[0],
+            "old": _s(acc[1]),
+            "new": _s(acc[2]),
+            "delta": _s(acc[2] - acc[1]),
+        }
         for ch, acc in sorted(chains.items())
-    ]  # fmt: skip
+    ]
     sums = {
         "old_by_enterprise": _s(total_old),
         "new_by_enterprise": _s(total_new),
@@ -460,33 +508,55 @@ def summarise(apps: list[dict[str, Any]], old_run: Run, new_run: Run,
         "new_by_measure": _s(sum(new_run.by_measure.values(), ZERO)),
         "old_by_chain": _s(sum((acc[1] for acc in chains.values()), ZERO)),
         "new_by_chain": _s(sum((acc[2] for acc in chains.values()), ZERO)),
-        "delta_by_attribution": _s(sum((Decimal(s["delta"]) for s in attributed), ZERO)) if attributed else None,
-    }  # fmt: skip
+        "delta_by_attribution": _s(sum((Decimal(s["delta"]) for s in attributed), ZERO))
+        if attributed
+        else None,
+    }
     ok = (
-        total_old == old_run.total and total_new == new_run.total
-        and sums["old_by_measure"] == _s(total_old) and sums["new_by_measure"] == _s(total_new)
-        and sums["old_by_chain"] == _s(total_old) and sums["new_by_chain"] == _s(total_new)
+        total_old == old_run.total
+        and total_new == new_run.total
+        and sums["old_by_measure"] == _s(total_old)
+        and sums["new_by_measure"] == _s(total_new)
+        and sums["old_by_chain"] == _s(total_old)
+        and sums["new_by_chain"] == _s(total_new)
         and (sums["delta_by_attribution"] in (None, _s(total_new - total_old)))
-    )  # fmt: skip
+    )
     return {
         "data": data,
-        "synthetic": "synthetic" in data or any(str(a["enterprise"].get("name", "")).startswith("合成") for a in apps[:1]),
+        "synthetic": "synthetic" in data
+        or any(str(a["enterprise"].get("name", "")).startswith("合成") for a in apps[:1]),
         "applications": len(apps),
         "years": sorted({int(a.get("year", 0)) for a in apps}),
         "enterprises": len(per_enterprise),
         "totals": {"old": _s(total_old), "new": _s(total_new), "delta": _s(total_new - total_old)},
-        "enterprises_changed": {"better": better, "worse": worse, "same": len(per_enterprise) - better - worse},
+        "enterprises_changed": {
+            "better": better,
+            "worse": worse,
+            "same": len(per_enterprise) - better - worse,
+        },
         "by_measure": by_measure,
         "by_chain": by_chain,
-        "yearly_limit_binds": {"old": old_run.yearly_limit_binds, "new": new_run.yearly_limit_binds},
+        "yearly_limit_binds": {
+            "old": old_run.yearly_limit_binds,
+            "new": new_run.yearly_limit_binds,
+        },
         "largest": [
-            {"enterprise": eid, "chain": chain_of[eid], "old": _s(a), "new": _s(b), "delta": _s(b - a)}
-            for eid, (a, b) in largest if a != b
+            {
+                "enterprise": eid,
+                "chain": chain_of[eid],
+                "old": _s(a),
+                "new": _s(b),
+                "delta": _s(b - a),
+            }
+            for eid, (a, b) in largest
+            if a != b
         ],
         "attribution": attributed,
-        "attribution_order": "change list order; each step applied on top of the previous ones" if attributed else None,
+        "attribution_order": "change list order; each step applied on top of the previous ones"
+        if attributed
+        else None,
         "reconciliation": {"ok": ok, **sums},
-    }  # fmt: skip
+    }
 
 
 def chain_labels(*sets: PolicySet) -> dict[str, dict[str, str]]:
@@ -494,8 +564,10 @@ def chain_labels(*sets: PolicySet) -> dict[str, dict[str, str]]:
     for ps in sets:
         decl = ps.inputs.get("chain")
         if decl is not None and isinstance(decl.type, n.NamedType) and decl.type.name in ps.enums:
-            return {m.name: {"zh": m.label.get("zh"), "en": m.label.get("en")}
-                    for m in ps.enums[decl.type.name].members}
+            return {
+                m.name: {"zh": m.label.get("zh"), "en": m.label.get("en")}
+                for m in ps.enums[decl.type.name].members
+            }
     return {}
 
 

@@ -28,7 +28,7 @@ def build_document(
     """The JSON document of a diff (stable keys, amounts as decimal strings)."""
     items = item_groups(changes)
     actions = Counter(group_action(group) for group in items.values())
-    directions = Counter(ch.direction for ch in changes)
+    directions: Counter[str] = Counter(ch.direction for ch in changes)
     return {
         "diff_version": DIFF_VERSION,
         "old": old,
@@ -170,8 +170,10 @@ def render_text(doc: dict[str, Any], lang: str = "en") -> str:
         out.append(word("no_changes", lang))
     for group in _grouped(doc):
         out.append(_item_head(group, lang))
-        texts = [_short(ch["text"][lang]) if ch["direction"] == "wording" else ch["text"][lang]
-                 for ch in group]
+        texts = [
+            _short(ch["text"][lang]) if ch["direction"] == "wording" else ch["text"][lang]
+            for ch in group
+        ]
         width = min(TEXT_WIDTH, max(len(t) for t in texts))
         for ch, text in zip(group, texts, strict=True):
             sev = SEVERITIES[ch["severity"]][_i(lang)]
@@ -236,7 +238,8 @@ def _outcome(side: dict[str, Any], lang: str) -> str:
         if side.get("ceiling"):
             text = ("最高" + text) if lang == "zh" else ("up to " + text)
         return text
-    return STATUS_WORDS.get(status, (status, status))[_i(lang)]
+    words = STATUS_WORDS.get(str(status), (str(status), str(status)))
+    return words[_i(lang)]
 
 
 STATUS_WORDS = {
@@ -273,23 +276,31 @@ def _ident(m: dict[str, Any]) -> str:
 def _behaviour_intro(b: dict[str, Any], lang: str) -> str:
     unchanged = sum(1 for m in b["measures"] if m["verdict"] == "unchanged")
     if lang == "zh":
-        return (f"在每个门槛和上限边界（±1 个单位）及算例上分别运行两个版本：共 {b['points']} 个点，"
-                f"{b['cases_total']} 个结果改变；{unchanged} 项措施在所有点上结果相同（已证明中性）。")
-    return (f"both versions evaluated at every threshold and cap boundary (± one unit) and on the "
-            f"worked examples: {b['points']} points, {b['cases_total']} results changed; "
-            f"{unchanged} measures give the same result at every point (proven neutral).")
+        return (
+            f"在每个门槛和上限边界（±1 个单位）及算例上分别运行两个版本：共 {b['points']} 个点，"
+            f"{b['cases_total']} 个结果改变；{unchanged} 项措施在所有点上结果相同（已证明中性）。"
+        )
+    return (
+        f"both versions evaluated at every threshold and cap boundary (± one unit) and on the "
+        f"worked examples: {b['points']} points, {b['cases_total']} results changed; "
+        f"{unchanged} measures give the same result at every point (proven neutral)."
+    )
 
 
 def _period_lines(b: dict[str, Any], lang: str) -> list[str]:
     out = []
     for p in b.get("period", []):
         if lang == "zh":
-            out.append(f"{p['year']}年只在{'新' if p['new_only'] else '旧'}版本有效期内："
-                       f"{p['changed']} 个算例结果随之改变。")
+            out.append(
+                f"{p['year']}年只在{'新' if p['new_only'] else '旧'}版本有效期内："
+                f"{p['changed']} 个算例结果随之改变。"
+            )
         else:
             side = "the new" if p["new_only"] else "the old"
-            out.append(f"{p['year']} is in force only in {side} version: "
-                       f"{p['changed']} worked-example results change with it.")
+            out.append(
+                f"{p['year']} is in force only in {side} version: "
+                f"{p['changed']} worked-example results change with it."
+            )
     return out
 
 
@@ -301,7 +312,11 @@ def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
     for m in b["measures"]:
         if m["verdict"] == "unchanged":
             continue
-        points = f"{m['points']} 个点，{m['changed']} 个改变，" if zh else f"{m['points']} points, {m['changed']} changed, "
+        points = (
+            f"{m['points']} 个点，{m['changed']} 个改变，"
+            if zh
+            else f"{m['points']} points, {m['changed']} changed, "
+        )
         out.append(f"  {_ident(m)}: {points}{VERDICTS[m['verdict']][_i(lang)]}")
         for case in b["cases"]:
             if case["measure"] != m["measure"]:
@@ -315,26 +330,43 @@ def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
                 out.append(f"        {name}: {_outcome(case[side], lang)} — {why}")
         more = m["changed"] - min(m["changed"], TEXT_CASES)
         if more > 0:
-            out.append(f"    … 另有 {more} 个（见 --format md / json）" if zh else f"    … {more} more (see --format md / json)")
+            out.append(
+                f"    … 另有 {more} 个（见 --format md / json）"
+                if zh
+                else f"    … {more} more (see --format md / json)"
+            )
     out.append("")
     return out
 
 
 def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
     zh = lang == "zh"
-    out = [f"## {word('behaviour', lang)}", "", _behaviour_intro(b, lang)[0].upper() + _behaviour_intro(b, lang)[1:], ""]
+    out = [
+        f"## {word('behaviour', lang)}",
+        "",
+        _behaviour_intro(b, lang)[0].upper() + _behaviour_intro(b, lang)[1:],
+        "",
+    ]
     for line in _period_lines(b, lang):
         out.extend([line, ""])
     changed = [m for m in b["measures"] if m["verdict"] != "unchanged"]
     if changed:
-        out.append("| 措施 | 点数 | 改变 | 结论 |" if zh else "| measure | points | changed | verdict |")
+        out.append(
+            "| 措施 | 点数 | 改变 | 结论 |" if zh else "| measure | points | changed | verdict |"
+        )
         out.append("|---|---:|---:|---|")
         for m in changed:
-            out.append(f"| `{_ident(m)}` | {m['points']} | {m['changed']} | {VERDICTS[m['verdict']][_i(lang)]} |")
+            out.append(
+                f"| `{_ident(m)}` | {m['points']} | {m['changed']} | {VERDICTS[m['verdict']][_i(lang)]} |"
+            )
         out.append("")
     same = [_ident(m) for m in b["measures"] if m["verdict"] == "unchanged"]
     if same:
-        out.append(("结果全部相同的措施：" if zh else "Same result at every point: ") + ", ".join(f"`{x}`" for x in same) + ".")
+        out.append(
+            ("结果全部相同的措施：" if zh else "Same result at every point: ")
+            + ", ".join(f"`{x}`" for x in same)
+            + "."
+        )
         out.append("")
     if b["cases"]:
         out.append("| 措施 | 情形 | 旧版本 | 新版本 |" if zh else "| measure | case | old | new |")
@@ -348,8 +380,11 @@ def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
             out.append(f"| `{case['measure']}` | {what} | {cells[0]} | {cells[1]} |")
         out.append("")
         if b["cases_total"] > len(b["cases"]):
-            out.append(f"（共 {b['cases_total']} 个，每项措施最多列出前几个。）" if zh else
-                       f"({b['cases_total']} in all; the first few per measure are listed.)")
+            out.append(
+                f"（共 {b['cases_total']} 个，每项措施最多列出前几个。）"
+                if zh
+                else f"({b['cases_total']} in all; the first few per measure are listed.)"
+            )
             out.append("")
     return out
 
@@ -371,10 +406,14 @@ def impact_text(im: dict[str, Any], lang: str) -> list[str]:
         + f"{yuan(t['old'], lang)} → {yuan(t['new'], lang)}  ({yuan(t['delta'], lang, True)})"
     )
     y = im["yearly_limit_binds"]
-    out.append(("  申报年度：" if zh else "  years in the data: ") + ", ".join(str(x) for x in im.get("years", [])))
     out.append(
-        f"  年度总额上限（地方留成）起作用：{y['old']} → {y['new']} 户" if zh else
-        f"  yearly total limit (local retained tax) binds for: {y['old']} → {y['new']} enterprises"
+        ("  申报年度：" if zh else "  years in the data: ")
+        + ", ".join(str(x) for x in im.get("years", []))
+    )
+    out.append(
+        f"  年度总额上限（地方留成）起作用：{y['old']} → {y['new']} 户"
+        if zh
+        else f"  yearly total limit (local retained tax) binds for: {y['old']} → {y['new']} enterprises"
     )
     e = im["enterprises_changed"]
     out.append(
@@ -459,8 +498,8 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
     out.append(
         f"申报年度：{years}。两个版本都有效的年度比较的是措施本身的变化；在旧版本失效后的年度，旧版本一律不予支持。"
         f"年度总额不超过地方留成的上限起作用的企业：{y['old']} → {y['new']} 户。"
-        if zh else
-        f"Years in the data: {years}. In a year both versions are in force the measures themselves are "
+        if zh
+        else f"Years in the data: {years}. In a year both versions are in force the measures themselves are "
         f"compared; in a year after the old version expires it pays nothing. The yearly total limit "
         f"(local retained tax) binds for {y['old']} → {y['new']} enterprises."
     )
@@ -478,12 +517,21 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
         if row["delta"] == "0.00" and row["capped_old"] == row["capped_new"]:
             same += 1
             continue
-        old, new, delta = yuan(row["old"], lang), yuan(row["new"], lang), yuan(row["delta"], lang, True)
-        out.append(f"| `{row['measure']}` | {old} | {new} | {delta} | {row['capped_old']} → {row['capped_new']} |")
+        old, new, delta = (
+            yuan(row["old"], lang),
+            yuan(row["new"], lang),
+            yuan(row["delta"], lang, True),
+        )
+        out.append(
+            f"| `{row['measure']}` | {old} | {new} | {delta} | {row['capped_old']} → {row['capped_new']} |"
+        )
     out.append("")
     if same:
-        out.append(f"其余 {same} 项措施的金额和封顶次数都没有变化。" if zh else
-                   f"The other {same} measures cost the same and hit their caps as often.")
+        out.append(
+            f"其余 {same} 项措施的金额和封顶次数都没有变化。"
+            if zh
+            else f"The other {same} measures cost the same and hit their caps as often."
+        )
         out.append("")
     out.append("### " + ("按产业链" if zh else "By industry chain"))
     out.append("")

@@ -115,13 +115,18 @@ def review_document(root: Path = ROOT) -> dict[str, Any]:
 
 def review_pages(root: Path = ROOT) -> dict[str, str]:
     doc = review_document(root)
-    return {lang: INTRO[lang] + demote(render_markdown(doc, lang)) + "\n" + GIT[lang]
-            for lang in ("zh", "en")}  # fmt: skip
+    return {
+        lang: INTRO[lang] + demote(render_markdown(doc, lang)) + "\n" + GIT[lang]
+        for lang in ("zh", "en")
+    }
 
 
 def demote(markdown: str) -> str:
     """Headings one level down, under the page title."""
-    return "\n".join("#" + line if line.startswith("#") else line for line in markdown.splitlines()) + "\n"
+    return (
+        "\n".join("#" + line if line.startswith("#") else line for line in markdown.splitlines())
+        + "\n"
+    )
 
 
 def write_review_pages(root: Path = ROOT) -> list[Path]:

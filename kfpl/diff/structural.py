@@ -14,14 +14,17 @@ are ``depends``; the behavioural diff then settles them by evaluating both versi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from kfpl import nodes as n
 from kfpl.diff import canon as c
 from kfpl.model import PolicySet
 
+K = TypeVar("K", bound=str)
+T = TypeVar("T")
 Direction = Literal["more_generous", "less_generous", "neutral", "wording", "depends", "mixed"]
 Severity = Literal["high", "medium", "low", "info"]
 Text = tuple[str, str]  # (zh, en)
@@ -589,13 +592,12 @@ class Differ:
                 "medium",
             )
         if old.matter != new.matter:
-            show_m = lambda m: same(m) if m else both("无", "none")  # noqa: E731
             self.add(
                 ctx,
                 "KD152",
                 both("同一事项", "matter"),
-                show_m(old.matter),
-                show_m(new.matter),
+                _matter(old.matter),
+                _matter(new.matter),
                 "depends",
                 "medium",
             )
@@ -710,7 +712,7 @@ class Differ:
         if isinstance(a, n.InValues | n.IsValue) and isinstance(b, n.InValues | n.IsValue):
             va = set(a.values) if isinstance(a, n.InValues) else {a.value}
             vb = set(b.values) if isinstance(b, n.InValues) else {b.value}
-            direction: Direction = "depends"
+            direction = "depends"
             if va < vb:
                 direction = "more_generous"
             elif vb < va:
@@ -822,9 +824,7 @@ class Differ:
                     "high",
                 )
             if old.crossing != new.crossing:
-                direction: Direction = (
-                    "more_generous" if new.crossing == "reached" else "less_generous"
-                )
+                direction = "more_generous" if new.crossing == "reached" else "less_generous"
                 self.add(
                     ctx,
                     "KD121",
@@ -1098,18 +1098,18 @@ class Differ:
 
 
 def match_items(
-    old: dict[str, n.Measure] | dict[str, n.Rule],
-    new: dict[str, n.Measure] | dict[str, n.Rule],
-    similarity: object,
+    old: Mapping[str, T],
+    new: Mapping[str, T],
+    similarity: Callable[[T, T], float],
     threshold: float,
 ) -> list[tuple[str | None, str | None]]:
     """Pairs (old id, new id) in a stable order: same id first; then renames, found by
     content similarity (best pair first, at or above ``threshold``); the rest unpaired."""
-    sim = similarity  # a callable (old item, new item) -> float
+    sim = similarity
     removed = [k for k in old if k not in new]
     added = [k for k in new if k not in old]
     scored = sorted(
-        ((sim(old[a], new[b]), a, b) for a in removed for b in added),  # type: ignore[operator, arg-type]
+        ((sim(old[a], new[b]), a, b) for a in removed for b in added),
         key=lambda t: (-t[0], natural_key(t[1]), natural_key(t[2])),
     )
     renamed: dict[str, str] = {}
@@ -1193,12 +1193,17 @@ def natural_key(text: str) -> tuple[object, ...]:
     return tuple(out)
 
 
-def _ordered(old: dict[str, object] | dict[str, n.Policy], new: dict[str, object]) -> list[str]:  # type: ignore[type-arg]
+def _ordered(old: Mapping[K, object], new: Mapping[K, object]) -> list[K]:
+    """Keys of both tables (new first), in natural order."""
     keys = list(new) + [k for k in old if k not in new]
     return sorted(keys, key=natural_key)
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _matter(m: str | None) -> Text:
+    return same(m) if m else both("无", "none")
 
 
 def _period(p: tuple[int, int] | None) -> Text:
@@ -1323,13 +1328,16 @@ def _body_direction(body: n.RuleBody) -> Direction:
 
 
 def _flip(direction: Direction) -> Direction:
-    return {"more_generous": "less_generous", "less_generous": "more_generous"}.get(
-        direction, direction
-    )  # type: ignore[return-value]
+    flipped: dict[Direction, Direction] = {
+        "more_generous": "less_generous",
+        "less_generous": "more_generous",
+    }
+    return flipped.get(direction, direction)
 
 
 def _goals(item: object) -> tuple[n.Goal, ...]:
-    return getattr(item, "goals", ())  # type: ignore[no-any-return]
+    goals: tuple[n.Goal, ...] = getattr(item, "goals", ())
+    return goals
 
 
 def _without_goals(item: object) -> object:

@@ -96,7 +96,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("policy_dir", nargs="?", default="policies")
     ap.add_argument("--runs", type=int, default=5, help="runs per stage (median shown)")
-    ap.add_argument("--scale", type=int, default=100, help="synthetic set size factor")
+    ap.add_argument("--scale", type=int, default=100, help="synthetic set size factor (1: skip it)")
     ap.add_argument("--synthetic-runs", type=int, default=3)
     args = ap.parse_args()
 
@@ -109,6 +109,8 @@ def main() -> int:
     print("files:", ", ".join(Path(p).name for p in texts))
     bench_set(f"real set ({args.policy_dir})", texts, args.runs)
 
+    if args.scale <= 1:
+        return 0
     with tempfile.TemporaryDirectory(prefix="kfpl-bench-") as tmp:
         synthetic = {}
         for path, text in texts.items():

@@ -91,3 +91,20 @@ def test_rename_is_proven_neutral_and_period_extension_is_seen() -> None:
     # 2023 and 2025 are in force only in the new version: examples there change.
     years = {p["year"] for p in behaviour.to_json()["period"]}
     assert years == {2023, 2025}
+
+
+def test_a_stacking_rule_change_is_settled_by_the_set_level_probe() -> None:
+    old = compiled(OLD)
+    new = compiled(
+        edited(
+            "no stacking by matter within policy keep highest",
+            "no stacking by project within policy keep highest",
+        )
+    )
+    changes = diff_policy_sets(old, new)
+    rule = next(c for c in changes if c.check == "KD204")
+    assert rule.direction == "depends"  # grouping by another key: the text cannot tell
+    settled = settle_directions(changes, behavioural_diff(old, new))
+    rule = next(c for c in settled if c.check == "KD204")
+    # Every claim of one project now competes: fewer are paid.
+    assert (rule.direction, rule.settled_by_behaviour) == ("less_generous", True)

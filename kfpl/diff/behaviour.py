@@ -461,7 +461,94 @@ def behavioural_diff(
                         verdict.up += 1
                     else:
                         verdict.down += 1
+    probe_rules(out, old, new, pairs, enterprise, old_program, new_program)
     return out
+
+
+RULES = "(rules)"  # the verdict of the set-level probe
+
+
+def probe_rules(
+    out: Behaviour,
+    old: PolicySet,
+    new: PolicySet,
+    pairs: list[tuple[str | None, str | None]],
+    enterprise: dict[str, Any],
+    old_program: Any,
+    new_program: Any,
+) -> None:
+    """Set-level rules (stacking, the yearly total): one application with a claim on every
+    measure both versions have, all for the same project, evaluated once with a yearly
+    limit far above any award and once with a limit that binds."""
+    common = [(a, b) for a, b in pairs if a is not None and b is not None]
+    if not common:
+        return
+    verdict = Verdict(RULES, RULES)
+    limits = {
+        body.limit
+        for ps in (old, new)
+        for rule in ps.rules.values()
+        for body in rule.bodies
+        if isinstance(body, n.YearlyCap)
+    }
+    year = min(years_in_force(old, common[0][0]) & years_in_force(new, common[0][1]) or {2020})
+    facts = {b: base_facts(new.measures[b], new, old.measures[a], old) for a, b in common}
+    for label, limit in (
+        ({"zh": "全部措施、同一项目", "en": "every measure, one project"}, BIG),
+        (
+            {
+                "zh": "全部措施、同一项目、年度上限50万元",
+                "en": "every measure, one project, yearly limit 50万",
+            },
+            Decimal(500_000),
+        ),
+    ):
+        ent = {**enterprise, **{name: str(limit) for name in limits}}
+        sides = []
+        totals: list[Decimal] = []
+        for program, index in ((old_program, 0), (new_program, 1)):
+            reads = program.runtime.measure_inputs
+            claims = []
+            for k, pair in enumerate(common):
+                mid = pair[index]
+                assert mid is not None
+                claim_facts = {
+                    f: v
+                    for f, v in facts[pair[1]].items()
+                    if f in reads.get(mid, ()) and f not in enterprise
+                }
+                claims.append(
+                    {
+                        "id": f"c{k + 1}",
+                        "measure": mid,
+                        "project": "P1",
+                        "product": f"X{k + 1}",
+                        "facts": claim_facts,
+                    }
+                )
+            result = program.evaluate(
+                {"year": year, "enterprise": ent, "claims": claims, "history": []}
+            )
+            sides.append({m["id"]: m for m in result["measures"]})
+            totals.append(Decimal(result["total"]))
+        for k, (a_id, b_id) in enumerate(common):
+            a, b = side_of(sides[0].get(f"c{k + 1}")), side_of(sides[1].get(f"c{k + 1}"))
+            verdict.points += 1
+            out.points += 1
+            if a.key() == b.key():
+                continue
+            assert a_id is not None and b_id is not None
+            named = {lang: f"{b_id}: {text}" for lang, text in label.items()}
+            out.cases.append(Case(RULES, RULES, named, year, {}, a, b, "rules"))
+            verdict.changed += 1
+        # What the applicant receives is the total: one claim superseded so that another
+        # is trimmed less by the yearly limit is not "more generous".
+        gap = totals[1] - totals[0]
+        if gap > 0:
+            verdict.up += 1
+        elif gap < 0:
+            verdict.down += 1
+    out.verdicts.append(verdict)
 
 
 def run(
@@ -583,6 +670,18 @@ def settle_directions(changes: list[Change], behaviour: Behaviour) -> list[Chang
     the changes the text alone left as ``depends``."""
     out: list[Change] = []
     for ch in changes:
+        if ch.item_kind == "rule":
+            # Two probe applications are evidence of a direction, not a proof of neutrality.
+            rules = behaviour.verdict_of(RULES)
+            if (
+                ch.direction == "depends"
+                and rules is not None
+                and rules.verdict in ("more_generous", "less_generous", "mixed")
+            ):
+                out.append(replace(ch, direction=rules.verdict, settled_by_behaviour=True))  # type: ignore[arg-type]
+            else:
+                out.append(ch)
+            continue
         verdict = behaviour.verdict_of(ch.item) if ch.item_kind == "measure" else None
         if verdict is None or ch.action in ("add", "remove") or verdict.points == 0:
             out.append(ch)

@@ -267,7 +267,13 @@ VERDICTS: dict[str, tuple[str, str]] = {
 TEXT_CASES = 3  # per measure in the terminal; Markdown shows what JSON holds
 
 
-def _ident(m: dict[str, Any]) -> str:
+def _ident(m: dict[str, Any], lang: str = "en") -> str:
+    if m["measure"] == "(rules)":
+        return (
+            "附则（一份申报申请全部措施）"
+            if lang == "zh"
+            else "general rules (one application claiming every measure)"
+        )
     if not m.get("old_measure") or m["old_measure"] == m["measure"]:
         return str(m["measure"])
     return f"{m['old_measure']} → {m['measure']}"
@@ -317,7 +323,7 @@ def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
             if zh
             else f"{m['points']} points, {m['changed']} changed, "
         )
-        out.append(f"  {_ident(m)}: {points}{VERDICTS[m['verdict']][_i(lang)]}")
+        out.append(f"  {_ident(m, lang)}: {points}{VERDICTS[m['verdict']][_i(lang)]}")
         for case in b["cases"]:
             if case["measure"] != m["measure"]:
                 continue
@@ -357,10 +363,10 @@ def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
         out.append("|---|---:|---:|---|")
         for m in changed:
             out.append(
-                f"| `{_ident(m)}` | {m['points']} | {m['changed']} | {VERDICTS[m['verdict']][_i(lang)]} |"
+                f"| `{_ident(m, lang)}` | {m['points']} | {m['changed']} | {VERDICTS[m['verdict']][_i(lang)]} |"
             )
         out.append("")
-    same = [_ident(m) for m in b["measures"] if m["verdict"] == "unchanged"]
+    same = [_ident(m, lang) for m in b["measures"] if m["verdict"] == "unchanged"]
     if same:
         out.append(
             ("结果全部相同的措施：" if zh else "Same result at every point: ")

@@ -1291,7 +1291,7 @@ def _row_pair(row: n.TierRow, with_form: bool = False) -> Text:
 
 def _body_key(body: n.RuleBody) -> str:
     if isinstance(body, n.NoStacking):
-        return f"stack:{'matching' if body.matching_only else 'own'}:{body.key}"
+        return f"stack:{'matching' if body.matching_only else 'own'}"
     return type(body).__name__
 
 

@@ -101,7 +101,9 @@ def _read_parquet_tables(folder: Path) -> Tables:
     try:
         import pyarrow.parquet as pq  # type: ignore[import-not-found]
     except ImportError as exc:
-        raise ImpactError("reading Parquet needs pyarrow: pip install 'kfpl[parquet]'") from exc
+        raise ImpactError(
+            "reading Parquet tables needs pyarrow (pip install pyarrow); CSV tables and JSON lines need nothing"
+        ) from exc
     tables: Tables = {}
     for name in ("enterprises", "claims", "history"):
         path = folder / f"{name}.parquet"

@@ -280,7 +280,9 @@ def _ident(m: dict[str, Any], lang: str = "en") -> str:
 
 
 def _behaviour_intro(b: dict[str, Any], lang: str) -> str:
-    unchanged = sum(1 for m in b["measures"] if m["verdict"] == "unchanged")
+    unchanged = sum(
+        1 for m in b["measures"] if m["verdict"] == "unchanged" and m["measure"] != "(rules)"
+    )
     if lang == "zh":
         return (
             f"在每个门槛和上限边界（±1 个单位）及算例上分别运行两个版本：共 {b['points']} 个点，"
@@ -366,7 +368,11 @@ def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
                 f"| `{_ident(m, lang)}` | {m['points']} | {m['changed']} | {VERDICTS[m['verdict']][_i(lang)]} |"
             )
         out.append("")
-    same = [_ident(m, lang) for m in b["measures"] if m["verdict"] == "unchanged"]
+    same = [
+        _ident(m, lang)
+        for m in b["measures"]
+        if m["verdict"] == "unchanged" and m["measure"] != "(rules)"
+    ]
     if same:
         out.append(
             ("结果全部相同的措施：" if zh else "Same result at every point: ")

@@ -94,11 +94,7 @@ def application(index: int, rng: random.Random) -> dict[str, Any]:
     year = rng.choice([2019, 2020, 2021, 2021, 2022, 2022, 2023])
     tight = rng.random() < 0.3  # the yearly total binds
     measures = list(handwritten.FUNCTIONS)
-    if tight:
-        # distinct matters: the yearly total and the matter rule then cannot interact
-        chosen = rng.sample([m for m in measures if m != "mfg-5"], rng.randint(1, 4))
-    else:
-        chosen = [rng.choice(measures) for _ in range(rng.randint(1, 6))]
+    chosen = [rng.choice(measures) for _ in range(rng.randint(1, 6))]
     enterprise = {
         "id": f"e{index}",
         "registered_in_kaifeng": rng.random() < 0.97,
@@ -118,7 +114,7 @@ def application(index: int, rng: random.Random) -> dict[str, Any]:
         if rng.random() < 0.05:  # missing is not zero
             facts.pop(rng.choice(sorted(facts)))
         claim: dict[str, Any] = {"id": f"c{i + 1}", "measure": measure, "facts": facts}
-        if measure in ("mfg-3", "mfg-5") and not tight and rng.random() < 0.5:
+        if measure in ("mfg-3", "mfg-5") and rng.random() < 0.5:
             claim["project"] = rng.choice(["p1", "p2"])
         claims.append(claim)
         history.extend(h for h in history_for(measure, year, rng) if h not in history)

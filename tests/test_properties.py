@@ -254,12 +254,6 @@ def test_yearly_total_never_exceeds_the_local_retained_tax(
     assert D(result["total"]) == sum(amounts, D(0)) <= max(limit - earlier, D(0))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine applies the set rules in file order, so common-yearly-total (common.kfpl) "
-    "trims before mfg-same-matter supersedes; the documented order is stacking, then the "
-    "yearly total",
-)
 def test_stacking_is_decided_before_the_yearly_total(program: Program) -> None:
     """Language guide, order of evaluation: '… stacking rules in the order written →
     yearly total'. mfg-3 pays 100万 (capped), mfg-4 pays 30% of 400万 = 120万; same

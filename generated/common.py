@@ -8,7 +8,7 @@ source sha256: 49c96338eaede8c28c1d1029fe2fe62a2ced7894616b6b787c27c3480b577a5f
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import Check, D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
+from kfpl.runtime import Check, D, Evaluation, InputSpec, ParamValue, RuleSpec, date
 
 POLICY = {
     "id": "common",

@@ -8,7 +8,7 @@ source sha256: 2ab839aa99a8dbe3cc3a3c425310597626aaa726d68484107050eab0d66c06e2
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import Check, D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
+from kfpl.runtime import D, Evaluation, InputSpec, MeasureMeta, RuleSpec
 
 POLICY = {
     "id": "ind",

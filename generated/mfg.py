@@ -8,7 +8,7 @@ source sha256: 78f912c703e634c36af05c3234bd605e825331e9669baaf5c3401003b17036cd
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import Check, D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
+from kfpl.runtime import D, Evaluation, InputSpec, MeasureMeta, RuleSpec
 
 POLICY = {
     "id": "mfg",

@@ -8,8 +8,6 @@ source sha256: 9408b3a70b6a23bbe0c45881078d6d6a876ca7cefbdc3c4212bcd687ed3263aa
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import Check, D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
-
 POLICY = {
     "id": "plan",
     "zh": "开封市推动制造业高质量发展实施方案",

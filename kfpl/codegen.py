@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -443,7 +444,7 @@ def generate(module: n.Module, ps: PolicySet) -> str:
         p.name: (*label_pair(p.label), [param_value(v) for v in p.values])
         for p in module.of_type(n.ParamDecl)
     }
-    return _template().render(
+    text = _template().render(
         version=__version__,
         path=module.path,
         sha256=module.sha256,
@@ -459,6 +460,26 @@ def generate(module: n.Module, ps: PolicySet) -> str:
         rules=rules,
         docstring_text=docstring_text,
     )
+    return text.replace("IMPORTS\n", runtime_imports(text), 1)
+
+
+RUNTIME_NAMES = (
+    "Check",
+    "D",
+    "Evaluation",
+    "InputSpec",
+    "MeasureMeta",
+    "ParamValue",
+    "RuleSpec",
+    "date",
+)
+
+
+def runtime_imports(text: str) -> str:
+    """The import line naming exactly the runtime names the module uses (none: no line)."""
+    body = text.split("IMPORTS\n", 1)[1]
+    used = [name for name in RUNTIME_NAMES if re.search(rf"\b{name}\b", body)]
+    return f"from kfpl.runtime import {', '.join(used)}\n" if used else ""
 
 
 def generate_all(ps: PolicySet) -> dict[str, str]:

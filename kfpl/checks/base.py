@@ -81,6 +81,9 @@ class Context:
         self.modules = modules
         self.ps = PolicySet.build(modules)
         self.diags: list[Diagnostic] = []
+        # Each file's lines, split once: looking up a word's column happens for every
+        # fact and case arm, and splitting the file each time made checking quadratic.
+        self._lines = {m.path: m.text.splitlines() for m in modules if m.text}
 
     # -- reporting
     def emit(
@@ -162,18 +165,11 @@ class Context:
         return UNKNOWN
 
     # -- positions of words inside a clause (names such as agencies carry no span)
-    def text_of(self, path: str) -> str | None:
-        for module in self.modules:
-            if module.path == path and module.text:
-                return module.text
-        return None
-
     def word_span(self, within: n.Span, word: str, skip: int = 0) -> n.Span:
         """The span of ``word`` (as a whole word) inside ``within``, after ``skip`` hits."""
-        text = self.text_of(within.file)
-        if text is None or within.line <= 0 or not word:
+        lines = self._lines.get(within.file)
+        if lines is None or within.line <= 0 or not word:
             return within
-        lines = text.splitlines()
         last = min(within.end_line, len(lines))
         for number in range(within.line, last + 1):
             line = lines[number - 1]
@@ -194,10 +190,10 @@ class Context:
     def head_span(self, item: n.Node, keyword: str) -> n.Span:
         """The item keyword and its id (``measure mfg-2a``) rather than the whole block."""
         span = item.span
-        text = self.text_of(span.file)
+        lines = self._lines.get(span.file, [])
         end = span.column + len(keyword)
-        if text is not None and 0 < span.line <= len(text.splitlines()):
-            line = text.splitlines()[span.line - 1]
+        if 0 < span.line <= len(lines):
+            line = lines[span.line - 1]
             rest = line[span.column - 1 :].split("#", 1)[0].rstrip()
             end = span.column + len(rest) if rest.startswith(keyword) else end
         return n.Span(span.file, span.line, span.column, span.line, end)

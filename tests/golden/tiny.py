@@ -8,7 +8,7 @@ source sha256: ffb8ddea4afa8fae49a742709e2e7eb35250b18f3978af1b9664d20420e0c99e
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import Check, D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
+from kfpl.runtime import D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
 
 POLICY = {
     "id": "mfg",

@@ -161,3 +161,11 @@ def test_git_diff_shows_the_semantic_diff(repo: Path) -> None:
     assert "-  award up to 30% of booth_fees" in git(
         repo, "diff", "--no-ext-diff", "HEAD~1", "HEAD"
     )
+
+
+def test_two_files_are_compared_with_their_folder_as_context() -> None:
+    code, out = run(f"{OLD}/mfg.kfpl", f"{NEW}/mfg.kfpl", "--lang", "en", "--no-behaviour")
+    assert code == 0, out
+    assert "KD110  award rate: 30% → 25%" in out  # mfg.kfpl alone reads inputs of common.kfpl
+    code, out = run(f"{OLD}/common.kfpl", f"{NEW}/common.kfpl", "--lang", "en", "--no-behaviour")
+    assert code == 0 and out.rstrip().endswith("0 changes (0 more generous, 0 less generous).")

@@ -62,17 +62,23 @@ def git_external(args: tuple[str, ...]) -> tuple[str, str, PolicySet, PolicySet]
     new-mode``. The other .kfpl files of the same folder (from the work tree) are read
     as context, identical on both sides, so the one file can be checked."""
     path, old_file, _, _, new_file, _, _ = args
-    here = Path(path)
+    old, new = file_pair(Path(path), ("a/" + path, old_file), ("b/" + path, new_file))
+    return "a/" + path, "b/" + path, old, new
+
+
+def file_pair(home: Path, *sides: tuple[str, str]) -> tuple[PolicySet, PolicySet]:
+    """Two versions of one file, each checked with the other .kfpl files of ``home``'s
+    folder as context (the same on both sides, so only the file's own changes show)."""
     context = {
-        str(p): read_text(p) for p in sorted(here.parent.glob("*.kfpl")) if p.name != here.name
+        str(p): read_text(p) for p in sorted(home.parent.glob("*.kfpl")) if p.name != home.name
     }
-    sides = []
-    for label, file in (("a/" + path, old_file), ("b/" + path, new_file)):
+    sets = []
+    for label, file in sides:
         texts = dict(context)
         if file != "/dev/null":
             texts[label] = read_text(Path(file))
-        sides.append(load_side(label, texts, None))
-    return "a/" + path, "b/" + path, sides[0], sides[1]
+        sets.append(load_side(label, texts, None))
+    return sets[0], sets[1]
 
 
 @click.command("diff", help=HELP)
@@ -201,6 +207,12 @@ def resolve_sides(
         raise DiffUsageError(str(exc)) from exc
     if len(paths) != 2:
         raise DiffUsageError("give OLD and NEW (files or folders), or --rev")
+    if all(Path(p).is_file() for p in paths):
+        try:
+            old, new = file_pair(Path(paths[1]), (paths[0], paths[0]), (paths[1], paths[1]))
+        except InputError as exc:
+            raise DiffUsageError(str(exc)) from exc
+        return paths[0], paths[1], old, new
     return (
         paths[0],
         paths[1],

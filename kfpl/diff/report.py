@@ -126,7 +126,7 @@ def summary_line(doc: dict[str, Any], lang: str) -> str:
         for d in DIRECTION_ORDER
         if dirs[d] or d in ("more_generous", "less_generous")
     )
-    return f"Diff: {', '.join(parts)}; {s['changes']} changes ({tone})."
+    return f"Diff: {', '.join(parts)}; {s['changes']} {'change' if s['changes'] == 1 else 'changes'} ({tone})."
 
 
 def _item_head(group: list[dict[str, Any]], lang: str) -> str:

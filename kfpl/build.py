@@ -37,10 +37,22 @@ def outputs(
 
     for rel, text in generate_docs(ps, policies_dir).items():
         files[docs / rel] = text
-    example = policies_dir.parent / "examples" / "application.json"
+    root = policies_dir.parent
+    example = root / "examples" / "application.json"
     for rel, text in explain_pages(ps, example).items():
         files[docs / rel] = text
+    files.update(review_outputs(root, docs))
     return files
+
+
+def review_outputs(root: Path, docs: Path) -> dict[Path, str]:
+    """The worked review of examples/revision-2023 as a page per language (only in a
+    repository that has the revision and the sample population)."""
+    from kfpl.diff import review
+
+    if not ((root / review.NEW).is_dir() and (root / review.DATA).is_file()):
+        return {}
+    return {docs / lang / "review.md": text for lang, text in review.review_pages(root).items()}
 
 
 def leftovers(files: dict[Path, str], out: Path, docs: Path) -> list[Path]:

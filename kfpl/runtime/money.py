@@ -29,13 +29,20 @@ def _trim(value: Decimal) -> str:
     return text
 
 
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
 def money_zh(amount: Decimal) -> str:
-    """Chinese style: 30万元, 1.5亿元, 2000元 (exact, never rounded away)."""
+    """Chinese as the source documents write it: 2000元, 30万元, 1.5亿元 (exact: an
+    amount that would need more than two decimals of 万 or 亿 is written in 元)."""
     sign = "-" if amount < 0 else ""
     value = abs(amount)
-    if value >= YI and (value / YI) == (value / YI).quantize(Decimal("0.0001")):
+    if value >= YI and _places(value / YI) <= 2:
         return f"{sign}{_trim(value / YI)}亿元"
-    if value >= WAN and (value / WAN) == (value / WAN).quantize(Decimal("0.01")):
+    if value >= WAN and _places(value / WAN) <= 2:
         return f"{sign}{_trim(value / WAN)}万元"
     return f"{sign}{_trim(value)}元"
 

@@ -26,6 +26,8 @@ def render_text(outcome: Outcome, lang: str, explain: bool) -> str:
     lines = [head.replace("  ", " "), ""]
     for r in outcome.results:
         status = STATUS[r.status][0 if zh else 1]
+        if r.paid and r.amount < 0:
+            status = "收回已拨付资金" if zh else "clawed back"
         amount = r.amount if r.paid else ZERO
         up_to = ("最高" if zh else "up to ") if r.ceiling and r.paid else ""
         title = r.meta.zh if zh else r.meta.en

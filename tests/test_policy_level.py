@@ -122,3 +122,17 @@ def test_changing_a_stacking_rule_in_policy_text_changes_results(tmp_path: Path)
     after = Program.from_paths([str(copy)]).evaluate(application(MFG3, MFG5))
     assert before["total"] == "1800000.00"
     assert after["total"] == "2800000.00"
+
+
+def test_failed_acceptance_claws_back_the_first_half_as_a_negative_line(program: Program) -> None:
+    claim = {
+        "measure": "mfg-14a",
+        "facts": {"platform_stage": "failed", "platform_kind": "industry"},
+    }
+    fairs = {"measure": "mfg-2a", "facts": {"booth_rental": "100000", "booth_setup": "0"}}
+    history = [{"measure": "mfg-14a", "year": 2020, "amount": "250000"}]
+    result = program.evaluate(application(claim, fairs, history=history))
+    claims = by_claim(result)
+    assert claims["c1"]["amount"] == "-250000.00" and claims["c1"]["clawback"] is True
+    assert "clawed back" in all_text(claims["c1"])
+    assert result["total"] == "-220000.00"  # 30,000 for the fair less the 250,000 returned

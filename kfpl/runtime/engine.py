@@ -85,6 +85,8 @@ def result_json(r: Result) -> dict[str, Any]:
         "ceiling": r.ceiling,
         "capped": r.capped,
     }
+    if r.paid and r.amount < 0:
+        out["clawback"] = True  # money the enterprise returns (a failed acceptance)
     if r.amount_min is not None:
         out["amount_min"] = yuan_str(r.amount_min)
     if r.missing:

@@ -376,6 +376,7 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
                     f"across={item.across!r}",
                     f"keep={item.keep!r}",
                     f"matching_only={item.matching_only!r}",
+                    f"tie={item.tie!r}",
                 ]
             )
         elif isinstance(item, n.YearlyCap):

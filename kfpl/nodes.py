@@ -471,6 +471,7 @@ class NoStacking(Node):
     across: Lit["policy", "set"]
     keep: Lit["highest", "all"]
     matching_only: bool = False  # only a matching award against an own-level award
+    tie: Lit["first", "last"] = "first"  # equal amounts: the claim listed first (or last) is kept
 
 
 @dataclass(frozen=True)

@@ -511,13 +511,18 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return True
 
     def r_stack(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        matching, key, span_word, keep = ch
+        matching, key, span_word, keep, tie = ch
         across: Literal["policy", "set"] = (
             "policy" if str(span_word).startswith("within") else "set"
         )
         keep_word: Literal["highest", "all"] = "all" if str(keep) == "all" else "highest"
         body = n.NoStacking(
-            str(key), across, keep_word, matching_only=bool(matching), span=self.sp(meta)
+            str(key),
+            across,
+            keep_word,
+            matching_only=bool(matching),
+            tie="last" if str(tie) == "last" else "first",
+            span=self.sp(meta),
         )
         return ("bodies", body)
 

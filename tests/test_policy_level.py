@@ -136,3 +136,24 @@ def test_failed_acceptance_claws_back_the_first_half_as_a_negative_line(program:
     assert claims["c1"]["amount"] == "-250000.00" and claims["c1"]["clawback"] is True
     assert "clawed back" in all_text(claims["c1"])
     assert result["total"] == "-220000.00"  # 30,000 for the fair less the 250,000 returned
+
+
+def test_the_tie_rule_is_one_edit_in_the_policy_text(tmp_path: Path) -> None:
+    copy = tmp_path / "policies"
+    shutil.copytree(POLICIES, copy)
+    common = copy / "common.kfpl"
+    text = common.read_text(encoding="utf-8")
+    common.write_text(
+        text.replace(
+            "by project across set keep highest tie first",
+            "by project across set keep highest tie last",
+        ),
+        encoding="utf-8",
+    )
+    # Two mfg-3 claims on one project both pay the 100万 project cap: a tie.
+    twin = {**MFG3, "facts": {**MFG3["facts"], "equipment_rd_investment": "9000000"}}
+    app = application(MFG3, twin)
+    first = by_claim(Program.from_paths([str(POLICIES)]).evaluate(app))
+    last = by_claim(Program.from_paths([str(copy)]).evaluate(app))
+    assert first["c1"]["amount"] == "1000000.00" and first["c2"]["status"] == "superseded"
+    assert last["c1"]["status"] == "superseded" and last["c2"]["amount"] == "1000000.00"

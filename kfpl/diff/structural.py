@@ -1316,7 +1316,8 @@ def _body_text(body: n.RuleBody) -> str:
     if isinstance(body, n.NoStacking):
         what = "of matching with own " if body.matching_only else ""
         span = "within policy" if body.across == "policy" else "across set"
-        return f"no stacking {what}by {body.key} {span} keep {body.keep}"
+        tie = " tie last" if body.tie == "last" else ""
+        return f"no stacking {what}by {body.key} {span} keep {body.keep}{tie}"
     return f"yearly total at most {body.limit} trim {body.trim}"
 
 

@@ -441,7 +441,8 @@ class Renderer:
                     text = f"同一{k}涉及{where}多项优惠的，不重复享受"
                 if body.keep == "all":
                     return f"{text}——本条现已停用，各项优惠均可享受。"
-                return f"{text}，按最高的一项执行。"
+                tie = "先" if body.tie == "first" else "后"
+                return f"{text}，按最高的一项执行；金额相同的，保留{tie}申报的一项。"
             where = (
                 "this policy's measures" if body.across == "policy" else "all policies in the set"
             )
@@ -451,7 +452,8 @@ class Renderer:
                 text = f"Claims for the same {k} under {where} are not stacked"
             if body.keep == "all":
                 return f"{text} — this rule is switched off: all of them are paid."
-            return f"{text}: only the highest is paid."
+            tie = "first" if body.tie == "first" else "last"
+            return f"{text}: only the highest is paid; on a tie, the claim listed {tie}."
         limit = self.name(body.limit)
         if zh:
             trim = {"latest": "从最后一项申请起扣减", "largest": "从金额最大的申请起扣减",

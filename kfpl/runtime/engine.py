@@ -382,9 +382,10 @@ class PolicySetRuntime:
                     )
                 )
                 continue
-            # Highest amount wins; a tie goes to the measure declared first, then the
-            # claim listed first (written as an interpretation note in the policy).
-            winner = max(members, key=lambda m: (m.amount, -m.meta.order, -m.claim.index))
+            # Highest amount wins; on a tie the rule's `tie` clause decides: the claim
+            # listed first (the default) or last in the application.
+            order = -1 if rule.tie == "first" else 1
+            winner = max(members, key=lambda m: (m.amount, order * m.claim.index))
             for loser in members:
                 if loser is winner:
                     continue

@@ -56,6 +56,7 @@ class RuleSpec:
     across: str = "set"
     keep: str = "highest"
     matching_only: bool = False
+    tie: str = "first"
     limit: str = ""
     trim: str = "latest"
     flags: tuple[str, ...] = ()

@@ -820,7 +820,6 @@ MEASURES = (
         max_years=None,
         matter="food_safety_certification",
         matching=False,
-        order=0,
     ),
     MeasureMeta(
         id="ind-2a",
@@ -835,7 +834,6 @@ MEASURES = (
         max_years=None,
         matter="green_food_product",
         matching=False,
-        order=1,
     ),
     MeasureMeta(
         id="ind-2b",
@@ -850,7 +848,6 @@ MEASURES = (
         max_years=None,
         matter="organic_food_product",
         matching=False,
-        order=2,
     ),
     MeasureMeta(
         id="ind-3",
@@ -865,7 +862,6 @@ MEASURES = (
         max_years=None,
         matter="first_set_equipment",
         matching=True,
-        order=3,
     ),
     MeasureMeta(
         id="ind-4",
@@ -880,7 +876,6 @@ MEASURES = (
         max_years=1,
         matter="large_order_interest",
         matching=False,
-        order=4,
     ),
     MeasureMeta(
         id="ind-5",
@@ -895,7 +890,6 @@ MEASURES = (
         max_years=None,
         matter="landmark_equipment",
         matching=False,
-        order=5,
     ),
     MeasureMeta(
         id="ind-6",
@@ -910,7 +904,6 @@ MEASURES = (
         max_years=None,
         matter="vat_growth",
         matching=False,
-        order=6,
     ),
     MeasureMeta(
         id="ind-7",
@@ -925,7 +918,6 @@ MEASURES = (
         max_years=None,
         matter="vat_growth",
         matching=False,
-        order=7,
     ),
     MeasureMeta(
         id="ind-8",
@@ -940,7 +932,6 @@ MEASURES = (
         max_years=None,
         matter="it_product_first_sale",
         matching=False,
-        order=8,
     ),
     MeasureMeta(
         id="ind-9a",
@@ -955,7 +946,6 @@ MEASURES = (
         max_years=None,
         matter="cmmi",
         matching=False,
-        order=9,
     ),
     MeasureMeta(
         id="ind-9b",
@@ -970,7 +960,6 @@ MEASURES = (
         max_years=None,
         matter="itss",
         matching=False,
-        order=10,
     ),
     MeasureMeta(
         id="ind-10",
@@ -985,7 +974,6 @@ MEASURES = (
         max_years=None,
         matter="new_drug_sales",
         matching=False,
-        order=11,
     ),
     MeasureMeta(
         id="ind-11",
@@ -1000,7 +988,6 @@ MEASURES = (
         max_years=None,
         matter="generic_consistency",
         matching=False,
-        order=12,
     ),
     MeasureMeta(
         id="ind-12",
@@ -1015,7 +1002,6 @@ MEASURES = (
         max_years=None,
         matter="contract_manufacturing",
         matching=False,
-        order=13,
     ),
     MeasureMeta(
         id="ind-13",
@@ -1030,7 +1016,6 @@ MEASURES = (
         max_years=None,
         matter="vat_growth",
         matching=False,
-        order=14,
     ),
     MeasureMeta(
         id="ind-14",
@@ -1045,7 +1030,6 @@ MEASURES = (
         max_years=None,
         matter="nev_rd",
         matching=False,
-        order=15,
     ),
     MeasureMeta(
         id="ind-15",
@@ -1060,7 +1044,6 @@ MEASURES = (
         max_years=None,
         matter="nev_sales",
         matching=False,
-        order=16,
     ),
     MeasureMeta(
         id="ind-16",
@@ -1075,7 +1058,6 @@ MEASURES = (
         max_years=None,
         matter="farm_machine_sales",
         matching=False,
-        order=17,
     ),
     MeasureMeta(
         id="ind-17a",
@@ -1095,7 +1077,6 @@ MEASURES = (
         max_years=None,
         matter="relocation_land",
         matching=False,
-        order=18,
     ),
     MeasureMeta(
         id="ind-17b",
@@ -1110,7 +1091,6 @@ MEASURES = (
         max_years=None,
         matter="two_cut_three_clear",
         matching=False,
-        order=19,
     ),
     MeasureMeta(
         id="ind-18",
@@ -1125,7 +1105,6 @@ MEASURES = (
         max_years=None,
         matter="textile_centre",
         matching=False,
-        order=20,
     ),
     MeasureMeta(
         id="ind-19",
@@ -1140,7 +1119,6 @@ MEASURES = (
         max_years=None,
         matter="brand_acquisition",
         matching=False,
-        order=21,
     ),
     MeasureMeta(
         id="ind-20",
@@ -1155,7 +1133,6 @@ MEASURES = (
         max_years=None,
         matter="design_talent",
         matching=False,
-        order=22,
     ),
     MeasureMeta(
         id="ind-21",
@@ -1170,7 +1147,6 @@ MEASURES = (
         max_years=None,
         matter="home_top100",
         matching=False,
-        order=23,
     ),
 )
 

@@ -1109,7 +1109,6 @@ MEASURES = (
         max_years=None,
         matter="large_enterprise",
         matching=False,
-        order=24,
     ),
     MeasureMeta(
         id="mfg-2a",
@@ -1124,7 +1123,6 @@ MEASURES = (
         max_years=None,
         matter="trade_fairs",
         matching=False,
-        order=25,
     ),
     MeasureMeta(
         id="mfg-2b",
@@ -1139,7 +1137,6 @@ MEASURES = (
         max_years=None,
         matter="central_media_ads",
         matching=False,
-        order=26,
     ),
     MeasureMeta(
         id="mfg-2c",
@@ -1154,7 +1151,6 @@ MEASURES = (
         max_years=None,
         matter="export_freight_subsidy",
         matching=False,
-        order=27,
     ),
     MeasureMeta(
         id="mfg-3",
@@ -1169,7 +1165,6 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
-        order=28,
     ),
     MeasureMeta(
         id="mfg-4",
@@ -1184,7 +1179,6 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
-        order=29,
     ),
     MeasureMeta(
         id="mfg-5",
@@ -1199,7 +1193,6 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
-        order=30,
     ),
     MeasureMeta(
         id="mfg-6",
@@ -1214,7 +1207,6 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
-        order=31,
     ),
     MeasureMeta(
         id="mfg-7",
@@ -1235,7 +1227,6 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
-        order=32,
     ),
     MeasureMeta(
         id="mfg-8a",
@@ -1250,7 +1241,6 @@ MEASURES = (
         max_years=None,
         matter="new_industrialisation_base",
         matching=False,
-        order=33,
     ),
     MeasureMeta(
         id="mfg-8b",
@@ -1265,7 +1255,6 @@ MEASURES = (
         max_years=None,
         matter="green_park",
         matching=False,
-        order=34,
     ),
     MeasureMeta(
         id="mfg-8c",
@@ -1280,7 +1269,6 @@ MEASURES = (
         max_years=None,
         matter="sme_innovation_base",
         matching=False,
-        order=35,
     ),
     MeasureMeta(
         id="mfg-9a",
@@ -1295,7 +1283,6 @@ MEASURES = (
         max_years=None,
         matter="green_factory",
         matching=False,
-        order=36,
     ),
     MeasureMeta(
         id="mfg-9b",
@@ -1310,7 +1297,6 @@ MEASURES = (
         max_years=None,
         matter="specialised_sme",
         matching=False,
-        order=37,
     ),
     MeasureMeta(
         id="mfg-9c",
@@ -1325,7 +1311,6 @@ MEASURES = (
         max_years=None,
         matter="tech_innovation_demo",
         matching=False,
-        order=38,
     ),
     MeasureMeta(
         id="mfg-9d",
@@ -1340,7 +1325,6 @@ MEASURES = (
         max_years=None,
         matter="single_champion_enterprise",
         matching=False,
-        order=39,
     ),
     MeasureMeta(
         id="mfg-9e",
@@ -1355,7 +1339,6 @@ MEASURES = (
         max_years=None,
         matter="service_manufacturing_demo",
         matching=False,
-        order=40,
     ),
     MeasureMeta(
         id="mfg-9f",
@@ -1370,7 +1353,6 @@ MEASURES = (
         max_years=None,
         matter="internet_fusion_demo",
         matching=False,
-        order=41,
     ),
     MeasureMeta(
         id="mfg-9g",
@@ -1385,7 +1367,6 @@ MEASURES = (
         max_years=None,
         matter="quality_benchmark_demo",
         matching=False,
-        order=42,
     ),
     MeasureMeta(
         id="mfg-9h",
@@ -1400,7 +1381,6 @@ MEASURES = (
         max_years=None,
         matter="smart_factory",
         matching=False,
-        order=43,
     ),
     MeasureMeta(
         id="mfg-9i",
@@ -1415,7 +1395,6 @@ MEASURES = (
         max_years=None,
         matter="smart_workshop",
         matching=False,
-        order=44,
     ),
     MeasureMeta(
         id="mfg-10a",
@@ -1430,7 +1409,6 @@ MEASURES = (
         max_years=None,
         matter="sme_service_platform",
         matching=True,
-        order=45,
     ),
     MeasureMeta(
         id="mfg-10b",
@@ -1445,7 +1423,6 @@ MEASURES = (
         max_years=None,
         matter="tech_base_platform",
         matching=True,
-        order=46,
     ),
     MeasureMeta(
         id="mfg-10c",
@@ -1460,7 +1437,6 @@ MEASURES = (
         max_years=None,
         matter="industrial_design_centre",
         matching=True,
-        order=47,
     ),
     MeasureMeta(
         id="mfg-10d",
@@ -1475,7 +1451,6 @@ MEASURES = (
         max_years=None,
         matter="strong_base",
         matching=True,
-        order=48,
     ),
     MeasureMeta(
         id="mfg-10e",
@@ -1490,7 +1465,6 @@ MEASURES = (
         max_years=None,
         matter="military_civil_funds",
         matching=True,
-        order=49,
     ),
     MeasureMeta(
         id="mfg-10f",
@@ -1505,7 +1479,6 @@ MEASURES = (
         max_years=None,
         matter="military_civil_centre",
         matching=False,
-        order=50,
     ),
     MeasureMeta(
         id="mfg-10g",
@@ -1520,7 +1493,6 @@ MEASURES = (
         max_years=None,
         matter="industrial_internet_platform",
         matching=False,
-        order=51,
     ),
     MeasureMeta(
         id="mfg-10h",
@@ -1535,7 +1507,6 @@ MEASURES = (
         max_years=None,
         matter="double_innovation_platform",
         matching=False,
-        order=52,
     ),
     MeasureMeta(
         id="mfg-10i",
@@ -1550,7 +1521,6 @@ MEASURES = (
         max_years=None,
         matter="big_data_demo",
         matching=False,
-        order=53,
     ),
     MeasureMeta(
         id="mfg-11a",
@@ -1565,7 +1535,6 @@ MEASURES = (
         max_years=None,
         matter="single_champion_product",
         matching=False,
-        order=54,
     ),
     MeasureMeta(
         id="mfg-11b",
@@ -1580,7 +1549,6 @@ MEASURES = (
         max_years=None,
         matter="new_product",
         matching=True,
-        order=55,
     ),
     MeasureMeta(
         id="mfg-11c",
@@ -1595,7 +1563,6 @@ MEASURES = (
         max_years=None,
         matter="green_product",
         matching=True,
-        order=56,
     ),
     MeasureMeta(
         id="mfg-12a",
@@ -1610,7 +1577,6 @@ MEASURES = (
         max_years=2,
         matter="innovation_centre_cultivation",
         matching=False,
-        order=57,
     ),
     MeasureMeta(
         id="mfg-12b",
@@ -1631,7 +1597,6 @@ MEASURES = (
         max_years=3,
         matter="city_innovation_centre",
         matching=False,
-        order=58,
     ),
     MeasureMeta(
         id="mfg-12c",
@@ -1646,7 +1611,6 @@ MEASURES = (
         max_years=None,
         matter="innovation_centre_created",
         matching=False,
-        order=59,
     ),
     MeasureMeta(
         id="mfg-13a",
@@ -1661,7 +1625,6 @@ MEASURES = (
         max_years=None,
         matter="cloud",
         matching=False,
-        order=60,
     ),
     MeasureMeta(
         id="mfg-13b",
@@ -1676,7 +1639,6 @@ MEASURES = (
         max_years=None,
         matter="cloud",
         matching=False,
-        order=61,
     ),
     MeasureMeta(
         id="mfg-14a",
@@ -1691,7 +1653,6 @@ MEASURES = (
         max_years=None,
         matter="industrial_internet_platform",
         matching=False,
-        order=62,
     ),
     MeasureMeta(
         id="mfg-14b",
@@ -1706,7 +1667,6 @@ MEASURES = (
         max_years=None,
         matter="industrial_internet_platform",
         matching=True,
-        order=63,
     ),
 )
 

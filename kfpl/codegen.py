@@ -300,7 +300,7 @@ class MeasureCode:
     meta: list[str]
 
 
-def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str, order: int) -> MeasureCode:
+def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCode:
     zh, en = label_pair(measure.title)
     source = str(measure.source) if measure.source else measure.id
     doc = [
@@ -328,7 +328,6 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str, order: int) 
         f"max_years={max_years!r}",
         f"matter={measure.matter!r}",
         f"matching={is_matching(measure)!r}",
-        f"order={order}",
     ]
     return MeasureCode(measure.id, func_name(measure.id), doc, measure_body(measure, ps), meta)
 
@@ -430,8 +429,7 @@ def generate(module: n.Module, ps: PolicySet) -> str:
     header = module.of_type(n.Policy)
     policy = header[0] if header else n.Policy(module_stem(module.path))
     title_zh, title_en = label_pair(policy.title)
-    order0 = list(ps.measures).index
-    measures = [measure_code(m, ps, policy.id, order0(m.id)) for m in module.of_type(n.Measure)]
+    measures = [measure_code(m, ps, policy.id) for m in module.of_type(n.Measure)]
     rules = [rule_code(r, policy.id) for r in module.of_type(n.Rule)]
     fields: dict[str, tuple[str, str]] = {}
     for decl in module.of_type(n.InputDecl):

@@ -41,7 +41,6 @@ class MeasureMeta:
     max_years: int | None = None
     matter: str | None = None
     matching: bool = False
-    order: int = 0
 
 
 @dataclass(frozen=True)

@@ -265,7 +265,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=0,
     ),
     MeasureMeta(
         id="mfg-3",
@@ -280,7 +279,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=1,
     ),
     MeasureMeta(
         id="mfg-4",
@@ -295,7 +293,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=2,
     ),
     MeasureMeta(
         id="mfg-15",
@@ -310,7 +307,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=3,
     ),
     MeasureMeta(
         id="mfg-1",
@@ -325,7 +321,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=4,
     ),
     MeasureMeta(
         id="mfg-8",
@@ -340,7 +335,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=5,
     ),
     MeasureMeta(
         id="mfg-9",
@@ -355,7 +349,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=6,
     ),
     MeasureMeta(
         id="mfg-10",
@@ -370,7 +363,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=7,
     ),
     MeasureMeta(
         id="mfg-14",
@@ -385,7 +377,6 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
-        order=8,
     ),
 )
 

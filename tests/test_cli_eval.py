@@ -123,3 +123,17 @@ def test_schema_lists_every_measure_and_enterprise_field() -> None:
     measures = schema["properties"]["claims"]["items"]["properties"]["measure"]["enum"]
     assert "mfg-2a" in measures and "mfg-14a" in measures
     assert "local_retained_tax" in schema["properties"]["enterprise"]["properties"]
+
+
+def test_committed_evaluators_decide_like_the_policy_text() -> None:
+    """`--generated generated/` (the built modules) and the default (compile the .kfpl
+    in memory) give the same decision, explanation included."""
+    app = str(POLICIES.parent / "examples" / "application.json")
+    runner = CliRunner()
+    built = runner.invoke(
+        main, ["eval", app, "--generated", str(POLICIES.parent / "generated"), "--format", "json"]
+    )
+    fresh = runner.invoke(main, ["eval", app, "--policies", str(POLICIES), "--format", "json"])
+    assert built.exit_code == 0 and fresh.exit_code == 0
+    assert json.loads(built.output) == json.loads(fresh.output)
+    assert json.loads(built.output)["total"] == "2380000.00"

@@ -23,12 +23,7 @@ from kfpl.model import PolicySet
 ROOT = Path(__file__).resolve().parent.parent
 REVISION = ROOT / "examples" / "revision-2023"
 SAMPLE = ROOT / "examples" / "population" / "applications.jsonl"
-REGENERATE = (
-    "regenerate: python examples/revision-2023/make_revision.py && "
-    "python -m kfpl.population --policies policies --policies examples/revision-2023 "
-    "--jsonl examples/population/applications.jsonl --csv examples/population/tables && "
-    "python -m kfpl.diff.review"
-)
+REGENERATE = "regenerate: bash examples/regenerate.sh (in the project's venv)"
 
 
 def load(path: Path) -> PolicySet:

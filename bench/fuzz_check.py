@@ -21,32 +21,14 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from kfpl.codes import CODES, PRELUDE, full_text
+from kfpl.codes import CODES, PRELUDE
 from kfpl.diagnostics import render
 from kfpl.loader import compile_texts
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the corpus is shared with the fuzz test
 
-PIECES = [
-    "award", "cap", "per", "year", "item", "tiers", "on", "steps", "of", "passed", "by",
-    "each", "staged", "match", "between", "and", "or", "not", "at least", "more than",
-    "at most", "less than", "otherwise", "first match", "requires", "example", "given",
-    "paid", "in", "->", "=", ",", ":", "(", ")", "[", "]", "{", "}", '"', '"""', "#",
-    "zh", "en", "30%", "30", "30万", "1.5亿", "0", "-1万", "2020", "2020-13-45",
-    "9" * 40 + "亿", "%", "万", "，", "：", "（", "）", "％", "\u3000", "\u00a0", "\x00",
-    "以上", "超过", "市工信局", "booth_fees", "investment", "national", "mfg-2a", "\n",
-    "  ", "measure mfg-9", "input x: money", "enum e", "value v", "policy p", "rule mfg-r",
-    "target plan-t", "chain c", "task plan-k", "text mfg-t", "source mfg 99", "unit rate",
-    "goal about 35% by 2022", "no stacking by matter within policy keep highest",
-    "yearly total at most local_tax trim latest", "exclude if demonstrative",
-]  # fmt: skip
-
-
-def seeds() -> list[str]:
-    out = [full_text(e, w) for e in CODES.values() if e.example for w in ("example", "fixed")]
-    for folder in (ROOT / "tests" / "broken", ROOT / "policies"):
-        out += [p.read_text("utf-8") for p in sorted(folder.glob("*.kfpl"))]
-    return out
+from fuzz_corpus import PIECES, seeds  # noqa: E402
 
 
 def random_text(rng: random.Random, size: int) -> str:

@@ -10,38 +10,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fuzz_corpus import PIECES, seeds
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kfpl.codes import CODES, PRELUDE, full_text
+from kfpl.codes import CODES, PRELUDE
 from kfpl.diagnostics import render
 from kfpl.loader import compile_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SEEDS = [
-    full_text(entry, which)
-    for entry in CODES.values()
-    if entry.example
-    for which in ("example", "fixed")
-]
-SEEDS += [p.read_text("utf-8") for p in sorted((ROOT / "tests" / "broken").glob("*.kfpl"))]
-SEEDS += [p.read_text("utf-8") for p in sorted((ROOT / "policies").glob("*.kfpl"))]
+SEEDS = seeds()
 
-# Pieces a drafter (or a slip of the keyboard) puts into policy text.
-PIECES = [
-    "award", "cap", "per", "year", "item", "tiers", "on", "steps", "of", "passed", "by",
-    "each", "staged", "match", "between", "and", "or", "not", "at least", "more than",
-    "at most", "less than", "otherwise", "first match", "requires", "example", "given",
-    "paid", "in", "->", "=", ",", ":", "(", ")", "[", "]", "{", "}", '"', '"""', "#",
-    "zh", "en", "30%", "30", "30万", "1.5亿", "0", "-1万", "2020", "2020-13-45",
-    "9" * 40 + "亿", "%", "万", "，", "：", "（", "）", "％", "\u3000", "\u00a0", "\x00",
-    "以上", "超过", "市工信局", "booth_fees", "investment", "national", "mfg-2a", "\n",
-    "  ", "measure mfg-9", "input x: money", "enum e", "value v", "policy p", "rule mfg-r",
-    "target plan-t", "chain c", "task plan-k", "text mfg-t", "source mfg 99", "unit rate",
-    "goal about 35% by 2022", "no stacking by matter within policy keep highest",
-    "yearly total at most local_tax trim latest", "exclude if demonstrative",
-]  # fmt: skip
 
 FUZZ = settings(
     max_examples=40,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from kfpl import nodes as n
 from kfpl.diagnostics import Diagnostic, Secondary, Severity, did_you_mean
 from kfpl.model import BUILTIN_TYPES, PolicySet
+from kfpl.runtime.money import plain
 
 NUMERIC = ("money", "rate", "count", "year")
 
@@ -204,14 +205,6 @@ def _wordy(ch: str) -> bool:
 
 
 # --------------------------------------------------------------------------- numbers
-
-
-def plain(value: Decimal) -> str:
-    """A Decimal without exponent or trailing zeros: 1.50 -> 1.5, 3E+1 -> 30."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
 
 
 def fmt_money(value: Decimal) -> str:

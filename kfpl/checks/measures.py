@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kfpl import nodes as n
-from kfpl.checks.base import CLAIM_KEYS, Context, Ty, describe, plain
+from kfpl.checks.base import CLAIM_KEYS, Context, Ty, describe
 from kfpl.checks.examples import check_example
 from kfpl.checks.tiers import check_steps, check_tiers
 from kfpl.checks.types import (
@@ -16,6 +16,7 @@ from kfpl.checks.types import (
     money_type_help,
 )
 from kfpl.diagnostics import Secondary, did_you_mean
+from kfpl.runtime.money import plain
 
 
 def check_measures(ctx: Context) -> None:

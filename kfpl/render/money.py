@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from kfpl.runtime.money import money_zh
+from kfpl.runtime.money import money_zh, places
+from kfpl.runtime.money import plain as plain  # re-exported: sentences and targets use it
 
 Lang = str  # "zh" | "en"
 
@@ -23,18 +24,6 @@ MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-
-
-def plain(value: Decimal) -> str:
-    """The shortest exact decimal text: 30, 1.5, 0.0435 (never an exponent)."""
-    text = format(value.normalize(), "f")
-    return text if text != "-0" else "0"
-
-
-def _decimals(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    assert isinstance(exponent, int)
-    return max(0, -exponent)
 
 
 def grouped(value: Decimal) -> str:
@@ -54,9 +43,9 @@ def en_money(value: Decimal) -> str:
     """300000 -> CNY 300,000; 1500000 -> CNY 1.5 million; 5e9 -> CNY 5 billion."""
     sign = "-" if value < 0 else ""
     amount = abs(value)
-    if amount >= BILLION and _decimals(amount / BILLION) <= 2:
+    if amount >= BILLION and places(amount / BILLION) <= 2:
         return f"{sign}CNY {plain(amount / BILLION)} billion"
-    if amount >= MILLION and _decimals(amount / MILLION) <= 2:
+    if amount >= MILLION and places(amount / MILLION) <= 2:
         return f"{sign}CNY {plain(amount / MILLION)} million"
     return f"{sign}CNY {grouped(amount)}"
 

@@ -22,14 +22,17 @@ def yuan_str(amount: Decimal) -> str:
     return f"{to_fen(amount):.2f}"
 
 
-def _trim(value: Decimal) -> str:
-    text = f"{value:f}"
+def plain(value: Decimal) -> str:
+    """The shortest exact decimal text: 30, 1.5, 0.0435 (never an exponent, never -0).
+    The one definition: explanations, docs and diagnostics all write numbers this way."""
+    text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    return "0" if text in ("", "-0") else text
 
 
-def _places(value: Decimal) -> int:
+def places(value: Decimal) -> int:
+    """How many decimals ``value`` needs (1.50 -> 1, 3E+1 -> 0)."""
     exponent = value.normalize().as_tuple().exponent
     assert isinstance(exponent, int)
     return max(0, -exponent)
@@ -40,11 +43,11 @@ def money_zh(amount: Decimal) -> str:
     amount that would need more than two decimals of 万 or 亿 is written in 元)."""
     sign = "-" if amount < 0 else ""
     value = abs(amount)
-    if value >= YI and _places(value / YI) <= 2:
-        return f"{sign}{_trim(value / YI)}亿元"
-    if value >= WAN and _places(value / WAN) <= 2:
-        return f"{sign}{_trim(value / WAN)}万元"
-    return f"{sign}{_trim(value)}元"
+    if value >= YI and places(value / YI) <= 2:
+        return f"{sign}{plain(value / YI)}亿元"
+    if value >= WAN and places(value / WAN) <= 2:
+        return f"{sign}{plain(value / WAN)}万元"
+    return f"{sign}{plain(value)}元"
 
 
 def money_en(amount: Decimal) -> str:
@@ -58,11 +61,11 @@ def money_en(amount: Decimal) -> str:
 
 def rate_str(rate: Decimal) -> str:
     """0.3 -> 30%, 0.0435 -> 4.35%."""
-    return f"{_trim(rate * 100)}%"
+    return f"{plain(rate * 100)}%"
 
 
 def number_str(value: Decimal) -> str:
-    return _trim(value)
+    return plain(value)
 
 
 def money(amount: Decimal, lang: str) -> str:

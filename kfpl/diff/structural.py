@@ -240,6 +240,15 @@ class Differ:
     rename_threshold: float = 0.6
 
     # -- recording
+    def add_or_remove(
+        self, ctx: ItemContext, check: str, where: Text, value: Text, added: bool
+    ) -> None:
+        """A declaration that one side has and the other lacks: neutral for applicants."""
+        ctx.action = "add" if added else "remove"
+        self.add(
+            ctx, check, where, None if added else value, value if added else None, "neutral", "info"
+        )
+
     def add(
         self,
         ctx: ItemContext,
@@ -380,16 +389,7 @@ class Differ:
             old, new = self.old.agencies.get(name), self.new.agencies.get(name)
             ctx = ItemContext("agency", name)
             if old is None or new is None:
-                ctx.action = "add" if old is None else "remove"
-                self.add(
-                    ctx,
-                    "KD304",
-                    both("部门", "agency"),
-                    None if old is None else same(name),
-                    None if new is None else same(name),
-                    "neutral",
-                    "info",
-                )
+                self.add_or_remove(ctx, "KD304", both("部门", "agency"), same(name), old is None)
             else:
                 self.diff_label(
                     ctx, "KD304", both("英文名称", "English name"), old.label, new.label
@@ -398,20 +398,11 @@ class Differ:
     def diff_input(self, name: str, old: n.InputDecl | None, new: n.InputDecl | None) -> None:
         ctx = ItemContext("input", name)
         if old is None or new is None:
-            ctx.action = "add" if old is None else "remove"
             decl = new or old
             assert decl is not None
             ctx.title = label_pair(decl.label)
             value = same(f"{name}: {_type_text(decl.type)}")
-            self.add(
-                ctx,
-                "KD301",
-                both("数据项", "input"),
-                None if old is None else value,
-                None if new is None else value,
-                "neutral",
-                "info",
-            )
+            self.add_or_remove(ctx, "KD301", both("数据项", "input"), value, old is None)
             return
         ctx.title = label_pair(new.label)
         if c.canon(old.type) != c.canon(new.type) or old.origin != new.origin:
@@ -429,19 +420,10 @@ class Differ:
     def diff_param(self, name: str, old: n.ParamDecl | None, new: n.ParamDecl | None) -> None:
         ctx = ItemContext("parameter", name)
         if old is None or new is None:
-            ctx.action = "add" if old is None else "remove"
             decl = new or old
             assert decl is not None
             value = same(_param_text(decl))
-            self.add(
-                ctx,
-                "KD302",
-                both("参数", "parameter"),
-                None if old is None else value,
-                None if new is None else value,
-                "neutral",
-                "info",
-            )
+            self.add_or_remove(ctx, "KD302", both("参数", "parameter"), value, old is None)
             return
         ctx.title = label_pair(new.label)
         old_vals = {v.since: v for v in old.values}

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kfpl import codegen
-from kfpl.formatting import format_python
-from kfpl.loader import compile_texts, discover, read_text
-from kfpl.parser import lark_parser
+from kfpl.project.loader import compile_texts, discover, read_text
+from kfpl.python import codegen
+from kfpl.python.formatting import format_python
+from kfpl.syntax.parser import lark_parser
 
 ITEM_START = re.compile(r"^[^\s#]")
 MEASURE_HEAD = re.compile(r"^measure\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)+)")

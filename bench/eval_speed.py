@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import handwritten
 
-from kfpl.evaluate import Program
+from kfpl.python.evaluate import Program
 from kfpl.runtime.money import yuan_str
 
 WAN = 10_000

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from kfpl.codes import CODES, PRELUDE
 from kfpl.diagnostics import render
-from kfpl.loader import compile_texts
+from kfpl.project.loader import compile_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the corpus is shared with the fuzz test

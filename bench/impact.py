@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from kfpl.diff.impact import run_impact  # noqa: E402
 from kfpl.diff.structural import diff_policy_sets  # noqa: E402
-from kfpl.loader import compile_paths  # noqa: E402
 from kfpl.population import Options, generate  # noqa: E402
+from kfpl.project.loader import compile_paths  # noqa: E402
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kfpl.nodes import Span
+from kfpl.syntax.nodes import Span
 
 Severity = Literal["error", "warning"]
 

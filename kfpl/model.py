@@ -1,7 +1,7 @@
 """The checked model: the one input of every backend (evaluator, docs, diff).
 
 A ``PolicySet`` is the set of modules (one per ``.kfpl`` file) with every name
-resolved into lookup tables. It is built by ``kfpl.checker.check`` only after the
+resolved into lookup tables. It is built by ``kfpl.check.checker.check`` only after the
 modules passed every check, so backends may assume ids are unique, names exist and
 types agree.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kfpl import nodes as n
+from kfpl.syntax import nodes as n
 
 BUILTIN_TYPES = ("money", "rate", "count", "bool", "date", "year", "text")
 

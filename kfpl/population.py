@@ -39,8 +39,8 @@ from typing import Any
 
 import click
 
-from kfpl import nodes as n
 from kfpl.model import PolicySet
+from kfpl.syntax import nodes as n
 
 FEN = Decimal("0.01")
 
@@ -551,7 +551,7 @@ def main(
       python -m kfpl.population --policies policies --policies examples/revision-2023 \\
           --jsonl examples/population/applications.jsonl
     """
-    from kfpl.loader import compile_paths
+    from kfpl.project.loader import compile_paths
 
     sets = []
     for path in paths:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kfpl import nodes as n
-from kfpl.codegen import reads_of
 from kfpl.model import PolicySet
+from kfpl.python.codegen import reads_of
+from kfpl.syntax import nodes as n
 
 MONEY = {
     "description": 'yuan: a decimal string ("2000000.00", "200万") or an integer; never negative',

@@ -19,12 +19,12 @@ from typing import Any, Literal
 
 import click
 
-from kfpl import nodes as n
 from kfpl.diagnostics import did_you_mean, render, summary
-from kfpl.loader import InputError, compile_paths
 from kfpl.model import PolicySet
-from kfpl.parser import parse_number
+from kfpl.project.loader import InputError, compile_paths
 from kfpl.render import money as fmt
+from kfpl.syntax import nodes as n
+from kfpl.syntax.parser import parse_number
 
 Status = Literal["met", "not_met", "no_data"]
 

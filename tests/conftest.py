@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kfpl.evaluate import Program
+from kfpl.python.evaluate import Program
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import POLICIES
 
-from kfpl.cli import main
+from kfpl.cli.main import main
 
 
 def build(tmp_path: Path, *extra: str, policies: Path = POLICIES) -> tuple[int, str]:

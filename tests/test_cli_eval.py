@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import POLICIES, application
 
-from kfpl.cli import main
+from kfpl.cli.main import main
 
 MFG2A = {"measure": "mfg-2a", "facts": {"booth_rental": "1500000", "booth_setup": "500000"}}
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from kfpl.codegen import generate
-from kfpl.formatting import format_python, ruff_binary
-from kfpl.loader import compile_texts
+from kfpl.project.loader import compile_texts
+from kfpl.python.codegen import generate
+from kfpl.python.formatting import format_python, ruff_binary
 
 FIXTURE = "tests/fixtures/props/tiny.kfpl"  # as the path appears in the generated header
 GOLDEN = ROOT / "tests" / "golden" / "tiny.py"

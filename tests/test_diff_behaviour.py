@@ -6,8 +6,8 @@ from pathlib import Path
 
 from kfpl.diff.behaviour import behavioural_diff, settle_directions
 from kfpl.diff.structural import diff_policy_sets
-from kfpl.loader import compile_texts
 from kfpl.model import PolicySet
+from kfpl.project.loader import compile_texts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 OLD = {p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "old").glob("*.kfpl"))}

@@ -16,9 +16,9 @@ from kfpl.diff.command import diff_command
 from kfpl.diff.impact import load_population, run_impact
 from kfpl.diff.review import PAGES, review_pages
 from kfpl.diff.structural import diff_policy_sets
-from kfpl.evaluate import Program
-from kfpl.loader import compile_paths
 from kfpl.model import PolicySet
+from kfpl.project.loader import compile_paths
+from kfpl.python.evaluate import Program
 
 ROOT = Path(__file__).resolve().parent.parent
 REVISION = ROOT / "examples" / "revision-2023"

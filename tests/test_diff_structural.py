@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kfpl.diff.structural import Change, diff_policy_sets
-from kfpl.loader import compile_texts
 from kfpl.model import PolicySet
+from kfpl.project.loader import compile_texts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 OLD = {p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "old").glob("*.kfpl"))}

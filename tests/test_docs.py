@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kfpl import nodes as n
-from kfpl.docsgen import generate_docs, md, render_docs, stale_docs, write_docs
-from kfpl.loader import compile_paths
+from kfpl.docs.pages import generate_docs, md, render_docs, stale_docs, write_docs
 from kfpl.model import PolicySet
+from kfpl.project.loader import compile_paths
 from kfpl.render.vocab import LABELS
+from kfpl.syntax import nodes as n
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "docs" / "policies"
@@ -176,7 +176,7 @@ def test_no_page_has_an_untranslated_label(
         if isinstance(node, n.Example) and node.name:  # a drafter's name, one language
             allowed.update(w.lower() for w in re.findall(WORD, node.name))
             quoted.update(CJK_RUN.findall(node.name))
-    from kfpl.docsgen import code_entries
+    from kfpl.docs.pages import code_entries
 
     for entry in code_entries():  # the catalogue's own Chinese text names kfpl keywords
         for text in (entry.title_zh, entry.explanation_zh, entry.fix_zh):
@@ -227,7 +227,7 @@ def test_write_docs_removes_left_over_pages(tmp_path: Path, fixture_pages: dict[
 
 
 def test_codes_page_lists_every_code_with_example_and_fix(real_pages: dict[str, str]) -> None:
-    from kfpl.docsgen import code_entries
+    from kfpl.docs.pages import code_entries
 
     entries = code_entries()
     if not entries:
@@ -289,7 +289,7 @@ def test_changing_a_cap_changes_both_pages_and_leaves_nothing_stale(tmp_path: Pa
         row = next(r for r in text.splitlines() if r.startswith("| [mfg-2a]"))
         assert ("45万元" in row) if home.startswith("zh") else ("CNY 450,000" in row)
 
-    from kfpl.site import build_site
+    from kfpl.docs.site import build_site
 
     site = build_site(
         docs, strict=True, site_dir=tmp_path / "site", config_file=REPO / "mkdocs.yml"

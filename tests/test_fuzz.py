@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kfpl.codes import CODES, PRELUDE
 from kfpl.diagnostics import render
-from kfpl.loader import compile_texts
+from kfpl.project.loader import compile_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,10 +10,10 @@ import pytest
 
 from kfpl.diff.impact import ImpactError, load_population, run_impact
 from kfpl.diff.structural import diff_policy_sets
-from kfpl.evaluate import Program
-from kfpl.loader import compile_paths
 from kfpl.model import PolicySet
 from kfpl.population import Options, generate, write_jsonl, write_tables
+from kfpl.project.loader import compile_paths
+from kfpl.python.evaluate import Program
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 

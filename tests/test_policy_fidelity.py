@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kfpl import nodes as n
-from kfpl import sources
-from kfpl.loader import compile_paths
 from kfpl.model import PolicySet
+from kfpl.project import sources
+from kfpl.project.loader import compile_paths
+from kfpl.syntax import nodes as n
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
@@ -41,7 +41,7 @@ def ps() -> PolicySet:
 
 @pytest.fixture(scope="module")
 def listing() -> dict[str, list[dict[str, object]]]:
-    from kfpl.cli import main
+    from kfpl.cli.main import main
 
     result = CliRunner().invoke(main, ["list", str(POLICIES), "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -8,7 +8,7 @@ from typing import Any
 
 from conftest import POLICIES, application
 
-from kfpl.evaluate import Program
+from kfpl.python.evaluate import Program
 
 MFG3 = {
     "measure": "mfg-3",

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kfpl.loader import compile_paths
 from kfpl.model import PolicySet
 from kfpl.population import CHAIN_WEIGHTS, Options, generate, write_jsonl
+from kfpl.project.loader import compile_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "population" / "applications.jsonl"

@@ -23,10 +23,10 @@ from conftest import POLICIES, ROOT, application
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kfpl.build import outputs
-from kfpl.codegen import generate_all
-from kfpl.evaluate import Program, module_from_source
-from kfpl.loader import compile_paths, compile_texts
+from kfpl.cli.build import outputs
+from kfpl.project.loader import compile_paths, compile_texts
+from kfpl.python.codegen import generate_all
+from kfpl.python.evaluate import Program, module_from_source
 from kfpl.runtime import ApplicationError
 from kfpl.runtime.application import loads
 
@@ -384,9 +384,9 @@ def test_generated_modules_are_byte_identical_across_builds(tmp_path: Path) -> N
 
     script = (
         "import json, sys\n"
-        "from kfpl.loader import compile_paths\n"
-        "from kfpl.codegen import generate_all\n"
-        "from kfpl.formatting import format_python\n"
+        "from kfpl.project.loader import compile_paths\n"
+        "from kfpl.python.codegen import generate_all\n"
+        "from kfpl.python.formatting import format_python\n"
         "ps = compile_paths([sys.argv[1]]).policy_set\n"
         "print(json.dumps({n: format_python(s, n) for n, s in generate_all(ps).items()}))\n"
     )

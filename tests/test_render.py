@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kfpl.loader import compile_texts
 from kfpl.model import PolicySet
+from kfpl.project.loader import compile_texts
 from kfpl.render import Renderer, en_money, zh_money
 from kfpl.render import money as m
 
@@ -295,7 +295,7 @@ def test_examples_render_facts_history_and_outcome() -> None:
 
 
 def test_every_sentence_of_the_real_policies_is_in_its_language() -> None:
-    from kfpl.loader import compile_paths
+    from kfpl.project.loader import compile_paths
 
     ps = compile_paths(["policies"]).policy_set
     assert ps is not None

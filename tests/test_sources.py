@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kfpl import sources
+from kfpl.project import sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "kaifeng-2020-manufacturing-policies.txt"
@@ -68,7 +68,7 @@ def test_every_segment_is_one_line_of_the_seed() -> None:
 
 
 def test_document_titles_match_the_policy_headers() -> None:
-    from kfpl.loader import compile_paths
+    from kfpl.project.loader import compile_paths
 
     comp = compile_paths([str(ROOT / "policies")])
     assert comp.policy_set is not None

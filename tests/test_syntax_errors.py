@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kfpl.cli import main
+from kfpl.cli.main import main
 from kfpl.codes import CODES
 from kfpl.diagnostics import display_width
-from kfpl.loader import compile_texts
+from kfpl.project.loader import compile_texts
 
 BROKEN = sorted((Path(__file__).parent / "broken").glob("*.kfpl"))
 EXPECT = re.compile(r"^# expect: (KF\d{4}) (\d+):(\d+)$", re.M)

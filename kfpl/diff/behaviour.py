@@ -29,10 +29,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from kfpl import nodes as n
 from kfpl.diff import canon as c
 from kfpl.diff.structural import Change, match_items, measure_similarity
 from kfpl.model import PolicySet
+from kfpl.syntax import nodes as n
 
 ONE = Decimal(1)
 BIG = Decimal(10) ** 12  # a local retained tax no award comes near
@@ -404,7 +404,7 @@ def years_in_force(ps: PolicySet, measure_id: str) -> set[int]:
 def behavioural_diff(
     old: PolicySet, new: PolicySet, old_program: Any = None, new_program: Any = None
 ) -> Behaviour:
-    from kfpl.evaluate import Program
+    from kfpl.python.evaluate import Program
 
     old_program = old_program or Program.from_policy_set(old)
     new_program = new_program or Program.from_policy_set(new)

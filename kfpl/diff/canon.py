@@ -16,7 +16,7 @@ from collections.abc import Hashable
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 
-from kfpl import nodes as n
+from kfpl.syntax import nodes as n
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)

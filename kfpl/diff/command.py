@@ -11,8 +11,8 @@ import click
 from kfpl.diff import gitrev
 from kfpl.diff.report import build_document, render_markdown, render_text
 from kfpl.diff.structural import diff_policy_sets
-from kfpl.loader import Compilation, InputError, compile_paths, compile_texts, read_text
 from kfpl.model import PolicySet
+from kfpl.project.loader import Compilation, InputError, compile_paths, compile_texts, read_text
 
 FAIL_ON = ("less-generous", "any", "high")
 

@@ -27,9 +27,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kfpl import nodes as n
 from kfpl.diff.structural import Change, match_items, measure_similarity, rule_similarity
 from kfpl.model import PolicySet, item_key
+from kfpl.syntax import nodes as n
 
 ZERO = Decimal(0)
 TOP = 10
@@ -204,7 +204,7 @@ class Version:
     """A program plus the id mapping that lets claims name either version's ids."""
 
     def __init__(self, ps: PolicySet, aliases: dict[str, str]) -> None:
-        from kfpl.evaluate import Program
+        from kfpl.python.evaluate import Program
 
         self.ps = ps
         self.program = Program.from_policy_set(ps)

@@ -16,8 +16,8 @@ from kfpl.diff.behaviour import behavioural_diff, settle_directions
 from kfpl.diff.impact import run_impact
 from kfpl.diff.report import build_document, render_markdown
 from kfpl.diff.structural import diff_policy_sets
-from kfpl.loader import compile_paths
 from kfpl.model import PolicySet
+from kfpl.project.loader import compile_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD = "policies"

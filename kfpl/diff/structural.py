@@ -19,9 +19,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal, TypeVar
 
-from kfpl import nodes as n
 from kfpl.diff import canon as c
 from kfpl.model import PolicySet
+from kfpl.syntax import nodes as n
 
 K = TypeVar("K", bound=str)
 T = TypeVar("T")

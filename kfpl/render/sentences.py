@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kfpl import nodes as n
 from kfpl.model import PolicySet
 from kfpl.render import money as m
+from kfpl.syntax import nodes as n
 
 ZH_BOUND = {
     "at_least": "{x}以上",

@@ -32,9 +32,9 @@ if not CHROMIUM.exists():
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from kfpl.docsgen import generate_docs, write_docs
-    from kfpl.loader import compile_paths
-    from kfpl.site import build_site
+    from kfpl.docs.pages import generate_docs, write_docs
+    from kfpl.docs.site import build_site
+    from kfpl.project.loader import compile_paths
 
     tmp = tmp_path_factory.mktemp("site")
     docs = tmp / "docs"

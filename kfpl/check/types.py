@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfpl import nodes as n
-from kfpl.checks.base import Context, Ty, describe, fmt_money
+from kfpl.check.base import Context, Ty, describe, fmt_money
 from kfpl.diagnostics import did_you_mean
 from kfpl.runtime.money import plain
+from kfpl.syntax import nodes as n
 
 # A plain number below this, where money is expected, is probably missing 万.
 SMALL_MONEY = Decimal(1000)

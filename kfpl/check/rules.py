@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kfpl import nodes as n
-from kfpl.checks.base import CLAIM_KEYS, NUMERIC, Context, Ty, describe
-from kfpl.checks.types import check_cond, expect_literal, require_enterprise
+from kfpl.check.base import CLAIM_KEYS, NUMERIC, Context, Ty, describe
+from kfpl.check.types import check_cond, expect_literal, require_enterprise
 from kfpl.diagnostics import did_you_mean
+from kfpl.syntax import nodes as n
 
 
 def check_rules(ctx: Context) -> None:

@@ -18,8 +18,8 @@ from kfpl.diagnostics import render
 
 @cache
 def _compiled(folder: str) -> Any:
-    from kfpl.evaluate import Program
-    from kfpl.loader import compile_paths
+    from kfpl.project.loader import compile_paths
+    from kfpl.python.evaluate import Program
 
     comp = compile_paths((folder,))
     program = Program.from_policy_set(comp.policy_set) if comp.ok and comp.policy_set else None
@@ -49,7 +49,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 class KfplFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        from kfpl.examples import cases
+        from kfpl.testing.examples import cases
 
         comp, program = _compiled(str(self.path.parent))
         if program is None:
@@ -83,7 +83,7 @@ class ExampleItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        from kfpl.examples import run_case
+        from kfpl.testing.examples import run_case
 
         comp, program = _compiled(str(self.path.parent))
         outcome = run_case(self.case, comp.policy_set, program)

@@ -1,4 +1,4 @@
-"""Parse kfpl text into the typed tree of ``kfpl.nodes``.
+"""Parse kfpl text into the typed tree of ``kfpl.syntax.nodes``.
 
 The Lark parser (LALR, contextual lexer, positions kept) is built once per process.
 Lark's exceptions never leave this module: a syntax error becomes a ``Diagnostic``
@@ -20,8 +20,8 @@ from typing import Any, Literal
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
-from kfpl import nodes as n
 from kfpl.diagnostics import Diagnostic, did_you_mean
+from kfpl.syntax import nodes as n
 
 # --------------------------------------------------------------------------- the parser
 

@@ -7,8 +7,8 @@ chains).
 
 from __future__ import annotations
 
-from kfpl import nodes as n
-from kfpl.checks.base import Context
+from kfpl.check.base import Context
+from kfpl.syntax import nodes as n
 
 
 def _missing(ctx: Context, label: n.Label, lang: str, where: str) -> None:

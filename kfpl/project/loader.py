@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kfpl import nodes as n
-from kfpl.checker import check
+from kfpl.check.checker import check
 from kfpl.diagnostics import Diagnostic, Sources, sort_key
 from kfpl.model import PolicySet
-from kfpl.parser import parse
+from kfpl.syntax import nodes as n
+from kfpl.syntax.parser import parse
 
 DEFAULT_POLICY_DIR = "policies"
 

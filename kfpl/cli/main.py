@@ -16,7 +16,7 @@ import click
 
 from kfpl import __version__
 from kfpl.diagnostics import render, summary
-from kfpl.loader import Compilation, InputError, compile_paths
+from kfpl.project.loader import Compilation, InputError, compile_paths
 
 LANG = click.Choice(["zh", "en"])
 
@@ -103,7 +103,7 @@ def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> 
       kfpl build            # write generated/ and docs/
       kfpl build --check    # CI: fail if generated files are out of date
     """
-    from kfpl.build import leftovers, outputs, remove, stale_files, write_atomically
+    from kfpl.cli.build import leftovers, outputs, remove, stale_files, write_atomically
 
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
@@ -157,8 +157,8 @@ def eval_(
       kfpl eval app.json --explain --lang en
       kfpl eval app.json --format json > decision.json
     """
-    from kfpl.evaluate import PolicyError, Program
-    from kfpl.explain import render_text
+    from kfpl.cli.explain import render_text
+    from kfpl.python.evaluate import PolicyError, Program
     from kfpl.runtime import ApplicationError
     from kfpl.runtime.application import loads
 
@@ -204,7 +204,7 @@ def test(paths: tuple[str, ...], lang: str, verbose: bool) -> None:
     Example:
       kfpl test policies/mfg.kfpl -v
     """
-    from kfpl.examples import run_all
+    from kfpl.testing.examples import run_all
 
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
@@ -235,7 +235,7 @@ def list_(paths: tuple[str, ...], fmt: str, lang: str) -> None:
     Example:
       kfpl list --format json
     """
-    from kfpl.listing import listing, render_listing
+    from kfpl.cli.listing import listing, render_listing
 
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
@@ -269,8 +269,8 @@ def dump(path: str, stage: str) -> None:
     Example:
       kfpl dump policies/mfg.kfpl --stage python
     """
-    from kfpl import codegen
     from kfpl.model import module_stem
+    from kfpl.python import codegen
 
     comp = compile_or_exit((path,), quiet=True)
     assert comp.policy_set is not None
@@ -283,7 +283,7 @@ def dump(path: str, stage: str) -> None:
         click.echo(sources[f"{module_stem(path)}.py"], nl=False)
 
 
-from kfpl.site import docs_command  # noqa: E402  (kfpl docs: issue 5)
+from kfpl.docs.site import docs_command  # noqa: E402  (kfpl docs: issue 5)
 
 main.add_command(docs_command)
 

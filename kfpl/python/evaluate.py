@@ -13,10 +13,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from kfpl import codegen
 from kfpl.diagnostics import render
-from kfpl.loader import Compilation, compile_paths
 from kfpl.model import PolicySet
+from kfpl.project.loader import Compilation, compile_paths
+from kfpl.python import codegen
 from kfpl.runtime import Outcome, PolicySetRuntime
 
 

@@ -1,6 +1,6 @@
 """Static checks on parsed modules; produces the checked model.
 
-Each concern lives in one module of ``kfpl.checks`` (names, labels, sources, types,
+Each concern lives in one module of ``kfpl.check`` (names, labels, sources, types,
 tiers, measures, examples, rules). Every check appends diagnostics and carries on, so
 one run reports every problem. A bug in a check never reaches the user as a
 traceback: it becomes one ``KF0000`` diagnostic (an internal error to report), and the
@@ -12,21 +12,21 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 
-from kfpl import nodes as n
-from kfpl.checks.base import Context
-from kfpl.checks.labels import check_labels
-from kfpl.checks.measures import check_measures
-from kfpl.checks.names import (
+from kfpl.check.base import Context
+from kfpl.check.labels import check_labels
+from kfpl.check.measures import check_measures
+from kfpl.check.names import (
     check_agencies,
     check_declarations,
     check_headers,
     check_id_prefixes,
     check_unique,
 )
-from kfpl.checks.rules import check_plan, check_rules
-from kfpl.checks.sources import check_sources
+from kfpl.check.rules import check_plan, check_rules
+from kfpl.check.sources import check_sources
 from kfpl.diagnostics import Diagnostic, sort_key
 from kfpl.model import BUILTIN_TYPES, PolicySet
+from kfpl.syntax import nodes as n
 
 Check = Callable[[Context], None]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kfpl.evaluate import Program
-from kfpl.explain import render_text
+from kfpl.cli.explain import render_text
 from kfpl.model import PolicySet
+from kfpl.python.evaluate import Program
 from kfpl.runtime.application import loads
 
 TITLE = {"zh": "决策说明示例", "en": "A decision, explained"}

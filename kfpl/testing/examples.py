@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kfpl import nodes as n
-from kfpl.evaluate import Program
 from kfpl.model import PolicySet
+from kfpl.python.evaluate import Program
 from kfpl.runtime import ApplicationError, Result
 from kfpl.runtime.money import ZERO, money_en, to_fen
+from kfpl.syntax import nodes as n
 
 
 @dataclass(frozen=True)

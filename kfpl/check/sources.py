@@ -1,6 +1,6 @@
 """Source references: every `source DOC CLAUSE` names a real clause of a seed document.
 
-The clause ids come from the stored seed text (``kfpl.sources``, ``policies/sources``)
+The clause ids come from the stored seed text (``kfpl.project.sources``, ``policies/sources``)
 when it is there: mfg 1–14, 附则 and 附则1…5; ind 1–21, 附则 and 附则1…5; the plan's
 sections 一 … 四, 一(一) …, 二(一)1 … 8; every document's 标题 and 前言. Without the stored
 text (an installed kfpl checking policies elsewhere) the same table, hardcoded below,
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kfpl import nodes as n
-from kfpl.checks.base import Context
+from kfpl.check.base import Context
 from kfpl.diagnostics import did_you_mean
+from kfpl.syntax import nodes as n
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Document:
 
 def _stored_clauses(doc: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
     try:
-        from kfpl import sources
+        from kfpl.project import sources
 
         ids = [*sources.clauses(doc), *sources.groups(doc)]
     except Exception:  # no stored text: the hardcoded table is the authority

@@ -20,8 +20,8 @@ from functools import cache
 import jinja2
 
 from kfpl import __version__
-from kfpl import nodes as n
 from kfpl.model import PolicySet, module_stem
+from kfpl.syntax import nodes as n
 
 INDENT = "    "
 _RESERVED = {"ev", "amount", "total", "tier", "item_amount", "D", "date", "annotations"}
@@ -391,7 +391,7 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
 @cache
 def _template() -> jinja2.Template:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("kfpl", "templates"),
+        loader=jinja2.PackageLoader("kfpl.python", "templates"),
         autoescape=False,  # Python source, not HTML: every value is already repr'd
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -87,8 +87,8 @@ def docs_command(paths: tuple[str, ...], docs_dir: str, site_dir: str, serve: bo
 
     Exit codes: 0 ok, 1 policy errors or a failed build, 2 bad usage or input.
     """
-    from kfpl.docsgen import generate_docs, write_docs
-    from kfpl.loader import InputError, compile_paths
+    from kfpl.docs.pages import generate_docs, write_docs
+    from kfpl.project.loader import InputError, compile_paths
 
     try:
         comp = compile_paths(list(paths) or ["policies"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kfpl import nodes as n
-from kfpl.checks.base import ORIGINS, Context
-from kfpl.checks.sources import DOCUMENTS
-from kfpl.checks.types import expect_literal
+from kfpl.check.base import ORIGINS, Context
+from kfpl.check.sources import DOCUMENTS
+from kfpl.check.types import expect_literal
 from kfpl.diagnostics import Secondary, did_you_mean
 from kfpl.model import BUILTIN_TYPES, item_key
+from kfpl.syntax import nodes as n
 
 # Items that share one namespace of ids (measure mfg-2a and rule mfg-2a would clash in
 # `kfpl list`, in history records and in generated code), and the declarations that

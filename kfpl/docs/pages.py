@@ -16,7 +16,7 @@ root, en under ``/en/``)::
     {lang}/targets.md                     plan targets, chains and tasks with owners
     {lang}/glossary.md                    inputs, parameters, choices, departments
     {lang}/codes.md                       diagnostic codes
-    .nav.yml                              the navigation order (read by kfpl/mkdocs_hooks.py)
+    .nav.yml                              the navigation order (read by kfpl/docs/mkdocs_hooks.py)
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from typing import Any
 
 import jinja2
 
-from kfpl import nodes as n
 from kfpl.model import PolicySet
 from kfpl.render import money as m
 from kfpl.render.sentences import Renderer
 from kfpl.render.vocab import LANGS, t
+from kfpl.syntax import nodes as n
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "docs"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATED_DIRS = LANGS  # every file under docs/zh and docs/en is generated
 NAV_FILE = ".nav.yml"
 
@@ -199,7 +199,7 @@ def source_keys(ps: PolicySet) -> list[SourceKey]:
 
 def load_sources(ps: PolicySet, policies_dir: str | Path) -> dict[SourceKey, str | None]:
     """Read the original text of every clause the policy set cites (None if missing)."""
-    from kfpl import sources
+    from kfpl.project import sources
 
     out: dict[SourceKey, str | None] = {}
     for doc, clause in source_keys(ps):

@@ -3,10 +3,10 @@ real measures, outcomes are amounts."""
 
 from __future__ import annotations
 
-from kfpl import nodes as n
-from kfpl.checks.base import CLAIM_KEYS, Context, Ty, describe
-from kfpl.checks.types import check_member, expect_literal
+from kfpl.check.base import CLAIM_KEYS, Context, Ty, describe
+from kfpl.check.types import check_member, expect_literal
 from kfpl.diagnostics import Secondary, did_you_mean
+from kfpl.syntax import nodes as n
 
 PRIOR_KEYS = ("project", "product", "level", "step")
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfpl import nodes as n
-from kfpl.checks.base import CLAIM_KEYS, Context, Ty, describe
-from kfpl.checks.examples import check_example
-from kfpl.checks.tiers import check_steps, check_tiers
-from kfpl.checks.types import (
+from kfpl.check.base import CLAIM_KEYS, Context, Ty, describe
+from kfpl.check.examples import check_example
+from kfpl.check.tiers import check_steps, check_tiers
+from kfpl.check.types import (
     check_cond,
     check_member,
     check_rate_range,
@@ -17,6 +16,7 @@ from kfpl.checks.types import (
 )
 from kfpl.diagnostics import Secondary, did_you_mean
 from kfpl.runtime.money import plain
+from kfpl.syntax import nodes as n
 
 
 def check_measures(ctx: Context) -> None:

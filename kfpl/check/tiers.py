@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from kfpl import nodes as n
-from kfpl.checks.base import Context, Ty, fmt_value
+from kfpl.check.base import Context, Ty, fmt_value
 from kfpl.diagnostics import Secondary
+from kfpl.syntax import nodes as n
 
 _LOWER = ("at_least", "more_than")
 _WORDS = {"at_least": "at least", "more_than": "more than", "at_most": "at most",

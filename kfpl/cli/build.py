@@ -6,9 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from kfpl import codegen
-from kfpl.formatting import format_python
 from kfpl.model import PolicySet
+from kfpl.python import codegen
+from kfpl.python.formatting import format_python
 
 GENERATED_README = """\
 # generated/
@@ -32,8 +32,8 @@ def outputs(
         if len(policy_paths) == 1 and Path(policy_paths[0]).is_dir()
         else Path("policies")
     )
-    from kfpl.docsgen import generate_docs
-    from kfpl.explain_page import explain_pages
+    from kfpl.docs.explain_page import explain_pages
+    from kfpl.docs.pages import generate_docs
 
     for rel, text in generate_docs(ps, policies_dir).items():
         files[docs / rel] = text
@@ -58,7 +58,7 @@ def review_outputs(root: Path, docs: Path) -> dict[Path, str]:
 def leftovers(files: dict[Path, str], out: Path, docs: Path) -> list[Path]:
     """Outputs of an earlier build that no policy makes any more (a removed policy's
     module, a removed measure's pages)."""
-    from kfpl.docsgen import existing_generated
+    from kfpl.docs.pages import existing_generated
 
     owned = set(files)
     extra = [path for path in sorted(out.glob("*.py")) if path not in owned]

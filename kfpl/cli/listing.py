@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kfpl import nodes as n
 from kfpl.model import PolicySet
+from kfpl.syntax import nodes as n
 
 
 def _label(label: n.Label | None) -> dict[str, str]:

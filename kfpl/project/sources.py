@@ -29,7 +29,7 @@ from typing import Any
 DOCS = ("notice", "plan", "mfg", "ind")
 
 # The repository's policies folder, found from this file (editable install or a clone).
-REPO_POLICIES = Path(__file__).resolve().parent.parent / "policies"
+REPO_POLICIES = Path(__file__).resolve().parents[2] / "policies"
 
 
 class SourceError(LookupError):

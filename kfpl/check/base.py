@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kfpl import nodes as n
 from kfpl.diagnostics import Diagnostic, Secondary, Severity, did_you_mean
 from kfpl.model import BUILTIN_TYPES, PolicySet
 from kfpl.runtime.money import plain
+from kfpl.syntax import nodes as n
 
 NUMERIC = ("money", "rate", "count", "year")
 

@@ -295,6 +295,10 @@ from kfpl.targets import targets_command  # noqa: E402  (kfpl targets: issue 4)
 
 main.add_command(targets_command)
 
+from kfpl.serve.command import serve_command  # noqa: E402  (kfpl serve: issue 14)
+
+main.add_command(serve_command)
+
 
 def run() -> None:
     """Entry point: turn any unexpected exception into one line, never a traceback."""

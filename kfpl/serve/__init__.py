@@ -1,0 +1,1 @@
+"""`kfpl serve`: the policy calculator, the drafting studio, review charts and the JSON API."""

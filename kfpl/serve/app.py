@@ -1,0 +1,54 @@
+"""The ASGI application: ``create_app(project_folder)``.
+
+Run it with ``kfpl serve`` (uvicorn, loopback by default) or under any ASGI server:
+``uvicorn --factory 'kfpl.serve.app:from_environment'`` reads the project folder from
+``KFPL_PROJECT``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from kfpl.serve import api, pages
+from kfpl.serve.limits import MAX_BODY, BodyLimit
+from kfpl.serve.project import Project
+from kfpl.serve.review import ReviewCharts
+
+
+def create_app(
+    project: str | Path | Project,
+    review_against: str | Path | None = None,
+    population: str | Path | None = None,
+    max_body: int = MAX_BODY,
+) -> Starlette:
+    served = project if isinstance(project, Project) else Project(project)
+    app = Starlette(
+        routes=[
+            *api.routes,
+            *pages.routes,
+            Mount("/static", StaticFiles(directory=pages.static_dir()), name="static"),
+        ],
+        middleware=[Middleware(BodyLimit, limit=max_body)],
+    )
+    app.state.project = served
+    app.state.review = (
+        ReviewCharts(served, Path(review_against), Path(population))
+        if review_against is not None and population is not None
+        else None
+    )
+    return app
+
+
+def from_environment() -> Any:
+    return create_app(
+        os.environ.get("KFPL_PROJECT", "policies"),
+        os.environ.get("KFPL_REVIEW_AGAINST"),
+        os.environ.get("KFPL_POPULATION"),
+    )

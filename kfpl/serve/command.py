@@ -1,0 +1,63 @@
+"""``kfpl serve``: start the service with uvicorn (loopback unless told otherwise)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.command("serve")
+@click.argument("project", default="policies", type=click.Path(file_okay=False))
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default)."
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--review-against", type=click.Path(file_okay=False, exists=True), default=None,
+              help="A revised version of the project, for the review charts.")  # fmt: skip
+@click.option("--population", type=click.Path(dir_okay=True, exists=True), default=None,
+              help="Applications (JSON lines or tables) the review charts run through both versions.")  # fmt: skip
+@click.option(
+    "--root-path", default="", help="URL prefix when served behind a proxy (e.g. /calculator)."
+)
+def serve_command(
+    project: str,
+    host: str,
+    port: int,
+    review_against: str | None,
+    population: str | None,
+    root_path: str,
+) -> None:
+    """Serve the calculator (企业端), the drafting studio (起草), review charts and the JSON API.
+
+    \b
+    Example:
+      kfpl serve policies --port 8000
+      kfpl serve policies --review-against examples/revision-2023 \\
+          --population examples/population/applications.jsonl
+    """
+    try:
+        import uvicorn
+
+        from kfpl.serve.app import create_app
+    except ImportError as exc:
+        click.echo(f"kfpl: `kfpl serve` needs {exc.name}: pip install 'kfpl[serve]'", err=True)
+        sys.exit(2)
+    from kfpl.serve.project import ProjectError
+
+    if (review_against is None) != (population is None):
+        click.echo("kfpl: --review-against and --population go together", err=True)
+        sys.exit(2)
+    try:
+        app = create_app(project, review_against, population)
+    except ProjectError as exc:
+        click.echo(f"kfpl: {exc}", err=True)
+        sys.exit(exc.code)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"kfpl: serving on {host}: the studio can save policy files; put it behind a proxy with authentication",
+            err=True,
+        )
+    uvicorn.run(
+        app, host=host, port=port, root_path=root_path, proxy_headers=True, log_level="info"
+    )

@@ -1,0 +1,291 @@
+"""The HTML pages: the calculator (企业端), the drafting studio (起草) and the review.
+
+Server-rendered with Jinja2 (autoescape on: policy text, facts typed by a visitor and
+diagnostics are all untrusted); the studio adds one small script, and nothing is
+fetched from outside at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from kfpl.cli.explain import STATUS
+from kfpl.project.sources import SourceError, clause_text
+from kfpl.runtime import ApplicationError, Outcome
+from kfpl.runtime.money import ZERO, money
+from kfpl.serve import forms
+from kfpl.serve.limits import TimeLimit, within_time
+from kfpl.serve.project import Project, SaveError, digest
+from kfpl.serve.words import word
+
+ENV = Environment(
+    loader=PackageLoader("kfpl.serve", "templates"),
+    autoescape=select_autoescape(["html", "j2"], default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def lang_of(request: Request) -> str:
+    return "en" if request.query_params.get("lang") == "en" else "zh"
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    other = "en" if lang == "zh" else "zh"
+    query = dict(request.query_params)
+    query["lang"] = other
+    from urllib.parse import urlencode
+
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [
+        ("lang", other)
+    ]
+    html = ENV.get_template(template).render(
+        lang=lang,
+        t=lambda key: word(key, lang),
+        switch_url=f"{request.url.path}?{urlencode(params)}",
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def project_of(request: Request) -> Project:
+    project: Project = request.app.state.project
+    return project
+
+
+# --------------------------------------------------------------------------- calculator
+
+
+def source_text(project: Project, source: str) -> str | None:
+    doc, _, clause = source.partition(" ")
+    try:
+        return clause_text(doc, clause, project.folder)
+    except (SourceError, OSError, ValueError):
+        return None
+
+
+def result_view(project: Project, outcome: Outcome, lang: str) -> dict[str, Any]:
+    zh = lang == "zh"
+    claims = []
+    for r in outcome.results:
+        status = STATUS[r.status][0 if zh else 1]
+        if r.paid and r.amount < 0:
+            status = "收回已拨付资金" if zh else "clawed back"
+        amount = r.amount if r.paid else ZERO
+        claims.append(
+            {
+                "id": r.claim.id,
+                "measure": r.meta.id,
+                "title": r.meta.zh if zh else r.meta.en,
+                "status": r.status,
+                "status_text": status,
+                "paid": r.paid,
+                "amount": money(amount, lang),
+                "amount_value": f"{amount:.2f}",
+                "up_to": word("up_to", lang) if r.ceiling and r.paid else "",
+                "source": r.meta.source,
+                "original": source_text(project, r.meta.source),
+                "steps": [
+                    {
+                        "text": s.zh if zh else s.en,
+                        "ok": s.ok,
+                        "depth": s.depth,
+                        "source": s.source,
+                    }
+                    for s in r.steps
+                ],
+            }
+        )
+    return {
+        "claims": claims,
+        "rules": [{"text": d.zh if zh else d.en, "source": d.source} for d in outcome.decisions],
+        "total": money(outcome.total, lang),
+        "total_value": f"{outcome.total:.2f}",
+        "json": json.dumps(outcome.as_json(), ensure_ascii=False, indent=2),
+    }
+
+
+async def calculator(request: Request) -> Response:
+    project = project_of(request)
+    ps = project.policy_set
+    lang = lang_of(request)
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        submitted = await request.form()
+        values = {k: v for k, v in submitted.multi_items() if isinstance(v, str)}
+        chosen = [v for k, v in submitted.multi_items() if k == "m" and isinstance(v, str)]
+    else:
+        query = request.query_params
+        chosen = forms.expand(ps, query.getlist("m"), query.getlist("g"))
+    form = forms.build_form(ps, chosen)
+    context: dict[str, Any] = {
+        "form": form,
+        "groups": forms.groups(ps),
+        "by_policy": [
+            (policy.title.get(lang) if policy.title else pid, ms)
+            for pid, policy in ps.policies.items()
+            if (ms := [m for m in ps.measures.values() if ps.owner.get(m.id) == pid])
+        ],
+        "chosen": [m.id for m in form.measures],
+        "values": values,
+        "years": ps.effective_years(),
+        "history_rows": range(forms.HISTORY_ROWS),
+        "list_rows": range(forms.LIST_ROWS),
+        "result": None,
+        "problem": None,
+    }
+    if request.method == "POST" and form.measures:
+        reading = forms.read_form(form, values)
+        try:
+            outcome = await within_time(project.program.run, reading.application)
+        except ApplicationError as exc:
+            context["problem"] = {"message": str(exc), "field": reading.field_of(exc.path)}
+            return page(request, "calculator.html.j2", 422, **context)
+        except TimeLimit as exc:
+            context["problem"] = {"message": str(exc), "field": None}
+            return page(request, "calculator.html.j2", 503, **context)
+        context["result"] = result_view(project, outcome, lang)
+    return page(request, "calculator.html.j2", **context)
+
+
+# --------------------------------------------------------------------------- studio
+
+
+async def studio(request: Request) -> Response:
+    project = project_of(request)
+    files = sorted(project.state.texts)
+    name = request.query_params.get("file") or files[0]
+    if name not in project.state.texts:
+        return page(request, "message.html.j2", 404, message=f"{name}: no such policy file")
+    text = project.state.texts[name]
+    return page(request, "studio.html.j2", files=files, file=name, text=text, base=digest(text))
+
+
+def same_origin(request: Request) -> bool:
+    """A write must come from the studio's own page: a JSON body (which a form on
+    another site cannot send without the browser asking first) and, when the browser
+    says where the request comes from, this host."""
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return origin.rstrip("/").split("://", 1)[-1] == request.headers.get("host", "")
+
+
+async def read_json(request: Request) -> dict[str, Any] | JSONResponse:
+    try:
+        data = json.loads((await request.body()).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return JSONResponse({"error": "expected a JSON object"}, status_code=400)
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("text"), str)
+        or not isinstance(data.get("file"), str)
+    ):
+        return JSONResponse({"error": 'expected {"file": …, "text": …}'}, status_code=422)
+    return data
+
+
+async def studio_preview(request: Request) -> Response:
+    from kfpl.serve.studio import preview
+
+    data = await read_json(request)
+    if isinstance(data, JSONResponse):
+        return data
+    project = project_of(request)
+    lang = "en" if data.get("lang") == "en" else "zh"
+    try:
+        project.path_for(data["file"])
+    except SaveError as exc:
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+    line = data.get("line")
+    line = line if isinstance(line, int) else 1
+    try:
+        result = await within_time(preview, project, data["file"], data["text"], line)
+    except TimeLimit as exc:
+        return JSONResponse({"error": f"preview {exc}"}, status_code=503)
+    html = ENV.get_template("studio_panel.html.j2").render(
+        lang=lang, t=lambda key: word(key, lang), p=result
+    )
+    return JSONResponse(
+        {
+            "ok": result.ok,
+            "errors": sum(1 for d in result.diagnostics if d["severity"] == "error"),
+            "measure": result.measure.id if result.measure else None,
+            "html": html,
+        }
+    )
+
+
+async def studio_save(request: Request) -> Response:
+    if not same_origin(request):
+        return JSONResponse(
+            {"error": "saving needs a JSON request from the studio page"}, status_code=403
+        )
+    data = await read_json(request)
+    if isinstance(data, JSONResponse):
+        return data
+    base = data.get("base")
+    try:
+        loaded = await within_time(
+            project_of(request).save,
+            data["file"],
+            data["text"],
+            base if isinstance(base, str) else None,
+        )
+    except SaveError as exc:
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+    return JSONResponse({"saved": data["file"], "base": digest(loaded.texts[data["file"]])})
+
+
+# --------------------------------------------------------------------------- review
+
+
+async def review(request: Request) -> Response:
+    lang = lang_of(request)
+    charts = request.app.state.review
+    view = await within_time(charts.view, lang, seconds=120) if charts is not None else None
+    return page(request, "review.html.j2", view=view)
+
+
+async def review_chart(request: Request) -> Response:
+    charts = request.app.state.review
+    lang = request.path_params["lang"]
+    name = request.path_params["name"]
+    if charts is None or lang not in ("zh", "en"):
+        return Response(status_code=404)
+    view = await within_time(charts.view, lang, seconds=120)
+    svg = view["svgs"].get(name)
+    if svg is None:
+        return Response(status_code=404)
+    return Response(svg, media_type="image/svg+xml")
+
+
+async def home(request: Request) -> Response:
+    query = f"?lang={lang_of(request)}" if lang_of(request) == "en" else ""
+    return RedirectResponse(f"/calc{query}", status_code=307)
+
+
+routes = [
+    Route("/", home),
+    Route("/calc", calculator, methods=["GET", "POST"]),
+    Route("/studio", studio),
+    Route("/studio/preview", studio_preview, methods=["POST"]),
+    Route("/studio/save", studio_save, methods=["POST"]),
+    Route("/review", review),
+    Route("/review/{lang}/{name}.svg", review_chart),
+]
+
+
+def static_dir() -> Path:
+    return Path(__file__).parent / "static"

@@ -1,0 +1,172 @@
+"""The JSON API of `kfpl serve` answers as the command line does."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kfpl.cli.main import main
+
+pytest.importorskip("starlette", reason="the serve extra is not installed")
+from starlette.testclient import TestClient
+
+from kfpl.serve.app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICIES = ROOT / "policies"
+APPLICATION = ROOT / "examples" / "application.json"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(POLICIES, max_body=200_000)) as c:
+        yield c
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_evaluate_returns_what_kfpl_eval_prints(client: TestClient) -> None:
+    code, out, _ = cli("eval", str(APPLICATION), "--policies", str(POLICIES), "--format", "json")
+    assert code == 0
+    response = client.post("/api/v1/evaluate", content=APPLICATION.read_bytes())
+    assert response.status_code == 200
+    assert response.json() == json.loads(out)
+    assert response.json()["total"] == "2380000.00"
+
+
+def test_malformed_json_is_400_with_the_message_of_kfpl_eval(
+    client: TestClient, tmp_path: Path
+) -> None:
+    text = '{"year": 2021, "enterprise": {'
+    bad = tmp_path / "bad.json"
+    bad.write_text(text, encoding="utf-8")
+    code, _, err = cli("eval", str(bad), "--policies", str(POLICIES))
+    assert code == 2
+    response = client.post("/api/v1/evaluate", content=text)
+    assert response.status_code == 400
+    assert err.strip() == f"kfpl: {bad}: {response.json()['error']}"
+
+
+@pytest.mark.parametrize(
+    ("facts", "path"),
+    [
+        ({"booth_rental": "abc"}, "claims[0].facts.booth_rental"),
+        ({"booth_rental": 1.5}, None),  # JSON 1.5 is read as Decimal: allowed
+        ({"booth_rental": "-3万"}, "claims[0].facts.booth_rental"),
+        ({"booth_fees": "3万"}, "claims[0].facts.booth_fees"),
+    ],
+)
+def test_bad_fields_are_422_naming_the_field_like_kfpl_eval(
+    client: TestClient, tmp_path: Path, facts: dict[str, object], path: str | None
+) -> None:
+    app = {
+        "year": 2021,
+        "enterprise": {"id": "E1"},
+        "claims": [{"measure": "mfg-2a", "facts": facts}],
+    }
+    text = json.dumps(app)
+    response = client.post("/api/v1/evaluate", content=text)
+    if path is None:
+        assert response.status_code == 200
+        return
+    file = tmp_path / "app.json"
+    file.write_text(text, encoding="utf-8")
+    code, _, err = cli("eval", str(file), "--policies", str(POLICIES))
+    assert (code, response.status_code) == (2, 422)
+    assert response.json()["path"] == path
+    assert err.strip() == f"kfpl: {file}: {response.json()['error']}"
+
+
+def test_not_an_object_and_not_utf8(client: TestClient) -> None:
+    assert client.post("/api/v1/evaluate", content="[1, 2]").status_code == 422
+    response = client.post("/api/v1/evaluate", content=b"\xff\xfe{}")
+    assert response.status_code == 400
+    assert "UTF-8" in response.json()["error"]
+
+
+def test_a_body_over_the_limit_is_refused_with_413(client: TestClient) -> None:
+    big = json.dumps({"year": 2021, "enterprise": {"id": "x" * 300_000}, "claims": []})
+    response = client.post("/api/v1/evaluate", content=big)
+    assert response.status_code == 413
+    assert "larger than" in response.json()["error"]
+
+    # a streamed body (no Content-Length) is counted as it arrives
+    def chunks() -> Iterator[bytes]:
+        for _ in range(30):
+            yield b" " * 10_000
+
+    response = client.post("/api/v1/evaluate", content=chunks())
+    assert response.status_code == 413
+
+
+def test_schema_and_measures_match_the_command_line(client: TestClient) -> None:
+    _, schema_out, _ = cli("schema", str(POLICIES))
+    assert client.get("/api/v1/schema").json() == json.loads(schema_out)
+    _, list_out, _ = cli("list", str(POLICIES), "--format", "json")
+    listing = client.get("/api/v1/measures").json()
+    assert listing == json.loads(list_out)
+    assert "mfg-2a" in [m["id"] for m in listing["measures"]]
+
+
+def test_check_reports_a_misspelt_keyword_with_its_position(client: TestClient) -> None:
+    text = (POLICIES / "mfg.kfpl").read_text(encoding="utf-8")
+    broken = text.replace(
+        "  award up to 30% of booth_rental", "  awrd up to 30% of booth_rental", 1
+    )
+    assert broken != text
+    line = broken[: broken.index("awrd")].count("\n") + 1
+    response = client.post("/api/v1/check", json={"file": "mfg.kfpl", "text": broken})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is False and body["errors"] >= 1
+    first = body["diagnostics"][0]
+    assert (first["code"], first["file"], first["line"], first["column"]) == (
+        "KF0005",
+        "mfg.kfpl",
+        line,
+        3,
+    )
+    assert "did you mean `award`?" in first["rendered"]
+    clean = client.post("/api/v1/check", json={"file": "mfg.kfpl", "text": text}).json()
+    assert clean["ok"] is True and clean["errors"] == 0
+
+
+def test_check_never_runs_policy_text(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Policy text only reaches Python through codegen and exec: the check endpoint
+    # must call neither, whatever the text says.
+    import kfpl.python.codegen as codegen
+    import kfpl.python.evaluate as evaluate
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the check endpoint generated or ran code")
+
+    monkeypatch.setattr(codegen, "generate_all", forbidden)
+    monkeypatch.setattr(evaluate, "module_from_source", forbidden)
+    text = "measure x-1\n  title zh \"__import__('os').system('false')\" en \"x\"\n  award 1万\n"
+    response = client.post("/api/v1/check", content=text, headers={"content-type": "text/plain"})
+    assert response.status_code == 200
+    assert isinstance(response.json()["diagnostics"], list)
+
+
+def test_check_refuses_a_file_name_outside_the_project(client: TestClient) -> None:
+    for name in ("../evil.kfpl", "/etc/passwd", "sub/x.kfpl", "x.py"):
+        response = client.post("/api/v1/check", json={"file": name, "text": ""})
+        assert response.status_code == 422, name
+        assert response.json()["path"] == "file"
+
+
+def test_openapi_document_is_valid_openapi_3(client: TestClient) -> None:
+    validator = pytest.importorskip("openapi_spec_validator")
+    doc = client.get("/api/v1/openapi.json").json()
+    validator.validate(doc)
+    assert doc["openapi"].startswith("3.")
+    assert {"/api/v1/evaluate", "/api/v1/schema", "/api/v1/measures", "/api/v1/check"} <= set(
+        doc["paths"]
+    )

@@ -52,7 +52,7 @@ def review_outputs(root: Path, docs: Path) -> dict[Path, str]:
 
     if not ((root / review.NEW).is_dir() and (root / review.DATA).is_file()):
         return {}
-    return {docs / lang / "review.md": text for lang, text in review.review_pages(root).items()}
+    return {docs / rel: text for rel, text in review.review_site_files(root).items()}
 
 
 def leftovers(files: dict[Path, str], out: Path, docs: Path) -> list[Path]:

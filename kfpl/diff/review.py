@@ -113,12 +113,58 @@ def review_document(root: Path = ROOT) -> dict[str, Any]:
     return build_document(OLD, NEW, changes, behaviour.to_json(), impact)
 
 
-def review_pages(root: Path = ROOT) -> dict[str, str]:
+def review_pages(root: Path = ROOT, charts: dict[str, str] | None = None) -> dict[str, str]:
+    """The page in each language; ``charts`` (lang -> Markdown) goes after the impact."""
     doc = review_document(root)
     return {
-        lang: INTRO[lang] + demote(render_markdown(doc, lang)) + "\n" + GIT[lang]
+        lang: INTRO[lang]
+        + demote(render_markdown(doc, lang))
+        + "\n"
+        + (charts[lang] + "\n" if charts else "")
+        + GIT[lang]
         for lang in ("zh", "en")
     }
+
+
+_SITE_FILES: dict[tuple[tuple[str, int, int], ...], dict[str, str]] = {}
+
+
+def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """What the review is computed from, by path, modification time and size."""
+    paths = [
+        *sorted((root / OLD).rglob("*.kfpl")),
+        *sorted((root / OLD / "sources").glob("*.json")),
+        *sorted((root / NEW).rglob("*.kfpl")),
+        root / DATA,
+    ]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+
+def review_site_files(root: Path = ROOT) -> dict[str, str]:
+    """The site's review: ``{lang}/review.md`` with the impact charts, and the charts
+    themselves as ``{lang}/assets/review-<name>.svg`` (paths relative to docs/).
+
+    Kept per process while its inputs are unchanged: a population run through both
+    versions, with attribution, takes seconds, and one process may build many times."""
+    key = _fingerprint(root)
+    if key not in _SITE_FILES:
+        _SITE_FILES.clear()
+        _SITE_FILES[key] = _review_site_files(root)
+    return dict(_SITE_FILES[key])
+
+
+def _review_site_files(root: Path) -> dict[str, str]:
+    from kfpl.diff.charts import chart_svgs, charts_markdown, impact_tables
+
+    tables = impact_tables(load(OLD, root), load(NEW, root), root / DATA)
+    files: dict[str, str] = {}
+    for lang in ("zh", "en"):
+        for name, svg in chart_svgs(tables, lang).items():
+            files[f"{lang}/assets/review-{name}.svg"] = svg
+    pages = review_pages(root, {lang: charts_markdown(tables, lang) for lang in ("zh", "en")})
+    for lang, text in pages.items():
+        files[f"{lang}/review.md"] = text
+    return files
 
 
 def demote(markdown: str) -> str:

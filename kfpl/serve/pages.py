@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
@@ -149,12 +150,16 @@ async def calculator(request: Request) -> Response:
             outcome = await within_time(project.program.run, reading.application)
         except ApplicationError as exc:
             context["problem"] = {"message": str(exc), "field": reading.field_of(exc.path)}
-            return page(request, "calculator.html.j2", 422, **context)
+            return page(
+                request, "calculator.html.j2", 422, keep=[("m", m) for m in chosen], **context
+            )
         except TimeLimit as exc:
             context["problem"] = {"message": str(exc), "field": None}
-            return page(request, "calculator.html.j2", 503, **context)
+            return page(
+                request, "calculator.html.j2", 503, keep=[("m", m) for m in chosen], **context
+            )
         context["result"] = result_view(project, outcome, lang)
-    return page(request, "calculator.html.j2", **context)
+    return page(request, "calculator.html.j2", keep=[("m", m.id) for m in form.measures], **context)
 
 
 # --------------------------------------------------------------------------- studio

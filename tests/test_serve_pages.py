@@ -114,6 +114,8 @@ def test_trade_fair_claim_written_in_wan_gets_the_decision_of_kfpl_eval(
     assert "已获" in page or "已拨付" in page or "已支付" in page  # the history step is explained
     shown = json.loads(html.unescape(re.search(r"<pre>(.*?)</pre>", page, re.S).group(1)))  # type: ignore[union-attr]
     assert shown == expected
+    # the language switch of an answered form keeps the chosen measure
+    assert 'id="lang-switch"' in page and 'href="/calc?m=mfg-2a&amp;lang=en"' in page
 
 
 def test_a_bad_amount_is_shown_at_its_field(client: TestClient) -> None:

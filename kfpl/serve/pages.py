@@ -38,16 +38,19 @@ def lang_of(request: Request) -> str:
     return "en" if request.query_params.get("lang") == "en" else "zh"
 
 
-def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def page(
+    request: Request,
+    template: str,
+    status: int = 200,
+    keep: list[tuple[str, str]] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page; the language switch keeps the query (or ``keep``, for a page
+    answering a form) and changes only ``lang``."""
     lang = lang_of(request)
     other = "en" if lang == "zh" else "zh"
-    query = dict(request.query_params)
-    query["lang"] = other
-    from urllib.parse import urlencode
-
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [
-        ("lang", other)
-    ]
+    kept = keep if keep is not None else list(request.query_params.multi_items())
+    params = [(k, v) for k, v in kept if k != "lang"] + [("lang", other)]
     html = ENV.get_template(template).render(
         lang=lang,
         t=lambda key: word(key, lang),

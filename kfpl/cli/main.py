@@ -283,6 +283,70 @@ def dump(path: str, stage: str) -> None:
         click.echo(sources[f"{module_stem(path)}.py"], nl=False)
 
 
+@main.command("fmt")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 listing files that would change.",
+)
+@click.option(
+    "--keywords",
+    type=LANG,
+    default=None,
+    help="Write every keyword in Chinese (zh) or English (en).",
+)
+def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None) -> None:
+    """Format policy files in the one canonical layout (default: policies/).
+
+    Comments and blank lines are kept; formatting twice changes nothing.
+
+    \b
+    Example:
+      kfpl fmt --check policies     # CI: exit 1 if a file is not formatted
+      kfpl fmt --keywords zh mfg.kfpl
+    """
+    from kfpl.diagnostics import Sources
+    from kfpl.project.loader import discover, read_text
+    from kfpl.syntax.formatter import FormatError, format_text
+
+    try:
+        files = discover(paths)
+    except InputError as exc:
+        fail(str(exc))
+    changed: list[Path] = []
+    broken = 0
+    for path in files:
+        try:
+            text = read_text(path)
+        except InputError as exc:
+            fail(str(exc))
+        try:
+            out = format_text(text, keywords, str(path))  # type: ignore[arg-type]
+        except FormatError as exc:
+            sources = Sources()
+            sources.add(str(path), text)
+            for diag in exc.diagnostics:
+                click.echo(render(diag, sources) + "\n", err=True)
+            broken += 1
+            continue
+        if out != text:
+            changed.append(path)
+            if not check_only:
+                path.write_text(out, encoding="utf-8")
+    for path in changed:
+        click.echo(f"{'would reformat' if check_only else 'formatted'}: {path}")
+    if broken:
+        click.echo(f"kfpl: {broken} file(s) not formatted: fix the syntax errors first", err=True)
+        sys.exit(1)
+    if check_only and changed:
+        click.echo(f"kfpl: {len(changed)} file(s) not formatted: run `kfpl fmt`", err=True)
+        sys.exit(1)
+    if not changed:
+        click.echo(f"ok: {len(files)} file(s) formatted")
+
+
 from kfpl.docs.site import docs_command  # noqa: E402  (kfpl docs: issue 5)
 
 main.add_command(docs_command)

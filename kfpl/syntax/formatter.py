@@ -97,7 +97,7 @@ def _tokens(text: str) -> list[Token]:
     """Every token of the file, keywords included, lexed in context by the real parser."""
     interactive = lark_parser().parse_interactive(text)
     tokens = list(interactive.iter_parse())
-    interactive.feed_eof(tokens[-1] if tokens else None)
+    interactive.feed_eof(tokens[-1] if tokens else None)  # type: ignore[no-untyped-call]
     return tokens
 
 
@@ -337,11 +337,11 @@ def format_text(text: str, keywords: Keywords = None, path: str = "<string>") ->
     ]
     for old, new in zip(tokens, replay, strict=True):
         gaps[id(new)] = gaps[id(old)]
-    tree = _concrete_parser().parse(replay)  # type: ignore[arg-type]
+    tree = _concrete_parser().parse(replay)
     walk = _Walk(keywords, gaps=gaps)
     walk.walk(tree)
     result = _layout(walk.words, text[pos:])
-    again, again_diags = parse(result, path)
+    again, _ = parse(result, path)
     if again is None or again.items != module.items:
         raise AssertionError(f"kfpl fmt changed the meaning of {path}")  # a bug in kfpl
     return result

@@ -1128,18 +1128,13 @@ def _nesting_too_deep(text: str) -> bool:
 # --------------------------------------------------------------------------- entry point
 
 
-def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diagnostic]]:
-    """Parse one file. Returns the module, or None and the syntax diagnostic.
-
-    No exception leaves this function for any text: Lark errors become syntax
-    diagnostics, and a failure inside kfpl itself becomes a ``KF0000`` diagnostic.
-    """
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def _parse_items(text: str, path: str) -> tuple[tuple[n.Item, ...] | None, list[Diagnostic]]:
+    """Parse a whole text; (items, []) or (None, [the syntax diagnostic])."""
     if _nesting_too_deep(text):
         return None, [_too_deep(path, text)]
     try:
         tree = lark_parser().parse(text)
-        items = ToNodes(path).transform(tree)
+        return ToNodes(path).transform(tree), []
     except UnexpectedInput as err:
         return None, [syntax_diagnostic(path, text, err)]
     except VisitError as err:
@@ -1155,7 +1150,64 @@ def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diag
         return None, [_too_deep(path, text)]
     except Exception as exc:  # a bug in kfpl: a diagnostic to report, never a traceback
         return None, [_internal_error(path, exc)]
-    return n.Module(path, items, digest, text, span=n.Span(path, 1, 1, 1, 1)), []
+
+
+@cache
+def _item_start() -> re.Pattern[str]:
+    """A line that begins an item: an item keyword (either language) at column 0."""
+    words = [
+        form[0]
+        for rule in ("policy", "enum", "input", "parameter", "agency", "measure", "rule",
+                     "target", "chain", "task", "text")  # fmt: skip
+        for form in keyword_rules()[f"_kw_{rule}"]
+    ]
+    return re.compile(r"^(?:" + "|".join(map(re.escape, words)) + r")(?=[ \t])", re.M)
+
+
+def _recover(text: str, path: str) -> tuple[tuple[n.Item, ...], list[Diagnostic]]:
+    """Every syntax error of a file, and the items that do parse.
+
+    The file is cut before each line that starts an item (an item keyword at column 0,
+    the canonical layout) and each piece is parsed alone, on its own lines (the lines
+    before it are kept as empty lines, so positions stay those of the file). A broken
+    item costs only itself: the next item is read afresh.
+    """
+    starts = [m.start() for m in _item_start().finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
+    items: list[n.Item] = []
+    diags: list[Diagnostic] = []
+    for begin, end in zip(starts, starts[1:], strict=False):
+        piece = "\n" * text.count("\n", 0, begin) + text[begin:end]
+        found, errors = _parse_items(piece, path)
+        if found is not None:
+            items.extend(found)
+        diags.extend(errors)
+    if not diags:  # the pieces parse but the whole does not: report the whole's error
+        diags = _parse_items(text, path)[1]
+    return tuple(items), diags
+
+
+def parse_partial(text: str, path: str = "<string>") -> tuple[n.Module, list[Diagnostic]]:
+    """Parse one file with error recovery: every syntax error, and a module of the items
+    that parsed (so the rest of the policy set can still be checked against it)."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    items, diags = _parse_items(text, path)
+    if items is None:
+        items, diags = _recover(text, path)
+    module = n.Module(path, items, digest, text, span=n.Span(path, 1, 1, 1, 1))
+    return module, diags
+
+
+def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diagnostic]]:
+    """Parse one file. Returns the module, or None and every syntax diagnostic.
+
+    No exception leaves this function for any text: Lark errors become syntax
+    diagnostics, and a failure inside kfpl itself becomes a ``KF0000`` diagnostic.
+    """
+    module, diags = parse_partial(text, path)
+    return (None, diags) if diags else (module, [])
 
 
 def _internal_error(path: str, exc: BaseException) -> Diagnostic:

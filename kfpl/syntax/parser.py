@@ -9,6 +9,7 @@ misspelled keyword, a number where a percentage belongs).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import textwrap
 from datetime import date
@@ -1155,12 +1156,9 @@ def _parse_items(text: str, path: str) -> tuple[tuple[n.Item, ...] | None, list[
 @cache
 def _item_start() -> re.Pattern[str]:
     """A line that begins an item: an item keyword (either language) at column 0."""
-    words = [
-        form[0]
-        for rule in ("policy", "enum", "input", "parameter", "agency", "measure", "rule",
-                     "target", "chain", "task", "text")  # fmt: skip
-        for form in keyword_rules()[f"_kw_{rule}"]
-    ]
+    items = ("policy", "enum", "input", "parameter", "agency", "measure", "rule", "target",
+             "chain", "task", "text")  # fmt: skip
+    words = [form[0] for rule in items for form in keyword_rules()[f"_kw_{rule}"]]
     return re.compile(r"^(?:" + "|".join(map(re.escape, words)) + r")(?=[ \t])", re.M)
 
 
@@ -1178,7 +1176,7 @@ def _recover(text: str, path: str) -> tuple[tuple[n.Item, ...], list[Diagnostic]
     starts.append(len(text))
     items: list[n.Item] = []
     diags: list[Diagnostic] = []
-    for begin, end in zip(starts, starts[1:], strict=False):
+    for begin, end in itertools.pairwise(starts):
         piece = "\n" * text.count("\n", 0, begin) + text[begin:end]
         found, errors = _parse_items(piece, path)
         if found is not None:

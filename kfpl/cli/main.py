@@ -322,6 +322,20 @@ def explain_code(code: str, lang: str) -> None:
     click.echo(code_page(entry, lang))
 
 
+@main.command("lsp")
+def lsp_() -> None:
+    """Run the language server on stdin/stdout (for an editor: diagnostics as you type,
+    hover, completion, go to definition, formatting).
+
+    \b
+    Example (an editor starts it; see docs/guide/editors.md):
+      kfpl lsp
+    """
+    from kfpl.language.server import main as serve
+
+    serve()
+
+
 @main.command("fmt")
 @click.argument("paths", nargs=-1)
 @click.option(

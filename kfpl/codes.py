@@ -189,14 +189,15 @@ _ENTRIES: list[Code] = [
     ),
     Code(
         "KF0010", "error",
-        "代码中出现中文阈值词", "Chinese threshold word in code",
-        "以上/以下/以内/不超过 包含该数，写作 `at least` / `at most`；超过/不满/低于 不包含，"
-        "写作 `more than` / `less than`。比较词写在数字前面。",
-        "以上/以下/以内/不超过 include the number: write `at least` / `at most`; 超过/不满/低于 "
-        "exclude it: `more than` / `less than`. The comparison comes before the number.",
+        "代码中出现不是关键词的中文阈值词", "Chinese threshold word that is not a keyword",
+        "关键词 以上/以下/以内/不超过/不低于 包含该数，超过/低于 不包含；“及以上”“高于”“不满”等"
+        "不是关键词，改写为关键词，或写作 `at least` / `at most` / `more than` / `less than`。",
+        "The keywords 以上/以下/以内/不超过/不低于 include the number, 超过/低于 exclude it; words "
+        "such as 及以上, 高于 or 不满 are not keywords: write a keyword, or `at least` / `at most` "
+        "/ `more than` / `less than`.",
+        _measure("  requires investment 500万及以上\n" + _AWARD.rstrip()),
         _measure("  requires investment 500万以上\n" + _AWARD.rstrip()),
-        _measure("  requires investment at least 500万\n" + _AWARD.rstrip()),
-        "改用对应的英文关键词，放在数字前面。", "Use the matching keyword, before the number.",
+        "改用关键词（以上、不低于、超过……）。", "Use a keyword (以上, at least, more than, …).",
     ),
     Code(
         "KF0011", "error",

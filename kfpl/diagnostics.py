@@ -66,16 +66,34 @@ def display_width(text: str) -> int:
 
 
 def visible(text: str) -> str:
-    """The line as printed: tabs as four spaces, control characters as `�`."""
+    """The line as printed: tabs as four spaces; a character that cannot be seen or told
+    from a space (an ideographic space U+3000, a no-break space, a zero-width space, a
+    control character) as its code, `<U+3000>`, so the drafter sees what is there."""
     out = []
     for ch in text:
         if ch == "\t":
             out.append("    ")
         elif not ch.isprintable() and ch != " ":
-            out.append("\ufffd")
+            out.append(f"<U+{ord(ch):04X}>")
         else:
             out.append(ch)
     return "".join(out)
+
+
+# ANSI styles for a terminal (`kfpl check` on a TTY, unless NO_COLOR is set).
+_STYLE = {
+    "error": "\x1b[1;31m",
+    "warning": "\x1b[1;33m",
+    "bold": "\x1b[1m",
+    "gutter": "\x1b[1;34m",
+    "secondary": "\x1b[1;34m",
+    "help": "\x1b[1;36m",
+}
+_RESET = "\x1b[0m"
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"{_STYLE[style]}{text}{_RESET}" if colour and text else text
 
 
 def _underline(line: str, start_col: int, end_col: int, mark: str) -> str:
@@ -86,7 +104,9 @@ def _underline(line: str, start_col: int, end_col: int, mark: str) -> str:
     return " " * pad + mark * width
 
 
-def _snippet(span: Span, label: str, mark: str, sources: Sources, gutter: int) -> list[str]:
+def _snippet(
+    span: Span, label: str, mark: str, sources: Sources, gutter: int, colour: bool = False
+) -> list[str]:
     text = sources.line(span.file, span.line)
     if text is None:
         return []
@@ -94,33 +114,44 @@ def _snippet(span: Span, label: str, mark: str, sources: Sources, gutter: int) -
     if end_col <= span.column:
         end_col = span.column + 1
     under = _underline(text, span.column, end_col, mark)
+    style = "secondary" if mark == "-" else "error"
+    bar = _paint("|", "gutter", colour)
+    marks = _paint(f"{under}{' ' + label if label else ''}".rstrip(), style, colour)
     return [
-        f"{str(span.line).rjust(gutter)} | {visible(text)}".rstrip(),
-        f"{' ' * gutter} | {under}{' ' + label if label else ''}".rstrip(),
+        f"{_paint(str(span.line).rjust(gutter), 'gutter', colour)} {bar} {visible(text)}".rstrip(),
+        f"{' ' * gutter} {bar} {marks}".rstrip(),
     ]
 
 
-def render(diag: Diagnostic, sources: Sources) -> str:
-    """The rustc-style multi-line form."""
+def render(diag: Diagnostic, sources: Sources, colour: bool = False) -> str:
+    """The rustc-style multi-line form; ``colour`` adds ANSI styles for a terminal."""
     spans = [diag.span, *(s.span for s in diag.secondary)]
     gutter = max(len(str(s.line)) for s in spans)
-    out = [f"{diag.severity}[{diag.code}]: {diag.message}", f"{' ' * gutter}--> {diag.span}"]
+    head = _paint(f"{diag.severity}[{diag.code}]", diag.severity, colour)
+    pad = " " * gutter
+    out = [
+        f"{head}{_paint(': ' + diag.message, 'bold', colour)}",
+        f"{pad}{_paint('-->', 'gutter', colour)} {diag.span}",
+    ]
     body: list[tuple[Span, list[str]]] = [
-        (diag.span, _snippet(diag.span, diag.label, "^", sources, gutter))
+        (diag.span, _snippet(diag.span, diag.label, "^", sources, gutter, colour))
     ]
     for sec in diag.secondary:
         if sec.span.file == diag.span.file:
-            body.append((sec.span, _snippet(sec.span, sec.label, "-", sources, gutter)))
+            body.append((sec.span, _snippet(sec.span, sec.label, "-", sources, gutter, colour)))
     body.sort(key=lambda pair: (pair[0].line, pair[0].column))
+    bar = _paint("|", "gutter", colour)
     if any(lines for _, lines in body):
-        out.append(f"{' ' * gutter} |")
+        out.append(f"{pad} {bar}")
         for _, lines in body:
             out.extend(lines)
     for sec in diag.secondary:
         if sec.span.file != diag.span.file:
-            out.append(f"{' ' * gutter} = note: {sec.label} at {sec.span}")
+            out.append(f"{pad} {_paint('=', 'gutter', colour)} note: {sec.label} at {sec.span}")
     if diag.help:
-        out.append(f"{' ' * gutter} = help: {diag.help}")
+        out.append(
+            f"{pad} {_paint('=', 'gutter', colour)} {_paint('help:', 'help', colour)} {diag.help}"
+        )
     return "\n".join(out)
 
 

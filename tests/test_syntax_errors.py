@@ -101,8 +101,9 @@ def test_full_width_parentheses_and_space() -> None:
 
 def test_misspelled_keyword_suggests_the_keyword() -> None:
     code, line, col, message, help = first("measure mfg-1\n  award 1万\n  cap 30万 per yaer")
-    assert (code, line, col) == ("KF0005", 5, 15)
-    assert "`yaer`" in message and help == "write `year`"
+    # The keyword is the two words `per year`: the fix names both.
+    assert (code, line, col) == ("KF0005", 5, 11)
+    assert "`per yaer`" in message and help == "write `per year`"
 
 
 def test_misspelled_two_word_keyword() -> None:
@@ -119,13 +120,13 @@ def test_number_and_unit_written_apart() -> None:
 
 
 def test_chinese_threshold_word_after_the_number() -> None:
-    code, _, col, message, help = first("measure mfg-1\n  requires x 30万以下\n")
+    code, _, col, message, help = first("measure mfg-1\n  requires x 30万及以下\n")
     assert (code, col) == ("KF0010", 17)
     assert "以下" in message and "`at most 30万`" in help
 
 
 def test_chinese_threshold_word_before_the_number() -> None:
-    code, _, _, _, help = first("measure mfg-1\n  requires x 超过 30万\n")
+    code, _, _, _, help = first("measure mfg-1\n  requires x 高于 30万\n")
     assert code == "KF0010" and "`more than`" in help
 
 

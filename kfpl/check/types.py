@@ -16,10 +16,13 @@ from kfpl.syntax import nodes as n
 
 # A plain number below this, where money is expected, is probably missing 万.
 SMALL_MONEY = Decimal(1000)
+# A threshold on money (`requires annual_revenue at least 2000`) is a sum a policy sets
+# for enterprises: a plain number below 1万 yuan there has almost surely lost its 万.
+SMALL_THRESHOLD = Decimal(10_000)
 
 
-def small_money(ctx: Context, number: n.Number, what: str) -> None:
-    if number.unit == "plain" and 0 < number.value < SMALL_MONEY:
+def small_money(ctx: Context, number: n.Number, what: str, below: Decimal = SMALL_MONEY) -> None:
+    if number.unit == "plain" and 0 < number.value < below:
         ctx.warning(
             "KF0406",
             f"{what} `{number.text}` is read as {number.text} yuan",
@@ -40,7 +43,9 @@ def check_rate_range(ctx: Context, number: n.Number, what: str) -> None:
         )
 
 
-def expect_literal(ctx: Context, number: n.Number, ty: Ty, what: str) -> bool:
+def expect_literal(
+    ctx: Context, number: n.Number, ty: Ty, what: str, small: Decimal = SMALL_MONEY
+) -> bool:
     """Report a literal that does not fit ``ty``; True when it fits."""
     kind, unit, text = ty.kind, number.unit, number.text
     if kind == "unknown":
@@ -55,7 +60,7 @@ def expect_literal(ctx: Context, number: n.Number, ty: Ty, what: str) -> bool:
                 help=f"write an amount such as `{plain(number.value * 100)}万`",
             )
             return False
-        small_money(ctx, number, what)
+        small_money(ctx, number, what, small)
         return True
     if kind == "rate":
         if unit == "plain":
@@ -172,7 +177,7 @@ def _check_atom(ctx: Context, node: n.Cond, fields: Ty | None, enterprise_only: 
     elif isinstance(node, n.Compare):
         if ty.numeric:
             word = node.op.replace("_", " ")
-            expect_literal(ctx, node.value, ty, f"`{node.name} {word}`")
+            expect_literal(ctx, node.value, ty, f"`{node.name} {word}`", SMALL_THRESHOLD)
         else:
             ctx.error(
                 "KF0401",

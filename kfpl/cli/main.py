@@ -8,6 +8,7 @@ kfpl, reported in one line, never as a traceback).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,16 +27,31 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+def use_colour(stream: Any) -> bool:
+    """ANSI colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def compile_or_exit(paths: tuple[str, ...], fmt: str = "rich", quiet: bool = False) -> Compilation:
     """Parse and check; print every diagnostic; exit 1 on errors."""
     try:
         comp = compile_paths(paths)
     except InputError as exc:
         fail(str(exc))
+    if fmt in ("json", "sarif"):
+        from kfpl.diagnostics_export import as_json, as_sarif
+
+        document = as_json(comp.diagnostics) if fmt == "json" else as_sarif(comp.diagnostics)
+        click.echo(dump_json(document))
+        sys.exit(0 if comp.ok else 1)
+    colour = use_colour(sys.stderr)
     if comp.diagnostics and not (quiet and comp.ok):
         for diag in comp.diagnostics:
-            text = diag.one_line() if fmt == "short" else render(diag, comp.sources) + "\n"
-            click.echo(text, err=True)
+            text = diag.one_line() if fmt == "short" else render(diag, comp.sources, colour) + "\n"
+            click.echo(text, err=True, color=colour or None)
     if not comp.ok:
         click.echo(f"kfpl: {summary(comp.diagnostics)}", err=True)
         sys.exit(1)
@@ -66,9 +82,10 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["rich", "short"]),
+    type=click.Choice(["rich", "short", "json", "sarif"]),
     default="rich",
-    help="rich: rustc-style with source lines; short: path:line:col: CODE message.",
+    help="rich: rustc-style with source lines (coloured on a terminal unless NO_COLOR is set); "
+    "short: path:line:col: CODE message; json: the diagnostics as data; sarif: SARIF 2.1.0.",
 )
 def check(paths: tuple[str, ...], fmt: str) -> None:
     """Parse and check policy files (default: policies/); report every problem.
@@ -281,6 +298,106 @@ def dump(path: str, stage: str) -> None:
     else:
         sources = codegen.generate_all(comp.policy_set)
         click.echo(sources[f"{module_stem(path)}.py"], nl=False)
+
+
+@main.command("explain")
+@click.argument("code")
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+def explain_code(code: str, lang: str) -> None:
+    """Print the page of a diagnostic code: what it means, an example, the fix.
+
+    \b
+    Example:
+      kfpl explain KF0203 --lang en
+    """
+    from kfpl.cli.code_page import code_page
+    from kfpl.codes import CODES, lookup
+    from kfpl.diagnostics import did_you_mean
+
+    entry = lookup(code.strip().upper())
+    if entry is None:
+        guess = did_you_mean(code.strip().upper(), set(CODES))
+        hint = f"; did you mean {guess}?" if guess else " (codes look like KF0203)"
+        fail(f"no such code: {code}{hint}")
+    click.echo(code_page(entry, lang))
+
+
+@main.command("lsp")
+def lsp_() -> None:
+    """Run the language server on stdin/stdout (for an editor: diagnostics as you type,
+    hover, completion, go to definition, formatting).
+
+    \b
+    Example (an editor starts it; see docs/guide/editors.md):
+      kfpl lsp
+    """
+    from kfpl.language.server import main as serve
+
+    serve()
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 listing files that would change.",
+)
+@click.option(
+    "--keywords",
+    type=LANG,
+    default=None,
+    help="Write every keyword in Chinese (zh) or English (en).",
+)
+def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None) -> None:
+    """Format policy files in the one canonical layout (default: policies/).
+
+    Comments and blank lines are kept; formatting twice changes nothing.
+
+    \b
+    Example:
+      kfpl fmt --check policies     # CI: exit 1 if a file is not formatted
+      kfpl fmt --keywords zh mfg.kfpl
+    """
+    from kfpl.diagnostics import Sources
+    from kfpl.project.loader import discover, read_text
+    from kfpl.syntax.formatter import FormatError, format_text
+
+    try:
+        files = discover(paths)
+    except InputError as exc:
+        fail(str(exc))
+    changed: list[Path] = []
+    broken = 0
+    for path in files:
+        try:
+            text = read_text(path)
+        except InputError as exc:
+            fail(str(exc))
+        try:
+            out = format_text(text, keywords, str(path))  # type: ignore[arg-type]
+        except FormatError as exc:
+            sources = Sources()
+            sources.add(str(path), text)
+            for diag in exc.diagnostics:
+                click.echo(render(diag, sources) + "\n", err=True)
+            broken += 1
+            continue
+        if out != text:
+            changed.append(path)
+            if not check_only:
+                path.write_text(out, encoding="utf-8")
+    for path in changed:
+        click.echo(f"{'would reformat' if check_only else 'formatted'}: {path}")
+    if broken:
+        click.echo(f"kfpl: {broken} file(s) not formatted: fix the syntax errors first", err=True)
+        sys.exit(1)
+    if check_only and changed:
+        click.echo(f"kfpl: {len(changed)} file(s) not formatted: run `kfpl fmt`", err=True)
+        sys.exit(1)
+    if not changed:
+        click.echo(f"ok: {len(files)} file(s) formatted")
 
 
 from kfpl.docs.site import docs_command  # noqa: E402  (kfpl docs: issue 5)

@@ -9,7 +9,7 @@ from kfpl.check.checker import check
 from kfpl.diagnostics import Diagnostic, Sources, sort_key
 from kfpl.model import PolicySet
 from kfpl.syntax import nodes as n
-from kfpl.syntax.parser import parse
+from kfpl.syntax.parser import parse_partial
 
 DEFAULT_POLICY_DIR = "policies"
 
@@ -51,16 +51,21 @@ def compile_texts(texts: dict[str, str]) -> Compilation:
     """Parse and check files given as text, keyed by the path shown in diagnostics."""
     comp = Compilation(None)
     modules: list[n.Module] = []
+    broken: set[str] = set()
     for path, text in texts.items():
         comp.sources.add(path, text)
-        module, diags = parse(text, path)
+        # A file with syntax errors still gives the items that parsed, so the whole set
+        # is checked: one broken file never hides the problems of the others. The broken
+        # file's own check errors are left out: they would mostly follow from the items
+        # its syntax errors cost.
+        module, diags = parse_partial(text, path)
         comp.diagnostics.extend(diags)
-        if module is not None:
-            modules.append(module)
-    if len(modules) == len(texts):
-        policy_set, diags = check(tuple(modules))
-        comp.diagnostics.extend(diags)
-        comp.policy_set = policy_set
+        if diags:
+            broken.add(path)
+        modules.append(module)
+    policy_set, diags = check(tuple(modules))
+    comp.diagnostics.extend(d for d in diags if d.span.file not in broken)
+    comp.policy_set = None if broken else policy_set
     comp.diagnostics.sort(key=sort_key)
     return comp
 

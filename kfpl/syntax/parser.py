@@ -9,6 +9,7 @@ misspelled keyword, a number where a percentage belongs).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import textwrap
 from datetime import date
@@ -28,7 +29,48 @@ from kfpl.syntax import nodes as n
 
 @cache
 def grammar_text() -> str:
+    """The grammar as written, with its keyword section (``_kw_award: "award" | "奖励"``)."""
     return resources.files("kfpl.grammar").joinpath("kfpl.lark").read_text(encoding="utf-8")
+
+
+_KEYWORD_RULE = re.compile(r"^(_kw_\w+):[ \t]*(.+?)[ \t]*$", re.M)
+_KEYWORD_USE = re.compile(r"\b_kw_\w+\b")
+
+
+@cache
+def keyword_rules() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Keyword rule -> its forms, each a tuple of words (``_kw_at_least`` -> (("at",
+    "least"), ("不低于",))). The English form comes first; a Chinese-only word (以上) has one."""
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for name, body in _KEYWORD_RULE.findall(grammar_text()):
+        forms = [tuple(re.findall(r'"([^"]+)"', alt)) for alt in body.split("|")]
+        out[name] = tuple(f for f in forms if f)
+    return out
+
+
+def parser_grammar() -> str:
+    """The grammar Lark compiles: each keyword written out in place as ``("award" | "奖励")``.
+
+    Lark distributes such a group into the rule's alternatives, so a keyword is shifted
+    straight into the state of the clause it begins; a keyword *rule* would share one
+    state between every place the keyword is used, and the contextual lexer would then
+    lex the next token with the terminals of all those places together (`3 to 5` read
+    as amounts, not numbers).
+    """
+    rules = keyword_rules()
+    text = _KEYWORD_RULE.sub("", grammar_text())
+
+    def spelled(match: re.Match[str]) -> str:
+        forms = rules[match.group(0)]
+        return "(" + " | ".join(" ".join(f'"{w}"' for w in form) for form in forms) + ")"
+
+    return _KEYWORD_USE.sub(spelled, text)
+
+
+def concrete_grammar() -> str:
+    """The grammar with each keyword kept as a node (``kw_award``): fmt reads which keyword
+    each word belongs to, to write it in the other language."""
+    return _KEYWORD_USE.sub(lambda m: m.group(0)[1:], grammar_text())
 
 
 @cache
@@ -38,7 +80,7 @@ def lark_parser() -> Lark:
     # over 20 seconds with the CJK ranges of this grammar; without it the parser
     # builds in well under a second.
     return Lark(
-        grammar_text(),
+        parser_grammar(),
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
@@ -132,12 +174,6 @@ def _span(path: str, meta: Any) -> n.Span:
     return n.Span(path, meta.line, meta.column, meta.end_line, meta.end_column)
 
 
-_BOUND_OPS: dict[str, n.BoundOp] = {
-    "atleast": "at_least",
-    "morethan": "more_than",
-    "atmost": "at_most",
-    "lessthan": "less_than",
-}
 _CMP_OPS: dict[str, n.CompareOp] = {
     ">=": "at_least",
     ">": "more_than",
@@ -145,10 +181,6 @@ _CMP_OPS: dict[str, n.CompareOp] = {
     "<": "less_than",
     "==": "equal",
 }
-
-
-def _bound_op(token: Token) -> n.BoundOp:
-    return _BOUND_OPS["".join(str(token).split())]
 
 
 @v_args(meta=True)
@@ -312,8 +344,78 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         scope: n.CapScope = ch[1] if ch[1] is not None else "claim"
         return ("caps", n.Cap(ch[0], scope, span=self.sp(meta)))
 
-    def scope(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+    # -- keyword words: the same value whichever language the keyword was written in
+    def scope_project(self, meta: Any, ch: list[Any]) -> str:
+        return "project"
+
+    def scope_item(self, meta: Any, ch: list[Any]) -> str:
+        return "item"
+
+    def scope_product(self, meta: Any, ch: list[Any]) -> str:
+        return "product"
+
+    def scope_year(self, meta: Any, ch: list[Any]) -> str:
+        return "year"
+
+    def scope_enterprise(self, meta: Any, ch: list[Any]) -> str:
+        return "enterprise"
+
+    def up_to(self, meta: Any, ch: list[Any]) -> bool:
+        return True
+
+    def first_match(self, meta: Any, ch: list[Any]) -> bool:
+        return True
+
+    def at_least(self, meta: Any, ch: list[Any]) -> n.BoundOp:
+        return "at_least"
+
+    def more_than(self, meta: Any, ch: list[Any]) -> n.BoundOp:
+        return "more_than"
+
+    def at_most(self, meta: Any, ch: list[Any]) -> n.BoundOp:
+        return "at_most"
+
+    def less_than(self, meta: Any, ch: list[Any]) -> n.BoundOp:
+        return "less_than"
+
+    def passed(self, meta: Any, ch: list[Any]) -> str:
+        return "passed"
+
+    def reached(self, meta: Any, ch: list[Any]) -> str:
+        return "reached"
+
+    def within_policy(self, meta: Any, ch: list[Any]) -> str:
+        return "policy"
+
+    def across_set(self, meta: Any, ch: list[Any]) -> str:
+        return "set"
+
+    def keep_highest(self, meta: Any, ch: list[Any]) -> str:
+        return "highest"
+
+    def keep_all(self, meta: Any, ch: list[Any]) -> str:
+        return "all"
+
+    def tie_first(self, meta: Any, ch: list[Any]) -> str:
+        return "first"
+
+    def tie_last(self, meta: Any, ch: list[Any]) -> str:
+        return "last"
+
+    def trim_latest(self, meta: Any, ch: list[Any]) -> str:
+        return "latest"
+
+    def trim_largest(self, meta: Any, ch: list[Any]) -> str:
+        return "largest"
+
+    def trim_proportionally(self, meta: Any, ch: list[Any]) -> str:
+        return "proportionally"
+
+    def about(self, meta: Any, ch: list[Any]) -> str:
+        return "about"
+
+    def exactly(self, meta: Any, ch: list[Any]) -> str:
+        return "exactly"
 
     def m_once(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("once", n.Once(ch[0], span=self.sp(meta)))
@@ -373,7 +475,10 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.ByCase(str(ch[0]), tuple(ch[1:]), span=self.sp(meta))
 
     def bound(self, meta: Any, ch: list[Any]) -> n.Bound:
-        return n.Bound(_bound_op(ch[0]), ch[1], span=self.sp(meta))
+        return n.Bound(ch[0], ch[1], span=self.sp(meta))
+
+    def bound_post(self, meta: Any, ch: list[Any]) -> n.Bound:
+        return n.Bound(ch[1], ch[0], span=self.sp(meta))
 
     def tier_row(self, meta: Any, ch: list[Any]) -> n.TierRow:
         low, high, form = ch
@@ -418,7 +523,10 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.Truthy(str(ch[0]), span=self.sp(meta))
 
     def compare(self, meta: Any, ch: list[Any]) -> n.Compare:
-        return n.Compare(str(ch[0]), _bound_op(ch[1]), ch[2], span=self.sp(meta))
+        return n.Compare(str(ch[0]), ch[1], ch[2], span=self.sp(meta))
+
+    def compare_post(self, meta: Any, ch: list[Any]) -> n.Compare:
+        return n.Compare(str(ch[0]), ch[2], ch[1], span=self.sp(meta))
 
     def compare_op(self, meta: Any, ch: list[Any]) -> n.Compare:
         return n.Compare(str(ch[0]), _CMP_OPS[str(ch[1])], ch[2], span=self.sp(meta))
@@ -512,16 +620,14 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     def r_stack(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         matching, key, span_word, keep, tie = ch
-        across: Literal["policy", "set"] = (
-            "policy" if str(span_word).startswith("within") else "set"
-        )
-        keep_word: Literal["highest", "all"] = "all" if str(keep) == "all" else "highest"
+        across: Literal["policy", "set"] = "policy" if span_word == "policy" else "set"
+        keep_word: Literal["highest", "all"] = "all" if keep == "all" else "highest"
         body = n.NoStacking(
             str(key),
             across,
             keep_word,
             matching_only=bool(matching),
-            tie="last" if str(tie) == "last" else "first",
+            tie="last" if tie == "last" else "first",
             span=self.sp(meta),
         )
         return ("bodies", body)
@@ -543,9 +649,7 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         )
 
     def goal(self, meta: Any, ch: list[Any]) -> n.Goal:
-        word = str(ch[0])
-        comparator = _BOUND_OPS.get("".join(word.split()), word)
-        return self._goal(meta, comparator, ch[1], None, ch[2])
+        return self._goal(meta, ch[0], ch[1], None, ch[2])
 
     def goal_between(self, meta: Any, ch: list[Any]) -> n.Goal:
         return self._goal(meta, "between", ch[0], ch[1], ch[2])
@@ -812,6 +916,28 @@ def _unit_apart(span: n.Span, number: str, unit: str) -> Diagnostic:
     )
 
 
+@cache
+def chinese_keywords() -> frozenset[str]:
+    return frozenset(
+        w for forms in keyword_rules().values() for form in forms for w in form if not w.isascii()
+    )
+
+
+@cache
+def english_phrases() -> frozenset[str]:
+    """The keywords of several words (`at least`, `per year`), for "did you mean"."""
+    return frozenset(
+        " ".join(form)
+        for forms in keyword_rules().values()
+        for form in forms
+        if len(form) > 1 and form[0].isascii()
+    )
+
+
+def spaced_number(word: str) -> bool:
+    return word[:1].isdigit()
+
+
 def _cjk_word(word: str) -> tuple[str, str] | None:
     for cjk, keyword in _CJK_WORDS.items():
         if cjk in word:
@@ -831,7 +957,7 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
     before, spaced = _previous_word(text, offset)
     if word in _UNIT_WORDS and spaced and before[-1:].isdigit():
         return _unit_apart(span, before, word)
-    cjk = _cjk_word(word)
+    cjk = _cjk_word(word) if word not in chinese_keywords() else None
     if cjk is not None:
         return _chinese_keyword(span, word, cjk, before)
     after = text[offset + len(word) :].split("\n", 1)[0].lstrip()
@@ -851,6 +977,14 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
     if guess2 and (not guess or " " in guess2):
         guess, word = guess2, two
         span = _syntax_span(path, line, column, len(two))
+    elif guess and before and not spaced_number(before):
+        # `at lest`: `at` was read, `lest` is wrong; name the two-word keyword.
+        phrase = f"{before} {guess}"
+        if phrase in english_phrases():
+            start = offset - len(text[:offset]) + len(text[:offset].rstrip(" \t")) - len(before)
+            word = text[start : offset + len(word)]
+            span = _syntax_span(path, line, column - (offset - start), len(word))
+            guess = phrase
     if guess:
         return Diagnostic(
             "KF0005",
@@ -884,10 +1018,10 @@ def _chinese_keyword(span: n.Span, word: str, cjk: tuple[str, str], before: str)
         fix = f"write `{keyword}`"
     return Diagnostic(
         "KF0010",
-        f"the Chinese word `{chinese}` in policy code",
+        f"the Chinese word `{chinese}` is not a kfpl keyword here",
         span,
         label=f"means `{keyword}`",
-        help=f"{fix}; Chinese belongs in quoted text, agency names and clause numbers",
+        help=f"{fix}; the Chinese keywords (以上, 不超过, 每年, …) are listed in the language guide",
     )
 
 
@@ -995,18 +1129,13 @@ def _nesting_too_deep(text: str) -> bool:
 # --------------------------------------------------------------------------- entry point
 
 
-def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diagnostic]]:
-    """Parse one file. Returns the module, or None and the syntax diagnostic.
-
-    No exception leaves this function for any text: Lark errors become syntax
-    diagnostics, and a failure inside kfpl itself becomes a ``KF0000`` diagnostic.
-    """
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def _parse_items(text: str, path: str) -> tuple[tuple[n.Item, ...] | None, list[Diagnostic]]:
+    """Parse a whole text; (items, []) or (None, [the syntax diagnostic])."""
     if _nesting_too_deep(text):
         return None, [_too_deep(path, text)]
     try:
         tree = lark_parser().parse(text)
-        items = ToNodes(path).transform(tree)
+        return ToNodes(path).transform(tree), []
     except UnexpectedInput as err:
         return None, [syntax_diagnostic(path, text, err)]
     except VisitError as err:
@@ -1022,7 +1151,61 @@ def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diag
         return None, [_too_deep(path, text)]
     except Exception as exc:  # a bug in kfpl: a diagnostic to report, never a traceback
         return None, [_internal_error(path, exc)]
-    return n.Module(path, items, digest, text, span=n.Span(path, 1, 1, 1, 1)), []
+
+
+@cache
+def _item_start() -> re.Pattern[str]:
+    """A line that begins an item: an item keyword (either language) at column 0."""
+    items = ("policy", "enum", "input", "parameter", "agency", "measure", "rule", "target",
+             "chain", "task", "text")  # fmt: skip
+    words = [form[0] for rule in items for form in keyword_rules()[f"_kw_{rule}"]]
+    return re.compile(r"^(?:" + "|".join(map(re.escape, words)) + r")(?=[ \t])", re.M)
+
+
+def _recover(text: str, path: str) -> tuple[tuple[n.Item, ...], list[Diagnostic]]:
+    """Every syntax error of a file, and the items that do parse.
+
+    The file is cut before each line that starts an item (an item keyword at column 0,
+    the canonical layout) and each piece is parsed alone, on its own lines (the lines
+    before it are kept as empty lines, so positions stay those of the file). A broken
+    item costs only itself: the next item is read afresh.
+    """
+    starts = [m.start() for m in _item_start().finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
+    items: list[n.Item] = []
+    diags: list[Diagnostic] = []
+    for begin, end in itertools.pairwise(starts):
+        piece = "\n" * text.count("\n", 0, begin) + text[begin:end]
+        found, errors = _parse_items(piece, path)
+        if found is not None:
+            items.extend(found)
+        diags.extend(errors)
+    if not diags:  # the pieces parse but the whole does not: report the whole's error
+        diags = _parse_items(text, path)[1]
+    return tuple(items), diags
+
+
+def parse_partial(text: str, path: str = "<string>") -> tuple[n.Module, list[Diagnostic]]:
+    """Parse one file with error recovery: every syntax error, and a module of the items
+    that parsed (so the rest of the policy set can still be checked against it)."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    items, diags = _parse_items(text, path)
+    if items is None:
+        items, diags = _recover(text, path)
+    module = n.Module(path, items, digest, text, span=n.Span(path, 1, 1, 1, 1))
+    return module, diags
+
+
+def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diagnostic]]:
+    """Parse one file. Returns the module, or None and every syntax diagnostic.
+
+    No exception leaves this function for any text: Lark errors become syntax
+    diagnostics, and a failure inside kfpl itself becomes a ``KF0000`` diagnostic.
+    """
+    module, diags = parse_partial(text, path)
+    return (None, diags) if diags else (module, [])
 
 
 def _internal_error(path: str, exc: BaseException) -> Diagnostic:

@@ -1,0 +1,1 @@
+"""The language service (service.py, pure) and `kfpl lsp` (server.py, pygls)."""

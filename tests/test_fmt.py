@@ -1,0 +1,197 @@
+"""`kfpl fmt`: one layout, idempotent, comments kept; `--keywords zh|en` converts a policy
+set without changing what it decides; Chinese keywords are read exactly as English ones."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fuzz_corpus import PIECES, seeds
+
+from kfpl.cli.main import main
+from kfpl.project.loader import compile_paths, compile_texts
+from kfpl.syntax.formatter import FormatError, format_text
+from kfpl.syntax.parser import parse
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICIES = sorted((ROOT / "policies").glob("*.kfpl"))
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.name)
+def test_policies_are_formatted_and_formatting_is_idempotent(path: Path) -> None:
+    text = path.read_text("utf-8")
+    assert format_text(text) == text
+    for keywords in ("zh", "en"):
+        once = format_text(text, keywords)  # type: ignore[arg-type]
+        assert format_text(once, keywords) == once  # type: ignore[arg-type]
+        assert format_text(once) == once
+
+
+def test_idempotent_on_the_fuzz_corpus_where_it_parses() -> None:
+    rng = random.Random(7)
+    texts = seeds()
+    for seed in list(texts):
+        for _ in range(3):  # mutations: a piece inserted somewhere, often still valid
+            at = rng.randrange(len(seed) + 1)
+            texts.append(seed[:at] + " " + rng.choice(PIECES) + " " + seed[at:])
+    formatted = 0
+    for text in texts:
+        if parse(text)[0] is None:
+            with pytest.raises(FormatError):
+                format_text(text)
+            continue
+        once = format_text(text)
+        assert format_text(once) == once
+        assert parse(once)[0].items == parse(text)[0].items  # type: ignore[union-attr]
+        formatted += 1
+    assert formatted > 40
+
+
+def test_layout_comments_and_blank_lines() -> None:
+    messy = (
+        "# heading comment\n\n\n"
+        "measure   mfg-1   # trailing\n"
+        "      source mfg 1\n"
+        "# about the award\n"
+        "   award tiers on x\n"
+        "  at least 1万 and less than 2万 -> 1万   otherwise->2万\n"
+        "\n\n\n"
+        'input x : money zh "甲"\n'
+        '      en "x"\n'
+        'enum e\n  value a zh "一" en "one"\n  value bbb zh "二" en "two"\n'
+    )
+    assert format_text(messy) == (
+        "# heading comment\n\n"
+        "measure mfg-1  # trailing\n"
+        "  source mfg 1\n"
+        "  # about the award\n"
+        "  award tiers on x\n"
+        "    at least 1万 and less than 2万 -> 1万\n"
+        "    otherwise -> 2万\n"
+        "\n"
+        'input x: money zh "甲"\n'
+        '               en "x"\n'
+        "enum e\n"
+        '  value a   zh "一" en "one"\n'
+        '  value bbb zh "二" en "two"\n'
+    )
+
+
+def test_keywords_convert_both_ways() -> None:
+    en = (
+        "measure mfg-2a\n"
+        "  requires industrial_enterprise and main_revenue at least 500万\n"
+        "  award up to 30% of booth_rental + booth_setup\n"
+        "  cap 30万 per year\n"
+        "  once per product\n"
+        '  example "x" in 2021 booth_rental = 100万, given mfg-2a paid 20万 in 2020 -> 10万\n'
+    )
+    zh = format_text(en, "zh")
+    assert zh == (
+        "措施 mfg-2a\n"
+        "  条件 industrial_enterprise 且 main_revenue 不低于 500万\n"
+        "  奖励 最高 30% 的 booth_rental + booth_setup\n"
+        "  上限 30万 每年\n"
+        "  一次性 每 product\n"
+        '  例 "x" 在 2021 booth_rental = 100万, 此前 mfg-2a 已获 20万 在 2020 -> 10万\n'
+    )
+    assert format_text(zh, "en") == en
+    # Chinese writes 以上 after the number; in English the comparison comes first.
+    assert format_text("措施 mfg-1\n  条件 x 500万以上\n", "en") == (
+        "measure mfg-1\n  requires x at least 500万\n"
+    )
+
+
+def _write_converted(tmp_path: Path, keywords: str) -> Path:
+    out = tmp_path / keywords
+    shutil.copytree(ROOT / "policies", out)
+    result = CliRunner().invoke(main, ["fmt", "--keywords", keywords, str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_policy_set_in_chinese_keywords_decides_the_same(tmp_path: Path) -> None:
+    zh = _write_converted(tmp_path, "zh")
+    text = (zh / "mfg.kfpl").read_text("utf-8")
+    assert "\nmeasure " not in text and "\n措施 mfg-2a\n" in text and "  奖励 " in text
+    original, converted = compile_paths([str(ROOT / "policies")]), compile_paths([str(zh)])
+    assert converted.ok, [d.one_line() for d in converted.diagnostics]
+    assert original.policy_set is not None and converted.policy_set is not None
+    for a, b in zip(original.policy_set.modules, converted.policy_set.modules, strict=True):
+        assert a.items == b.items  # the same tree, so the same checked model
+    assert converted.policy_set.measures == original.policy_set.measures
+    runner = CliRunner()
+    assert runner.invoke(main, ["test", str(zh)]).exit_code == 0
+    app = str(ROOT / "examples" / "application.json")
+    before = runner.invoke(main, ["eval", app, "--format", "json"])
+    after = runner.invoke(main, ["eval", app, "--format", "json", "--policies", str(zh)])
+    assert before.exit_code == after.exit_code == 0
+    assert json.loads(after.output) == json.loads(before.output)
+    # And back: the English set is the original, byte for byte.
+    result = runner.invoke(main, ["fmt", "--keywords", "en", str(zh)])
+    assert result.exit_code == 0
+    for path in POLICIES:
+        assert (zh / path.name).read_text("utf-8") == path.read_text("utf-8")
+
+
+def test_check_lists_the_files_that_would_change(tmp_path: Path) -> None:
+    good = tmp_path / "good.kfpl"
+    bad = tmp_path / "bad.kfpl"
+    good.write_text("measure mfg-1\n  award 1万\n", "utf-8")
+    bad.write_text("measure   mfg-1\n award 1万\n", "utf-8")
+    result = CliRunner().invoke(main, ["fmt", "--check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"would reformat: {bad}" in result.output and str(good) not in result.output
+    assert bad.read_text("utf-8") == "measure   mfg-1\n award 1万\n"  # --check writes nothing
+    assert CliRunner().invoke(main, ["fmt", str(tmp_path)]).exit_code == 0
+    assert bad.read_text("utf-8") == "measure mfg-1\n  award 1万\n"
+
+
+def test_a_file_with_syntax_errors_is_reported_not_formatted(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.kfpl"
+    bad.write_text("measure mfg-1\n  awrd 1万\n", "utf-8")
+    result = CliRunner().invoke(main, ["fmt", str(bad)])
+    assert result.exit_code == 1 and "KF0005" in result.output
+    assert bad.read_text("utf-8") == "measure mfg-1\n  awrd 1万\n"
+
+
+# --------------------------------------------------------------------------- Chinese keywords
+
+HEAD = 'policy mfg\n  title zh "制造业" en "Manufacturing"\n'
+
+
+def first_code(text: str) -> tuple[str, int, int, str]:
+    diag = compile_texts({"p.kfpl": HEAD + text}).diagnostics[0]
+    return diag.code, diag.span.line, diag.span.column, diag.help
+
+
+def test_full_width_punctuation_in_chinese_keyword_text_gets_its_help() -> None:
+    code, line, col, help = first_code("措施 mfg-1\n  主管部门 市工业和信息化局，市财政局\n")
+    assert (code, line, col) == ("KF0002", 4, 16) and "`,`" in help
+    code, _, col, help = first_code("措施 mfg-1\n  奖励 30％ 的 fees\n")
+    assert (code, col) == ("KF0002", 8) and "`%`" in help
+    code, _, _, help = first_code("数据项 fees：money\n")
+    assert code == "KF0002" and "`:`" in help
+
+
+def test_chinese_keywords_do_not_swallow_chinese_names() -> None:
+    # An agency whose name begins with a keyword (来源, 标题) is still one name.
+    text = (
+        HEAD + '机构 来源核查中心 en "Source centre"\n'
+        "措施 mfg-1\n  来源 mfg 附则\n  主管部门 来源核查中心\n  奖励 1万\n"
+    )
+    module, diags = parse(text)
+    assert diags == [] and module is not None
+    agency, measure = module.items[1], module.items[2]
+    assert agency.name == "来源核查中心"  # type: ignore[union-attr]
+    assert measure.departments == ("来源核查中心",)  # type: ignore[union-attr]
+    assert measure.source.clause == "附则"  # type: ignore[union-attr]
+
+
+def test_misspelled_chinese_keyword_is_suggested() -> None:
+    code, _, _, help = first_code("措施 mfg-1\n  奖历 1万\n")
+    assert code in ("KF0005", "KF0001"), help

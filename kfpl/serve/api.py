@@ -104,7 +104,9 @@ async def check(request: Request) -> Response:
             return error(422, f"not a policy file name: {name!r}", "file")
     project = project_of(request)
     try:
-        comp, found = await within_time(diagnostics, project.texts_with(name, text))
+        comp, found = await within_time(
+            diagnostics, project.texts_with(name, text), None, project.sources_dir
+        )
     except TimeLimit as exc:
         return error(503, f"check {exc}")
     errors = sum(1 for d in found if d["severity"] == "error")

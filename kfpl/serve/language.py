@@ -1,24 +1,45 @@
-"""The one adapter between the service and the checker.
+"""The one adapter between the service and the language service of ``kfpl lsp``.
 
-The studio and ``POST /api/v1/check`` ask here for the diagnostics of a policy text. It
-parses and checks only (kfpl.project.loader.compile_texts): no code is generated or
-run, so policy text sent to the service is never executed. When the language service
-of ``kfpl lsp`` lands, this function is the one place to switch over to it.
+The studio and ``POST /api/v1/check`` get their diagnostics from
+``kfpl.language.service.analyse``, the same function the editor integration calls, so
+a drafter sees the same problems in the browser as in an editor. It parses (with error
+recovery) and checks only: no code is generated or run, so policy text sent to the
+service is never executed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from kfpl.diagnostics import Diagnostic, render
-from kfpl.project.loader import Compilation, compile_texts
+from kfpl.diagnostics import Diagnostic, Sources, render
+from kfpl.language import service
+from kfpl.model import PolicySet
 
 
-def check_texts(texts: dict[str, str]) -> Compilation:
-    return compile_texts(texts)
+@dataclass
+class Checked:
+    """The texts' check: the policy set is complete only when ``ok``."""
+
+    policy_set: PolicySet
+    diagnostics: list[Diagnostic]
+    sources: Sources
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
 
 
-def diagnostic_json(diag: Diagnostic, comp: Compilation) -> dict[str, Any]:
+def check_texts(texts: dict[str, str], sources_dir: Path | None = None) -> Checked:
+    analysis = service.analyse(service.Project(dict(texts), sources_dir))
+    sources = Sources()
+    for path, text in texts.items():
+        sources.add(path, text)
+    return Checked(analysis.policy_set, analysis.diagnostics, sources)
+
+
+def diagnostic_json(diag: Diagnostic, sources: Sources) -> dict[str, Any]:
     span = diag.span
     return {
         "code": diag.code,
@@ -31,16 +52,18 @@ def diagnostic_json(diag: Diagnostic, comp: Compilation) -> dict[str, Any]:
         "end_column": span.end_column,
         "label": diag.label,
         "help": diag.help,
-        "rendered": render(diag, comp.sources),
+        "rendered": render(diag, sources),
     }
 
 
 def diagnostics(
-    texts: dict[str, str], only: str | None = None
-) -> tuple[Compilation, list[dict[str, Any]]]:
+    texts: dict[str, str], only: str | None = None, sources_dir: Path | None = None
+) -> tuple[Checked, list[dict[str, Any]]]:
     """Check the texts together; the diagnostics as JSON (of one file if ``only``)."""
-    comp = check_texts(texts)
+    checked = check_texts(texts, sources_dir)
     found = [
-        diagnostic_json(d, comp) for d in comp.diagnostics if only is None or d.span.file == only
+        diagnostic_json(d, checked.sources)
+        for d in checked.diagnostics
+        if only is None or d.span.file == only
     ]
-    return comp, found
+    return checked, found

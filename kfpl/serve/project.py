@@ -89,6 +89,12 @@ class Project:
         return Loaded(texts, comp, Program.from_policy_set(comp.policy_set))
 
     @property
+    def sources_dir(self) -> Path | None:
+        """The project folder when it holds ``sources/`` (the language service's
+        convention: the folder whose ``sources/<doc>.json`` the source clauses cite)."""
+        return self.folder if (self.folder / "sources").is_dir() else None
+
+    @property
     def policy_set(self) -> PolicySet:
         return self.state.policy_set
 

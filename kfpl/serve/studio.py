@@ -102,11 +102,11 @@ def diff_text(saved: PolicySet, draft: PolicySet) -> dict[str, str]:
 
 
 def preview(project: Project, file: str, text: str, line: int) -> Preview:
-    comp, diags = diagnostics(project.texts_with(file, text))
-    result = Preview(file, diags, comp.ok)
-    if not comp.ok or comp.policy_set is None:
+    checked, diags = diagnostics(project.texts_with(file, text), sources_dir=project.sources_dir)
+    result = Preview(file, diags, checked.ok)
+    if not checked.ok:
         return result
-    ps = comp.policy_set
+    ps = checked.policy_set
     result.diff = diff_text(project.policy_set, ps)
     result.measure = measure_at(ps, file, line)
     if result.measure is not None:

@@ -170,3 +170,37 @@ def test_openapi_document_is_valid_openapi_3(client: TestClient) -> None:
     assert {"/api/v1/evaluate", "/api/v1/schema", "/api/v1/measures", "/api/v1/check"} <= set(
         doc["paths"]
     )
+
+
+def test_kfpl_serve_binds_loopback_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+
+    def run(app: object, **kwargs: object) -> None:
+        seen.update(kwargs, app=app)
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    result = CliRunner().invoke(main, ["serve", str(POLICIES), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    with TestClient(seen["app"]) as c:  # type: ignore[arg-type]
+        assert c.get("/api/v1/measures").status_code == 200
+
+
+def test_kfpl_serve_without_the_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed
+    result = CliRunner().invoke(main, ["serve", str(POLICIES)])
+    assert result.exit_code == 2
+    assert "pip install 'kfpl[serve]'" in result.stderr
+
+
+def test_kfpl_serve_of_a_broken_project_exits_1_with_the_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "x.kfpl").write_text("measure x-1\n  awrd 1万\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "KF0005" in result.stderr

@@ -191,7 +191,7 @@ def test_save_writes_atomically_inside_the_project(client: TestClient, project: 
     path = project / "mfg.kfpl"
     text = path.read_text(encoding="utf-8")
     page = client.get("/studio?file=mfg.kfpl").text
-    base = re.search(r'data-base="(\w+)"', page).group(1)  # type: ignore[union-attr]
+    base = re.search(r'data-saved="(\w+)"', page).group(1)  # type: ignore[union-attr]
     edited = text.replace("# ", "#  ", 1)
     response = client.post("/studio/save", json={"file": "mfg.kfpl", "text": edited, "base": base})
     assert response.status_code == 200, response.text
@@ -256,3 +256,15 @@ def test_save_needs_a_json_request_from_this_host(client: TestClient, project: P
         headers={"origin": "http://evil.example"},
     )
     assert other.status_code == 403
+
+
+def test_behind_a_proxy_every_link_carries_the_root_path(project: Path) -> None:
+    # as uvicorn --root-path sends it (ASGI: the path includes the root path), the
+    # proxy having stripped the prefix from the URL it received
+    with TestClient(create_app(project), root_path="/calculator") as c:
+        page = c.get("/calculator/calc?m=mfg-2a").text
+        links = re.findall(r'(?:href|action|src)="(/[^"]*)"', page)
+        assert links and all(link.startswith("/calculator/") for link in links), links
+        assert 'href="/calculator/calc?m=mfg-2a&amp;lang=en"' in page
+        assert c.get("/calculator/static/serve.css").status_code == 200
+        assert 'data-root="/calculator"' in c.get("/calculator/studio").text

@@ -54,11 +54,23 @@ def page(
     html = ENV.get_template(template).render(
         lang=lang,
         t=lambda key: word(key, lang),
-        switch_url=f"{request.url.path}?{urlencode(params)}",
-        path=request.url.path,
+        base=base_of(request),
+        switch_url=f"{base_of(request)}{route_path(request)}?{urlencode(params)}",
+        path=route_path(request),
         **context,
     )
     return HTMLResponse(html, status_code=status)
+
+
+def base_of(request: Request) -> str:
+    """The URL prefix the service is mounted under (``--root-path``, behind a proxy)."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
+def route_path(request: Request) -> str:
+    path = str(request.scope["path"])
+    base = base_of(request)
+    return path[len(base) :] if base and path.startswith(base + "/") else path
 
 
 def project_of(request: Request) -> Project:
@@ -175,7 +187,7 @@ async def studio(request: Request) -> Response:
     if name not in project.state.texts:
         return page(request, "message.html.j2", 404, message=f"{name}: no such policy file")
     text = project.state.texts[name]
-    return page(request, "studio.html.j2", files=files, file=name, text=text, base=digest(text))
+    return page(request, "studio.html.j2", files=files, file=name, text=text, saved=digest(text))
 
 
 def same_origin(request: Request) -> bool:
@@ -281,7 +293,7 @@ async def review_chart(request: Request) -> Response:
 
 async def home(request: Request) -> Response:
     query = f"?lang={lang_of(request)}" if lang_of(request) == "en" else ""
-    return RedirectResponse(f"/calc{query}", status_code=307)
+    return RedirectResponse(f"{base_of(request)}/calc{query}", status_code=307)
 
 
 routes = [

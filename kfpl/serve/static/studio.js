@@ -27,7 +27,7 @@
   function refresh() {
     var ticket = ++sent;
     root.setAttribute("aria-busy", "true");
-    post("/studio/preview", { file: root.dataset.file, text: source.value, line: line(), lang: root.dataset.lang })
+    post(root.dataset.root + "/studio/preview", { file: root.dataset.file, text: source.value, line: line(), lang: root.dataset.lang })
       .then(function (res) {
         if (ticket !== sent) return; // an older answer arriving after a newer one
         root.removeAttribute("aria-busy");
@@ -47,10 +47,10 @@
   source.addEventListener("keyup", function (e) { if (e.key.indexOf("Arrow") === 0) later(); });
   document.getElementById("save").addEventListener("click", function () {
     status.textContent = "…";
-    post("/studio/save", { file: root.dataset.file, text: source.value, base: root.dataset.base })
+    post(root.dataset.root + "/studio/save", { file: root.dataset.file, text: source.value, base: root.dataset.saved })
       .then(function (res) {
         if (res.status === 200) {
-          root.dataset.base = res.data.base;
+          root.dataset.saved = res.data.base;
           status.textContent = root.dataset.lang === "en" ? "Saved" : "已保存";
           refresh();
         } else {

@@ -58,6 +58,7 @@ def test_the_form_asks_only_what_the_chosen_measure_reads(client: TestClient) ->
     assert 'name="e.registered_in_kaifeng"' in page  # read by the general rules
     english = client.get("/calc?m=mfg-2a&lang=en").text
     assert '<html lang="en">' in english and "booth" in english.lower()
+    assert "万" not in english
 
 
 def test_a_group_picks_every_measure_of_a_chain(client: TestClient) -> None:

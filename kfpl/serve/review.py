@@ -1,7 +1,8 @@
 """The review page of the service: the served project against a revision, in charts.
 
 The same charts and tables as the site's review page (kfpl.diff.charts), computed once
-per process on first request (a population run takes seconds, not milliseconds).
+on first request and again after a studio save (a population run takes seconds, not
+milliseconds).
 """
 
 from __future__ import annotations
@@ -20,11 +21,15 @@ class ReviewCharts:
         self.population = population
         self._lock = threading.Lock()
         self._views: dict[str, dict[str, Any]] = {}
+        self._state: object = None  # the project state the views were computed from
 
     def view(self, lang: str) -> dict[str, Any]:
         from kfpl.diff.charts import chart_svgs, impact_tables, table_rows
 
         with self._lock:
+            if self._state is not self.project.state:  # a studio save: compute again
+                self._views.clear()
+                self._state = self.project.state
             if lang not in self._views:
                 revised = Project(self.against)
                 if not self.population.is_file():

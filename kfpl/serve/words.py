@@ -20,7 +20,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "form": ("第二步：填写申报信息", "Step 2: fill in the application"),
     "form_help": (
         "只列出所选措施用到的信息。金额可按文件写法填写，如“86万”“1.5亿”“300000”。不填的项目视为未提供（不是零），相关措施将显示为无法确定。",
-        "Only the facts the chosen measures read are listed. Amounts may be written as the documents write them: 86万, 1.5亿, 300000. A field left empty is not provided (not zero): the measures reading it are undetermined.",
+        "Only the facts the chosen measures read are listed. Amounts are in yuan (860000 or 860,000.00); the Chinese forms the documents use, with the units of ten thousand and of a hundred million, are read too. A field left empty is not provided (not zero): the measures reading it are undetermined.",
     ),
     "year": ("申报年度", "Application year"),
     "enterprise": ("企业基本情况", "Enterprise profile"),

@@ -69,7 +69,7 @@ edit(
        en "'Equipment and R&D investment of 500万 or more' includes 500万 and is the sum of equipment and R&D investment; the base 'actual equipment and R&D investment' is the same amount."
   note zh "门槛500万元的25%已达125万元，超过单个项目上限100万元：凡符合条件的项目，上限都起作用，按“以内”报告最高可得100万元。"
        en "25% of the 500万 threshold is already 125万, above the 100万 project cap: for every eligible project the cap binds, so the measure reports the ceiling of 100万 ('up to')."
-  note zh "“给予后补助”：项目建成后按实际投入补助，申报时项目须已建成(project_completed)；未建成的不符合条件。"
+  note zh "“给予后补助”：项目建成后按实际投入补助，申报时项目须已建成；未建成的不符合条件。"
        en "'A post-completion subsidy' (后补助): paid on the actual investment once the project is completed, so the project must be completed when the claim is made (project_completed); a project not yet completed is not eligible."
   example "ordinary: the cap binds" equipment_rd_investment = 800万, project_completed = true, tech_reform_demo = true -> 100万
   example "exactly at the threshold" equipment_rd_investment = 500万, project_completed = true, tech_reform_demo = true -> 100万
@@ -78,7 +78,7 @@ edit(
        en "'Equipment and R&D investment of 300万 or more' includes 300万 and is the sum of equipment and R&D investment; the base 'actual equipment and R&D investment' is the same amount. (2023 revision: threshold lowered from 500万 to 300万.)"
   note zh "投入在300万元至400万元之间的项目按25%计算，400万元起达到单个项目上限100万元。"
        en "Projects investing 300万 to 400万 are paid 25%; from 400万 the 100万 project cap binds."
-  note zh "“给予后补助”：项目建成后按实际投入补助，申报时项目须已建成(project_completed)；未建成的不符合条件。"
+  note zh "“给予后补助”：项目建成后按实际投入补助，申报时项目须已建成；未建成的不符合条件。"
        en "'A post-completion subsidy' (后补助): paid on the actual investment once the project is completed, so the project must be completed when the claim is made (project_completed); a project not yet completed is not eligible."
   example "ordinary: the cap binds" equipment_rd_investment = 800万, project_completed = true, tech_reform_demo = true -> 100万
   example "exactly at the threshold" equipment_rd_investment = 300万, project_completed = true, tech_reform_demo = true -> 75万

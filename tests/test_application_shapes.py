@@ -313,6 +313,8 @@ def test_upgrade_to_national_pays_the_difference(
     facts: dict[str, Any] = {"level": "national"}
     if measure == "mfg-9e":
         facts["newly_recognised"] = True
+    if measure == "mfg-8a":
+        facts["base_direction_internet_big_data"] = True
     result = program.evaluate(application(claim(measure, **facts), history=history))
     assert result["total"] == difference
 
@@ -351,5 +353,7 @@ def test_a_drug_whose_sales_pass_1_yi_later_pays_the_difference(program: Program
 
 def test_a_recognition_already_paid_at_the_same_level_pays_nothing(program: Program) -> None:
     history = [{"measure": "mfg-8a", "year": 2020, "amount": "100万", "level": "national"}]
-    result = program.evaluate(application(claim("mfg-8a", level="national"), history=history))
+    base = claim("mfg-8a", level="national", base_direction_internet_big_data=True)
+    result = program.evaluate(application(base, history=history))
+    assert result["measures"][0]["status"] == "not_eligible"  # refused as already paid
     assert result["total"] == "0.00"

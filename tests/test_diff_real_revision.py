@@ -45,6 +45,8 @@ def variant(tmp_path: Path, source: Path, name: str, old: str, new: str) -> Path
     """A copy of a fixture with one edit in mfg.kfpl."""
     folder = tmp_path / name
     shutil.copytree(source, folder)
+    sources = (source / "../../../../policies/sources").resolve()
+    (folder / "kfpl.toml").write_text(f"sources = {str(sources)!r}\n", encoding="utf-8")
     path = folder / "mfg.kfpl"
     text = path.read_text(encoding="utf-8")
     assert old in text

@@ -388,6 +388,7 @@ class Verdict:
     down: int = 0
     status: str = "unchanged"
     periods: tuple[list[int] | None, list[int] | None] | None = None  # (old, new) when compared
+    year: int | None = None  # the year the boundary probes ran in
 
     @property
     def verdict(self) -> str:
@@ -415,6 +416,7 @@ class Verdict:
             "periods": None
             if self.periods is None
             else {"old": self.periods[0], "new": self.periods[1]},
+            "year": self.year,
         }
 
 
@@ -524,6 +526,7 @@ def behavioural_diff(
         years = common_years(old, old_id, new, new_id)
         both_years, one_year, year = years.both, years.one, years.compare
         verdict.periods = (_period(old, old_id), _period(new, new_id))
+        verdict.year = year if both_years else None
         for label, kind, yr, facts, history in probes(
             om, nm, old, new, old_rules + new_rules, year
         ):

@@ -331,40 +331,48 @@ def _compared_lines(b: dict[str, Any], lang: str) -> list[str]:
     """Measures nothing was compared for, and measures compared in one side's years
     because the other declares no effective period: said, never passed off as neutral."""
     zh = lang == "zh"
-    groups: dict[tuple[str, str, bool], list[str]] = {}
+    groups: dict[tuple[str, str, str, object], list[str]] = {}
     for m in b["measures"]:
         periods = m.get("periods")
         if periods is None:
             continue
         old, new = periods["old"], periods["new"]
-        compared = m["verdict"] != "not_compared"
-        if compared and old is not None and new is not None:
+        if m["verdict"] == "not_compared":
+            kind = "none"
+        elif old is None and new is None:
+            kind = "neither"
+        elif old is None or new is None:
+            kind = "old" if old is None else "new"
+        else:
             continue
-        key = (_years(old, lang), _years(new, lang), compared)
+        key = (kind, _years(old, lang), _years(new, lang), m.get("year"))
         groups.setdefault(key, []).append(_ident(m, lang))
     out = []
-    for (old, new, compared), names in groups.items():
+    for (kind, old, new, year), names in groups.items():
         listed = ("、" if zh else ", ").join(names)
-        if not compared:
+        if kind == "none":
             out.append(
                 f"未比较（两个版本没有共同的有效年度：旧版本{old}，新版本{new}），对其结果不作任何结论：{listed}。"
                 if zh
                 else f"not compared (no year is in force in both versions: old {old}, new {new}); "
                 f"nothing is proven about: {listed}."
             )
+        elif kind == "neither":
+            out.append(
+                f"两个版本都未规定有效期（每年有效），在{year}年比较：{listed}。"
+                if zh
+                else f"neither version declares an effective period (both in force every year): "
+                f"compared in {year}: {listed}."
+            )
         else:
-            side = ("旧" if old == _years(None, lang) else "新") if zh else ""
-            if zh:
-                out.append(
-                    f"{side}版本未规定有效期（每年有效），只在另一版本的有效年度内比较"
-                    f"（旧版本{old}，新版本{new}）：{listed}。"
-                )
-            else:
-                which = "old" if old == _years(None, lang) else "new"
-                out.append(
-                    f"the {which} version declares no effective period (in force every year): "
-                    f"compared in the other version's years only (old {old}, new {new}): {listed}."
-                )
+            side = ("旧" if kind == "old" else "新") if zh else kind
+            out.append(
+                f"{side}版本未规定有效期（每年有效），只在另一版本的有效年度内比较"
+                f"（旧版本{old}，新版本{new}）：{listed}。"
+                if zh
+                else f"the {side} version declares no effective period (in force every year): "
+                f"compared in the other version's years only (old {old}, new {new}): {listed}."
+            )
     return out
 
 

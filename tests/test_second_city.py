@@ -120,3 +120,19 @@ def test_neither_version_has_a_period_and_the_report_says_so() -> None:
     code, out = kfpl("diff", DRAFT, FINAL, "--lang", "en")
     assert code == 0
     assert "neither version declares an effective period (both in force every year)" in out
+
+
+def test_impact_of_draft_to_final_on_a_small_population() -> None:
+    doc = diff_json("--impact", str(HERE / "population-final.jsonl"))
+    im = doc["impact"]
+    assert im["reconciliation"]["ok"]
+    assert im["totals"] == {"old": "500000.00", "new": "1135000.00", "delta": "635000.00"}
+    # B's green project is paid 12% instead of 10% (one rate per project, a stacking
+    # decision): that is not the yearly total limit, which this policy does not have.
+    assert im["yearly_limit_binds"] == {"old": 0, "new": 0}
+    assert {(r["name"], r["count"]) for r in im["left_out"]} == {
+        ("in_sme_park", 2),
+        ("tech_sme", 2),
+        ("laser_technology", 1),
+        ("first_set_level", 1),
+    }

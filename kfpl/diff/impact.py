@@ -214,6 +214,11 @@ class Version:
         self.aliases = aliases  # claim measure id -> this version's id
         self.reads = self.program.runtime.measure_inputs
         self.reader: Reader | None = None
+        self.yearly_rules = {
+            rule.id
+            for rule in ps.rules.values()
+            if any(isinstance(body, n.YearlyCap) for body in rule.bodies)
+        }
 
     def reading(self, other: Version) -> Version:
         """Leave out, in this version, what only ``other`` declares."""
@@ -266,9 +271,12 @@ class Version:
                     out.by_measure[mid] = out.by_measure.get(mid, ZERO) + Decimal(m["amount"])
                 if m.get("capped") or m["status"] == "capped":
                     out.capped[mid] = out.capped.get(mid, 0) + 1
-            for rule in result.get("rules", []):
-                if rule.get("claims"):
-                    out.yearly_limit_binds += 1
+            # Only the yearly total counts here: a stacking decision also names claims.
+            if any(
+                rule.get("claims") and rule.get("rule") in self.yearly_rules
+                for rule in result.get("rules", [])
+            ):
+                out.yearly_limit_binds += 1
             if tick is not None:
                 tick(1)
         return out

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from kfpl.diff.command import diff_command
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 OLD, NEW = str(FIXTURES / "old"), str(FIXTURES / "new")
 
@@ -109,11 +110,15 @@ def repo(tmp_path: Path) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git not installed")
     git(tmp_path, "init", "-q", "-b", "main")
-    shutil.copytree(OLD, tmp_path / "policies")
-    git(tmp_path, "add", "policies")
+    # A project of its own: the policies and, in the work tree, their source documents.
+    shutil.copytree(OLD, tmp_path / "policies", ignore=shutil.ignore_patterns("kfpl.toml"))
+    shutil.copytree(ROOT / "policies" / "sources", tmp_path / "policies" / "sources")
+    (tmp_path / "kfpl.toml").write_text('policies = "policies"\n', encoding="utf-8")
+    git(tmp_path, "add", "policies", "kfpl.toml")
     git(tmp_path, "commit", "-q", "-m", "old")
     shutil.rmtree(tmp_path / "policies")
-    shutil.copytree(NEW, tmp_path / "policies")
+    shutil.copytree(NEW, tmp_path / "policies", ignore=shutil.ignore_patterns("kfpl.toml"))
+    shutil.copytree(ROOT / "policies" / "sources", tmp_path / "policies" / "sources")
     git(tmp_path, "add", "policies")
     git(tmp_path, "commit", "-q", "-m", "new")
     return tmp_path

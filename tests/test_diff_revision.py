@@ -14,9 +14,10 @@ from click.testing import CliRunner
 
 from kfpl.diff.command import diff_command
 from kfpl.diff.impact import load_population, run_impact
-from kfpl.diff.review import PAGES, review_pages
+from kfpl.diff.review import pages_beside, review_pages
 from kfpl.diff.structural import diff_policy_sets
 from kfpl.model import PolicySet
+from kfpl.project import config
 from kfpl.project.loader import compile_paths
 from kfpl.python.evaluate import Program
 
@@ -112,9 +113,10 @@ def test_sample_impact_reconciles_to_the_fen_and_runs_in_seconds(
 
 
 def test_review_pages_are_up_to_date() -> None:
-    pages = review_pages(ROOT)
+    project = config.load(ROOT)
+    pages = review_pages(project)
     for lang, text in pages.items():
-        committed = (ROOT / PAGES[lang]).read_text(encoding="utf-8")
-        assert committed == text, f"{PAGES[lang]} is stale; {REGENERATE}"
+        committed = pages_beside(project)[lang].read_text(encoding="utf-8")
+        assert committed == text, f"{pages_beside(project)[lang]} is stale; {REGENERATE}"
     assert "合成的示例数据" in pages["zh"] and "synthetic sample data" in pages["en"]
     assert "git config diff.kfpl.command" in pages["en"]

@@ -11,21 +11,25 @@ import pytest
 pytest.importorskip("matplotlib", reason="the docs extra (matplotlib) is not installed")
 
 from kfpl.diff.charts import Tables, chart_svgs, charts_markdown, impact_tables, table_rows
-from kfpl.diff.review import DATA, NEW, OLD, load, review_site_files
+from kfpl.diff.review import load, review_site_files
+from kfpl.project import config
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = config.load(ROOT)
+assert PROJECT.revision is not None and PROJECT.population is not None
+OLD, NEW, DATA = PROJECT.policies, PROJECT.revision, PROJECT.population
 
 
 @pytest.fixture(scope="module")
 def tables() -> Tables:
-    return impact_tables(load(OLD, ROOT), load(NEW, ROOT), ROOT / DATA)
+    return impact_tables(load(OLD), load(NEW), DATA)
 
 
 @pytest.fixture(scope="module")
 def impact() -> dict[str, object]:
     from kfpl.diff.impact import run_impact
 
-    result: dict[str, object] = run_impact(load(OLD, ROOT), load(NEW, ROOT), ROOT / DATA, [], False)
+    result: dict[str, object] = run_impact(load(OLD), load(NEW), DATA, [], False)
     return result
 
 
@@ -69,6 +73,6 @@ def test_tables_beside_the_charts_read_in_the_page_language(tables: Tables) -> N
 
 
 def test_the_built_review_pages_and_charts_are_committed() -> None:
-    for rel, text in review_site_files(ROOT).items():
+    for rel, text in review_site_files(PROJECT).items():
         path = ROOT / "docs" / rel
         assert path.read_text(encoding="utf-8") == text, f"docs/{rel} is stale: run `kfpl build`"

@@ -61,7 +61,7 @@ def test_section_groups_cover_heading_and_body() -> None:
 
 
 def test_every_segment_is_one_line_of_the_seed() -> None:
-    for doc in sources.DOCS:
+    for doc in sources.names():
         for cid, text in sources.clauses(doc).items():
             assert "\n" not in text, (doc, cid)
             assert text, (doc, cid)

@@ -7,13 +7,18 @@ a problem in the policy: they report it and carry on, so one run shows every pro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kfpl.diagnostics import Diagnostic, Secondary, Severity, did_you_mean
 from kfpl.model import BUILTIN_TYPES, PolicySet
 from kfpl.runtime.money import plain
 from kfpl.syntax import nodes as n
+
+if TYPE_CHECKING:
+    from kfpl.check.sources import Document
 
 NUMERIC = ("money", "rate", "count", "year")
 
@@ -78,8 +83,12 @@ def describe(ty: Ty) -> str:
 
 
 class Context:
-    def __init__(self, modules: tuple[n.Module, ...]) -> None:
+    def __init__(
+        self, modules: tuple[n.Module, ...], documents: Mapping[str, Document] | None = None
+    ) -> None:
         self.modules = modules
+        # The project's source documents (sources/*.json), by id: what `source` may cite.
+        self.documents: Mapping[str, Document] = documents or {}
         self.ps = PolicySet.build(modules)
         self.diags: list[Diagnostic] = []
         # Each file's lines, split once: looking up a word's column happens for every

@@ -10,7 +10,7 @@ remaining checks still run.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from kfpl.check.base import Context
 from kfpl.check.labels import check_labels
@@ -23,7 +23,7 @@ from kfpl.check.names import (
     check_unique,
 )
 from kfpl.check.rules import check_plan, check_rules
-from kfpl.check.sources import check_sources
+from kfpl.check.sources import Document, check_sources
 from kfpl.diagnostics import Diagnostic, sort_key
 from kfpl.model import BUILTIN_TYPES, PolicySet
 from kfpl.syntax import nodes as n
@@ -57,9 +57,12 @@ def _internal_error(check: Check, exc: BaseException, modules: tuple[n.Module, .
     )
 
 
-def check(modules: tuple[n.Module, ...]) -> tuple[PolicySet, list[Diagnostic]]:
-    """Check a policy set; returns the checked model and every diagnostic, sorted."""
-    ctx = Context(modules)
+def check(
+    modules: tuple[n.Module, ...], documents: Mapping[str, Document] | None = None
+) -> tuple[PolicySet, list[Diagnostic]]:
+    """Check a policy set against its project's source documents; returns the checked
+    model and every diagnostic, sorted."""
+    ctx = Context(modules, documents)
     for run in CHECKS:
         try:
             run(ctx)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kfpl.check.base import ORIGINS, Context
-from kfpl.check.sources import DOCUMENTS
 from kfpl.check.types import expect_literal
 from kfpl.diagnostics import Secondary, did_you_mean
 from kfpl.model import BUILTIN_TYPES, item_key
@@ -111,21 +110,22 @@ def check_headers(ctx: Context) -> None:
 
 def check_id_prefixes(ctx: Context) -> None:
     """Measure, rule, target, task and text ids start with a document or policy id."""
-    prefixes = set(DOCUMENTS) | policy_ids(ctx)
+    prefixes = set(ctx.documents) | policy_ids(ctx)
+    first = min(policy_ids(ctx) or ctx.documents or {"doc"})
     for module in ctx.modules:
         for item in module.items:
             if not isinstance(item, _IDS):
                 continue
             kind = _ID_ITEMS[type(item)]
             head = item.id.split("-", 1)[0]
-            doc = item.source.doc if item.source and item.source.doc in DOCUMENTS else None
-            example = f"{doc or 'mfg'}-{item.id}" if "-" not in item.id else f"mfg-{item.id}"
+            doc = item.source.doc if item.source and item.source.doc in prefixes else None
+            example = f"{doc or first}-{item.id}" if "-" not in item.id else f"{first}-{item.id}"
             if "-" not in item.id:
                 ctx.error(
                     "KF0102",
                     f"{kind} id `{item.id}` has no document prefix",
                     ctx.head_span(item, kind),
-                    label="expected an id such as `mfg-2a`",
+                    label=f"expected an id such as `{first}-1`",
                     help=f"write `{kind} {example}`: ids start with the document they come from",
                 )
             elif head not in prefixes:

@@ -1,10 +1,8 @@
-"""Source references: every `source DOC CLAUSE` names a real clause of a seed document.
+"""Source references: every `source DOC CLAUSE` names a real clause of a project document.
 
-The clause ids come from the stored seed text (``kfpl.project.sources``, ``policies/sources``)
-when it is there: mfg 1–14, 附则 and 附则1…5; ind 1–21, 附则 and 附则1…5; the plan's
-sections 一 … 四, 一(一) …, 二(一)1 … 8; every document's 标题 and 前言. Without the stored
-text (an installed kfpl checking policies elsewhere) the same table, hardcoded below,
-is used.
+The documents and their clause ids are the project's ``sources/<doc>.json``
+(``kfpl.project.sources.catalogue``), given to the checker as ``Context.documents``:
+the checker knows no document of its own.
 """
 
 from __future__ import annotations
@@ -24,53 +22,12 @@ class Document:
     clauses: tuple[str, ...]
 
 
-def _stored_clauses(doc: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
-    try:
-        from kfpl.project import sources
+def _sources_hint(ctx: Context, doc: str) -> str:
+    if not ctx.documents:
+        return f"this project has no source documents: add sources/{doc}.json (see `kfpl init`)"
+    known = ", ".join(f"`{d}`" for d in ctx.documents)
+    return f"the documents are {known} (sources/*.json); a new one is a file sources/{doc}.json"
 
-        ids = [*sources.clauses(doc), *sources.groups(doc)]
-    except Exception:  # no stored text: the hardcoded table is the authority
-        return fallback
-    return tuple(dict.fromkeys([*fallback, *ids]))
-
-
-def _numbered(count: int) -> tuple[str, ...]:
-    return tuple(str(i) for i in range(1, count + 1))
-
-
-def _plan_clauses() -> tuple[str, ...]:
-    out = ["标题", "前言", "一", "一(一)", "一(二)", "二"]
-    out += ["二(一)", *(f"二(一){i}" for i in range(1, 9))]
-    out += [f"二({c})" for c in "二三四五六"]
-    out += ["三", *(f"三({c})" for c in "一二三四五六")]
-    out += ["四", "四正文"]
-    return tuple(out)
-
-
-def _fiscal_clauses(count: int) -> tuple[str, ...]:
-    return ("标题", "前言", *_numbered(count), "附则", *(f"附则{i}" for i in range(1, 6)))
-
-
-DOCUMENTS: dict[str, Document] = {
-    "plan": Document(
-        "plan",
-        "开封市推动制造业高质量发展实施方案",
-        "Kaifeng Implementation Plan for High-Quality Manufacturing Development",
-        _stored_clauses("plan", _plan_clauses()),
-    ),
-    "mfg": Document(
-        "mfg",
-        "开封市制造业高质量发展若干财政支持措施",
-        "Kaifeng Fiscal Measures for High-Quality Manufacturing",
-        _stored_clauses("mfg", _fiscal_clauses(14)),
-    ),
-    "ind": Document(
-        "ind",
-        "开封市培育壮大主导产业若干财政支持措施",
-        "Kaifeng Fiscal Measures for Leading Industries",
-        _stored_clauses("ind", _fiscal_clauses(21)),
-    ),
-}
 
 _FULL_TO_ASCII = str.maketrans({"（": "(", "）": ")", " ": "", "\u3000": ""})
 
@@ -97,16 +54,15 @@ def _describe(doc: Document) -> str:
 
 
 def check_source_ref(ctx: Context, ref: n.SourceRef) -> None:
-    doc = DOCUMENTS.get(ref.doc)
+    doc = ctx.documents.get(ref.doc)
     if doc is None:
-        guess = did_you_mean(ref.doc, set(DOCUMENTS))
-        known = ", ".join(f"`{d}`" for d in DOCUMENTS)
+        guess = did_you_mean(ref.doc, set(ctx.documents))
         ctx.error(
             "KF0701",
             f"unknown source document `{ref.doc}`",
             _doc_span(ref),
-            label="not one of the policy documents",
-            help=f"did you mean `{guess}`?" if guess else f"the documents are {known}",
+            label="not one of the project's source documents",
+            help=f"did you mean `{guess}`?" if guess else _sources_hint(ctx, ref.doc),
         )
         return
     clause = normalize_clause(ref.clause)
@@ -145,7 +101,7 @@ def check_sources(ctx: Context) -> None:
                     n.Span(item.span.file, item.span.line, item.span.column, item.span.line,
                            item.span.column + len(kind)),
                     label="which clause does this come from?",
-                    help="add a line such as `source mfg 2` (document and clause)",
+                    help=f"add a line such as `source {_any_doc(ctx)} 1` (document and clause)",
                 )  # fmt: skip
 
 
@@ -154,7 +110,8 @@ def _check_prefix_matches(ctx: Context, item: n.Item, ref: n.SourceRef) -> None:
     if not isinstance(item, n.Measure | n.Rule | n.Target | n.Task | n.TextBlock):
         return
     head = item.id.split("-", 1)[0]
-    if "-" in item.id and head in DOCUMENTS and ref.doc in DOCUMENTS and head != ref.doc:
+    docs = ctx.documents
+    if "-" in item.id and head in docs and ref.doc in docs and head != ref.doc:
         ctx.warning(
             "KF0703",
             f"`{item.id}` cites `{ref.doc} {ref.clause}` but its id names document `{head}`",
@@ -162,3 +119,7 @@ def _check_prefix_matches(ctx: Context, item: n.Item, ref: n.SourceRef) -> None:
             label=f"expected `{head}`",
             help=f"write `source {head} …`, or rename the item `{ref.doc}-…`",
         )
+
+
+def _any_doc(ctx: Context) -> str:
+    return next(iter(ctx.documents), "doc")

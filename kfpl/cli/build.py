@@ -7,52 +7,46 @@ import tempfile
 from pathlib import Path
 
 from kfpl.model import PolicySet
+from kfpl.project.config import Project
 from kfpl.python import codegen
 from kfpl.python.formatting import format_python
 
 GENERATED_README = """\
 # generated/
 
-Python evaluators compiled from `policies/*.kfpl` by `kfpl build`: one module per
-policy file. Do not edit them; change the policy text and rebuild.
+Python evaluators compiled from the project's `*.kfpl` files by `kfpl build`: one
+module per policy file. Do not edit them; change the policy text and rebuild.
 `kfpl build --check` (run in CI) fails when these files are out of date.
 """
 
 
-def outputs(
-    ps: PolicySet, out: Path, docs: Path, policy_paths: tuple[str, ...] = ()
-) -> dict[Path, str]:
-    """Every file the build owns, with its content."""
+def outputs(ps: PolicySet, out: Path, docs: Path, project: Project) -> dict[Path, str]:
+    """Every file the build owns, with its content: the evaluators, the documentation
+    pages, and the explain and review pages when the project file names their inputs."""
     files: dict[Path, str] = {}
     for name, source in codegen.generate_all(ps).items():
         files[out / name] = format_python(source, name)
     files[out / "README.md"] = GENERATED_README
-    policies_dir = (
-        Path(policy_paths[0])
-        if len(policy_paths) == 1 and Path(policy_paths[0]).is_dir()
-        else Path("policies")
-    )
     from kfpl.docs.explain_page import explain_pages
     from kfpl.docs.pages import generate_docs
 
-    for rel, text in generate_docs(ps, policies_dir).items():
+    for rel, text in generate_docs(ps, project).items():
         files[docs / rel] = text
-    root = policies_dir.parent
-    example = root / "examples" / "application.json"
-    for rel, text in explain_pages(ps, example).items():
-        files[docs / rel] = text
-    files.update(review_outputs(root, docs))
+    if project.application is not None:
+        for rel, text in explain_pages(ps, project.application, project).items():
+            files[docs / rel] = text
+    files.update(review_outputs(project, docs))
     return files
 
 
-def review_outputs(root: Path, docs: Path) -> dict[Path, str]:
-    """The worked review of examples/revision-2023 as a page per language (only in a
-    repository that has the revision and the sample population)."""
+def review_outputs(project: Project, docs: Path) -> dict[Path, str]:
+    """The worked review of the project's revision as a page per language (only when
+    ``kfpl.toml`` names a revision)."""
     from kfpl.diff import review
 
-    if not ((root / review.NEW).is_dir() and (root / review.DATA).is_file()):
+    if not review.available(project):
         return {}
-    return {docs / rel: text for rel, text in review.review_site_files(root).items()}
+    return {docs / rel: text for rel, text in review.review_site_files(project).items()}
 
 
 def leftovers(files: dict[Path, str], out: Path, docs: Path) -> list[Path]:

@@ -17,7 +17,8 @@ import click
 
 from kfpl import __version__
 from kfpl.diagnostics import render, summary
-from kfpl.project.loader import Compilation, InputError, compile_paths
+from kfpl.project.config import Project
+from kfpl.project.loader import Compilation, InputError, compile_paths, project_of
 
 LANG = click.Choice(["zh", "en"])
 
@@ -56,6 +57,14 @@ def compile_or_exit(paths: tuple[str, ...], fmt: str = "rich", quiet: bool = Fal
         click.echo(f"kfpl: {summary(comp.diagnostics)}", err=True)
         sys.exit(1)
     return comp
+
+
+def project_or_exit(paths: tuple[str, ...] = ()) -> Project:
+    """The project of the first path (or the current folder); a bad kfpl.toml exits 2."""
+    try:
+        return project_of(paths)
+    except InputError as exc:
+        fail(str(exc))
 
 
 def dump_json(data: Any) -> str:
@@ -105,14 +114,19 @@ def check(paths: tuple[str, ...], fmt: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--out", default="generated", show_default=True, help="Folder for the evaluators.")
 @click.option(
-    "--docs", "docs_dir", default="docs", show_default=True, help="Folder for generated pages."
+    "--out", default=None, help="Folder for the evaluators (default: the project's generated/)."
+)
+@click.option(
+    "--docs",
+    "docs_dir",
+    default=None,
+    help="Folder for generated pages (default: the project's docs/).",
 )
 @click.option(
     "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if anything is stale."
 )
-def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> None:
+def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_only: bool) -> None:
     """Compile policies into Python evaluators (generated/) and documentation pages.
 
     \b
@@ -122,11 +136,17 @@ def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> 
     """
     from kfpl.cli.build import leftovers, outputs, remove, stale_files, write_atomically
 
+    project = project_or_exit(paths)
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
-    files = outputs(comp.policy_set, Path(out), Path(docs_dir), policy_paths=paths)
+    out_dir = Path(out) if out else project.generated
+    docs = Path(docs_dir) if docs_dir else project.docs
+    try:
+        files = outputs(comp.policy_set, out_dir, docs, project)
+    except InputError as exc:
+        fail(str(exc))
     if check_only:
-        stale = stale_files(files, Path(out), Path(docs_dir))
+        stale = stale_files(files, out_dir, docs)
         if stale:
             for path in stale:
                 click.echo(f"stale: {path}", err=True)
@@ -136,11 +156,11 @@ def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> 
             sys.exit(1)
         click.echo(f"ok: {len(files)} generated file(s) up to date")
         return
-    old = leftovers(files, Path(out), Path(docs_dir))
+    old = leftovers(files, out_dir, docs)
     changed = write_atomically(files)
     remove(old)
     removed = f", removed {len(old)}" if old else ""
-    click.echo(f"wrote {changed} of {len(files)} file(s){removed} ({out}/, {docs_dir}/)")
+    click.echo(f"wrote {changed} of {len(files)} file(s){removed} ({out_dir}/, {docs}/)")
 
 
 @main.command("eval")

@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from kfpl.diff import canon as c
+from kfpl.diff.readable import Reader, left_out_json
 from kfpl.diff.structural import Change, match_items, measure_similarity
 from kfpl.model import PolicySet
 from kfpl.syntax import nodes as n
@@ -116,6 +117,54 @@ def satisfy(facts: dict[str, Any], cond: n.Cond, ps: PolicySet) -> None:
             )
         elif isinstance(part, n.AnyOf) and part.operands:
             satisfy(facts, part.operands[0], ps)
+
+
+def falsify(facts: dict[str, Any], cond: n.Cond, ps: PolicySet) -> None:
+    """Adjust facts so a simple condition fails (best effort, like ``satisfy``)."""
+    if isinstance(cond, n.Truthy):
+        facts[cond.name] = False
+    elif isinstance(cond, n.IsValue | n.InValues):
+        taken = {cond.value} if isinstance(cond, n.IsValue) else set(cond.values)
+        ty = ps.type_of(cond.name)
+        enum = ps.enums.get(ty.name) if isinstance(ty, n.NamedType) else None
+        other = [m.name for m in enum.members if m.name not in taken] if enum else []
+        if other:
+            facts[cond.name] = other[0]
+    elif isinstance(cond, n.Compare):
+        v, unit = cond.value.value, unit_of(ps, cond.name)
+        failing = {
+            "at_least": v - unit,
+            "more_than": v,
+            "equal": v + unit,
+            "at_most": v + unit,
+            "less_than": v,
+        }[cond.op]
+        facts[cond.name] = fact_value(ps, cond.name, max(failing, Decimal(0)))
+    elif isinstance(cond, n.Not):
+        satisfy(facts, cond.operand, ps)
+    elif isinstance(cond, n.AllOf) and cond.operands:
+        falsify(facts, cond.operands[0], ps)
+    elif isinstance(cond, n.AnyOf):
+        for op in cond.operands:
+            falsify(facts, op, ps)
+
+
+def alternative_points(
+    conds: list[tuple[n.Cond, PolicySet]], base: dict[str, Any]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """For every `or` of either version: each alternative holding while the others of
+    that `or` fail, so an alternative one version adds is evaluated on its own."""
+    for cond, ps in conds:
+        for node in cond.walk():
+            if not isinstance(node, n.AnyOf) or len(node.operands) < 2:
+                continue
+            for op in node.operands:
+                facts = dict(base)
+                for other in node.operands:
+                    if other is not op:
+                        falsify(facts, other, ps)
+                satisfy(facts, op, ps)
+                yield c.cond_text(op), facts
 
 
 def unit_of(ps: PolicySet, name: str) -> Decimal:
@@ -338,11 +387,15 @@ class Verdict:
     up: int = 0
     down: int = 0
     status: str = "unchanged"
+    periods: tuple[list[int] | None, list[int] | None] | None = None  # (old, new) when compared
+    year: int | None = None  # the year the boundary probes ran in
 
     @property
     def verdict(self) -> str:
         if self.status in ("added", "removed"):
             return self.status
+        if self.points == 0:
+            return "not_compared"  # nothing evaluated in a year both are in force
         if self.changed == 0:
             return "unchanged"
         if self.down == 0 and self.up > 0:
@@ -360,6 +413,10 @@ class Verdict:
             "increases": self.up,
             "decreases": self.down,
             "verdict": self.verdict,
+            "periods": None
+            if self.periods is None
+            else {"old": self.periods[0], "new": self.periods[1]},
+            "year": self.year,
         }
 
 
@@ -369,6 +426,7 @@ class Behaviour:
     verdicts: list[Verdict] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     period: dict[int, dict[str, int]] = field(default_factory=dict)
+    readers: tuple[Reader, Reader] | None = None
 
     def verdict_of(self, measure: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.measure == measure), None)
@@ -388,17 +446,56 @@ class Behaviour:
             "cases": [case.to_json() for case in shown],
             "cases_total": sum(1 for case in self.cases if case.kind != "period"),
             "period": [{"year": y, **counts} for y, counts in sorted(self.period.items())],
+            "left_out": left_out_json(*(r.left_out for r in self.readers)) if self.readers else [],
         }
 
 
 # --------------------------------------------------------------------------- the probe
 
 
-def years_in_force(ps: PolicySet, measure_id: str) -> set[int]:
+def years_in_force(ps: PolicySet, measure_id: str) -> set[int] | None:
+    """The years a measure is in force; None when its policy declares no effective
+    period (then it is in force in every year)."""
     policy = ps.policy_of(measure_id)
     if policy is None or policy.effective is None:
-        return set()
+        return None
     return set(range(policy.effective[0], policy.effective[1] + 1))
+
+
+@dataclass
+class Years:
+    """The years a measure pair is compared in, and the years only one side is in force."""
+
+    both: set[int]
+    one: set[int]
+    new_years: set[int] | None
+    fallback: int
+
+    @property
+    def compare(self) -> int:
+        """The year the boundary probes run in."""
+        return min(self.both) if self.both else min(self.new_years or {self.fallback})
+
+    def side(self, year: int) -> str:
+        return "new_only" if self.new_years is None or year in self.new_years else "old_only"
+
+
+def common_years(old: PolicySet, old_id: str, new: PolicySet, new_id: str) -> Years:
+    a, b = years_in_force(old, old_id), years_in_force(new, new_id)
+    fallback = declared_year(new, new_id) or declared_year(old, old_id) or 2020
+    if a is None and b is None:
+        return Years({fallback}, set(), None, fallback)
+    if a is None or b is None:
+        # one side is in force every year: compare in the other side's years
+        return Years(set(b if a is None else a), set(), b, fallback)  # type: ignore[arg-type]
+    return Years(a & b, a ^ b, b, fallback)
+
+
+def declared_year(ps: PolicySet, measure_id: str) -> int | None:
+    """A year the policy itself names (its issue date), for a set without periods."""
+    policy = ps.policy_of(measure_id)
+    issued = getattr(policy, "issued", None) if policy is not None else None
+    return getattr(issued, "year", None)
 
 
 def behavioural_diff(
@@ -409,7 +506,9 @@ def behavioural_diff(
     old_program = old_program or Program.from_policy_set(old)
     new_program = new_program or Program.from_policy_set(new)
     enterprise = default_enterprise(new, old)
-    out = Behaviour()
+    old_reader = Reader(old_program.runtime, new_program.runtime)
+    new_reader = Reader(new_program.runtime, old_program.runtime)
+    out = Behaviour(readers=(old_reader, new_reader))
     pairs = match_items(old.measures, new.measures, measure_similarity, 0.6)
     old_rules = list(old.rules.values())
     new_rules = list(new.rules.values())
@@ -424,18 +523,21 @@ def behavioural_diff(
         om, nm = old.measures[old_id], new.measures[new_id]
         verdict = Verdict(new_id, old_id)
         out.verdicts.append(verdict)
-        both_years = years_in_force(old, old_id) & years_in_force(new, new_id)
-        one_year = years_in_force(old, old_id) ^ years_in_force(new, new_id)
-        year = min(both_years) if both_years else min(years_in_force(new, new_id) or {2020})
+        years = common_years(old, old_id, new, new_id)
+        both_years, one_year, year = years.both, years.one, years.compare
+        verdict.periods = (_period(old, old_id), _period(new, new_id))
+        verdict.year = year if both_years else None
         for label, kind, yr, facts, history in probes(
             om, nm, old, new, old_rules + new_rules, year
         ):
-            years = [yr]
+            if kind != "example" and not both_years:
+                continue  # no year to compare in: the examples show the period alone
+            run_years = [yr]
             if kind == "example" and one_year:
-                years += [min(one_year), max(one_year)]
-            for y in dict.fromkeys(years):
-                a = side_of(run(old_program, y, enterprise, old_id, facts, history))
-                b = side_of(run(new_program, y, enterprise, new_id, facts, history))
+                run_years += [min(one_year), max(one_year)]
+            for y in dict.fromkeys(run_years):
+                a = side_of(run(old_program, old_reader, y, enterprise, old_id, facts, history))
+                b = side_of(run(new_program, new_reader, y, enterprise, new_id, facts, history))
                 in_both = y in both_years
                 if in_both:
                     verdict.points += 1
@@ -448,7 +550,7 @@ def behavioural_diff(
                 if case_kind == "period":
                     counts = out.period.setdefault(y, {"changed": 0, "old_only": 0, "new_only": 0})
                     counts["changed"] += 1
-                    counts["new_only" if y in years_in_force(new, new_id) else "old_only"] += 1
+                    counts[years.side(y)] += 1
                     continue
                 verdict.changed += 1
                 if case.delta > 0:
@@ -466,6 +568,11 @@ def behavioural_diff(
 
 
 RULES = "(rules)"  # the verdict of the set-level probe
+
+
+def _period(ps: PolicySet, measure_id: str) -> list[int] | None:
+    policy = ps.policy_of(measure_id)
+    return list(policy.effective) if policy is not None and policy.effective else None
 
 
 def probe_rules(
@@ -491,7 +598,13 @@ def probe_rules(
         for body in rule.bodies
         if isinstance(body, n.YearlyCap)
     }
-    year = min(years_in_force(old, common[0][0]) & years_in_force(new, common[0][1]) or {2020})
+    first = common[0]
+    assert first[0] is not None and first[1] is not None
+    years = common_years(old, first[0], new, first[1])
+    if not years.both:
+        out.verdicts.append(verdict)  # no year in force in both: nothing compared
+        return
+    year = years.compare
     facts = {b: base_facts(new.measures[b], new, old.measures[a], old) for a, b in common}
     for label, limit in (
         ({"zh": "全部措施、同一项目", "en": "every measure, one project"}, BIG),
@@ -506,6 +619,7 @@ def probe_rules(
         ent = {**enterprise, **{name: str(limit) for name in limits}}
         sides = []
         totals: list[Decimal] = []
+        assert out.readers is not None
         for program, index in ((old_program, 0), (new_program, 1)):
             reads = program.runtime.measure_inputs
             claims = []
@@ -526,9 +640,10 @@ def probe_rules(
                         "facts": claim_facts,
                     }
                 )
-            result = program.evaluate(
+            app = out.readers[index].fit(
                 {"year": year, "enterprise": ent, "claims": claims, "history": []}
             )
+            result = program.evaluate(app)
             sides.append({m["id"]: m for m in result["measures"]})
             totals.append(Decimal(result["total"]))
         for k, (a_id, b_id) in enumerate(common):
@@ -553,6 +668,7 @@ def probe_rules(
 
 def run(
     program: Any,
+    reader: Reader,
     year: int,
     enterprise: dict[str, Any],
     measure: str,
@@ -567,16 +683,19 @@ def run(
     for key, value in facts.items():
         if key in enterprise:
             ent[key] = value
-        elif key in reads:
+        else:
             claim_facts[key] = value
-    app = {
-        "year": year,
-        "enterprise": ent,
-        "claims": [
-            {"id": "c1", "measure": measure, "project": "P1", "product": "X1", "facts": claim_facts}
-        ],
-        "history": history,
-    }
+    app = reader.fit(
+        {
+            "year": year,
+            "enterprise": ent,
+            "claims": [{"id": "c1", "measure": measure, "facts": claim_facts}],
+            "history": history,
+        }
+    )
+    claim = app["claims"][0]
+    claim.update(project="P1", product="X1")
+    claim["facts"] = {k: v for k, v in claim["facts"].items() if k in reads}
     result = program.evaluate(app)
     return next(iter(result["measures"]), None)
 
@@ -633,6 +752,26 @@ def probes(
                 facts,
                 [],
             )
+    conds = [(cond, new) for cond in nm.requires] + [(cond, old) for cond in om.requires]
+    conds += [
+        (b.cond, ps)
+        for ps in (new, old)
+        for r in ps.rules.values()
+        for b in r.bodies
+        if isinstance(b, n.Eligible)
+    ]
+    for text, facts in alternative_points(conds, base):
+        key = repr(sorted(facts.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        yield (
+            {"zh": f"只满足 {text}", "en": f"only {text} holds"},
+            "boundary",
+            year,
+            facts,
+            [],
+        )
 
 
 def base_facts(nm: n.Measure, new: PolicySet, om: n.Measure, old: PolicySet) -> dict[str, Any]:

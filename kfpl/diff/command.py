@@ -12,7 +12,15 @@ from kfpl.diff import gitrev
 from kfpl.diff.report import build_document, render_markdown, render_text
 from kfpl.diff.structural import diff_policy_sets
 from kfpl.model import PolicySet
-from kfpl.project.loader import Compilation, InputError, compile_paths, compile_texts, read_text
+from kfpl.project.loader import (
+    Compilation,
+    InputError,
+    compile_paths,
+    compile_texts,
+    documents_of,
+    project_of,
+    read_text,
+)
 
 FAIL_ON = ("less-generous", "any", "high")
 
@@ -38,9 +46,17 @@ class DiffUsageError(click.UsageError):
     exit_code = 2
 
 
-def load_side(label: str, texts: dict[str, str] | None, paths: list[str] | None) -> PolicySet:
+def load_side(
+    label: str, texts: dict[str, str] | None, paths: list[str] | None, home: str = "."
+) -> PolicySet:
+    """One side, checked against the source documents of its project (for texts read
+    from git or from a temporary file: the project of ``home`` in the work tree)."""
     try:
-        comp = compile_texts(texts) if texts is not None else compile_paths(paths or [])
+        comp = (
+            compile_texts(texts, documents_of([home]))
+            if texts is not None
+            else compile_paths(paths or [])
+        )
     except InputError as exc:
         raise DiffUsageError(str(exc)) from exc
     return checked(label, comp)
@@ -77,7 +93,7 @@ def file_pair(home: Path, *sides: tuple[str, str]) -> tuple[PolicySet, PolicySet
         texts = dict(context)
         if file != "/dev/null":
             texts[label] = read_text(Path(file))
-        sets.append(load_side(label, texts, None))
+        sets.append(load_side(label, texts, None, str(home)))
     return sets[0], sets[1]
 
 
@@ -195,12 +211,13 @@ def resolve_sides(
         if revs:
             if len(revs) > 2:
                 raise DiffUsageError("give --rev once (revision vs work tree) or twice")
-            inside = list(paths) or ["policies"]
+            inside = list(paths) or [str(project_of(()).policies)]
             old_texts = gitrev.read_at_revision(revs[0], inside)
-            old = load_side(revs[0], old_texts, None)
+            old = load_side(revs[0], old_texts, None, inside[0])
             where = " ".join(inside)
             if len(revs) == 2:
-                new = load_side(revs[1], gitrev.read_at_revision(revs[1], inside), None)
+                new_texts = gitrev.read_at_revision(revs[1], inside)
+                new = load_side(revs[1], new_texts, None, inside[0])
                 return f"{revs[0]}:{where}", f"{revs[1]}:{where}", old, new
             return f"{revs[0]}:{where}", where, old, load_side(where, None, inside)
     except gitrev.GitError as exc:

@@ -13,7 +13,9 @@ added before the first step since they change no result by themselves.
 
 A claim for a measure a version does not have gets nothing in that version (a removed
 measure pays nothing; an added one paid nothing before). Claims name measures by the id
-of either version; a renamed measure's claims are followed to its new id.
+of either version; a renamed measure's claims are followed to its new id. Enterprise
+fields, facts and enum values that only one version declares are left out for the other
+(``readable``), and the report counts the applications each omission touched.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kfpl.diff.readable import Reader, left_out_json
 from kfpl.diff.structural import Change, match_items, measure_similarity, rule_similarity
 from kfpl.model import PolicySet, item_key
 from kfpl.syntax import nodes as n
@@ -210,18 +213,29 @@ class Version:
         self.program = Program.from_policy_set(ps)
         self.aliases = aliases  # claim measure id -> this version's id
         self.reads = self.program.runtime.measure_inputs
+        self.reader: Reader | None = None
+        self.yearly_rules = {
+            rule.id
+            for rule in ps.rules.values()
+            if any(isinstance(body, n.YearlyCap) for body in rule.bodies)
+        }
+
+    def reading(self, other: Version) -> Version:
+        """Leave out, in this version, what only ``other`` declares."""
+        self.reader = Reader(self.program.runtime, other.program.runtime)
+        return self
 
     def adapt(self, app: dict[str, Any]) -> dict[str, Any]:
+        """The application as this version reads it: claims under this version's ids
+        (a measure it does not have pays nothing, so its claim is dropped), then only
+        the fields, facts and values it declares, then only the facts each measure reads."""
         claims = []
         for claim in app.get("claims", []):
             mid = claim["measure"]
             if mid not in self.reads:
                 mid = self.aliases.get(mid, mid)  # a renamed measure, under this version's id
-            if mid not in self.reads:
-                continue  # a measure this version does not have pays nothing
-            reads = self.reads[mid]
-            facts = {k: v for k, v in claim.get("facts", {}).items() if k in reads}
-            claims.append({**claim, "measure": mid, "facts": facts})
+            if mid in self.reads:
+                claims.append({**claim, "measure": mid})
         history = [
             {
                 **h,
@@ -231,7 +245,13 @@ class Version:
             }
             for h in app.get("history", [])
         ]
-        return {**app, "claims": claims, "history": history}
+        app = {**app, "claims": claims, "history": history}
+        if self.reader is not None:
+            app = self.reader.fit(app)
+        for claim in app["claims"]:
+            reads = self.reads[claim["measure"]]
+            claim["facts"] = {k: v for k, v in claim.get("facts", {}).items() if k in reads}
+        return app
 
     def run(self, apps: list[dict[str, Any]], canonical: dict[str, str], tick: Any = None) -> Run:
         out = Run()
@@ -251,9 +271,12 @@ class Version:
                     out.by_measure[mid] = out.by_measure.get(mid, ZERO) + Decimal(m["amount"])
                 if m.get("capped") or m["status"] == "capped":
                     out.capped[mid] = out.capped.get(mid, 0) + 1
-            for rule in result.get("rules", []):
-                if rule.get("claims"):
-                    out.yearly_limit_binds += 1
+            # Only the yearly total counts here: a stacking decision also names claims.
+            if any(
+                rule.get("claims") and rule.get("rule") in self.yearly_rules
+                for rule in result.get("rules", [])
+            ):
+                out.yearly_limit_binds += 1
             if tick is not None:
                 tick(1)
         return out
@@ -333,7 +356,15 @@ def intermediate(old: PolicySet, new: PolicySet, steps: list[Step]) -> PolicySet
                     return i, j
         return None
 
-    # New declarations first: they change no result by themselves.
+    # New declarations first: they change no result by themselves. An enum both
+    # versions declare gets the union of their values, for the same reason.
+    for module_items in items:
+        for j, item in enumerate(module_items):
+            if isinstance(item, n.EnumDecl) and item.name in new.enums:
+                known = {m.name for m in item.members}
+                extra = tuple(m for m in new.enums[item.name].members if m.name not in known)
+                if extra:
+                    module_items[j] = replace(item, members=item.members + extra)
     for decl_type, table in (
         (n.EnumDecl, new.enums),
         (n.InputDecl, new.inputs),
@@ -395,6 +426,8 @@ def run_impact(
     aliases = {**to_old, **to_new}  # either version's id -> the other's
     old_v = Version(old, aliases)
     new_v = Version(new, aliases)
+    old_v.reading(new_v)
+    new_v.reading(old_v)
     canonical = to_new  # report renamed measures under their new id
     steps = attribution_steps(old, new, changes) if attribution else []
     passes = 2 + max(0, len(steps) - 1)
@@ -410,7 +443,7 @@ def run_impact(
                 if index == len(steps):
                     after = new_run.total  # the last step lands exactly on the new version
                 else:
-                    mid = Version(intermediate(old, new, steps[:index]), aliases)
+                    mid = Version(intermediate(old, new, steps[:index]), aliases).reading(new_v)
                     after = mid.run(apps, canonical, tick).total
                 attributed.append(
                     {
@@ -423,7 +456,10 @@ def run_impact(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    return summarise(apps, old_run, new_run, attributed, str(data), old, new, to_new)
+    doc = summarise(apps, old_run, new_run, attributed, str(data), old, new, to_new)
+    assert old_v.reader is not None and new_v.reader is not None
+    doc["left_out"] = left_out_json(old_v.reader.left_out, new_v.reader.left_out)
+    return doc
 
 
 def _progress(show: bool, length: int) -> Any:

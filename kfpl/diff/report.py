@@ -14,7 +14,15 @@ from typing import Any
 from kfpl.diff.structural import CHECKS, DIRECTIONS, ITEM_KINDS, SEVERITIES, Change
 
 DIFF_VERSION = 1
-DIRECTION_ORDER = ("more_generous", "less_generous", "mixed", "depends", "neutral", "wording")
+DIRECTION_ORDER = (
+    "more_generous",
+    "less_generous",
+    "mixed",
+    "depends",
+    "review",
+    "neutral",
+    "wording",
+)
 SYMBOLS = {"add": "+", "remove": "-", "change": "~", "rename": "→"}
 
 
@@ -261,9 +269,12 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "more_generous": ("只增不减", "only increases"),
     "less_generous": ("只减不增", "only decreases"),
     "mixed": ("有增有减", "both increases and decreases"),
+    "not_compared": ("未比较", "not compared"),
     "added": ("新增措施", "measure added"),
     "removed": ("已删除", "measure removed"),
 }
+POINTS = ("个点", "point", "points")
+APPLICATIONS = ("份申报", "application", "applications")
 TEXT_CASES = 3  # per measure in the terminal; Markdown shows what JSON holds
 
 
@@ -280,19 +291,89 @@ def _ident(m: dict[str, Any], lang: str = "en") -> str:
 
 
 def _behaviour_intro(b: dict[str, Any], lang: str) -> str:
-    unchanged = sum(
-        1 for m in b["measures"] if m["verdict"] == "unchanged" and m["measure"] != "(rules)"
-    )
+    # Neutrality is proven only by points actually compared: a measure with none (no
+    # year in force in both versions) proves nothing and is not counted here.
+    same = [
+        m
+        for m in b["measures"]
+        if m["verdict"] == "unchanged" and m["measure"] != "(rules)" and m["points"]
+    ]
+    same_points = sum(m["points"] for m in same)
     if lang == "zh":
-        return (
+        text = (
             f"在每个门槛和上限边界（±1 个单位）及算例上分别运行两个版本：共 {b['points']} 个点，"
-            f"{b['cases_total']} 个结果改变；{unchanged} 项措施在所有点上结果相同（已证明中性）。"
+            f"{b['cases_total']} 个结果改变"
         )
-    return (
+        if same:
+            text += f"；{len(same)} 项措施在其全部 {same_points} 个点上结果相同（已证明中性）"
+        return text + "。"
+    text = (
         f"both versions evaluated at every threshold and cap boundary (± one unit) and on the "
-        f"worked examples: {b['points']} points, {b['cases_total']} results changed; "
-        f"{unchanged} measures give the same result at every point (proven neutral)."
+        f"worked examples: {b['points']} points, {b['cases_total']} results changed"
     )
+    if same:
+        noun = "measure gives" if len(same) == 1 else "measures give"
+        text += (
+            f"; {len(same)} {noun} the same result at every one of "
+            f"{'its' if len(same) == 1 else 'their'} "
+            f"{same_points} points (proven neutral)"
+        )
+    return text + "."
+
+
+def _years(period: list[int] | None, lang: str) -> str:
+    if period is None:
+        return "未规定有效期" if lang == "zh" else "no effective period"
+    return f"{period[0]}—{period[1]}年" if lang == "zh" else f"{period[0]} to {period[1]}"
+
+
+def _compared_lines(b: dict[str, Any], lang: str) -> list[str]:
+    """Measures nothing was compared for, and measures compared in one side's years
+    because the other declares no effective period: said, never passed off as neutral."""
+    zh = lang == "zh"
+    groups: dict[tuple[str, str, str, object], list[str]] = {}
+    for m in b["measures"]:
+        periods = m.get("periods")
+        if periods is None:
+            continue
+        old, new = periods["old"], periods["new"]
+        if m["verdict"] == "not_compared":
+            kind = "none"
+        elif old is None and new is None:
+            kind = "neither"
+        elif old is None or new is None:
+            kind = "old" if old is None else "new"
+        else:
+            continue
+        key = (kind, _years(old, lang), _years(new, lang), m.get("year"))
+        groups.setdefault(key, []).append(_ident(m, lang))
+    out = []
+    for (kind, old, new, year), names in groups.items():
+        listed = ("、" if zh else ", ").join(names)
+        if kind == "none":
+            out.append(
+                f"未比较（两个版本没有共同的有效年度：旧版本{old}，新版本{new}），对其结果不作任何结论：{listed}。"
+                if zh
+                else f"not compared (no year is in force in both versions: old {old}, new {new}); "
+                f"nothing is proven about: {listed}."
+            )
+        elif kind == "neither":
+            out.append(
+                f"两个版本都未规定有效期（每年有效），在{year}年比较：{listed}。"
+                if zh
+                else f"neither version declares an effective period (both in force every year): "
+                f"compared in {year}: {listed}."
+            )
+        else:
+            side = ("旧" if kind == "old" else "新") if zh else kind
+            out.append(
+                f"{side}版本未规定有效期（每年有效），只在另一版本的有效年度内比较"
+                f"（旧版本{old}，新版本{new}）：{listed}。"
+                if zh
+                else f"the {side} version declares no effective period (in force every year): "
+                f"compared in the other version's years only (old {old}, new {new}): {listed}."
+            )
+    return out
 
 
 def _period_lines(b: dict[str, Any], lang: str) -> list[str]:
@@ -312,10 +393,55 @@ def _period_lines(b: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
+LEFT_OUT_KINDS = {
+    "field": ("企业信息", "enterprise field"),
+    "fact": ("申报数据项", "fact"),
+    "value": ("取值", "value"),
+    "measure": ("往年奖补所属措施", "prior award for measure"),
+}
+
+
+def left_out_lines(rows: list[dict[str, Any]], lang: str, unit: tuple[str, str, str]) -> list[str]:
+    """One line per side: what that version could not read, with how often (``unit``:
+    probe points or applications)."""
+    zh = lang == "zh"
+    out = []
+    for side in ("old", "new"):
+        mine = [r for r in rows if r["side"] == side]
+        if not mine:
+            continue
+        parts = []
+        for r in mine:
+            what = (
+                f"{r['name']} = {r['value']}"
+                if r["kind"] == "value"
+                else f"{LEFT_OUT_KINDS[r['kind']][_i(lang)]} {r['name']}"
+            )
+            parts.append(
+                f"{what}（{r['count']} {unit[0]}）"
+                if zh
+                else f"{what} ({r['count']} {unit[1] if r['count'] == 1 else unit[2]})"
+            )
+        if zh:
+            out.append(
+                f"{'旧' if side == 'old' else '新'}版本未规定、未予读取（该版本按缺少此项处理）："
+                + "；".join(parts)
+                + "。"
+            )
+        else:
+            out.append(
+                f"left out for the {side} version, which does not declare them (read there as "
+                f"missing): " + "; ".join(parts) + "."
+            )
+    return out
+
+
 def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
     zh = lang == "zh"
     out = [f"{word('behaviour', lang)}: {_behaviour_intro(b, lang)}"]
     out.extend(f"  {line}" for line in _period_lines(b, lang))
+    out.extend(f"  {line}" for line in _compared_lines(b, lang))
+    out.extend(f"  {line}" for line in left_out_lines(b.get("left_out", []), lang, POINTS))
     shown: dict[str, int] = {}
     for m in b["measures"]:
         if m["verdict"] == "unchanged":
@@ -357,6 +483,8 @@ def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
     ]
     for line in _period_lines(b, lang):
         out.extend([line, ""])
+    for line in _compared_lines(b, lang) + left_out_lines(b.get("left_out", []), lang, POINTS):
+        out.extend([_md(line[0].upper() + line[1:]), ""])
     changed = [m for m in b["measures"] if m["verdict"] != "unchanged"]
     if changed:
         out.append(
@@ -427,6 +555,7 @@ def impact_text(im: dict[str, Any], lang: str) -> list[str]:
         if zh
         else f"  yearly total limit (local retained tax) binds for: {y['old']} → {y['new']} enterprises"
     )
+    out.extend(f"  {line}" for line in left_out_lines(im.get("left_out", []), lang, APPLICATIONS))
     e = im["enterprises_changed"]
     out.append(
         ("  企业：" if zh else "  enterprises: ")
@@ -516,6 +645,8 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
         f"(local retained tax) binds for {y['old']} → {y['new']} enterprises."
     )
     out.append("")
+    for line in left_out_lines(im.get("left_out", []), lang, APPLICATIONS):
+        out.extend([_md(line[0].upper() + line[1:]), ""])
     out.append("### " + ("按措施" if zh else "By measure"))
     out.append("")
     out.append(

@@ -20,12 +20,15 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from kfpl.diff import canon as c
+from kfpl.diff.implication import alternatives, related, relation
 from kfpl.model import PolicySet
 from kfpl.syntax import nodes as n
 
 K = TypeVar("K", bound=str)
 T = TypeVar("T")
-Direction = Literal["more_generous", "less_generous", "neutral", "wording", "depends", "mixed"]
+Direction = Literal[
+    "more_generous", "less_generous", "neutral", "review", "wording", "depends", "mixed"
+]
 Severity = Literal["high", "medium", "low", "info"]
 Text = tuple[str, str]  # (zh, en)
 
@@ -33,6 +36,7 @@ DIRECTIONS: dict[str, Text] = {
     "more_generous": ("更优惠", "more generous"),
     "less_generous": ("更严格", "less generous"),
     "neutral": ("中性", "neutral"),
+    "review": ("含义可能改变（需复核）", "meaning may have changed: review"),
     "wording": ("仅措辞", "wording only"),
     "depends": ("视情形而定", "depends on the case"),
     "mixed": ("有增有减", "mixed"),
@@ -340,6 +344,10 @@ class Differ:
                 direction = "less_generous"
             else:
                 direction = "mixed"
+        elif new is None:
+            direction = "more_generous"  # no effective period: in force every year
+        else:
+            direction = "less_generous"
         note = None
         if old and new and new[0] == old[0] and new[1] > old[1]:
             note = both(f"延长{new[1] - old[1]}年", f"extended by {new[1] - old[1]} years")
@@ -405,6 +413,7 @@ class Differ:
             self.add_or_remove(ctx, "KD301", both("数据项", "input"), value, old is None)
             return
         ctx.title = label_pair(new.label)
+        readers = self.readers_of(name)
         if c.canon(old.type) != c.canon(new.type) or old.origin != new.origin:
             self.add(
                 ctx,
@@ -415,7 +424,58 @@ class Differ:
                 "depends",
                 "medium",
             )
-        self.diff_label(ctx, "KD301", both("名称", "label"), old.label, new.label)
+        self.diff_meaning(ctx, "KD301", both("名称", "label"), old.label, new.label, readers)
+        if isinstance(old.type, n.ListType) and isinstance(new.type, n.ListType):
+            old_fields = {f.name: f for f in old.type.fields}
+            for f in new.type.fields:
+                if f.name in old_fields:
+                    where = both(f"字段 {f.name} 名称", f"field {f.name} label")
+                    self.diff_meaning(
+                        ctx, "KD301", where, old_fields[f.name].label, f.label, readers
+                    )
+
+    def readers_of(self, name: str) -> list[str]:
+        """The measures of the new version that read an input (for a reviewer's note)."""
+        return [
+            m.id
+            for m in self.new.measures.values()
+            if any(
+                name
+                in (
+                    getattr(node, "name", None),
+                    getattr(node, "on", None),
+                    getattr(node, "over", None),
+                )
+                or (isinstance(node, n.Increase) and name in (node.new, node.old))
+                or (isinstance(node, n.Matching) and node.higher_award == name)
+                for part in (*m.requires, *m.awards)
+                for node in part.walk()
+            )
+        ]
+
+    def diff_meaning(
+        self,
+        ctx: ItemContext,
+        check: str,
+        where: Text,
+        old: n.Label | None,
+        new: n.Label | None,
+        readers: list[str],
+    ) -> None:
+        """The label of a fact is its definition (设备购置额 → 设备投资额: purchases →
+        investment): a changed Chinese label may change who qualifies and for how much,
+        so a reviewer must look. A change of the English label alone is a translation."""
+        if c.canon(old, True) == c.canon(new, True):
+            return
+        if old is not None and new is not None and old.get("zh") == new.get("zh"):
+            self.add(ctx, check, where, label_pair(old), label_pair(new), "wording", "info")
+            return
+        note = (
+            both("读取此项的措施：" + "、".join(readers), "read by " + ", ".join(readers))
+            if readers
+            else None
+        )
+        self.add(ctx, check, where, label_pair(old), label_pair(new), "review", "medium", note)
 
     def diff_param(self, name: str, old: n.ParamDecl | None, new: n.ParamDecl | None) -> None:
         ctx = ItemContext("parameter", name)
@@ -464,7 +524,7 @@ class Differ:
                     "info",
                 )
             else:
-                self.diff_label(ctx, "KD303", where, a.label, b.label)
+                self.diff_meaning(ctx, "KD303", where, a.label, b.label, [])
 
     # -- measures
     def diff_measures(self) -> None:
@@ -655,6 +715,16 @@ class Differ:
             gone.remove(a)
             came.remove(partner)
             self.diff_condition(ctx, where, a, partner)
+        # Then conditions that are two versions of one: an `or` with an alternative added
+        # is that `or` widened, not one condition removed and another added.
+        for test in (lambda x, y: relation(x, y) != "other", related):
+            for a in list(gone):
+                partner = next((b for b in came if test(a, b)), None)
+                if partner is None:
+                    continue
+                gone.remove(a)
+                came.remove(partner)
+                self.diff_condition(ctx, where, a, partner)
         for a in gone:
             self.add(ctx, "KD123", where, _cond_pair(a), None, "more_generous", "high")
         for b in came:
@@ -691,25 +761,31 @@ class Differ:
                     "medium",
                 )
             return
+        direction = RELATION_DIRECTIONS[relation(a, b)]
         if isinstance(a, n.InValues | n.IsValue) and isinstance(b, n.InValues | n.IsValue):
             va = set(a.values) if isinstance(a, n.InValues) else {a.value}
             vb = set(b.values) if isinstance(b, n.InValues) else {b.value}
-            direction = "depends"
-            if va < vb:
-                direction = "more_generous"
-            elif vb < va:
-                direction = "less_generous"
             self.add(
                 ctx,
                 "KD124",
-                at,
-                _cond_pair(a, bare=True),
-                _cond_pair(b, bare=True),
+                at if a.name == b.name else where,
+                _cond_pair(a, bare=a.name == b.name),
+                _cond_pair(b, bare=a.name == b.name),
                 direction,
                 "high",
+                _values_note(va, vb) if a.name == b.name else None,
             )
             return
-        self.add(ctx, "KD124", at, _cond_pair(a), _cond_pair(b), "depends", "high")
+        self.add(
+            ctx,
+            "KD124",
+            where,
+            _cond_pair(a),
+            _cond_pair(b),
+            direction,
+            "high",
+            _alternatives_note(a, b),
+        )
 
     # -- awards
     def diff_award(self, ctx: ItemContext, old: n.Award, new: n.Award) -> None:
@@ -1252,6 +1328,43 @@ def _cond_pair(cond: n.Cond, bare: bool = False) -> Text:
     if bare and isinstance(cond, n.InValues):
         return same(f"in ({', '.join(cond.values)})")
     return (c.cond_text(cond, "zh"), c.cond_text(cond, "en"))
+
+
+RELATION_DIRECTIONS: dict[str, Direction] = {
+    "same": "neutral",
+    "wider": "more_generous",
+    "narrower": "less_generous",
+    "other": "depends",
+}
+
+
+def _values_note(old: set[str], new: set[str]) -> Text | None:
+    added, dropped = sorted(new - old), sorted(old - new)
+    return _change_note(added, dropped)
+
+
+def _alternatives_note(old: n.Cond, new: n.Cond) -> Text | None:
+    """What an `or` gained and lost, as its alternatives: ``widened: + little_giant``."""
+    a = {c.canon(x): x for x in alternatives(old)}
+    b = {c.canon(x): x for x in alternatives(new)}
+    if len(a) == 1 and len(b) == 1:
+        return None
+    added = [c.cond_text(x) for k, x in b.items() if k not in a]
+    dropped = [c.cond_text(x) for k, x in a.items() if k not in b]
+    return _change_note(added, dropped)
+
+
+def _change_note(added: list[str], dropped: list[str]) -> Text | None:
+    zh, en = [], []
+    if added:
+        zh.append("增加 " + "、".join(added))
+        en.append("+ " + ", ".join(added))
+    if dropped:
+        zh.append("去掉 " + "、".join(dropped))
+        en.append("− " + ", ".join(dropped))
+    if not zh:
+        return None
+    return ("；".join(zh), "; ".join(en))
 
 
 def _row_interval(row: n.TierRow) -> object:

@@ -33,6 +33,7 @@ from typing import Any
 import jinja2
 
 from kfpl.model import PolicySet
+from kfpl.project.sources import Where
 from kfpl.render import money as m
 from kfpl.render.sentences import Renderer
 from kfpl.render.vocab import LANGS, t
@@ -197,7 +198,7 @@ def source_keys(ps: PolicySet) -> list[SourceKey]:
     return sorted(keys)
 
 
-def load_sources(ps: PolicySet, policies_dir: str | Path) -> dict[SourceKey, str | None]:
+def load_sources(ps: PolicySet, policies_dir: Where) -> dict[SourceKey, str | None]:
     """Read the original text of every clause the policy set cites (None if missing)."""
     from kfpl.project import sources
 
@@ -210,9 +211,12 @@ def load_sources(ps: PolicySet, policies_dir: str | Path) -> dict[SourceKey, str
     return out
 
 
-def generate_docs(policy_set: PolicySet, policies_dir: str | Path = "policies") -> dict[str, str]:
+def generate_docs(policy_set: PolicySet, policies_dir: Where = None) -> dict[str, str]:
     """All generated pages: ``{path relative to docs/: text}``. Deterministic."""
-    return render_docs(policy_set, load_sources(policy_set, policies_dir), code_entries())
+    from kfpl.project.config import Project, load
+
+    project = policies_dir if isinstance(policies_dir, Project) else load(policies_dir or ".")
+    return render_docs(policy_set, load_sources(policy_set, project), code_entries(), project.title)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -446,15 +450,31 @@ def _page(env: jinja2.Environment, template: str, **context: Any) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+def site_title(ps: PolicySet, title: dict[str, str] | None = None) -> dict[str, str]:
+    """The site's title per language: the project file's, else the one policy's title,
+    else a generic one."""
+    out = dict(title or {})
+    only = next(iter(ps.policies.values())) if len(ps.policies) == 1 else None
+    for lang in LANGS:
+        if lang in out:
+            continue
+        label = only.title if only is not None else None
+        text = (label.zh if lang == "zh" else label.en) if label is not None else None
+        out[lang] = text or t("site_title", lang)
+    return out
+
+
 def render_docs(ps: PolicySet, sources: dict[SourceKey, str | None],
-                codes: list[CodeEntry]) -> dict[str, str]:  # fmt: skip
+                codes: list[CodeEntry], title: dict[str, str] | None = None) -> dict[str, str]:  # fmt: skip
     """The pages, from the model, the clause texts and the codes: a pure function."""
     env = environment()
     pages: dict[str, str] = {}
     policy_ids = [pid for pid in ps.policies]
+    titles = site_title(ps, title)
     for lang in LANGS:
         site = Site(ps, lang, sources, codes)
-        ctx: dict[str, Any] = {"site": site, "lang": lang, "t": site.t, "r": site.r, "ps": ps}
+        ctx: dict[str, Any] = {"site": site, "lang": lang, "t": site.t, "r": site.r, "ps": ps,
+                               "title": titles[lang]}  # fmt: skip
         pages[f"{lang}/index.md"] = _page(env, "index.md.j2", **ctx)
         for pid in policy_ids:
             pages[f"{lang}/policies/{pid}.md"] = _page(

@@ -69,15 +69,15 @@ def serve_site(docs_dir: str | Path = DEFAULT_DOCS, host: str = "127.0.0.1", por
 
 @click.command("docs")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--docs-dir", default=DEFAULT_DOCS, show_default=True, help="Markdown sources.")
-@click.option("--site-dir", default=DEFAULT_SITE, show_default=True, help="Where to build.")
+@click.option("--docs-dir", default=None, help="Markdown sources (default: the project's docs/).")
+@click.option("--site-dir", default=None, help="Where to build (default: the project's site/).")
 @click.option(
     "--serve", "serve", is_flag=True, help="Serve the site on localhost after generating."
 )
 @click.option("--port", default=8000, show_default=True, help="Port for --serve.")
 @click.option("--no-build", is_flag=True, help="Only write the generated pages.")
-def docs_command(paths: tuple[str, ...], docs_dir: str, site_dir: str, serve: bool, port: int,
-                 no_build: bool) -> None:  # fmt: skip
+def docs_command(paths: tuple[str, ...], docs_dir: str | None, site_dir: str | None, serve: bool,
+                 port: int, no_build: bool) -> None:  # fmt: skip
     """Generate the bilingual pages from the policy set and build the mkdocs site.
 
     \b
@@ -88,10 +88,11 @@ def docs_command(paths: tuple[str, ...], docs_dir: str, site_dir: str, serve: bo
     Exit codes: 0 ok, 1 policy errors or a failed build, 2 bad usage or input.
     """
     from kfpl.docs.pages import generate_docs, write_docs
-    from kfpl.project.loader import InputError, compile_paths
+    from kfpl.project.loader import InputError, compile_paths, project_of
 
     try:
-        comp = compile_paths(list(paths) or ["policies"])
+        project = project_of(paths)
+        comp = compile_paths(list(paths))
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -100,8 +101,9 @@ def docs_command(paths: tuple[str, ...], docs_dir: str, site_dir: str, serve: bo
             click.echo(diag.one_line(), err=True)
         click.echo("error: the policy set has errors; no docs generated", err=True)
         sys.exit(1)
-    policies_dir = _policies_dir(paths)
-    pages = generate_docs(comp.policy_set, policies_dir)
+    docs_dir = docs_dir or str(project.docs)
+    site_dir = site_dir or str(project.site)
+    pages = generate_docs(comp.policy_set, project)
     changed = write_docs(pages, docs_dir)
     click.echo(f"{len(pages)} pages generated in {docs_dir}/ ({len(changed)} changed)")
     if no_build:
@@ -129,11 +131,3 @@ def _show_mkdocs_warnings() -> None:
         handler.setFormatter(logging.Formatter("mkdocs %(levelname)s: %(message)s"))
         handler._kfpl = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
-
-
-def _policies_dir(paths: tuple[str, ...]) -> Path:
-    """The folder whose ``sources/`` holds the clause texts: the first folder given."""
-    for raw in paths:
-        path = Path(raw)
-        return path if path.is_dir() else path.parent
-    return Path("policies")

@@ -20,7 +20,7 @@ from pathlib import Path
 from kfpl.check.checker import check
 from kfpl.diagnostics import Diagnostic, sort_key
 from kfpl.model import PolicySet
-from kfpl.project.sources import SourceError, clause_text
+from kfpl.project.sources import SourceError, catalogue, clause_text
 from kfpl.render.sentences import Renderer
 from kfpl.syntax import nodes as n
 from kfpl.syntax.formatter import FormatError, format_text
@@ -78,7 +78,8 @@ def analyse(project: Project) -> Analysis:
         diags.extend(syntax)
         if syntax:
             broken.add(path)
-    policy_set, checked = check(tuple(modules))
+    documents = catalogue(project.sources_dir if project.sources_dir is not None else ".")
+    policy_set, checked = check(tuple(modules), documents)
     # As `kfpl check`: a broken file's own check errors mostly follow from its syntax errors.
     diags.extend(d for d in checked if d.span.file not in broken)
     diags.sort(key=sort_key)

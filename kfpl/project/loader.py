@@ -1,17 +1,25 @@
-"""Find, read, parse and check a policy set: the front half of every command."""
+"""Find, read, parse and check a policy set: the front half of every command.
+
+The files come from the paths given, or from the project (``kfpl.project.config``) of
+the current folder; the documents that ``source`` may cite come from the same
+project's ``sources/``.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kfpl.check.checker import check
+from kfpl.check.sources import Document
 from kfpl.diagnostics import Diagnostic, Sources, sort_key
 from kfpl.model import PolicySet
+from kfpl.project import config
+from kfpl.project.sources import SourceError, catalogue
 from kfpl.syntax import nodes as n
 from kfpl.syntax.parser import parse_partial
-
-DEFAULT_POLICY_DIR = "policies"
 
 
 class InputError(Exception):
@@ -31,10 +39,40 @@ class Compilation:
         )
 
 
+def project_of(paths: list[str] | tuple[str, ...] = ()) -> config.Project:
+    """The project of the first path given, or of the current folder."""
+    try:
+        return config.load(paths[0] if paths else ".")
+    except config.ProjectError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def _shown(path: Path) -> Path:
+    """A project file as diagnostics and generated code show it: relative to the current
+    folder when below it, so output does not depend on where the clone is."""
+    if not path.is_absolute():
+        return path
+    try:
+        return Path(os.path.relpath(path))
+    except ValueError:
+        return path
+
+
 def discover(paths: list[str] | tuple[str, ...]) -> list[Path]:
-    """The .kfpl files named, or found (sorted) in the folders named."""
+    """The .kfpl files named, or found (sorted) in the folders named; with no path,
+    the current project's."""
+    if not paths:
+        project = project_of(())
+        found = [_shown(path) for path in project.policy_files()]
+        if not found:
+            where = project.file or project.policies
+            raise InputError(
+                f"no .kfpl files in {project.policies} (project {where}): "
+                "give a folder or file, or start a project with `kfpl init DIR`"
+            )
+        return found
     files: list[Path] = []
-    for raw in paths or (DEFAULT_POLICY_DIR,):
+    for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files.extend(sorted(path.glob("*.kfpl")))
@@ -43,12 +81,26 @@ def discover(paths: list[str] | tuple[str, ...]) -> list[Path]:
         else:
             raise InputError(f"no such file or folder: {raw}")
     if not files:
-        raise InputError(f"no .kfpl files in {', '.join(paths or (DEFAULT_POLICY_DIR,))}")
+        raise InputError(f"no .kfpl files in {', '.join(paths)}")
     return files
 
 
-def compile_texts(texts: dict[str, str]) -> Compilation:
-    """Parse and check files given as text, keyed by the path shown in diagnostics."""
+def documents_of(paths: list[str] | tuple[str, ...] = ()) -> dict[str, Document]:
+    """The source documents of the project of ``paths`` (or of the current folder)."""
+    project = project_of(paths)
+    try:
+        return catalogue(project)
+    except SourceError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def compile_texts(
+    texts: dict[str, str], documents: Mapping[str, Document] | None = None
+) -> Compilation:
+    """Parse and check files given as text, keyed by the path shown in diagnostics;
+    ``source`` is checked against ``documents`` (default: the current project's)."""
+    if documents is None:
+        documents = documents_of(())
     comp = Compilation(None)
     modules: list[n.Module] = []
     broken: set[str] = set()
@@ -63,7 +115,7 @@ def compile_texts(texts: dict[str, str]) -> Compilation:
         if diags:
             broken.add(path)
         modules.append(module)
-    policy_set, diags = check(tuple(modules))
+    policy_set, diags = check(tuple(modules), documents)
     comp.diagnostics.extend(d for d in diags if d.span.file not in broken)
     comp.policy_set = None if broken else policy_set
     comp.diagnostics.sort(key=sort_key)
@@ -79,6 +131,9 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: {exc.strerror}") from exc
 
 
-def compile_paths(paths: list[str] | tuple[str, ...]) -> Compilation:
+def compile_paths(paths: list[str] | tuple[str, ...] = ()) -> Compilation:
+    """The files of ``paths`` (default: the current project's), checked against the
+    documents of the project they belong to."""
     files = discover(paths)
-    return compile_texts({str(path): read_text(path) for path in files})
+    documents = documents_of(tuple(paths))
+    return compile_texts({str(path): read_text(path) for path in files}, documents)

@@ -1,22 +1,18 @@
-"""The original text of the seed documents, kept in the repository as data.
+"""The original text of a project's source documents, kept as data.
 
-``policies/sources/<doc>.json`` holds one seed document split into its lines, each
-addressed by the clause id a policy's ``source`` clause uses:
+``sources/<doc>.json`` holds one document split into its lines, each addressed by the
+clause id a policy's ``source DOC CLAUSE`` uses::
 
-* ``mfg`` / ``ind``: ``"1"`` … ``"21"`` (numbered measures), ``"附则1"`` … (the
-  paragraphs of the general provisions), and the group ``"附则"`` (all of them);
-* ``plan``: ``"一(二)"``, ``"二(一)"``, ``"二(一)3"`` (numbered sub-items) and
-  ``"四正文"`` (the body of section 四, which has no sub-items);
-* every document: ``"标题"`` (title), ``"前言"`` (preamble) and section headings
-  written as printed, with their comma: ``"一、"``, ``"二、"`` ….
+    {"doc": "expo", "title": "…", "title_en": "…", "order": 1,
+     "segments": [{"id": "标题", "text": "…"}, {"id": "1", "text": "1. …"}, …],
+     "groups": {"附则": ["附则1", "附则2"]}}
 
-Groups name several lines at once: each section by its numeral (``"二"`` is the
-heading ``"二、"`` and everything under it) and, in mfg and ind, ``"附则"`` (the five
-paragraphs of the general provisions, without their heading).
-
-``notice`` is the covering letter that precedes the three documents. Joining the
-segments of ``notice``, ``plan``, ``mfg`` and ``ind`` (in that order) with newlines
-gives back the seed file byte for byte; ``reassemble()`` does it and the tests check it.
+``doc`` is the file's name, ``title`` (and the optional ``title_en``) its title,
+``order`` (optional) its place when the documents are joined; ``groups`` (optional)
+name several clauses at once. The documents of a project are exactly the files in its
+``sources/`` folder (``kfpl.project.config``); nothing here knows any particular
+city's documents. Joining every document's segments in order with newlines gives back
+the text they were split from; ``reassemble()`` does it.
 """
 
 from __future__ import annotations
@@ -26,50 +22,65 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-DOCS = ("notice", "plan", "mfg", "ind")
+from kfpl.check.sources import Document
+from kfpl.project.config import Project, documents_folder
 
-# The repository's policies folder, found from this file (editable install or a clone).
-REPO_POLICIES = Path(__file__).resolve().parents[2] / "policies"
+# Where a project is: its folder (or a file in it), or the project itself.
+Where = str | Path | Project | None
 
 
 class SourceError(LookupError):
     """A document or clause that the stored source text does not have."""
 
 
-def sources_dir(policies_dir: str | Path | None = None) -> Path:
-    """``<policies_dir>/sources``; by default the repository's ``policies/sources``."""
-    base = Path(policies_dir) if policies_dir is not None else REPO_POLICIES
-    return base / "sources"
+def sources_dir(policies_dir: Where = None) -> Path:
+    """The ``sources/`` of the project at ``policies_dir`` (default: the current folder's)."""
+    if isinstance(policies_dir, Project):
+        return policies_dir.sources
+    return documents_folder(policies_dir if policies_dir is not None else ".")
+
+
+def names(policies_dir: Where = None) -> list[str]:
+    """The project's documents, in their ``order`` (then by name)."""
+    folder = sources_dir(policies_dir)
+    found = sorted(path.stem for path in folder.glob("*.json")) if folder.is_dir() else []
+    return sorted(found, key=lambda doc: (document(doc, policies_dir).get("order", 0), doc))
 
 
 @cache
 def _load(folder: Path, doc: str) -> dict[str, Any]:
     path = folder / f"{doc}.json"
+    if not doc or "/" in doc or doc.startswith("."):
+        raise SourceError(f"`{doc}` is not a document name")
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        known = ", ".join(DOCS)
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.json"))) or "none"
         raise SourceError(f"no source text for document `{doc}` (known: {known})") from exc
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"{path}: not a readable source document ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+        raise SourceError(f"{path}: a source document needs a list of `segments`")
     return data
 
 
-def document(doc: str, policies_dir: str | Path | None = None) -> dict[str, Any]:
+def document(doc: str, policies_dir: Where = None) -> dict[str, Any]:
     """The stored document: ``{"doc", "title", "order", "segments": [{"id", "text"}], …}``."""
     return _load(sources_dir(policies_dir).resolve(), doc)
 
 
-def clauses(doc: str, policies_dir: str | Path | None = None) -> dict[str, str]:
+def clauses(doc: str, policies_dir: Where = None) -> dict[str, str]:
     """Clause id -> exact text, in document order (groups such as ``附则`` not included)."""
     return {seg["id"]: seg["text"] for seg in document(doc, policies_dir)["segments"]}
 
 
-def groups(doc: str, policies_dir: str | Path | None = None) -> dict[str, list[str]]:
+def groups(doc: str, policies_dir: Where = None) -> dict[str, list[str]]:
     """Named groups of clauses, e.g. ``{"附则": ["附则1", …]}``."""
     found: dict[str, list[str]] = document(doc, policies_dir).get("groups", {})
     return found
 
 
-def clause_text(doc: str, clause: str, policies_dir: str | Path | None = None) -> str:
+def clause_text(doc: str, clause: str, policies_dir: Where = None) -> str:
     """The exact text of one clause (a group's clauses joined by newlines)."""
     table = clauses(doc, policies_dir)
     if clause in table:
@@ -80,11 +91,54 @@ def clause_text(doc: str, clause: str, policies_dir: str | Path | None = None) -
     raise SourceError(f"document `{doc}` has no clause `{clause}`")
 
 
-def numbered_clauses(doc: str, policies_dir: str | Path | None = None) -> list[str]:
+def numbered_clauses(doc: str, policies_dir: Where = None) -> list[str]:
     """The numbered measures of a fiscal document (``["1", "2", …]``), as the text numbers them."""
     return [cid for cid in clauses(doc, policies_dir) if cid.isdigit()]
 
 
-def reassemble(policies_dir: str | Path | None = None) -> str:
+def reassemble(policies_dir: Where = None) -> str:
     """The seed file rebuilt from the stored documents."""
-    return "\n".join("\n".join(clauses(doc, policies_dir).values()) for doc in DOCS)
+    return "\n".join("\n".join(clauses(doc, policies_dir).values()) for doc in names(policies_dir))
+
+
+def catalogue(policies_dir: Where = None) -> dict[str, Document]:
+    """The project's documents as the checker sees them: id, titles, every clause and
+    group id. A file that cannot be read is left out here; citing it then reports the
+    document as unknown, and `kfpl check` names the broken file (``problems``)."""
+    out: dict[str, Document] = {}
+    for doc in names_readable(policies_dir):
+        data = document(doc, policies_dir)
+        ids = [str(seg.get("id", "")) for seg in data["segments"]]
+        ids += [str(group) for group in data.get("groups", {})]
+        out[doc] = Document(
+            doc,
+            str(data.get("title", doc)),
+            str(data.get("title_en", data.get("title", doc))),
+            tuple(dict.fromkeys(ids)),
+        )
+    return out
+
+
+def names_readable(policies_dir: Where = None) -> list[str]:
+    """The documents whose files can be read (``names`` without the broken ones)."""
+    folder = sources_dir(policies_dir)
+    found = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            document(path.stem, policies_dir)
+        except SourceError:
+            continue
+        found.append(path.stem)
+    return sorted(found, key=lambda doc: (document(doc, policies_dir).get("order", 0), doc))
+
+
+def problems(policies_dir: Where = None) -> list[str]:
+    """One message per source file that cannot be read."""
+    folder = sources_dir(policies_dir)
+    out = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            document(path.stem, policies_dir)
+        except SourceError as exc:
+            out.append(str(exc))
+    return out

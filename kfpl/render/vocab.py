@@ -10,7 +10,7 @@ LANGS = ("zh", "en")
 
 LABELS: dict[str, tuple[str, str]] = {
     # site and navigation
-    "site_title": ("开封市制造业政策", "Kaifeng Manufacturing Policies"),
+    "site_title": ("政策文件汇编", "Policy documents"),
     "home": ("首页", "Home"),
     "home_intro": (
         "本站由政策源文件（.kfpl）自动生成：每项措施的规则、条件、上限和算例均来自经过检查的政策模型，"

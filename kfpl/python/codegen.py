@@ -65,9 +65,12 @@ def cond_expr(cond: n.Cond) -> str:
     if isinstance(cond, n.Truthy):
         return f"ev.truthy({cond.name!r}, {ident(cond.name)})"
     if isinstance(cond, n.Compare):
-        return (
+        check = (
             f"ev.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
         )
+        if cond.first_time:
+            return f"ev.first_time({check}, {cond.name!r}, {cond.op!r}, {dec(cond.value.value)})"
+        return check
     if isinstance(cond, n.IsValue):
         return f"ev.is_in({cond.name!r}, {ident(cond.name)}, ({cond.value!r},))"
     if isinstance(cond, n.InValues):
@@ -195,9 +198,10 @@ def emit_form(form: n.Form, target: str, body: Body, bail: str, item_caps: list[
             hi = (repr(row.high.op), dec(row.high.value.value)) if row.high else ("None", "None")
             step_rows.append(f"({lo[0]}, {lo[1]}, {hi[0]}, {hi[1]}, {dec(row.form.amount.value)})")
         inclusive = form.crossing == "reached"
+        first = ", first_time=True" if form.first_time else ""
         body.add(
             f"{target} = ev.steps({form.on!r}, {ident(form.on)}, {dec(form.size.value)}, "
-            f"({', '.join(step_rows)},), inclusive={inclusive})"
+            f"({', '.join(step_rows)},), inclusive={inclusive}{first})"
         )
         body.add("if ev.failed():")
         body.depth += 1
@@ -261,8 +265,8 @@ def reads_of(measure: n.Measure, ps: PolicySet) -> list[str]:
             add(node.on)
         elif isinstance(node, n.Each):
             add(node.over)
-    if measure.once and measure.once.key:
-        add(measure.once.key)
+    for key in measure.once.keys if measure.once else ():
+        add(key)
     return names
 
 
@@ -313,7 +317,7 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCo
         for c in measure.caps
         if c.scope in ("year", "enterprise")
     )
-    once = None if measure.once is None else (measure.once.key or "")
+    once = None if measure.once is None else ",".join(measure.once.keys)
     max_years = int(measure.max_years.value) if measure.max_years else None
     meta = [
         f"id={measure.id!r}",
@@ -329,6 +333,11 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCo
         f"matter={measure.matter!r}",
         f"matching={is_matching(measure)!r}",
     ]
+    # Only when set, so that modules without these features keep their text.
+    if measure.item:
+        meta.append(f"item={measure.item!r}")
+    if measure.consecutive:
+        meta.append("consecutive=True")
     return MeasureCode(measure.id, func_name(measure.id), doc, measure_body(measure, ps), meta)
 
 

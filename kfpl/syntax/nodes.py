@@ -277,6 +277,7 @@ class Steps(Node):
     crossing: Lit["passed", "reached"]
     on: str
     rows: tuple[TierRow, ...]
+    first_time: bool = False  # steps passed in a past year (history of facts) are not new
 
 
 @dataclass(frozen=True)
@@ -322,6 +323,11 @@ class Cap(Node):
 @dataclass(frozen=True)
 class Once(Node):
     key: str | None = None  # None: once per enterprise; else once per product/level/...
+    more: tuple[str, ...] = ()  # further keys: `once per kind, level` is once per pair
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key, *self.more) if self.key else ()
 
 
 # --------------------------------------------------------------------------- conditions
@@ -340,6 +346,7 @@ class Compare(Node):
     name: str
     op: CompareOp
     value: Number
+    first_time: bool = False  # 首次: holds now and in no earlier year the history records
 
 
 @dataclass(frozen=True)
@@ -409,6 +416,15 @@ class Prior(Node):
     keys: tuple[Fact, ...] = ()
 
 
+@dataclass(frozen=True)
+class PastFact(Node):
+    """A fact of an earlier year, given to an example as history (`given x = v in 2019`)."""
+
+    name: str
+    value: Value
+    year: int
+
+
 OutcomeKind = Lit["amount", "range", "not_eligible", "undetermined"]
 
 
@@ -426,6 +442,7 @@ class Example(Node):
     facts: tuple[Fact, ...]
     priors: tuple[Prior, ...]
     outcome: Outcome
+    past: tuple[PastFact, ...] = ()
 
 
 # --------------------------------------------------------------------------- measures
@@ -442,6 +459,8 @@ class Measure(Node):
     caps: tuple[Cap, ...] = ()
     once: Once | None = None
     max_years: Number | None = None
+    consecutive: bool = False  # `for at most N consecutive years`: counted from the first award
+    identified_by: str | None = None  # `identified by project|product`; None: inferred
     matter: str | None = None
     documents: tuple[Label, ...] = ()
     notes: tuple[Label, ...] = ()
@@ -450,6 +469,20 @@ class Measure(Node):
     @property
     def award(self) -> Award:
         return self.awards[0]
+
+    @property
+    def item(self) -> str | None:
+        """What one claim is for: `identified by`, else a per-project / per-product cap
+        or once key, else None (the enterprise, in the application year)."""
+        if self.identified_by:
+            return self.identified_by
+        for cap in self.caps:
+            if cap.scope in ("project", "product"):
+                return cap.scope
+        for key in self.once.keys if self.once else ():
+            if key in ("project", "product"):
+                return key
+        return None
 
 
 # --------------------------------------------------------------------------- rules (附则)

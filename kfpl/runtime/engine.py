@@ -538,7 +538,11 @@ class PolicySetRuntime:
                 f"{rule.key} {shown!r}: all {len(members)} claims paid (rule set to keep all)",
                 ids,
             )
-        totals = {mid: sum((r.amount for r in rs), ZERO) for mid, rs in by_measure.items()}
+        # A benefit is what its claims pay before any deduction for earlier awards (an
+        # earlier rule may have topped a claim up already; it must not count twice).
+        totals = {
+            mid: sum((r.amount + r.prior_cut for r in rs), ZERO) for mid, rs in by_measure.items()
+        }
         first_index = {mid: min(r.claim.index for r in rs) for mid, rs in by_measure.items()}
         order = -1 if rule.tie == "first" else 1
         # Highest amount wins; on a tie the rule's `tie` clause decides: the measure whose
@@ -586,6 +590,7 @@ class PolicySetRuntime:
                     continue
                 before = r.amount
                 r.amount = before - cut
+                r.prior_cut += cut
                 if r.amount == 0:
                     r.status, r.reason = "superseded", "stacking"
                     zh = (f"不予重复享受：同一{key_zh}“{shown}”已获{prior_zh}，"

@@ -125,6 +125,7 @@ class Result:
     reason: str = ""  # the kind of the step that decided a non-award
     new_step: Decimal | None = None  # for step awards: the highest step now rewarded
     computed: Decimal | None = None  # the measure's own amount, before set-level caps
+    prior_cut: Decimal = ZERO  # what stacking deducted for earlier awards of the same thing
 
     @property
     def paid(self) -> bool:

@@ -98,8 +98,8 @@ def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
             entry[key.name] = _value(key.value)
         history.append(entry)
     past: dict[int, dict[str, Any]] = {}
-    for fact in case.example.past:
-        past.setdefault(fact.year, {})[fact.name] = _value(fact.value)
+    for was in case.example.past:
+        past.setdefault(was.year, {})[was.name] = _value(was.value)
     history.extend({"year": year, "facts": facts} for year, facts in sorted(past.items()))
     claim = {"id": "example", "measure": case.measure.id, "facts": facts, **keys}
     return {"year": year, "enterprise": enterprise, "claims": [claim], "history": history}

@@ -32,8 +32,22 @@ def _yuan(draw: st.DrawFn, low: int, high: int) -> str:
 
 @st.composite
 def claim(draw: st.DrawFn) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["fair", "vat6", "vat13", "mfg3", "mfg5", "ind12", "smart9h",
-                                 "smart9i", "match10e", "own10f"]))  # fmt: skip
+    kind = draw(
+        st.sampled_from(
+            [
+                "fair",
+                "vat6",
+                "vat13",
+                "mfg3",
+                "mfg5",
+                "ind12",
+                "smart9h",
+                "smart9i",
+                "match10e",
+                "own10f",
+            ]
+        )
+    )
     project = draw(st.sampled_from(["P1", "P2"]))
     product = draw(st.sampled_from(["a", "b", "c"]))
     vat = {
@@ -54,8 +68,11 @@ def claim(draw: st.DrawFn) -> dict[str, Any]:
         facts = {"equipment_rd_investment": _yuan(draw, 5000, 9000), "tech_reform_demo": True}
         c = {"measure": "mfg-3", "facts": facts}
     elif kind == "mfg5":
-        facts = {"project_total_investment": "20000000", "smart_reform_demo": True,
-                 "software_hardware_investment": _yuan(draw, 100, 12000)}  # fmt: skip
+        facts = {
+            "project_total_investment": "20000000",
+            "smart_reform_demo": True,
+            "software_hardware_investment": _yuan(draw, 100, 12000),
+        }
         c = {"measure": "mfg-5", "facts": facts}
     elif kind == "ind12":
         facts = {"entrusted_production_local": True, "entrusted_contract": _yuan(draw, 100, 9000)}
@@ -65,8 +82,11 @@ def claim(draw: st.DrawFn) -> dict[str, Any]:
     elif kind == "smart9i":
         c = {"measure": "mfg-9i", "facts": {"smart_workshop": True}}
     elif kind == "match10e":
-        facts = {"military_civil_funds": True, "level": "national",
-                 "higher_award": _yuan(draw, 100, 5000)}  # fmt: skip
+        facts = {
+            "military_civil_funds": True,
+            "level": "national",
+            "higher_award": _yuan(draw, 100, 5000),
+        }
         c = {"measure": "mfg-10e", "facts": facts}
     else:
         c = {
@@ -89,7 +109,7 @@ def app(draw: st.DrawFn) -> dict[str, Any]:
                     "year": 2020,
                     "amount": str(amount * WAN),
                     "project": p,
-                },  # fmt: skip
+                },
                 st.sampled_from(["mfg-3", "mfg-5", "mfg-10e"]),
                 st.sampled_from(["P1", "P2"]),
                 st.integers(1, 200),
@@ -97,8 +117,9 @@ def app(draw: st.DrawFn) -> dict[str, Any]:
             max_size=2,
         )
     )
-    return application(*claims, history=history, chain="new_materials_energy",
-                       local_retained_tax=tax)  # fmt: skip
+    return application(
+        *claims, history=history, chain="new_materials_energy", local_retained_tax=tax
+    )
 
 
 def total(program: Program, data: dict[str, Any]) -> Decimal:
@@ -192,13 +213,13 @@ MONOTONE = [
         "mfg-5",
         "software_hardware_investment",
         {"project_total_investment": "20000000", "smart_reform_demo": True},
-    ),  # fmt: skip
+    ),
     ("ind-12", "entrusted_contract", {"entrusted_production_local": True}),
     (
         "ind-6",
         "vat_local_retained",
         {"main_revenue": "200000000", "vat_local_retained_last_year": "2000000"},
-    ),  # fmt: skip
+    ),
 ]
 
 
@@ -210,8 +231,12 @@ def test_an_award_never_falls_when_its_base_rises(
     measure, base, facts = which
 
     def paid(amount: int) -> Decimal:
-        c = {"measure": measure, "project": "P", "product": "a",
-             "facts": {**facts, base: str(amount * 1000)}}  # fmt: skip
+        c = {
+            "measure": measure,
+            "project": "P",
+            "product": "a",
+            "facts": {**facts, base: str(amount * 1000)},
+        }
         return total(
             program, application(c, chain="new_materials_energy", local_retained_tax="1亿")
         )

@@ -257,6 +257,28 @@ measure mfg-2
   title zh "精确" en "exact"
   department 市工业和信息化局
   award 96.441631% of spend
+
+input loans: money zh "年度贷款" en "loans this year"
+input loans_last_year: money zh "上年贷款" en "loans last year"
+input contribution: money from enterprise zh "地方财政年贡献" en "yearly contribution to local finance"
+input growth: rate from enterprise zh "地方财政贡献增幅" en "growth of the contribution"
+
+measure mfg-3
+  source mfg 3
+  title zh "贷款增量" en "loan growth"
+  department 市工业和信息化局
+  award 10万 per 1亿 of increase of loans over loans_last_year
+
+measure mfg-4
+  source mfg 4
+  title zh "费用补贴" en "spending subsidy"
+  department 市工业和信息化局
+  award 50% of spend
+
+rule mfg-joint
+  source mfg 附则
+  title zh "合计上限" en "joint cap"
+  total of mfg-3, mfg-4 at most 100万 if contribution at least 100万 and contribution at most 500万 and growth at least 25%
 """
 
 
@@ -274,6 +296,45 @@ def tiny_app(measure: str, spend: str, year: int, history: list[Any]) -> dict[st
         "claims": [{"id": "c1", "measure": measure, "facts": {"spend": spend}}],
         "history": history,
     }
+
+
+def loans(now: str, before: str) -> dict[str, Any]:
+    return {"measure": "mfg-3", "facts": {"loans": now, "loans_last_year": before}}
+
+
+def test_a_step_award_per_year_pays_on_that_years_increase(tiny: Program) -> None:
+    # "年度贷款每增加1亿元给予10万元": +2.5亿 this year is two whole 亿: 20万, whatever
+    # was paid in earlier years for earlier increases.
+    paid = [{"measure": "mfg-3", "year": 2020, "amount": "200000"}]
+    app = {"year": 2021, "enterprise": {"id": "e"}, "claims": [{"id": "c1", **loans("5.5亿", "3亿")}],
+           "history": paid}  # fmt: skip
+    result = tiny.evaluate(app)
+    assert result["total"] == "200000.00"
+    assert "2" in result["measures"][0]["explain"][-2]["en"]
+    less = {**app, "claims": [{"id": "c1", **loans("3.9亿", "3亿")}]}
+    assert tiny.evaluate(less)["total"] == "0.00"  # 0.9亿 is no whole step
+
+
+def joint(contribution: str, growth: str) -> dict[str, Any]:
+    claims = [
+        {"id": "c1", **loans("10亿", "2亿")},  # 8 steps: 80万
+        {"id": "c2", "measure": "mfg-4", "facts": {"spend": "100万"}},  # 50万
+    ]
+    enterprise = {"id": "e", "contribution": contribution, "growth": growth}
+    return {"year": 2021, "enterprise": enterprise, "claims": claims, "history": []}
+
+
+def test_a_cap_over_a_group_of_measures_applies_when_its_condition_holds(tiny: Program) -> None:
+    # 地方财政年贡献100万–500万元且增幅25%以上的，上述奖励最高不超过100万元:
+    # 80万 + 50万 = 130万 is cut to 100万, from the claim listed last (50万 -> 20万).
+    capped = tiny.evaluate(joint("300万", "30%"))
+    assert [m["amount"] for m in capped["measures"]] == ["800000.00", "200000.00"]
+    assert any(d["rule"] == "mfg-joint" for d in capped["rules"])
+    # a contribution above 500万, or growth below 25%: the cap does not apply (130万).
+    assert tiny.evaluate(joint("600万", "30%"))["total"] == "1300000.00"
+    assert tiny.evaluate(joint("300万", "20%"))["total"] == "1300000.00"
+    missing = tiny.evaluate({**joint("300万", "30%"), "enterprise": {"id": "e"}})
+    assert {m["status"] for m in missing["measures"]} == {"undetermined"}
 
 
 def test_consecutive_years_count_from_the_first_award(tiny: Program) -> None:

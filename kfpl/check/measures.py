@@ -70,6 +70,17 @@ def check_form(ctx: Context, form: n.Form, measure: n.Measure, fields: Ty | None
     elif isinstance(form, n.Fixed):
         if expect_literal(ctx, form.amount, Ty("money"), "a fixed award"):
             _positive(ctx, form.amount, "a fixed award")
+    elif isinstance(form, n.PerStep):
+        if expect_literal(ctx, form.amount, Ty("money"), "the amount per step"):
+            _positive(ctx, form.amount, "the amount per step")
+        if expect_literal(ctx, form.size, Ty("money"), "the step"):
+            _positive(ctx, form.size, "the step")
+        for operand in form.base:
+            names = (operand.name,) if isinstance(operand, n.Ref) else (operand.new, operand.old)
+            for name in names:
+                span = ctx.word_span(operand.span, name)
+                ty = ctx.resolve(name, span, fields)
+                _expect_money_name(ctx, name, ty, span, "the base of a per-step award")
     elif isinstance(form, n.Range):
         ok = expect_literal(ctx, form.low, Ty("money"), "the low end of the range")
         ok = expect_literal(ctx, form.high, Ty("money"), "the high end of the range") and ok

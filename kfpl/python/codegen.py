@@ -149,13 +149,19 @@ def simple_form(form: n.Form, target: str, body: Body) -> None:
         body.add(f"{target} = ev.fixed({dec(form.amount.value)})")
     elif isinstance(form, n.Range):
         body.add(f"{target} = ev.range({dec(form.low.value)}, {dec(form.high.value)})")
+    elif isinstance(form, n.PerStep):
+        expr, name = base_expr(form.base)
+        extra = f", {name!r}" if name else ""
+        body.add(
+            f"{target} = ev.per_step({dec(form.amount.value)}, {dec(form.size.value)}, {expr}{extra})"
+        )
     else:
         raise TypeError(f"not a simple form: {form!r}")  # pragma: no cover
 
 
 def emit_form(form: n.Form, target: str, body: Body, bail: str, item_caps: list[n.Cap]) -> None:
     """Lines computing ``form`` into ``target``; ``bail`` leaves the function."""
-    if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range):
+    if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range | n.PerStep):
         simple_form(form, target, body)
     elif isinstance(form, n.ByCase):
         var = ident(form.on)
@@ -349,6 +355,7 @@ class RuleCode:
     func: str | None
     body: list[str]
     specs: list[list[str]]
+    extra: list[tuple[str, list[str]]] = field(default_factory=list)  # group-total conditions
 
 
 def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
@@ -364,6 +371,7 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
     specs: list[list[str]] = []
     func = None
     body = Body()
+    extra_funcs: list[tuple[str, list[str]]] = []
     for item in rule.bodies:
         if isinstance(item, n.Eligible):
             func = "rule_" + rule.id.replace("-", "_")
@@ -387,11 +395,32 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
                     f"tie={item.tie!r}",
                 ]
             )
+        elif isinstance(item, n.GroupCap):
+            check = "None"
+            if item.cond is not None:
+                name = "rule_" + rule.id.replace("-", "_") + f"_total_{len(specs)}"
+                check = name
+                group = Body()
+                for var in dict.fromkeys(cond_names(item.cond)):
+                    group.add(f"{ident(var)} = ev.get({var!r})")
+                group.add("if ev.undetermined():")
+                group.add(f"{INDENT}return None")
+                group.add(f"return {cond_expr(item.cond)}")
+                extra_funcs.append((name, group.lines))
+            specs.append(
+                [
+                    *common,
+                    "kind='group_cap'",
+                    f"measures={item.measures!r}",
+                    f"amount={dec(item.limit.value)}",
+                    f"check={check}",
+                ]
+            )
         elif isinstance(item, n.YearlyCap):
             specs.append(
                 [*common, "kind='yearly_cap'", f"limit={item.limit!r}", f"trim={item.trim!r}"]
             )
-    return RuleCode(func, body.lines, specs)
+    return RuleCode(func, body.lines, specs, extra_funcs)
 
 
 # --------------------------------------------------------------------------- the module

@@ -161,6 +161,9 @@ class PolicySetRuntime:
             if rule.kind == "stack":
                 decisions.extend(self._stack(rule, app, results))
         for rule in self.rules:
+            if rule.kind == "group_cap":
+                decisions.extend(self._group_cap(rule, app, results))
+        for rule in self.rules:
             if rule.kind == "yearly_cap":
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
@@ -621,6 +624,69 @@ class PolicySetRuntime:
             f"{rule.en}: {rule.key} {shown!r} compared {compared_en}; keeps {best} ({best_ids_en})",
             ids,
         )
+
+    # -- a cap over a group of measures
+    def _group_cap(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
+        """`total of A, B at most X if COND`: what the listed measures pay this year,
+        with their awards already paid this year, is at most X when the enterprise
+        condition holds; the excess is trimmed from the claim listed last first."""
+        assert rule.amount is not None
+        paid = [r for r in results if r.paid and r.amount > 0 and r.meta.id in rule.measures]
+        if not paid:
+            return []
+        ids = [r.claim.id for r in paid]
+        names = "、".join(rule.measures)
+        names_en = ", ".join(rule.measures)
+        earlier = sum(
+            (p.amount for p in app.history if p.year == app.year and p.measure in rule.measures),
+            ZERO,
+        )
+        if earlier + sum((r.amount for r in paid), ZERO) <= rule.amount:
+            return []  # within the cap: whether it applies does not matter
+        if rule.check is not None:
+            probe = Evaluation(paid[0].meta, paid[0].claim, app, self.labels, self.params)
+            check = rule.check(probe)
+            if check is None:
+                for r in paid:
+                    r.status, r.reason = "undetermined", "missing"
+                    r.missing.extend(m for m in probe.result.missing if m not in r.missing)
+                    _note(
+                        r,
+                        "group_cap",
+                        rule.source,
+                        f"缺少数据，无法判断{names}合计上限是否适用",
+                        f"cannot tell whether the joint cap on {names_en} applies: data missing",
+                    )
+                return [Decision(rule.id, rule.source, "缺少数据", "data missing", ids)]
+            if not check.ok:
+                return [
+                    Decision(
+                        rule.id,
+                        rule.source,
+                        f"{names}合计上限不适用（不符合：{check.zh}）",
+                        f"the joint cap on {names_en} does not apply (not: {check.en})",
+                        ids,
+                    )
+                ]
+        _share_cap(
+            paid,
+            rule.amount,
+            earlier,
+            rule.source,
+            f"{names}合计",
+            f"jointly for {names_en}",
+            always=False,
+        )
+        total = earlier + sum((r.amount for r in paid), ZERO)
+        return [
+            Decision(
+                rule.id,
+                rule.source,
+                f"{names}当年合计{money_zh(total)}，上限{money_zh(rule.amount)}",
+                f"{names_en} together this year: {money_en(total)}, at most {money_en(rule.amount)}",
+                ids,
+            )
+        ]
 
     # -- yearly total
     def _yearly_cap(

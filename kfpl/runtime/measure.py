@@ -56,7 +56,7 @@ class RuleSpec:
     source: str
     zh: str
     en: str
-    kind: str  # eligible | exclude | stack | yearly_cap
+    kind: str  # eligible | exclude | stack | yearly_cap | group_cap
     key: str = ""
     across: str = "set"
     keep: str = "highest"
@@ -66,6 +66,8 @@ class RuleSpec:
     trim: str = "latest"
     flags: tuple[str, ...] = ()
     check: Callable[[Evaluation], Check | None] | None = None
+    measures: tuple[str, ...] = ()  # group_cap: the measures whose yearly total is capped
+    amount: Decimal | None = None  # group_cap: the limit
 
 
 # --------------------------------------------------------------------------- explanation data
@@ -439,6 +441,22 @@ class Evaluation:
             f"matching {rate_str(rate)} of {self.labels.name(name, 'en')} {money_en(higher)} = {money_en(amount)}",
         )
         return amount
+
+    def per_step(
+        self, amount: Decimal, size: Decimal, base: Decimal, base_name: str = ""
+    ) -> Decimal:
+        """每增加1亿元给予10万元: ``amount`` for each whole ``size`` of this year's base."""
+        count = max(base, ZERO) // size
+        total = amount * count
+        what_zh = self.labels.name(base_name, "zh") if base_name else "基数"
+        what_en = self.labels.name(base_name, "en") if base_name else "the base"
+        self.step(
+            "per_step",
+            f"{what_zh}{money_zh(base)}，每满{money_zh(size)}给予{money_zh(amount)}：共{number_str(count)}个，{money_zh(total)}",
+            f"{what_en} {money_en(base)}: {money_en(amount)} for each whole {money_en(size)}, "
+            f"{number_str(count)} of them = {money_en(total)}",
+        )
+        return total
 
     def fixed(self, amount: Decimal) -> Decimal:
         self.step("fixed", f"定额奖励{money_zh(amount)}", f"fixed award of {money_en(amount)}")

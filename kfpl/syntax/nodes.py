@@ -228,7 +228,18 @@ class Range(Node):
     high: Number
 
 
-SimpleForm = Percent | Matching | Fixed | Range
+@dataclass(frozen=True)
+class PerStep(Node):
+    """``10万 per 1亿 of increase of loans over loans_last_year``: the amount for each
+    whole ``size`` of the base, this year (每增加1亿元给予10万元, paid every year on that
+    year's base; steps that accumulate over the years are `steps`)."""
+
+    amount: Number
+    size: Number
+    base: tuple[Operand, ...]
+
+
+SimpleForm = Percent | Matching | Fixed | Range | PerStep
 
 BoundOp = Lit["at_least", "more_than", "at_most", "less_than"]
 
@@ -302,7 +313,7 @@ class Staged(Node):
     form: Form
 
 
-Form = Percent | Matching | Fixed | Range | ByCase | Tiers | Steps | Each | Staged
+Form = Percent | Matching | Fixed | Range | PerStep | ByCase | Tiers | Steps | Each | Staged
 
 
 @dataclass(frozen=True)
@@ -513,7 +524,18 @@ class YearlyCap(Node):
     trim: Lit["latest", "largest", "proportionally"]
 
 
-RuleBody = Eligible | Exclude | NoStacking | YearlyCap
+@dataclass(frozen=True)
+class GroupCap(Node):
+    """``total of ind-6, ind-7 at most 100万 if COND``: what the listed measures pay an
+    enterprise in a year together (with awards already paid that year) is at most the
+    amount, when the enterprise condition holds (上述奖励最高不超过…)."""
+
+    measures: tuple[str, ...]
+    limit: Number
+    cond: Cond | None = None
+
+
+RuleBody = Eligible | Exclude | NoStacking | YearlyCap | GroupCap
 
 
 @dataclass(frozen=True)

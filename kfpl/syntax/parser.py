@@ -373,6 +373,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def matching(self, meta: Any, ch: list[Any]) -> n.Matching:
         return n.Matching(self._rate(ch[0]), str(ch[1]), span=self.sp(meta))
 
+    def per_step(self, meta: Any, ch: list[Any]) -> n.PerStep:
+        return n.PerStep(ch[0], ch[1], ch[2], span=self.sp(meta))
+
     def fixed(self, meta: Any, ch: list[Any]) -> n.Fixed:
         return n.Fixed(ch[0], span=self.sp(meta))
 
@@ -560,6 +563,11 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
             tie="last" if str(tie) == "last" else "first",
             span=self.sp(meta),
         )
+        return ("bodies", body)
+
+    def r_group_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        *ids, limit, cond = ch
+        body = n.GroupCap(tuple(str(i) for i in ids), limit, cond, span=self.sp(meta))
         return ("bodies", body)
 
     def r_yearly_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:

@@ -22,6 +22,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
 from kfpl.diagnostics import Diagnostic, did_you_mean
+from kfpl.runtime.money import MAX_PLACES, exact, out_of_bounds
 from kfpl.syntax import nodes as n
 
 # --------------------------------------------------------------------------- the parser
@@ -141,8 +142,13 @@ def parse_number(text: str) -> tuple[Decimal, n.Unit]:
         if text.endswith(suffix):
             digits, scale, unit = text[: -len(suffix)], suffix_scale, suffix_unit
             break
-    value = Decimal(digits.replace("_", "")) * scale
+    with exact():  # exact: the default 28 digits would round long literals
+        value = Decimal(digits.replace("_", "")) * scale
     return value, unit  # type: ignore[return-value]
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}"
 
 
 def unescape(text: str) -> str:
@@ -204,6 +210,16 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
             value, unit = parse_number(str(token))
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
             raise LiteralError(f"`{token}` is not a number", "write digits", token) from exc
+        except ArithmeticError:  # beyond even the exact context's exponent range
+            value, unit = Decimal("Infinity"), "plain"
+        problem = out_of_bounds(value)
+        if problem is not None:
+            raise LiteralError(
+                f"`{_shorten(str(token))}` is {problem}",
+                f"numbers are at most 10^22 with at most {MAX_PLACES} decimals; "
+                "check the unit (万, 亿) and the digits",
+                token,
+            )
         return n.Number(value, unit, str(token), span=self.tok_span(token))
 
     SIGNED = NUMBER
@@ -313,7 +329,10 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def measure(self, meta: Any, ch: list[Any]) -> n.Measure:
         many = {"departments", "requires", "awards", "caps", "documents", "notes", "examples"}
         fields: dict[str, Any] = {key: [] for key in many}
-        for key, value in ch[1:]:
+        clauses: list[tuple[str, Any]] = []
+        for c in ch[1:]:
+            clauses.extend(c if isinstance(c, list) else [c])
+        for key, value in clauses:
             if key in many:
                 if isinstance(value, list):
                     fields[key].extend(value)
@@ -361,6 +380,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return "enterprise"
 
     def up_to(self, meta: Any, ch: list[Any]) -> bool:
+        return True
+
+    def consecutive(self, meta: Any, ch: list[Any]) -> bool:
+        return True
+
+    def first_time(self, meta: Any, ch: list[Any]) -> bool:
         return True
 
     def first_match(self, meta: Any, ch: list[Any]) -> bool:
@@ -418,13 +443,18 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return "exactly"
 
     def m_once(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("once", n.Once(ch[0], span=self.sp(meta)))
+        keys = ch[0] or []
+        key = keys[0] if keys else None
+        return ("once", n.Once(key, tuple(keys[1:]), span=self.sp(meta)))
 
-    def once_key(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+    def once_key(self, meta: Any, ch: list[Any]) -> list[str]:
+        return [str(c) for c in ch]
 
-    def m_years(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("max_years", ch[0])
+    def m_years(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
+        return [("max_years", ch[0]), ("consecutive", ch[1] is not None)]
+
+    def m_identified(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("identified_by", str(ch[0]))
 
     def m_matter(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("matter", str(ch[0]))
@@ -452,6 +482,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     def matching(self, meta: Any, ch: list[Any]) -> n.Matching:
         return n.Matching(self._rate(ch[0]), str(ch[1]), span=self.sp(meta))
+
+    def per_step(self, meta: Any, ch: list[Any]) -> n.PerStep:
+        return n.PerStep(ch[0], ch[1], ch[2], span=self.sp(meta))
 
     def fixed(self, meta: Any, ch: list[Any]) -> n.Fixed:
         return n.Fixed(ch[0], span=self.sp(meta))
@@ -492,8 +525,15 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.Tiers(str(ch[0]), rows, first_match=ch[-1] is not None, span=self.sp(meta))
 
     def steps(self, meta: Any, ch: list[Any]) -> n.Steps:
-        size, crossing, on, *rows = ch
-        return n.Steps(size, str(crossing), str(on), tuple(rows), span=self.sp(meta))  # type: ignore[arg-type]
+        size, crossing, on, first, *rows = ch
+        return n.Steps(
+            size,
+            str(crossing),  # type: ignore[arg-type]
+            str(on),
+            tuple(rows),
+            first_time=first is not None,
+            span=self.sp(meta),
+        )
 
     def each(self, meta: Any, ch: list[Any]) -> n.Each:
         return n.Each(str(ch[0]), ch[1], span=self.sp(meta))
@@ -528,6 +568,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def compare_post(self, meta: Any, ch: list[Any]) -> n.Compare:
         return n.Compare(str(ch[0]), ch[2], ch[1], span=self.sp(meta))
 
+    def compare_first(self, meta: Any, ch: list[Any]) -> n.Compare:
+        return n.Compare(str(ch[0]), ch[1], ch[2], first_time=True, span=self.sp(meta))
+
     def compare_op(self, meta: Any, ch: list[Any]) -> n.Compare:
         return n.Compare(str(ch[0]), _CMP_OPS[str(ch[1])], ch[2], span=self.sp(meta))
 
@@ -543,7 +586,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         givens = [g for g in givens if g is not None]
         facts = tuple(g for g in givens if isinstance(g, n.Fact))
         priors = tuple(g for g in givens if isinstance(g, n.Prior))
-        return n.Example(name, year, facts, priors, outcome, span=self.sp(meta))
+        past = tuple(g for g in givens if isinstance(g, n.PastFact))
+        return n.Example(name, year, facts, priors, outcome, past, span=self.sp(meta))
 
     def label_name(self, meta: Any, ch: list[Any]) -> str:
         return str(ch[0])
@@ -575,6 +619,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def prior(self, meta: Any, ch: list[Any]) -> n.Prior:
         measure, amount, year, *keys = ch
         return n.Prior(str(measure), amount, year, tuple(keys), span=self.sp(meta))
+
+    def past_fact(self, meta: Any, ch: list[Any]) -> n.PastFact:
+        return n.PastFact(str(ch[0]), ch[1], int(ch[2]), span=self.sp(meta))
 
     def o_amount(self, meta: Any, ch: list[Any]) -> n.Outcome:
         return n.Outcome("amount", ch[0], span=self.sp(meta))
@@ -630,6 +677,11 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
             tie="last" if tie == "last" else "first",
             span=self.sp(meta),
         )
+        return ("bodies", body)
+
+    def r_group_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        *ids, limit, cond = ch
+        body = n.GroupCap(tuple(str(i) for i in ids), limit, cond, span=self.sp(meta))
         return ("bodies", body)
 
     def r_yearly_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
@@ -954,6 +1006,16 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
     if token is not None and token.type == "$END":
         return _end_of_file(path, text, expected)
     offset = _offset(text, line, column)
+    # The lexer may have read a keyword off the front of a word (`per` of `percent`):
+    # judge the whole word.
+    start = offset
+    while start > 0 and text[start - 1].isalpha() and text[start - 1].isascii():
+        start -= 1
+    if start < offset:
+        whole = text[start:].split(None, 1)[0]
+        if whole in _UNIT_WORDS:
+            word, offset, column = whole, start, column - (offset - start)
+            span = _syntax_span(path, line, column, len(word))
     before, spaced = _previous_word(text, offset)
     if word in _UNIT_WORDS and spaced and before[-1:].isdigit():
         return _unit_apart(span, before, word)

@@ -279,6 +279,7 @@ MEASURES = (
         max_years=None,
         matter=None,
         matching=False,
+        item="project",
     ),
     MeasureMeta(
         id="mfg-4",

@@ -846,6 +846,18 @@ _ITEM_KEYWORDS = {
     "chain", "task", "text",
 }  # fmt: skip
 
+_ZH_ITEM_KEYWORDS = {
+    "政策", "枚举", "数据项", "参数", "机构", "措施", "规则", "目标", "产业链", "任务", "条文",
+}  # fmt: skip
+
+# Words a drafter writes for a Chinese keyword: the keyword to write instead.
+_ZH_SYNONYMS = {
+    "部门": "主管部门", "牵头部门": "主管部门", "责任部门": "主管部门", "并且": "且", "而且": "且",
+    "或者": "或", "出处": "来源", "依据条款": "来源", "名称": "标题", "补贴": "奖励", "补助": "奖励",
+    "最高限额": "上限", "封顶": "上限", "备注": "说明", "示例": "例", "例子": "例", "不少于": "不低于",
+    "大于": "超过", "小于": "低于", "每户": "每个企业", "每家企业": "每个企业", "年": "每年",
+}  # fmt: skip
+
 # Deeper nesting than this is certainly a mistake, and would exhaust Python's stack.
 MAX_NESTING = 64
 
@@ -872,15 +884,30 @@ def _token_text(name: str) -> str:
     return pretty.get(name, f"`{name.lower()}`")
 
 
-def _expected(names: set[str]) -> str:
-    """What the parser could read here, in words; item keywords folded into one entry."""
-    items = {name for name in names if keyword_texts().get(name) in _ITEM_KEYWORDS}
+def _is_cjk(word: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in word)
+
+
+def _expected(names: set[str], chinese: bool = False) -> str:
+    """What the parser could read here, in words; item keywords folded into one entry.
+
+    Keywords are named in the language the drafter is writing them in (``chinese``
+    when the word at fault is Chinese), so a list of 60 words does not become 120."""
+    texts_of = keyword_texts()
+    names = {
+        name for name in names
+        if name not in texts_of or _is_cjk(texts_of[name]) == chinese
+        or not texts_of[name].isalpha()
+    }  # fmt: skip
+    item_words = _ITEM_KEYWORDS | _ZH_ITEM_KEYWORDS
+    items = {name for name in names if texts_of.get(name) in item_words}
     rest = names - items if len(items) >= 3 else names
     texts = sorted({_token_text(name) for name in rest})
     if len(texts) > 8:
         texts = [*texts[:8], "…"]
     if len(items) >= 3:
-        texts.append("a new item (`measure`, `input`, `rule`, …)")
+        example = "`措施`, `数据项`, `规则`" if chinese else "`measure`, `input`, `rule`"
+        texts.append(f"a new item ({example}, …)")
     if not texts:
         return "nothing more here"
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
@@ -1019,6 +1046,15 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
     before, spaced = _previous_word(text, offset)
     if word in _UNIT_WORDS and spaced and before[-1:].isdigit():
         return _unit_apart(span, before, word)
+    if word in _ZH_SYNONYMS:
+        fix = _ZH_SYNONYMS[word]
+        return Diagnostic(
+            "KF0005",
+            f"unknown keyword `{word}`",
+            span,
+            label=f"did you mean `{fix}`?",
+            help=f"write `{fix}`",
+        )
     cjk = _cjk_word(word) if word not in chinese_keywords() else None
     if cjk is not None:
         return _chinese_keyword(span, word, cjk, before)
@@ -1034,6 +1070,8 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
     words = terminal_words()
     keywords = {w for e in expected for w in words.get(e, ()) if w.replace(" ", "").isalpha()}
     guess = did_you_mean(word, keywords) if word.isidentifier() else None
+    if guess and _is_cjk(word) and (len(word) < 2 or not set(word) & set(guess)):
+        guess = None  # one Chinese character is not a typo of another word
     two = f"{word} {_next_word(text, offset)}"
     guess2 = did_you_mean(two, {k for k in keywords if " " in k}) if " " not in word else None
     if guess2 and (not guess or " " in guess2):
@@ -1068,7 +1106,7 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
         f"unexpected `{word}`",
         span,
         label="not expected here",
-        help=f"expected {_expected(expected)}",
+        help=f"expected {_expected(expected, _is_cjk(word))}",
     )
 
 
@@ -1078,6 +1116,10 @@ def _chinese_keyword(span: n.Span, word: str, cjk: tuple[str, str], before: str)
         fix = f"write `{keyword} {before}`: the comparison comes before the number"
     else:
         fix = f"write `{keyword}`"
+    zh_form = keyword_rules().get("_kw_" + keyword.replace(" ", "_"))
+    zh_word = next((" ".join(f) for f in zh_form or () if not f[0].isascii()), None)
+    if zh_word is not None and zh_word != chinese:
+        fix += f" (with Chinese keywords: `{zh_word}`)"
     return Diagnostic(
         "KF0010",
         f"the Chinese word `{chinese}` is not a kfpl keyword here",

@@ -51,16 +51,19 @@ def facts_for(measure: str, rng: random.Random) -> dict[str, Any]:
     if measure == "mfg-3":
         return {
             "tech_reform_demo": rng.random() < 0.8,
+            "project_completed": rng.random() < 0.9,
             "equipment_rd_investment": amount(rng, 300 * WAN, 900 * WAN),
         }
     if measure == "mfg-5":
         return {
             "smart_reform_demo": rng.random() < 0.8,
+            "project_completed": rng.random() < 0.9,
             "project_total_investment": amount(rng, 400 * WAN, 2000 * WAN),
             "software_hardware_investment": amount(rng, 0, 1200 * WAN),
         }
     if measure == "mfg-8a":
-        return {"level": rng.choice(["national", "provincial"])}
+        return {"level": rng.choice(["national", "provincial"]),
+                "base_direction_internet_big_data": rng.random() < 0.9}  # fmt: skip
     if measure == "mfg-12b":
         names = ("tech_import_fees", "research_instruments", "research_equipment",
                  "research_software")  # fmt: skip

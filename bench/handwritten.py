@@ -93,9 +93,11 @@ def mfg_2a(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list)
 
 
 def mfg_3(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list) -> tuple:
-    demo, invest = _need(facts, "tech_reform_demo", "equipment_rd_investment")
+    demo, done, invest = _need(
+        facts, "tech_reform_demo", "project_completed", "equipment_rd_investment"
+    )
     invest = money(invest)
-    if not (demo and invest >= 500 * WAN):
+    if not (demo and done and invest >= 500 * WAN):
         return "not_eligible", ZERO
     amount = D("0.25") * invest
     if amount > 100 * WAN:
@@ -104,10 +106,14 @@ def mfg_3(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list) 
 
 
 def mfg_5(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list) -> tuple:
-    demo, total, soft = _need(
-        facts, "smart_reform_demo", "project_total_investment", "software_hardware_investment"
+    demo, done, total, soft = _need(
+        facts,
+        "smart_reform_demo",
+        "project_completed",
+        "project_total_investment",
+        "software_hardware_investment",
     )
-    if not (demo and money(total) >= 500 * WAN):
+    if not (demo and done and money(total) >= 500 * WAN):
         return "not_eligible", ZERO
     amount = D("0.30") * money(soft)
     if amount > 300 * WAN:
@@ -116,11 +122,12 @@ def mfg_5(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list) 
 
 
 def mfg_8a(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list) -> tuple:
-    level = facts.get("level")
-    for h in history:  # once per level (checked before the measure reads its inputs)
-        if h["measure"] == "mfg-8a" and h["year"] <= year and h.get("level") == level:
+    for h in history:  # once per enterprise (checked before the measure reads its inputs)
+        if h["measure"] == "mfg-8a" and h["year"] <= year:
             return "not_eligible", ZERO
-    (level,) = _need(facts, "level")
+    direction, level = _need(facts, "base_direction_internet_big_data", "level")
+    if not direction:
+        return "not_eligible", ZERO
     return "awarded", {"national": 100 * WAN, "provincial": 50 * WAN}[level]
 
 

@@ -5,6 +5,11 @@ Each ``target`` of the policy set has one or more goals (``about 35% by 2022``,
 years``). Given the actual figures by target and year, every goal is reported as
 ``met``, ``not_met`` or ``no_data``; a target is met when all its goals are, not met
 when any goal is not, and otherwise has no data. All arithmetic is on exact decimals.
+
+A ``yearly`` goal is a 年均 (average annual) goal: it is judged on the average of the
+years reported, not year by year (a year below the goal is made up by the others). A
+goal that binds every single year (每年培育8—10个) is written as one ``by YEAR`` goal
+per year.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -83,6 +88,7 @@ class GoalResult:
     checks: tuple[YearCheck, ...]  # the years evaluated (one for a deadline goal)
     status: Status
     latest: tuple[int, Decimal] | None = None  # the latest figure when the deadline has none
+    average: Decimal | None = None  # yearly (年均) goals: the average of the years reported
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,26 @@ def compare(goal: n.Goal, actual: Decimal) -> tuple[Status, bool]:
     return ("met" if ok else "not_met"), False
 
 
+def compare_average(goal: n.Goal, figures: list[Decimal]) -> tuple[Status, bool]:
+    """A 年均 goal against the average of ``figures``, decided exactly: the sum of the
+    figures is compared with the goal scaled by the number of years, so no division
+    (1/3 of a percent…) ever rounds a boundary case the wrong way."""
+    count = len(figures)
+    scaled = replace(
+        goal,
+        value=replace(goal.value, value=goal.value.value * count),
+        high=replace(goal.high, value=goal.high.value * count) if goal.high is not None else None,
+    )
+    return compare(scaled, sum(figures, Decimal(0)))
+
+
+def average_shown(figures: list[Decimal]) -> Decimal:
+    """The average for display: exact when it terminates within 6 places, else rounded."""
+    mean = sum(figures, Decimal(0)) / len(figures)
+    places = Decimal("0.000001")
+    return mean if mean == mean.quantize(places) else mean.quantize(places)
+
+
 def deadline_of(goal: n.Goal, issue_year: int) -> int | None:
     if goal.year is not None:
         return goal.year
@@ -183,18 +209,16 @@ def deadline_of(goal: n.Goal, issue_year: int) -> int | None:
 
 def evaluate_goal(goal: n.Goal, figures: Mapping[int, Decimal], issue_year: int) -> GoalResult:
     deadline = deadline_of(goal, issue_year)
-    if deadline is None:  # yearly: every reported year must meet it
+    if deadline is None:  # yearly (年均): the average of the reported years decides
         checks = []
         for year in sorted(figures):
             status, above = compare(goal, figures[year])
             checks.append(YearCheck(year, figures[year], status, above))
         if not checks:
-            overall: Status = "no_data"
-        elif any(c.status == "not_met" for c in checks):
-            overall = "not_met"
-        else:
-            overall = "met"
-        return GoalResult(goal, None, tuple(checks), overall)
+            return GoalResult(goal, None, (), "no_data")
+        values = [figures[year] for year in sorted(figures)]
+        overall, _above = compare_average(goal, values)
+        return GoalResult(goal, None, tuple(checks), overall, average=average_shown(values))
     if deadline in figures:
         status, above = compare(goal, figures[deadline])
         check = YearCheck(deadline, figures[deadline], status, above)
@@ -242,7 +266,7 @@ def show_value(value: Decimal, unit: str | None, lang: str) -> str:
 
 def show_when(goal: n.Goal, lang: str) -> str:
     if goal.yearly:
-        return "每年" if lang == "zh" else "each year"
+        return "年均" if lang == "zh" else "on average each year"
     if goal.within_years is not None:
         low, high = goal.within_years
         return f"{low}至{high}年内" if lang == "zh" else f"within {low} to {high} years"
@@ -279,7 +303,21 @@ def render_text(results: list[TargetResult], lang: str) -> str:
         for goal in result.goals:
             sep = "：" if lang == "zh" else ": "
             head = f"  {show_goal(goal.goal, t.unit, lang)}{sep}"
-            if goal.checks:
+            if goal.checks and goal.average is not None:
+                years = "、".join if lang == "zh" else ", ".join
+                shown = years(
+                    f"{c.year}年{show_value(c.actual, t.unit, lang)}" if lang == "zh"
+                    else f"{c.year} {show_value(c.actual, t.unit, lang)}"
+                    for c in goal.checks
+                )  # fmt: skip
+                average = show_value(goal.average, t.unit, lang)
+                status = STATUS_TEXT[lang][goal.status]
+                lines.append(
+                    head
+                    + (f"{shown}，{len(goal.checks)}年平均{average} → {status}" if lang == "zh"
+                       else f"{shown}: average over {len(goal.checks)} years {average} → {status}")
+                )  # fmt: skip
+            elif goal.checks:
                 lines.extend(head + show_check(c, t.unit, lang) for c in goal.checks)
             elif goal.latest is not None:
                 year, value = goal.latest
@@ -340,6 +378,7 @@ def to_json(results: list[TargetResult], lang: str) -> dict[str, Any]:
                         }
                         for c in g.checks
                     ],
+                    "average": _num(g.average) if g.average is not None else None,
                     "latest": (
                         {"year": g.latest[0], "actual": _num(g.latest[1])} if g.latest else None
                     ),
@@ -393,7 +432,8 @@ def targets_command(actuals: str, paths: tuple[str, ...], lang: str, fmt_: str) 
        "plan-tech-reform-investment-growth": {"2020": "21%", "2021": "18%"}}
 
     \b
-    A goal "by YEAR" reads that year's figure; "yearly" checks every year given;
+    A goal "by YEAR" reads that year's figure; "yearly" (年均) is judged on the
+    average of the years given;
     "within 3 to 5 years" reads the year the plan was issued + 5. "About X" is met
     at X less 5% of X or above; "between A and B" is met from A up (above B is
     shown as above the range).

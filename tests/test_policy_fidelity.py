@@ -407,3 +407,71 @@ def test_plan_target_owners_are_named_by_the_text(ps: PolicySet) -> None:
         named = responsible_units(text) if "责任单位" in text else []
         for owner in target.owners:
             assert owner in named or owner in sources.clause_text("plan", "四"), (target.id, owner)
+
+
+# --------------------------------------------------------------------------- one reading of the cap wording
+
+
+def cap_sentences(text: str, amount: Decimal) -> list[str]:
+    """The clauses of ``text`` (split at ，；。) that set a ceiling of ``amount``."""
+    shown = f"{amount:f}元" if amount % WAN else f"{(amount / WAN).normalize():f}万元"
+    return [
+        part for part in re.split(r"[，,；;。]", text)
+        if shown in part and ("不超过" in part or "最高" in part)
+    ]  # fmt: skip
+
+
+def test_enterprise_caps_read_the_same_words_the_same_way(ps: PolicySet) -> None:
+    """Issue 10: 单个企业最高不超过X without 每年/年度 is a total over the period
+    (`per enterprise`); with 每年 or 年度 it is yearly (`per year`). The expected scope is
+    read off the clause's own words, for every yearly or enterprise cap of the set."""
+    checked = 0
+    for measure in ps.measures.values():
+        assert measure.source is not None
+        text = sources.clauses(measure.source.doc)[measure.source.clause]
+        for cap in measure.caps:
+            if cap.scope not in ("year", "enterprise"):
+                continue
+            sentences = cap_sentences(text, cap.amount.value)
+            assert sentences, (measure.id, cap.amount.text)
+            wanted = {"year" if ("每年" in s or "年度" in s) else "enterprise" for s in sentences}
+            assert cap.scope in wanted, (measure.id, cap.amount.text, sentences)
+            if "每年" not in "".join(sentences) and "年度" not in "".join(sentences):
+                assert cap.scope == "enterprise", (measure.id, sentences)
+            checked += 1
+    assert checked >= 15  # mfg 2, 10, 12, 13; ind 6, 7, 8, 12, 13, 14, 15, 16, 20
+
+
+CONDITION_WORDS = {
+    "后补助": "project_completed",  # mfg 3–6, 12: paid after the project is built
+    "新批准": "newly_approved",  # mfg 8, 10
+    "软件企业": "software_enterprise",  # ind 9
+    "给予生产企业": "product_producer",  # ind 11
+    "商标的生产企业": "apparel_producer",  # ind 19
+    "危化品生产企业": "hazardous_or_polluting",  # ind 17
+}
+
+
+def required_inputs(measure: n.Measure) -> set[str]:
+    return {
+        node.name for cond in measure.requires for node in cond.walk()
+        if isinstance(node, n.Truthy)
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("word", sorted(CONDITION_WORDS))
+def test_conditions_the_text_states_are_required(word: str, ps: PolicySet) -> None:
+    """Issue 10: a condition the clause states (后补助, 新批准, the kind of enterprise) is
+    a `requires` of the clause's measure (of at least one, where a clause has several
+    measures and the word governs one sentence, as 后补助 in mfg 12)."""
+    wanted = CONDITION_WORDS[word]
+    found = 0
+    for doc in ("mfg", "ind"):
+        for clause, text in sources.clauses(doc).items():
+            if word not in text:
+                continue
+            measures = measures_of(ps, doc, clause)
+            have = [m.id for m in measures if wanted in required_inputs(m)]
+            assert have, (doc, clause, word, [m.id for m in measures])
+            found += 1
+    assert found, word

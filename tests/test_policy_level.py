@@ -13,7 +13,11 @@ from kfpl.python.evaluate import Program
 MFG3 = {
     "measure": "mfg-3",
     "project": "P1",
-    "facts": {"equipment_rd_investment": "8000000", "tech_reform_demo": True},
+    "facts": {
+        "equipment_rd_investment": "8000000",
+        "tech_reform_demo": True,
+        "project_completed": True,
+    },
 }
 MFG5 = {
     "measure": "mfg-5",
@@ -22,6 +26,7 @@ MFG5 = {
         "project_total_investment": "8000000",
         "software_hardware_investment": "6000000",
         "smart_reform_demo": True,
+        "project_completed": True,
     },
 }
 

@@ -109,7 +109,8 @@ def test_percent_of_a_sum_never_exceeds_the_yearly_cap(
 @given(investment=money(high=D(20_000) * WAN), demo=st.booleans())
 def test_percent_with_a_project_cap(program: Program, investment: Decimal, demo: bool) -> None:
     """mfg-4: at least 300万, up to 30%, at most 200万 per project."""
-    facts = {"equipment_rd_investment": s(investment), "green_reform_demo": demo}
+    facts = {"equipment_rd_investment": s(investment), "green_reform_demo": demo,
+             "project_completed": True}  # fmt: skip
     m = one(program, {"measure": "mfg-4", "project": "P", "facts": facts})
     amount = D(m["amount"])
     assert D(0) <= amount <= D(200) * WAN
@@ -178,7 +179,8 @@ def test_tiers_pick_exactly_one_row_with_the_written_bounds(
 ) -> None:
     facts = {"relocating_into_park": True, "old_site_repurposed": True,
              "new_project_investment": s(investment), "net_land_proceeds": s(proceeds)}  # fmt: skip
-    m = one(program, {"measure": "ind-17a", "facts": facts}, local_retained_tax="100亿")
+    m = one(program, {"measure": "ind-17a", "facts": facts}, local_retained_tax="100亿",
+            hazardous_or_polluting=True)  # fmt: skip
     amount = D(m["amount"])
     assert D(0) <= amount <= fen(D("0.70") * proceeds)
     assert amount == fen(relocation_share(investment) * proceeds)
@@ -250,7 +252,8 @@ def test_yearly_total_never_exceeds_the_local_retained_tax(
     claims = [
         {"measure": "mfg-2a", "facts": {"booth_rental": s(fees), "booth_setup": "0"}},
         {"measure": "mfg-4", "project": "P",
-         "facts": {"equipment_rd_investment": s(investment), "green_reform_demo": True}},
+         "facts": {"equipment_rd_investment": s(investment), "green_reform_demo": True,
+                   "project_completed": True}},
         {"measure": "mfg-13a", "facts": {"cloud_fees": s(cloud)}},
     ]  # fmt: skip
     history = [{"measure": "mfg-9h", "year": 2021, "amount": s(earlier)}]
@@ -266,8 +269,10 @@ def test_stacking_is_decided_before_the_yearly_total(program: Program) -> None:
     matter (equipment project, no project named): only mfg-4's 120万 is due, and the
     local retained tax of 120万 allows all of it."""
     claims = [
-        {"measure": "mfg-3", "facts": {"tech_reform_demo": True, "equipment_rd_investment": "500万"}},
-        {"measure": "mfg-4", "facts": {"green_reform_demo": True, "equipment_rd_investment": "400万"}},
+        {"measure": "mfg-3", "facts": {"tech_reform_demo": True, "equipment_rd_investment": "500万",
+                                       "project_completed": True}},
+        {"measure": "mfg-4", "facts": {"green_reform_demo": True, "equipment_rd_investment": "400万",
+                                       "project_completed": True}},
     ]  # fmt: skip
     result = program.evaluate(application(*claims, local_retained_tax="1200000"))
     statuses = [(m["measure"], m["status"], m["amount"]) for m in result["measures"]]

@@ -61,25 +61,29 @@ edit(
   example "a new year, a new cap" in 2021 booth_rental = 200万, booth_setup = 0, given mfg-2a paid 50万 in 2020 -> 50万""",
         ),
         (
-            "  requires tech_reform_demo and equipment_rd_investment at least 500万\n",
-            "  requires tech_reform_demo and equipment_rd_investment at least 300万\n",
+            "  requires tech_reform_demo and project_completed and equipment_rd_investment at least 500万\n",
+            "  requires tech_reform_demo and project_completed and equipment_rd_investment at least 300万\n",
         ),
         (
             """  note zh "“设备、研发投入500万元以上”含500万元，按设备与研发投入之和计算；补助基数“设备、研发实际投入”为同一金额。"
        en "'Equipment and R&D investment of 500万 or more' includes 500万 and is the sum of equipment and R&D investment; the base 'actual equipment and R&D investment' is the same amount."
   note zh "门槛500万元的25%已达125万元，超过单个项目上限100万元：凡符合条件的项目，上限都起作用，按“以内”报告最高可得100万元。"
        en "25% of the 500万 threshold is already 125万, above the 100万 project cap: for every eligible project the cap binds, so the measure reports the ceiling of 100万 ('up to')."
-  example "ordinary: the cap binds" equipment_rd_investment = 800万, tech_reform_demo = true -> 100万
-  example "exactly at the threshold" equipment_rd_investment = 500万, tech_reform_demo = true -> 100万
-  example "just below the threshold" equipment_rd_investment = 4999999, tech_reform_demo = true -> not eligible""",
+  note zh "“给予后补助”：项目建成后按实际投入补助，申报时项目须已建成；未建成的不符合条件。"
+       en "'A post-completion subsidy' (后补助): paid on the actual investment once the project is completed, so the project must be completed when the claim is made (project_completed); a project not yet completed is not eligible."
+  example "ordinary: the cap binds" equipment_rd_investment = 800万, project_completed = true, tech_reform_demo = true -> 100万
+  example "exactly at the threshold" equipment_rd_investment = 500万, project_completed = true, tech_reform_demo = true -> 100万
+  example "just below the threshold" equipment_rd_investment = 4999999, project_completed = true, tech_reform_demo = true -> not eligible""",
             """  note zh "“设备、研发投入300万元以上”含300万元，按设备与研发投入之和计算；补助基数“设备、研发实际投入”为同一金额。（2023年修订：门槛由500万元降至300万元。）"
        en "'Equipment and R&D investment of 300万 or more' includes 300万 and is the sum of equipment and R&D investment; the base 'actual equipment and R&D investment' is the same amount. (2023 revision: threshold lowered from 500万 to 300万.)"
   note zh "投入在300万元至400万元之间的项目按25%计算，400万元起达到单个项目上限100万元。"
        en "Projects investing 300万 to 400万 are paid 25%; from 400万 the 100万 project cap binds."
-  example "ordinary: the cap binds" equipment_rd_investment = 800万, tech_reform_demo = true -> 100万
-  example "exactly at the threshold" equipment_rd_investment = 300万, tech_reform_demo = true -> 75万
-  example "between the threshold and the cap" equipment_rd_investment = 350万, tech_reform_demo = true -> 87.5万
-  example "just below the threshold" equipment_rd_investment = 2999999, tech_reform_demo = true -> not eligible""",
+  note zh "“给予后补助”：项目建成后按实际投入补助，申报时项目须已建成；未建成的不符合条件。"
+       en "'A post-completion subsidy' (后补助): paid on the actual investment once the project is completed, so the project must be completed when the claim is made (project_completed); a project not yet completed is not eligible."
+  example "ordinary: the cap binds" equipment_rd_investment = 800万, project_completed = true, tech_reform_demo = true -> 100万
+  example "exactly at the threshold" equipment_rd_investment = 300万, project_completed = true, tech_reform_demo = true -> 75万
+  example "between the threshold and the cap" equipment_rd_investment = 350万, project_completed = true, tech_reform_demo = true -> 87.5万
+  example "just below the threshold" equipment_rd_investment = 2999999, project_completed = true, tech_reform_demo = true -> not eligible""",
         ),
     ],
 )

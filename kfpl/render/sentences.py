@@ -553,7 +553,7 @@ class Renderer:
         if goal.year is not None:
             when = f"到{goal.year}年" if zh else f"by {goal.year}"
         elif goal.yearly:
-            when = "每年" if zh else "every year"
+            when = "年均" if zh else "on average each year"
         elif goal.within_years is not None:
             a, b = goal.within_years
             when = f"{a}至{b}年内" if zh else f"within {a} to {b} years"

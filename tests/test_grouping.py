@@ -83,7 +83,7 @@ def test_the_same_product_twice_is_one_award(program: Program) -> None:
         # ind 10: 8000万 of sales is in the [5000万, 1亿) tier: 50万 per drug.
         ("ind-10", {"drug_approved_sales_local": True, "product_sales": "80000000"}, "500000.00"),
         # ind 11: 50万 per product passing the consistency evaluation.
-        ("ind-11", {"generic_consistency_passed": True}, "500000.00"),
+        ("ind-11", {"generic_consistency_passed": True, "product_producer": True}, "500000.00"),
         # mfg 11: 50万 per single-champion product.
         ("mfg-11a", {"single_champion_product": True}, "500000.00"),
         # ind 8: 10% of a 300万 first contract = 30万 per product (100万 per enterprise).
@@ -137,7 +137,7 @@ def test_a_claim_cannot_name_its_matter(program: Program) -> None:
 # --------------------------------------------------------------------------- history
 
 MFG3 = {"measure": "mfg-3", "project": "P", "facts": {"equipment_rd_investment": "8000000",
-                                                      "tech_reform_demo": True}}  # fmt: skip
+                                                      "tech_reform_demo": True, "project_completed": True}}  # fmt: skip
 MFG5 = {
     "measure": "mfg-5",
     "project": "P",
@@ -145,6 +145,7 @@ MFG5 = {
         "project_total_investment": "8000000",
         "software_hardware_investment": "6000000",
         "smart_reform_demo": True,
+        "project_completed": True,
     },
 }
 

@@ -65,12 +65,17 @@ def claim(draw: st.DrawFn) -> dict[str, Any]:
     elif kind == "vat13":
         c = {"measure": "ind-13", "facts": {**vat, "parts_maker": True}}
     elif kind == "mfg3":
-        facts = {"equipment_rd_investment": _yuan(draw, 5000, 9000), "tech_reform_demo": True}
+        facts = {
+            "equipment_rd_investment": _yuan(draw, 5000, 9000),
+            "tech_reform_demo": True,
+            "project_completed": True,
+        }
         c = {"measure": "mfg-3", "facts": facts}
     elif kind == "mfg5":
         facts = {
             "project_total_investment": "20000000",
             "smart_reform_demo": True,
+            "project_completed": True,
             "software_hardware_investment": _yuan(draw, 100, 12000),
         }
         c = {"measure": "mfg-5", "facts": facts}
@@ -208,7 +213,7 @@ def test_no_enterprise_year_exceeds_its_caps_or_local_retained_tax(
 
 MONOTONE = [
     ("mfg-2a", "booth_rental", {"booth_setup": "0"}),
-    ("mfg-3", "equipment_rd_investment", {"tech_reform_demo": True}),
+    ("mfg-3", "equipment_rd_investment", {"tech_reform_demo": True, "project_completed": True}),
     (
         "mfg-5",
         "software_hardware_investment",

@@ -318,10 +318,11 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCo
         "",
         docstring_text(f"Source: {source} — {measure.span.file}:{measure.span.line}"),
     ]
+    # Per-project / per-product caps also bind the item across claims and years.
     caps = ", ".join(
         f"({c.scope!r}, {dec(c.amount.value)})"
         for c in measure.caps
-        if c.scope in ("year", "enterprise")
+        if c.scope in ("year", "enterprise", "project", "product")
     )
     once = None if measure.once is None else ",".join(measure.once.keys)
     max_years = int(measure.max_years.value) if measure.max_years else None
@@ -344,6 +345,8 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCo
         meta.append(f"item={measure.item!r}")
     if measure.consecutive:
         meta.append("consecutive=True")
+    if measure.once is not None and measure.once.top_up:
+        meta.append("top_up=True")
     return MeasureCode(measure.id, func_name(measure.id), doc, measure_body(measure, ps), meta)
 
 

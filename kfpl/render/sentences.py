@@ -428,6 +428,13 @@ class Renderer:
                 else:
                     both = " and ".join(names)
                     out.append(f"Once per {both}: never paid twice for the same {both}.")
+        if measure.once is not None and measure.once.top_up:
+            out.append(
+                "以后获得更高奖励的(如由省级升为国家级)，补发差额，已发放部分不重复发放。"
+                if self.zh
+                else "A later, higher award (e.g. provincial upgraded to national) pays the "
+                "difference over what was already paid, never the whole amount again."
+            )
         if measure.max_years is not None:
             years = m.plain(measure.max_years.value)
             per_zh = f"按{self.key(item)}计" if item else "按企业计"

@@ -218,12 +218,52 @@ class PolicySetRuntime:
                 return result
         if meta.item and not self._identified(meta, ev):
             return result
-        if meta.once is not None and not self._once(meta, ev):
+        if meta.once is not None and not meta.top_up and not self._once(meta, ev):
             return result
         if meta.max_years is not None and not self._years(meta, ev):
             return result
         meta.fn(ev)
+        if meta.top_up and result.paid:
+            self._top_up(meta, ev)
         return result
+
+    def _top_up(self, meta: MeasureMeta, ev: Evaluation) -> None:
+        """`once … top up` (补差): what this measure already paid for the same keys is
+        deducted; a claim no higher than that pays nothing."""
+        keys = meta.once_keys
+        wanted = self._key_values(meta, ev.claim, ev.app)
+        earlier = [
+            p
+            for p in ev.app.history
+            if p.measure == meta.id
+            and p.year <= ev.app.year
+            and (not keys or tuple(p.keys.get(k) for k in keys) == wanted)
+        ]
+        if not earlier:
+            return
+        paid = sum((p.amount for p in earlier), ZERO)
+        before = ev.result.amount
+        listed_zh = "、".join(f"{p.year}年{money_zh(p.amount)}" for p in earlier)
+        listed_en = ", ".join(f"{money_en(p.amount)} in {p.year}" for p in earlier)
+        if before <= paid:
+            ev.result.status, ev.result.reason = "not_eligible", "already_awarded"
+            ev.result.amount = ZERO
+            ev.step(
+                "once",
+                f"一次性奖励已发放（{listed_zh}），不低于本次核定的{money_zh(before)}，不再补发",
+                f"one-time award already paid ({listed_en}), at least this claim's "
+                f"{money_en(before)}: nothing more",
+                ok=False,
+            )
+            return
+        ev.result.amount = to_fen(before - paid)
+        ev.result.computed = ev.result.amount
+        ev.step(
+            "once",
+            f"补差：一次性奖励已发放{listed_zh}，本次核定{money_zh(before)}，补发差额{money_zh(ev.result.amount)}",
+            f"top-up: {listed_en} already paid for this one-time award; this claim comes to "
+            f"{money_en(before)}, so the difference of {money_en(ev.result.amount)} is paid",
+        )
 
     def _exclusion(self, rule: RuleSpec, ev: Evaluation) -> bool:
         values = {flag: ev.get(flag) for flag in rule.flags}
@@ -467,7 +507,9 @@ class PolicySetRuntime:
                 return f"{meta.matter}/{keys.get(meta.item) or '?'}"
             return meta.matter
         if rule.key == meta.item:
-            return keys.get(meta.item)
+            # Claims that name no project are taken as one unnamed project: leaving the
+            # id out must never escape the rule.
+            return keys.get(meta.item) or "?"
         return None
 
     def _history_counts(self, meta: MeasureMeta) -> bool:
@@ -776,7 +818,9 @@ _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level"
 
 def _shown_key(key: str) -> str:
     """A group key as the explanation shows it: ``equipment_project/P1`` stays, an
-    unnamed item (``/?``) is shown without the question mark."""
+    unnamed item (``/?``) is shown without the question mark, an unnamed project as —."""
+    if key == "?":
+        return "—"
     return key[:-2] if key.endswith("/?") else key
 
 

@@ -43,6 +43,7 @@ class MeasureMeta:
     matching: bool = False
     item: str = ""  # what a claim is for: "project", "product", or "" (the enterprise's year)
     consecutive: bool = False  # max_years counts consecutive years from the first award
+    top_up: bool = False  # once … top up: pay the difference over earlier awards (补差)
 
     @property
     def once_keys(self) -> tuple[str, ...]:

@@ -335,6 +335,7 @@ class Cap(Node):
 class Once(Node):
     key: str | None = None  # None: once per enterprise; else once per product/level/...
     more: tuple[str, ...] = ()  # further keys: `once per kind, level` is once per pair
+    top_up: bool = False  # `once top up`: a later, higher claim pays the difference (补差)
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -385,6 +385,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def consecutive(self, meta: Any, ch: list[Any]) -> bool:
         return True
 
+    def top_up(self, meta: Any, ch: list[Any]) -> bool:
+        return True
+
     def first_time(self, meta: Any, ch: list[Any]) -> bool:
         return True
 
@@ -445,7 +448,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def m_once(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         keys = ch[0] or []
         key = keys[0] if keys else None
-        return ("once", n.Once(key, tuple(keys[1:]), span=self.sp(meta)))
+        top_up = len(ch) > 1 and ch[1] is not None
+        return ("once", n.Once(key, tuple(keys[1:]), top_up, span=self.sp(meta)))
 
     def once_key(self, meta: Any, ch: list[Any]) -> list[str]:
         return [str(c) for c in ch]

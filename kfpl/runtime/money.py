@@ -20,7 +20,7 @@ YI = Decimal(100_000_000)
 # 10^21 yuan a rate times an amount was rounded twice (issue 10).
 MAX_MAGNITUDE = Decimal(10) ** 22
 MAX_PLACES = 12
-MONEY_CONTEXT = Context(prec=80, rounding=ROUND_HALF_UP, Emax=999, Emin=-999)
+MONEY_CONTEXT = Context(prec=80, rounding=ROUND_HALF_UP, Emax=999_999, Emin=-999_999)
 
 
 def exact() -> AbstractContextManager[Context]:

@@ -488,7 +488,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.Matching(self._rate(ch[0]), str(ch[1]), span=self.sp(meta))
 
     def per_step(self, meta: Any, ch: list[Any]) -> n.PerStep:
-        return n.PerStep(ch[0], ch[1], ch[2], span=self.sp(meta))
+        # `per` is a keyword (`per` | `每`): filtered out, like every keyword.
+        amount, size, base = ch
+        return n.PerStep(amount, size, base, span=self.sp(meta))
 
     def fixed(self, meta: Any, ch: list[Any]) -> n.Fixed:
         return n.Fixed(ch[0], span=self.sp(meta))

@@ -121,6 +121,9 @@ def application(index: int, rng: random.Random) -> dict[str, Any]:
             claim["project"] = rng.choice(["p1", "p2"])
         claims.append(claim)
         history.extend(h for h in history_for(measure, year, rng) if h not in history)
+        if measure == "mfg-1":  # earlier revenue below 50亿, so 首次 is decided by awards
+            past = [{"year": y, "facts": {"main_revenue": "4000000000"}} for y in range(2019, year)]
+            history.extend(h for h in past if h not in history)
     return {"year": year, "enterprise": enterprise, "claims": claims, "history": history}
 
 

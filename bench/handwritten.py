@@ -34,6 +34,8 @@ MEASURES = {
     "mfg-13a": (6, "cloud"),
 }
 # measure id -> (scope, limit) of caps across claims and years
+# measures whose claims are for a project, and their per-project caps
+PER_PROJECT = {"mfg-3": 100 * WAN, "mfg-5": 300 * WAN}
 AGGREGATE_CAPS = {
     "mfg-2a": ("year", 30 * WAN),
     "mfg-12b": ("year", 100 * WAN),
@@ -122,13 +124,18 @@ def mfg_5(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list) 
 
 
 def mfg_8a(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list) -> tuple:
-    for h in history:  # once per enterprise (checked before the measure reads its inputs)
-        if h["measure"] == "mfg-8a" and h["year"] <= year:
-            return "not_eligible", ZERO
     direction, level = _need(facts, "base_direction_internet_big_data", "level")
     if not direction:
         return "not_eligible", ZERO
-    return "awarded", {"national": 100 * WAN, "provincial": 50 * WAN}[level]
+    amount = {"national": 100 * WAN, "provincial": 50 * WAN}[level]
+    # once top up: pay the difference over what this measure already paid
+    paid = sum(
+        (money(h["amount"]) for h in history if h["measure"] == "mfg-8a" and h["year"] <= year),
+        ZERO,
+    )
+    if amount <= paid:
+        return "not_eligible", ZERO
+    return "awarded", to_fen(amount - paid)
 
 
 def mfg_12b(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list) -> tuple:
@@ -138,7 +145,7 @@ def mfg_12b(facts: dict[str, Any], ent: dict[str, Any], year: int, history: list
         if h["measure"] == "mfg-12b" and h["year"] < year
         and (project is None or h.get("project") == project)
     }  # fmt: skip
-    if len(years) >= 3:  # for at most 3 years
+    if years and year >= min(years) + 3:  # for at most 3 consecutive years
         return "not_eligible", ZERO
     names = ("tech_import_fees", "research_instruments", "research_equipment", "research_software")
     centre, *costs = _need(facts, "city_innovation_centre", *names)
@@ -174,7 +181,7 @@ def evaluate(app: dict[str, Any]) -> dict[str, Any]:
     """{"total": Decimal, "claims": [(claim id, status, amount), …]}"""
     year = app["year"]
     ent = app["enterprise"]
-    history = app.get("history", [])
+    history = [h for h in app.get("history", []) if "measure" in h]  # awards, not past facts
     claims = app["claims"]
     status: list[str] = []
     amount: list[Decimal] = []
@@ -182,6 +189,25 @@ def evaluate(app: dict[str, Any]) -> dict[str, Any]:
         s, a = _one(claim, ent, year, history)
         status.append(s)
         amount.append(a)
+
+    # a one-time award (mfg-8a) claimed twice in one application pays once: the higher
+    once = [i for i in range(len(claims)) if claims[i]["measure"] == "mfg-8a"
+            and status[i] in ("awarded", "capped")]  # fmt: skip
+    if len(once) > 1:
+        keep = max(once, key=lambda i: (amount[i], -i))
+        for i in once:
+            if i != keep:
+                status[i], amount[i] = "not_eligible", ZERO
+    # per-project caps bind the project across claims (an unnamed project is one project)
+    for mid, limit in PER_PROJECT.items():
+        rooms: dict[Any, Decimal] = {}
+        for i in range(len(claims)):
+            if claims[i]["measure"] != mid or status[i] not in ("awarded", "capped"):
+                continue
+            room = rooms.get(claims[i].get("project"), limit)
+            if amount[i] > room:
+                amount[i], status[i] = to_fen(room), "capped"
+            rooms[claims[i].get("project")] = room - amount[i]
 
     paid = [i for i in range(len(claims)) if status[i] in ("awarded", "capped")]
     # caps per enterprise per year / over all years, counting history
@@ -199,8 +225,9 @@ def evaluate(app: dict[str, Any]) -> dict[str, Any]:
                 amount[i], status[i] = to_fen(room), "capped"
             room -= amount[i]
 
-    # stacking: one project across the set, then one matter within mfg; highest wins,
-    # ties to the measure declared first, then the claim listed first
+    # stacking: one project across the set, then one matter within mfg. Each measure's
+    # claims in a group are one benefit; the highest benefit wins, ties to the measure
+    # whose first claim is listed first; claims of one measure never compete.
     def stack(key_of: Any) -> None:
         groups: dict[str, list[int]] = {}
         for i in range(len(claims)):
@@ -209,20 +236,27 @@ def evaluate(app: dict[str, Any]) -> dict[str, Any]:
                 if key is not None:
                     groups.setdefault(key, []).append(i)
         for members in groups.values():
-            if len(members) < 2:
-                continue
-            win = max(members, key=lambda i: (amount[i], -MEASURES[claims[i]["measure"]][0], -i))
+            by_measure: dict[str, list[int]] = {}
             for i in members:
-                if i != win:
+                by_measure.setdefault(claims[i]["measure"], []).append(i)
+            if len(by_measure) < 2:
+                continue
+            best = max(
+                by_measure,
+                key=lambda m: (sum((amount[i] for i in by_measure[m]), ZERO), -by_measure[m][0]),
+            )
+            for i in members:
+                if claims[i]["measure"] != best:
                     status[i], amount[i] = "superseded", ZERO
 
-    def matter(c: dict[str, Any]) -> str:  # a measure's kind of matter is per project
-        if c.get("matter"):
-            return str(c["matter"])
-        kind = MEASURES[c["measure"]][1]
-        return f"{kind}/{c['project']}" if c.get("project") else kind
+    def project(c: dict[str, Any]) -> str | None:  # only claims that are for a project
+        return (c.get("project") or "?") if c["measure"] in PER_PROJECT else None
 
-    stack(lambda c: c.get("project"))
+    def matter(c: dict[str, Any]) -> str:  # per project for claims that are for one
+        kind = MEASURES[c["measure"]][1]
+        return f"{kind}/{c.get('project') or '?'}" if c["measure"] in PER_PROJECT else kind
+
+    stack(project)
     stack(matter)
 
     # yearly total at most the local retained tax, trimmed from the latest claim

@@ -450,6 +450,29 @@ _ENTRIES: list[Code] = [
         "写正整数。", "Write a positive whole number.",
     ),
     Code(
+        "KF0310", "error",
+        "申报对象不是项目或产品", "Claims identified by neither project nor product",
+        "`identified by` 说明一项申报针对什么：一个项目（project）或一个产品（product）；不写则针对企业当年。",
+        "`identified by` says what one claim is for: a project or a product; without it a claim "
+        "is for the enterprise's year.",
+        _measure(_AWARD + "  identified by year"), _measure(_AWARD + "  identified by project"),
+        "写 project 或 product。", "Write project or product.",
+    ),
+    Code(
+        "KF0311", "error",
+        "同一事项的申报对象不一致", "One matter, different things claimed for",
+        "同一事项（matter）的各措施须针对同一类对象（同为项目、同为产品或同为企业），否则无法判断哪些申报属同一事项。",
+        "Measures of one matter must be about the same kind of thing (all projects, all products "
+        "or all the enterprise), or claims cannot be grouped into one matter.",
+        _measure(_AWARD + "  cap 100万 per project\n  matter fairs")
+        + _measure("  award 20% of booth_fees\n  matter fairs", head="measure mfg-2b"),
+        _measure(_AWARD + "  cap 100万 per project\n  matter fairs")
+        + _measure("  award 20% of booth_fees\n  identified by project\n  matter fairs",
+                   head="measure mfg-2b"),
+        "在缺少的措施上写 `identified by project`，或改用不同的事项。",
+        "Write `identified by project` on the measure that lacks it, or use different matters.",
+    ),
+    Code(
         "KF0309", "warning",
         "规则没有内容", "Rule with nothing to apply",
         "规则没有 eligible if、exclude if、no stacking 或 yearly total；仅说明性的内容写成 `text`。",
@@ -674,6 +697,16 @@ _ENTRIES: list[Code] = [
         _measure(_AWARD + "  example in 2019 booth_fees = 10万 -> 3万"),
         _measure(_AWARD + "  example in 2021 booth_fees = 10万 -> 3万"),
         "改用有效期内的年份。", "Use a year within the effective period.",
+    ),
+    Code(
+        "KF0804", "error",
+        "往年事实的年份不早于示例年份", "Past fact not in a past year",
+        "`given 输入 = 值 in 年份` 给出往年的事实，年份须早于示例的年份。",
+        "`given INPUT = VALUE in YEAR` gives a fact of an earlier year; the year is before the "
+        "example's.",
+        _measure(_AWARD + "  example in 2021 booth_fees = 10万, given booth_fees = 5万 in 2021 -> 3万"),
+        _measure(_AWARD + "  example in 2021 booth_fees = 10万, given booth_fees = 5万 in 2020 -> 3万"),
+        "改为更早的年份。", "Use an earlier year.",
     ),
     Code(
         "KF0803", "error",

@@ -316,6 +316,11 @@ def generate(
         for mid, m in ps.measures.items():
             measures.setdefault(mid, (m, ps))
     ordered = sorted(measures.items(), key=lambda kv: _natural(kv[0]))
+    # 首次 is judged from the year before the earliest policy took effect.
+    first_year = min(
+        (p.effective[0] for ps in sets for p in ps.policies.values() if p.effective),
+        default=options.year,
+    )
     flags = sorted(
         {
             flag
@@ -399,10 +404,43 @@ def generate(
                 if m.once.key == "project":
                     prior["project"] = project
                 history.append(prior)
+        history.extend(_past_facts(draw, claims, measures, first_year, options.year))
         apps.append(
             {"year": options.year, "enterprise": enterprise, "claims": claims, "history": history}
         )
     return apps
+
+
+def _first_time_inputs(m: n.Measure) -> list[str]:
+    """Inputs a measure judges 首次 on: the history must give their earlier values."""
+    names = []
+    for node in m.walk():
+        if isinstance(node, n.Steps | n.Compare) and node.first_time:
+            names.append(node.on if isinstance(node, n.Steps) else node.name)
+    return sorted(set(names))
+
+
+def _past_facts(
+    draw: Draw,
+    claims: list[dict[str, Any]],
+    measures: dict[str, tuple[n.Measure, PolicySet]],
+    first_year: int,
+    year: int,
+) -> list[dict[str, Any]]:
+    """Earlier years' values (2019, the year before the policy, to last year) of what the
+    claimed measures judge 首次 on: 40–100% of this year's, so some steps are new."""
+    past: dict[int, dict[str, Any]] = {}
+    for claim in claims:
+        m = measures[claim["measure"]][0]
+        for name in _first_time_inputs(m):
+            now = claim["facts"].get(name)
+            if now is None:
+                continue
+            share = draw.rng.randint(40, 100)
+            for earlier in range(first_year - 1, year):
+                value = (Decimal(str(now)) * share / 100).quantize(Decimal("0.01"))
+                past.setdefault(earlier, {})[name] = str(value)
+    return [{"year": y, "facts": facts} for y, facts in sorted(past.items())]
 
 
 def _profile_value(draw: Draw, sets: list[PolicySet], decl: n.InputDecl, size: str) -> Any:
@@ -464,7 +502,8 @@ def write_jsonl(apps: list[dict[str, Any]], path: Path, options: Options) -> Non
 ENTERPRISE_TABLE = "enterprises.csv"
 CLAIM_TABLE = "claims.csv"
 HISTORY_TABLE = "history.csv"
-HISTORY_KEYS = ("project", "product", "matter", "level", "step")
+HISTORY_KEYS = ("project", "product", "level", "step")
+PAST_TABLE = "past.csv"
 
 
 def write_tables(apps: list[dict[str, Any]], folder: Path) -> None:
@@ -502,6 +541,8 @@ def write_tables(apps: list[dict[str, Any]], folder: Path) -> None:
         w.writerow(["enterprise", "application_year", "measure", "year", "amount", *HISTORY_KEYS])
         for app in apps:
             for h in app["history"]:
+                if "facts" in h:
+                    continue  # facts of earlier years: past.csv
                 w.writerow(
                     [
                         app["enterprise"]["id"],
@@ -512,6 +553,15 @@ def write_tables(apps: list[dict[str, Any]], folder: Path) -> None:
                         *(_cell(h.get(k)) for k in HISTORY_KEYS),
                     ]
                 )
+
+    with (folder / PAST_TABLE).open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["enterprise", "application_year", "year", "facts"])
+        for app in apps:
+            for h in app["history"]:
+                if "facts" in h:
+                    facts = json.dumps(h["facts"], ensure_ascii=False, sort_keys=True)
+                    w.writerow([app["enterprise"]["id"], app["year"], h["year"], facts])
 
 
 def _cell(value: Any) -> str:

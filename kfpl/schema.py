@@ -109,10 +109,12 @@ def application_schema(ps: PolicySet) -> dict[str, Any]:
                         "measure": {"enum": list(ps.measures)},
                         "project": {
                             "type": "string",
-                            "description": "groups claims for stacking rules",
+                            "description": "the project (order, centre) the claim is for",
                         },
-                        "product": {"type": "string"},
-                        "matter": {"type": "string"},
+                        "product": {
+                            "type": "string",
+                            "description": "the product the claim is for",
+                        },
                         "facts": {"type": "object"},
                     },
                     "allOf": measure_rules,
@@ -121,20 +123,36 @@ def application_schema(ps: PolicySet) -> dict[str, Any]:
             "history": {
                 "type": "array",
                 "items": {
-                    "type": "object",
-                    "required": ["measure", "year", "amount"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "measure": {"enum": list(ps.measures)},
-                        "year": {"type": "integer"},
-                        "amount": MONEY,
-                        "project": {"type": "string"},
-                        "product": {"type": "string"},
-                        "matter": {"type": "string"},
-                        "level": {"type": "string"},
-                        "step": MONEY,
-                        "note": {"type": "string"},
-                    },
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "description": "an award already paid",
+                            "required": ["measure", "year", "amount"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "measure": {"enum": list(ps.measures)},
+                                "year": {"type": "integer"},
+                                "amount": MONEY,
+                                "project": {"type": "string"},
+                                "product": {"type": "string"},
+                                "matter": {"type": "string", "description": "ignored"},
+                                "level": {"type": "string"},
+                                "step": MONEY,
+                                "note": {"type": "string"},
+                            },
+                        },
+                        {
+                            "type": "object",
+                            "description": "facts of an earlier year (首次超过)",
+                            "required": ["year", "facts"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "year": {"type": "integer"},
+                                "facts": {"type": "object"},
+                                "note": {"type": "string"},
+                            },
+                        },
+                    ]
                 },
             },
         },

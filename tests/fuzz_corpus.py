@@ -31,4 +31,6 @@ PIECES = [
     "target plan-t", "chain c", "task plan-k", "text mfg-t", "source mfg 99", "unit rate",
     "goal about 35% by 2022", "no stacking by matter within policy keep highest",
     "yearly total at most local_tax trim latest", "exclude if demonstrative",
+    # Chinese keywords, and the Chinese text they must not swallow.
+    "措施 mfg-8", "奖励", "上限", "每年", "不超过", "以下", "主管部门", "来源核查中心", "例",
 ]  # fmt: skip

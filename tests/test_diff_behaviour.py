@@ -98,7 +98,7 @@ def test_a_stacking_rule_change_is_settled_by_the_set_level_probe() -> None:
     new = compiled(
         edited(
             "no stacking by matter within policy keep highest",
-            "no stacking by project within policy keep highest",
+            "no stacking by product within policy keep highest",
         )
     )
     changes = diff_policy_sets(old, new)
@@ -106,5 +106,6 @@ def test_a_stacking_rule_change_is_settled_by_the_set_level_probe() -> None:
     assert rule.direction == "depends"  # grouping by another key: the text cannot tell
     settled = settle_directions(changes, behavioural_diff(old, new))
     rule = next(c for c in settled if c.check == "KD204")
-    # Every claim of one project now competes: fewer are paid.
-    assert (rule.direction, rule.settled_by_behaviour) == ("less_generous", True)
+    # No measure's claims are for a product, so nothing is grouped any more: mfg-3 and
+    # mfg-4 on one project, one matter before, are now both paid.
+    assert (rule.direction, rule.settled_by_behaviour) == ("more_generous", True)

@@ -195,3 +195,19 @@ def test_chinese_keywords_do_not_swallow_chinese_names() -> None:
 def test_misspelled_chinese_keyword_is_suggested() -> None:
     code, _, _, help = first_code("措施 mfg-1\n  奖历 1万\n")
     assert code in ("KF0005", "KF0001"), help
+
+
+def test_chinese_slips_get_the_chinese_keyword() -> None:
+    assert first_code("措施 mfg-1\n  部门 市工业和信息化局\n")[3] == "write `主管部门`"
+    assert first_code("措施 mfg-1\n  条件 x 且 y 并且 z\n")[3] == "write `且`"
+    assert first_code("措施 mfg-1\n  条件 x 不少于 5\n")[3] == "write `不低于`"
+    # KF0010 names the Chinese keyword too.
+    code, _, _, help = first_code("措施 mfg-1\n  条件 x 30万及以下\n")
+    assert code == "KF0010" and "`不超过`" in help
+
+
+def test_what_is_expected_is_said_in_the_language_being_written() -> None:
+    help_zh = first_code("措施 mfg-1\n  例 x = 1 -> 不符合\n")[3]
+    assert "`不符合条件`" in help_zh and "`not`" not in help_zh
+    help_en = first_code("measure mfg-1\n  example x = 1 -> eligible\n")[3]
+    assert "`not`" in help_en and "不符合条件" not in help_en

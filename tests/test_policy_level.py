@@ -155,8 +155,9 @@ def test_the_tie_rule_is_one_edit_in_the_policy_text(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    # Two mfg-3 claims on one project both pay the 100万 project cap: a tie.
-    twin = {**MFG3, "facts": {**MFG3["facts"], "equipment_rd_investment": "9000000"}}
+    # mfg-3 pays its 100万 project cap; mfg-5 on the same project pays 30% of
+    # 3,333,333.33 = 999,999.999, rounded to the fen 100万: a tie between two measures.
+    twin = {**MFG5, "facts": {**MFG5["facts"], "software_hardware_investment": "3333333.33"}}
     app = application(MFG3, twin)
     first = by_claim(Program.from_paths([str(POLICIES)]).evaluate(app))
     last = by_claim(Program.from_paths([str(copy)]).evaluate(app))

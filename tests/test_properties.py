@@ -200,18 +200,24 @@ def steps_due(revenue: Decimal, highest: Decimal) -> Decimal:
 
 @SETTINGS
 @given(revenue=money(high=D(600) * YI) | st.sampled_from([50 * YI, 100 * YI, 150 * YI]),
-       highest=st.sampled_from([None, 50 * YI, 100 * YI, 150 * YI, 300 * YI]))  # fmt: skip
+       highest=st.sampled_from([None, 50 * YI, 100 * YI, 150 * YI, 300 * YI]),
+       before=st.sampled_from([D(0), 40 * YI, 50 * YI, 55 * YI, 120 * YI]))  # fmt: skip
 def test_steps_pay_each_new_step_once(
-    program: Program, revenue: Decimal, highest: Decimal | None
+    program: Program, revenue: Decimal, highest: Decimal | None, before: Decimal
 ) -> None:
-    history = (
-        []
-        if highest is None
-        else [{"measure": "mfg-1", "year": 2020, "amount": "1000000", "step": s(highest)}]
-    )
+    """mfg-1 pays the steps passed for the first time: above the highest step rewarded
+    and above the highest step earlier revenue (2019, before the policy, and 2020) passed."""
+    history: list[dict[str, Any]] = [
+        {"year": year, "facts": {"main_revenue": s(before)}} for year in (2019, 2020)
+    ]
+    if highest is not None:
+        history.append({"measure": "mfg-1", "year": 2020, "amount": "1000000", "step": s(highest)})
     claim = {"measure": "mfg-1", "facts": {"main_revenue": s(revenue)}}
     m = one(program, claim, history=history, local_retained_tax="100亿")
-    due = steps_due(revenue, highest or D(0))
+    passed_before = D(0)
+    while passed_before + 50 * YI < before:
+        passed_before += 50 * YI
+    due = steps_due(revenue, max(highest or D(0), passed_before))
     assert D(m["amount"]) == due >= 0
     assert m["status"] == ("awarded" if due else "not_eligible")
 

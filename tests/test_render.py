@@ -269,13 +269,13 @@ rule mfg-r1
     en = [Renderer(ps, "en").rule_body(b) for b in ps.rules["mfg-r1"].bodies]
     assert (
         zh[0]
-        == "同一事项涉及本政策多项优惠的，不重复享受，按最高的一项执行；金额相同的，保留先申报的一项。"
+        == "同一事项涉及本政策多项优惠的，不重复享受，按最高的一项执行；金额相同的，保留先申报的一项；以往年度同一项目、产品或一次性认定已获的奖励计入，只补差额。"
     )
     assert "最高不超过地方留成税收" in zh[1]
     assert zh[2] == "有下列情形之一的企业，不享受本政策：提供虚假材料。"
     assert (
         en[0]
-        == "Claims for the same matter under this policy's measures are not stacked: only the highest is paid; on a tie, the claim listed first."
+        == "Claims for the same matter under this policy's measures are not stacked: only the highest is paid; on a tie, the claim listed first; earlier awards for the same project, product or one-time recognition count (only the difference is paid)."
     )
     assert "trimmed from the latest claim first" in en[1]
 

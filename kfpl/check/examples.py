@@ -15,6 +15,8 @@ def check_example(ctx: Context, example: n.Example, measure: n.Measure) -> None:
     _check_facts(ctx, example.facts, None)
     for prior in example.priors:
         _check_prior(ctx, prior)
+    for past in example.past:
+        _check_past(ctx, past, example)
     outcome = example.outcome
     for amount in (outcome.amount, outcome.high):
         if amount is not None:
@@ -48,6 +50,32 @@ def _check_year(ctx: Context, example: n.Example, measure: n.Measure) -> None:
             ctx.word_span(example.span, str(example.year)),
             label="not in force that year",
             help=f"use a year from {start} to {end}, or expect `-> not eligible`",
+        )
+
+
+def _check_past(ctx: Context, past: n.PastFact, example: n.Example) -> None:
+    """`given main_revenue = 40亿 in 2019`: a declared input, a value of its type, an
+    earlier year than the example's."""
+    span = ctx.word_span(past.span, past.name)
+    decl = ctx.ps.inputs.get(past.name)
+    if decl is None:
+        guess = did_you_mean(past.name, set(ctx.ps.inputs))
+        ctx.error(
+            "KF0201",
+            f"the example gives a past value of unknown input `{past.name}`",
+            span,
+            label="not declared",
+            help=f"did you mean `{guess}`?" if guess else "name a declared input",
+        )
+        return
+    _check_value(ctx, past.value, ctx.type_of_decl(decl.type), past.name)
+    if example.year is not None and past.year >= example.year:
+        ctx.error(
+            "KF0804",
+            f"a past value is given for {past.year}, not before the example's year {example.year}",
+            ctx.word_span(past.span, str(past.year)),
+            label="not a past year",
+            help=f"give a year before {example.year}",
         )
 
 

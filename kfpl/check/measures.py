@@ -70,6 +70,17 @@ def check_form(ctx: Context, form: n.Form, measure: n.Measure, fields: Ty | None
     elif isinstance(form, n.Fixed):
         if expect_literal(ctx, form.amount, Ty("money"), "a fixed award"):
             _positive(ctx, form.amount, "a fixed award")
+    elif isinstance(form, n.PerStep):
+        if expect_literal(ctx, form.amount, Ty("money"), "the amount per step"):
+            _positive(ctx, form.amount, "the amount per step")
+        if expect_literal(ctx, form.size, Ty("money"), "the step"):
+            _positive(ctx, form.size, "the step")
+        for operand in form.base:
+            names = (operand.name,) if isinstance(operand, n.Ref) else (operand.new, operand.old)
+            for name in names:
+                span = ctx.word_span(operand.span, name)
+                ty = ctx.resolve(name, span, fields)
+                _expect_money_name(ctx, name, ty, span, "the base of a per-step award")
     elif isinstance(form, n.Range):
         ok = expect_literal(ctx, form.low, Ty("money"), "the low end of the range")
         ok = expect_literal(ctx, form.high, Ty("money"), "the high end of the range") and ok
@@ -297,8 +308,8 @@ def check_caps(ctx: Context, measure: n.Measure) -> None:
 
 def check_once_and_years(ctx: Context, measure: n.Measure) -> None:
     once = measure.once
-    if once is not None and once.key is not None:
-        key = once.key
+    for key in once.keys if once is not None else ():
+        assert once is not None
         if key not in CLAIM_KEYS and key not in ctx.ps.inputs:
             guess = did_you_mean(key, set(CLAIM_KEYS) | set(ctx.ps.inputs))
             ctx.error(
@@ -320,3 +331,37 @@ def check_once_and_years(ctx: Context, measure: n.Measure) -> None:
             label="not a number of years",
             help="write e.g. `for at most 3 years`",
         )
+    check_item(ctx, measure)
+
+
+def check_item(ctx: Context, measure: n.Measure) -> None:
+    """`identified by` names project or product; measures that are one matter are about
+    the same kind of thing, or the matter could not be grouped by it."""
+    if measure.identified_by is not None and measure.identified_by not in ("project", "product"):
+        ctx.error(
+            "KF0310",
+            f"`identified by {measure.identified_by}`: a claim is for a project or a product",
+            ctx.word_span(measure.span, measure.identified_by),
+            label="not project or product",
+            help="write `identified by project` or `identified by product`, or leave it out "
+            "(the claim is then for the enterprise's year)",
+        )
+        return
+    if measure.matter is None:
+        return
+    for other in ctx.ps.measures.values():
+        if other is measure:
+            return  # report each pair once, on the later measure
+        if other.matter == measure.matter and other.item != measure.item:
+            mine = measure.item or "the enterprise"
+            theirs = other.item or "the enterprise"
+            ctx.error(
+                "KF0311",
+                f"`{measure.id}` and `{other.id}` are one matter `{measure.matter}` but their "
+                f"claims are for different things ({mine} / {theirs})",
+                ctx.word_span(measure.span, measure.matter),
+                label="one matter, different items",
+                help=f"write `identified by {other.item or measure.item}` on the one that lacks it, "
+                "or give them different matters",
+            )
+            return

@@ -41,9 +41,37 @@ def check_rule(ctx: Context, rule: n.Rule) -> None:
                     label="unknown key",
                     help=f"did you mean `{guess}`?" if guess else f"the keys are {keys}",
                 )
+        elif isinstance(body, n.GroupCap):
+            _check_group_cap(ctx, rule, body)
         else:
             span = ctx.word_span(body.span, body.limit)
             _enterprise_input(ctx, body.limit, span, Ty("money"), "the yearly total")
+
+
+def _check_group_cap(ctx: Context, rule: n.Rule, body: n.GroupCap) -> None:
+    """`total of A, B at most X if COND`: declared measures, a money limit, a condition
+    on the enterprise."""
+    for index, mid in enumerate(body.measures):
+        if mid not in ctx.ps.measures:
+            guess = did_you_mean(mid, set(ctx.ps.measures))
+            ctx.error(
+                "KF0203",
+                f"`total of …` names unknown measure `{mid}`",
+                ctx.word_span(body.span, mid, body.measures[:index].count(mid)),
+                label="no such measure",
+                help=f"did you mean `{guess}`?" if guess else "name declared measures",
+            )
+    ok = expect_literal(ctx, body.limit, Ty("money"), "the limit of a group total")
+    if ok and body.limit.value <= 0:
+        ctx.error(
+            "KF0405",
+            f"the limit {body.limit.text} is not positive",
+            body.limit.span,
+            label="must be more than 0",
+            help="write a positive amount",
+        )
+    if body.cond is not None:
+        check_cond(ctx, body.cond, enterprise_only=True)
 
 
 def _enterprise_input(ctx: Context, name: str, span: n.Span, want: Ty, where: str) -> None:

@@ -209,6 +209,9 @@ def form_text(form: n.Form, lang: str = "en") -> str:
         return amount(form.amount)
     if isinstance(form, n.Range):
         return f"between {amount(form.low)} and {amount(form.high)}"
+    if isinstance(form, n.PerStep):
+        base = " + ".join(operand_text(op) for op in form.base)
+        return f"{amount(form.amount)} per {amount(form.size)} of {base}"
     if isinstance(form, n.ByCase):
         arms = ", ".join(f"{arm.value} -> {form_text(arm.form, lang)}" for arm in form.arms)
         return f"by {form.on}: {arms}"

@@ -88,7 +88,7 @@ Tables = dict[str, list[dict[str, Any]]]
 
 def _read_csv_tables(folder: Path) -> Tables:
     tables: Tables = {}
-    for name in ("enterprises", "claims", "history"):
+    for name in ("enterprises", "claims", "history", "past"):
         path = folder / f"{name}.csv"
         if not path.exists():
             if name == "enterprises":
@@ -178,10 +178,16 @@ def _from_tables(tables: Tables, ps: PolicySet | None) -> list[dict[str, Any]]:
             "year": int(row["year"]),
             "amount": row["amount"],
         }
-        for history_key in ("project", "product", "matter", "level", "step"):
+        for history_key in ("project", "product", "level", "step"):
             if row.get(history_key):
                 prior[history_key] = row[history_key]
         app["history"].append(prior)
+    for row in tables.get("past", []):  # facts of earlier years (首次超过), optional
+        app = apps.get((row["enterprise"], int(row["application_year"])))
+        if app is None:
+            raise ImpactError(f"past: enterprise {row['enterprise']} has no row in enterprises")
+        facts = json.loads(row["facts"] or "{}", parse_float=Decimal)
+        app["history"].append({"year": int(row["year"]), "facts": facts})
     return list(apps.values())
 
 
@@ -237,7 +243,9 @@ class Version:
             if mid in self.reads:
                 claims.append({**claim, "measure": mid})
         history = [
-            {
+            h
+            if "measure" not in h  # facts of an earlier year
+            else {
                 **h,
                 "measure": h["measure"]
                 if h["measure"] in self.reads

@@ -1092,6 +1092,17 @@ class Differ:
             self.add(
                 ctx, "KD204", where, same(_body_text(a)), same(_body_text(b)), direction, "high"
             )
+        elif isinstance(a, n.GroupCap) and isinstance(b, n.GroupCap):
+            if _body_text(a) != _body_text(b):
+                raised = b.limit.value - a.limit.value
+                same_group = a.measures == b.measures and (
+                    (a.cond is None) == (b.cond is None)
+                    and (a.cond is None or c.cond_text(a.cond) == c.cond_text(b.cond))  # type: ignore[arg-type]
+                )
+                direction = by_sign(raised) if same_group else "depends"
+                self.add(
+                    ctx, "KD205", where, same(_body_text(a)), same(_body_text(b)), direction, "high"
+                )
         elif isinstance(a, n.YearlyCap) and isinstance(b, n.YearlyCap):
             direction = "neutral" if a.limit == b.limit else "depends"
             self.add(
@@ -1396,6 +1407,7 @@ def _body_check(body: n.RuleBody) -> str:
         n.Exclude: "KD206",
         n.NoStacking: "KD204",
         n.YearlyCap: "KD205",
+        n.GroupCap: "KD205",
     }[type(body)]
 
 
@@ -1413,6 +1425,9 @@ def _body_text(body: n.RuleBody) -> str:
         span = "within policy" if body.across == "policy" else "across set"
         tie = " tie last" if body.tie == "last" else ""
         return f"no stacking {what}by {body.key} {span} keep {body.keep}{tie}"
+    if isinstance(body, n.GroupCap):
+        when = f" if {c.cond_text(body.cond)}" if body.cond is not None else ""
+        return f"total of {', '.join(body.measures)} at most {c.amount(body.limit)}{when}"
     return f"yearly total at most {body.limit} trim {body.trim}"
 
 

@@ -506,6 +506,8 @@ def nav_yaml(ps: PolicySet) -> str:
     lines.append("  - Glossary: glossary.md")
     lines.append("  - Diagnostic codes: codes.md")
     lines.append("  - Language reference: guide/language.md")
+    lines.append("  - Chinese keywords: guide/keywords.md")
+    lines.append("  - Editors: guide/editors.md")
     return "\n".join(lines) + "\n"
 
 

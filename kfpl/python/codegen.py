@@ -65,9 +65,12 @@ def cond_expr(cond: n.Cond) -> str:
     if isinstance(cond, n.Truthy):
         return f"ev.truthy({cond.name!r}, {ident(cond.name)})"
     if isinstance(cond, n.Compare):
-        return (
+        check = (
             f"ev.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
         )
+        if cond.first_time:
+            return f"ev.first_time({check}, {cond.name!r}, {cond.op!r}, {dec(cond.value.value)})"
+        return check
     if isinstance(cond, n.IsValue):
         return f"ev.is_in({cond.name!r}, {ident(cond.name)}, ({cond.value!r},))"
     if isinstance(cond, n.InValues):
@@ -146,13 +149,19 @@ def simple_form(form: n.Form, target: str, body: Body) -> None:
         body.add(f"{target} = ev.fixed({dec(form.amount.value)})")
     elif isinstance(form, n.Range):
         body.add(f"{target} = ev.range({dec(form.low.value)}, {dec(form.high.value)})")
+    elif isinstance(form, n.PerStep):
+        expr, name = base_expr(form.base)
+        extra = f", {name!r}" if name else ""
+        body.add(
+            f"{target} = ev.per_step({dec(form.amount.value)}, {dec(form.size.value)}, {expr}{extra})"
+        )
     else:
         raise TypeError(f"not a simple form: {form!r}")  # pragma: no cover
 
 
 def emit_form(form: n.Form, target: str, body: Body, bail: str, item_caps: list[n.Cap]) -> None:
     """Lines computing ``form`` into ``target``; ``bail`` leaves the function."""
-    if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range):
+    if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range | n.PerStep):
         simple_form(form, target, body)
     elif isinstance(form, n.ByCase):
         var = ident(form.on)
@@ -195,9 +204,10 @@ def emit_form(form: n.Form, target: str, body: Body, bail: str, item_caps: list[
             hi = (repr(row.high.op), dec(row.high.value.value)) if row.high else ("None", "None")
             step_rows.append(f"({lo[0]}, {lo[1]}, {hi[0]}, {hi[1]}, {dec(row.form.amount.value)})")
         inclusive = form.crossing == "reached"
+        first = ", first_time=True" if form.first_time else ""
         body.add(
             f"{target} = ev.steps({form.on!r}, {ident(form.on)}, {dec(form.size.value)}, "
-            f"({', '.join(step_rows)},), inclusive={inclusive})"
+            f"({', '.join(step_rows)},), inclusive={inclusive}{first})"
         )
         body.add("if ev.failed():")
         body.depth += 1
@@ -261,8 +271,8 @@ def reads_of(measure: n.Measure, ps: PolicySet) -> list[str]:
             add(node.on)
         elif isinstance(node, n.Each):
             add(node.over)
-    if measure.once and measure.once.key:
-        add(measure.once.key)
+    for key in measure.once.keys if measure.once else ():
+        add(key)
     return names
 
 
@@ -308,12 +318,13 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCo
         "",
         docstring_text(f"Source: {source} — {measure.span.file}:{measure.span.line}"),
     ]
+    # Per-project / per-product caps also bind the item across claims and years.
     caps = ", ".join(
         f"({c.scope!r}, {dec(c.amount.value)})"
         for c in measure.caps
-        if c.scope in ("year", "enterprise")
+        if c.scope in ("year", "enterprise", "project", "product")
     )
-    once = None if measure.once is None else (measure.once.key or "")
+    once = None if measure.once is None else ",".join(measure.once.keys)
     max_years = int(measure.max_years.value) if measure.max_years else None
     meta = [
         f"id={measure.id!r}",
@@ -329,6 +340,13 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCo
         f"matter={measure.matter!r}",
         f"matching={is_matching(measure)!r}",
     ]
+    # Only when set, so that modules without these features keep their text.
+    if measure.item:
+        meta.append(f"item={measure.item!r}")
+    if measure.consecutive:
+        meta.append("consecutive=True")
+    if measure.once is not None and measure.once.top_up:
+        meta.append("top_up=True")
     return MeasureCode(measure.id, func_name(measure.id), doc, measure_body(measure, ps), meta)
 
 
@@ -340,6 +358,7 @@ class RuleCode:
     func: str | None
     body: list[str]
     specs: list[list[str]]
+    extra: list[tuple[str, list[str]]] = field(default_factory=list)  # group-total conditions
 
 
 def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
@@ -355,6 +374,7 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
     specs: list[list[str]] = []
     func = None
     body = Body()
+    extra_funcs: list[tuple[str, list[str]]] = []
     for item in rule.bodies:
         if isinstance(item, n.Eligible):
             func = "rule_" + rule.id.replace("-", "_")
@@ -378,11 +398,32 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
                     f"tie={item.tie!r}",
                 ]
             )
+        elif isinstance(item, n.GroupCap):
+            check = "None"
+            if item.cond is not None:
+                name = "rule_" + rule.id.replace("-", "_") + f"_total_{len(specs)}"
+                check = name
+                group = Body()
+                for var in dict.fromkeys(cond_names(item.cond)):
+                    group.add(f"{ident(var)} = ev.get({var!r})")
+                group.add("if ev.undetermined():")
+                group.add(f"{INDENT}return None")
+                group.add(f"return {cond_expr(item.cond)}")
+                extra_funcs.append((name, group.lines))
+            specs.append(
+                [
+                    *common,
+                    "kind='group_cap'",
+                    f"measures={item.measures!r}",
+                    f"amount={dec(item.limit.value)}",
+                    f"check={check}",
+                ]
+            )
         elif isinstance(item, n.YearlyCap):
             specs.append(
                 [*common, "kind='yearly_cap'", f"limit={item.limit!r}", f"trim={item.trim!r}"]
             )
-    return RuleCode(func, body.lines, specs)
+    return RuleCode(func, body.lines, specs, extra_funcs)
 
 
 # --------------------------------------------------------------------------- the module

@@ -163,10 +163,11 @@ class Renderer:
             what = self.name(cond.name)
             x = self.number(cond.value, self.type_name(cond.name))
             if zh:
-                return (
-                    what + ("在" if cond.op == "at_least" else "") + ZH_BOUND[cond.op].format(x=x)
-                )
-            return f"{what} is {EN_BOUND[cond.op].format(x=x)}"
+                first = "首次" if cond.first_time else ""
+                at = "在" if cond.op == "at_least" and not first else ""
+                return what + first + at + ZH_BOUND[cond.op].format(x=x)
+            first = " for the first time (judged on the earlier years' values)"
+            return f"{what} is {EN_BOUND[cond.op].format(x=x)}{first if cond.first_time else ''}"
         if isinstance(cond, n.IsValue):
             value = self.member(cond.name, cond.value)
             return (
@@ -244,6 +245,14 @@ class Renderer:
             if zh:
                 return f"给予{span}的{one}奖励（具体金额酌定）"
             return f"a {one}discretionary reward of {span}"
+        if isinstance(form, n.PerStep):
+            size, amount = self.money(form.size.value), self.money(form.amount.value)
+            if zh:
+                return f"{self.base(form.base)}每满{size}给予{amount}（按当年数额计，不足{size}的部分不计）"
+            return (
+                f"{amount} for each whole {size} of {_the(self.base(form.base))} "
+                "(on this year's amount; a part short of a whole step earns nothing)"
+            )
         return self.award_form(form, ceiling, once).flat(self.lang)
 
     def bounds(self, row: n.TierRow, on: str | None) -> str:
@@ -261,7 +270,7 @@ class Renderer:
 
     def award_form(self, form: n.Form, ceiling: bool, once: bool) -> Sentence:
         zh = self.zh
-        if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range):
+        if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range | n.PerStep):
             text = self.simple(form, ceiling, once)
             return Sentence(f"{text}。" if zh else f"{_cap_first(text)}.")
         if isinstance(form, n.ByCase):
@@ -308,15 +317,22 @@ class Renderer:
                 items.append(f"台阶{cond}的，{phrase}" if zh else f"steps of {cond} — {phrase}")
             if zh:
                 verb = "超过" if form.crossing == "passed" else "达到"
+                before = "或以往年度已" + verb if form.first_time else ""
                 lead = (
-                    f"{what}每{verb}一个{size}台阶（{'、'.join(steps)}……），给予一次性奖励；"
-                    "已获奖励的最高台阶及以下不再奖励："
+                    f"{what}每{'首次' if form.first_time else ''}{verb}一个{size}台阶"
+                    f"（{'、'.join(steps)}……），给予一次性奖励；"
+                    f"已获奖励{before}的最高台阶及以下不再奖励："
                 )
             else:
                 verb = "passed (exceeded)" if form.crossing == "passed" else "reached"
+                before = (
+                    f" and above the highest step {_the(what)} had {verb.split()[0]} in an earlier year"
+                    if form.first_time
+                    else ""
+                )
                 lead = (
                     f"A one-time reward for each {size} step ({', '.join(steps)}, …) {_the(what)} "
-                    f"has {verb}, above the highest step already rewarded:"
+                    f"has {verb}, above the highest step already rewarded{before}:"
                 )
             return Sentence(lead, items)
         if isinstance(form, n.Each):
@@ -390,21 +406,53 @@ class Renderer:
 
     def limits(self, measure: n.Measure) -> list[str]:
         out = []
+        item = measure.item
+        if item is not None:
+            k = self.key(item)
+            out.append(
+                f"每项申请针对一个{k}，按{k}编号归组：同一{k}的多项申请共用本措施的上限，以往年度的奖励按{k}核对。"
+                if self.zh
+                else f"Each claim is for one {k}, grouped by its {k} id: claims for the same {k} "
+                f"share this measure's limits, and earlier awards are matched by {k}."
+            )
         if measure.once is not None:
-            if measure.once.key is None:
+            keys = measure.once.keys
+            if not keys:
                 out.append("一次性奖励：每个企业只享受一次。" if self.zh else
                            "Once: an enterprise receives this award only once.")  # fmt: skip
             else:
-                k = self.key(measure.once.key)
-                out.append(f"每个{k}只享受一次。" if self.zh else
-                           f"Once per {k}: never paid twice for the same {k}.")  # fmt: skip
+                names = [self.key(k) for k in keys]
+                if self.zh:
+                    out.append(f"每个{'与'.join(names)}的组合只享受一次。" if len(names) > 1 else
+                               f"每个{names[0]}只享受一次。")  # fmt: skip
+                else:
+                    both = " and ".join(names)
+                    out.append(f"Once per {both}: never paid twice for the same {both}.")
+        if measure.once is not None and measure.once.top_up:
+            out.append(
+                "以后获得更高奖励的(如由省级升为国家级)，补发差额，已发放部分不重复发放。"
+                if self.zh
+                else "A later, higher award (e.g. provincial upgraded to national) pays the "
+                "difference over what was already paid, never the whole amount again."
+            )
         if measure.max_years is not None:
             years = m.plain(measure.max_years.value)
+            per_zh = f"按{self.key(item)}计" if item else "按企业计"
+            per_en = f"per {self.key(item)}" if item else "per enterprise"
             if self.zh:
-                out.append(f"连续支持不超过{years}年（有项目的按项目计）。")
+                if measure.consecutive:
+                    out.append(
+                        f"自首次获得支持的年度起连续支持{years}年（{per_zh}），中间未申报的年度也计入。"
+                    )
+                else:
+                    out.append(f"支持不超过{years}个年度（{per_zh}）。")
             else:
                 unit = "year" if years == "1" else "years"
-                out.append(f"Support for at most {years} {unit} (per project where there is one).")
+                if measure.consecutive:
+                    out.append(f"Support for {years} consecutive {unit} from the first award "
+                               f"({per_en}); a year without a claim still counts.")  # fmt: skip
+                else:
+                    out.append(f"Support in at most {years} {unit} ({per_en}).")
         return out
 
     def rule_sentence(self, measure: n.Measure) -> str:
@@ -442,7 +490,10 @@ class Renderer:
                 if body.keep == "all":
                     return f"{text}——本条现已停用，各项优惠均可享受。"
                 tie = "先" if body.tie == "first" else "后"
-                return f"{text}，按最高的一项执行；金额相同的，保留{tie}申报的一项。"
+                return (
+                    f"{text}，按最高的一项执行；金额相同的，保留{tie}申报的一项；"
+                    "以往年度同一项目、产品或一次性认定已获的奖励计入，只补差额。"
+                )
             where = (
                 "this policy's measures" if body.across == "policy" else "all policies in the set"
             )
@@ -453,7 +504,27 @@ class Renderer:
             if body.keep == "all":
                 return f"{text} — this rule is switched off: all of them are paid."
             tie = "first" if body.tie == "first" else "last"
-            return f"{text}: only the highest is paid; on a tie, the claim listed {tie}."
+            return (
+                f"{text}: only the highest is paid; on a tie, the claim listed {tie}; "
+                "earlier awards for the same project, product or one-time recognition count "
+                "(only the difference is paid)."
+            )
+        if isinstance(body, n.GroupCap):
+            x = self.money(body.limit.value)
+            names = [self._measure_title(mid) for mid in body.measures]
+            when = self.cond(body.cond) if body.cond is not None else ""
+            if zh:
+                lead = f"{when}的，" if when else ""
+                return (
+                    f"{lead}{'、'.join(names)}合计每年最高不超过{x}（含当年已拨付的）；"
+                    "超出部分从最后一项申请起扣减。"
+                )
+            lead = f"When {when}, " if when else ""
+            text = (
+                f"{lead}{_en_list(names, 'and')} together pay at most {x} a year (including "
+                "awards already paid this year); any excess is trimmed from the latest claim first."
+            )
+            return _cap_first(text)
         limit = self.name(body.limit)
         if zh:
             trim = {"latest": "从最后一项申请起扣减", "largest": "从金额最大的申请起扣减",
@@ -465,6 +536,12 @@ class Renderer:
             f"An enterprise's total for the year (including awards already paid this year) is at "
             f"most its {limit}; any excess is trimmed {trim}."
         )
+
+    def _measure_title(self, mid: str) -> str:
+        measure = self.ps.measures.get(mid)
+        title = measure.title if measure is not None else None
+        text = (title.zh if self.zh else title.en) if title is not None else None
+        return f"{mid}（{text}）" if self.zh and text else f"{mid} ({text})" if text else mid
 
     # ------------------------------------------------------------------ plan goals
 

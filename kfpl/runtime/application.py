@@ -14,10 +14,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kfpl.runtime.money import WAN, YI
+from kfpl.runtime.money import WAN, YI, exact, out_of_bounds
 
-CLAIM_KEYS = ("project", "product", "matter")
-HISTORY_KEYS = ("project", "product", "matter", "level", "step")
+# What a claim is for: the project (an investment project, an order, a centre) or the
+# product (a drug, a brand, a contract-manufactured product). They are facts about the
+# thing, checked by the department like every other fact. The matter a claim belongs
+# to is never read from the application: it follows from the measure (policy text).
+CLAIM_KEYS = ("project", "product")
+HISTORY_KEYS = ("project", "product", "level", "step")
 
 
 class ApplicationError(ValueError):
@@ -47,7 +51,7 @@ class Claim:
     id: str
     measure: str
     facts: dict[str, Any]
-    keys: dict[str, str]  # project / product / matter
+    keys: dict[str, str]  # project / product
     index: int
 
 
@@ -60,11 +64,24 @@ class PriorAward:
 
 
 @dataclass(frozen=True)
+class PastFacts:
+    """Facts of an earlier year (e.g. last year's revenue), so that 首次超过 can be judged."""
+
+    year: int
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Application:
     year: int
     enterprise: dict[str, Any]
     claims: tuple[Claim, ...]
     history: tuple[PriorAward, ...] = field(default=())
+    past: tuple[PastFacts, ...] = field(default=())
+
+    def past_values(self, name: str) -> dict[int, Any]:
+        """Year -> the recorded value of ``name`` in each earlier year."""
+        return {p.year: p.facts[name] for p in self.past if p.year < self.year and name in p.facts}
 
     @property
     def enterprise_id(self) -> str:
@@ -97,13 +114,17 @@ def _decimal(value: Any, path: str, what: str) -> Decimal:
                 text, scale = text[: -len(suffix)], Decimal(factor)
                 break
         try:
-            result = Decimal(text.replace("_", "")) * scale
+            with exact():  # 1.31714883345681227668814亿 times 10^8 must not round
+                result = Decimal(text.replace("_", "")) * scale
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
             raise ApplicationError(path, f"expected {what}, got {value!r}") from exc
     else:
         raise ApplicationError(path, f"expected {what}, got {type(value).__name__}")
     if not result.is_finite():
         raise ApplicationError(path, f"expected {what}, got {value}")
+    problem = out_of_bounds(result)
+    if problem is not None:
+        raise ApplicationError(path, f"expected {what}, got a number {problem}")
     return result
 
 
@@ -253,6 +274,12 @@ def read_application(
         path = f"claims[{i}]"
         if not isinstance(raw, dict):
             raise ApplicationError(path, "expected an object with id, measure, facts")
+        if "matter" in raw:
+            raise ApplicationError(
+                f"{path}.matter",
+                "a claim does not name its matter: the policy declares which measures are "
+                "one matter (`matter` in the measure); name the project or product instead",
+            )
         for key in raw:
             if key not in ("id", "measure", "facts", *CLAIM_KEYS):
                 raise ApplicationError(
@@ -294,6 +321,7 @@ def read_application(
         claims.append(Claim(claim_id, str(measure), facts, keys, i))
 
     history = []
+    past: list[PastFacts] = []
     raw_history = data.get("history", [])
     if not isinstance(raw_history, list):
         raise ApplicationError("history", "expected a list of prior awards")
@@ -301,6 +329,9 @@ def read_application(
         path = f"history[{i}]"
         if not isinstance(raw, dict):
             raise ApplicationError(path, "expected an object with measure, year, amount")
+        if "facts" in raw:
+            past.append(_past_facts(raw, path, inputs))
+            continue
         for key in raw:
             if key not in ("measure", "year", "amount", "note", *HISTORY_KEYS):
                 raise ApplicationError(
@@ -324,7 +355,32 @@ def read_application(
                     read_money(raw[key], f"{path}.{key}") if key == "step" else str(raw[key])
                 )
         history.append(PriorAward(str(measure), hyear, amount, hkeys))
-    return Application(year, enterprise, tuple(claims), tuple(history))
+    return Application(year, enterprise, tuple(claims), tuple(history), tuple(past))
+
+
+def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) -> PastFacts:
+    """``{"year": 2019, "facts": {"main_revenue": "55亿"}}``: what was true in a past year."""
+    for key in raw:
+        if key not in ("year", "facts", "note"):
+            raise ApplicationError(
+                f"{path}.{key}",
+                "a record of past facts has year and facts only (an award has measure, year, amount)",
+            )
+    pyear = _require(raw, "year", path)
+    if isinstance(pyear, bool) or not isinstance(pyear, int):
+        raise ApplicationError(f"{path}.year", "expected a year such as 2019")
+    raw_facts = raw["facts"]
+    if not isinstance(raw_facts, dict):
+        raise ApplicationError(f"{path}.facts", "expected an object of facts")
+    facts: dict[str, Any] = {}
+    for key, value in raw_facts.items():
+        fpath = f"{path}.facts.{key}"
+        spec = inputs.get(key)
+        if spec is None or spec.type == "list":
+            raise ApplicationError(fpath, f"unknown fact{_closest(key, sorted(inputs))}")
+        if value is not None:
+            facts[key] = read_value(spec, value, fpath)
+    return PastFacts(pyear, facts)
 
 
 def loads(text: str) -> Any:

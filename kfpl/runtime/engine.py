@@ -18,7 +18,13 @@ from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
-from kfpl.runtime.application import Application, Claim, InputSpec, read_application
+from kfpl.runtime.application import (
+    Application,
+    Claim,
+    InputSpec,
+    PriorAward,
+    read_application,
+)
 from kfpl.runtime.measure import (
     Evaluation,
     Labels,
@@ -28,7 +34,7 @@ from kfpl.runtime.measure import (
     RuleSpec,
     Step,
 )
-from kfpl.runtime.money import ZERO, money_en, money_zh, to_fen, yuan_str
+from kfpl.runtime.money import ZERO, exact, money_en, money_zh, to_fen, yuan_str
 
 EXPLAIN_VERSION = 1
 
@@ -141,14 +147,22 @@ class PolicySetRuntime:
 
     def evaluate(self, data: Any) -> Outcome:
         app = data if isinstance(data, Application) else self.read(data)
+        with exact():
+            return self._evaluate(app)
+
+    def _evaluate(self, app: Application) -> Outcome:
         results = [self._claim(app, claim) for claim in app.claims]
         decisions: list[Decision] = []
+        self._once_in_application(app, results)
         self._aggregate_caps(app, results)
         # Stacking first (in the order written), then the yearly total, whatever
         # the order of the files: the total must count only what survives stacking.
         for rule in self.rules:
             if rule.kind == "stack":
-                decisions.extend(self._stack(rule, results))
+                decisions.extend(self._stack(rule, app, results))
+        for rule in self.rules:
+            if rule.kind == "group_cap":
+                decisions.extend(self._group_cap(rule, app, results))
         for rule in self.rules:
             if rule.kind == "yearly_cap":
                 decisions.extend(self._yearly_cap(rule, app, results))
@@ -167,8 +181,9 @@ class PolicySetRuntime:
     def evaluate_one(self, app: Application) -> Result:
         """A one-claim application judged by its measure alone (worked examples):
         in force, history and the measure's own caps, but no set-level rules."""
-        results = [self._claim(app, app.claims[0], set_rules=False)]
-        self._aggregate_caps(app, results)
+        with exact():
+            results = [self._claim(app, app.claims[0], set_rules=False)]
+            self._aggregate_caps(app, results)
         return results[0]
 
     # -- applicability
@@ -184,6 +199,7 @@ class PolicySetRuntime:
         result = ev.result
         policy = self.policies[meta.policy]
         start, end = policy.get("effective") or (app.year, app.year)
+        ev.first_year = start
         if not start <= app.year <= end:
             result.status, result.reason = "not_eligible", "not_in_force"
             ev.step(
@@ -200,12 +216,54 @@ class PolicySetRuntime:
                 return result
             if rule.kind == "eligible" and not self._eligibility(rule, ev):
                 return result
-        if meta.once is not None and not self._once(meta, ev):
+        if meta.item and not self._identified(meta, ev):
+            return result
+        if meta.once is not None and not meta.top_up and not self._once(meta, ev):
             return result
         if meta.max_years is not None and not self._years(meta, ev):
             return result
         meta.fn(ev)
+        if meta.top_up and result.paid:
+            self._top_up(meta, ev)
         return result
+
+    def _top_up(self, meta: MeasureMeta, ev: Evaluation) -> None:
+        """`once … top up` (补差): what this measure already paid for the same keys is
+        deducted; a claim no higher than that pays nothing."""
+        keys = meta.once_keys
+        wanted = self._key_values(meta, ev.claim, ev.app)
+        earlier = [
+            p
+            for p in ev.app.history
+            if p.measure == meta.id
+            and p.year <= ev.app.year
+            and (not keys or tuple(p.keys.get(k) for k in keys) == wanted)
+        ]
+        if not earlier:
+            return
+        paid = sum((p.amount for p in earlier), ZERO)
+        before = ev.result.amount
+        listed_zh = "、".join(f"{p.year}年{money_zh(p.amount)}" for p in earlier)
+        listed_en = ", ".join(f"{money_en(p.amount)} in {p.year}" for p in earlier)
+        if before <= paid:
+            ev.result.status, ev.result.reason = "not_eligible", "already_awarded"
+            ev.result.amount = ZERO
+            ev.step(
+                "once",
+                f"一次性奖励已发放（{listed_zh}），不低于本次核定的{money_zh(before)}，不再补发",
+                f"one-time award already paid ({listed_en}), at least this claim's "
+                f"{money_en(before)}: nothing more",
+                ok=False,
+            )
+            return
+        ev.result.amount = to_fen(before - paid)
+        ev.result.computed = ev.result.amount
+        ev.step(
+            "once",
+            f"补差：一次性奖励已发放{listed_zh}，本次核定{money_zh(before)}，补发差额{money_zh(ev.result.amount)}",
+            f"top-up: {listed_en} already paid for this one-time award; this claim comes to "
+            f"{money_en(before)}, so the difference of {money_en(ev.result.amount)} is paid",
+        )
 
     def _exclusion(self, rule: RuleSpec, ev: Evaluation) -> bool:
         values = {flag: ev.get(flag) for flag in rule.flags}
@@ -237,25 +295,61 @@ class PolicySetRuntime:
             ev.result.reason = "general_eligibility"
         return ok
 
-    def _history_key(self, meta: MeasureMeta, ev: Evaluation) -> Any:
-        key = meta.once or ""
-        if not key:
-            return None
-        if key in ev.claim.keys:
-            return ev.claim.keys[key]
-        return ev.claim.facts.get(key, ev.app.enterprise.get(key))
+    def _identified(self, meta: MeasureMeta, ev: Evaluation) -> bool:
+        """Earlier awards of this measure can be matched to this claim only by the item
+        (project or product) both name: when either side does not name it, whether this
+        is the same order, project or product cannot be told, so the claim is undetermined
+        (never refused, never paid as new)."""
+        mine = ev.claim.keys.get(meta.item)
+        unnamed = [
+            p for p in ev.app.history
+            if p.measure == meta.id and p.year <= ev.app.year
+            and (mine is None or p.keys.get(meta.item) is None)
+        ]  # fmt: skip
+        if not unnamed:
+            return True
+        what_zh, what_en = _KEY_ZH.get(meta.item, meta.item), meta.item
+        ev.result.status, ev.result.reason = "undetermined", "missing"
+        if meta.item not in ev.result.missing:
+            ev.result.missing.append(meta.item)
+        side_zh = "本项申报未注明" if mine is None else f"{unnamed[0].year}年的奖励记录未注明"
+        side_en = (
+            "this claim does not name"
+            if mine is None
+            else f"the {unnamed[0].year} award does not name"
+        )
+        ev.step(
+            "identity",
+            f"本措施已有{unnamed[0].year}年的奖励记录，{side_zh}{what_zh}，无法判断是否同一{what_zh}",
+            f"this measure already paid an award in {unnamed[0].year} and {side_en} its {what_en}: "
+            f"cannot tell whether it is the same {what_en}",
+            ok=False,
+        )
+        return False
+
+    def _key_values(self, meta: MeasureMeta, claim: Claim, app: Application) -> tuple[Any, ...]:
+        """The values of a one-time award's keys for a claim (a claim key or a fact)."""
+        values: list[Any] = []
+        for key in meta.once_keys:
+            if key in claim.keys:
+                values.append(claim.keys[key])
+            else:
+                values.append(claim.facts.get(key, app.enterprise.get(key)))
+        return tuple(values)
 
     def _once(self, meta: MeasureMeta, ev: Evaluation) -> bool:
-        key = meta.once or ""
-        wanted = self._history_key(meta, ev)
+        keys = meta.once_keys
+        wanted = self._key_values(meta, ev.claim, ev.app)
         for prior in ev.app.history:
             if prior.measure != meta.id or prior.year > ev.app.year:
                 continue
-            if key and prior.keys.get(key) != wanted:
+            if keys and tuple(prior.keys.get(k) for k in keys) != wanted:
                 continue
             ev.result.status, ev.result.reason = "not_eligible", "already_awarded"
-            what_zh = f"（{key}：{wanted}）" if key else ""
-            what_en = f" ({key} {wanted})" if key else ""
+            what_zh = "".join(
+                f"（{_KEY_ZH.get(k, k)}：{v}）" for k, v in zip(keys, wanted, strict=True)
+            )
+            what_en = "".join(f" ({k} {v})" for k, v in zip(keys, wanted, strict=True))
             ev.step(
                 "once",
                 f"一次性奖励已于{prior.year}年发放{money_zh(prior.amount)}{what_zh}，不再重复奖励",
@@ -265,31 +359,81 @@ class PolicySetRuntime:
             return False
         return True
 
+    def _once_in_application(self, app: Application, results: list[Result]) -> None:
+        """Two claims of one application for the same one-time award (same measure, same
+        keys: the same product twice) are one award: the higher is kept, the other is
+        refused, so splitting a claim never pays twice."""
+        groups: dict[tuple[Any, ...], list[Result]] = defaultdict(list)
+        for r in results:
+            if r.meta.once is not None and r.paid:
+                key = (r.meta.id, *self._key_values(r.meta, r.claim, app))
+                groups[key].append(r)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            keep = max(members, key=lambda m: (m.amount, -m.claim.index))
+            for r in members:
+                if r is keep:
+                    continue
+                r.status, r.reason = "not_eligible", "already_awarded"
+                _note(
+                    r,
+                    "once",
+                    r.meta.source,
+                    f"一次性奖励：本申报中{keep.claim.id}已就同一事项申领{money_zh(keep.amount)}，本项不再重复奖励",
+                    f"one-time award: claim {keep.claim.id} of this application already claims it "
+                    f"({money_en(keep.amount)}, the higher or the first); not paid twice",
+                )
+                r.amount = ZERO
+
     def _years(self, meta: MeasureMeta, ev: Evaluation) -> bool:
-        project = ev.claim.keys.get("project")
+        """`for at most N years` counts years with an award for the same item (project
+        or product when the measure names one, else the enterprise); `consecutive`
+        counts calendar years from the first award, gaps included."""
+        item = ev.claim.keys.get(meta.item) if meta.item else None
         years = sorted(
             {
                 p.year
                 for p in ev.app.history
                 if p.measure == meta.id
                 and p.year < ev.app.year
-                and (project is None or p.keys.get("project") == project)
+                and (not meta.item or p.keys.get(meta.item) == item)
             }
         )
         assert meta.max_years is not None
-        if len(years) < meta.max_years:
+        n_years = meta.max_years
+        listed = "、".join(map(str, years))
+        if meta.consecutive:
+            if not years or ev.app.year < years[0] + n_years:
+                if years:
+                    ev.step(
+                        "years",
+                        f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），{ev.app.year}年在支持期内",
+                        f"supported for {n_years} consecutive years from {years[0]} (to {years[0] + n_years - 1}): {ev.app.year} is within",
+                        ok=True,
+                    )
+                return True
+            ev.result.status, ev.result.reason = "not_eligible", "years_used"
+            ev.step(
+                "years",
+                f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），支持期已满",
+                f"the {n_years} consecutive years from {years[0]} ended in {years[0] + n_years - 1}",
+                ok=False,
+            )
+            return False
+        if len(years) < n_years:
             if years:
                 ev.step(
                     "years",
-                    f"已支持{len(years)}年（{'、'.join(map(str, years))}），未满{meta.max_years}年",
-                    f"supported in {len(years)} earlier year(s) ({', '.join(map(str, years))}); at most {meta.max_years}",
+                    f"已支持{len(years)}年（{listed}），未满{n_years}年",
+                    f"supported in {len(years)} earlier year(s) ({', '.join(map(str, years))}); at most {n_years}",
                     ok=True,
                 )
             return True
         ev.result.status, ev.result.reason = "not_eligible", "years_used"
         ev.step(
             "years",
-            f"已连续支持{len(years)}年（{'、'.join(map(str, years))}），支持期已满",
+            f"已支持{len(years)}年（{listed}），支持期已满",
             f"support period used up: {len(years)} years already ({', '.join(map(str, years))})",
             ok=False,
         )
@@ -302,6 +446,9 @@ class PolicySetRuntime:
                 mine = [r for r in results if r.meta.id == meta.id and r.paid and r.amount > 0]
                 if not mine:
                     continue
+                if scope in ("project", "product"):
+                    self._item_caps(app, meta, scope, limit, mine)
+                    continue
                 earlier = sum(
                     (
                         p.amount
@@ -310,115 +457,278 @@ class PolicySetRuntime:
                     ),
                     ZERO,
                 )
-                room = max(limit - earlier, ZERO)
                 scope_zh = "单个企业每年" if scope == "year" else "单个企业"
                 scope_en = "per enterprise per year" if scope == "year" else "per enterprise"
-                for r in mine:
-                    if r.amount > room:
-                        before = r.amount
-                        r.amount = to_fen(room)
-                        r.capped = True
-                        r.status = "capped"
-                        paid_zh = f"（此前已获{money_zh(earlier)}）" if earlier else ""
-                        paid_en = f" ({money_en(earlier)} already paid)" if earlier else ""
-                        _note(
-                            r,
-                            "cap",
-                            meta.source,
-                            f"{scope_zh}最高不超过{money_zh(limit)}{paid_zh}：由{money_zh(before)}核减为{money_zh(r.amount)}",
-                            f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(r.amount)}",
-                        )
-                    else:
-                        _note(
-                            r,
-                            "cap",
-                            meta.source,
-                            f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
-                            f"cap {money_en(limit)} {scope_en}: not reached",
-                            ok=True,
-                        )
-                    room -= r.amount
+                _share_cap(mine, limit, earlier, meta.source, scope_zh, scope_en, always=True)
+
+    def _item_caps(
+        self, app: Application, meta: MeasureMeta, scope: str, limit: Decimal, mine: list[Result]
+    ) -> None:
+        """A per-project (per-product) cap binds the item, not the claim: claims of one
+        application for the same item, and this measure's earlier awards for it, share
+        it. A claim that names no item shares the cap with the others that name none."""
+        by_item: dict[str | None, list[Result]] = defaultdict(list)
+        for r in mine:
+            by_item[r.claim.keys.get(scope)].append(r)
+        for item, members in by_item.items():
+            earlier = sum(
+                (
+                    p.amount
+                    for p in app.history
+                    if p.measure == meta.id and item is not None and p.keys.get(scope) == item
+                ),
+                ZERO,
+            )
+            if len(members) < 2 and not earlier:
+                continue  # the measure's own per-claim cap already applied and explained it
+            what = _KEY_ZH.get(scope, scope)
+            label = f"“{item}”" if item else ""
+            _share_cap(
+                members,
+                limit,
+                earlier,
+                meta.source,
+                f"单个{what}{label}",
+                f"per {scope}{f' {item!r}' if item else ''}",
+                always=False,
+            )
 
     # -- stacking
-    def _group_key(self, rule: RuleSpec, r: Result) -> str | None:
-        """The matter of a claim is the one the application names, else the kind of
-        matter its measure declares, taken per project when the claim has one (two
-        different equipment projects are two matters)."""
+    def _group_key(self, rule: RuleSpec, meta: MeasureMeta, keys: dict[str, Any]) -> str | None:
+        """The group a claim (or an earlier award) belongs to under a stacking rule. It
+        follows from the policy, never from labels the applicant picks: by matter, the
+        measure's declared matter, per item (project / product) when the measure's claims
+        are for one; by project (or product), the item, only for measures whose claims
+        are for one; labels a measure does not identify its claims by are ignored."""
         if rule.key == "matter":
-            if "matter" in r.claim.keys:
-                return r.claim.keys["matter"]
-            if r.meta.matter is None:
+            if meta.matter is None:
                 return None
-            project = r.claim.keys.get("project")
-            return f"{r.meta.matter}/{project}" if project else r.meta.matter
-        return r.claim.keys.get(rule.key)
+            if meta.item:
+                return f"{meta.matter}/{keys.get(meta.item) or '?'}"
+            return meta.matter
+        if rule.key == meta.item:
+            # Claims that name no project are taken as one unnamed project: leaving the
+            # id out must never escape the rule.
+            return keys.get(meta.item) or "?"
+        return None
 
-    def _stack(self, rule: RuleSpec, results: list[Result]) -> list[Decision]:
+    def _history_counts(self, meta: MeasureMeta) -> bool:
+        """An earlier award of another measure counts against a group when the group is
+        about a lasting thing: an identified project or product, or a one-time award
+        (a recognition). A yearly matter (this year's VAT growth) starts afresh each year."""
+        return bool(meta.item) or meta.once is not None
+
+    def _stack(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
         groups: dict[str, list[Result]] = defaultdict(list)
         for r in results:
             if not r.paid or r.amount <= 0:
                 continue
             if rule.across == "policy" and r.meta.policy != rule.policy:
                 continue
-            key = self._group_key(rule, r)
+            key = self._group_key(rule, r.meta, r.claim.keys)
             if key is not None:
                 groups[key].append(r)
         decisions = []
         for key, members in groups.items():
-            if len({m.claim.id for m in members}) < 2:
+            decision = self._stack_group(rule, app, key, members)
+            if decision is not None:
+                decisions.append(decision)
+        return decisions
+
+    def _priors_for(
+        self, rule: RuleSpec, app: Application, key: str, members: list[Result]
+    ) -> list[PriorAward]:
+        if not all(self._history_counts(m.meta) for m in members):
+            return []
+        mine = {m.meta.id for m in members}
+        out = []
+        for p in app.history:
+            meta = self.measures.get(p.measure)
+            if meta is None or p.measure in mine or p.year > app.year or p.amount <= 0:
                 continue
-            if rule.matching_only and not (
-                any(m.meta.matching for m in members) and any(not m.meta.matching for m in members)
-            ):
+            if rule.across == "policy" and meta.policy != rule.policy:
                 continue
-            if rule.keep == "all":
-                decisions.append(
-                    Decision(
-                        rule.id,
-                        rule.source,
-                        f"{rule.key}“{key}”下的{len(members)}项均予支持（本规则设为全部享受）",
-                        f"{rule.key} {key!r}: all {len(members)} claims paid (rule set to keep all)",
-                        [m.claim.id for m in members],
-                    )
-                )
+            if self._history_counts(meta) and self._group_key(rule, meta, p.keys) == key:
+                out.append(p)
+        return out
+
+    def _stack_group(
+        self, rule: RuleSpec, app: Application, key: str, members: list[Result]
+    ) -> Decision | None:
+        """Several benefits for one group: the benefit of one measure (all its claims in
+        the group together) is kept, the highest; claims of the same measure are never
+        compared with each other (they are several items of one benefit, bound by the
+        measure's own caps). Earlier awards of other measures for the group count: the
+        group never receives more in all than its highest benefit (补差)."""
+        by_measure: dict[str, list[Result]] = defaultdict(list)
+        for m in members:
+            by_measure[m.meta.id].append(m)
+        priors = self._priors_for(rule, app, key, members)
+        if len(by_measure) < 2 and not priors:
+            return None
+        if rule.matching_only:
+            kinds = {m.meta.matching for m in members} | {
+                self.measures[p.measure].matching for p in priors
+            }
+            if kinds != {True, False}:
+                return None
+        key_zh = _KEY_ZH.get(rule.key, rule.key)
+        shown = _shown_key(key)
+        ids = [m.claim.id for m in members]
+        if rule.keep == "all":
+            return Decision(
+                rule.id,
+                rule.source,
+                f"{key_zh}“{shown}”下的{len(members)}项均予支持（本规则设为全部享受）",
+                f"{rule.key} {shown!r}: all {len(members)} claims paid (rule set to keep all)",
+                ids,
+            )
+        # A benefit is what its claims pay before any deduction for earlier awards (an
+        # earlier rule may have topped a claim up already; it must not count twice).
+        totals = {
+            mid: sum((r.amount + r.prior_cut for r in rs), ZERO) for mid, rs in by_measure.items()
+        }
+        first_index = {mid: min(r.claim.index for r in rs) for mid, rs in by_measure.items()}
+        order = -1 if rule.tie == "first" else 1
+        # Highest amount wins; on a tie the rule's `tie` clause decides: the measure whose
+        # first claim is listed first (the default) or last in the application.
+        best = max(totals, key=lambda mid: (totals[mid], order * first_index[mid]))
+        winners = by_measure[best]
+        best_ids = "、".join(r.claim.id for r in winners)
+        best_ids_en = ", ".join(r.claim.id for r in winners)
+        for mid, losers in by_measure.items():
+            if mid == best:
                 continue
-            # Highest amount wins; on a tie the rule's `tie` clause decides: the claim
-            # listed first (the default) or last in the application.
-            order = -1 if rule.tie == "first" else 1
-            winner = max(members, key=lambda m: (m.amount, order * m.claim.index))
-            for loser in members:
-                if loser is winner:
-                    continue
+            why_en = (
+                "more"
+                if totals[best] > totals[mid]
+                else "as much and comes first"
+                if order == -1
+                else "as much and comes last"
+            )
+            for loser in losers:
                 loser.status, loser.reason = "superseded", "stacking"
                 _note(
                     loser,
                     "stacking",
                     rule.source,
-                    f"不予重复享受：与{winner.meta.id}（{winner.claim.id}）属同一{_KEY_ZH.get(rule.key, rule.key)}“{key}”，"
-                    f"按最高一项执行，{winner.meta.id}为{money_zh(winner.amount)}，本项{money_zh(loser.amount)}",
-                    f"not paid: same {rule.key} {key!r} as {winner.meta.id} ({winner.claim.id}), "
-                    f"which pays {'more' if winner.amount > loser.amount else 'as much and comes first'} "
-                    f"({money_en(winner.amount)} vs {money_en(loser.amount)})",
+                    f"不予重复享受：与{best}（{best_ids}）属同一{key_zh}“{shown}”，按最高一项执行，"
+                    f"{best}为{money_zh(totals[best])}，本措施{mid}为{money_zh(totals[mid])}",
+                    f"not paid: same {rule.key} {shown!r} as {best} ({best_ids_en}), which pays "
+                    f"{why_en} ({money_en(totals[best])} vs {money_en(totals[mid])} for {mid})",
                 )
                 loser.amount = ZERO
-            _note(
-                winner,
-                "stacking",
-                rule.source,
-                f"同一{_KEY_ZH.get(rule.key, rule.key)}“{key}”的{len(members)}项中金额最高，予以支持",
-                f"highest of {len(members)} claims for {rule.key} {key!r}: paid",
-                ok=True,
-            )
-            decisions.append(
-                Decision(
-                    rule.id,
+        earlier = sum((p.amount for p in priors), ZERO)
+        prior_zh = "、".join(f"{p.year}年{p.measure}{money_zh(p.amount)}" for p in priors)
+        prior_en = ", ".join(f"{p.measure} {money_en(p.amount)} in {p.year}" for p in priors)
+        compared_zh = "、".join(f"{mid}（{money_zh(t)}）" for mid, t in totals.items())
+        compared_en = ", ".join(f"{mid} ({money_en(t)})" for mid, t in totals.items())
+        if priors:
+            compared_zh += f"，已获{prior_zh}"
+            compared_en += f"; already paid: {prior_en}"
+        if earlier:
+            room = max(totals[best] - earlier, ZERO)
+            # Top up to the highest benefit: trim the winner's claims, latest first.
+            for r in sorted(winners, key=lambda r: -r.claim.index):
+                cut = min(r.amount, max(sum((w.amount for w in winners), ZERO) - room, ZERO))
+                if cut <= 0:
+                    continue
+                before = r.amount
+                r.amount = before - cut
+                r.prior_cut += cut
+                if r.amount == 0:
+                    r.status, r.reason = "superseded", "stacking"
+                    zh = (f"不予重复享受：同一{key_zh}“{shown}”已获{prior_zh}，"
+                          f"不低于本项{money_zh(before)}，按最高一项执行")  # fmt: skip
+                    en = (f"not paid: {rule.key} {shown!r} already received {prior_en}, "
+                          f"at least this claim's {money_en(before)}; highest benefit only")  # fmt: skip
+                else:
+                    r.status, r.capped = "capped", True
+                    zh = (f"补差：同一{key_zh}“{shown}”已获{prior_zh}，按最高一项执行，"
+                          f"由{money_zh(before)}核减为{money_zh(r.amount)}")  # fmt: skip
+                    en = (f"top-up only: {rule.key} {shown!r} already received {prior_en}; "
+                          f"highest benefit only, {money_en(before)} reduced to {money_en(r.amount)}")  # fmt: skip
+                _note(r, "stacking", rule.source, zh, en)
+        for r in winners:
+            if r.paid:
+                _note(
+                    r,
+                    "stacking",
                     rule.source,
-                    f"{rule.zh}：{_KEY_ZH.get(rule.key, rule.key)}“{key}”保留{winner.claim.id}（{winner.meta.id}）",
-                    f"{rule.en}: {rule.key} {key!r} keeps {winner.claim.id} ({winner.meta.id})",
-                    [m.claim.id for m in members],
+                    f"同一{key_zh}“{shown}”比较：{compared_zh}；按最高一项执行，予以支持",
+                    f"same {rule.key} {shown!r} compared: {compared_en}; the highest is paid",
+                    ok=True,
                 )
+        return Decision(
+            rule.id,
+            rule.source,
+            f"{rule.zh}：{key_zh}“{shown}”比较{compared_zh}，保留{best}（{best_ids}）",
+            f"{rule.en}: {rule.key} {shown!r} compared {compared_en}; keeps {best} ({best_ids_en})",
+            ids,
+        )
+
+    # -- a cap over a group of measures
+    def _group_cap(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
+        """`total of A, B at most X if COND`: what the listed measures pay this year,
+        with their awards already paid this year, is at most X when the enterprise
+        condition holds; the excess is trimmed from the claim listed last first."""
+        assert rule.amount is not None
+        paid = [r for r in results if r.paid and r.amount > 0 and r.meta.id in rule.measures]
+        if not paid:
+            return []
+        ids = [r.claim.id for r in paid]
+        names = "、".join(rule.measures)
+        names_en = ", ".join(rule.measures)
+        earlier = sum(
+            (p.amount for p in app.history if p.year == app.year and p.measure in rule.measures),
+            ZERO,
+        )
+        if earlier + sum((r.amount for r in paid), ZERO) <= rule.amount:
+            return []  # within the cap: whether it applies does not matter
+        if rule.check is not None:
+            probe = Evaluation(paid[0].meta, paid[0].claim, app, self.labels, self.params)
+            check = rule.check(probe)
+            if check is None:
+                for r in paid:
+                    r.status, r.reason = "undetermined", "missing"
+                    r.missing.extend(m for m in probe.result.missing if m not in r.missing)
+                    _note(
+                        r,
+                        "group_cap",
+                        rule.source,
+                        f"缺少数据，无法判断{names}合计上限是否适用",
+                        f"cannot tell whether the joint cap on {names_en} applies: data missing",
+                    )
+                return [Decision(rule.id, rule.source, "缺少数据", "data missing", ids)]
+            if not check.ok:
+                return [
+                    Decision(
+                        rule.id,
+                        rule.source,
+                        f"{names}合计上限不适用（不符合：{check.zh}）",
+                        f"the joint cap on {names_en} does not apply (not: {check.en})",
+                        ids,
+                    )
+                ]
+        _share_cap(
+            paid,
+            rule.amount,
+            earlier,
+            rule.source,
+            f"{names}合计",
+            f"jointly for {names_en}",
+            always=False,
+        )
+        total = earlier + sum((r.amount for r in paid), ZERO)
+        return [
+            Decision(
+                rule.id,
+                rule.source,
+                f"{names}当年合计{money_zh(total)}，上限{money_zh(rule.amount)}",
+                f"{names_en} together this year: {money_en(total)}, at most {money_en(rule.amount)}",
+                ids,
             )
-        return decisions
+        ]
 
     # -- yearly total
     def _yearly_cap(
@@ -503,7 +813,53 @@ class PolicySetRuntime:
         ]
 
 
-_KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品"}
+_KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
+
+
+def _shown_key(key: str) -> str:
+    """A group key as the explanation shows it: ``equipment_project/P1`` stays, an
+    unnamed item (``/?``) is shown without the question mark, an unnamed project as —."""
+    if key == "?":
+        return "—"
+    return key[:-2] if key.endswith("/?") else key
+
+
+def _share_cap(
+    members: list[Result],
+    limit: Decimal,
+    earlier: Decimal,
+    source: str,
+    scope_zh: str,
+    scope_en: str,
+    always: bool,
+) -> None:
+    """Members share ``limit`` less what was ``earlier`` paid, in the order claimed."""
+    room = max(limit - earlier, ZERO)
+    for r in sorted(members, key=lambda r: r.claim.index):
+        if r.amount > room:
+            before = r.amount
+            r.amount = to_fen(room)
+            r.capped = True
+            r.status = "capped"
+            paid_zh = f"（此前已获{money_zh(earlier)}）" if earlier else ""
+            paid_en = f" ({money_en(earlier)} already paid)" if earlier else ""
+            _note(
+                r,
+                "cap",
+                source,
+                f"{scope_zh}最高不超过{money_zh(limit)}{paid_zh}：由{money_zh(before)}核减为{money_zh(r.amount)}",
+                f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(r.amount)}",
+            )
+        elif always:
+            _note(
+                r,
+                "cap",
+                source,
+                f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
+                f"cap {money_en(limit)} {scope_en}: not reached",
+                ok=True,
+            )
+        room -= r.amount
 
 
 def _proportional(paid: list[Result], room: Decimal) -> dict[str, Decimal]:

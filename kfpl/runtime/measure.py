@@ -37,10 +37,17 @@ class MeasureMeta:
     fn: Callable[[Evaluation], None]
     reads: tuple[str, ...] = ()
     caps: tuple[tuple[str, Decimal], ...] = ()  # aggregate caps: ("year" | "enterprise", amount)
-    once: str | None = None  # None: not one-time; "" once per enterprise; else the key
+    once: str | None = None  # None: not one-time; "" once per enterprise; else "key" or "k1,k2"
     max_years: int | None = None
     matter: str | None = None
     matching: bool = False
+    item: str = ""  # what a claim is for: "project", "product", or "" (the enterprise's year)
+    consecutive: bool = False  # max_years counts consecutive years from the first award
+    top_up: bool = False  # once … top up: pay the difference over earlier awards (补差)
+
+    @property
+    def once_keys(self) -> tuple[str, ...]:
+        return tuple(self.once.split(",")) if self.once else ()
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class RuleSpec:
     source: str
     zh: str
     en: str
-    kind: str  # eligible | exclude | stack | yearly_cap
+    kind: str  # eligible | exclude | stack | yearly_cap | group_cap
     key: str = ""
     across: str = "set"
     keep: str = "highest"
@@ -60,6 +67,8 @@ class RuleSpec:
     trim: str = "latest"
     flags: tuple[str, ...] = ()
     check: Callable[[Evaluation], Check | None] | None = None
+    measures: tuple[str, ...] = ()  # group_cap: the measures whose yearly total is capped
+    amount: Decimal | None = None  # group_cap: the limit
 
 
 # --------------------------------------------------------------------------- explanation data
@@ -119,6 +128,7 @@ class Result:
     reason: str = ""  # the kind of the step that decided a non-award
     new_step: Decimal | None = None  # for step awards: the highest step now rewarded
     computed: Decimal | None = None  # the measure's own amount, before set-level caps
+    prior_cut: Decimal = ZERO  # what stacking deducted for earlier awards of the same thing
 
     @property
     def paid(self) -> bool:
@@ -179,6 +189,31 @@ _OPS: dict[str, tuple[str, str, Callable[[Any, Any], bool]]] = {
 }
 
 
+def _steps_passed(value: Decimal, size: Decimal, inclusive: bool) -> Decimal:
+    """How many steps of ``size`` the value has passed (``>``) or reached (``>=``)."""
+    if value <= 0:
+        return ZERO
+    whole = value // size
+    if not inclusive and whole * size == value:
+        whole -= 1
+    return whole
+
+
+def _narrow(op: str, at: Decimal, k_lo: Decimal, k_hi: Decimal) -> tuple[Decimal, Decimal]:
+    """Narrow the step numbers k to those whose threshold k·size satisfies ``op at·size``."""
+    floor = at // 1 if at >= 0 else -((-at) // 1) - (1 if at % 1 else 0)
+    ceil = floor if floor == at else floor + 1
+    if op == "at_least":
+        return max(k_lo, ceil), k_hi
+    if op == "more_than":
+        return max(k_lo, floor + 1), k_hi
+    if op == "at_most":
+        return k_lo, min(k_hi, floor)
+    if op == "less_than":
+        return k_lo, min(k_hi, ceil - 1)
+    return max(k_lo, at), min(k_hi, at)  # equal
+
+
 class Evaluation:
     """The state of one claim's evaluation; generated code drives it."""
 
@@ -198,6 +233,7 @@ class Evaluation:
         self.result = Result(claim, meta)
         self.depth = 0
         self.item: dict[str, Any] | None = None
+        self.first_year = app.year  # the first year of the policy in force (set by the engine)
 
     # -- recording
     def step(self, kind: str, zh: str, en: str, ok: bool | None = None) -> None:
@@ -314,8 +350,45 @@ class Evaluation:
     def negate(self, check: Check) -> Check:
         return Check(not check.ok, f"非（{check.zh}）", f"not ({check.en})", ())
 
+    def first_time(self, check: Check, name: str, op: str, threshold: Decimal) -> Check:
+        """首次: ``check`` holds this year and held in no earlier year. The history must
+        record ``name`` for the year before the policy took effect and every year since
+        (older records count too); a missing year leaves the claim undetermined."""
+        past = self.app.past_values(name)
+        gaps = [y for y in range(self.first_year - 1, self.app.year) if y not in past]
+        if gaps:
+            self._missing_years(name, gaps)
+            return Check(False, check.zh, check.en)
+        earlier = [y for y, v in sorted(past.items()) if _OPS[op][2](v, threshold)]
+        label_zh, label_en = self.labels.name(name, "zh"), self.labels.name(name, "en")
+        if earlier:
+            return Check(
+                False,
+                f"首次{check.zh}（{earlier[0]}年{label_zh}已为{self.show(name, past[earlier[0]], 'zh')}，并非首次）",
+                f"for the first time {check.en} (already so in {earlier[0]}: {label_en} {self.show(name, past[earlier[0]], 'en')})",
+            )
+        years = "、".join(str(y) for y in sorted(past))
+        return Check(
+            check.ok,
+            f"首次{check.zh}（{years}年均未达到）",
+            f"for the first time {check.en} (not so in {', '.join(str(y) for y in sorted(past))})",
+        )
+
+    def _missing_years(self, name: str, gaps: list[int]) -> None:
+        if name not in self.result.missing:
+            self.result.missing.append(name)
+        label_zh, label_en = self.labels.name(name, "zh"), self.labels.name(name, "en")
+        self.step(
+            "history",
+            f"缺少{'、'.join(str(y) for y in gaps)}年的{label_zh}，无法判断是否首次达到",
+            f"cannot tell whether this is the first time: {label_en} of {', '.join(str(y) for y in gaps)} is not in the history",
+            ok=False,
+        )
+
     def require(self, check: Check) -> bool:
         """An eligibility condition: records it; on failure the claim is not eligible."""
+        if self.undetermined():  # a condition on past years found a year missing
+            return False
         if check.ok:
             self.step("condition", f"符合条件：{check.zh}", f"condition met: {check.en}", ok=True)
             return True
@@ -369,6 +442,22 @@ class Evaluation:
             f"matching {rate_str(rate)} of {self.labels.name(name, 'en')} {money_en(higher)} = {money_en(amount)}",
         )
         return amount
+
+    def per_step(
+        self, amount: Decimal, size: Decimal, base: Decimal, base_name: str = ""
+    ) -> Decimal:
+        """每增加1亿元给予10万元: ``amount`` for each whole ``size`` of this year's base."""
+        count = max(base, ZERO) // size
+        total = amount * count
+        what_zh = self.labels.name(base_name, "zh") if base_name else "基数"
+        what_en = self.labels.name(base_name, "en") if base_name else "the base"
+        self.step(
+            "per_step",
+            f"{what_zh}{money_zh(base)}，每满{money_zh(size)}给予{money_zh(amount)}：共{number_str(count)}个，{money_zh(total)}",
+            f"{what_en} {money_en(base)}: {money_en(amount)} for each whole {money_en(size)}, "
+            f"{number_str(count)} of them = {money_en(total)}",
+        )
+        return total
 
     def fixed(self, amount: Decimal) -> Decimal:
         self.step("fixed", f"定额奖励{money_zh(amount)}", f"fixed award of {money_en(amount)}")
@@ -440,9 +529,13 @@ class Evaluation:
         size: Decimal,
         rows: Iterable[tuple[str | None, Decimal | None, str | None, Decimal | None, Decimal]],
         inclusive: bool = False,
+        first_time: bool = False,
     ) -> Decimal:
         """Step awards: every step of ``size`` passed (or reached) by ``value`` that is
-        above the highest step already rewarded for this measure pays its row's amount."""
+        above the highest step already rewarded for this measure pays its row's amount.
+        With ``first_time``, steps the input passed in an earlier year (history of
+        facts) are not new either. Steps are counted, not walked: a row pays its amount
+        times the number of new steps whose threshold falls in it."""
         rows = tuple(rows)
         done = [p.keys.get("step") for p in self.app.history if p.measure == self.meta.id]
         highest = max((d for d in done if isinstance(d, Decimal)), default=ZERO)
@@ -452,27 +545,51 @@ class Evaluation:
                 f"此前已奖励至{money_zh(highest)}台阶",
                 f"steps up to {money_en(highest)} were already rewarded",
             )
+        if first_time:
+            past = self.app.past_values(name)
+            gaps = [y for y in range(self.first_year - 1, self.app.year) if y not in past]
+            if gaps:
+                self._missing_years(name, gaps)
+                self.undetermined()
+                return ZERO
+            for year, before in sorted(past.items()):
+                passed = _steps_passed(before, size, inclusive) * size
+                if passed > highest:
+                    highest = passed
+                    self.step(
+                        "history",
+                        f"{year}年{self.labels.name(name, 'zh')}{money_zh(before)}，已{'达到' if inclusive else '超过'}{money_zh(passed)}台阶，不再奖励",
+                        f"{self.labels.name(name, 'en')} was {money_en(before)} in {year}: steps up to {money_en(passed)} were already {'reached' if inclusive else 'passed'}",
+                    )
+        first_k = highest // size + 1
+        last_k = _steps_passed(value, size, inclusive)
         total = ZERO
-        threshold = size
-        paid: list[Decimal] = []
-        while value > threshold or (inclusive and value == threshold):
-            if threshold > highest:
-                for lo_op, lo, hi_op, hi, amount in rows:
-                    if all(
-                        _OPS[op][2](threshold, bound)
-                        for op, bound in ((lo_op, lo), (hi_op, hi))
-                        if op is not None and bound is not None
-                    ):
-                        total += amount
-                        paid.append(threshold)
-                        self.step(
-                            "step",
-                            f"{'达到' if inclusive else '超过'}{money_zh(threshold)}台阶：奖励{money_zh(amount)}",
-                            f"{'reached' if inclusive else 'passed'} the {money_en(threshold)} step: {money_en(amount)}",
-                        )
-                        break
-            threshold += size
-        if not paid:
+        paid_to = ZERO
+        for lo_op, lo, hi_op, hi, amount in rows:
+            k_lo, k_hi = first_k, last_k
+            for op, bound in ((lo_op, lo), (hi_op, hi)):
+                if op is None or bound is None:
+                    continue
+                k_lo, k_hi = _narrow(op, bound / size, k_lo, k_hi)
+            if k_hi < k_lo:
+                continue
+            count = k_hi - k_lo + 1
+            total += amount * count
+            paid_to = max(paid_to, k_hi * size)
+            verb_zh, verb_en = ("达到", "reached") if inclusive else ("超过", "passed")
+            if count == 1:
+                self.step(
+                    "step",
+                    f"{verb_zh}{money_zh(k_lo * size)}台阶：奖励{money_zh(amount)}",
+                    f"{verb_en} the {money_en(k_lo * size)} step: {money_en(amount)}",
+                )
+            else:
+                self.step(
+                    "step",
+                    f"{verb_zh}{money_zh(k_lo * size)}至{money_zh(k_hi * size)}共{count}个台阶，每个奖励{money_zh(amount)}：{money_zh(amount * count)}",
+                    f"{verb_en} {count} steps from {money_en(k_lo * size)} to {money_en(k_hi * size)}, {money_en(amount)} each: {money_en(amount * count)}",
+                )
+        if not paid_to:
             self.result.status = "not_eligible"
             self.result.reason = "no_new_step"
             self.step(
@@ -481,7 +598,7 @@ class Evaluation:
                 f"{self.labels.name(name, 'en')} {money_en(value)}: no new step to reward",
                 ok=False,
             )
-        self.result.new_step = max(paid) if paid else None
+        self.result.new_step = paid_to or None
         return total
 
     def each(

@@ -3,7 +3,8 @@ formatted the way each language writes amounts."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from contextlib import AbstractContextManager
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 D = Decimal
 ZERO = Decimal(0)
@@ -11,10 +12,39 @@ FEN = Decimal("0.01")
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
 
+# The bounds of every number the language accepts, in policy text and in applications:
+# at most 10^22 in size (a hundred thousand times the world's yearly output, in yuan)
+# and at most 12 decimals. A product of two such numbers has at most 34 + 34 digits and
+# a sum of a million of them six more, so MONEY_CONTEXT's 80 digits hold every result
+# exactly until the one rounding to the fen. Python's default 28 digits do not: above
+# 10^21 yuan a rate times an amount was rounded twice (issue 10).
+MAX_MAGNITUDE = Decimal(10) ** 22
+MAX_PLACES = 12
+MONEY_CONTEXT = Context(prec=80, rounding=ROUND_HALF_UP, Emax=999_999, Emin=-999_999)
+
+
+def exact() -> AbstractContextManager[Context]:
+    """The arithmetic context of evaluation: ``with exact(): …``."""
+    return localcontext(MONEY_CONTEXT)
+
+
+def out_of_bounds(value: Decimal) -> str | None:
+    """Why ``value`` is not a number the language accepts, or None if it is."""
+    if not value.is_finite():
+        return "not a finite number"
+    if abs(value) > MAX_MAGNITUDE:
+        return "larger than 10^22, the largest number kfpl accepts"
+    try:
+        if places(value) > MAX_PLACES:
+            return f"more than {MAX_PLACES} decimals"
+    except InvalidOperation:  # pragma: no cover - normalize of a finite decimal
+        return "not a number kfpl can represent"
+    return None
+
 
 def to_fen(amount: Decimal) -> Decimal:
     """Round to the fen, half-up: the one rounding a measure's result gets."""
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP, context=MONEY_CONTEXT)
 
 
 def yuan_str(amount: Decimal) -> str:
@@ -33,7 +63,7 @@ def plain(value: Decimal) -> str:
 
 def places(value: Decimal) -> int:
     """How many decimals ``value`` needs (1.50 -> 1, 3E+1 -> 0)."""
-    exponent = value.normalize().as_tuple().exponent
+    exponent = value.normalize(MONEY_CONTEXT).as_tuple().exponent
     assert isinstance(exponent, int)
     return max(0, -exponent)
 

@@ -228,7 +228,18 @@ class Range(Node):
     high: Number
 
 
-SimpleForm = Percent | Matching | Fixed | Range
+@dataclass(frozen=True)
+class PerStep(Node):
+    """``10万 per 1亿 of increase of loans over loans_last_year``: the amount for each
+    whole ``size`` of the base, this year (每增加1亿元给予10万元, paid every year on that
+    year's base; steps that accumulate over the years are `steps`)."""
+
+    amount: Number
+    size: Number
+    base: tuple[Operand, ...]
+
+
+SimpleForm = Percent | Matching | Fixed | Range | PerStep
 
 BoundOp = Lit["at_least", "more_than", "at_most", "less_than"]
 
@@ -277,6 +288,7 @@ class Steps(Node):
     crossing: Lit["passed", "reached"]
     on: str
     rows: tuple[TierRow, ...]
+    first_time: bool = False  # steps passed in a past year (history of facts) are not new
 
 
 @dataclass(frozen=True)
@@ -301,7 +313,7 @@ class Staged(Node):
     form: Form
 
 
-Form = Percent | Matching | Fixed | Range | ByCase | Tiers | Steps | Each | Staged
+Form = Percent | Matching | Fixed | Range | PerStep | ByCase | Tiers | Steps | Each | Staged
 
 
 @dataclass(frozen=True)
@@ -322,6 +334,12 @@ class Cap(Node):
 @dataclass(frozen=True)
 class Once(Node):
     key: str | None = None  # None: once per enterprise; else once per product/level/...
+    more: tuple[str, ...] = ()  # further keys: `once per kind, level` is once per pair
+    top_up: bool = False  # `once top up`: a later, higher claim pays the difference (补差)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key, *self.more) if self.key else ()
 
 
 # --------------------------------------------------------------------------- conditions
@@ -340,6 +358,7 @@ class Compare(Node):
     name: str
     op: CompareOp
     value: Number
+    first_time: bool = False  # 首次: holds now and in no earlier year the history records
 
 
 @dataclass(frozen=True)
@@ -409,6 +428,15 @@ class Prior(Node):
     keys: tuple[Fact, ...] = ()
 
 
+@dataclass(frozen=True)
+class PastFact(Node):
+    """A fact of an earlier year, given to an example as history (`given x = v in 2019`)."""
+
+    name: str
+    value: Value
+    year: int
+
+
 OutcomeKind = Lit["amount", "range", "not_eligible", "undetermined"]
 
 
@@ -426,6 +454,7 @@ class Example(Node):
     facts: tuple[Fact, ...]
     priors: tuple[Prior, ...]
     outcome: Outcome
+    past: tuple[PastFact, ...] = ()
 
 
 # --------------------------------------------------------------------------- measures
@@ -442,6 +471,8 @@ class Measure(Node):
     caps: tuple[Cap, ...] = ()
     once: Once | None = None
     max_years: Number | None = None
+    consecutive: bool = False  # `for at most N consecutive years`: counted from the first award
+    identified_by: str | None = None  # `identified by project|product`; None: inferred
     matter: str | None = None
     documents: tuple[Label, ...] = ()
     notes: tuple[Label, ...] = ()
@@ -450,6 +481,20 @@ class Measure(Node):
     @property
     def award(self) -> Award:
         return self.awards[0]
+
+    @property
+    def item(self) -> str | None:
+        """What one claim is for: `identified by`, else a per-project / per-product cap
+        or once key, else None (the enterprise, in the application year)."""
+        if self.identified_by:
+            return self.identified_by
+        for cap in self.caps:
+            if cap.scope in ("project", "product"):
+                return cap.scope
+        for key in self.once.keys if self.once else ():
+            if key in ("project", "product"):
+                return key
+        return None
 
 
 # --------------------------------------------------------------------------- rules (附则)
@@ -480,7 +525,18 @@ class YearlyCap(Node):
     trim: Lit["latest", "largest", "proportionally"]
 
 
-RuleBody = Eligible | Exclude | NoStacking | YearlyCap
+@dataclass(frozen=True)
+class GroupCap(Node):
+    """``total of ind-6, ind-7 at most 100万 if COND``: what the listed measures pay an
+    enterprise in a year together (with awards already paid that year) is at most the
+    amount, when the enterprise condition holds (上述奖励最高不超过…)."""
+
+    measures: tuple[str, ...]
+    limit: Number
+    cond: Cond | None = None
+
+
+RuleBody = Eligible | Exclude | NoStacking | YearlyCap | GroupCap
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
 from kfpl.diagnostics import Diagnostic, did_you_mean
+from kfpl.runtime.money import MAX_PLACES, exact, out_of_bounds
 from kfpl.syntax import nodes as n
 
 # --------------------------------------------------------------------------- the parser
@@ -141,8 +142,13 @@ def parse_number(text: str) -> tuple[Decimal, n.Unit]:
         if text.endswith(suffix):
             digits, scale, unit = text[: -len(suffix)], suffix_scale, suffix_unit
             break
-    value = Decimal(digits.replace("_", "")) * scale
+    with exact():  # exact: the default 28 digits would round long literals
+        value = Decimal(digits.replace("_", "")) * scale
     return value, unit  # type: ignore[return-value]
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}"
 
 
 def unescape(text: str) -> str:
@@ -204,6 +210,16 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
             value, unit = parse_number(str(token))
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
             raise LiteralError(f"`{token}` is not a number", "write digits", token) from exc
+        except ArithmeticError:  # beyond even the exact context's exponent range
+            value, unit = Decimal("Infinity"), "plain"
+        problem = out_of_bounds(value)
+        if problem is not None:
+            raise LiteralError(
+                f"`{_shorten(str(token))}` is {problem}",
+                f"numbers are at most 10^22 with at most {MAX_PLACES} decimals; "
+                "check the unit (万, 亿) and the digits",
+                token,
+            )
         return n.Number(value, unit, str(token), span=self.tok_span(token))
 
     SIGNED = NUMBER
@@ -313,7 +329,10 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def measure(self, meta: Any, ch: list[Any]) -> n.Measure:
         many = {"departments", "requires", "awards", "caps", "documents", "notes", "examples"}
         fields: dict[str, Any] = {key: [] for key in many}
-        for key, value in ch[1:]:
+        clauses: list[tuple[str, Any]] = []
+        for c in ch[1:]:
+            clauses.extend(c if isinstance(c, list) else [c])
+        for key, value in clauses:
             if key in many:
                 if isinstance(value, list):
                     fields[key].extend(value)
@@ -361,6 +380,15 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return "enterprise"
 
     def up_to(self, meta: Any, ch: list[Any]) -> bool:
+        return True
+
+    def consecutive(self, meta: Any, ch: list[Any]) -> bool:
+        return True
+
+    def top_up(self, meta: Any, ch: list[Any]) -> bool:
+        return True
+
+    def first_time(self, meta: Any, ch: list[Any]) -> bool:
         return True
 
     def first_match(self, meta: Any, ch: list[Any]) -> bool:
@@ -418,13 +446,19 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return "exactly"
 
     def m_once(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("once", n.Once(ch[0], span=self.sp(meta)))
+        keys = ch[0] or []
+        key = keys[0] if keys else None
+        top_up = len(ch) > 1 and ch[1] is not None
+        return ("once", n.Once(key, tuple(keys[1:]), top_up, span=self.sp(meta)))
 
-    def once_key(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+    def once_key(self, meta: Any, ch: list[Any]) -> list[str]:
+        return [str(c) for c in ch]
 
-    def m_years(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("max_years", ch[0])
+    def m_years(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
+        return [("max_years", ch[0]), ("consecutive", ch[1] is not None)]
+
+    def m_identified(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("identified_by", str(ch[0]))
 
     def m_matter(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("matter", str(ch[0]))
@@ -452,6 +486,11 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     def matching(self, meta: Any, ch: list[Any]) -> n.Matching:
         return n.Matching(self._rate(ch[0]), str(ch[1]), span=self.sp(meta))
+
+    def per_step(self, meta: Any, ch: list[Any]) -> n.PerStep:
+        # `per` is a keyword (`per` | `每`): filtered out, like every keyword.
+        amount, size, base = ch
+        return n.PerStep(amount, size, base, span=self.sp(meta))
 
     def fixed(self, meta: Any, ch: list[Any]) -> n.Fixed:
         return n.Fixed(ch[0], span=self.sp(meta))
@@ -492,8 +531,15 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.Tiers(str(ch[0]), rows, first_match=ch[-1] is not None, span=self.sp(meta))
 
     def steps(self, meta: Any, ch: list[Any]) -> n.Steps:
-        size, crossing, on, *rows = ch
-        return n.Steps(size, str(crossing), str(on), tuple(rows), span=self.sp(meta))  # type: ignore[arg-type]
+        size, crossing, on, first, *rows = ch
+        return n.Steps(
+            size,
+            str(crossing),  # type: ignore[arg-type]
+            str(on),
+            tuple(rows),
+            first_time=first is not None,
+            span=self.sp(meta),
+        )
 
     def each(self, meta: Any, ch: list[Any]) -> n.Each:
         return n.Each(str(ch[0]), ch[1], span=self.sp(meta))
@@ -528,6 +574,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def compare_post(self, meta: Any, ch: list[Any]) -> n.Compare:
         return n.Compare(str(ch[0]), ch[2], ch[1], span=self.sp(meta))
 
+    def compare_first(self, meta: Any, ch: list[Any]) -> n.Compare:
+        return n.Compare(str(ch[0]), ch[1], ch[2], first_time=True, span=self.sp(meta))
+
     def compare_op(self, meta: Any, ch: list[Any]) -> n.Compare:
         return n.Compare(str(ch[0]), _CMP_OPS[str(ch[1])], ch[2], span=self.sp(meta))
 
@@ -543,7 +592,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         givens = [g for g in givens if g is not None]
         facts = tuple(g for g in givens if isinstance(g, n.Fact))
         priors = tuple(g for g in givens if isinstance(g, n.Prior))
-        return n.Example(name, year, facts, priors, outcome, span=self.sp(meta))
+        past = tuple(g for g in givens if isinstance(g, n.PastFact))
+        return n.Example(name, year, facts, priors, outcome, past, span=self.sp(meta))
 
     def label_name(self, meta: Any, ch: list[Any]) -> str:
         return str(ch[0])
@@ -575,6 +625,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def prior(self, meta: Any, ch: list[Any]) -> n.Prior:
         measure, amount, year, *keys = ch
         return n.Prior(str(measure), amount, year, tuple(keys), span=self.sp(meta))
+
+    def past_fact(self, meta: Any, ch: list[Any]) -> n.PastFact:
+        return n.PastFact(str(ch[0]), ch[1], int(ch[2]), span=self.sp(meta))
 
     def o_amount(self, meta: Any, ch: list[Any]) -> n.Outcome:
         return n.Outcome("amount", ch[0], span=self.sp(meta))
@@ -630,6 +683,11 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
             tie="last" if tie == "last" else "first",
             span=self.sp(meta),
         )
+        return ("bodies", body)
+
+    def r_group_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        *ids, limit, cond = ch
+        body = n.GroupCap(tuple(str(i) for i in ids), limit, cond, span=self.sp(meta))
         return ("bodies", body)
 
     def r_yearly_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
@@ -794,6 +852,18 @@ _ITEM_KEYWORDS = {
     "chain", "task", "text",
 }  # fmt: skip
 
+_ZH_ITEM_KEYWORDS = {
+    "政策", "枚举", "数据项", "参数", "机构", "措施", "规则", "目标", "产业链", "任务", "条文",
+}  # fmt: skip
+
+# Words a drafter writes for a Chinese keyword: the keyword to write instead.
+_ZH_SYNONYMS = {
+    "部门": "主管部门", "牵头部门": "主管部门", "责任部门": "主管部门", "并且": "且", "而且": "且",
+    "或者": "或", "出处": "来源", "依据条款": "来源", "名称": "标题", "补贴": "奖励", "补助": "奖励",
+    "最高限额": "上限", "封顶": "上限", "备注": "说明", "示例": "例", "例子": "例", "不少于": "不低于",
+    "大于": "超过", "小于": "低于", "每户": "每个企业", "每家企业": "每个企业", "年": "每年",
+}  # fmt: skip
+
 # Deeper nesting than this is certainly a mistake, and would exhaust Python's stack.
 MAX_NESTING = 64
 
@@ -820,15 +890,30 @@ def _token_text(name: str) -> str:
     return pretty.get(name, f"`{name.lower()}`")
 
 
-def _expected(names: set[str]) -> str:
-    """What the parser could read here, in words; item keywords folded into one entry."""
-    items = {name for name in names if keyword_texts().get(name) in _ITEM_KEYWORDS}
+def _is_cjk(word: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in word)
+
+
+def _expected(names: set[str], chinese: bool = False) -> str:
+    """What the parser could read here, in words; item keywords folded into one entry.
+
+    Keywords are named in the language the drafter is writing them in (``chinese``
+    when the word at fault is Chinese), so a list of 60 words does not become 120."""
+    texts_of = keyword_texts()
+    names = {
+        name for name in names
+        if name not in texts_of or _is_cjk(texts_of[name]) == chinese
+        or not texts_of[name].isalpha()
+    }  # fmt: skip
+    item_words = _ITEM_KEYWORDS | _ZH_ITEM_KEYWORDS
+    items = {name for name in names if texts_of.get(name) in item_words}
     rest = names - items if len(items) >= 3 else names
     texts = sorted({_token_text(name) for name in rest})
     if len(texts) > 8:
         texts = [*texts[:8], "…"]
     if len(items) >= 3:
-        texts.append("a new item (`measure`, `input`, `rule`, …)")
+        example = "`措施`, `数据项`, `规则`" if chinese else "`measure`, `input`, `rule`"
+        texts.append(f"a new item ({example}, …)")
     if not texts:
         return "nothing more here"
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
@@ -954,9 +1039,28 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
     if token is not None and token.type == "$END":
         return _end_of_file(path, text, expected)
     offset = _offset(text, line, column)
+    # The lexer may have read a keyword off the front of a word (`per` of `percent`):
+    # judge the whole word.
+    start = offset
+    while start > 0 and text[start - 1].isalpha() and text[start - 1].isascii():
+        start -= 1
+    if start < offset:
+        whole = text[start:].split(None, 1)[0]
+        if whole in _UNIT_WORDS:
+            word, offset, column = whole, start, column - (offset - start)
+            span = _syntax_span(path, line, column, len(word))
     before, spaced = _previous_word(text, offset)
     if word in _UNIT_WORDS and spaced and before[-1:].isdigit():
         return _unit_apart(span, before, word)
+    if word in _ZH_SYNONYMS:
+        fix = _ZH_SYNONYMS[word]
+        return Diagnostic(
+            "KF0005",
+            f"unknown keyword `{word}`",
+            span,
+            label=f"did you mean `{fix}`?",
+            help=f"write `{fix}`",
+        )
     cjk = _cjk_word(word) if word not in chinese_keywords() else None
     if cjk is not None:
         return _chinese_keyword(span, word, cjk, before)
@@ -972,6 +1076,8 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
     words = terminal_words()
     keywords = {w for e in expected for w in words.get(e, ()) if w.replace(" ", "").isalpha()}
     guess = did_you_mean(word, keywords) if word.isidentifier() else None
+    if guess and _is_cjk(word) and (len(word) < 2 or not set(word) & set(guess)):
+        guess = None  # one Chinese character is not a typo of another word
     two = f"{word} {_next_word(text, offset)}"
     guess2 = did_you_mean(two, {k for k in keywords if " " in k}) if " " not in word else None
     if guess2 and (not guess or " " in guess2):
@@ -1006,7 +1112,7 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
         f"unexpected `{word}`",
         span,
         label="not expected here",
-        help=f"expected {_expected(expected)}",
+        help=f"expected {_expected(expected, _is_cjk(word))}",
     )
 
 
@@ -1016,6 +1122,10 @@ def _chinese_keyword(span: n.Span, word: str, cjk: tuple[str, str], before: str)
         fix = f"write `{keyword} {before}`: the comparison comes before the number"
     else:
         fix = f"write `{keyword}`"
+    zh_form = keyword_rules().get("_kw_" + keyword.replace(" ", "_"))
+    zh_word = next((" ".join(f) for f in zh_form or () if not f[0].isascii()), None)
+    if zh_word is not None and zh_word != chinese:
+        fix += f" (with Chinese keywords: `{zh_word}`)"
     return Diagnostic(
         "KF0010",
         f"the Chinese word `{chinese}` is not a kfpl keyword here",

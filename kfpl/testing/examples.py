@@ -81,7 +81,7 @@ def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
     keys: dict[str, Any] = {}
     for fact in case.example.facts:
         decl = ps.inputs.get(fact.name)
-        if fact.name in ("project", "product", "matter"):
+        if fact.name in ("project", "product"):
             keys[fact.name] = _value(fact.value)
         elif decl is not None and decl.origin == "enterprise":
             enterprise[fact.name] = _value(fact.value)
@@ -97,6 +97,10 @@ def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
         for key in prior.keys:
             entry[key.name] = _value(key.value)
         history.append(entry)
+    past: dict[int, dict[str, Any]] = {}
+    for was in case.example.past:
+        past.setdefault(was.year, {})[was.name] = _value(was.value)
+    history.extend({"year": year, "facts": facts} for year, facts in sorted(past.items()))
     claim = {"id": "example", "measure": case.measure.id, "facts": facts, **keys}
     return {"year": year, "enterprise": enterprise, "claims": [claim], "history": history}
 

@@ -274,11 +274,15 @@ MEASURES = (
         en="Percent with a project cap and a yearly cap",
         fn=measure_mfg_3,
         reads=("demo", "investment"),
-        caps=(("year", D("1500000")),),
+        caps=(
+            ("project", D("1000000")),
+            ("year", D("1500000")),
+        ),
         once=None,
         max_years=None,
         matter=None,
         matching=False,
+        item="project",
     ),
     MeasureMeta(
         id="mfg-4",

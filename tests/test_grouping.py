@@ -6,7 +6,9 @@ in the comment beside it; none is copied from the engine.
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from kfpl.python.evaluate import Program
 from kfpl.runtime import ApplicationError
 
 D = Decimal
+POLICIES_DIR = Path(__file__).resolve().parent.parent / "policies"
 
 
 def claims_of(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -287,6 +290,9 @@ rule mfg-joint
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Program:
     folder = tmp_path_factory.mktemp("tiny")
     (folder / "mfg.kfpl").write_text(TINY, encoding="utf-8")
+    # A project cites its own documents: this one borrows the real mfg text.
+    (folder / "sources").mkdir()
+    shutil.copy(POLICIES_DIR / "sources" / "mfg.json", folder / "sources" / "mfg.json")
     return Program.from_paths([str(folder)])
 
 

@@ -291,10 +291,8 @@ def test_changing_a_cap_changes_both_pages_and_leaves_nothing_stale(tmp_path: Pa
 
     from kfpl.docs.site import build_site
 
-    site = build_site(
-        docs, strict=True, site_dir=tmp_path / "site", config_file=REPO / "mkdocs.yml"
-    )
-    html_zh = (site / "measures" / "mfg-2a" / "index.html").read_text(encoding="utf-8")
-    html_en = (site / "en" / "measures" / "mfg-2a" / "index.html").read_text(encoding="utf-8")
+    site = build_site(docs, strict=True, site_dir=tmp_path / "site")
+    html_zh = (site / "measures" / "mfg-2a.html").read_text(encoding="utf-8")
+    html_en = (site / "en" / "measures" / "mfg-2a.html").read_text(encoding="utf-8")
     assert "45万元" in html_zh and "CNY 450,000" in html_en
     assert "CNY 450,000" in html_en.split('class="kf-rendering"')[1].split("</div>")[0]

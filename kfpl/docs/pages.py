@@ -489,7 +489,20 @@ def render_docs(ps: PolicySet, sources: dict[SourceKey, str | None],
         pages[f"{lang}/glossary.md"] = _page(env, "glossary.md.j2", **ctx)
         pages[f"{lang}/codes.md"] = _page(env, "codes.md.j2", **ctx)
     pages[NAV_FILE] = nav_yaml(ps)
+    pages.update(shipped_pages())
     return dict(sorted(pages.items()))
+
+
+# Files every site carries, shipped inside the package (so an installed kfpl builds a
+# site anywhere): the stylesheet, the worker shim for search from disk, the language guide.
+SHIPPED = ("assets/kfpl.css", "assets/iframe-worker-shim.js", "guide/language.md")
+
+
+def shipped_pages() -> dict[str, str]:
+    from importlib import resources
+
+    base = resources.files("kfpl.docs")
+    return {rel: base.joinpath(rel).read_text(encoding="utf-8") for rel in SHIPPED}
 
 
 def nav_yaml(ps: PolicySet) -> str:

@@ -303,6 +303,27 @@ def dump(path: str, stage: str) -> None:
         click.echo(sources[f"{module_stem(path)}.py"], nl=False)
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+def init(folder: str) -> None:
+    """Start a new project in FOLDER: one measure, its source text, a sample application
+    and kfpl.toml, ready for check, test, build and docs.
+
+    \b
+    Example:
+      kfpl init demo && cd demo && kfpl check && kfpl test && kfpl build && kfpl docs
+    """
+    from kfpl.project.init import InitError, scaffold
+
+    try:
+        written = scaffold(Path(folder))
+    except (InitError, OSError) as exc:
+        fail(str(exc))
+    for path in written:
+        click.echo(f"  created {path}")
+    click.echo(f"new kfpl project in {folder}/: cd {folder} && kfpl check && kfpl test")
+
+
 from kfpl.docs.site import docs_command  # noqa: E402  (kfpl docs: issue 5)
 
 main.add_command(docs_command)

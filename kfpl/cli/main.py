@@ -58,7 +58,7 @@ def dump_json(data: Any) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kfpl")
 def main() -> None:
-    """kfpl — the Kaifeng Policy Language (开封政策语言).
+    """kfpl — the kfpl policy language.
 
     Policy text in, checked evaluators and bilingual documentation out.
 
@@ -66,7 +66,7 @@ def main() -> None:
     Example:
       kfpl check policies/
       kfpl build
-      kfpl eval examples/application.json --explain --lang en
+      kfpl eval application.json --explain --lang en
     """
 
 
@@ -84,7 +84,7 @@ def check(paths: tuple[str, ...], fmt: str) -> None:
 
     \b
     Example:
-      kfpl check policies/mfg.kfpl --format short
+      kfpl check policies/expo.kfpl --format short
     """
     comp = compile_or_exit(paths, fmt)
     assert comp.policy_set is not None
@@ -222,7 +222,7 @@ def test(paths: tuple[str, ...], lang: str, verbose: bool) -> None:
 
     \b
     Example:
-      kfpl test policies/mfg.kfpl -v
+      kfpl test policies/expo.kfpl -v
     """
     from kfpl.testing.examples import run_all
 
@@ -287,7 +287,7 @@ def dump(path: str, stage: str) -> None:
 
     \b
     Example:
-      kfpl dump policies/mfg.kfpl --stage python
+      kfpl dump policies/expo.kfpl --stage python
     """
     from kfpl.model import module_stem
     from kfpl.python import codegen

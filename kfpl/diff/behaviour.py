@@ -82,9 +82,9 @@ def default_value(ps: PolicySet, ty: n.TypeRef, flag: bool = False) -> Any:
     if name == "rate":
         return "0.1"
     if name == "year":
-        return 2020
+        return ps.reference_year()
     if name == "date":
-        return "2020-06-30"
+        return f"{ps.reference_year()}-06-30"
     if name == "text":
         return "probe"
     enum = ps.enums.get(name)
@@ -426,7 +426,11 @@ def behavioural_diff(
         out.verdicts.append(verdict)
         both_years = years_in_force(old, old_id) & years_in_force(new, new_id)
         one_year = years_in_force(old, old_id) ^ years_in_force(new, new_id)
-        year = min(both_years) if both_years else min(years_in_force(new, new_id) or {2020})
+        year = (
+            min(both_years)
+            if both_years
+            else min(years_in_force(new, new_id) or {new.reference_year()})
+        )
         for label, kind, yr, facts, history in probes(
             om, nm, old, new, old_rules + new_rules, year
         ):
@@ -491,7 +495,10 @@ def probe_rules(
         for body in rule.bodies
         if isinstance(body, n.YearlyCap)
     }
-    year = min(years_in_force(old, common[0][0]) & years_in_force(new, common[0][1]) or {2020})
+    year = min(
+        years_in_force(old, common[0][0]) & years_in_force(new, common[0][1])
+        or {new.reference_year()}
+    )
     facts = {b: base_facts(new.measures[b], new, old.measures[a], old) for a, b in common}
     for label, limit in (
         ({"zh": "全部措施、同一项目", "en": "every measure, one project"}, BIG),

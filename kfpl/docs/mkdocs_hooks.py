@@ -1,7 +1,7 @@
 """mkdocs hooks: the navigation from the generated ``docs/.nav.yml``, and the search
 index inlined for pages opened from disk.
 
-The page order follows the policy set (mfg-2a before mfg-10), which mkdocs' own
+The page order follows the policy set (expo-2a before expo-10), which mkdocs' own
 alphabetical navigation cannot give; section titles are translated per language by
 ``nav_translations`` in mkdocs.yml. Without the file (docs not generated yet) mkdocs
 falls back to its own navigation.

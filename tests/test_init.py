@@ -78,5 +78,9 @@ def test_project_config_lang_is_read(demo: Path) -> None:
     from kfpl.project import config
 
     assert config.load(demo).lang == "zh"
+    code, out = kfpl("eval", "examples/application.json")
+    assert code == 0 and "合计：4万元" in out and "Total" not in out, out
     (demo / "kfpl.toml").write_text('lang = "en"\n', encoding="utf-8")
     assert config.load(demo / "expo.kfpl").lang == "en"
+    code, out = kfpl("eval", "examples/application.json")  # the project's language
+    assert code == 0 and "Total: CNY 40,000" in out, out

@@ -161,14 +161,14 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--explain", is_flag=True, help="Show each claim's explanation tree (text format).")
-@click.option("--lang", type=LANG, default="zh", show_default=True)
+@click.option("--lang", type=LANG, default=None, help="Default: the project's `lang` (zh).")
 def eval_(
     application: str,
     paths: tuple[str, ...],
     generated: str | None,
     fmt: str,
     explain: bool,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Evaluate an application (JSON) against the policy set.
 
@@ -210,7 +210,7 @@ def eval_(
     if fmt == "json":
         click.echo(dump_json(outcome.as_json()))
     else:
-        click.echo(render_text(outcome, lang, explain))
+        click.echo(render_text(outcome, lang or project_or_exit(paths).lang, explain))
 
 
 @main.command()

@@ -1,3 +1,3 @@
-"""kfpl — the Kaifeng Policy Language (开封政策语言)."""
+"""kfpl — the kfpl policy language."""
 
 __version__ = "0.1.0"

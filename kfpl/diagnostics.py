@@ -5,7 +5,7 @@ message, a primary span, optional secondary labelled spans and a ``help`` line
 with a concrete fix. Rendering follows rustc:
 
     error[KF0203]: tiers overlap
-      --> policies/ind.kfpl:41:5
+      --> policies/expo.kfpl:41:5
        |
     41 |     at least 20亿 -> 45%
        |     ^^^^^^^^^^^^^ also matches investment = 20亿

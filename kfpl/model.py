@@ -92,6 +92,16 @@ class PolicySet:
             return None
         return (min(a for a, _ in periods), max(b for _, b in periods))
 
+    def reference_year(self) -> int:
+        """The year an example or probe without a year of its own is read in: the first
+        year of the set's effective periods, else the year its first policy was issued,
+        else a fixed year (never today's, so results do not change with the calendar)."""
+        span = self.effective_years()
+        if span is not None:
+            return span[0]
+        issued = [p.issued.year for p in self.policies.values() if p.issued]
+        return min(issued) if issued else 2000
+
 
 def module_stem(path: str) -> str:
     name = path.replace("\\", "/").rsplit("/", 1)[-1]

@@ -36,8 +36,6 @@ Status = Literal["met", "not_met", "no_data"]
 # "About X" is met when the actual is at least X less 5% of X (about 35% -> 33.25%).
 ABOUT_TOLERANCE = Decimal("0.05")
 
-# The plan was issued in 2020; "within 3 to 5 years" counts from its issue year.
-DEFAULT_ISSUE_YEAR = 2020
 
 STATUS_TEXT: dict[str, dict[Status, str]] = {
     "zh": {"met": "达成", "not_met": "未达成", "no_data": "无数据"},
@@ -248,7 +246,8 @@ def evaluate_targets(
     results = []
     for target_id, target in ps.targets.items():
         policy = ps.policy_of(target_id)
-        issue_year = policy.issued.year if policy and policy.issued else DEFAULT_ISSUE_YEAR
+        # "within 3 to 5 years" counts from the plan's issue year.
+        issue_year = policy.issued.year if policy and policy.issued else ps.reference_year()
         results.append(evaluate_target(target, actuals.get(target_id, {}), issue_year))
     return results
 
@@ -429,7 +428,7 @@ def targets_command(actuals: str, paths: tuple[str, ...], lang: str, fmt_: str) 
     Example ACTUALS.json:
       {"plan-mva-share": {"2022": "36%"},
        "plan-cloud-enterprises": {"2022": 2300, "2025": 2900},
-       "plan-tech-reform-investment-growth": {"2020": "21%", "2021": "18%"}}
+       "plan-tech-reform-investment-growth": {"2024": "21%", "2025": "18%"}}
 
     \b
     A goal "by YEAR" reads that year's figure; "yearly" (年均) is judged on the

@@ -183,7 +183,7 @@ def test_no_page_has_an_untranslated_label(
             allowed.update(w.lower() for w in re.findall(WORD, text))
     ids = {*ps.measures, *ps.rules, *ps.targets, *ps.tasks, *ps.texts, *ps.policies}
     for path, page in pages.items():
-        if not path.endswith(".md"):
+        if not path.endswith(".md") or path.startswith("guide/"):  # the shipped guide is English
             continue
         text = _strip_markup(page)
         if path.startswith("en/"):
@@ -217,7 +217,7 @@ def test_committed_docs_are_up_to_date(real_pages: dict[str, str]) -> None:
 def test_write_docs_removes_left_over_pages(tmp_path: Path, fixture_pages: dict[str, str]) -> None:
     write_docs(fixture_pages, tmp_path)
     (tmp_path / "zh" / "measures" / "mfg-99.md").write_text("old", encoding="utf-8")
-    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide").mkdir(exist_ok=True)
     (tmp_path / "guide" / "hand.md").write_text("# kept", encoding="utf-8")
     assert stale_docs(fixture_pages, tmp_path) == ["zh/measures/mfg-99.md"]
     write_docs(fixture_pages, tmp_path)
@@ -291,10 +291,8 @@ def test_changing_a_cap_changes_both_pages_and_leaves_nothing_stale(tmp_path: Pa
 
     from kfpl.docs.site import build_site
 
-    site = build_site(
-        docs, strict=True, site_dir=tmp_path / "site", config_file=REPO / "mkdocs.yml"
-    )
-    html_zh = (site / "measures" / "mfg-2a" / "index.html").read_text(encoding="utf-8")
-    html_en = (site / "en" / "measures" / "mfg-2a" / "index.html").read_text(encoding="utf-8")
+    site = build_site(docs, strict=True, site_dir=tmp_path / "site")
+    html_zh = (site / "measures" / "mfg-2a.html").read_text(encoding="utf-8")
+    html_en = (site / "en" / "measures" / "mfg-2a.html").read_text(encoding="utf-8")
     assert "45万元" in html_zh and "CNY 450,000" in html_en
     assert "CNY 450,000" in html_en.split('class="kf-rendering"')[1].split("</div>")[0]

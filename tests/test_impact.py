@@ -70,13 +70,13 @@ def test_totals_reconcile_to_the_fen_with_per_enterprise_results(sets, populatio
     assert rec["ok"] is True
     assert (
         rec["old_by_measure"]
-        == rec["old_by_chain"]
+        == rec["old_by_group"]
         == rec["old_by_enterprise"]
         == report["totals"]["old"]
     )
     assert (
         rec["new_by_measure"]
-        == rec["new_by_chain"]
+        == rec["new_by_group"]
         == rec["new_by_enterprise"]
         == report["totals"]["new"]
     )

@@ -24,8 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kfpl.cli.build import outputs
-from kfpl.project import config
-from kfpl.project.loader import compile_paths, compile_texts
+from kfpl.project.loader import compile_paths, compile_texts, project_of
 from kfpl.python.codegen import generate_all
 from kfpl.python.evaluate import Program, module_from_source
 from kfpl.runtime import ApplicationError
@@ -386,10 +385,14 @@ def test_generated_modules_are_byte_identical_across_builds(tmp_path: Path) -> N
     (set and dict order must not leak into the output)."""
     comp = compile_paths([str(POLICIES)])
     assert comp.ok and comp.policy_set is not None
-    first = outputs(comp.policy_set, tmp_path / "a", tmp_path / "docs-a", config.load(POLICIES))
+    first = outputs(
+        comp.policy_set, tmp_path / "a", tmp_path / "docs-a", project_of((str(POLICIES),))
+    )
     again = compile_paths([str(POLICIES)])
     assert again.policy_set is not None
-    second = outputs(again.policy_set, tmp_path / "a", tmp_path / "docs-a", config.load(POLICIES))
+    second = outputs(
+        again.policy_set, tmp_path / "a", tmp_path / "docs-a", project_of((str(POLICIES),))
+    )
     modules = {p.name: t for p, t in first.items() if p.suffix == ".py"}
     assert set(modules) >= {"common.py", "mfg.py", "ind.py"}
     assert modules == {p.name: t for p, t in second.items() if p.suffix == ".py"}

@@ -198,7 +198,7 @@ class Context:
         return within
 
     def head_span(self, item: n.Node, keyword: str) -> n.Span:
-        """The item keyword and its id (``measure mfg-2a``) rather than the whole block."""
+        """The item keyword and its id (``measure expo-2a``) rather than the whole block."""
         span = item.span
         lines = self._lines.get(span.file, [])
         end = span.column + len(keyword)

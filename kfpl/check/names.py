@@ -8,7 +8,7 @@ from kfpl.diagnostics import Secondary, did_you_mean
 from kfpl.model import BUILTIN_TYPES, item_key
 from kfpl.syntax import nodes as n
 
-# Items that share one namespace of ids (measure mfg-2a and rule mfg-2a would clash in
+# Items that share one namespace of ids (measure expo-2a and rule expo-2a would clash in
 # `kfpl list`, in history records and in generated code), and the declarations that
 # share the namespace of names used in conditions and awards.
 _IDS = (n.Measure, n.Rule, n.Target, n.Task, n.TextBlock)

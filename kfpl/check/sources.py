@@ -106,7 +106,7 @@ def check_sources(ctx: Context) -> None:
 
 
 def _check_prefix_matches(ctx: Context, item: n.Item, ref: n.SourceRef) -> None:
-    """A measure `ind-3` whose source is `mfg 3` is probably a copy-paste slip."""
+    """A measure `fair-3` whose source is `expo 3` is probably a copy-paste slip."""
     if not isinstance(item, n.Measure | n.Rule | n.Target | n.Task | n.TextBlock):
         return
     head = item.id.split("-", 1)[0]

@@ -74,7 +74,7 @@ def dump_json(data: Any) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kfpl")
 def main() -> None:
-    """kfpl — the Kaifeng Policy Language (开封政策语言).
+    """kfpl — the kfpl policy language.
 
     Policy text in, checked evaluators and bilingual documentation out.
 
@@ -82,7 +82,7 @@ def main() -> None:
     Example:
       kfpl check policies/
       kfpl build
-      kfpl eval examples/application.json --explain --lang en
+      kfpl eval application.json --explain --lang en
     """
 
 
@@ -101,7 +101,7 @@ def check(paths: tuple[str, ...], fmt: str) -> None:
 
     \b
     Example:
-      kfpl check policies/mfg.kfpl --format short
+      kfpl check policies/expo.kfpl --format short
     """
     comp = compile_or_exit(paths, fmt)
     assert comp.policy_set is not None
@@ -178,14 +178,14 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--explain", is_flag=True, help="Show each claim's explanation tree (text format).")
-@click.option("--lang", type=LANG, default="zh", show_default=True)
+@click.option("--lang", type=LANG, default=None, help="Default: the project's `lang` (zh).")
 def eval_(
     application: str,
     paths: tuple[str, ...],
     generated: str | None,
     fmt: str,
     explain: bool,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Evaluate an application (JSON) against the policy set.
 
@@ -227,7 +227,7 @@ def eval_(
     if fmt == "json":
         click.echo(dump_json(outcome.as_json()))
     else:
-        click.echo(render_text(outcome, lang, explain))
+        click.echo(render_text(outcome, lang or project_or_exit(paths).lang, explain))
 
 
 @main.command()
@@ -239,7 +239,7 @@ def test(paths: tuple[str, ...], lang: str, verbose: bool) -> None:
 
     \b
     Example:
-      kfpl test policies/mfg.kfpl -v
+      kfpl test policies/expo.kfpl -v
     """
     from kfpl.testing.examples import run_all
 
@@ -304,7 +304,7 @@ def dump(path: str, stage: str) -> None:
 
     \b
     Example:
-      kfpl dump policies/mfg.kfpl --stage python
+      kfpl dump policies/expo.kfpl --stage python
     """
     from kfpl.model import module_stem
     from kfpl.python import codegen
@@ -418,6 +418,27 @@ def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None) -> None
         sys.exit(1)
     if not changed:
         click.echo(f"ok: {len(files)} file(s) formatted")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+def init(folder: str) -> None:
+    """Start a new project in FOLDER: one measure, its source text, a sample application
+    and kfpl.toml, ready for check, test, build and docs.
+
+    \b
+    Example:
+      kfpl init demo && cd demo && kfpl check && kfpl test && kfpl build && kfpl docs
+    """
+    from kfpl.project.init import InitError, scaffold
+
+    try:
+        written = scaffold(Path(folder))
+    except (InitError, OSError) as exc:
+        fail(str(exc))
+    for path in written:
+        click.echo(f"  created {path}")
+    click.echo(f"new kfpl project in {folder}/: cd {folder} && kfpl check && kfpl test")
 
 
 from kfpl.docs.site import docs_command  # noqa: E402  (kfpl docs: issue 5)

@@ -83,9 +83,9 @@ def default_value(ps: PolicySet, ty: n.TypeRef, flag: bool = False) -> Any:
     if name == "rate":
         return "0.1"
     if name == "year":
-        return 2020
+        return ps.reference_year()
     if name == "date":
-        return "2020-06-30"
+        return f"{ps.reference_year()}-06-30"
     if name == "text":
         return "probe"
     enum = ps.enums.get(name)
@@ -482,7 +482,7 @@ class Years:
 
 def common_years(old: PolicySet, old_id: str, new: PolicySet, new_id: str) -> Years:
     a, b = years_in_force(old, old_id), years_in_force(new, new_id)
-    fallback = declared_year(new, new_id) or declared_year(old, old_id) or 2020
+    fallback = declared_year(new, new_id) or declared_year(old, old_id) or new.reference_year()
     if a is None and b is None:
         return Years({fallback}, set(), None, fallback)
     if a is None or b is None:

@@ -33,10 +33,10 @@ files inside the repository (default: policies).
 
 \b
 Examples:
-  kfpl diff policies examples/revision-2023
+  kfpl diff policies-2024 policies-2025
   kfpl diff --rev HEAD~1 policies --format md --lang en
   kfpl diff --rev v1.0 --rev main --fail-on less-generous
-  kfpl diff policies examples/revision-2023 --impact examples/population/applications.jsonl
+  kfpl diff policies-2024 policies-2025 --impact applications.jsonl
 
 Exit codes: 0 done; 1 policy errors, or a change matched --fail-on; 2 bad usage or input.
 """
@@ -176,8 +176,16 @@ def diff_command(
 
             show = sys.stderr.isatty() if progress is None else progress
             try:
+                # Grouped by the enterprise field the new version's project names.
+                group_by = project_of(tuple(paths[-1:]) if len(paths) <= 2 else ()).group_by
                 impact_doc = run_impact(
-                    old, new, impact_data, changes, attribution=attribution, progress=show
+                    old,
+                    new,
+                    impact_data,
+                    changes,
+                    attribution=attribution,
+                    progress=show,
+                    group_by=group_by,
                 )
             except ImpactError as exc:
                 raise DiffUsageError(str(exc)) from exc

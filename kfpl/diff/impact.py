@@ -2,7 +2,7 @@
 
 Totals are exact (Decimal yuan, each result already rounded to the fen by the
 evaluator) and reconcile: the per-enterprise results sum to the totals, and the totals
-by measure, by chain and by attributed change each sum to the same figures.
+by measure, by enterprise group (``[impact] group_by`` in kfpl.toml) and by attributed change each sum to the same figures.
 
 Attribution: the changed items (policy headers, measures, rules, parameters) are
 applied to the old version one after another, in the order of the change list; the
@@ -427,7 +427,10 @@ def run_impact(
     attribution: bool = True,
     progress: bool = False,
     apps: list[dict[str, Any]] | None = None,
+    group_by: str | None = None,
 ) -> dict[str, Any]:
+    """The impact of ``changes`` on the population; ``group_by`` names the enterprise
+    enum input (the project file's ``[impact] group_by``) the report groups by."""
     if apps is None:
         apps = load_population(data, new)
     to_old, to_new = aliases_for(old, new)
@@ -464,7 +467,7 @@ def run_impact(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    doc = summarise(apps, old_run, new_run, attributed, str(data), old, new, to_new)
+    doc = summarise(apps, old_run, new_run, attributed, str(data), old, new, to_new, group_by)
     assert old_v.reader is not None and new_v.reader is not None
     doc["left_out"] = left_out_json(old_v.reader.left_out, new_v.reader.left_out)
     return doc
@@ -493,20 +496,21 @@ def summarise(
     old: PolicySet,
     new: PolicySet,
     to_new: dict[str, str],
+    group_by: str | None = None,
 ) -> dict[str, Any]:
     per_enterprise: dict[str, list[Decimal]] = {}
-    chain_of: dict[str, str] = {}
+    group_of: dict[str, str] = {}
     for app, a, b in zip(apps, old_run.totals, new_run.totals, strict=True):
         eid = str(app["enterprise"].get("id", ""))
         acc = per_enterprise.setdefault(eid, [ZERO, ZERO])
         acc[0] += a
         acc[1] += b
-        chain_of[eid] = str(app["enterprise"].get("chain", "—"))
+        group_of[eid] = str(app["enterprise"].get(group_by, "—")) if group_by else "—"
     better = sum(1 for a, b in per_enterprise.values() if b > a)
     worse = sum(1 for a, b in per_enterprise.values() if b < a)
-    chains: dict[str, list[Any]] = {}
+    groups: dict[str, list[Any]] = {}
     for eid, (a, b) in per_enterprise.items():
-        acc = chains.setdefault(chain_of[eid], [0, ZERO, ZERO])
+        acc = groups.setdefault(group_of[eid], [0, ZERO, ZERO])
         acc[0] += 1
         acc[1] += a
         acc[2] += b
@@ -535,25 +539,25 @@ def summarise(
         }
         for m in measures
     ]
-    labels = chain_labels(new, old)
-    by_chain = [
+    labels = member_labels(group_by, new, old) if group_by else {}
+    by_group = [
         {
-            "chain": ch,
+            "group": ch,
             "label": labels.get(ch, {"zh": ch, "en": ch}),
             "enterprises": acc[0],
             "old": _s(acc[1]),
             "new": _s(acc[2]),
             "delta": _s(acc[2] - acc[1]),
         }
-        for ch, acc in sorted(chains.items())
+        for ch, acc in sorted(groups.items())
     ]
     sums = {
         "old_by_enterprise": _s(total_old),
         "new_by_enterprise": _s(total_new),
         "old_by_measure": _s(sum(old_run.by_measure.values(), ZERO)),
         "new_by_measure": _s(sum(new_run.by_measure.values(), ZERO)),
-        "old_by_chain": _s(sum((acc[1] for acc in chains.values()), ZERO)),
-        "new_by_chain": _s(sum((acc[2] for acc in chains.values()), ZERO)),
+        "old_by_group": _s(sum((acc[1] for acc in groups.values()), ZERO)),
+        "new_by_group": _s(sum((acc[2] for acc in groups.values()), ZERO)),
         "delta_by_attribution": _s(sum((Decimal(s["delta"]) for s in attributed), ZERO))
         if attributed
         else None,
@@ -563,8 +567,8 @@ def summarise(
         and total_new == new_run.total
         and sums["old_by_measure"] == _s(total_old)
         and sums["new_by_measure"] == _s(total_new)
-        and sums["old_by_chain"] == _s(total_old)
-        and sums["new_by_chain"] == _s(total_new)
+        and sums["old_by_group"] == _s(total_old)
+        and sums["new_by_group"] == _s(total_new)
         and (sums["delta_by_attribution"] in (None, _s(total_new - total_old)))
     )
     return {
@@ -581,7 +585,8 @@ def summarise(
             "same": len(per_enterprise) - better - worse,
         },
         "by_measure": by_measure,
-        "by_chain": by_chain,
+        "group_by": group_label(group_by, new, old) if group_by else None,
+        "by_group": by_group,
         "yearly_limit_binds": {
             "old": old_run.yearly_limit_binds,
             "new": new_run.yearly_limit_binds,
@@ -589,7 +594,7 @@ def summarise(
         "largest": [
             {
                 "enterprise": eid,
-                "chain": chain_of[eid],
+                "group": group_of[eid],
                 "old": _s(a),
                 "new": _s(b),
                 "delta": _s(b - a),
@@ -605,10 +610,19 @@ def summarise(
     }
 
 
-def chain_labels(*sets: PolicySet) -> dict[str, dict[str, str]]:
-    """Labels of the enterprise ``chain`` enum's members, from the first set declaring it."""
+def group_label(field: str, *sets: PolicySet) -> dict[str, str]:
+    """The grouping field and its label, from the first set declaring it."""
     for ps in sets:
-        decl = ps.inputs.get("chain")
+        decl = ps.inputs.get(field)
+        if decl is not None and decl.label is not None:
+            return {"field": field, "zh": decl.label.get("zh"), "en": decl.label.get("en")}
+    return {"field": field, "zh": field, "en": field}
+
+
+def member_labels(field: str, *sets: PolicySet) -> dict[str, dict[str, str]]:
+    """Labels of the members of the enum input ``field``, from the first set declaring it."""
+    for ps in sets:
+        decl = ps.inputs.get(field)
         if decl is not None and isinstance(decl.type, n.NamedType) and decl.type.name in ps.enums:
             return {
                 m.name: {"zh": m.label.get("zh"), "en": m.label.get("en")}

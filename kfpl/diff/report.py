@@ -551,9 +551,9 @@ def impact_text(im: dict[str, Any], lang: str) -> list[str]:
         + ", ".join(str(x) for x in im.get("years", []))
     )
     out.append(
-        f"  年度总额上限（地方留成）起作用：{y['old']} → {y['new']} 户"
+        f"  年度总额上限起作用：{y['old']} → {y['new']} 户"
         if zh
-        else f"  yearly total limit (local retained tax) binds for: {y['old']} → {y['new']} enterprises"
+        else f"  yearly total limit binds for: {y['old']} → {y['new']} enterprises"
     )
     out.extend(f"  {line}" for line in left_out_lines(im.get("left_out", []), lang, APPLICATIONS))
     e = im["enterprises_changed"]
@@ -571,8 +571,10 @@ def impact_text(im: dict[str, Any], lang: str) -> list[str]:
             out.append(
                 f"    {row['measure']:<10} {yuan(row['old'], lang):>20} → {yuan(row['new'], lang):>20}  ({yuan(row['delta'], lang, True)})"
             )
-    out.append("  " + ("按产业链：" if zh else "by industry chain:"))
-    for row in im["by_chain"]:
+    group = im.get("group_by")
+    if group:
+        out.append("  " + (f"按{group['zh']}：" if zh else f"by {group['en']}:"))
+    for row in im["by_group"] if group else []:
         out.append(
             f"    {row['label'][lang]:<16} {yuan(row['old'], lang):>20} → {yuan(row['new'], lang):>20}  ({yuan(row['delta'], lang, True)})"
         )
@@ -638,11 +640,11 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
     out.append("")
     out.append(
         f"申报年度：{years}。两个版本都有效的年度比较的是措施本身的变化；在旧版本失效后的年度，旧版本一律不予支持。"
-        f"年度总额不超过地方留成的上限起作用的企业：{y['old']} → {y['new']} 户。"
+        f"年度总额上限起作用的企业：{y['old']} → {y['new']} 户。"
         if zh
         else f"Years in the data: {years}. In a year both versions are in force the measures themselves are "
         f"compared; in a year after the old version expires it pays nothing. The yearly total limit "
-        f"(local retained tax) binds for {y['old']} → {y['new']} enterprises."
+        f"binds for {y['old']} → {y['new']} enterprises."
     )
     out.append("")
     for line in left_out_lines(im.get("left_out", []), lang, APPLICATIONS):
@@ -676,19 +678,22 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
             else f"The other {same} measures cost the same and hit their caps as often."
         )
         out.append("")
-    out.append("### " + ("按产业链" if zh else "By industry chain"))
-    out.append("")
-    out.append(
-        "| 产业链 | 企业数 | 旧版本 | 新版本 | 变化 |"
-        if zh
-        else "| chain | enterprises | old | new | change |"
-    )
-    out.append("|---|---:|---:|---:|---:|")
-    for row in im["by_chain"]:
+    group = im.get("group_by")
+    if group:
+        name = _md(group[lang])
+        out.append("### " + (f"按{name}" if zh else f"By {name}"))
+        out.append("")
         out.append(
-            f"| {_md(row['label'][lang])} |  {row['enterprises']} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
+            f"| {name} | 企业数 | 旧版本 | 新版本 | 变化 |"
+            if zh
+            else f"| {name} | enterprises | old | new | change |"
         )
-    out.append("")
+        out.append("|---|---:|---:|---:|---:|")
+        for row in im["by_group"]:
+            out.append(
+                f"| {_md(row['label'][lang])} |  {row['enterprises']} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
+            )
+        out.append("")
     if im.get("attribution"):
         out.append("### " + ("按变化归因" if zh else "Attribution per change"))
         out.append("")
@@ -710,15 +715,17 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
     if im.get("largest"):
         out.append("### " + ("变化最大的企业" if zh else "Largest changes"))
         out.append("")
+        group = im.get("group_by")
+        head = _md(group[lang]) if group else ("分组" if zh else "group")
         out.append(
-            "| 企业 | 产业链 | 旧版本 | 新版本 | 变化 |"
+            f"| 企业 | {head} | 旧版本 | 新版本 | 变化 |"
             if zh
-            else "| enterprise | chain | old | new | change |"
+            else f"| enterprise | {head} | old | new | change |"
         )
         out.append("|---|---|---:|---:|---:|")
         for row in im["largest"]:
             out.append(
-                f"| {row['enterprise']} | {row['chain']} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
+                f"| {_md(row['enterprise'])} | {_md(row['group'])} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
             )
         out.append("")
     rec = im["reconciliation"]

@@ -82,7 +82,7 @@ def review_document(project: config.Project) -> dict[str, Any]:
     changes = settle_directions(changes, behaviour)
     impact = None
     if project.population is not None:
-        impact = run_impact(old, new, project.population, changes)
+        impact = run_impact(old, new, project.population, changes, group_by=project.group_by)
         impact["data"] = project.shown(project.population)  # never an absolute path
     return build_document(
         project.shown(project.policies), project.shown(project.revision), changes,

@@ -132,7 +132,7 @@ class Change:
     direction: Direction
     severity: Severity
     old_item: str | None = None  # the id in the old version, when renamed
-    source: str | None = None  # the clause, e.g. "mfg 3"
+    source: str | None = None  # the clause, e.g. "expo 3"
     title: Text | None = None  # the item's title
     note: Text | None = None
     settled_by_behaviour: bool = False
@@ -1221,8 +1221,8 @@ def measure_similarity(a: n.Measure, b: n.Measure) -> float:
     """Weighted share of the measure's parts that are equal (0..1); ids are ignored.
 
     A measure keeps its identity through a renumbering only if it keeps its title or
-    its source clause: two different clauses with the same arithmetic (mfg 4 and
-    mfg 6 both pay 30% of an investment) are different measures, scored 0.
+    its source clause: two different clauses with the same arithmetic (expo 4 and
+    expo 6 both pay 30% of an investment) are different measures, scored 0.
     """
     same_title = c.canon(a.title, True) == c.canon(b.title, True)
     if not same_title and c.canon(a.source) != c.canon(b.source):
@@ -1246,7 +1246,7 @@ def rule_similarity(a: n.Rule, b: n.Rule) -> float:
 
 
 def natural_key(text: str) -> tuple[object, ...]:
-    """mfg-2a < mfg-3 < mfg-13: digits compare as numbers."""
+    """expo-2a < expo-3 < expo-13: digits compare as numbers."""
     out: list[object] = []
     digits = ""
     for ch in text:

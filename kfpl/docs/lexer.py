@@ -49,7 +49,7 @@ def grammar_keywords() -> tuple[str, ...]:
 
 
 class KfplLexer(RegexLexer):  # type: ignore[misc]
-    """Kaifeng Policy Language (开封政策语言)."""
+    """The kfpl policy language."""
 
     name = "kfpl"
     aliases: ClassVar[list[str]] = ["kfpl"]
@@ -64,7 +64,7 @@ class KfplLexer(RegexLexer):  # type: ignore[misc]
             (r'"(\\.|[^"\\\n])*"', String.Double),
             (r"\d{4}-\d{2}-\d{2}", Literal.Date),
             (r"-?\d[\d_]*(\.\d+)?(%|万元|亿元|万|亿|元)?", Number),
-            (r"[a-z][a-z0-9]*(-[a-z0-9]+)+", Name.Label),  # ids: mfg-2a
+            (r"[a-z][a-z0-9]*(-[a-z0-9]+)+", Name.Label),  # ids: expo-2a
             (words(ITEM_KEYWORDS, suffix=r"\b"), Keyword.Declaration),
             (words(LANG_WORDS, suffix=r"\b"), Keyword.Pseudo),
             (words(CONSTANTS, suffix=r"\b"), Keyword.Constant),

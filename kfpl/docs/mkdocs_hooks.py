@@ -1,6 +1,7 @@
-"""mkdocs hook: take the navigation from the generated ``docs/.nav.yml``.
+"""mkdocs hooks: the navigation from the generated ``docs/.nav.yml``, and the search
+index inlined for pages opened from disk.
 
-The page order follows the policy set (mfg-2a before mfg-10), which mkdocs' own
+The page order follows the policy set (expo-2a before expo-10), which mkdocs' own
 alphabetical navigation cannot give; section titles are translated per language by
 ``nav_translations`` in mkdocs.yml. Without the file (docs not generated yet) mkdocs
 falls back to its own navigation.
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]
+from mkdocs.plugins import event_priority
 
 
 def on_config(config: Any) -> Any:
@@ -37,3 +39,14 @@ def _paths(entry: Any) -> list[str]:
     if isinstance(entry, list):
         return [p for value in entry for p in _paths(value)]
     return []
+
+
+@event_priority(-200)  # after the i18n plugin (-100) has merged both languages' index
+def on_post_build(config: Any) -> None:
+    """The offline plugin inlines ``search_index.json`` as ``search_index.js`` (file://
+    pages cannot fetch JSON), but it runs at the same priority as the i18n plugin, which
+    writes the merged index of both languages afterwards: inline the final one."""
+    folder = Path(config["site_dir"]) / "search"
+    data, script = folder / "search_index.json", folder / "search_index.js"
+    if data.is_file() and script.is_file():
+        script.write_text("var __index = " + data.read_text(encoding="utf-8"), encoding="utf-8")

@@ -263,6 +263,11 @@ class Site:
         self.r = Renderer(ps, lang)
         self.sources = sources
         self.codes = codes
+        # Whether a general rule caps each enterprise's yearly total: only then does a
+        # measure without a cap of its own say that the yearly total still applies.
+        self.has_yearly_total = any(
+            isinstance(body, n.YearlyCap) for rule in ps.rules.values() for body in rule.bodies
+        )
         # name -> {"measure": [ids], "rule": [ids]}, from one walk of each item
         self._readers: dict[str, dict[str, list[str]]] = {}
         items: list[tuple[str, n.Measure | n.Rule]] = [
@@ -284,7 +289,7 @@ class Site:
         return self.label(policy.title, doc) if policy else doc
 
     def source(self, ref: n.SourceRef | None) -> str:
-        """The clause in words: 《…》第2条 / Kaifeng Fiscal Measures …, clause 2."""
+        """The clause in words: 《…》第2条 / Measures …, clause 2."""
         if ref is None:
             return ""
         title = self.policy_title(ref.doc)
@@ -489,7 +494,26 @@ def render_docs(ps: PolicySet, sources: dict[SourceKey, str | None],
         pages[f"{lang}/glossary.md"] = _page(env, "glossary.md.j2", **ctx)
         pages[f"{lang}/codes.md"] = _page(env, "codes.md.j2", **ctx)
     pages[NAV_FILE] = nav_yaml(ps)
+    pages.update(shipped_pages())
     return dict(sorted(pages.items()))
+
+
+# Files every site carries, shipped inside the package (so an installed kfpl builds a
+# site anywhere): the stylesheet, the worker shim for search from disk, the language guide.
+SHIPPED = (
+    "assets/kfpl.css",
+    "assets/iframe-worker-shim.js",
+    "guide/language.md",
+    "guide/keywords.md",
+    "guide/editors.md",
+)
+
+
+def shipped_pages() -> dict[str, str]:
+    from importlib import resources
+
+    base = resources.files("kfpl.docs")
+    return {rel: base.joinpath(rel).read_text(encoding="utf-8") for rel in SHIPPED}
 
 
 def nav_yaml(ps: PolicySet) -> str:

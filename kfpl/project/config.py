@@ -111,7 +111,7 @@ def _value(file: Path, key: str, kind: str, raw: Any, root: Path) -> Any:
         return raw
     if kind == "name":
         if not isinstance(raw, str) or not raw.isidentifier():
-            raise _fail(file, f'`{key}` must be a name such as "size", got {raw!r}')
+            raise _fail(file, f'`{key}` must be a name such as "sector", got {raw!r}')
         return raw
     # labels / paths: a table keyed by language
     if not isinstance(raw, dict):

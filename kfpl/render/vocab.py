@@ -70,6 +70,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "无单独上限（附则规定的年度总额上限仍适用）。",
         "No cap of its own (the yearly total of the general rules still applies).",
     ),
+    "no_caps_plain": ("无单独上限。", "No cap of its own."),
     "no_documents": ("政策未列明。", "None listed in the policy."),
     "no_examples": ("暂无算例。", "No worked examples yet."),
     "measures_of_policy": ("本文件的支持措施", "Measures of this document"),

@@ -346,7 +346,7 @@ def read_application(
             )
         hyear = _require(raw, "year", path)
         if isinstance(hyear, bool) or not isinstance(hyear, int):
-            raise ApplicationError(f"{path}.year", "expected a year such as 2020")
+            raise ApplicationError(f"{path}.year", "expected a year such as 2024")
         amount = read_money(_require(raw, "amount", path), f"{path}.amount")
         hkeys: dict[str, Any] = {}
         for key in HISTORY_KEYS:

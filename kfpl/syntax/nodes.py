@@ -91,7 +91,7 @@ class Label(Node):
 
 @dataclass(frozen=True)
 class SourceRef(Node):
-    """A clause of one of the seed documents: ``source mfg 2`` or ``source mfg 附则``."""
+    """A clause of one of the seed documents: ``source expo 2`` or ``source expo 附则``."""
 
     doc: str
     clause: str

@@ -874,13 +874,13 @@ def _token_text(name: str) -> str:
         return "/".join(f"`{w}`" for w in words)
     pretty = {
         "NAME": "a name",
-        "ID": "an id such as mfg-2a",
+        "ID": "an id such as expo-2a",
         "NUMBER": "a number such as 30% or 30万",
         "SIGNED": "an amount such as 30万",
         "STRING": "a quoted text",
         "LONG_STRING": "a quoted text",
-        "DATE": "a date such as 2020-11-17",
-        "YEAR": "a year such as 2020",
+        "DATE": "a date such as 2024-01-15",
+        "YEAR": "a year such as 2024",
         "CJK": "a Chinese name such as 市财政局",
         "BOUND": "`at least`/`more than`/`at most`/`less than`",
         "CMP_OP": "`>=`/`>`/`<=`/`<`/`==`",
@@ -1105,7 +1105,7 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
             f"`{word}` is not a valid id",
             span,
             label="id expected here",
-            help="ids are lower-case with a document prefix, e.g. `mfg-2a`",
+            help="ids are lower-case with a document prefix, e.g. `expo-2a`",
         )
     return Diagnostic(
         "KF0001",

@@ -75,7 +75,7 @@ def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
     policy = ps.policy_of(case.measure.id)
     year = case.example.year
     if year is None:
-        year = policy.effective[0] if policy and policy.effective else 2020
+        year = policy.effective[0] if policy and policy.effective else ps.reference_year()
     enterprise: dict[str, Any] = {"id": "example"}
     facts: dict[str, Any] = {}
     keys: dict[str, Any] = {}

@@ -160,16 +160,18 @@ def eval_(
     from kfpl.cli.explain import render_text
     from kfpl.python.evaluate import PolicyError, Program
     from kfpl.runtime import ApplicationError
-    from kfpl.runtime.application import loads
+    from kfpl.runtime.application import MAX_APPLICATION_BYTES, loads
 
     try:
-        text = (
-            sys.stdin.read()
-            if application == "-"
-            else Path(application).read_text(encoding="utf-8")
-        )
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{application}: cannot read: {exc}")
+        with sys.stdin.buffer if application == "-" else Path(application).open("rb") as handle:
+            raw = handle.read(MAX_APPLICATION_BYTES + 1)  # never more than the limit in memory
+        if len(raw) > MAX_APPLICATION_BYTES:
+            fail(f"{application}: larger than {MAX_APPLICATION_BYTES // 2**20} MiB (the limit)")
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        fail(f"{application}: cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        fail(f"{application}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     try:
         data = loads(text)
     except ApplicationError as exc:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from kfpl.runtime.application import Application, Claim, InputSpec
@@ -177,6 +178,77 @@ _OPS: dict[str, tuple[str, str, Callable[[Any, Any], bool]]] = {
     "less_than": ("{label}低于{th}", "{label} less than {th}", lambda v, t: v < t),
     "equal": ("{label}等于{th}", "{label} equal to {th}", lambda v, t: v == t),
 }
+
+
+SHOWN_STEPS = 3  # more steps than this under one row are explained as one line
+
+
+def _floor(q: Fraction) -> int:
+    return q.numerator // q.denominator
+
+
+def _ceil(q: Fraction) -> int:
+    return -((-q.numerator) // q.denominator)
+
+
+def _row_range(
+    row: tuple[str | None, Decimal | None, str | None, Decimal | None, Decimal], size: Fraction
+) -> tuple[int | None, int | None]:
+    """The k (step number) range a row's bounds admit for thresholds size × k."""
+    low: int | None = None
+    high: int | None = None
+    lo_op, lo, hi_op, hi, _ = row
+    for op, bound in ((lo_op, lo), (hi_op, hi)):
+        if op is None or bound is None:
+            continue
+        q = Fraction(bound) / size
+        if op == "at_least":
+            low = max(low, _ceil(q)) if low is not None else _ceil(q)
+        elif op == "more_than":
+            low = max(low, _floor(q) + 1) if low is not None else _floor(q) + 1
+        elif op == "at_most":
+            high = min(high, _floor(q)) if high is not None else _floor(q)
+        elif op == "less_than":
+            high = min(high, _ceil(q) - 1) if high is not None else _ceil(q) - 1
+        else:  # equal: one threshold, if the bound is a multiple of the size
+            k = _floor(q) if q.denominator == 1 else None
+            low = k if k is not None else 1
+            high = k if k is not None else 0
+    return low, high
+
+
+def step_segments(
+    value: Decimal,
+    size: Decimal,
+    rows: tuple[tuple[str | None, Decimal | None, str | None, Decimal | None, Decimal], ...],
+    inclusive: bool,
+    highest: Decimal,
+) -> list[tuple[int, int, Decimal]]:
+    """(first k, last k, amount) for the steps size × k passed (or reached) by value
+    and above ``highest``, each under the first row whose bounds hold: exact rational
+    arithmetic, and a constant number of operations per row whatever the value."""
+    fsize = Fraction(size)
+    q = Fraction(value) / fsize
+    k_max = _floor(q) if inclusive else _ceil(q) - 1
+    k_min = _floor(Fraction(highest) / fsize) + 1
+    remaining = [(max(1, k_min), k_max)] if k_max >= max(1, k_min) else []
+    out: list[tuple[int, int, Decimal]] = []
+    for row in rows:
+        low, high = _row_range(row, fsize)
+        left = []
+        for a, b in remaining:
+            lo_k = a if low is None else max(a, low)
+            hi_k = b if high is None else min(b, high)
+            if lo_k > hi_k:
+                left.append((a, b))
+                continue
+            out.append((lo_k, hi_k, row[4]))
+            if a < lo_k:
+                left.append((a, lo_k - 1))
+            if hi_k < b:
+                left.append((hi_k + 1, b))
+        remaining = left
+    return sorted(out)
 
 
 class Evaluation:
@@ -452,26 +524,33 @@ class Evaluation:
                 f"此前已奖励至{money_zh(highest)}台阶",
                 f"steps up to {money_en(highest)} were already rewarded",
             )
+        # Closed form: the steps passed are size × k for k in a range, and each row pays
+        # a sub-range of k (first row first), so the work does not grow with the value.
+        segments = step_segments(value, size, rows, inclusive, highest)
         total = ZERO
-        threshold = size
         paid: list[Decimal] = []
-        while value > threshold or (inclusive and value == threshold):
-            if threshold > highest:
-                for lo_op, lo, hi_op, hi, amount in rows:
-                    if all(
-                        _OPS[op][2](threshold, bound)
-                        for op, bound in ((lo_op, lo), (hi_op, hi))
-                        if op is not None and bound is not None
-                    ):
-                        total += amount
-                        paid.append(threshold)
-                        self.step(
-                            "step",
-                            f"{'达到' if inclusive else '超过'}{money_zh(threshold)}台阶：奖励{money_zh(amount)}",
-                            f"{'reached' if inclusive else 'passed'} the {money_en(threshold)} step: {money_en(amount)}",
-                        )
-                        break
-            threshold += size
+        for first, last, amount in segments:
+            count = last - first + 1
+            total += amount * count
+            paid.append(size * last)
+            verb_zh, verb_en = ("达到", "reached") if inclusive else ("超过", "passed")
+            if count <= SHOWN_STEPS:
+                for k in range(first, last + 1):
+                    threshold = size * k
+                    self.step(
+                        "step",
+                        f"{verb_zh}{money_zh(threshold)}台阶：奖励{money_zh(amount)}",
+                        f"{verb_en} the {money_en(threshold)} step: {money_en(amount)}",
+                    )
+            else:
+                low, high = money_zh(size * first), money_zh(size * last)
+                self.step(
+                    "step",
+                    f"{verb_zh}{low}至{high}共{count}个台阶：每个奖励{money_zh(amount)}，"
+                    f"计{money_zh(amount * count)}",
+                    f"{verb_en} the {count} steps from {money_en(size * first)} to "
+                    f"{money_en(size * last)}: {money_en(amount)} each, {money_en(amount * count)}",
+                )
         if not paid:
             self.result.status = "not_eligible"
             self.result.reason = "no_new_step"

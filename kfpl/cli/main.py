@@ -103,13 +103,20 @@ def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> 
       kfpl build            # write generated/ and docs/
       kfpl build --check    # CI: fail if generated files are out of date
     """
-    from kfpl.cli.build import leftovers, outputs, remove, stale_files, write_atomically
+    from kfpl.cli.build import outputs, stale_files, write_outputs
+    from kfpl.project.writes import OutputError
 
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
     files = outputs(comp.policy_set, Path(out), Path(docs_dir), policy_paths=paths)
+    try:
+        if check_only:
+            stale = stale_files(files, Path(out), Path(docs_dir))
+        else:
+            changed, removed, total = write_outputs(files, Path(out), Path(docs_dir))
+    except OutputError as exc:
+        fail(str(exc))
     if check_only:
-        stale = stale_files(files, Path(out), Path(docs_dir))
         if stale:
             for path in stale:
                 click.echo(f"stale: {path}", err=True)
@@ -117,13 +124,10 @@ def build(paths: tuple[str, ...], out: str, docs_dir: str, check_only: bool) -> 
                 f"kfpl: {len(stale)} generated file(s) out of date: run `kfpl build`", err=True
             )
             sys.exit(1)
-        click.echo(f"ok: {len(files)} generated file(s) up to date")
+        click.echo(f"ok: {len(files) + 2} generated file(s) up to date")
         return
-    old = leftovers(files, Path(out), Path(docs_dir))
-    changed = write_atomically(files)
-    remove(old)
-    removed = f", removed {len(old)}" if old else ""
-    click.echo(f"wrote {changed} of {len(files)} file(s){removed} ({out}/, {docs_dir}/)")
+    gone = f", removed {removed}" if removed else ""
+    click.echo(f"wrote {changed} of {total} file(s){gone} ({out}/, {docs_dir}/)")
 
 
 @main.command("eval")
@@ -177,7 +181,10 @@ def eval_(
     except ApplicationError as exc:
         fail(f"{application}: {exc}")
     if generated:
-        program = Program.from_generated(generated)
+        try:
+            program = Program.from_generated(generated)
+        except PolicyError as exc:
+            fail(str(exc))
     else:
         comp = compile_or_exit(paths, quiet=True)
         assert comp.policy_set is not None

@@ -297,3 +297,44 @@ def test_mfg1_at_the_money_limit_is_explained_in_a_few_lines(tmp_path: Path) -> 
     )  # fmt: skip
     assert_exit(result, 0, "passed the 199997 steps from CNY 15,000,000,000")
     assert len(result.output.splitlines()) < 40
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["diff", "a", "b", "c", "d", "e", "f", "g"], ["seven arguments", "No such file"]),
+        (["diff", "--rev", "HEAD", "/", "--no-behaviour"], ["outside the repository"]),
+        (["diff", "--rev=-r", "--no-behaviour"], ["`-r` is not a revision"]),
+        (["diff", "--rev", "HEAD", "--rev=--full-tree"], ["`--full-tree` is not a revision"]),
+    ],
+)
+def test_bad_diff_arguments_are_exit_2(args: list[str], words: list[str]) -> None:
+    assert_exit(invoke(*args), 2, *words)
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("  cap 30万 per year", "  cap 99999999999999999999999999999万 per year"),
+        ("-> 30万", "-> " + "9" * 400),
+        ("booth_rental = 100万", "booth_rental = 1e999999999"),
+    ],
+)
+def test_huge_numbers_in_caps_and_examples_are_policy_errors(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    import shutil
+
+    folder = tmp_path / "p"
+    shutil.copytree(POLICIES, folder)
+    text = (folder / "mfg.kfpl").read_text("utf-8")
+    assert old in text
+    (folder / "mfg.kfpl").write_text(text.replace(old, new, 1), "utf-8")
+    result = invoke("test", str(folder))
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    result = invoke("diff", str(POLICIES), str(folder), "--no-behaviour")
+    assert result.exit_code == 1, result.output

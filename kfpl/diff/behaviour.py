@@ -594,7 +594,15 @@ def run(
         ],
         "history": history,
     }
-    result = program.evaluate(app)
+    from kfpl.runtime import ApplicationError
+
+    try:
+        result = program.evaluate(app)
+    except ApplicationError as exc:
+        # A probe built for one version that the other cannot read (an enum member or
+        # a type that changed): that version turns the application down, a difference.
+        return {"status": "invalid_input", "amount": "0.00", "ceiling": False,
+                "explain": [{"zh": "申报数据不符合本版本的声明", "en": f"not valid here: {exc}"}]}  # fmt: skip
     return next(iter(result["measures"]), None)
 
 

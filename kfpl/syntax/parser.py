@@ -83,6 +83,17 @@ _SCALE = {
 }
 
 
+# The same bound as the application reader (kfpl.runtime.application.MAX_MONEY): a
+# policy cannot name an amount no application may carry, and no example or cap can
+# reach arithmetic the Decimal context would round.
+MAX_LITERAL = Decimal(10) ** 15
+MAX_PLACES = 10
+
+
+def _short_token(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:10]}…{text[-6:]} ({len(text)} characters)"
+
+
 class LiteralError(ValueError):
     """A literal that lexes but has no exact value (raised inside the transformer)."""
 
@@ -172,6 +183,13 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
             value, unit = parse_number(str(token))
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
             raise LiteralError(f"`{token}` is not a number", "write digits", token) from exc
+        if abs(value) > MAX_LITERAL or value.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
+            raise LiteralError(
+                f"`{_short_token(str(token))}` is beyond what kfpl computes exactly",
+                "amounts are at most 10^15 (1000万亿) with at most 10 decimals, "
+                "the limits an application is read with",
+                token,
+            )
         return n.Number(value, unit, str(token), span=self.tok_span(token))
 
     SIGNED = NUMBER

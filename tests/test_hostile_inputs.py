@@ -338,3 +338,17 @@ def test_huge_numbers_in_caps_and_examples_are_policy_errors(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     result = invoke("diff", str(POLICIES), str(folder), "--no-behaviour")
     assert result.exit_code == 1, result.output
+
+
+def test_a_file_name_that_is_not_utf8_is_exit_2(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    name = os.fsdecode(b"a\xff.kfpl")
+    (folder / name).write_text(
+        (POLICIES.parent / "tests/fixtures/props/tiny.kfpl").read_text("utf-8"), "utf-8"
+    )
+    assert_exit(invoke("check", str(folder)), 2, "not UTF-8", "a\\xff.kfpl")
+    out = str(tmp_path / "gen")
+    assert_exit(invoke("build", str(folder), "--out", out, "--docs", str(tmp_path / "d")), 2)

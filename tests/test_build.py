@@ -40,9 +40,16 @@ def test_build_then_check_is_clean_and_a_stale_file_is_reported(tmp_path: Path) 
     assert "mfg.py" in out
 
 
+def owned(root: Path, path: Path, text: str) -> None:
+    """A file an earlier build wrote: on disk and in the folder's manifest."""
+    path.write_text(text, encoding="utf-8")
+    with (root / ".kfpl-manifest").open("a", encoding="utf-8") as manifest:
+        manifest.write(path.relative_to(root).as_posix() + "\n")
+
+
 def test_build_check_reports_a_module_no_policy_makes(tmp_path: Path) -> None:
     build(tmp_path)
-    (tmp_path / "gen" / "old_policy.py").write_text("# left over\n", encoding="utf-8")
+    owned(tmp_path / "gen", tmp_path / "gen" / "old_policy.py", "# left over\n")
     code, out = build(tmp_path, "--check")
     assert code == 1 and "old_policy.py" in out
 
@@ -71,7 +78,7 @@ def test_policy_error_writes_nothing(tmp_path: Path) -> None:
 def test_a_removed_measure_leaves_no_page_behind(tmp_path: Path) -> None:
     build(tmp_path)
     orphan = tmp_path / "docs" / "en" / "measures" / "mfg-99.md"
-    orphan.write_text("# a measure that no longer exists\n", encoding="utf-8")
+    owned(tmp_path / "docs", orphan, "# a measure that no longer exists\n")
     code, out = build(tmp_path, "--check")
     assert code == 1 and "mfg-99.md" in out
     code, out = build(tmp_path)

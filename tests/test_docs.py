@@ -217,9 +217,11 @@ def test_committed_docs_are_up_to_date(real_pages: dict[str, str]) -> None:
 def test_write_docs_removes_left_over_pages(tmp_path: Path, fixture_pages: dict[str, str]) -> None:
     write_docs(fixture_pages, tmp_path)
     (tmp_path / "zh" / "measures" / "mfg-99.md").write_text("old", encoding="utf-8")
+    with (tmp_path / ".kfpl-manifest").open("a", encoding="utf-8") as manifest:
+        manifest.write("zh/measures/mfg-99.md\n")  # an earlier build wrote it
     (tmp_path / "guide").mkdir(exist_ok=True)
     (tmp_path / "guide" / "hand.md").write_text("# kept", encoding="utf-8")
-    assert stale_docs(fixture_pages, tmp_path) == ["zh/measures/mfg-99.md"]
+    assert stale_docs(fixture_pages, tmp_path) == [".kfpl-manifest", "zh/measures/mfg-99.md"]
     write_docs(fixture_pages, tmp_path)
     assert not (tmp_path / "zh" / "measures" / "mfg-99.md").exists()
     assert (tmp_path / "guide" / "hand.md").exists()

@@ -123,3 +123,50 @@ def test_huge_numbers_give_only_diagnostics(digits: int, suffix: str) -> None:
 @given(st.lists(mutated(), min_size=2, max_size=3))
 def test_several_files_give_only_diagnostics(texts: list[str]) -> None:
     assert_only_diagnostics(*texts)
+
+
+# --------------------------------------------------------------------------- every stage
+
+
+def test_every_stage_survives_a_short_mutational_run() -> None:
+    """A bounded run of what bench/fuzz_check.py runs for hours: mutated applications
+    and population lines through eval and impact, mutated policies through codegen,
+    import, examples, docs and diff. Only exit-2 answers may come out."""
+    import random
+
+    from fuzz_corpus import (
+        application_seeds,
+        deep_json,
+        mutate_json,
+        mutate_structure,
+        run_application,
+        run_pipeline,
+        run_population,
+    )
+
+    rng = random.Random(5)
+    apps = application_seeds()
+    outcomes = [run_application(deep_json(rng)) for _ in range(3)]
+    for _ in range(150):
+        seed = rng.choice(apps)
+        mutated = mutate_structure(rng, seed) if rng.random() < 0.7 else mutate_json(rng, seed)
+        outcomes.append(run_application(mutated))
+    assert {"ok", "rejected"} <= set(outcomes)  # the mutations reach past the parser
+    for _ in range(15):
+        lines = [mutate_structure(rng, line) for line in rng.sample(apps[1:], k=4)]
+        assert run_population(lines) in ("ok", "rejected")
+    good = [t for t in SEEDS[:60] if compile_texts({"f.kfpl": t}).ok]
+    for seed in good[:4]:
+        assert run_pipeline({"f.kfpl": seed + "\n"}, {"f.kfpl": seed}) == "ok"
+
+
+def test_a_renamed_enterprise_input_is_a_difference_not_a_crash() -> None:
+    """Found by the fuzzer: the behavioural diff gave the old version the new
+    version's enterprise input (`local_tax` renamed), and `kfpl diff` exited 3."""
+    from fuzz_corpus import run_pipeline
+
+    seed = next(t for t in SEEDS if "input local_tax: money from enterprise" in t and
+                "measure " in t and compile_texts({"f.kfpl": t}).ok)  # fmt: skip
+    renamed = seed.replace("local_tax", "localx")
+    assert run_pipeline({"f.kfpl": renamed}, {"f.kfpl": seed}) in ("ok", "skipped")
+    assert compile_texts({"f.kfpl": renamed}).ok

@@ -151,7 +151,7 @@ def test_bad_data_is_reported_with_its_place(sets, tmp_path: Path) -> None:  # t
     (tmp_path / "bad.jsonl").write_text(
         '{"year": 2021, "enterprise": {"id": "E9", "size": "huge"}}\n', encoding="utf-8"
     )
-    with pytest.raises(ImpactError, match="application 1 \\(enterprise E9\\)"):
+    with pytest.raises(ImpactError, match=r"bad.jsonl:1 \(enterprise E9\): enterprise.size"):
         impact(sets, tmp_path / "bad.jsonl", attribution=False)
     with pytest.raises(ImpactError, match="no such file"):
         load_population(tmp_path / "missing.jsonl")

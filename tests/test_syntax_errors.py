@@ -167,7 +167,10 @@ def test_expected_list_folds_item_keywords() -> None:
 
 def test_control_characters_are_named_not_printed() -> None:
     comp = compile_texts({"p.kfpl": HEAD + "measure mfg-1\x00"})
-    assert comp.diagnostics[0].message == "unexpected character `U+0000`"
+    assert comp.diagnostics[0].message == "a control character (U+0000) in the policy text"
+    # also inside a string, where it used to pass and then break the generated module
+    comp = compile_texts({"p.kfpl": HEAD.replace('zh "', 'zh "\x07', 1)})
+    assert [(d.code, d.span.line) for d in comp.diagnostics] == [("KF0011", 2)]
 
 
 @pytest.mark.parametrize("depth", [65, 300, 3000])

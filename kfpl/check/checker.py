@@ -18,6 +18,7 @@ from kfpl.check.measures import check_measures
 from kfpl.check.names import (
     check_agencies,
     check_declarations,
+    check_file_names,
     check_headers,
     check_id_prefixes,
     check_unique,
@@ -33,6 +34,7 @@ Check = Callable[[Context], None]
 # In the order a drafter reads a file: the set's shape, then each item's parts.
 CHECKS: tuple[Check, ...] = (
     check_headers,
+    check_file_names,
     check_unique,
     check_id_prefixes,
     check_declarations,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kfpl.check.base import ORIGINS, Context
 from kfpl.check.types import expect_literal
 from kfpl.diagnostics import Secondary, did_you_mean
-from kfpl.model import BUILTIN_TYPES, item_key
+from kfpl.model import BUILTIN_TYPES, item_key, module_stem
 from kfpl.syntax import nodes as n
 
 # Items that share one namespace of ids (measure expo-2a and rule expo-2a would clash in
@@ -51,6 +51,25 @@ def check_unique(ctx: Context) -> None:
                 help="give each item its own id, or delete one of them",
                 secondary=(Secondary(first.span, f"first declared here as {_kind(first)}"),),
             )
+
+
+def check_file_names(ctx: Context) -> None:
+    """Each file gives its name to its evaluator module (generated/<name>.py): two files
+    with one name in different folders would overwrite each other's module."""
+    seen: dict[str, n.Module] = {}
+    for module in ctx.modules:
+        stem = module_stem(module.path)
+        first = seen.setdefault(stem, module)
+        if first is module:
+            continue
+        ctx.error(
+            "KF0101",
+            f"two policy files are named `{stem}.kfpl` ({first.path} and {module.path}): "
+            f"both would be compiled to `{stem}.py`",
+            n.Span(module.path, 1, 1, 1, 2),
+            label=f"second file named `{stem}.kfpl`",
+            help="rename one of the files: a policy set needs one file name per file",
+        )
 
 
 def policy_ids(ctx: Context) -> set[str]:

@@ -11,7 +11,9 @@ two tiers").
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
@@ -174,6 +176,63 @@ def candidates(points: set[Decimal], integral: bool) -> list[tuple[Decimal, bool
     return sorted(out)
 
 
+# --------------------------------------------------------------------------- the sweep
+
+MAX_OVERLAPS = 20  # pairs of overlapping rows reported per table: enough to fix the first ones
+
+
+def _starts_before(row: Row, x: Decimal) -> bool:
+    """The row's lower end is at or below x (x may be inside the row from here on)."""
+    lo = row.interval.lo
+    return lo is None or lo < x or (lo == x and row.interval.lo_closed)
+
+
+def _ended_before(row: Row, x: Decimal) -> bool:
+    hi = row.interval.hi
+    return hi is not None and (hi < x or (hi == x and not row.interval.hi_closed))
+
+
+def sweep(
+    rows: list[Row], xs: list[Decimal], want_overlaps: Callable[[], bool]
+) -> Iterator[tuple[Decimal, list[int]]]:
+    """For each x (ascending), the indices of the rows that contain it, in row order.
+
+    Rows enter the active set when the sweep reaches their lower end and leave it past
+    their upper end (a heap), so the whole pass is O((rows + points) log rows); the
+    overlapping rows beyond the first (the row that decides under `first match`) are
+    listed, up to ``MAX_OVERLAPS``, only while ``want_overlaps()`` says so."""
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (rows[i].interval.lo is not None, rows[i].interval.lo or 0,
+                       not rows[i].interval.lo_closed),
+    )  # fmt: skip
+    ends: list[tuple[Decimal, bool, int]] = []  # (hi, open end first, index)
+    active: list[int] = []  # a heap of row indices: its top is the first row in order
+    alive: set[int] = set()
+    nxt = 0
+    for x in xs:
+        while nxt < len(order) and _starts_before(rows[order[nxt]], x):
+            i = order[nxt]
+            nxt += 1
+            if _ended_before(rows[i], x):
+                continue
+            alive.add(i)
+            heapq.heappush(active, i)
+            hi = rows[i].interval.hi
+            if hi is not None:
+                heapq.heappush(ends, (hi, rows[i].interval.hi_closed, i))
+        while ends and _ended_before(rows[ends[0][2]], x):
+            alive.discard(heapq.heappop(ends)[2])
+        while active and active[0] not in alive:
+            heapq.heappop(active)
+        if not active:
+            yield x, []
+        elif len(alive) == 1 or not want_overlaps():
+            yield x, [active[0]]
+        else:
+            yield x, heapq.nsmallest(MAX_OVERLAPS + 1, alive)
+
+
 # --------------------------------------------------------------------------- the check
 
 
@@ -205,10 +264,11 @@ def check_tiers(ctx: Context, tiers: n.Tiers, ty: Ty, measure: n.Measure | None)
     overlaps: dict[tuple[int, int], Decimal] = {}
     first_hits: set[int] = set()
     gap: tuple[Decimal, bool] | None = None
-    for x, is_bound in candidates(points, integral):
-        if not domain.contains(x):
-            continue
-        hits = [i for i, row in enumerate(rows) if row.interval.contains(x)]
+    inside = [(x, b) for x, b in candidates(points, integral) if domain.contains(x)]
+    bound_at = dict(inside)
+    wanted = (lambda: len(overlaps) < MAX_OVERLAPS) if not tiers.first_match else (lambda: False)
+    for x, hits in sweep(rows, [x for x, _ in inside], wanted):
+        is_bound = bound_at[x]
         if hits:
             first_hits.add(hits[0])
         for j in hits[1:]:
@@ -328,8 +388,7 @@ def check_steps(ctx: Context, steps: n.Steps, ty: Ty) -> None:
     points.add(max(points) + size)
     has_otherwise = any(row.otherwise for row in steps.rows)
     reported: set[tuple[int, int]] = set()
-    for x in sorted(points):
-        hits = [i for i, row in enumerate(rows) if row.interval.contains(x)]
+    for x, hits in sweep(rows, sorted(points), lambda: len(reported) < MAX_OVERLAPS):
         for j in hits[1:]:
             if (hits[0], j) not in reported:
                 reported.add((hits[0], j))

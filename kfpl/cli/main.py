@@ -134,7 +134,8 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
       kfpl build            # write generated/ and docs/
       kfpl build --check    # CI: fail if generated files are out of date
     """
-    from kfpl.cli.build import leftovers, outputs, remove, stale_files, write_atomically
+    from kfpl.cli.build import outputs, stale_files, write_outputs
+    from kfpl.project.writes import OutputError
 
     project = project_or_exit(paths)
     comp = compile_or_exit(paths, quiet=True)
@@ -145,8 +146,14 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
         files = outputs(comp.policy_set, out_dir, docs, project)
     except InputError as exc:
         fail(str(exc))
+    try:
+        if check_only:
+            stale = stale_files(files, out_dir, docs)
+        else:
+            changed, removed, total = write_outputs(files, out_dir, docs)
+    except OutputError as exc:
+        fail(str(exc))
     if check_only:
-        stale = stale_files(files, out_dir, docs)
         if stale:
             for path in stale:
                 click.echo(f"stale: {path}", err=True)
@@ -154,13 +161,10 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
                 f"kfpl: {len(stale)} generated file(s) out of date: run `kfpl build`", err=True
             )
             sys.exit(1)
-        click.echo(f"ok: {len(files)} generated file(s) up to date")
+        click.echo(f"ok: {len(files) + 2} generated file(s) up to date")
         return
-    old = leftovers(files, out_dir, docs)
-    changed = write_atomically(files)
-    remove(old)
-    removed = f", removed {len(old)}" if old else ""
-    click.echo(f"wrote {changed} of {len(files)} file(s){removed} ({out_dir}/, {docs}/)")
+    gone = f", removed {removed}" if removed else ""
+    click.echo(f"wrote {changed} of {total} file(s){gone} ({out_dir}/, {docs}/)")
 
 
 @main.command("eval")
@@ -197,22 +201,27 @@ def eval_(
     from kfpl.cli.explain import render_text
     from kfpl.python.evaluate import PolicyError, Program
     from kfpl.runtime import ApplicationError
-    from kfpl.runtime.application import loads
+    from kfpl.runtime.application import MAX_APPLICATION_BYTES, loads
 
     try:
-        text = (
-            sys.stdin.read()
-            if application == "-"
-            else Path(application).read_text(encoding="utf-8")
-        )
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{application}: cannot read: {exc}")
+        with sys.stdin.buffer if application == "-" else Path(application).open("rb") as handle:
+            raw = handle.read(MAX_APPLICATION_BYTES + 1)  # never more than the limit in memory
+        if len(raw) > MAX_APPLICATION_BYTES:
+            fail(f"{application}: larger than {MAX_APPLICATION_BYTES // 2**20} MiB (the limit)")
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        fail(f"{application}: cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        fail(f"{application}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     try:
         data = loads(text)
     except ApplicationError as exc:
         fail(f"{application}: {exc}")
     if generated:
-        program = Program.from_generated(generated)
+        try:
+            program = Program.from_generated(generated)
+        except PolicyError as exc:
+            fail(str(exc))
     else:
         comp = compile_or_exit(paths, quiet=True)
         assert comp.policy_set is not None

@@ -70,6 +70,17 @@ def default_enterprise(ps: PolicySet, *others: PolicySet) -> dict[str, Any]:
     return enterprise
 
 
+def own_enterprise(program: Any, enterprise: dict[str, Any]) -> dict[str, Any]:
+    """The probe enterprise as one version can read it: the profile is built from both
+    versions, and an enterprise input only one of them declares is not the other's."""
+    inputs = program.runtime.inputs
+    return {
+        k: v
+        for k, v in enterprise.items()
+        if k in ("id", "name") or (k in inputs and inputs[k].origin == "enterprise")
+    }
+
+
 def default_value(ps: PolicySet, ty: n.TypeRef, flag: bool = False) -> Any:
     if isinstance(ty, n.ListType):
         return [{f.name: default_value(ps, n.NamedType(f.type_name)) for f in ty.fields}]
@@ -678,7 +689,7 @@ def run(
     reads = program.runtime.measure_inputs.get(measure)
     if reads is None:
         return None
-    ent = dict(enterprise)
+    ent = own_enterprise(program, enterprise)
     claim_facts = {}
     for key, value in facts.items():
         if key in enterprise:

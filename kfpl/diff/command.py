@@ -213,8 +213,17 @@ def failing(changes: list[Any], fail_on: str) -> bool:
 def resolve_sides(
     paths: tuple[str, ...], revs: tuple[str, ...]
 ) -> tuple[str, str, PolicySet, PolicySet]:
+    for rev in revs:
+        if rev.startswith("-"):
+            raise DiffUsageError(f"`{rev}` is not a revision (a revision never starts with `-`)")
     if len(paths) == 7 and not revs:
-        return git_external(paths)
+        try:
+            return git_external(paths)
+        except InputError as exc:
+            raise DiffUsageError(
+                f"{exc} (seven arguments are read as git's external diff: "
+                "path old-file old-hex old-mode new-file new-hex new-mode)"
+            ) from exc
     try:
         if revs:
             if len(revs) > 2:

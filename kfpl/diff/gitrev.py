@@ -38,12 +38,17 @@ def read_at_revision(
     here = Path(cwd).resolve()
     root = repo_root(here)
     texts: dict[str, str] = {}
+    if rev.startswith("-"):
+        raise GitError(f"`{rev}` is not a revision (a revision never starts with `-`)")
     for raw in paths:
-        rel = (
-            (here / raw).resolve().relative_to(root).as_posix()
-            if raw not in ("", ".")
-            else (here.relative_to(root).as_posix())
-        )
+        try:
+            rel = (
+                (here / raw).resolve().relative_to(root).as_posix()
+                if raw not in ("", ".")
+                else (here.relative_to(root).as_posix())
+            )
+        except ValueError:
+            raise GitError(f"{raw} is outside the repository {root}") from None
         rel = "" if rel == "." else rel
         listing = _git(["ls-tree", "-r", "--name-only", "-z", rev, "--", rel or "."], root)
         names = sorted(

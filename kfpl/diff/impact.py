@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -63,24 +64,76 @@ def load_population(path: str | Path, ps: PolicySet | None = None) -> list[dict[
         return _from_tables(_read_csv_tables(p.parent), ps)
     if p.suffix == ".parquet":
         return _from_tables(_read_parquet_tables(p.parent), ps)
-    return list(_read_jsonl(p))
+    return _read_jsonl(p)
 
 
-def _read_jsonl(p: Path) -> Iterator[dict[str, Any]]:
-    with p.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                data = json.loads(line, parse_float=Decimal)
-            except json.JSONDecodeError as exc:
-                raise ImpactError(f"{p}:{number}: not JSON ({exc.msg})") from exc
-            if not isinstance(data, dict):
-                raise ImpactError(f"{p}:{number}: expected an application object")
-            if "kfpl_population" in data:
-                continue  # the header line of a generated population
-            yield data
+class Population(list[dict[str, Any]]):
+    """Applications, and where each came from (``file:line``) for error messages."""
+
+    def __init__(self, apps: Iterable[dict[str, Any]] = (), where: Iterable[str] = ()) -> None:
+        super().__init__(apps)
+        self.where = list(where)
+
+    def origin(self, index: int) -> str:
+        return self.where[index] if index < len(self.where) else f"application {index + 1}"
+
+
+def _read_jsonl(p: Path) -> Population:
+    try:
+        with p.open(encoding="utf-8", errors="surrogateescape") as f:
+            return read_jsonl_lines(f, str(p))
+    except OSError as exc:
+        raise ImpactError(f"{p}: cannot read: {exc.strerror}") from exc
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def read_jsonl_lines(lines: Iterable[str], label: str) -> Population:
+    """One application per line, read one line at a time (a line is held only while it is
+    parsed), each with the application reader's limits; a bad line is named by number."""
+    from kfpl.runtime import ApplicationError
+    from kfpl.runtime.application import loads
+
+    out = Population()
+    for number, line in enumerate(lines, 1):
+        where = f"{label}:{number}"
+        line = line.strip()
+        if not line:
+            continue
+        bad = _NOT_UTF8.search(line)
+        if bad is not None:  # bytes that are not UTF-8 (kept by surrogateescape)
+            raise ImpactError(f"{where}: not UTF-8 text (column {bad.start() + 1})")
+        try:
+            data = loads(line)
+        except ApplicationError as exc:
+            raise ImpactError(f"{where}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ImpactError(f"{where}: expected an application object")
+        if "kfpl_population" in data:
+            continue  # the header line of a generated population
+        _shape(data, where)
+        out.append(data)
+        out.where.append(where)
+    return out
+
+
+def _shape(app: dict[str, Any], where: str) -> None:
+    """What ``Version.adapt`` relies on, checked before it runs (the rest is the
+    application reader's, later, with the same line number)."""
+    for key, what in (("claims", "claim"), ("history", "prior award")):
+        items = app.get(key, [])
+        if not isinstance(items, list):
+            raise ImpactError(f"{where}: {key}: expected a list")
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise ImpactError(f"{where}: {key}[{i}]: expected a {what} object")
+            if key == "history" and "measure" not in item and "facts" in item:
+                continue  # facts of a past year (首次超过), not an award
+            if not isinstance(item.get("measure"), str):
+                raise ImpactError(f"{where}: {key}[{i}].measure: expected a measure id (text)")
+            if key == "claims" and not isinstance(item.get("facts", {}), dict):
+                raise ImpactError(f"{where}: {key}[{i}].facts: expected an object of facts")
 
 
 Tables = dict[str, list[dict[str, Any]]]
@@ -269,8 +322,14 @@ class Version:
             try:
                 result = self.program.evaluate(self.adapt(app))
             except ApplicationError as exc:
-                who = app.get("enterprise", {}).get("id", "?") if isinstance(app, dict) else "?"
-                raise ImpactError(f"application {index + 1} (enterprise {who}): {exc}") from exc
+                where = (
+                    apps.origin(index)
+                    if isinstance(apps, Population)
+                    else f"application {index + 1}"
+                )
+                ent = app.get("enterprise") if isinstance(app, dict) else None
+                who = ent.get("id", "?") if isinstance(ent, dict) else "?"
+                raise ImpactError(f"{where} (enterprise {who}): {exc}") from exc
             out.totals.append(Decimal(result["total"]))
             for m in result["measures"]:
                 mid = canonical.get(m["measure"], m["measure"])

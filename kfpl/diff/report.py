@@ -199,13 +199,22 @@ def render_text(doc: dict[str, Any], lang: str = "en") -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Untrusted text (titles and labels of a revision under review) made inert in
+    Markdown, HTML and table cells: the documentation backend's one escape."""
+    from kfpl.docs.pages import md
+
+    return md(text)
+
+
+def _code(text: str) -> str:
+    """A path or label as inline code, or escaped text when it could end the span."""
+    return _md(text) if "`" in text or "\n" in text else f"`{text}`"
 
 
 def render_markdown(doc: dict[str, Any], lang: str = "en") -> str:
     zh = lang == "zh"
     out = [f"## {word('title', lang)}", ""]
-    out.append(f"`{doc['old']}` → `{doc['new']}`")
+    out.append(f"{_code(doc['old'])} → {_code(doc['new'])}")
     out.append("")
     out.append(f"**{summary_line(doc, lang)}**")
     out.append("")
@@ -611,9 +620,9 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
     t = im["totals"]
     out = [f"## {word('impact', lang)}", ""]
     out.append(
-        f"数据：`{im['data']}`，{im['applications']} 份申报，{im['enterprises']} 户企业。"
+        f"数据：{_code(im['data'])}，{im['applications']} 份申报，{im['enterprises']} 户企业。"
         if zh
-        else f"Data: `{im['data']}`, {im['applications']} applications from {im['enterprises']} enterprises."
+        else f"Data: {_code(im['data'])}, {im['applications']} applications from {im['enterprises']} enterprises."
     )
     if im.get("synthetic"):
         out.append("")

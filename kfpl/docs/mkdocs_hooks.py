@@ -1,5 +1,5 @@
-"""mkdocs hooks: the navigation from the generated ``docs/.nav.yml``, and the search
-index inlined for pages opened from disk.
+"""mkdocs hooks: the navigation from the generated ``docs/.nav.yml``, the search
+index inlined for pages opened from disk, and a page title that is safe in ``<title>``.
 
 The page order follows the policy set (expo-2a before expo-10), which mkdocs' own
 alphabetical navigation cannot give; section titles are translated per language by
@@ -29,6 +29,20 @@ def on_config(config: Any) -> Any:
         )
         config["nav"] = nav[:-1] + extra + nav[-1:]
     return config
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """The theme writes ``page.title | striptags`` into ``<title>``, and striptags
+    turns the escaped ``&lt;script&gt;`` of a policy title back into a live tag. An
+    explicit ``meta.title`` (which the theme prints as it is) holds the plain title
+    escaped once for HTML, so the text shows as written and never runs."""
+    import html
+
+    from markupsafe import Markup
+
+    if page.title:
+        page.meta["title"] = html.escape(Markup(str(page.title)).striptags(), quote=True)
+    return context
 
 
 def _paths(entry: Any) -> list[str]:

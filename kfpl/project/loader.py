@@ -80,6 +80,13 @@ def discover(paths: list[str] | tuple[str, ...]) -> list[Path]:
             files.append(path)
         else:
             raise InputError(f"no such file or folder: {raw}")
+    for path in files:
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            # Its name reaches generated code, diagnostics and pages: it must be text.
+            shown = str(path).encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            raise InputError(f"{shown}: the file name is not UTF-8 text; rename the file") from None
     if not files:
         raise InputError(f"no .kfpl files in {', '.join(paths)}")
     return files

@@ -28,11 +28,22 @@ _RESERVED = {"ev", "amount", "total", "tier", "item_amount", "D", "date", "annot
 
 
 def ident(name: str) -> str:
-    """A Python identifier for an input name: kfpl names are already identifier-
-    shaped; keywords, builtins and the generator's own locals get a trailing _."""
-    if keyword.iskeyword(name) or name in _RESERVED or hasattr(builtins, name):
-        return name + "_"
-    return name
+    """A Python identifier for an input name, one-to-one: kfpl names are already
+    identifier-shaped; keywords, builtins and the generator's own locals get a trailing
+    ``_``, and so does every name that already ends in ``_`` (so `import` -> `import_`
+    and `import_` -> `import__` never meet). A name whose mangled form would still be
+    special (`__debug_` -> `__debug__`) gets a capital, which no kfpl name has."""
+    if not (
+        keyword.iskeyword(name)
+        or name in _RESERVED
+        or hasattr(builtins, name)
+        or name.endswith("_")
+    ):
+        return name
+    mangled = name + "_"
+    if mangled.startswith("__") and mangled.endswith("__"):
+        return name + "_X"
+    return mangled
 
 
 def func_name(measure_id: str) -> str:
@@ -48,8 +59,14 @@ def dec(value: Decimal) -> str:
 
 
 def docstring_text(text: str) -> str:
-    """Text safe inside a triple-quoted docstring (quotes and backslashes escaped)."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """Text safe inside a triple-quoted docstring: quotes and backslashes escaped, and
+    any character that is not printable (a control character, a surrogate) written as
+    its escape, so no policy text can end the docstring or break the source file."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return "".join(
+        ch if ch.isprintable() or ch in "\n " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 def label_pair(label: n.Label | None) -> tuple[str, str]:

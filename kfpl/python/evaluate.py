@@ -28,6 +28,18 @@ class PolicyError(Exception):
         text = "\n\n".join(render(d, compilation.sources) for d in compilation.diagnostics)
         super().__init__(text or "the policy set has errors")
 
+    @classmethod
+    def interrupted(cls, folder: str | Path) -> PolicyError:
+        error = cls(Compilation(None))
+        error.args = (
+            f"{folder}: a `kfpl build` was interrupted while replacing these files; "
+            "run `kfpl build` to finish it",
+        )
+        return error
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
 
 def module_from_source(name: str, source: str, filename: str) -> ModuleType:
     module = ModuleType(name)
@@ -62,6 +74,10 @@ class Program:
     @classmethod
     def from_generated(cls, folder: str | Path) -> Program:
         """Import the evaluator modules written by ``kfpl build``."""
+        from kfpl.project.writes import pending
+
+        if pending(Path(folder)):
+            raise PolicyError.interrupted(folder)
         modules = []
         for path in sorted(Path(folder).glob("*.py")):
             if path.name.startswith("_"):

@@ -3,6 +3,11 @@
 Every error names the JSON path of the field (``claims[0].facts.booth_fees``), says
 what was expected and what was found. Money is read exactly: JSON numbers are parsed
 as Decimal (never float) and strings may be written as a drafter would (``30万``).
+
+The reader is the trust boundary: whatever the bytes, the answer is an application or
+an ``ApplicationError`` (exit 2), within the limits below (documented in the README).
+Duplicate keys, lone surrogates, NaN and numbers too long or too large to be amounts
+are refused, not guessed at.
 """
 
 from __future__ import annotations
@@ -22,6 +27,18 @@ from kfpl.runtime.money import WAN, YI, exact, out_of_bounds
 # to is never read from the application: it follows from the measure (policy text).
 CLAIM_KEYS = ("project", "product")
 HISTORY_KEYS = ("project", "product", "level", "step")
+
+# Limits: far above any real application, low enough that one bad file cannot take the
+# machine (memory is about 200x the text) or reach arithmetic that cannot be exact.
+MAX_APPLICATION_BYTES = 4 * 1024 * 1024  # one application (a JSON file, or one JSON line)
+MAX_CLAIMS = 1_000  # claims, and prior awards, per application
+MAX_RECORDS = 10_000  # records in one list input
+MAX_DEPTH = 20  # nesting of arrays and objects (an application needs 5)
+MAX_NUMBER_CHARS = 40  # characters of one JSON number
+MAX_MONEY = Decimal(10) ** 15  # yuan (1000万亿); amounts have at most two decimals
+MAX_RATE = Decimal(10) ** 6  # a rate as a fraction (10^8 %), at most 10 decimals
+MAX_COUNT = 10**15
+YEARS = (1000, 9999)
 
 
 class ApplicationError(ValueError):
@@ -90,7 +107,12 @@ class Application:
 
 # --------------------------------------------------------------------------- scalars
 
-_AMOUNT = re.compile(r"^-?\d[\d_,]*(\.\d+)?(万元|亿元|万|亿|元)?$")
+# ASCII digits only (full-width １２ and Arabic-Indic ١٢ are refused, not converted);
+# commas only as thousands separators (1,234,567), underscores only between digits.
+_AMOUNT = re.compile(
+    r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)(?:\.[0-9]+)?(万元|亿元|万|亿|元)?",
+    re.ASCII,
+)
 
 
 def _decimal(value: Any, path: str, what: str) -> Decimal:
@@ -103,11 +125,14 @@ def _decimal(value: Any, path: str, what: str) -> Decimal:
             path, "amounts must be exact: write them as strings or parse with Decimal"
         )
     elif isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if not _AMOUNT.match(text):
+        text = value.strip()
+        if len(text) > MAX_NUMBER_CHARS or not _AMOUNT.fullmatch(text):
             raise ApplicationError(
-                path, f"expected {what}, got {json.dumps(value, ensure_ascii=False)}"
+                path,
+                f"expected {what}, got {_shown(value)}"
+                + (" (digits 0-9; commas only between groups of three)" if text else ""),
             )
+        text = text.replace(",", "")
         scale = Decimal(1)
         for suffix, factor in (("万元", WAN), ("亿元", YI), ("万", WAN), ("亿", YI), ("元", 1)):
             if text.endswith(suffix):
@@ -128,11 +153,19 @@ def _decimal(value: Any, path: str, what: str) -> Decimal:
     return result
 
 
+def _shown(value: Any) -> str:
+    """A value as the message shows it: JSON, shortened."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def read_money(value: Any, path: str) -> Decimal:
     amount = _decimal(value, path, 'money in yuan (e.g. "2000000.00" or "200万")')
     if amount < 0:
         raise ApplicationError(path, f"money must not be negative, got {amount}")
-    if amount != amount.quantize(Decimal("0.01")) and amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if amount > MAX_MONEY:
+        raise ApplicationError(path, f"money above the limit of 10^15 yuan, got {_shown(value)}")
+    if amount != amount.quantize(Decimal("0.01")):
         raise ApplicationError(path, f"money has at most two decimals (fen), got {amount}")
     return amount
 
@@ -144,6 +177,10 @@ def read_rate(value: Any, path: str) -> Decimal:
         rate = _decimal(value, path, 'a rate (e.g. "4.35%" or "0.0435")')
     if rate < 0:
         raise ApplicationError(path, f"a rate must not be negative, got {value}")
+    if rate > MAX_RATE or rate != rate.quantize(Decimal("1e-10")):
+        raise ApplicationError(
+            path, f"a rate is at most 10^6 with at most 10 decimals, got {_shown(value)}"
+        )
     return rate
 
 
@@ -160,6 +197,10 @@ def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str)
         number = _decimal(value, path, "a whole number")
         if number != number.to_integral_value() or number < 0:
             raise ApplicationError(path, f"expected a whole number ≥ 0, got {value}")
+        if number > MAX_COUNT:
+            raise ApplicationError(path, f"a whole number above the limit of 10^15, got {value}")
+        if spec_type == "year":
+            return _year(number, path)
         return int(number)
     if spec_type == "bool":
         if not isinstance(value, bool):
@@ -169,10 +210,14 @@ def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str)
             )
         return value
     if spec_type == "date":
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ApplicationError(path, f"expected a date YYYY-MM-DD, got {_shown(value)}")
         try:
-            return date.fromisoformat(str(value))
+            return date.fromisoformat(value)
         except ValueError as exc:
-            raise ApplicationError(path, f"expected a date YYYY-MM-DD, got {value!r}") from exc
+            raise ApplicationError(
+                path, f"expected a date YYYY-MM-DD, got {_shown(value)}"
+            ) from exc
     if spec_type == "text":
         if not isinstance(value, str):
             raise ApplicationError(path, f"expected text, got {json.dumps(value, default=str)}")
@@ -193,6 +238,8 @@ def read_value(spec: InputSpec, value: Any, path: str) -> Any:
         return read_scalar(spec.type, spec.members, value, path)
     if not isinstance(value, list):
         raise ApplicationError(path, "expected a list of records")
+    if len(value) > MAX_RECORDS:
+        raise ApplicationError(path, f"more than {MAX_RECORDS} records (the limit)")
     field_types = dict(spec.fields)
     items = []
     for i, record in enumerate(value):
@@ -223,10 +270,35 @@ def _closest(word: str, options: list[str]) -> str:
     return f" (did you mean {match[0]}?)" if match else ""
 
 
+def _year(value: Any, path: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
+        raise ApplicationError(path, f"expected a year such as 2021, got {_shown(value)}")
+    if not YEARS[0] <= value <= YEARS[1]:
+        raise ApplicationError(path, f"expected a year such as 2021, got {_shown(value)}")
+    return int(value)
+
+
+def _id(value: Any, path: str, what: str = "an id (text)") -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ApplicationError(path, f"expected {what}, got {_shown(value)}")
+    return str(value)
+
+
 def _require(obj: dict[str, Any], key: str, path: str) -> Any:
     if key not in obj:
         raise ApplicationError(f"{path}.{key}" if path else key, "missing field")
     return obj[key]
+
+
+def _measure(value: Any, path: str, measure_inputs: dict[str, tuple[str, ...]]) -> str:
+    if not isinstance(value, str):
+        raise ApplicationError(path, f'expected a measure id such as "mfg-2a", got {_shown(value)}')
+    if value not in measure_inputs:
+        raise ApplicationError(
+            path,
+            f"no measure {_shown(value)} in the policy set{_closest(value, sorted(measure_inputs))}",
+        )
+    return value
 
 
 def read_application(
@@ -241,11 +313,7 @@ def read_application(
     for key in data:
         if key not in allowed_top:
             raise ApplicationError(key, f"unknown field{_closest(key, sorted(allowed_top))}")
-    year = _require(data, "year", "")
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise ApplicationError(
-            "year", f"expected a year such as 2021, got {json.dumps(year, default=str)}"
-        )
+    year = _year(_require(data, "year", ""), "year")
 
     raw_ent = _require(data, "enterprise", "")
     if not isinstance(raw_ent, dict):
@@ -268,6 +336,8 @@ def read_application(
     raw_claims = _require(data, "claims", "")
     if not isinstance(raw_claims, list):
         raise ApplicationError("claims", "expected a list of claims")
+    if len(raw_claims) > MAX_CLAIMS:
+        raise ApplicationError("claims", f"more than {MAX_CLAIMS} claims (the limit)")
     claims = []
     seen_ids: set[str] = set()
     for i, raw in enumerate(raw_claims):
@@ -286,16 +356,11 @@ def read_application(
                     f"{path}.{key}",
                     f"unknown field{_closest(key, ['id', 'measure', 'facts', *CLAIM_KEYS])}",
                 )
-        claim_id = str(raw.get("id", f"claim-{i + 1}"))
+        claim_id = _id(raw.get("id", f"claim-{i + 1}"), f"{path}.id")
         if claim_id in seen_ids:
             raise ApplicationError(f"{path}.id", f"duplicate claim id {claim_id!r}")
         seen_ids.add(claim_id)
-        measure = _require(raw, "measure", path)
-        if measure not in measure_inputs:
-            raise ApplicationError(
-                f"{path}.measure",
-                f"no measure {measure!r} in the policy set{_closest(str(measure), sorted(measure_inputs))}",
-            )
+        measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
         raw_facts = raw.get("facts", {})
         if not isinstance(raw_facts, dict):
             raise ApplicationError(f"{path}.facts", "expected an object of facts")
@@ -315,9 +380,7 @@ def read_application(
         keys = {}
         for key in CLAIM_KEYS:
             if key in raw and raw[key] is not None:
-                if not isinstance(raw[key], str | int) or isinstance(raw[key], bool):
-                    raise ApplicationError(f"{path}.{key}", "expected an id (text)")
-                keys[key] = str(raw[key])
+                keys[key] = _id(raw[key], f"{path}.{key}")
         claims.append(Claim(claim_id, str(measure), facts, keys, i))
 
     history = []
@@ -325,6 +388,8 @@ def read_application(
     raw_history = data.get("history", [])
     if not isinstance(raw_history, list):
         raise ApplicationError("history", "expected a list of prior awards")
+    if len(raw_history) > MAX_CLAIMS:
+        raise ApplicationError("history", f"more than {MAX_CLAIMS} prior awards (the limit)")
     for i, raw in enumerate(raw_history):
         path = f"history[{i}]"
         if not isinstance(raw, dict):
@@ -338,21 +403,16 @@ def read_application(
                     f"{path}.{key}",
                     f"unknown field{_closest(key, ['measure', 'year', 'amount', *HISTORY_KEYS])}",
                 )
-        measure = _require(raw, "measure", path)
-        if measure not in measure_inputs:
-            raise ApplicationError(
-                f"{path}.measure",
-                f"no measure {measure!r} in the policy set{_closest(str(measure), sorted(measure_inputs))}",
-            )
-        hyear = _require(raw, "year", path)
-        if isinstance(hyear, bool) or not isinstance(hyear, int):
-            raise ApplicationError(f"{path}.year", "expected a year such as 2024")
+        measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
+        hyear = _year(_require(raw, "year", path), f"{path}.year")
         amount = read_money(_require(raw, "amount", path), f"{path}.amount")
         hkeys: dict[str, Any] = {}
         for key in HISTORY_KEYS:
             if key in raw and raw[key] is not None:
                 hkeys[key] = (
-                    read_money(raw[key], f"{path}.{key}") if key == "step" else str(raw[key])
+                    read_money(raw[key], f"{path}.{key}")
+                    if key == "step"
+                    else _id(raw[key], f"{path}.{key}")
                 )
         history.append(PriorAward(str(measure), hyear, amount, hkeys))
     return Application(year, enterprise, tuple(claims), tuple(history), tuple(past))
@@ -383,11 +443,89 @@ def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) ->
     return PastFacts(pyear, facts)
 
 
-def loads(text: str) -> Any:
-    """Parse JSON text exactly: every non-integer number becomes a Decimal."""
+class _Refused(Exception):
+    """Raised from inside the JSON parser's hooks; becomes an ApplicationError."""
+
+
+def _number(text: str) -> str:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _Refused(f"a number of {len(text)} characters (the limit is {MAX_NUMBER_CHARS})")
+    return text
+
+
+def _fraction(text: str) -> Decimal:
+    value = Decimal(_number(text))
+    if value and not -30 <= value.adjusted() <= 30:
+        raise _Refused(f"the number {text} is out of range")
+    return value
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Refused(f"duplicate key {_shown(key)} (each field once)")
+        out[key] = value
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a number")
+
+
+def _validate(data: Any) -> None:
+    """Depth, and text that is not Unicode (a lone surrogate such as \\ud800), with the
+    path where each is found; iterative, so no input can exhaust the stack here."""
+    todo: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while todo:
+        value, path, depth = todo.pop()
+        if isinstance(value, str):
+            _unicode(value, path)
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                raise ApplicationError(path, f"nested more than {MAX_DEPTH} levels (the limit)")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    _unicode(key, path)
+                    child = f"{path}.{key}" if path else key
+                else:
+                    child = f"{path}[{key}]"
+                todo.append((item, child, depth + 1))
+
+
+def _unicode(text: str, path: str) -> None:
     try:
-        return json.loads(text, parse_float=Decimal)
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        raise ApplicationError(
+            path, f"text holds a lone surrogate \\u{ord(bad):04x}, which is not a character"
+        ) from None
+
+
+def loads(text: str) -> Any:
+    """Parse JSON text exactly (every non-integer number a Decimal), within the limits:
+    too long, too deep, duplicate keys, NaN and lone surrogates are refused."""
+    if len(text) > MAX_APPLICATION_BYTES or len(text.encode("utf-8", "surrogatepass")) > (
+        MAX_APPLICATION_BYTES
+    ):
+        raise ApplicationError("", f"larger than {MAX_APPLICATION_BYTES // 2**20} MiB (the limit)")
+    try:
+        data = json.loads(
+            text,
+            parse_float=_fraction,
+            parse_int=lambda t: int(_number(t)),
+            parse_constant=_constant,
+            object_pairs_hook=_object,
+        )
     except json.JSONDecodeError as exc:
         raise ApplicationError(
             "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from exc
+    except _Refused as exc:
+        raise ApplicationError("", f"not accepted: {exc}") from None
+    except RecursionError:
+        raise ApplicationError("", f"nested more than {MAX_DEPTH} levels (the limit)") from None
+    _validate(data)
+    return data

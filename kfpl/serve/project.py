@@ -8,16 +8,31 @@ diagnostic. Saving goes through :func:`Project.save`, the one place the service 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from kfpl.cli.build import write_atomically
 from kfpl.diagnostics import render
 from kfpl.model import PolicySet
 from kfpl.project.loader import Compilation, InputError, compile_texts, read_text
 from kfpl.python.evaluate import Program
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write one file through a temporary beside it and a rename: a reader sees the old
+    text or the new, never half of it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
 
 # A policy file name the studio may create or overwrite: one plain name directly in the
 # project folder. Anything else (a folder part, `..`, a dot file, another suffix) is refused.
@@ -135,6 +150,6 @@ class Project:
                 loaded = self._load(self.texts_with(name, text))
             except ProjectError as exc:
                 raise SaveError(422, str(exc)) from exc
-            write_atomically({path: text})
+            write_file(path, text)
             self.state = loaded
             return loaded

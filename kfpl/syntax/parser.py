@@ -126,6 +126,10 @@ _SCALE = {
 }
 
 
+def _short_token(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:10]}…{text[-6:]} ({len(text)} characters)"
+
+
 class LiteralError(ValueError):
     """A literal that lexes but has no exact value (raised inside the transformer)."""
 
@@ -1199,6 +1203,25 @@ def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
     return _unexpected_token(path, text, err, line, column)
 
 
+# Control characters (a NUL, a bell, a lone surrogate…) are never policy text: inside a
+# title they would reach every backend (a NUL cannot even be in Python source), so the
+# file is refused wherever they stand, strings included. Tab, CR and LF are whitespace.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _control_char(path: str, text: str, offset: int) -> Diagnostic:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    char = text[offset]
+    return Diagnostic(
+        "KF0011",
+        f"a control character (U+{ord(char):04X}) in the policy text",
+        n.Span(path, line, column, line, column + 1),
+        label="invisible character here",
+        help="delete it: text strings may hold any printable character, but no control character",
+    )
+
+
 def _too_deep(path: str, text: str) -> Diagnostic:
     """Where nesting first gets too deep: a run of `(` or of `not`."""
     depth, line, col = 0, 1, 1
@@ -1301,6 +1324,10 @@ def parse_partial(text: str, path: str = "<string>") -> tuple[n.Module, list[Dia
     """Parse one file with error recovery: every syntax error, and a module of the items
     that parsed (so the rest of the policy set can still be checked against it)."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    control = _CONTROL.search(text)
+    if control is not None:  # a control character (a NUL in a title) is refused outright
+        empty = n.Module(path, (), digest, text, span=n.Span(path, 1, 1, 1, 1))
+        return empty, [_control_char(path, text, control.start())]
     items, diags = _parse_items(text, path)
     if items is None:
         items, diags = _recover(text, path)

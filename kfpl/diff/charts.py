@@ -338,13 +338,11 @@ def table_rows(t: Tables, lang: str) -> dict[str, dict[str, Any]]:
 
 
 def _cell(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-    )
+    """Untrusted text (a revision's titles) made inert in a table cell or image text:
+    the documentation backend's one escape, as in the review report."""
+    from kfpl.docs.pages import md
+
+    return md(text)
 
 
 def charts_markdown(t: Tables, lang: str, folder: str = "assets") -> str:

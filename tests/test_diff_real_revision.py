@@ -241,7 +241,7 @@ def cond(text: str) -> n.Cond:
         ("x at least 500万", "x more than 500万", "narrower"),
         ("x at least 500万 or a", "x at least 300万 or a", "wider"),
         ("a or b", "b or a", "same"),
-        ("a or b", "a or d", "other"),
+        ("a or b", "a or d", "unrelated"),
     ],
 )
 def test_relation_of_two_conditions(old: str, new: str, expected: str) -> None:

@@ -387,7 +387,7 @@ def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None) -> None
     \b
     Example:
       kfpl fmt --check policies     # CI: exit 1 if a file is not formatted
-      kfpl fmt --keywords zh mfg.kfpl
+      kfpl fmt --keywords zh measures.kfpl
     """
     from kfpl.diagnostics import Sources
     from kfpl.project.loader import discover, read_text

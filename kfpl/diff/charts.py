@@ -53,7 +53,7 @@ WORDS = {
     "chain": ("产业链", "industry chain"),
     "same": ("不变", "unchanged"),
     "nothing": ("未获支持", "nothing"),
-    "other": ("未填写", "not given"),
+    "ungrouped": ("未填写", "not given"),
 }
 
 
@@ -166,7 +166,7 @@ def impact_tables(old: PolicySet, new: PolicySet, data: str | Path) -> Tables:
         )
     other = [acc for acc in per.values() if acc[3] not in chains]
     if other:
-        zh, en = w("other", "zh"), w("other", "en")
+        zh, en = w("ungrouped", "zh"), w("ungrouped", "en")
         tables.chains.append(
             (zh, en, sum((a[0] for a in other), ZERO), sum((a[1] for a in other), ZERO))
         )

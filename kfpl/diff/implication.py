@@ -16,7 +16,7 @@ from typing import Literal
 from kfpl.diff import canon as c
 from kfpl.syntax import nodes as n
 
-Relation = Literal["same", "wider", "narrower", "other"]
+Relation = Literal["same", "wider", "narrower", "unrelated"]
 
 
 def implies(a: n.Cond, b: n.Cond) -> bool:
@@ -48,13 +48,13 @@ def relation(old: n.Cond, new: n.Cond) -> Relation:
         return "wider"
     if backward:
         return "narrower"
-    return "other"
+    return "unrelated"
 
 
 def related(old: n.Cond, new: n.Cond) -> bool:
     """Whether two conditions are two versions of one (so they are diffed as a change,
     not as one removed and one added): comparable, or sharing an input."""
-    return relation(old, new) != "other" or bool(inputs_of(old) & inputs_of(new))
+    return relation(old, new) != "unrelated" or bool(inputs_of(old) & inputs_of(new))
 
 
 def inputs_of(cond: n.Cond) -> set[str]:

@@ -717,7 +717,7 @@ class Differ:
             self.diff_condition(ctx, where, a, partner)
         # Then conditions that are two versions of one: an `or` with an alternative added
         # is that `or` widened, not one condition removed and another added.
-        for test in (lambda x, y: relation(x, y) != "other", related):
+        for test in (lambda x, y: relation(x, y) != "unrelated", related):
             for a in list(gone):
                 partner = next((b for b in came if test(a, b)), None)
                 if partner is None:
@@ -1345,7 +1345,7 @@ RELATION_DIRECTIONS: dict[str, Direction] = {
     "same": "neutral",
     "wider": "more_generous",
     "narrower": "less_generous",
-    "other": "depends",
+    "unrelated": "depends",
 }
 
 

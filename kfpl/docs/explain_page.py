@@ -39,7 +39,7 @@ def explain_pages(ps: PolicySet, application: Path, project: Project) -> dict[st
         outcome = Program.from_policy_set(ps).run(loads(text))
     except ApplicationError:
         # The sample is written for the project's whole set: a build of some files
-        # (`kfpl build mfg.kfpl ind.kfpl`) that lack its measures has no such page.
+        # (`kfpl build one.kfpl two.kfpl`) that lack its measures has no such page.
         return {}
     data = json.loads(text)
     pretty = json.dumps(data, ensure_ascii=False, indent=2)

@@ -7,7 +7,7 @@ JSON-RPC or editors: positions are 0-based lines and 0-based *character* columns
 
 A file is always seen with its project: the other ``.kfpl`` files of its folder (read
 from disk, or from the editor's unsaved buffers when it has them), so an input
-declared in common.kfpl is known while mfg.kfpl is edited, and a check that spans
+declared in common.kfpl is known while measures.kfpl is edited, and a check that spans
 files (duplicate ids, stacking rules) runs as it does in ``kfpl check``.
 """
 

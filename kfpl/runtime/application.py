@@ -292,7 +292,9 @@ def _require(obj: dict[str, Any], key: str, path: str) -> Any:
 
 def _measure(value: Any, path: str, measure_inputs: dict[str, tuple[str, ...]]) -> str:
     if not isinstance(value, str):
-        raise ApplicationError(path, f'expected a measure id such as "mfg-2a", got {_shown(value)}')
+        raise ApplicationError(
+            path, f'expected a measure id such as "expo-2a", got {_shown(value)}'
+        )
     if value not in measure_inputs:
         raise ApplicationError(
             path,

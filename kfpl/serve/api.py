@@ -85,7 +85,7 @@ async def measures(request: Request) -> Response:
 
 
 async def check(request: Request) -> Response:
-    """``{"file": "mfg.kfpl", "text": "…"}`` (the text replaces that file of the
+    """``{"file": "measures.kfpl", "text": "…"}`` (the text replaces that file of the
     project, or is added beside it), or the policy text itself as ``text/plain``."""
     text = await body_text(request)
     if isinstance(text, Json):

@@ -33,7 +33,7 @@ def serve_command(
     \b
     Example:
       kfpl serve policies --port 8000
-      kfpl serve policies --review-against examples/revision-2023 \\
+      kfpl serve policies --review-against ../revision \\
           --population examples/population/applications.jsonl
     """
     try:

@@ -64,7 +64,7 @@ class CalculatorForm:
 
 @dataclass(frozen=True)
 class Group:
-    key: str  # "policy:mfg", "chain:equipment", "clause:mfg 2"
+    key: str  # "policy:expo", "chain:textiles", "clause:expo 2"
     zh: str
     en: str
     measures: tuple[str, ...]

@@ -111,7 +111,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "The JSON Schema of an application (`kfpl schema`)",
                     "responses": {
-                        "200": _json("a JSON Schema (draft 2020-12)", {"type": "object"})
+                        "200": _json("a JSON Schema (draft 2020-12/schema)", {"type": "object"})
                     },
                 }
             },

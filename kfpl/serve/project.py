@@ -1,6 +1,6 @@
 """The project a server serves: its policy files, the checked model and the evaluators.
 
-Files are named by their path relative to the project folder (``mfg.kfpl``) everywhere
+Files are named by their path relative to the project folder (``measures.kfpl``) everywhere
 the service shows them, so no absolute path of the server leaks into a page or a
 diagnostic. Saving goes through :func:`Project.save`, the one place the service writes.
 """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, str]] = {
-    "site": ("开封市政策计算器", "Kaifeng policy calculator"),
+    "site": ("政策计算器", "Policy calculator"),
     "calc": ("企业端：政策计算器", "For enterprises: policy calculator"),
     "calc_short": ("政策计算器", "Calculator"),
     "studio": ("起草", "Drafting studio"),
@@ -71,7 +71,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "examples": ("示例", "Worked examples"),
     "no_examples": ("本措施没有示例。", "This measure has no worked examples."),
     "passed": ("通过", "passed"),
-    "failed": ("未通过", "FAILED"),
+    "not_passed": ("未通过", "FAILED"),
     "expected": ("应为", "expected"),
     "actual": ("实际", "got"),
     "diff": ("与已保存版本的差异", "Diff against the saved version"),

@@ -527,7 +527,7 @@ class YearlyCap(Node):
 
 @dataclass(frozen=True)
 class GroupCap(Node):
-    """``total of ind-6, ind-7 at most 100万 if COND``: what the listed measures pay an
+    """``total of expo-6, expo-7 at most 100万 if COND``: what the listed measures pay an
     enterprise in a year together (with awards already paid that year) is at most the
     amount, when the enterprise condition holds (上述奖励最高不超过…)."""
 

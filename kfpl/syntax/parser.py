@@ -1,6 +1,7 @@
 """Parse kfpl text into the typed tree of ``kfpl.syntax.nodes``.
 
-The Lark parser (LALR, contextual lexer, positions kept) is built once per process.
+The Lark parser (LALR, contextual lexer, positions kept) is built once per grammar and
+kept in the user cache.
 Lark's exceptions never leave this module: a syntax error becomes a ``Diagnostic``
 with a specific message for the common mistakes (full-width punctuation, a
 misspelled keyword, a number where a percentage belongs).
@@ -74,19 +75,45 @@ def concrete_grammar() -> str:
     return _KEYWORD_USE.sub(lambda m: m.group(0)[1:], grammar_text())
 
 
+_LARK_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "propagate_positions": True,
+    "maybe_placeholders": True,
+}
+
+
 @cache
 def lark_parser() -> Lark:
+    """The parser, built once per grammar: building the LALR tables takes about 0.3 s,
+    loading them from the user cache (``kfpl.cache``) about 0.05 s. The cache entry is
+    named by a hash of the grammar text, the options and Lark's version, so an edited
+    grammar is a new entry, never a stale parser."""
     # Note: kfpl does not depend on `interegular`. When it is installed, Lark uses it
     # to prove terminals disjoint while building the contextual lexer, which takes
     # over 20 seconds with the CJK ranges of this grammar; without it the parser
     # builds in well under a second.
-    return Lark(
-        parser_grammar(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
+    import io
+
+    import lark
+
+    from kfpl import cache as user_cache
+
+    text = parser_grammar()
+    name = user_cache.key(text, repr(sorted(_LARK_OPTIONS.items())), lark.__version__)
+    path = user_cache.entry(f"parser-{name}.lark")
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as handle:
+                return Lark.load(handle)
+        except Exception:  # a damaged entry: build afresh and replace it
+            pass
+    parser = Lark(text, **_LARK_OPTIONS)
+    if path is not None:
+        buffer = io.BytesIO()
+        parser.save(buffer)
+        user_cache.store(path, buffer.getvalue())
+    return parser
 
 
 @cache

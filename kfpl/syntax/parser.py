@@ -272,6 +272,31 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
                 f"`{token}` is not a calendar date", "write a real date as YYYY-MM-DD", token
             ) from exc
 
+    def ZH_DATE(self, token: Token) -> date:
+        text = str(token)
+        year, rest = text.split("年")
+        month, rest = rest.split("月")
+        try:
+            return date(int(year), int(month), int(rest.rstrip("日")))
+        except ValueError as exc:
+            raise LiteralError(
+                f"`{token}` is not a calendar date",
+                "write a real date, e.g. 2023年4月11日 (or 2023-04-11)",
+                token,
+            ) from exc
+
+    def ZH_YEAR(self, token: Token) -> int:
+        return int(str(token).rstrip("年"))
+
+    def _period(self, meta: Any, ch: list[Any]) -> n.Period:
+        """Two ends, each a day or a whole year (1 January of a first year, 31 December
+        of a last). The checker reports an end before the start."""
+        first, last = ch
+        by_day = isinstance(first, date) or isinstance(last, date)
+        start = first if isinstance(first, date) else date(first, 1, 1)
+        end = last if isinstance(last, date) else date(last, 12, 31)
+        return n.Period(start, end, by_day, span=self.sp(meta))
+
     def _name(self, token: Token) -> str:
         return str(token)
 
@@ -312,7 +337,10 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return ("issued", ch[0])
 
     def p_effective(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("effective", (ch[0], ch[1]))
+        return ("effective", self._period(meta, ch))
+
+    def p_revises(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("revises", str(ch[0]))
 
     def p_issuer(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("issuer", ch[0])
@@ -491,6 +519,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def m_identified(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("identified_by", str(ch[0]))
 
+    def m_effective(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("effective", self._period(meta, ch))
+
     def m_matter(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("matter", str(ch[0]))
 
@@ -619,18 +650,23 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     # -- examples
     def example(self, meta: Any, ch: list[Any]) -> n.Example:
-        name, year, *givens, outcome = ch
+        name, when, *givens, outcome = ch
         givens = [g for g in givens if g is not None]
+        day = when if isinstance(when, date) else None
+        year = day.year if day is not None else when
         facts = tuple(g for g in givens if isinstance(g, n.Fact))
         priors = tuple(g for g in givens if isinstance(g, n.Prior))
         past = tuple(g for g in givens if isinstance(g, n.PastFact))
-        return n.Example(name, year, facts, priors, outcome, past, span=self.sp(meta))
+        return n.Example(name, year, facts, priors, outcome, past, day, span=self.sp(meta))
 
     def label_name(self, meta: Any, ch: list[Any]) -> str:
         return str(ch[0])
 
     def example_year(self, meta: Any, ch: list[Any]) -> int:
         return int(ch[0])
+
+    def example_day(self, meta: Any, ch: list[Any]) -> date:
+        return ch[0]  # type: ignore[no-any-return]
 
     def fact(self, meta: Any, ch: list[Any]) -> n.Fact:
         return n.Fact(str(ch[0]), ch[1], span=self.sp(meta))

@@ -204,6 +204,8 @@ def draw_fact(draw: Draw, ps: PolicySet, m: n.Measure, name: str, scale: int, ye
     ty = decl.type
     if isinstance(ty, n.ListType):
         return draw_list(draw, ps, m, ty, scale)
+    if isinstance(ty, n.SetType):
+        return draw_set(draw, ps, m, ty, name)
     kind = ty.name
     if kind == "bool":
         return draw.chance(85)
@@ -232,12 +234,21 @@ def draw_fact(draw: Draw, ps: PolicySet, m: n.Measure, name: str, scale: int, ye
     return None  # pragma: no cover - the checker admits no other type
 
 
+def draw_set(draw: Draw, ps: PolicySet, m: n.Measure, ty: n.SetType, name: str) -> list[str]:
+    """A set-valued fact: mostly holding the values the measure asks for (so claims are
+    often eligible), plus each other value by chance; listed in the enum's order."""
+    members = [mem.name for mem in ps.enums[ty.enum].members]
+    wanted = {v for cond in m.requires for v in _wanted_values(cond, name)}
+    keep_wanted = draw.chance(85)
+    return [v for v in members if (v in wanted and keep_wanted) or draw.chance(30)]
+
+
 def _wanted_values(cond: n.Cond, name: str) -> list[str]:
     out: list[str] = []
     for node in cond.walk():
         if isinstance(node, n.IsValue) and node.name == name:
             out.append(node.value)
-        elif isinstance(node, n.InValues) and node.name == name:
+        elif isinstance(node, n.InValues | n.Contains) and node.name == name:
             out.extend(node.values)
     return out
 

@@ -49,6 +49,12 @@ def input_schema(decl: n.InputDecl, ps: PolicySet) -> dict[str, Any]:
                 "additionalProperties": False,
             },
         }
+    elif isinstance(decl.type, n.SetType):
+        body = {
+            "type": "array",
+            "items": scalar(decl.type.enum, ps),
+            "uniqueItems": True,
+        }
     else:
         body = dict(scalar(decl.type.name, ps))
     body["title"] = f"{label.zh or ''} / {label.en or ''}"

@@ -37,13 +37,15 @@ YI = Decimal(100_000_000)
 class Ty:
     """The type of a name: a builtin, an enum, a list of records, or unknown."""
 
-    kind: str  # money rate count bool date year text | enum | list | unknown
+    kind: str  # money rate count bool date year text | enum | set | list | unknown
     enum: str | None = None
     fields: tuple[tuple[str, Ty], ...] = ()
 
     def __str__(self) -> str:
         if self.kind == "enum":
             return f"enum `{self.enum}`"
+        if self.kind == "set":
+            return f"a set of enum `{self.enum}`"
         if self.kind == "list":
             return "a list of records"
         return self.kind
@@ -79,6 +81,8 @@ def describe(ty: Ty) -> str:
     """``money``, ``a rate``, ``a bool (yes/no)``, ``enum `level```: for messages."""
     if ty.kind == "enum":
         return f"enum `{ty.enum}`"
+    if ty.kind == "set":
+        return f"a set of enum `{ty.enum}`"
     return _DESCRIBE.get(ty.kind, ty.kind)
 
 
@@ -127,6 +131,9 @@ class Context:
     def type_of_decl(self, ref: n.TypeRef) -> Ty:
         if isinstance(ref, n.NamedType):
             return self.type_of_name(ref.name)
+        if isinstance(ref, n.SetType):
+            # The members are the enum's: an unknown enum is reported at the declaration.
+            return Ty("set", enum=ref.enum) if ref.enum in self.ps.enums else UNKNOWN
         fields = tuple((f.name, self.type_of_name(f.type_name)) for f in ref.fields)
         return Ty("list", fields=fields)
 

@@ -164,15 +164,40 @@ def _check_value(ctx: Context, value: n.Value, ty: Ty, name: str) -> None:
     elif isinstance(value, n.DateValue):
         if ty.kind != "date":
             _mismatch(ctx, value, ty, name, "a date", _example_for(ty))
-    elif ty.kind != "list":
+    elif ty.kind == "set":
+        _check_set_value(ctx, value, ty, name)
+    elif isinstance(value, n.SetValue) or ty.kind != "list":
         _mismatch(ctx, value, ty, name, "a list", _example_for(ty))
     else:
         for record in value.records:
             _check_facts(ctx, record, ty)
 
 
+def _check_set_value(ctx: Context, value: n.ListValue | n.SetValue, ty: Ty, name: str) -> None:
+    """`[smart, digital]` (or `[]`, the empty set): known values, each once."""
+    if isinstance(value, n.ListValue):
+        if value.records:
+            _mismatch(ctx, value, ty, name, "a list of records", _example_for(ty))
+        return
+    member_ty = Ty("enum", enum=ty.enum)
+    seen: set[str] = set()
+    for i, member in enumerate(value.members):
+        span = ctx.word_span(value.span, member, value.members[:i].count(member))
+        if member in seen:
+            ctx.error(
+                "KF0409",
+                f"the example lists `{member}` twice in the set `{name}`",
+                span,
+                label="listed again",
+                help="a set holds each value once: delete the repetition",
+            )
+            continue
+        seen.add(member)
+        check_member(ctx, name, member_ty, member, span)
+
+
 def _expect_value(ctx: Context, number: n.Number, ty: Ty, what: str) -> None:
-    if ty.kind in ("bool", "enum", "date", "text", "list"):
+    if ty.kind in ("bool", "enum", "set", "date", "text", "list"):
         ctx.error(
             "KF0409",
             f"{what} is {describe(ty)}, but the example gives the number `{number.text}`",
@@ -203,6 +228,7 @@ def _example_for(ty: Ty) -> str:
         "bool": "write `true` or `false`",
         "date": "write a date such as `2021-06-30`",
         "list": "write a list of records such as `[{price = 10万}]`",
+        "set": "write the values it holds, such as `[smart, digital]`, or `[]`",
         "text": "write a name",
     }.get(ty.kind, "write one of the enum's values")
 

@@ -240,10 +240,27 @@ def _type_name_error(ctx: Context, type_name: str, span: n.Span) -> None:
     )
 
 
+def _set_type_error(ctx: Context, ref: n.SetType) -> None:
+    """`set of X` needs X to be a declared enum: a set of money or of text has no
+    values to name in `contains`."""
+    span = ctx.word_span(ref.span, ref.enum)
+    if ref.enum in BUILTIN_TYPES:
+        help = f"a set holds values of an enum: declare `enum {ref.enum}_kind` with its values"
+        message = f"`set of {ref.enum}`: a set holds values of an enum, not {ref.enum}"
+    else:
+        guess = did_you_mean(ref.enum, set(ctx.ps.enums))
+        help = f"did you mean `{guess}`?" if guess else f"declare `enum {ref.enum}` with its values"
+        message = f"unknown enum `{ref.enum}` in `set of {ref.enum}`"
+    ctx.error("KF0104", message, span, label="not a declared enum", help=help)
+
+
 def _check_input(ctx: Context, decl: n.InputDecl) -> None:
     if isinstance(decl.type, n.NamedType):
         if ctx.type_of_name(decl.type.name).kind == "unknown":
             _type_name_error(ctx, decl.type.name, decl.type.span)
+    elif isinstance(decl.type, n.SetType):
+        if decl.type.enum not in ctx.ps.enums:
+            _set_type_error(ctx, decl.type)
     else:
         seen: dict[str, n.Field] = {}
         for fld in decl.type.fields:

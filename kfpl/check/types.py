@@ -158,13 +158,19 @@ def _name_span(ctx: Context, node: n.Node, name: str) -> n.Span:
 
 
 def _check_atom(ctx: Context, node: n.Cond, fields: Ty | None, enterprise_only: bool) -> None:
-    assert isinstance(node, n.Truthy | n.Compare | n.IsValue | n.InValues)
+    assert isinstance(node, n.ATOMS)
     name_span = _name_span(ctx, node, node.name)
     ty = ctx.resolve(node.name, name_span, fields)
     if ty.kind == "unknown":
         return
     if enterprise_only:
         require_enterprise(ctx, node.name, name_span, "a general eligibility rule")
+    if isinstance(node, n.Contains | n.CountOf):
+        _check_set_atom(ctx, node, ty, name_span)
+        return
+    if ty.kind == "set":
+        _set_misuse(ctx, node, ty, name_span)
+        return
     if isinstance(node, n.Truthy):
         if ty.kind != "bool":
             ctx.error(
@@ -187,6 +193,7 @@ def _check_atom(ctx: Context, node: n.Cond, fields: Ty | None, enterprise_only: 
                 help=_non_number_help(ty),
             )
     else:
+        assert isinstance(node, n.IsValue | n.InValues)
         values = (node.value,) if isinstance(node, n.IsValue) else node.values
         if ty.kind != "enum":
             keyword = "is" if isinstance(node, n.IsValue) else "in"
@@ -198,12 +205,69 @@ def _check_atom(ctx: Context, node: n.Cond, fields: Ty | None, enterprise_only: 
                 help=_truthy_help(node.name, ty, ctx),
             )
             return
-        skip: dict[str, int] = {}
-        for value in values:
-            count = skip.get(value, 0) + (1 if value == node.name else 0)
-            span = ctx.word_span(node.span, value, count)
-            skip[value] = count + 1
-            check_member(ctx, node.name, ty, value, span)
+        _check_members(ctx, node, ty, values)
+
+
+def _check_members(ctx: Context, node: n.Atom, ty: Ty, values: tuple[str, ...]) -> None:
+    skip: dict[str, int] = {}
+    for value in values:
+        count = skip.get(value, 0) + (1 if value == node.name else 0)
+        span = ctx.word_span(node.span, value, count)
+        skip[value] = count + 1
+        check_member(ctx, node.name, ty, value, span)
+
+
+def _check_set_atom(ctx: Context, node: n.Contains | n.CountOf, ty: Ty, span: n.Span) -> None:
+    """`contains` and `number of` read a set-valued fact (`input x: set of kind`)."""
+    if ty.kind != "set":
+        if isinstance(node, n.CountOf):
+            written = f"number of {node.name}"
+        else:
+            written = f"{node.name} contains …"
+        if ty.kind == "enum" and isinstance(node, n.Contains):
+            shown = ", ".join(node.values)
+            help = (
+                f"`{node.name}` holds one value: write `{node.name} is {node.values[0]}`"
+                if len(node.values) == 1
+                else f"`{node.name}` holds one value: write `{node.name} in ({shown})`"
+            )
+        else:
+            help = f"declare `input {node.name}: set of <enum> …` if it holds several values"
+        ctx.error(
+            "KF0401",
+            f"`{written}` needs a set, but `{node.name}` is {describe(ty)}",
+            span,
+            label=f"{describe(ty)}",
+            help=help,
+        )
+        return
+    if isinstance(node, n.CountOf):
+        word = node.op.replace("_", " ")
+        expect_literal(ctx, node.value, Ty("count"), f"`number of {node.name} {word}`")
+        return
+    _check_members(ctx, node, Ty("enum", enum=ty.enum), node.values)
+
+
+def _set_misuse(ctx: Context, node: n.Atom, ty: Ty, span: n.Span) -> None:
+    """A set-valued fact read as one value: say which set condition was meant."""
+    members = ctx.enum_members(Ty("enum", enum=ty.enum))
+    first = members[0] if members else "…"
+    if isinstance(node, n.IsValue):
+        help = f"a set may hold several values: write `{node.name} contains {node.value}`"
+    elif isinstance(node, n.InValues):
+        shown = ", ".join(node.values)
+        help = f"write `{node.name} contains any of ({shown})`"
+    elif isinstance(node, n.Compare):
+        help = f"count its values: `number of {node.name} …`"
+    else:
+        help = f"write `{node.name} contains {first}`, or `number of {node.name} at least 1`"
+    ctx.error(
+        "KF0401",
+        f"`{node.name}` is {describe(ty)}: it cannot be read as one value",
+        span,
+        label=f"{describe(ty)}",
+        help=help,
+    )
 
 
 def _truthy_help(name: str, ty: Ty, ctx: Context) -> str:

@@ -90,6 +90,8 @@ def own_enterprise(program: Any, enterprise: dict[str, Any]) -> dict[str, Any]:
 def default_value(ps: PolicySet, ty: n.TypeRef, flag: bool = False) -> Any:
     if isinstance(ty, n.ListType):
         return [{f.name: default_value(ps, n.NamedType(f.type_name)) for f in ty.fields}]
+    if isinstance(ty, n.SetType):  # every value held: each `contains` holds
+        return _set_members(ps, ty.enum)
     name = ty.name
     if name == "bool":
         return not flag
@@ -109,6 +111,33 @@ def default_value(ps: PolicySet, ty: n.TypeRef, flag: bool = False) -> Any:
     return enum.members[0].name if enum and enum.members else name
 
 
+def _set_members(ps: PolicySet, enum_name: str) -> list[str]:
+    enum = ps.enums.get(enum_name)
+    return [m.name for m in enum.members] if enum else []
+
+
+def _set_of(ps: PolicySet, name: str) -> list[str]:
+    ty = ps.type_of(name)
+    return _set_members(ps, ty.enum) if isinstance(ty, n.SetType) else []
+
+
+def _sized(ps: PolicySet, name: str, op: str, at: Decimal, hold: bool) -> list[str]:
+    """The first k values of a set-valued fact, k chosen so `number of` holds (or fails)."""
+    members = _set_of(ps, name)
+    for k in range(len(members) + 1):
+        size = Decimal(k)
+        ok = {
+            "at_least": size >= at,
+            "more_than": size > at,
+            "equal": size == at,
+            "at_most": size <= at,
+            "less_than": size < at,
+        }[op]
+        if ok == hold:
+            return members[:k]
+    return members
+
+
 def satisfy(facts: dict[str, Any], cond: n.Cond, ps: PolicySet) -> None:
     """Adjust facts so a simple condition holds (best effort, for the probe's base)."""
     for part in c.flatten_and(cond):
@@ -118,6 +147,11 @@ def satisfy(facts: dict[str, Any], cond: n.Cond, ps: PolicySet) -> None:
             facts[part.name] = part.value
         elif isinstance(part, n.InValues) and part.values:
             facts[part.name] = part.values[0]
+        elif isinstance(part, n.Contains):
+            held = set(facts.get(part.name) or ()) | set(part.values)
+            facts[part.name] = [v for v in _set_of(ps, part.name) if v in held]
+        elif isinstance(part, n.CountOf):
+            facts[part.name] = _sized(ps, part.name, part.op, part.value.value, True)
         elif isinstance(part, n.Compare):
             v = part.value.value
             unit = unit_of(ps, part.name)
@@ -147,6 +181,12 @@ def falsify(facts: dict[str, Any], cond: n.Cond, ps: PolicySet) -> None:
         other = [m.name for m in enum.members if m.name not in taken] if enum else []
         if other:
             facts[cond.name] = other[0]
+    elif isinstance(cond, n.Contains):
+        # Dropping every named value fails `all of` and `any of` alike.
+        held = set(facts.get(cond.name) or ()) - set(cond.values)
+        facts[cond.name] = [v for v in _set_of(ps, cond.name) if v in held]
+    elif isinstance(cond, n.CountOf):
+        facts[cond.name] = _sized(ps, cond.name, cond.op, cond.value.value, False)
     elif isinstance(cond, n.Compare):
         v, unit = cond.value.value, unit_of(ps, cond.name)
         failing = {
@@ -205,6 +245,8 @@ def json_value(value: n.Value) -> Any:
         return value.value.isoformat()
     if isinstance(value, n.NameValue):
         return {"true": True, "false": False}.get(value.name, value.name)
+    if isinstance(value, n.SetValue):
+        return list(value.members)
     return [{f.name: json_value(f.value) for f in record} for record in value.records]
 
 
@@ -224,7 +266,7 @@ def measure_inputs(m: n.Measure, ps: PolicySet) -> list[str]:
 
 
 def _names(node: n.Node) -> Iterator[str]:
-    if isinstance(node, n.Ref | n.Truthy | n.Compare | n.IsValue | n.InValues):
+    if isinstance(node, (n.Ref, *n.ATOMS)):
         yield node.name
     elif isinstance(node, n.Tiers | n.Steps | n.ByCase | n.Staged):
         yield node.on
@@ -276,6 +318,9 @@ def probe_values(ps: PolicySet, name: str, bounds: set[Decimal]) -> list[Any]:
     ty = ps.type_of(name)
     if isinstance(ty, n.ListType):
         return []
+    if isinstance(ty, n.SetType):  # none, each value alone, and all of them
+        members = _set_members(ps, ty.enum)
+        return [[], *([m] for m in members), members]
     kind = ty.name if ty is not None else "money"
     if kind == "bool":
         return [True, False]

@@ -41,6 +41,10 @@ def canon(value: object, wording: bool = False) -> Hashable:
         return ("or", frozenset(canon(op, wording) for op in value.operands))
     if isinstance(value, n.InValues):
         return ("in", value.name, frozenset(value.values))
+    if isinstance(value, n.Contains):
+        # Order of the values is not meaning; one value is `all of` and `any of` alike.
+        quantifier = value.quantifier if len(set(value.values)) > 1 else "all"
+        return ("contains", value.name, quantifier, frozenset(value.values))
     if isinstance(value, n.Label):
         return ("L", value.zh, value.en) if wording else None
     if isinstance(value, tuple):
@@ -165,10 +169,17 @@ def cond_text(cond: n.Cond, lang: str = "en") -> str:
         return f"{cond.name} is {cond.value}"
     if isinstance(cond, n.InValues):
         return f"{cond.name} in ({', '.join(cond.values)})"
+    if isinstance(cond, n.Contains):
+        if cond.one:
+            return f"{cond.name} contains {cond.values[0]}"
+        return f"{cond.name} contains {cond.quantifier} of ({', '.join(cond.values)})"
+    if isinstance(cond, n.CountOf):
+        return f"number of {cond.name} {bound_text(cond.op, cond.value, lang)}"
     if isinstance(cond, n.Not):
         return f"not {cond_text(cond.operand, lang)}"
     if isinstance(cond, n.AllOf):
         return " and ".join(_wrap(op, lang) for op in cond.operands)
+    assert isinstance(cond, n.AnyOf)
     return " or ".join(_wrap(op, lang) for op in cond.operands)
 
 

@@ -35,7 +35,25 @@ def implies(a: n.Cond, b: n.Cond) -> bool:
         return values_a[0] == values_b[0] and values_a[1] <= values_b[1]
     if isinstance(a, n.Compare) and isinstance(b, n.Compare) and a.name == b.name:
         return _bound_implies(a, b)
+    if isinstance(a, n.CountOf) and isinstance(b, n.CountOf) and a.name == b.name:
+        return _bound_implies(a, b)
+    if isinstance(a, n.Contains) and isinstance(b, n.Contains) and a.name == b.name:
+        return _contains_implies(a, b)
     return False
+
+
+def _contains_implies(a: n.Contains, b: n.Contains) -> bool:
+    """Holding every value of A (or one of A) implies holding every value of B (or one)."""
+    held_a, held_b = set(a.values), set(b.values)
+    all_a = a.quantifier == "all" or len(held_a) == 1
+    all_b = b.quantifier == "all" or len(held_b) == 1
+    if all_a and all_b:
+        return held_b <= held_a
+    if all_a:
+        return bool(held_a & held_b)
+    if all_b:  # one of A, whichever it is, must be all of B: B is one value and A is B
+        return held_a == held_b and len(held_b) == 1
+    return held_a <= held_b
 
 
 def relation(old: n.Cond, new: n.Cond) -> Relation:
@@ -60,7 +78,7 @@ def related(old: n.Cond, new: n.Cond) -> bool:
 def inputs_of(cond: n.Cond) -> set[str]:
     names: set[str] = set()
     for node in cond.walk():
-        if isinstance(node, n.Truthy | n.Compare | n.IsValue | n.InValues):
+        if isinstance(node, n.ATOMS):
             names.add(node.name)
     return names
 
@@ -82,7 +100,7 @@ def _values(cond: n.Cond) -> tuple[str, frozenset[str]] | None:
     return None
 
 
-def _bound_implies(a: n.Compare, b: n.Compare) -> bool:
+def _bound_implies(a: n.Compare | n.CountOf, b: n.Compare | n.CountOf) -> bool:
     """``x a.op va`` implies ``x b.op vb``, for bounds on the same side."""
     va, vb = a.value.value, b.value.value
     lower = ("at_least", "more_than")

@@ -746,7 +746,9 @@ class Differ:
     def diff_condition(self, ctx: ItemContext, where: Text, a: n.Cond, b: n.Cond) -> None:
         subject = _cond_subject(a) or ""
         at = (f"{where[0]} {subject}", f"{where[1]} {subject}")
-        if isinstance(a, n.Compare) and isinstance(b, n.Compare):
+        same_kind = isinstance(a, n.Compare) and isinstance(b, n.Compare)
+        if same_kind or (isinstance(a, n.CountOf) and isinstance(b, n.CountOf)):
+            assert isinstance(a, n.Compare | n.CountOf) and isinstance(b, n.Compare | n.CountOf)
             lower = is_lower(a.op)
             if a.value.value != b.value.value:
                 delta = b.value.value - a.value.value
@@ -787,6 +789,18 @@ class Differ:
                 direction,
                 "high",
                 _values_note(va, vb) if a.name == b.name else None,
+            )
+            return
+        if isinstance(a, n.Contains) and isinstance(b, n.Contains) and a.name == b.name:
+            self.add(
+                ctx,
+                "KD124",
+                at,
+                _cond_pair(a, bare=True),
+                _cond_pair(b, bare=True),
+                direction,
+                "high",
+                _values_note(set(a.values), set(b.values)),
             )
             return
         self.add(
@@ -1368,6 +1382,8 @@ def _stages(s: n.Staged) -> Text:
 def _type_text(t: n.TypeRef) -> str:
     if isinstance(t, n.NamedType):
         return t.name
+    if isinstance(t, n.SetType):
+        return f"set of {t.enum}"
     return "list(" + ", ".join(f"{f.name}: {f.type_name}" for f in t.fields) + ")"
 
 
@@ -1376,7 +1392,7 @@ def _param_text(p: n.ParamDecl) -> str:
 
 
 def _cond_subject(cond: n.Cond) -> str | None:
-    if isinstance(cond, n.Compare | n.IsValue | n.InValues):
+    if isinstance(cond, n.Compare | n.IsValue | n.InValues | n.Contains | n.CountOf):
         return cond.name
     return None
 
@@ -1389,6 +1405,10 @@ def _cond_pair(cond: n.Cond, bare: bool = False) -> Text:
         return same(f"is {cond.value}")
     if bare and isinstance(cond, n.InValues):
         return same(f"in ({', '.join(cond.values)})")
+    if bare and isinstance(cond, n.CountOf):
+        return (c.bound_text(cond.op, cond.value, "zh"), c.bound_text(cond.op, cond.value, "en"))
+    if bare and isinstance(cond, n.Contains):
+        return same(c.cond_text(cond).split(" ", 1)[1])
     return (c.cond_text(cond, "zh"), c.cond_text(cond, "en"))
 
 

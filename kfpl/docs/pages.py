@@ -318,6 +318,13 @@ class Site:
     def type_text(self, ref: n.TypeRef) -> str:
         if isinstance(ref, n.ListType):
             return self.t("type_list")
+        if isinstance(ref, n.SetType):
+            enum_label = self.label(self.ps.enums[ref.enum].label, ref.enum)
+            return (
+                f"{self.t('type_set')}（{enum_label}）"
+                if self.lang == "zh"
+                else f"{self.t('type_set')} ({enum_label})"
+            )
         if ref.name in self.ps.enums:
             enum = self.ps.enums[ref.name]
             return (
@@ -408,7 +415,7 @@ def names_read(item: n.Node) -> set[str]:
     """Every input or parameter name an item reads."""
     found: set[str] = set()
     for node in item.walk():
-        if isinstance(node, n.Ref | n.Truthy | n.Compare | n.IsValue | n.InValues):
+        if isinstance(node, (n.Ref, *n.ATOMS)):
             found.add(node.name)
         elif isinstance(node, n.Increase):
             found.update((node.new, node.old))

@@ -93,6 +93,13 @@ def cond_expr(cond: n.Cond) -> str:
     if isinstance(cond, n.InValues):
         values = ", ".join(repr(v) for v in cond.values)
         return f"ev.is_in({cond.name!r}, {ident(cond.name)}, ({values},))"
+    if isinstance(cond, n.Contains):
+        values = "".join(f"{v!r}, " for v in cond.values)
+        return f"ev.contains({cond.name!r}, {ident(cond.name)}, ({values}), {cond.quantifier!r})"
+    if isinstance(cond, n.CountOf):
+        return (
+            f"ev.count_of({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
+        )
     if isinstance(cond, n.Not):
         return f"ev.negate({cond_expr(cond.operand)})"
     if isinstance(cond, n.AllOf):
@@ -105,7 +112,7 @@ def cond_expr(cond: n.Cond) -> str:
 def cond_names(cond: n.Node) -> list[str]:
     names = []
     for node in cond.walk():
-        if isinstance(node, n.Truthy | n.Compare | n.IsValue | n.InValues):
+        if isinstance(node, n.ATOMS):
             names.append(node.name)
     return names
 
@@ -469,6 +476,9 @@ def input_spec(decl: n.InputDecl, ps: PolicySet) -> str:
     if isinstance(decl.type, n.ListType):
         fields = tuple((f.name, f.type_name) for f in decl.type.fields)
         args += ["type='list'", f"fields={fields!r}"]
+    elif isinstance(decl.type, n.SetType):
+        members = tuple(m.name for m in ps.enums[decl.type.enum].members)
+        args += ["type='set'", f"members={members!r}"]
     elif decl.type.name in ps.enums:
         members = tuple(m.name for m in ps.enums[decl.type.name].members)
         args += ["type='enum'", f"members={members!r}"]

@@ -97,6 +97,9 @@ class Renderer:
             yes = value == "true"
             return ("是" if yes else "否") if self.zh else ("yes" if yes else "no")
         type_name = self.type_name(input_name) if input_name else None
+        ref = self.ps.type_of(input_name) if input_name else None
+        if isinstance(ref, n.SetType):  # a value of a set-valued fact
+            type_name = ref.enum
         enums = [self.ps.enums[type_name]] if type_name in self.ps.enums else []
         enums += [e for e in self.ps.enums.values() if e not in enums]
         for enum in enums:
@@ -178,12 +181,32 @@ class Renderer:
             if zh:
                 return f"{self.name(cond.name)}为{'或'.join(values)}"
             return f"{self.name(cond.name)} is {_en_list(values, 'or')}"
+        if isinstance(cond, n.Contains):
+            values = [self.member(cond.name, v) for v in cond.values]
+            what = self.name(cond.name)
+            if cond.quantifier == "any" and len(values) > 1:
+                if zh:
+                    return f"{what}包含{'、'.join(values)}中的至少一项"
+                return f"{what} includes at least one of {_en_list(values, 'or')}"
+            return (
+                f"{what}包含{'、'.join(values)}"
+                if zh
+                else f"{what} includes {_en_list(values, 'and')}"
+            )
+        if isinstance(cond, n.CountOf):
+            x = self.number(cond.value, "count")
+            what = self.name(cond.name)
+            if zh:
+                at = "在" if cond.op == "at_least" else ""
+                return f"{what}{at}{ZH_BOUND[cond.op].format(x=x + '项')}"
+            return f"the number of {what} is {EN_BOUND[cond.op].format(x=x)}"
         if isinstance(cond, n.Not):
             inner = self.cond(cond.operand, nested=True)
             return f"不属于{inner}的情形" if zh else f"not {inner}"
         if isinstance(cond, n.AllOf):
             parts = [self.cond(c, nested=True) for c in cond.operands]
             return "，且".join(parts) if zh else " and ".join(parts)
+        assert isinstance(cond, n.AnyOf)
         parts = [self.cond(c, nested=True) for c in cond.operands]
         return "，或".join(parts) if zh else " or ".join(parts)
 
@@ -581,6 +604,11 @@ class Renderer:
             return m.day(value.value, self.lang)
         if isinstance(value, n.NameValue):
             return self.member(name, value.name)
+        if isinstance(value, n.SetValue):
+            members = [self.member(name, v) for v in value.members]
+            if not members:
+                return "无" if self.zh else "none"
+            return "、".join(members) if self.zh else _en_list(members, "and")
         decl = self.ps.inputs.get(name)
         scope = {}
         if decl is not None and isinstance(decl.type, n.ListType):

@@ -124,6 +124,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "type_text": ("文字", "text"),
     "type_list": ("清单", "list"),
     "type_enum": ("选项", "choice"),
+    "type_set": ("多选", "several choices"),
 }
 
 

@@ -55,7 +55,7 @@ class InputSpec:
     """What the policy set declares about one input (from a generated module)."""
 
     name: str
-    type: str  # money rate count bool date year text enum list
+    type: str  # money rate count bool date year text enum set list
     origin: str = "claim"  # or "enterprise"
     members: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()  # for lists: (field, type)
@@ -253,7 +253,28 @@ def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str)
     raise ApplicationError(path, f"unsupported type {spec_type}")  # pragma: no cover
 
 
+def read_set(members: tuple[str, ...], value: Any, path: str) -> tuple[str, ...]:
+    """A set-valued fact: a JSON array of the enum's values, each at most once. Kept as
+    a tuple in the enum's declared order, so explanations never depend on the order the
+    applicant listed them in."""
+    if not isinstance(value, list):
+        raise ApplicationError(
+            path,
+            f"expected a list of values from {', '.join(members)}, got {_shown(value)}",
+        )
+    # No length limit is needed: the loop stops at the first unknown or repeated value.
+    seen: set[str] = set()
+    for i, item in enumerate(value):
+        read_scalar("enum", members, item, f"{path}[{i}]")
+        if item in seen:
+            raise ApplicationError(f"{path}[{i}]", f"{_shown(item)} is listed twice")
+        seen.add(item)
+    return tuple(m for m in members if m in seen)
+
+
 def read_value(spec: InputSpec, value: Any, path: str) -> Any:
+    if spec.type == "set":
+        return read_set(spec.members, value, path)
     if spec.type != "list":
         return read_scalar(spec.type, spec.members, value, path)
     if not isinstance(value, list):

@@ -178,6 +178,10 @@ class Labels:
             return self.members[value][0 if lang == "zh" else 1]
         if isinstance(value, list):
             return f"{len(value)}项" if lang == "zh" else f"{len(value)} item(s)"
+        if isinstance(value, tuple):  # a set-valued fact, in its enum's order
+            if not value:
+                return "无" if lang == "zh" else "none"
+            return ("、" if lang == "zh" else ", ").join(self.value(v, lang) for v in value)
         return str(value)
 
 
@@ -332,6 +336,43 @@ class Evaluation:
         zh = f"{self.labels.name(name, 'zh')}为{wanted_zh}（实际{self.show(name, value, 'zh')}）"
         en = f"{self.labels.name(name, 'en')} is {wanted_en} (is {self.show(name, value, 'en')})"
         return Check(value in members, zh, en)
+
+    def contains(self, name: str, value: Any, members: tuple[str, ...], quantifier: str) -> Check:
+        """包含: a set-valued fact holds every one (``all``) or one (``any``) of ``members``."""
+        shown_zh = "、".join(self.labels.value(m, "zh") for m in members)
+        names_en = [self.labels.value(m, "en") for m in members]
+        held = set(value) if value is not None else set()
+        if quantifier == "all":
+            ok = value is not None and held.issuperset(members)
+        else:
+            ok = bool(held.intersection(members))
+        label_zh, label_en = self.labels.name(name, "zh"), self.labels.name(name, "en")
+        actual_zh, actual_en = self.show(name, value, "zh"), self.show(name, value, "en")
+        if quantifier == "any" and len(members) > 1:
+            listed_en = ", ".join(names_en[:-1]) + f" or {names_en[-1]}"
+            zh = f"{label_zh}包含{shown_zh}中的至少一项（实际{actual_zh}）"
+            en = f"{label_en} includes at least one of {listed_en} (is {actual_en})"
+        else:
+            listed_en = (
+                ", ".join(names_en[:-1]) + f" and {names_en[-1]}"
+                if len(names_en) > 1
+                else names_en[0]
+            )
+            zh = f"{label_zh}包含{shown_zh}（实际{actual_zh}）"
+            en = f"{label_en} includes {listed_en} (is {actual_en})"
+        return Check(ok, zh, en)
+
+    def count_of(self, op: str, name: str, value: Any, threshold: Decimal) -> Check:
+        """项数: how many values a set-valued fact holds, compared with ``threshold``."""
+        zh_t, en_t, test = _OPS[op]
+        size = Decimal(len(value)) if value is not None else None
+        ok = size is not None and bool(test(size, threshold))
+        count_zh = f"{self.labels.name(name, 'zh')}项数"
+        count_en = f"the number of {self.labels.name(name, 'en')}"
+        shown = number_str(size) if size is not None else "—"
+        zh = zh_t.format(label=count_zh, th=f"{number_str(threshold)}项") + f"（实际{shown}项）"
+        en = en_t.format(label=count_en, th=number_str(threshold)) + f" (is {shown})"
+        return Check(ok, zh, en)
 
     def all_of(self, *checks: Check) -> Check:
         return Check(

@@ -85,6 +85,11 @@ def _field(
             _field(f.name, f.name, n.NamedType(f.type_name), f.label, ps) for f in type_ref.fields
         )
         return FormField(name, fact, "list", zh, en, columns=columns)
+    if isinstance(type_ref, n.SetType):  # one checkbox per value, and "none of these"
+        choices = tuple(
+            Choice(m.name, *_label(m.label, m.name)) for m in ps.enums[type_ref.enum].members
+        )
+        return FormField(name, fact, "set", zh, en, choices)
     type_name = type_ref.name
     if type_name in ps.enums:
         choices = tuple(
@@ -228,8 +233,18 @@ def read_form(form: CalculatorForm, data: Mapping[str, str]) -> Reading:
     put(enterprise, "id", get("e.id") or "web", "enterprise.id", "e.id")
     if get("e.name"):
         put(enterprise, "name", get("e.name"), "enterprise.name", "e.name")
+
+    def checked(f: FormField) -> list[str] | None:
+        """A set field's ticked values; None when nothing (not even "none") is ticked."""
+        ticked = [c.value for c in f.choices if get(f"{f.name}.{c.value}")]
+        return ticked if ticked or get(f"{f.name}.none") else None
+
     for f in form.enterprise:
-        if get(f.name):
+        if f.kind == "set":
+            ticked = checked(f)
+            if ticked is not None:
+                put(enterprise, f.fact, ticked, f"enterprise.{f.fact}", f.name)
+        elif get(f.name):
             put(enterprise, f.fact, _value(f.kind, get(f.name)), f"enterprise.{f.fact}", f.name)
     claims = []
     for position, claim in enumerate(form.claims):
@@ -262,6 +277,10 @@ def read_form(form: CalculatorForm, data: Mapping[str, str]) -> Reading:
                         path,
                         f"{f.name}.0.{f.columns[0].fact}" if f.columns else f.name,
                     )
+            elif f.kind == "set":
+                ticked = checked(f)
+                if ticked is not None:
+                    put(facts, f.fact, ticked, path, f.name)
             elif get(f.name):
                 put(facts, f.fact, _value(f.kind, get(f.name)), path, f.name)
         entry: dict[str, Any] = {

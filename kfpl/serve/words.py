@@ -41,6 +41,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "amount": ("金额", "Amount"),
     "unset": ("（未填写）", "(not provided)"),
     "list_none": ("没有（空清单）", "none (an empty list)"),
+    "set_none": ("均不涉及", "none of these"),
     "row": ("第{n}项", "item {n}"),
     "calculate": ("测算", "Calculate"),
     "result": ("测算结果", "Result"),

@@ -177,7 +177,15 @@ class ListType(Node):
     fields: tuple[Field, ...]
 
 
-TypeRef = NamedType | ListType
+@dataclass(frozen=True)
+class SetType(Node):
+    """``set of transform_kind``: several values of one enum, each at most once
+    (a project that is 智能化 and 数字化 and 低碳化)."""
+
+    enum: str
+
+
+TypeRef = NamedType | ListType | SetType
 
 
 @dataclass(frozen=True)
@@ -401,6 +409,29 @@ class InValues(Node):
     values: tuple[str, ...]
 
 
+Quantifier = Lit["all", "any"]
+
+
+@dataclass(frozen=True)
+class Contains(Node):
+    """``x contains v`` / ``x contains all of (a, b)`` / ``x contains any of (a, b)`` on a
+    set-valued fact. One value is ``all`` of one (``one`` keeps how it was written)."""
+
+    name: str
+    values: tuple[str, ...]
+    quantifier: Quantifier = "all"
+    one: bool = False
+
+
+@dataclass(frozen=True)
+class CountOf(Node):
+    """``number of x at least 2``: how many values a set-valued fact holds."""
+
+    name: str
+    op: CompareOp
+    value: Number
+
+
 @dataclass(frozen=True)
 class Not(Node):
     operand: Cond
@@ -416,7 +447,10 @@ class AnyOf(Node):
     operands: tuple[Cond, ...]
 
 
-Cond = Truthy | Compare | IsValue | InValues | Not | AllOf | AnyOf
+Cond = Truthy | Compare | IsValue | InValues | Contains | CountOf | Not | AllOf | AnyOf
+# The conditions that read one named fact (the leaves of a condition tree).
+Atom = Truthy | Compare | IsValue | InValues | Contains | CountOf
+ATOMS = (Truthy, Compare, IsValue, InValues, Contains, CountOf)
 
 
 # --------------------------------------------------------------------------- examples
@@ -437,7 +471,14 @@ class ListValue(Node):
     records: tuple[tuple[Fact, ...], ...]
 
 
-Value = Number | DateValue | NameValue | ListValue
+@dataclass(frozen=True)
+class SetValue(Node):
+    """``[smart, digital]``: the value of a set-valued fact in a worked example."""
+
+    members: tuple[str, ...]
+
+
+Value = Number | DateValue | NameValue | ListValue | SetValue
 
 
 @dataclass(frozen=True)

@@ -368,6 +368,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def list_type(self, meta: Any, ch: list[Any]) -> n.ListType:
         return n.ListType(tuple(ch), span=self.sp(meta))
 
+    def set_type(self, meta: Any, ch: list[Any]) -> n.SetType:
+        return n.SetType(str(ch[0]), span=self.sp(meta))
+
     def from_clause(self, meta: Any, ch: list[Any]) -> str:
         return str(ch[0])
 
@@ -648,6 +651,23 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def in_values(self, meta: Any, ch: list[Any]) -> n.InValues:
         return n.InValues(str(ch[0]), tuple(str(c) for c in ch[1:]), span=self.sp(meta))
 
+    def contains_one(self, meta: Any, ch: list[Any]) -> n.Contains:
+        return n.Contains(str(ch[0]), (str(ch[1]),), "all", one=True, span=self.sp(meta))
+
+    def contains_all(self, meta: Any, ch: list[Any]) -> n.Contains:
+        values = tuple(str(c) for c in ch[1:])
+        return n.Contains(str(ch[0]), values, "all", span=self.sp(meta))
+
+    def contains_any(self, meta: Any, ch: list[Any]) -> n.Contains:
+        values = tuple(str(c) for c in ch[1:])
+        return n.Contains(str(ch[0]), values, "any", span=self.sp(meta))
+
+    def count_of(self, meta: Any, ch: list[Any]) -> n.CountOf:
+        return n.CountOf(str(ch[0]), ch[1], ch[2], span=self.sp(meta))
+
+    def count_of_post(self, meta: Any, ch: list[Any]) -> n.CountOf:
+        return n.CountOf(str(ch[0]), ch[2], ch[1], span=self.sp(meta))
+
     # -- examples
     def example(self, meta: Any, ch: list[Any]) -> n.Example:
         name, when, *givens, outcome = ch
@@ -682,6 +702,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     def v_list(self, meta: Any, ch: list[Any]) -> n.ListValue:
         return n.ListValue(tuple(c for c in ch if c is not None), span=self.sp(meta))
+
+    def v_set(self, meta: Any, ch: list[Any]) -> n.SetValue:
+        return n.SetValue(tuple(str(c) for c in ch), span=self.sp(meta))
 
     def record(self, meta: Any, ch: list[Any]) -> tuple[n.Fact, ...]:
         return tuple(ch)

@@ -67,6 +67,8 @@ def _value(value: n.Value) -> Any:
         return value.value.isoformat()
     if isinstance(value, n.NameValue):
         return {"true": True, "false": False}.get(value.name, value.name)
+    if isinstance(value, n.SetValue):
+        return list(value.members)
     return [{f.name: _value(f.value) for f in record} for record in value.records]
 
 

@@ -466,6 +466,10 @@ from kfpl.serve.command import serve_command  # noqa: E402  (kfpl serve: issue 1
 
 main.add_command(serve_command)
 
+from kfpl.cli.batch import batch_command  # noqa: E402  (kfpl batch: issue 13)
+
+main.add_command(batch_command)
+
 
 def run() -> None:
     """Entry point: turn any unexpected exception into one line, never a traceback."""

@@ -186,10 +186,10 @@ class Gen:
         p = max(places(v.value.value) for v in param.values)
         years = []
         # In the order they took effect: the latest in force on 1 January wins.
-        for v in sorted(param.values, key=lambda v: v.since):
-            since: date = v.since
+        for pv in sorted(param.values, key=lambda pv: pv.since):
+            since: date = pv.since
             first = since.year if (since.month, since.day) == (1, 1) else since.year + 1
-            years.append((first, scaled(v.value.value, p)))
+            years.append((first, scaled(pv.value.value, p)))
         bound = max(max(abs(x) for _, x in years), 1)
         default = scaled(param.values[0].value.value, p)  # before any is in force
         return f"k.by_year({tuple(years)!r}, {default})", p, bound
@@ -199,9 +199,7 @@ class Gen:
             if self.input_type(op.name) != "money":
                 raise Unsupported(f"{op.name} is not money")
             return self.value(op.name)
-        return Expr(
-            f"k.increase({var(op.new)}, {var(op.old)})", 2, MONEY_BOUND
-        )
+        return Expr(f"k.increase({var(op.new)}, {var(op.old)})", 2, MONEY_BOUND)
 
     def base(self, base: tuple[n.Operand, ...]) -> Expr:
         parts = [self.operand(op) for op in base]
@@ -296,8 +294,8 @@ class Gen:
             )
             default = rescale(extra[0], scale).code if extra else "0"
             choices = ", ".join(rescale(x[1], scale).code for x in exprs)
-            tests = ", ".join(x[0] for x in exprs)
-            self.add(f"amount = k.select(({tests},), ({choices},), {default})")
+            listed = ", ".join(x[0] for x in exprs)
+            self.add(f"amount = k.select(({listed},), ({choices},), {default})")
             ceiled = [x[0] for x in exprs if x[2]]
             if extra and extra[1]:
                 ceiled.append("~(" + " | ".join(x[0] for x in exprs) + ")")
@@ -308,7 +306,9 @@ class Gen:
                 self.add(f"k.fail(~({any_arm}), {reason!r})")
             del no_match
             return "", scale, exact
-        raise Unsupported(f"the award form {type(form).__name__} ({_FORM_WORDS.get(type(form).__name__, '')})")
+        raise Unsupported(
+            f"the award form {type(form).__name__} ({_FORM_WORDS.get(type(form).__name__, '')})"
+        )
 
 
 _FORM_WORDS = {
@@ -333,9 +333,7 @@ def gen_rule_checks(ps: PolicySet, rule: n.Rule) -> list[Unit]:
             for flag in dict.fromkeys(body.flags):
                 g.read(flag)
             g.add(f"k.need({', '.join(repr(f) for f in dict.fromkeys(body.flags))})")
-            hit = " | ".join(
-                g.cond(n.Truthy(flag)) for flag in dict.fromkeys(body.flags)
-            )
+            hit = " | ".join(g.cond(n.Truthy(flag)) for flag in dict.fromkeys(body.flags))
             g.add(f"k.exclude({hit})")
             out.append(Unit(f"rule_{_py(rule.id)}_{i}", g.lines))
         elif isinstance(body, n.Eligible):

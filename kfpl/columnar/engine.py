@@ -152,8 +152,8 @@ class ColumnarEngine:
             return
         order = np.argsort(frame.measure.astype(str), kind="stable")
         ids = frame.measure[order]
-        bounds = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else []
-        ends = list(bounds[1:]) + [len(ids)]
+        bounds: Any = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else []
+        ends = [*bounds[1:], len(ids)]
         for start, end in zip(bounds, ends, strict=True):
             rows: npt.NDArray[np.int64] = np.sort(order[start:end])
             self.kernels[ids[start]](Kernel(frame, rows))

@@ -137,9 +137,7 @@ class Kernel:
     # -- reading inputs: values (a neutral value where missing) and presence
     def _read(self, name: str) -> list[Any]:
         values = self.f.raw(name, self.rows)
-        self.present[name] = np.fromiter(
-            (v is not None for v in values), dtype=bool, count=self.n
-        )
+        self.present[name] = np.fromiter((v is not None for v in values), dtype=bool, count=self.n)
         return values
 
     def money(self, name: str) -> Ints:
@@ -191,10 +189,12 @@ class Kernel:
         return np.fromiter((bool(v) for v in values), dtype=bool, count=self.n)
 
     def increase(self, new: Ints, old: Ints) -> Ints:
-        return np.maximum(new - old, 0)
+        out: Ints = np.maximum(new - old, 0)
+        return out
 
     def steps_of(self, base: Ints, size: int) -> Ints:
-        return np.maximum(base, 0) // size
+        out: Ints = np.maximum(base, 0) // size
+        return out
 
     def by_year(self, values: tuple[tuple[int, int], ...], default: int) -> Ints:
         """A dated parameter: the value in force on 1 January of the application year
@@ -287,4 +287,5 @@ def round_half_up(amount: Ints, digits: int) -> Ints:
         out = np.empty(len(amount), dtype=object)
         out[:] = [(v + h) // d if v >= 0 else -((-v + h) // d) for v in amount]
         return out
-    return np.where(amount >= 0, (amount + h) // d, -((-amount + h) // d))
+    rounded: Ints = np.where(amount >= 0, (amount + h) // d, -((-amount + h) // d))
+    return rounded

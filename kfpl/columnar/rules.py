@@ -51,7 +51,8 @@ def before_in_group(values: npt.NDArray[np.int64], gid: npt.NDArray[Any]) -> npt
     excl = cs - values
     first = starts_of(gid)
     base = excl[first]
-    return excl - base[np.cumsum(first) - 1]
+    out: npt.NDArray[np.int64] = excl - base[np.cumsum(first) - 1]
+    return out
 
 
 def group_ids(*keys: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
@@ -69,7 +70,9 @@ def group_ids(*keys: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     return gid.reshape(-1).astype(np.int64)
 
 
-def share_cap(f: Frame, rows: Rows, gid: npt.NDArray[np.int64], room0: npt.NDArray[np.int64]) -> None:
+def share_cap(
+    f: Frame, rows: Rows, gid: npt.NDArray[np.int64], room0: npt.NDArray[np.int64]
+) -> None:
     """``_share_cap``: the rows of a group share ``room0`` (per row, its group's room) in
     claim order; a row above what is left is cut to it and marked capped."""
     order = np.lexsort((f.index[rows], gid))
@@ -200,7 +203,9 @@ def group_cap(f: Frame, rule: GroupCap) -> None:
     share_cap(f, rows, gid, np.full(len(rows), rule.amount, dtype=np.int64))
 
 
-def yearly_cap(f: Frame, rule: YearlyCap, infos: dict[str, Info], measure_policies: set[str]) -> None:
+def yearly_cap(
+    f: Frame, rule: YearlyCap, infos: dict[str, Info], measure_policies: set[str]
+) -> None:
     """The yearly total per enterprise is at most the enterprise's ``limit``: the
     excess is cut from the claims in the rule's order (latest first, largest first, or
     in proportion)."""
@@ -219,7 +224,9 @@ def yearly_cap(f: Frame, rule: YearlyCap, infos: dict[str, Info], measure_polici
     rows = rows[~absent]
     if not len(rows):
         return
-    limit = np.array([int(v.scaleb(2)) for v, a in zip(limits, absent, strict=True) if not a], dtype=np.int64)
+    limit = np.array(
+        [int(v.scaleb(2)) for v, a in zip(limits, absent, strict=True) if not a], dtype=np.int64
+    )
     app = f.app[rows]
     amount = f.amount[rows]
     order = np.argsort(app, kind="stable")
@@ -249,7 +256,9 @@ def yearly_cap(f: Frame, rule: YearlyCap, infos: dict[str, Info], measure_polici
     f.status[hit] = CAPPED
 
 
-def _proportional(f: Frame, rows: Rows, app: npt.NDArray[np.int64], limit: npt.NDArray[np.int64]) -> None:
+def _proportional(
+    f: Frame, rows: Rows, app: npt.NDArray[np.int64], limit: npt.NDArray[np.int64]
+) -> None:
     """``_proportional``: shares rounded down to the fen, the leftover fen to the largest
     claims first (exact Python integers: amount × room can exceed int64)."""
     by_app: dict[int, list[int]] = {}

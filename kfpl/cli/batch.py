@@ -84,7 +84,9 @@ def batch_command(
     try:
         import numpy  # noqa: F401  (the columnar engine's one hard requirement)
     except ImportError:
-        fail("kfpl batch needs numpy (and pyarrow for Parquet, dask for --engine dask): pip install 'kfpl[batch]'")
+        fail(
+            "kfpl batch needs numpy (and pyarrow for Parquet, dask for --engine dask): pip install 'kfpl[batch]'"
+        )
     from kfpl.columnar.batch import (
         BatchError,
         Compiled,

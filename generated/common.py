@@ -15,6 +15,7 @@ POLICY = {
     "zh": "开封市制造业政策集通用声明",
     "en": "Kaifeng manufacturing policy set: shared declarations",
     "effective": None,
+    "by_day": False,
 }
 
 INPUTS = {

@@ -14,7 +14,8 @@ POLICY = {
     "id": "ind",
     "zh": "开封市培育壮大主导产业若干财政支持措施",
     "en": "Kaifeng Fiscal Support Measures for Growing the Leading Industries",
-    "effective": (2020, 2022),
+    "effective": ("2020-01-01", "2022-12-31"),
+    "by_day": False,
 }
 
 INPUTS = {

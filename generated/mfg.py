@@ -14,7 +14,8 @@ POLICY = {
     "id": "mfg",
     "zh": "开封市制造业高质量发展若干财政支持措施",
     "en": "Kaifeng Fiscal Support Measures for High-Quality Manufacturing Development",
-    "effective": (2020, 2022),
+    "effective": ("2020-01-01", "2022-12-31"),
+    "by_day": False,
 }
 
 INPUTS = {

@@ -13,6 +13,7 @@ POLICY = {
     "zh": "开封市推动制造业高质量发展实施方案",
     "en": "Kaifeng Implementation Plan for Promoting High-Quality Manufacturing Development",
     "effective": None,
+    "by_day": False,
 }
 
 INPUTS = {}

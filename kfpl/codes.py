@@ -309,11 +309,45 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0111", "error",
         "有效期起止颠倒", "Effective period ends before it starts",
-        "`effective A to B` 要求 A ≤ B。", "`effective A to B` needs A ≤ B.",
-        'policy mfg\n  title zh "制造业" en "Manufacturing"\n  effective 2022 to 2020\n',
-        'policy mfg\n  title zh "制造业" en "Manufacturing"\n  effective 2020 to 2022\n',
-        "交换两个年份。", "Swap the two years.",
+        "`effective A to B` 要求 A 不晚于 B（年份或日期均可）。",
+        "`effective A to B` needs A no later than B (years or days).",
+        'policy mfg\n  title zh "制造业" en "Manufacturing"\n  effective 2028-04-10 to 2023-04-11\n',
+        'policy mfg\n  title zh "制造业" en "Manufacturing"\n  effective 2023-04-11 to 2028-04-10\n',
+        "交换起止日期。", "Swap the two ends.",
         standalone=True,
+    ),
+    Code(
+        "KF0112", "error",
+        "措施有效期超出政策有效期", "Measure period outside its policy's",
+        "措施可以有自己的有效期（`effective` 写在措施中），但只能在所属政策的有效期之内：政策失效后措施不能继续有效。",
+        "A measure may have its own period (`effective` inside the measure), but only within its "
+        "policy's: a measure cannot stay in force after its policy ends.",
+        _measure(_AWARD + "  effective 2021-07-01 to 2023-06-30"),
+        _measure(_AWARD + "  effective 2021-07-01 to 2022-12-31"),
+        "把措施的有效期收窄到政策有效期之内。", "Narrow the measure's period to within its policy's.",
+    ),
+    Code(
+        "KF0113", "error",
+        "修订的政策不存在", "Revised policy not in the set",
+        "`revises ID` 指明本政策替代的上一版本，该版本须是同一政策集中的另一个政策。",
+        "`revises ID` names the earlier version this policy replaces; it must be another policy "
+        "of the same set.",
+        'policy mfg2023\n  title zh "制造业" en "Manufacturing"\n  effective 2023-04-11 to 2028-04-10\n'
+        "  revises mfg2020\n",
+        'policy mfg2023\n  title zh "制造业" en "Manufacturing"\n  effective 2023-04-11 to 2028-04-10\n',
+        "写上一版本的政策编号，或删除 `revises`。", "Name the earlier version's policy id, or remove `revises`.",
+        standalone=True,
+    ),
+    Code(
+        "KF0114", "error",
+        "修订前后有效期重叠", "Revision overlaps the revised version",
+        "修订后的政策与被修订的政策有效期重叠时，重叠期间的申报同时适用两个版本。修订版应在原版本失效后开始（或原版本提前截止）。"
+        "该检查涉及两个政策文件，因此此处没有单文件示例。",
+        "When a revision's period overlaps the version it revises, a claim in the overlap falls "
+        "under both. The revision starts after the earlier version ends (or the earlier one is "
+        "cut short). The check involves two policy files, so there is no one-file example here.",
+        "", "",
+        "把修订版的起始日改到原版本截止日之后。", "Start the revision after the earlier version's last day.",
     ),
     # ------------------------------------------------------------------ KF02xx names
     Code(
@@ -691,12 +725,15 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0802", "warning",
         "示例年份不在有效期内", "Example year outside the effective period",
-        "示例设定的年份不在政策有效期内，该年的申报什么也得不到。",
-        "The example is set in a year the policy is not in force; a claim that year gets "
-        "nothing.",
+        "示例设定的年份（或日期）不在有效期内，该申报什么也得不到；或有效期在该年中间开始或截止，只给年份无法判断。",
+        "The example is set in a year (or on a day) the measure is not in force, so the claim "
+        "gets nothing; or the period begins or ends within that year, so the year alone does "
+        "not decide.",
         _measure(_AWARD + "  example in 2019 booth_fees = 10万 -> 3万"),
         _measure(_AWARD + "  example in 2021 booth_fees = 10万 -> 3万"),
-        "改用有效期内的年份。", "Use a year within the effective period.",
+        "改用有效期内的年份（有效期写到日的，用 `example on 日期` 给出日期）；或预期 `-> not eligible`。",
+        "Use a year within the effective period (for a period written with days, give the day: "
+        "`example on DATE`); or expect `-> not eligible`.",
     ),
     Code(
         "KF0804", "error",

@@ -69,6 +69,15 @@ class PolicySet:
     def policy_of(self, item_id: str) -> n.Policy | None:
         return self.policies.get(self.owner.get(item_id, ""))
 
+    def period_of(self, measure_id: str) -> n.Period | None:
+        """The period a measure is in force: its own (`effective` in the measure), else its
+        policy's, else None (in force every year)."""
+        measure = self.measures.get(measure_id)
+        if measure is not None and measure.effective is not None:
+            return measure.effective
+        policy = self.policy_of(measure_id)
+        return policy.effective if policy is not None else None
+
     def module_of_policy(self, policy_id: str) -> n.Module | None:
         for module in self.modules:
             header = module.of_type(n.Policy)
@@ -87,7 +96,7 @@ class PolicySet:
 
     def effective_years(self) -> tuple[int, int] | None:
         """The span covered by the fiscal policies' effective periods."""
-        periods = [p.effective for p in self.policies.values() if p.effective]
+        periods = [p.effective.years for p in self.policies.values() if p.effective]
         if not periods:
             return None
         return (min(a for a, _ in periods), max(b for _, b in periods))

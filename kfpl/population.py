@@ -318,7 +318,7 @@ def generate(
     ordered = sorted(measures.items(), key=lambda kv: _natural(kv[0]))
     # 首次 is judged from the year before the earliest policy took effect.
     first_year = min(
-        (p.effective[0] for ps in sets for p in ps.policies.values() if p.effective),
+        (p.effective.start.year for ps in sets for p in ps.policies.values() if p.effective),
         default=options.year,
     )
     flags = sorted(

@@ -88,10 +88,17 @@ def application_schema(ps: PolicySet) -> dict[str, Any]:
         "description": "One enterprise's application for one year: profile, claims and prior awards. "
         "A missing fact makes a claim undetermined; it is never read as zero.",
         "type": "object",
-        "required": ["year", "enterprise", "claims"],
+        "required": ["enterprise", "claims"],
+        "anyOf": [{"required": ["year"]}, {"required": ["date"]}],
         "additionalProperties": False,
         "properties": {
             "year": {"type": "integer", "description": "the application year"},
+            "date": {
+                "type": "string",
+                "format": "date",
+                "description": "the day the claims are judged at (in the application year); "
+                "decides a period written with days",
+            },
             "enterprise": {
                 "type": "object",
                 "required": ["id"],
@@ -114,6 +121,12 @@ def application_schema(ps: PolicySet) -> dict[str, Any]:
                         "product": {
                             "type": "string",
                             "description": "the product the claim is for",
+                        },
+                        "date": {
+                            "type": "string",
+                            "format": "date",
+                            "description": "the day of the event claimed (in the application "
+                            "year); else the application's date",
                         },
                         "facts": {"type": "object"},
                     },

@@ -192,7 +192,7 @@ def test_effective_period_extended() -> None:
     ch = only(diff(("effective 2020 to 2022", "effective 2020 to 2025")))
     assert ch.check == "KD003"
     assert ch.line("en") == "effective period: 2020 to 2022 → 2020 to 2025 (extended by 3 years)"
-    assert ch.line("zh") == "有效期：2020—2022年 → 2020—2025年（延长3年）"
+    assert ch.line("zh") == "有效期：2020年—2022年 → 2020年—2025年（延长3年）"
     assert ch.direction == "more_generous"
 
 

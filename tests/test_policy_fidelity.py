@@ -154,7 +154,7 @@ def test_set_wide_general_provisions_are_all_encoded(ps: PolicySet) -> None:
     assert any(matching for _, _, matching in stacking)
     assert any(isinstance(b, n.YearlyCap) and b.limit == "local_retained_tax" for b in bodies)
     for doc in ("mfg", "ind"):
-        assert ps.policies[doc].effective == (2020, 2022)  # 实施期限暂定为2020年—2022年
+        assert ps.policies[doc].effective.years == (2020, 2022)  # 实施期限暂定为2020年—2022年
 
 
 def test_every_source_reference_resolves_to_stored_text(ps: PolicySet) -> None:

@@ -96,7 +96,7 @@ def test_application_dated_2023_is_not_in_force(program: Program) -> None:
     result = program.evaluate(application(MFG3, year=2023))
     (measure,) = result["measures"]
     assert measure["status"] == "not_eligible" and measure["reason"] == "not_in_force"
-    assert "not in force" in all_text(measure) and "2020–2022" in all_text(measure)
+    assert "not in force" in all_text(measure) and "(2020 to 2022)" in all_text(measure)
 
 
 def test_general_eligibility_failure_names_the_condition(program: Program) -> None:

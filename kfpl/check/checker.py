@@ -23,6 +23,7 @@ from kfpl.check.names import (
     check_id_prefixes,
     check_unique,
 )
+from kfpl.check.periods import check_periods
 from kfpl.check.rules import check_plan, check_rules
 from kfpl.check.sources import Document, check_sources
 from kfpl.diagnostics import Diagnostic, sort_key
@@ -38,6 +39,7 @@ CHECKS: tuple[Check, ...] = (
     check_unique,
     check_id_prefixes,
     check_declarations,
+    check_periods,
     check_labels,
     check_sources,
     check_agencies,

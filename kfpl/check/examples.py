@@ -6,6 +6,7 @@ from __future__ import annotations
 from kfpl.check.base import CLAIM_KEYS, Context, Ty, describe
 from kfpl.check.types import check_member, expect_literal
 from kfpl.diagnostics import Secondary, did_you_mean
+from kfpl.runtime.dates import Span
 from kfpl.syntax import nodes as n
 
 PRIOR_KEYS = ("project", "product", "level", "step")
@@ -38,18 +39,30 @@ def check_example(ctx: Context, example: n.Example, measure: n.Measure) -> None:
 
 
 def _check_year(ctx: Context, example: n.Example, measure: n.Measure) -> None:
-    policy = ctx.ps.policy_of(measure.id)
-    if example.year is None or policy is None or policy.effective is None:
+    period = ctx.ps.period_of(measure.id)
+    if example.year is None or period is None:
         return
-    start, end = policy.effective
-    if not start <= example.year <= end:
+    span = Span(period.start, period.end, period.by_day)
+    holds = span.holds(example.year, example.day if period.by_day else None)
+    when = example.day.isoformat() if example.day else str(example.year)
+    where = ctx.word_span(example.span, when) if example.day is None else example.span
+    if holds is False and example.outcome.kind != "not_eligible":
         ctx.warning(
             "KF0802",
-            f"the example is set in {example.year}, outside the policy's "
-            f"effective period {start} to {end}",
-            ctx.word_span(example.span, str(example.year)),
-            label="not in force that year",
-            help=f"use a year from {start} to {end}, or expect `-> not eligible`",
+            f"the example is set on {when}, outside the effective period ({span.en()})",
+            where,
+            label="not in force then",
+            help=f"use a {'day' if period.by_day else 'year'} {span.en().removeprefix('from ')}, "
+            "or expect `-> not eligible`",
+        )
+    elif holds is None and example.outcome.kind != "undetermined":
+        ctx.warning(
+            "KF0802",
+            f"the example is set in {example.year}, but the effective period ({span.en()}) "
+            "begins or ends within that year, so the year alone does not decide",
+            where,
+            label="only part of this year is in force",
+            help="give the claim's date: `example on YYYY-MM-DD …`",
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kfpl.check.base import ORIGINS, Context
+from kfpl.check.periods import check_period_order
 from kfpl.check.types import expect_literal
 from kfpl.diagnostics import Secondary, did_you_mean
 from kfpl.model import BUILTIN_TYPES, item_key, module_stem
@@ -108,15 +109,7 @@ def check_headers(ctx: Context) -> None:
                 help="move this `policy` block to the top of the file",
             )
         policy = headers[0]
-        if policy.effective and policy.effective[0] > policy.effective[1]:
-            start, end = policy.effective
-            ctx.error(
-                "KF0111",
-                f"the effective period {start} to {end} ends before it starts",
-                policy.span,
-                label="start year after end year",
-                help=f"write `effective {end} to {start}`",
-            )
+        check_period_order(ctx, policy.effective)
         if policy.title is None:
             ctx.error(
                 "KF0303",

@@ -22,7 +22,8 @@ def listing(ps: PolicySet) -> dict[str, Any]:
             {
                 "id": p.id,
                 "title": _label(p.title),
-                "effective": list(p.effective) if p.effective else None,
+                "effective": list(p.effective.years) if p.effective else None,
+                "effective_days": list(p.effective.iso()) if p.effective else None,
             }
             for p in ps.policies.values()
         ],

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -71,7 +71,31 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The commands, the big ones imported only when called: `kfpl eval` must not pay
+    for matplotlib (diff), mkdocs (docs) or starlette (serve)."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "docs": "kfpl.docs.site:docs_command",  # issue 5
+        "diff": "kfpl.diff.command:diff_command",  # issue 6
+        "targets": "kfpl.targets:targets_command",  # issue 4
+        "serve": "kfpl.serve.command:serve_command",  # issue 14
+        "batch": "kfpl.cli.batch:batch_command",  # issue 13
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module, attr = self.lazy[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kfpl")
 def main() -> None:
     """kfpl — the kfpl policy language.
@@ -223,12 +247,21 @@ def eval_(
         except PolicyError as exc:
             fail(str(exc))
     else:
-        comp = compile_or_exit(paths, quiet=True)
-        assert comp.policy_set is not None
+        from kfpl.project.loader import discover
+        from kfpl.python.compiled import evaluator_modules
+
+        def generate() -> dict[str, str]:
+            from kfpl.python import codegen
+
+            comp = compile_or_exit(paths, quiet=True)
+            assert comp.policy_set is not None
+            return codegen.generate_all(comp.policy_set)
+
         try:
-            program = Program.from_policy_set(comp.policy_set)
-        except PolicyError as exc:  # pragma: no cover - compile_or_exit already stopped
-            fail(str(exc), 1)
+            files = discover(paths)
+        except InputError as exc:
+            fail(str(exc))
+        program = Program(evaluator_modules(files, project_or_exit(paths).sources, generate))
     try:
         outcome = program.run(data)
     except ApplicationError as exc:
@@ -448,27 +481,6 @@ def init(folder: str) -> None:
     for path in written:
         click.echo(f"  created {path}")
     click.echo(f"new kfpl project in {folder}/: cd {folder} && kfpl check && kfpl test")
-
-
-from kfpl.docs.site import docs_command  # noqa: E402  (kfpl docs: issue 5)
-
-main.add_command(docs_command)
-
-from kfpl.diff.command import diff_command  # noqa: E402  (kfpl diff: issue 6)
-
-main.add_command(diff_command)
-
-from kfpl.targets import targets_command  # noqa: E402  (kfpl targets: issue 4)
-
-main.add_command(targets_command)
-
-from kfpl.serve.command import serve_command  # noqa: E402  (kfpl serve: issue 14)
-
-main.add_command(serve_command)
-
-from kfpl.cli.batch import batch_command  # noqa: E402  (kfpl batch: issue 13)
-
-main.add_command(batch_command)
 
 
 def run() -> None:

@@ -360,11 +360,12 @@ def _py(text: str) -> str:
 
 def gen_measure(ps: PolicySet, m: n.Measure, checks: list[str]) -> list[str]:
     """The kernel of one measure: period, the rules' checks, then the measure itself."""
-    policy_id = ps.owner[m.id]
-    policy = ps.policies.get(policy_id)
     g = Gen(ps)
-    if policy is not None and policy.effective:
-        g.add(f"k.in_force({policy.effective[0]}, {policy.effective[1]})")
+    period = ps.period_of(m.id)  # the measure's own, else its policy's
+    if period is not None:
+        if period.by_day or not period.whole_years:
+            raise Unsupported("a period written with days (decided by each claim's date)")
+        g.add(f"k.in_force({period.start.year}, {period.end.year})")
     for check in checks:
         g.add(f"{check}(k)")
     if m.item and m.item not in ("project", "product"):

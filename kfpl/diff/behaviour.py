@@ -8,7 +8,10 @@ For each measure present in both versions (renames included) the probe points ar
   (1 yuan for money, 1 for counts);
 * every enum member and both truth values of the inputs the measure reads;
 * the worked examples of both versions;
-* years only one version is in force, on the worked examples.
+* years only one version is in force, on the worked examples;
+* where a period is written with days, the day before, the first and the last day of
+  each version's period and the day after, on the worked examples (a changed period
+  moves in force and out at those days).
 
 Each point is a one-claim application from a fully eligible enterprise (all profile
 conditions met, no exclusion flag, a local retained tax far above any award), with
@@ -25,7 +28,9 @@ yearly limit binds.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +38,7 @@ from kfpl.diff import canon as c
 from kfpl.diff.readable import Reader, left_out_json
 from kfpl.diff.structural import Change, match_items, measure_similarity
 from kfpl.model import PolicySet
+from kfpl.runtime.dates import Span
 from kfpl.syntax import nodes as n
 
 ONE = Decimal(1)
@@ -340,7 +346,8 @@ class Case:
     facts: dict[str, Any]
     old: Side
     new: Side
-    kind: str  # boundary | example | period | rules
+    kind: str  # boundary | example | period | day | rules
+    day: date | None = None  # the claim's date (probes at a period's boundary days)
 
     @property
     def delta(self) -> Decimal:
@@ -353,6 +360,7 @@ class Case:
             "kind": self.kind,
             "label": self.label,
             "year": self.year,
+            **({"date": self.day.isoformat()} if self.day else {}),
             "facts": {k: _show(v) for k, v in self.facts.items()},
             "old": {
                 "status": self.old.status,
@@ -398,7 +406,8 @@ class Verdict:
     up: int = 0
     down: int = 0
     status: str = "unchanged"
-    periods: tuple[list[int] | None, list[int] | None] | None = None  # (old, new) when compared
+    # (old, new) when compared: [first, last] years, or ISO days for a period written with days
+    periods: tuple[list[Any] | None, list[Any] | None] | None = None
     year: int | None = None  # the year the boundary probes ran in
 
     @property
@@ -437,6 +446,8 @@ class Behaviour:
     verdicts: list[Verdict] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     period: dict[int, dict[str, int]] = field(default_factory=dict)
+    # boundary days of periods written with days: ISO day -> which version is in force, changes
+    days: dict[str, dict[str, Any]] = field(default_factory=dict)
     readers: tuple[Reader, Reader] | None = None
 
     def verdict_of(self, measure: str) -> Verdict | None:
@@ -457,6 +468,7 @@ class Behaviour:
             "cases": [case.to_json() for case in shown],
             "cases_total": sum(1 for case in self.cases if case.kind != "period"),
             "period": [{"year": y, **counts} for y, counts in sorted(self.period.items())],
+            "days": [{"date": d, **info} for d, info in sorted(self.days.items())],
             "left_out": left_out_json(*(r.left_out for r in self.readers)) if self.readers else [],
         }
 
@@ -464,13 +476,47 @@ class Behaviour:
 # --------------------------------------------------------------------------- the probe
 
 
+def span_of(ps: PolicySet, measure_id: str) -> Span | None:
+    period = ps.period_of(measure_id)
+    return None if period is None else Span(period.start, period.end, period.by_day)
+
+
 def years_in_force(ps: PolicySet, measure_id: str) -> set[int] | None:
-    """The years a measure is in force; None when its policy declares no effective
-    period (then it is in force in every year)."""
-    policy = ps.policy_of(measure_id)
-    if policy is None or policy.effective is None:
+    """The years a measure is in force (on at least one day); None when neither it nor
+    its policy declares an effective period (then it is in force in every year)."""
+    period = ps.period_of(measure_id)
+    if period is None:
         return None
-    return set(range(policy.effective[0], policy.effective[1] + 1))
+    return set(range(period.start.year, period.end.year + 1))
+
+
+def probe_day(spans: tuple[Span | None, Span | None], year: int) -> date | None:
+    """The claim date of a probe in ``year`` when a period is written with days: a day of
+    that year in force in both versions if there is one (30 June, moved inside), else one
+    in force in either; None when no period is written with days (the year decides)."""
+    dated = [s for s in spans if s is not None]
+    if not any(s.by_day for s in dated):
+        return None
+    for group in (dated, [s for s in dated if s.by_day]):
+        lo = max([date(year, 1, 1), *(s.start for s in group)])
+        hi = min([date(year, 12, 31), *(s.end for s in group)])
+        if lo <= hi:
+            return min(max(date(year, 6, 30), lo), hi)
+    return date(year, 6, 30)
+
+
+def boundary_days(spans: tuple[Span | None, Span | None]) -> list[date]:
+    """The day before, the first and the last day, and the day after, of every period
+    written with days (either version)."""
+    days: set[date] = set()
+    for s in spans:
+        if s is None or not s.by_day:
+            continue
+        for edge in (s.start, s.end):
+            for shift in (-1, 0, 1):
+                with suppress(OverflowError):  # a period ending on 9999-12-31
+                    days.add(edge + timedelta(days=shift))
+    return sorted(d for d in days if 1000 <= d.year <= 9999)
 
 
 @dataclass
@@ -538,17 +584,29 @@ def behavioural_diff(
         both_years, one_year, year = years.both, years.one, years.compare
         verdict.periods = (_period(old, old_id), _period(new, new_id))
         verdict.year = year if both_years else None
+        spans = (span_of(old, old_id), span_of(new, new_id))
+        examples: list[Probe] = []
         for label, kind, yr, facts, history in probes(
             om, nm, old, new, old_rules + new_rules, year
         ):
+            if kind == "example" or not examples:
+                # the worked examples, else the first point: probed on the boundary days
+                if examples and examples[0][1] != "example":
+                    examples.clear()
+                examples.append((label, kind, yr, facts, history))
             if kind != "example" and not both_years:
                 continue  # no year to compare in: the examples show the period alone
             run_years = [yr]
             if kind == "example" and one_year:
                 run_years += [min(one_year), max(one_year)]
             for y in dict.fromkeys(run_years):
-                a = side_of(run(old_program, old_reader, y, enterprise, old_id, facts, history))
-                b = side_of(run(new_program, new_reader, y, enterprise, new_id, facts, history))
+                day = probe_day(spans, y)
+                a = side_of(
+                    run(old_program, old_reader, y, enterprise, old_id, facts, history, day)
+                )
+                b = side_of(
+                    run(new_program, new_reader, y, enterprise, new_id, facts, history, day)
+                )
                 in_both = y in both_years
                 if in_both:
                     verdict.points += 1
@@ -574,16 +632,62 @@ def behavioural_diff(
                         verdict.up += 1
                     else:
                         verdict.down += 1
+        probe_days(out, verdict, spans, examples, enterprise, (old_program, new_program))
     probe_rules(out, old, new, pairs, enterprise, old_program, new_program)
     return out
+
+
+def probe_days(
+    out: Behaviour,
+    verdict: Verdict,
+    spans: tuple[Span | None, Span | None],
+    examples: list[Probe],
+    enterprise: dict[str, Any],
+    programs: tuple[Any, Any],
+) -> None:
+    """The worked examples on the days around each period written with days. A day in
+    force in both versions is a compared point (a change there is a change of the
+    measure); a day in force in one only is reported as the period's change."""
+    assert out.readers is not None
+    old_id, new_id = verdict.old_measure or verdict.measure, verdict.measure
+    for day in boundary_days(spans):
+        inside = [s is None or bool(s.holds(day.year, day)) for s in spans]
+        entry = out.days.setdefault(
+            day.isoformat(), {"old": inside[0], "new": inside[1], "changed": 0}
+        )
+        for label, _kind, _yr, facts, history in examples[:1]:
+            a = side_of(
+                run(programs[0], out.readers[0], day.year, enterprise, old_id, facts, history, day)
+            )
+            b = side_of(
+                run(programs[1], out.readers[1], day.year, enterprise, new_id, facts, history, day)
+            )
+            both = all(inside)
+            if both:
+                verdict.points += 1
+                out.points += 1
+            if a.key() == b.key():
+                continue
+            case = Case(new_id, old_id, label, day.year, facts, a, b, "day", day)
+            out.cases.append(case)
+            entry["changed"] += 1
+            if not both:
+                continue
+            verdict.changed += 1
+            if case.delta > 0:
+                verdict.up += 1
+            elif case.delta < 0:
+                verdict.down += 1
 
 
 RULES = "(rules)"  # the verdict of the set-level probe
 
 
-def _period(ps: PolicySet, measure_id: str) -> list[int] | None:
-    policy = ps.policy_of(measure_id)
-    return list(policy.effective) if policy is not None and policy.effective else None
+def _period(ps: PolicySet, measure_id: str) -> list[Any] | None:
+    period = ps.period_of(measure_id)
+    if period is None:
+        return None
+    return list(period.iso()) if period.by_day else list(period.years)
 
 
 def probe_rules(
@@ -654,6 +758,9 @@ def probe_rules(
             app = out.readers[index].fit(
                 {"year": year, "enterprise": ent, "claims": claims, "history": []}
             )
+            day = probe_day((span_of(old, first[0]), span_of(new, first[1])), year)
+            if day is not None:
+                app["date"] = day.isoformat()
             result = program.evaluate(app)
             sides.append({m["id"]: m for m in result["measures"]})
             totals.append(Decimal(result["total"]))
@@ -685,6 +792,7 @@ def run(
     measure: str,
     facts: dict[str, Any],
     history: list[dict[str, Any]],
+    day: date | None = None,
 ) -> dict[str, Any] | None:
     reads = program.runtime.measure_inputs.get(measure)
     if reads is None:
@@ -704,6 +812,8 @@ def run(
             "history": history,
         }
     )
+    if day is not None:
+        app["date"] = day.isoformat()
     claim = app["claims"][0]
     claim.update(project="P1", product="X1")
     claim["facts"] = {k: v for k, v in claim["facts"].items() if k in reads}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,10 @@ FAIL_ON = ("less-generous", "any", "high")
 HELP = """Show what changed between two versions of a policy set.
 
 OLD and NEW are each a .kfpl file or a folder of them. With --rev, a side is read
-straight from git (no checkout): one --rev compares that revision with the work
-tree, two compare the revisions; the positional arguments then name the folder or
-files inside the repository (default: policies).
+straight from git (no checkout), with the project as it was at that revision (its
+kfpl.toml and the clause texts of its sources/): one --rev compares that revision
+with the work tree, two compare the revisions; the positional arguments then name
+the folder or files inside the repository (default: the project's policies).
 
 \b
 Examples:
@@ -60,6 +62,20 @@ def load_side(
     except InputError as exc:
         raise DiffUsageError(str(exc)) from exc
     return checked(label, comp)
+
+
+def revision_side(rev: str, paths: tuple[str, ...]) -> tuple[str, PolicySet]:
+    """One side read at a git revision: its .kfpl files, and the project around them
+    (kfpl.toml, the clause texts of sources/) as they were at that revision."""
+    project = gitrev.project_at_revision(rev, paths[0] if paths else ".")
+    inside = list(paths) or [os.path.relpath(project.policies)]
+    texts = gitrev.read_at_revision(rev, inside)
+    documents = gitrev.documents_at_revision(rev, project)
+    try:
+        comp = compile_texts(texts, documents)
+    except InputError as exc:
+        raise DiffUsageError(str(exc)) from exc
+    return " ".join(inside), checked(rev, comp)
 
 
 def checked(label: str, comp: Compilation) -> PolicySet:
@@ -228,15 +244,13 @@ def resolve_sides(
         if revs:
             if len(revs) > 2:
                 raise DiffUsageError("give --rev once (revision vs work tree) or twice")
-            inside = list(paths) or [str(project_of(()).policies)]
-            old_texts = gitrev.read_at_revision(revs[0], inside)
-            old = load_side(revs[0], old_texts, None, inside[0])
-            where = " ".join(inside)
+            old_where, old = revision_side(revs[0], paths)
             if len(revs) == 2:
-                new_texts = gitrev.read_at_revision(revs[1], inside)
-                new = load_side(revs[1], new_texts, None, inside[0])
-                return f"{revs[0]}:{where}", f"{revs[1]}:{where}", old, new
-            return f"{revs[0]}:{where}", where, old, load_side(where, None, inside)
+                new_where, new = revision_side(revs[1], paths)
+                return f"{revs[0]}:{old_where}", f"{revs[1]}:{new_where}", old, new
+            inside = list(paths) or [str(project_of(()).policies)]
+            where = " ".join(inside)
+            return f"{revs[0]}:{old_where}", where, old, load_side(where, None, inside)
     except gitrev.GitError as exc:
         raise DiffUsageError(str(exc)) from exc
     if len(paths) != 2:

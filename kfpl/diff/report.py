@@ -8,10 +8,12 @@ the three can never disagree. Everything is deterministic: same inputs, same byt
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from kfpl.diff.structural import CHECKS, DIRECTIONS, ITEM_KINDS, SEVERITIES, Change
+from kfpl.runtime.dates import Span, day_en, day_zh
 
 DIFF_VERSION = 1
 DIRECTION_ORDER = (
@@ -330,10 +332,21 @@ def _behaviour_intro(b: dict[str, Any], lang: str) -> str:
     return text + "."
 
 
-def _years(period: list[int] | None, lang: str) -> str:
+def _years(period: list[Any] | None, lang: str) -> str:
+    """[first, last] years, or [first, last] ISO days for a period written with days."""
     if period is None:
         return "未规定有效期" if lang == "zh" else "no effective period"
+    if isinstance(period[0], str):
+        span = Span(date.fromisoformat(period[0]), date.fromisoformat(period[1]), True)
+        return span.zh() if lang == "zh" else span.en()
     return f"{period[0]}—{period[1]}年" if lang == "zh" else f"{period[0]} to {period[1]}"
+
+
+def _when(case: dict[str, Any], lang: str) -> str:
+    if "date" in case:
+        day = date.fromisoformat(case["date"])
+        return day_zh(day) if lang == "zh" else day_en(day)
+    return f"{case['year']}年" if lang == "zh" else str(case["year"])
 
 
 def _compared_lines(b: dict[str, Any], lang: str) -> list[str]:
@@ -385,8 +398,37 @@ def _compared_lines(b: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
-def _period_lines(b: dict[str, Any], lang: str) -> list[str]:
+def _day_lines(b: dict[str, Any], lang: str) -> list[str]:
+    """The boundary days of periods written with days where a worked example's result
+    changes: in force in one version only, or in both with a different result."""
     out = []
+    for d in b.get("days", []):
+        if not d["changed"]:
+            continue
+        day = date.fromisoformat(d["date"])
+        if lang == "zh":
+            where = (
+                "两个版本均在有效期内"
+                if d["old"] and d["new"]
+                else f"只在{'新' if d['new'] else '旧'}版本有效期内"
+                if d["old"] or d["new"]
+                else "两个版本均不在有效期内"
+            )
+            out.append(f"{day_zh(day)}{where}：{d['changed']} 个算例结果随之改变。")
+        else:
+            where = (
+                "in force in both versions"
+                if d["old"] and d["new"]
+                else f"in force only in the {'new' if d['new'] else 'old'} version"
+                if d["old"] or d["new"]
+                else "in force in neither version"
+            )
+            out.append(f"{day_en(day)} is {where}: {d['changed']} worked-example results change.")
+    return out
+
+
+def _period_lines(b: dict[str, Any], lang: str) -> list[str]:
+    out = _day_lines(b, lang)
     for p in b.get("period", []):
         if lang == "zh":
             out.append(
@@ -467,7 +509,7 @@ def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
             shown[m["measure"]] = shown.get(m["measure"], 0) + 1
             if shown[m["measure"]] > TEXT_CASES:
                 continue
-            out.append(f"    · {case['label'][lang]} ({case['year']}): {_case_facts(case)}")
+            out.append(f"    · {case['label'][lang]} ({_when(case, lang)}): {_case_facts(case)}")
             for side, name in (("old", "旧" if zh else "old"), ("new", "新" if zh else "new")):
                 why = "; ".join(case[side]["why"][lang])
                 out.append(f"        {name}: {_outcome(case[side], lang)} — {why}")
@@ -525,7 +567,7 @@ def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
             for side in ("old", "new"):
                 steps = "<br>".join(_md(x) for x in case[side]["why"][lang])
                 cells.append(f"**{_outcome(case[side], lang)}**<br>{steps}")
-            what = f"{_md(case['label'][lang])} ({case['year']})<br>{_md(_case_facts(case))}"
+            what = f"{_md(case['label'][lang])} ({_when(case, lang)})<br>{_md(_case_facts(case))}"
             out.append(f"| `{case['measure']}` | {what} | {cells[0]} | {cells[1]} |")
         out.append("")
         if b["cases_total"] > len(b["cases"]):

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from typing import Literal, TypeVar
 
 from kfpl.diff import canon as c
 from kfpl.diff.implication import alternatives, related, relation
 from kfpl.model import PolicySet
+from kfpl.runtime.dates import Span
 from kfpl.syntax import nodes as n
 
 K = TypeVar("K", bound=str)
@@ -58,6 +60,7 @@ CHECKS: dict[str, tuple[str, Text]] = {
     "KD102": ("measure-removed", ("删除措施", "measure removed")),
     "KD103": ("measure-renamed", ("措施改编号", "measure renamed")),
     "KD104": ("source-clause", ("条款出处", "source clause")),
+    "KD105": ("measure-period", ("措施有效期", "measure's effective period")),
     "KD110": ("rate", ("比例", "rate")),
     "KD111": ("fixed-amount", ("定额", "fixed amount")),
     "KD112": ("range", ("酌定区间", "discretionary range")),
@@ -330,30 +333,37 @@ class Differ:
             self.diff_labels(ctx, "KD004", both("说明", "notes"), old.notes, new.notes)
 
     def diff_effective(
-        self, ctx: ItemContext, old: tuple[int, int] | None, new: tuple[int, int] | None
+        self,
+        ctx: ItemContext,
+        old: n.Period | None,
+        new: n.Period | None,
+        check: str = "KD003",
+        where: Text | None = None,
     ) -> None:
-        if old == new:
+        def key(p: n.Period | None) -> tuple[date, date, bool] | None:
+            return None if p is None else (p.start, p.end, p.by_day)
+
+        if key(old) == key(new):
             return
-        where = both("有效期", "effective period")
+        where = where or both("有效期", "effective period")
         direction: Direction = "depends"
+        note = None
         if old and new:
-            earlier, later = new[0] <= old[0], new[1] >= old[1]
+            earlier, later = new.start <= old.start, new.end >= old.end
             if earlier and later:
                 direction = "more_generous"
-            elif new[0] >= old[0] and new[1] <= old[1]:
+            elif new.start >= old.start and new.end <= old.end:
                 direction = "less_generous"
             else:
                 direction = "mixed"
+            if (old.start, old.end) == (new.start, new.end):
+                direction = "neutral"  # the same days, written as years or as days
+            note = _moved(old, new)
         elif new is None:
             direction = "more_generous"  # no effective period: in force every year
         else:
             direction = "less_generous"
-        note = None
-        if old and new and new[0] == old[0] and new[1] > old[1]:
-            note = both(f"延长{new[1] - old[1]}年", f"extended by {new[1] - old[1]} years")
-        elif old and new and new[0] == old[0] and new[1] < old[1]:
-            note = both(f"缩短{old[1] - new[1]}年", f"shortened by {old[1] - new[1]} years")
-        self.add(ctx, "KD003", where, _period(old), _period(new), direction, "high", note)
+        self.add(ctx, check, where, _period(old), _period(new), direction, "high", note)
 
     # -- labels
     def diff_label(
@@ -588,6 +598,9 @@ class Differ:
                 "low",
                 both(f"内容相似度 {score:.0%}", f"content similarity {score:.0%}"),
             )
+        self.diff_effective(
+            ctx, old.effective, new.effective, "KD105", both("措施有效期", "measure's period")
+        )
         if c.canon(old.source) != c.canon(new.source):
             self.add(
                 ctx,
@@ -1275,8 +1288,46 @@ def _matter(m: str | None) -> Text:
     return same(m) if m else both("无", "none")
 
 
-def _period(p: tuple[int, int] | None) -> Text:
-    return both(f"{p[0]}—{p[1]}年", f"{p[0]} to {p[1]}") if p else both("未规定", "none")
+def _period(p: n.Period | None) -> Text:
+    if p is None:
+        return both("未规定", "none")
+    span = Span(p.start, p.end, p.by_day)
+    return both(span.zh(), span.en())
+
+
+def _moved(old: n.Period, new: n.Period) -> Text | None:
+    """How each end moved, in days (or whole years when both are written in years)."""
+    if old.start == new.start and old.end != new.end:
+        by_years = not (old.by_day or new.by_day)
+        size = new.end.year - old.end.year if by_years else (new.end - old.end).days
+        unit_zh, unit_en = ("年", "year") if by_years else ("天", "day")
+        plural = "s" if abs(size) != 1 else ""
+        if size > 0:
+            return both(f"延长{size}{unit_zh}", f"extended by {size} {unit_en}{plural}")
+        return both(f"缩短{-size}{unit_zh}", f"shortened by {-size} {unit_en}{plural}")
+    parts_zh: list[str] = []
+    parts_en: list[str] = []
+    for what_zh, what_en, a, b in (
+        ("起始", "start", old.start, new.start),
+        ("截止", "end", old.end, new.end),
+    ):
+        if a == b:
+            continue
+        if not (old.by_day or new.by_day):
+            years = b.year - a.year
+            later_zh = "推后" if years > 0 else "提前"
+            parts_zh.append(f"{what_zh}{later_zh}{abs(years)}年")
+            parts_en.append(f"{what_en} {'later' if years > 0 else 'earlier'} by {abs(years)} "
+                            f"year{'s' if abs(years) != 1 else ''}")  # fmt: skip
+            continue
+        days = (b - a).days
+        later_zh = "推后" if days > 0 else "提前"
+        parts_zh.append(f"{what_zh}{later_zh}{abs(days)}天")
+        parts_en.append(f"{what_en} {'later' if days > 0 else 'earlier'} by {abs(days)} "
+                        f"day{'s' if abs(days) != 1 else ''}")  # fmt: skip
+    if not parts_zh:
+        return None
+    return both("，".join(parts_zh), ", ".join(parts_en))
 
 
 def _years(y: n.Number | None) -> Text:

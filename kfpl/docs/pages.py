@@ -398,8 +398,7 @@ class Site:
     def effective(self, policy: n.Policy) -> str:
         if policy.effective is None:
             return "—"
-        a, b = policy.effective
-        return f"{a}年—{b}年" if self.lang == "zh" else f"{a} to {b}"
+        return m.period_text(policy.effective, self.lang)
 
 
 _TYPE_KEYS = {f"type_{name}" for name in ("money", "rate", "count", "bool", "date", "year", "text")}

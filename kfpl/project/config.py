@@ -126,10 +126,11 @@ def _value(file: Path, key: str, kind: str, raw: Any, root: Path) -> Any:
     return out
 
 
-def read(file: Path) -> Project:
-    """The project described by one ``kfpl.toml``."""
+def read(file: Path, text: str | None = None) -> Project:
+    """The project described by one ``kfpl.toml`` (``text``: its content as read
+    elsewhere, e.g. at a git revision; paths still resolve against ``file``'s folder)."""
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = tomllib.loads(file.read_text(encoding="utf-8") if text is None else text)
     except OSError as exc:
         raise _fail(file, f"cannot read: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
@@ -163,6 +164,11 @@ def _unknown(file: Path, shown: str, key: str, known: dict[str, str]) -> Project
     guess = did_you_mean(key, set(known))
     hint = f"did you mean `{guess}`?" if guess else "the keys are " + ", ".join(sorted(known))
     return _fail(file, f"unknown key `{shown}`: {hint}")
+
+
+def bare(folder: Path) -> Project:
+    """The project of a folder of ``.kfpl`` files without a ``kfpl.toml``: every default."""
+    return _bare(folder)
 
 
 def _bare(folder: Path) -> Project:

@@ -12,14 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kfpl.check.checker import check
 from kfpl.check.sources import Document
 from kfpl.diagnostics import Diagnostic, Sources, sort_key
 from kfpl.model import PolicySet
 from kfpl.project import config
 from kfpl.project.sources import SourceError, catalogue
 from kfpl.syntax import nodes as n
-from kfpl.syntax.parser import parse_partial
 
 
 class InputError(Exception):
@@ -106,6 +104,11 @@ def compile_texts(
 ) -> Compilation:
     """Parse and check files given as text, keyed by the path shown in diagnostics;
     ``source`` is checked against ``documents`` (default: the current project's)."""
+    # The parser and checker are imported here, not above: `kfpl eval` with its
+    # evaluators in the cache needs discover() and project_of() only.
+    from kfpl.check.checker import check
+    from kfpl.syntax.parser import parse_partial
+
     if documents is None:
         documents = documents_of(())
     comp = Compilation(None)

@@ -59,9 +59,26 @@ def _load(folder: Path, doc: str) -> dict[str, Any]:
         raise SourceError(f"no source text for document `{doc}` (known: {known})") from exc
     except (OSError, ValueError) as exc:
         raise SourceError(f"{path}: not a readable source document ({exc})") from exc
+    return checked_document(path, data)
+
+
+def checked_document(path: Path | str, data: Any) -> dict[str, Any]:
+    """``data`` if it has the shape of a source document, else a SourceError naming ``path``."""
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise SourceError(f"{path}: a source document needs a list of `segments`")
     return data
+
+
+def entry(doc: str, data: dict[str, Any]) -> Document:
+    """One document as the checker sees it: id, titles, every clause and group id."""
+    ids = [str(seg.get("id", "")) for seg in data["segments"] if isinstance(seg, dict)]
+    ids += [str(group) for group in data.get("groups", {})]
+    return Document(
+        doc,
+        str(data.get("title", doc)),
+        str(data.get("title_en", data.get("title", doc))),
+        tuple(dict.fromkeys(ids)),
+    )
 
 
 def document(doc: str, policies_dir: Where = None) -> dict[str, Any]:
@@ -107,15 +124,7 @@ def catalogue(policies_dir: Where = None) -> dict[str, Document]:
     document as unknown, and `kfpl check` names the broken file (``problems``)."""
     out: dict[str, Document] = {}
     for doc in names_readable(policies_dir):
-        data = document(doc, policies_dir)
-        ids = [str(seg.get("id", "")) for seg in data["segments"]]
-        ids += [str(group) for group in data.get("groups", {})]
-        out[doc] = Document(
-            doc,
-            str(data.get("title", doc)),
-            str(data.get("title_en", data.get("title", doc))),
-            tuple(dict.fromkeys(ids)),
-        )
+        out[doc] = entry(doc, document(doc, policies_dir))
     return out
 
 

@@ -364,6 +364,10 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCo
         meta.append("consecutive=True")
     if measure.once is not None and measure.once.top_up:
         meta.append("top_up=True")
+    if measure.effective is not None:
+        meta.append(f"effective={measure.effective.iso()!r}")
+        if measure.effective.by_day:
+            meta.append("by_day=True")
     return MeasureCode(measure.id, func_name(measure.id), doc, measure_body(measure, ps), meta)
 
 
@@ -508,7 +512,8 @@ def generate(module: n.Module, ps: PolicySet) -> str:
         policy=policy,
         title_zh=title_zh,
         title_en=title_en,
-        effective=policy.effective,
+        effective=policy.effective.iso() if policy.effective else None,
+        by_day=bool(policy.effective and policy.effective.by_day),
         inputs=[(d.name, input_spec(d, ps)) for d in module.of_type(n.InputDecl)],
         fields=fields,
         members=members,

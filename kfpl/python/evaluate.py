@@ -16,7 +16,6 @@ from typing import Any
 from kfpl.diagnostics import render
 from kfpl.model import PolicySet
 from kfpl.project.loader import Compilation, compile_paths
-from kfpl.python import codegen
 from kfpl.runtime import Outcome, PolicySetRuntime
 
 
@@ -58,6 +57,8 @@ class Program:
 
     @classmethod
     def from_policy_set(cls, ps: PolicySet) -> Program:
+        from kfpl.python import codegen  # jinja2: only when compiling
+
         modules = [
             module_from_source(f"kfpl_generated_{name[:-3]}", source, f"<generated {name}>")
             for name, source in codegen.generate_all(ps).items()

@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from kfpl.runtime.dates import MONTHS_EN, Span
 from kfpl.runtime.money import money_zh, places
 from kfpl.runtime.money import plain as plain  # re-exported: sentences and targets use it
+from kfpl.syntax import nodes as n
 
 Lang = str  # "zh" | "en"
 
@@ -19,11 +21,6 @@ WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
 MILLION = Decimal(1_000_000)
 BILLION = Decimal(1_000_000_000)
-
-MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 def grouped(value: Decimal) -> str:
@@ -77,6 +74,13 @@ def day(value: date, lang: Lang) -> str:
     if lang == "zh":
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def period_text(period: n.Period, lang: Lang) -> str:
+    """自2023年4月11日起至2028年4月10日止 / from 11 April 2023 to 10 April 2028; a period in
+    whole years as 2031年—2033年 / 2031 to 2033. The runtime's messages say the same."""
+    span = Span(period.start, period.end, period.by_day)
+    return span.zh() if lang == "zh" else span.en()
 
 
 def year(value: int, lang: Lang) -> str:

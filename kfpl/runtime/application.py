@@ -70,6 +70,7 @@ class Claim:
     facts: dict[str, Any]
     keys: dict[str, str]  # project / product
     index: int
+    date: date | None = None  # the day of the event claimed (else the application's date)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Application:
     claims: tuple[Claim, ...]
     history: tuple[PriorAward, ...] = field(default=())
     past: tuple[PastFacts, ...] = field(default=())
+    date: date | None = None  # the application's date: the day its claims are judged at
 
     def past_values(self, name: str) -> dict[int, Any]:
         """Year -> the recorded value of ``name`` in each earlier year."""
@@ -184,6 +186,31 @@ def read_rate(value: Any, path: str) -> Decimal:
     return rate
 
 
+def read_date(value: Any, path: str) -> date:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ApplicationError(path, f"expected a date YYYY-MM-DD, got {_shown(value)}")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ApplicationError(path, f"{_shown(value)} is not a calendar date") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ApplicationError(path, f"expected a date YYYY-MM-DD, got {_shown(value)}")
+    return day
+
+
+def _dated(value: Any, path: str, year: int, what: str) -> date:
+    """A date that must fall in the application's year: yearly caps, history and the
+    stacking of one application all count in that one calendar year."""
+    day = read_date(value, path)
+    if day.year != year:
+        raise ApplicationError(
+            path,
+            f"{value} is not in {what} {year}: one application is one calendar year "
+            "(apply for another year separately)",
+        )
+    return day
+
+
 def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str) -> Any:
     if spec_type == "money":
         return read_money(value, path)
@@ -210,14 +237,7 @@ def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str)
             )
         return value
     if spec_type == "date":
-        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise ApplicationError(path, f"expected a date YYYY-MM-DD, got {_shown(value)}")
-        try:
-            return date.fromisoformat(value)
-        except ValueError as exc:
-            raise ApplicationError(
-                path, f"expected a date YYYY-MM-DD, got {_shown(value)}"
-            ) from exc
+        return read_date(value, path)
     if spec_type == "text":
         if not isinstance(value, str):
             raise ApplicationError(path, f"expected text, got {json.dumps(value, default=str)}")
@@ -311,11 +331,21 @@ def read_application(
     """Validate ``data`` (parsed JSON) against the policy set's declarations."""
     if not isinstance(data, dict):
         raise ApplicationError("", "an application is a JSON object with year, enterprise, claims")
-    allowed_top = {"year", "enterprise", "claims", "history", "$schema", "note"}
+    allowed_top = {"year", "date", "enterprise", "claims", "history", "$schema", "note"}
     for key in data:
         if key not in allowed_top:
             raise ApplicationError(key, f"unknown field{_closest(key, sorted(allowed_top))}")
-    year = _year(_require(data, "year", ""), "year")
+    # `date` (optional): the day the application's claims are judged at; it gives the
+    # year when `year` is left out, and must fall in it when both are written.
+    app_date = read_date(data["date"], "date") if data.get("date") is not None else None
+    if "year" not in data and app_date is not None:
+        year = app_date.year
+    else:
+        year = _year(_require(data, "year", ""), "year")
+    if app_date is not None and app_date.year != year:
+        raise ApplicationError(
+            "date", f"{data['date']} is not in the application's year {year} (field year)"
+        )
 
     raw_ent = _require(data, "enterprise", "")
     if not isinstance(raw_ent, dict):
@@ -353,10 +383,10 @@ def read_application(
                 "one matter (`matter` in the measure); name the project or product instead",
             )
         for key in raw:
-            if key not in ("id", "measure", "facts", *CLAIM_KEYS):
+            if key not in ("id", "measure", "facts", "date", *CLAIM_KEYS):
                 raise ApplicationError(
                     f"{path}.{key}",
-                    f"unknown field{_closest(key, ['id', 'measure', 'facts', *CLAIM_KEYS])}",
+                    f"unknown field{_closest(key, ['id', 'measure', 'facts', 'date', *CLAIM_KEYS])}",
                 )
         claim_id = _id(raw.get("id", f"claim-{i + 1}"), f"{path}.id")
         if claim_id in seen_ids:
@@ -383,7 +413,10 @@ def read_application(
         for key in CLAIM_KEYS:
             if key in raw and raw[key] is not None:
                 keys[key] = _id(raw[key], f"{path}.{key}")
-        claims.append(Claim(claim_id, str(measure), facts, keys, i))
+        claim_date = app_date
+        if raw.get("date") is not None:
+            claim_date = _dated(raw["date"], f"{path}.date", year, "the application's year")
+        claims.append(Claim(claim_id, str(measure), facts, keys, i, claim_date))
 
     history = []
     past: list[PastFacts] = []
@@ -417,7 +450,7 @@ def read_application(
                     else _id(raw[key], f"{path}.{key}")
                 )
         history.append(PriorAward(str(measure), hyear, amount, hkeys))
-    return Application(year, enterprise, tuple(claims), tuple(history), tuple(past))
+    return Application(year, enterprise, tuple(claims), tuple(history), tuple(past), app_date)
 
 
 def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) -> PastFacts:

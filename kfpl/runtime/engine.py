@@ -25,6 +25,7 @@ from kfpl.runtime.application import (
     PriorAward,
     read_application,
 )
+from kfpl.runtime.dates import Span, day_en, day_zh
 from kfpl.runtime.measure import (
     Evaluation,
     Labels,
@@ -138,6 +139,17 @@ class PolicySetRuntime:
                 self.measures[meta.id] = meta
             self.rules.extend(module.RULES)
         self.labels = Labels(self.inputs, self.members, self.param_labels, self.fields)
+        # Effective periods by policy id and by measure id (a measure's own, if any).
+        self.policy_periods: dict[str, Span] = {}
+        self.measure_periods: dict[str, Span] = {}
+        for pid, policy in self.policies.items():
+            span = Span.of(policy.get("effective"), bool(policy.get("by_day")))
+            if span is not None:
+                self.policy_periods[pid] = span
+        for meta in self.measures.values():
+            span = Span.of(meta.effective, meta.by_day)
+            if span is not None:
+                self.measure_periods[meta.id] = span
         self.measure_inputs = {m.id: m.reads for m in self.measures.values()}
         self.measure_policies = {m.policy for m in self.measures.values()}
 
@@ -197,17 +209,7 @@ class PolicySetRuntime:
         meta = self.measures[claim.measure]
         ev = Evaluation(meta, claim, app, self.labels, self.params)
         result = ev.result
-        policy = self.policies[meta.policy]
-        start, end = policy.get("effective") or (app.year, app.year)
-        ev.first_year = start
-        if not start <= app.year <= end:
-            result.status, result.reason = "not_eligible", "not_in_force"
-            ev.step(
-                "in_force",
-                f"{app.year}年不在政策实施期限（{start}—{end}年）内",
-                f"not in force: {app.year} is outside the effective period {start}–{end}",
-                ok=False,
-            )
+        if not self._in_force(meta, ev):
             return result
         for rule in self.rules if set_rules else ():
             if not self._applies(rule, meta):
@@ -226,6 +228,51 @@ class PolicySetRuntime:
         if meta.top_up and result.paid:
             self._top_up(meta, ev)
         return result
+
+    def _in_force(self, meta: MeasureMeta, ev: Evaluation) -> bool:
+        """The measure's own period if it has one, else its policy's; decided by the
+        claim's date where the period is written with days, by the year otherwise."""
+        app, result, day = ev.app, ev.result, ev.claim.date
+        if meta.policy in self.policy_periods:
+            ev.first_year = self.policy_periods[meta.policy].start.year
+        own = meta.id in self.measure_periods
+        period = self.measure_periods.get(meta.id) or self.policy_periods.get(meta.policy)
+        if period is None:
+            return True
+        holds = period.holds(app.year, day if period.by_day else None)
+        whose_zh = "本措施" if own else "政策"
+        whose_en = "the measure's" if own else "the"
+        if holds is None:
+            result.status, result.reason = "undetermined", "missing"
+            result.missing.append("date")
+            ev.step(
+                "in_force",
+                f"{whose_zh}实施期限为{period.zh()}，{app.year}年内只有部分日期在期限内，"
+                "需填写申报事项的日期（date）",
+                f"{whose_en} effective period runs {period.en()}: only part of {app.year} is "
+                "inside it, so the date of the claim (date) decides",
+                ok=None,
+            )
+            return False
+        if not holds:
+            result.status, result.reason = "not_eligible", "not_in_force"
+            when_zh = day_zh(day) if day and period.by_day else f"{app.year}年"
+            when_en = day_en(day) if day and period.by_day else str(app.year)
+            ev.step(
+                "in_force",
+                f"{when_zh}不在{whose_zh}实施期限（{period.zh()}）内",
+                f"not in force: {when_en} is outside {whose_en} effective period ({period.en()})",
+                ok=False,
+            )
+            return False
+        if period.by_day and day is not None:
+            ev.step(
+                "in_force",
+                f"{day_zh(day)}在{whose_zh}实施期限（{period.zh()}）内",
+                f"in force: {day_en(day)} is inside {whose_en} effective period ({period.en()})",
+                ok=True,
+            )
+        return True
 
     def _top_up(self, meta: MeasureMeta, ev: Evaluation) -> None:
         """`once … top up` (补差): what this measure already paid for the same keys is

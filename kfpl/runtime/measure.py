@@ -44,6 +44,8 @@ class MeasureMeta:
     item: str = ""  # what a claim is for: "project", "product", or "" (the enterprise's year)
     consecutive: bool = False  # max_years counts consecutive years from the first award
     top_up: bool = False  # once … top up: pay the difference over earlier awards (补差)
+    effective: tuple[str, str] | None = None  # the measure's own period (ISO days), if any
+    by_day: bool = False  # that period was written with days (rendered as days)
 
     @property
     def once_keys(self) -> tuple[str, ...]:

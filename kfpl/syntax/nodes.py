@@ -100,6 +100,31 @@ class SourceRef(Node):
         return f"{self.doc} {self.clause}"
 
 
+# --------------------------------------------------------------------------- effective periods
+
+
+@dataclass(frozen=True)
+class Period(Node):
+    """An effective period, both ends included: ``effective 2023-04-11 to 2028-04-10``, or
+    in whole years ``effective 2031 to 2033`` (1 January 2031 to 31 December 2033)."""
+
+    start: date
+    end: date
+    by_day: bool = False  # an end was written as a day: rendered as days, decided by date
+
+    @property
+    def years(self) -> tuple[int, int]:
+        return (self.start.year, self.end.year)
+
+    @property
+    def whole_years(self) -> bool:
+        """Starts on 1 January and ends on 31 December: the year alone decides."""
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31)
+
+    def iso(self) -> tuple[str, str]:
+        return (self.start.isoformat(), self.end.isoformat())
+
+
 # --------------------------------------------------------------------------- policy header
 
 
@@ -108,10 +133,13 @@ class Policy(Node):
     id: str
     title: Label | None = None
     issued: date | None = None
-    effective: tuple[int, int] | None = None
+    effective: Period | None = None
     issuer: Label | None = None
     interpreter: Label | None = None
     notes: tuple[Label, ...] = ()
+    revises: str | None = (
+        None  # `revises expo`: the policy this one replaces (periods may not overlap)
+    )
 
 
 # --------------------------------------------------------------------------- declarations
@@ -455,6 +483,7 @@ class Example(Node):
     priors: tuple[Prior, ...]
     outcome: Outcome
     past: tuple[PastFact, ...] = ()
+    day: date | None = None  # `example on 2023-04-11 …`: the claim's date (year is its year)
 
 
 # --------------------------------------------------------------------------- measures
@@ -473,6 +502,7 @@ class Measure(Node):
     max_years: Number | None = None
     consecutive: bool = False  # `for at most N consecutive years`: counted from the first award
     identified_by: str | None = None  # `identified by project|product`; None: inferred
+    effective: Period | None = None  # a measure's own period, inside its policy's
     matter: str | None = None
     documents: tuple[Label, ...] = ()
     notes: tuple[Label, ...] = ()

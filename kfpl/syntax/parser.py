@@ -1,6 +1,7 @@
 """Parse kfpl text into the typed tree of ``kfpl.syntax.nodes``.
 
-The Lark parser (LALR, contextual lexer, positions kept) is built once per process.
+The Lark parser (LALR, contextual lexer, positions kept) is built once per grammar and
+kept in the user cache.
 Lark's exceptions never leave this module: a syntax error becomes a ``Diagnostic``
 with a specific message for the common mistakes (full-width punctuation, a
 misspelled keyword, a number where a percentage belongs).
@@ -74,19 +75,45 @@ def concrete_grammar() -> str:
     return _KEYWORD_USE.sub(lambda m: m.group(0)[1:], grammar_text())
 
 
+_LARK_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "propagate_positions": True,
+    "maybe_placeholders": True,
+}
+
+
 @cache
 def lark_parser() -> Lark:
+    """The parser, built once per grammar: building the LALR tables takes about 0.3 s,
+    loading them from the user cache (``kfpl.cache``) about 0.05 s. The cache entry is
+    named by a hash of the grammar text, the options and Lark's version, so an edited
+    grammar is a new entry, never a stale parser."""
     # Note: kfpl does not depend on `interegular`. When it is installed, Lark uses it
     # to prove terminals disjoint while building the contextual lexer, which takes
     # over 20 seconds with the CJK ranges of this grammar; without it the parser
     # builds in well under a second.
-    return Lark(
-        parser_grammar(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
+    import io
+
+    import lark
+
+    from kfpl import cache as user_cache
+
+    text = parser_grammar()
+    name = user_cache.key(text, repr(sorted(_LARK_OPTIONS.items())), lark.__version__)
+    path = user_cache.entry(f"parser-{name}.lark")
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as handle:
+                return Lark.load(handle)
+        except Exception:  # a damaged entry: build afresh and replace it
+            pass
+    parser = Lark(text, **_LARK_OPTIONS)
+    if path is not None:
+        buffer = io.BytesIO()
+        parser.save(buffer)
+        user_cache.store(path, buffer.getvalue())
+    return parser
 
 
 @cache
@@ -245,6 +272,31 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
                 f"`{token}` is not a calendar date", "write a real date as YYYY-MM-DD", token
             ) from exc
 
+    def ZH_DATE(self, token: Token) -> date:
+        text = str(token)
+        year, rest = text.split("年")
+        month, rest = rest.split("月")
+        try:
+            return date(int(year), int(month), int(rest.rstrip("日")))
+        except ValueError as exc:
+            raise LiteralError(
+                f"`{token}` is not a calendar date",
+                "write a real date, e.g. 2023年4月11日 (or 2023-04-11)",
+                token,
+            ) from exc
+
+    def ZH_YEAR(self, token: Token) -> int:
+        return int(str(token).rstrip("年"))
+
+    def _period(self, meta: Any, ch: list[Any]) -> n.Period:
+        """Two ends, each a day or a whole year (1 January of a first year, 31 December
+        of a last). The checker reports an end before the start."""
+        first, last = ch
+        by_day = isinstance(first, date) or isinstance(last, date)
+        start = first if isinstance(first, date) else date(first, 1, 1)
+        end = last if isinstance(last, date) else date(last, 12, 31)
+        return n.Period(start, end, by_day, span=self.sp(meta))
+
     def _name(self, token: Token) -> str:
         return str(token)
 
@@ -285,7 +337,10 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return ("issued", ch[0])
 
     def p_effective(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("effective", (ch[0], ch[1]))
+        return ("effective", self._period(meta, ch))
+
+    def p_revises(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("revises", str(ch[0]))
 
     def p_issuer(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("issuer", ch[0])
@@ -464,6 +519,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def m_identified(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("identified_by", str(ch[0]))
 
+    def m_effective(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("effective", self._period(meta, ch))
+
     def m_matter(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("matter", str(ch[0]))
 
@@ -592,18 +650,23 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     # -- examples
     def example(self, meta: Any, ch: list[Any]) -> n.Example:
-        name, year, *givens, outcome = ch
+        name, when, *givens, outcome = ch
         givens = [g for g in givens if g is not None]
+        day = when if isinstance(when, date) else None
+        year = day.year if day is not None else when
         facts = tuple(g for g in givens if isinstance(g, n.Fact))
         priors = tuple(g for g in givens if isinstance(g, n.Prior))
         past = tuple(g for g in givens if isinstance(g, n.PastFact))
-        return n.Example(name, year, facts, priors, outcome, past, span=self.sp(meta))
+        return n.Example(name, year, facts, priors, outcome, past, day, span=self.sp(meta))
 
     def label_name(self, meta: Any, ch: list[Any]) -> str:
         return str(ch[0])
 
     def example_year(self, meta: Any, ch: list[Any]) -> int:
         return int(ch[0])
+
+    def example_day(self, meta: Any, ch: list[Any]) -> date:
+        return ch[0]  # type: ignore[no-any-return]
 
     def fact(self, meta: Any, ch: list[Any]) -> n.Fact:
         return n.Fact(str(ch[0]), ch[1], span=self.sp(meta))

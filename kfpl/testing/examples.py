@@ -72,10 +72,13 @@ def _value(value: n.Value) -> Any:
 
 def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
     """The one-claim application an example stands for."""
-    policy = ps.policy_of(case.measure.id)
+    period = ps.period_of(case.measure.id)
     year = case.example.year
+    day = case.example.day
     if year is None:
-        year = policy.effective[0] if policy and policy.effective else ps.reference_year()
+        year = period.start.year if period else ps.reference_year()
+        if period is not None and period.by_day:
+            day = period.start  # an example without a date: the first day in force
     enterprise: dict[str, Any] = {"id": "example"}
     facts: dict[str, Any] = {}
     keys: dict[str, Any] = {}
@@ -102,7 +105,10 @@ def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
         past.setdefault(was.year, {})[was.name] = _value(was.value)
     history.extend({"year": year, "facts": facts} for year, facts in sorted(past.items()))
     claim = {"id": "example", "measure": case.measure.id, "facts": facts, **keys}
-    return {"year": year, "enterprise": enterprise, "claims": [claim], "history": history}
+    app = {"year": year, "enterprise": enterprise, "claims": [claim], "history": history}
+    if day is not None:
+        app["date"] = day.isoformat()
+    return app
 
 
 def describe(result: Result) -> str:

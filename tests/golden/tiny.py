@@ -14,7 +14,8 @@ POLICY = {
     "id": "mfg",
     "zh": "性质测试用的小政策",
     "en": "A tiny policy for property tests",
-    "effective": (2020, 2022),
+    "effective": ("2020-01-01", "2022-12-31"),
+    "by_day": False,
 }
 
 INPUTS = {

@@ -59,6 +59,7 @@ def measure_ind_1(k: Kernel) -> None:
     )
     k.fail(~(tier1 | tier2), "no_tier")
     k.award(amount, 2, ceiling=False)
+    k.top_up("ind-1", ())
 
 
 def measure_ind_2a(k: Kernel) -> None:
@@ -66,6 +67,7 @@ def measure_ind_2a(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("ind-2a", ())
     v_chain = k.text("chain")
     v_aa_green_food_certified = k.flag("aa_green_food_certified")
     k.need("chain", "aa_green_food_certified")
@@ -79,6 +81,7 @@ def measure_ind_2b(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("ind-2b", ())
     v_chain = k.text("chain")
     v_organic_food_certified = k.flag("organic_food_certified")
     k.need("chain", "organic_food_certified")
@@ -105,6 +108,8 @@ def measure_ind_4(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("ind-4", "project")
+    k.years("ind-4", "project", 1, False)
     v_chain = k.text("chain")
     v_new_single_order = k.money("new_single_order")
     v_bank_loan = k.money("bank_loan")
@@ -119,6 +124,7 @@ def measure_ind_5(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("ind-5", "product")
     v_chain = k.text("chain")
     v_level = k.text("level")
     k.need("chain", "level")
@@ -136,6 +142,7 @@ def measure_ind_5(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("ind-5", ("product",))
 
 
 def measure_ind_6(k: Kernel) -> None:
@@ -173,6 +180,8 @@ def measure_ind_8(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("ind-8", "product")
+    k.once("ind-8", ("product",))
     v_it_product_local = k.flag("it_product_local")
     v_serves_manufacturing = k.flag("serves_manufacturing")
     v_first_sales_contract = k.money("first_sales_contract")
@@ -187,6 +196,7 @@ def measure_ind_9a(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("ind-9a", ())
     v_software_enterprise = k.flag("software_enterprise")
     v_cmmi_level5_first = k.flag("cmmi_level5_first")
     k.need("software_enterprise", "cmmi_level5_first")
@@ -200,6 +210,7 @@ def measure_ind_9b(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("ind-9b", ())
     v_software_enterprise = k.flag("software_enterprise")
     v_itss_level1_first = k.flag("itss_level1_first")
     k.need("software_enterprise", "itss_level1_first")
@@ -213,6 +224,7 @@ def measure_ind_10(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("ind-10", "product")
     v_chain = k.text("chain")
     v_drug_approved_sales_local = k.flag("drug_approved_sales_local")
     v_product_sales = k.money("product_sales")
@@ -242,6 +254,7 @@ def measure_ind_10(k: Kernel) -> None:
     )
     k.fail(~(tier1 | tier2), "no_tier")
     k.award(amount, 2, ceiling=False)
+    k.top_up("ind-10", ("product",))
 
 
 def measure_ind_11(k: Kernel) -> None:
@@ -249,6 +262,8 @@ def measure_ind_11(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("ind-11", "product")
+    k.once("ind-11", ("product",))
     v_product_producer = k.flag("product_producer")
     v_generic_consistency_passed = k.flag("generic_consistency_passed")
     k.need("product_producer", "generic_consistency_passed")
@@ -262,6 +277,8 @@ def measure_ind_12(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("ind-12", "product")
+    k.once("ind-12", ("product",))
     v_entrusted_production_local = k.flag("entrusted_production_local")
     v_entrusted_contract = k.money("entrusted_contract")
     k.need("entrusted_production_local", "entrusted_contract")
@@ -302,6 +319,7 @@ def measure_ind_17a(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("ind-17a", ())
     v_hazardous_or_polluting = k.flag("hazardous_or_polluting")
     v_relocating_into_park = k.flag("relocating_into_park")
     v_old_site_repurposed = k.flag("old_site_repurposed")
@@ -348,6 +366,7 @@ def measure_ind_17b(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("ind-17b", ())
     v_hazardous_or_polluting = k.flag("hazardous_or_polluting")
     v_two_cut_three_clear_early = k.flag("two_cut_three_clear_early")
     k.need("hazardous_or_polluting", "two_cut_three_clear_early")
@@ -362,6 +381,8 @@ def measure_ind_18(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("ind-18", "project")
+    k.once("ind-18", ("project",))
     v_new_testing_rd_centre = k.flag("new_testing_rd_centre")
     v_level = k.text("level")
     v_testing_rd_equipment_investment = k.money("testing_rd_equipment_investment")
@@ -377,6 +398,8 @@ def measure_ind_19(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("ind-19", "product")
+    k.once("ind-19", ("product",))
     v_apparel_producer = k.flag("apparel_producer")
     v_famous_brand_acquired = k.flag("famous_brand_acquired")
     v_brand_sales = k.money("brand_sales")
@@ -406,6 +429,7 @@ def measure_ind_21(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("ind-21", ())
     v_home_top100_this_year = k.flag("home_top100_this_year")
     k.need("home_top100_this_year")
     k.require(v_home_top100_this_year)
@@ -454,6 +478,7 @@ def measure_mfg_3(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("mfg-3", "project")
     v_tech_reform_demo = k.flag("tech_reform_demo")
     v_project_completed = k.flag("project_completed")
     v_equipment_rd_investment = k.money("equipment_rd_investment")
@@ -469,6 +494,7 @@ def measure_mfg_4(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("mfg-4", "project")
     v_green_reform_demo = k.flag("green_reform_demo")
     v_project_completed = k.flag("project_completed")
     v_equipment_rd_investment = k.money("equipment_rd_investment")
@@ -486,6 +512,7 @@ def measure_mfg_5(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("mfg-5", "project")
     v_smart_reform_demo = k.flag("smart_reform_demo")
     v_project_completed = k.flag("project_completed")
     v_project_total_investment = k.money("project_total_investment")
@@ -509,6 +536,7 @@ def measure_mfg_6(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("mfg-6", "project")
     v_robot_programme_project = k.flag("robot_programme_project")
     v_project_completed = k.flag("project_completed")
     v_equipment_rd_investment = k.money("equipment_rd_investment")
@@ -526,6 +554,7 @@ def measure_mfg_7(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("mfg-7", "project")
     v_leading_industry_project = k.flag("leading_industry_project")
     v_kind_of_project = k.text("kind_of_project")
     v_project_total_investment = k.money("project_total_investment")
@@ -572,6 +601,7 @@ def measure_mfg_8a(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-8a", ())
 
 
 def measure_mfg_8b(k: Kernel) -> None:
@@ -594,6 +624,7 @@ def measure_mfg_8b(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-8b", ())
 
 
 def measure_mfg_8c(k: Kernel) -> None:
@@ -618,6 +649,7 @@ def measure_mfg_8c(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-8c", ())
 
 
 def measure_mfg_9a(k: Kernel) -> None:
@@ -640,6 +672,7 @@ def measure_mfg_9a(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-9a", ())
 
 
 def measure_mfg_9b(k: Kernel) -> None:
@@ -662,6 +695,7 @@ def measure_mfg_9b(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-9b", ())
 
 
 def measure_mfg_9c(k: Kernel) -> None:
@@ -684,6 +718,7 @@ def measure_mfg_9c(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-9c", ())
 
 
 def measure_mfg_9d(k: Kernel) -> None:
@@ -691,6 +726,7 @@ def measure_mfg_9d(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("mfg-9d", ())
     v_single_champion_enterprise = k.flag("single_champion_enterprise")
     k.need("single_champion_enterprise")
     k.require(v_single_champion_enterprise)
@@ -720,6 +756,7 @@ def measure_mfg_9e(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-9e", ())
 
 
 def measure_mfg_9f(k: Kernel) -> None:
@@ -744,6 +781,7 @@ def measure_mfg_9f(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-9f", ())
 
 
 def measure_mfg_9g(k: Kernel) -> None:
@@ -768,6 +806,7 @@ def measure_mfg_9g(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-9g", ())
 
 
 def measure_mfg_9h(k: Kernel) -> None:
@@ -775,6 +814,7 @@ def measure_mfg_9h(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("mfg-9h", ())
     v_smart_factory = k.flag("smart_factory")
     k.need("smart_factory")
     k.require(v_smart_factory)
@@ -787,6 +827,7 @@ def measure_mfg_9i(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.once("mfg-9i", ())
     v_smart_workshop = k.flag("smart_workshop")
     k.need("smart_workshop")
     k.require(v_smart_workshop)
@@ -854,6 +895,7 @@ def measure_mfg_10e(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("mfg-10e", "project")
     v_military_civil_funds = k.flag("military_civil_funds")
     v_level = k.text("level")
     v_higher_award = k.money("higher_award")
@@ -868,6 +910,7 @@ def measure_mfg_10f(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("mfg-10f", "project")
     v_level = k.text("level")
     k.need("level")
     amount = k.select(
@@ -883,6 +926,7 @@ def measure_mfg_10f(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-10f", ("project",))
 
 
 def measure_mfg_10g(k: Kernel) -> None:
@@ -905,6 +949,7 @@ def measure_mfg_10g(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-10g", ())
 
 
 def measure_mfg_10h(k: Kernel) -> None:
@@ -927,6 +972,7 @@ def measure_mfg_10h(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-10h", ())
 
 
 def measure_mfg_10i(k: Kernel) -> None:
@@ -949,6 +995,7 @@ def measure_mfg_10i(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-10i", ())
 
 
 def measure_mfg_11a(k: Kernel) -> None:
@@ -956,6 +1003,8 @@ def measure_mfg_11a(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.identified("mfg-11a", "product")
+    k.once("mfg-11a", ("product",))
     v_single_champion_product = k.flag("single_champion_product")
     k.need("single_champion_product")
     k.require(v_single_champion_product)
@@ -994,6 +1043,7 @@ def measure_mfg_12a(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.years("mfg-12a", "", 2, False)
     v_on_cultivation_list = k.flag("on_cultivation_list")
     v_project_completed = k.flag("project_completed")
     v_rd_pilot_equipment = k.money("rd_pilot_equipment")
@@ -1008,6 +1058,7 @@ def measure_mfg_12b(k: Kernel) -> None:
     k.in_force(2020, 2022)
     rule_common_eligibility_0(k)
     rule_common_exclusions_0(k)
+    k.years("mfg-12b", "", 3, True)
     v_city_innovation_centre = k.flag("city_innovation_centre")
     v_tech_import_fees = k.money("tech_import_fees")
     v_research_instruments = k.money("research_instruments")
@@ -1047,6 +1098,7 @@ def measure_mfg_12c(k: Kernel) -> None:
     )
     k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
     k.award(amount, 2, ceiling=False)
+    k.top_up("mfg-12c", ())
 
 
 def measure_mfg_13a(k: Kernel) -> None:

@@ -370,6 +370,14 @@ def gen_measure(ps: PolicySet, m: n.Measure, checks: list[str]) -> list[str]:
         g.add(f"{check}(k)")
     if m.item and m.item not in ("project", "product"):
         raise Unsupported(f"claims identified by {m.item}")
+    # Earlier awards, in the reference engine's order: identity, once, years.
+    keys = m.once.keys if m.once else ()
+    if m.item:
+        g.add(f"k.identified({m.id!r}, {m.item!r})")
+    if m.once is not None and not m.once.top_up:
+        g.add(f"k.once({m.id!r}, {tuple(keys)!r})")
+    if m.max_years is not None:
+        g.add(f"k.years({m.id!r}, {m.item or ''!r}, {int(m.max_years.value)}, {m.consecutive!r})")
     reads = reads_of(m, ps)
     for name in reads:
         g.read(name)
@@ -391,6 +399,8 @@ def gen_measure(ps: PolicySet, m: n.Measure, checks: list[str]) -> list[str]:
         elif places(cap.amount.value) > 2:
             raise Unsupported("a cap with fractions of a fen")
     g.add(f"k.award(amount, {scale}, ceiling={m.award.ceiling})")
+    if m.once is not None and m.once.top_up:
+        g.add(f"k.top_up({m.id!r}, {tuple(keys)!r})")
     del exact
     return g.lines
 

@@ -8,8 +8,6 @@ differential tests compare the columnar engine with.
 
 Which applications the columnar path leaves to the reference evaluator, and why:
 
-* an application with history (earlier awards or earlier years' facts): the kernels do
-  not read history yet;
 * an application claiming a measure the kernels do not implement (``UNSUPPORTED`` in
   the generated module: steps, per-item lists, staged payments, 首次 conditions);
 * every application, when a set-level rule is unsupported;
@@ -108,8 +106,6 @@ class ColumnarEngine:
         """Why ``app`` goes to the reference evaluator, or None for the columnar path."""
         if self.all_reference is not None:
             return f"rule: {self.all_reference}"
-        if app.history or app.past:
-            return "history"
         for claim in app.claims:
             if claim.measure not in self.kernels:
                 return f"{claim.measure}: {self.unsupported.get(claim.measure, 'no kernel')}"

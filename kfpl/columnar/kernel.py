@@ -102,6 +102,7 @@ class Frame:
         self.missing: list[list[str]] = [[] for _ in range(n)]
         self.prior_cut = np.zeros(n, dtype=np.int64)
         self.big = np.zeros(n, dtype=bool)  # an amount beyond int64: left to the reference
+        self.has_history = np.fromiter((bool(app.history) for app in apps), bool, len(apps))
         self._enterprise: dict[str, tuple[list[Any], Bools]] = {}
 
     # -- input values of the given rows (None where missing)
@@ -258,6 +259,19 @@ class Kernel:
         self.capped |= self.live & np.asarray(over, dtype=bool)
         return np.minimum(amount, limit)
 
+    # -- earlier awards (module functions below)
+    def identified(self, measure: str, item: str) -> None:
+        identified(self, measure, item)
+
+    def once(self, measure: str, keys: tuple[str, ...]) -> None:
+        once(self, measure, keys)
+
+    def years(self, measure: str, item: str, limit: int, consecutive: bool) -> None:
+        years(self, measure, item, limit, consecutive)
+
+    def top_up(self, measure: str, keys: tuple[str, ...]) -> None:
+        top_up(self, measure, keys)
+
     def award(self, amount: Ints, scale: int, ceiling: bool) -> None:
         """Round to the fen, half-up (to_fen), and record the claim's own amount."""
         fen = round_half_up(amount, scale - 2)
@@ -289,3 +303,124 @@ def round_half_up(amount: Ints, digits: int) -> Ints:
         return out
     rounded: Ints = np.where(amount >= 0, (amount + h) // d, -((-amount + h) // d))
     return rounded
+
+
+# --------------------------------------------------------------------------- history
+# Earlier awards are read claim by claim, but only for the claims of applications that
+# have any (a small share of a population); every other row is left as it is.
+
+
+def key_values(f: Frame, row: int, keys: tuple[str, ...]) -> tuple[Any, ...]:
+    """A one-time award's keys for a claim: a claim key (project, product) or a fact."""
+    claim = f.claims[row]
+    app = f.apps[f.app[row]]
+    return tuple(
+        claim.keys[k] if k in claim.keys else claim.facts.get(k, app.enterprise.get(k))
+        for k in keys
+    )
+
+
+def _with_history(k: Kernel) -> list[int]:
+    has = k.f.has_history[k.f.app[k.rows]] & k.live
+    return [int(p) for p in np.flatnonzero(has)]
+
+
+def _refuse(k: Kernel, positions: list[int], status: int, reason: str) -> None:
+    if positions:
+        mask = np.zeros(k.n, dtype=bool)
+        mask[positions] = True
+        k._decide(mask, status, reason)
+
+
+def identified(k: Kernel, measure: str, item: str) -> None:
+    """``_identified``: an earlier award of the measure that this claim, or that award,
+    does not name the item of cannot be matched: undetermined, the item is missing."""
+    unknown = []
+    for pos in _with_history(k):
+        row = int(k.rows[pos])
+        app = k.f.apps[k.f.app[row]]
+        mine = k.f.claims[row].keys.get(item)
+        if any(
+            p.measure == measure
+            and p.year <= app.year
+            and (mine is None or p.keys.get(item) is None)
+            for p in app.history
+        ):
+            unknown.append(pos)
+            if item not in k.f.missing[row]:
+                k.f.missing[row].append(item)
+    _refuse(k, unknown, UNDETERMINED, "missing")
+
+
+def once(k: Kernel, measure: str, keys: tuple[str, ...]) -> None:
+    """``_once``: already awarded for the same keys (in an earlier or this year)."""
+    done = []
+    for pos in _with_history(k):
+        row = int(k.rows[pos])
+        app = k.f.apps[k.f.app[row]]
+        wanted = key_values(k.f, row, keys)
+        if any(
+            p.measure == measure
+            and p.year <= app.year
+            and (not keys or tuple(p.keys.get(x) for x in keys) == wanted)
+            for p in app.history
+        ):
+            done.append(pos)
+    _refuse(k, done, NOT_ELIGIBLE, "already_awarded")
+
+
+def years(k: Kernel, measure: str, item: str, limit: int, consecutive: bool) -> None:
+    """``_years``: at most ``limit`` years with an award (for the same item), or the
+    ``limit`` consecutive years from the first award."""
+    used = []
+    for pos in _with_history(k):
+        row = int(k.rows[pos])
+        app = k.f.apps[k.f.app[row]]
+        mine = k.f.claims[row].keys.get(item) if item else None
+        seen = sorted(
+            {
+                p.year
+                for p in app.history
+                if p.measure == measure
+                and p.year < app.year
+                and (not item or p.keys.get(item) == mine)
+            }
+        )
+        if consecutive:
+            if seen and app.year >= seen[0] + limit:
+                used.append(pos)
+        elif len(seen) >= limit:
+            used.append(pos)
+    _refuse(k, used, NOT_ELIGIBLE, "years_used")
+
+
+def top_up(k: Kernel, measure: str, keys: tuple[str, ...]) -> None:
+    """``_top_up`` (补差): what the measure already paid for the same keys is deducted;
+    a claim no higher than that gets nothing."""
+    done = []
+    for pos in _with_history(k):
+        row = int(k.rows[pos])
+        app = k.f.apps[k.f.app[row]]
+        wanted = key_values(k.f, row, keys)
+        paid = sum(
+            _fen(p.amount)
+            for p in app.history
+            if p.measure == measure
+            and p.year <= app.year
+            and (not keys or tuple(p.keys.get(x) for x in keys) == wanted)
+        )
+        earlier = any(
+            p.measure == measure
+            and p.year <= app.year
+            and (not keys or tuple(p.keys.get(x) for x in keys) == wanted)
+            for p in app.history
+        )
+        if not earlier:
+            continue
+        before = int(k.f.amount[row])
+        if before <= paid:
+            done.append(pos)
+            k.f.amount[row] = 0
+        else:
+            k.f.amount[row] = before - paid
+    _refuse(k, done, NOT_ELIGIBLE, "already_awarded")

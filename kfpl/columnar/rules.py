@@ -9,8 +9,9 @@ operations (cumulative sums within a group, the first row of a sorted group) ins
 a loop per application. Amounts are int64 fen: the engine keeps an application whose
 amounts could leave int64 for the reference evaluator.
 
-Earlier awards (history) are not read here: the batch engine gives the columnar path
-only applications without history (see ``kfpl.columnar.engine``).
+Earlier awards (history) are summed per row only for the applications that have any
+(``earlier``), and read group by group only where a group's application has history (the
+earlier awards of a stacking group).
 """
 
 from __future__ import annotations
@@ -111,6 +112,17 @@ def once_in_application(f: Frame, infos: dict[str, Info]) -> None:
                 f.status[r], f.reason[r], f.amount[r] = NOT_ELIGIBLE, "already_awarded", 0
 
 
+def earlier(f: Frame, rows: Rows, test: Any) -> npt.NDArray[np.int64]:
+    """For each row, the fen of its application's earlier awards ``p`` for which
+    ``test(p, app, row)`` holds (0 for the applications without history)."""
+    out = np.zeros(len(rows), dtype=np.int64)
+    for pos in np.flatnonzero(f.has_history[f.app[rows]]):
+        row = int(rows[pos])
+        app = f.apps[f.app[row]]
+        out[pos] = sum(int(p.amount.scaleb(2)) for p in app.history if test(p, app, row))
+    return out
+
+
 def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
     for mid, info in infos.items():
         for scope, limit in info.caps:
@@ -122,15 +134,28 @@ def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
                 named = np.array([i is not None for i in items], dtype=bool)
                 key = np.where(named, items, "")
                 gid = group_ids(f.app[rows], named, key)
+
+                def same_item(
+                    p: Any, app: Any, row: int, scope: str = scope, mid: str = mid
+                ) -> bool:
+                    item = f.claims[row].keys.get(scope)
+                    return item is not None and p.measure == mid and p.keys.get(scope) == item
+
+                before = earlier(f, rows, same_item)
                 # A group of one claim with no earlier award: the measure's own cap did it.
                 sizes = np.bincount(gid)
-                keep = sizes[gid] >= 2
-                rows, gid = rows[keep], gid[keep]
+                keep = (sizes[gid] >= 2) | (before > 0)
+                rows, gid, before = rows[keep], gid[keep], before[keep]
                 if not len(rows):
                     continue
             else:
+
+                def counted(p: Any, app: Any, row: int, scope: str = scope, mid: str = mid) -> bool:
+                    return bool(p.measure == mid and (scope == "enterprise" or p.year == app.year))
+
                 gid = f.app[rows]
-            share_cap(f, rows, gid, np.full(len(rows), limit, dtype=np.int64))
+                before = earlier(f, rows, counted)
+            share_cap(f, rows, gid, np.maximum(limit - before, 0))
 
 
 def group_key(rule: Stack, info: Info, keys: dict[str, str]) -> str | None:
@@ -145,9 +170,16 @@ def group_key(rule: Stack, info: Info, keys: dict[str, str]) -> str | None:
     return None
 
 
+def history_counts(info: Info) -> bool:
+    """``_history_counts``: earlier awards count against a lasting thing (an item, a
+    one-time award); a yearly matter starts afresh each year."""
+    return bool(info.item) or info.once is not None
+
+
 def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     """Highest benefit only: in each group (application, group key), the measure whose
-    claims together pay most is kept; the claims of every other measure are superseded."""
+    claims together pay most is kept; the claims of every other measure are superseded,
+    and earlier awards for the group are deducted from the winner (补差)."""
     if rule.keep == "all":
         return
     candidates = np.flatnonzero(f.paid() & (f.amount > 0))
@@ -164,43 +196,91 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     if not rows_l:
         return
     rows = np.array(rows_l, dtype=np.int64)
-    gid = group_ids(f.app[rows], np.array(keys_l, dtype=object))
+    keys = np.array(keys_l, dtype=object)
+    gid = group_ids(f.app[rows], keys)
     mcode = group_ids(f.measure[rows])
     # One line per (group, measure): the benefit and the position of its first claim.
     order = np.lexsort((mcode, gid))
-    rows, gid, mcode = rows[order], gid[order], mcode[order]
+    rows, gid, mcode, keys = rows[order], gid[order], mcode[order], keys[order]
     pair = starts_of(gid * (int(mcode.max()) + 1) + mcode)
-    pair_id = np.cumsum(pair) - 1
     benefit = np.add.reduceat(f.amount[rows] + f.prior_cut[rows], np.flatnonzero(pair))
     first = np.minimum.reduceat(f.index[rows], np.flatnonzero(pair))
     pair_gid = gid[pair]
     pair_measure = mcode[pair]
-    measures_in_group = np.bincount(pair_gid)
-    qualifies = measures_in_group >= 2
+    groups = int(gid.max()) + 1
+    measures_in_group = np.bincount(pair_gid, minlength=groups)
+    matching = np.array([infos[m].matching for m in f.measure[rows[pair]]], dtype=bool)
+    with_matching = np.bincount(pair_gid, weights=matching, minlength=groups) > 0
+    with_own = np.bincount(pair_gid, weights=~matching, minlength=groups) > 0
+    # Earlier awards of other measures for the group (only where the application has any).
+    prior_sum = np.zeros(groups, dtype=np.int64)
+    has_priors = np.zeros(groups, dtype=bool)
+    group_first = np.flatnonzero(starts_of(gid))
+    ends = [*group_first[1:], len(gid)]
+    for start, end in zip(group_first, ends, strict=True):
+        app_index = int(f.app[rows[start]])
+        if not f.has_history[app_index]:
+            continue
+        members = [str(m) for m in f.measure[rows[start:end]]]
+        if not all(history_counts(infos[m]) for m in members):
+            continue
+        app = f.apps[app_index]
+        g = int(gid[start])
+        for p in app.history:
+            known = infos.get(p.measure)
+            if known is None or p.measure in members or p.year > app.year or p.amount <= 0:
+                continue
+            if rule.across == "policy" and known.policy != rule.policy:
+                continue
+            if history_counts(known) and group_key(rule, known, p.keys) == keys[start]:
+                has_priors[g] = True
+                prior_sum[g] += int(p.amount.scaleb(2))
+                if known.matching:
+                    with_matching[g] = True
+                else:
+                    with_own[g] = True
+    qualifies = (measures_in_group >= 2) | has_priors
     if rule.matching_only:
-        matching = np.array([infos[m].matching for m in f.measure[rows[pair]]], dtype=bool)
-        with_matching = np.bincount(pair_gid, weights=matching) > 0
-        with_own = np.bincount(pair_gid, weights=~matching) > 0
         qualifies &= with_matching & with_own
     tie = first if rule.tie == "first" else -first
     best_order = np.lexsort((tie, -benefit, pair_gid))
     leader = best_order[starts_of(pair_gid[best_order])]
-    best = np.full(len(measures_in_group), -1, dtype=np.int64)
+    best = np.full(groups, -1, dtype=np.int64)
     best[pair_gid[leader]] = pair_measure[leader]
+    best_benefit = np.zeros(groups, dtype=np.int64)
+    best_benefit[pair_gid[leader]] = benefit[leader]
     lose = qualifies[gid] & (mcode != best[gid])
-    del pair_id
     hit = rows[lose]
     f.status[hit] = SUPERSEDED
     f.reason[hit] = "stacking"
     f.amount[hit] = 0
+    for g in np.flatnonzero(qualifies & (prior_sum > 0)).tolist():
+        winners = rows[(gid == g) & (mcode == best[g])]
+        room = max(int(best_benefit[g]) - int(prior_sum[g]), 0)
+        for r in sorted(winners.tolist(), key=lambda r: -int(f.index[r])):
+            total = int(sum(int(f.amount[w]) for w in winners))
+            cut = min(int(f.amount[r]), max(total - room, 0))
+            if cut <= 0:
+                continue
+            f.amount[r] -= cut
+            f.prior_cut[r] += cut
+            if f.amount[r] == 0:
+                f.status[r], f.reason[r] = SUPERSEDED, "stacking"
+            else:
+                f.status[r], f.capped[r] = CAPPED, True
 
 
 def group_cap(f: Frame, rule: GroupCap) -> None:
     rows = np.flatnonzero(f.paid() & (f.amount > 0) & np.isin(f.measure, list(rule.measures)))
     if not len(rows):
         return
-    gid = f.app[rows]
-    share_cap(f, rows, gid, np.full(len(rows), rule.amount, dtype=np.int64))
+    app = f.app[rows]
+    before = earlier(f, rows, lambda p, a, r: p.year == a.year and p.measure in rule.measures)
+    totals = np.zeros(len(f.apps), dtype=np.int64)
+    np.add.at(totals, app, f.amount[rows])
+    over = before + totals[app] > rule.amount  # within the cap: nothing to do
+    rows, app, before = rows[over], app[over], before[over]
+    share_cap(f, rows, app, np.maximum(rule.amount - before, 0))
 
 
 def yearly_cap(
@@ -229,18 +309,23 @@ def yearly_cap(
     )
     app = f.app[rows]
     amount = f.amount[rows]
-    order = np.argsort(app, kind="stable")
+    before = earlier(f, rows, lambda p, a, r: p.year == a.year)
     totals = np.zeros(len(f.apps), dtype=np.int64)
     np.add.at(totals, app, amount)
     excess_app = np.zeros(len(f.apps), dtype=np.int64)
-    excess_app[app] = totals[app] - limit
+    excess_app[app] = before + totals[app] - limit
     over = excess_app[app] > 0
-    rows, app, amount, limit = rows[over], app[over], amount[over], limit[over]
+    rows, app, amount, limit, before = (
+        rows[over],
+        app[over],
+        amount[over],
+        limit[over],
+        before[over],
+    )
     if not len(rows):
         return
-    del order
     if rule.trim == "proportionally":
-        _proportional(f, rows, app, limit)
+        _proportional(f, rows, app, limit - before)
         return
     if rule.trim == "latest":
         order = np.lexsort((-f.index[rows], app))

@@ -80,6 +80,7 @@ class Commands(click.Group):
         "diff": "kfpl.diff.command:diff_command",  # issue 6
         "targets": "kfpl.targets:targets_command",  # issue 4
         "serve": "kfpl.serve.command:serve_command",  # issue 14
+        "batch": "kfpl.cli.batch:batch_command",  # issue 13
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -155,7 +155,7 @@ def _read_csv_tables(folder: Path) -> Tables:
 
 def _read_parquet_tables(folder: Path) -> Tables:
     try:
-        import pyarrow.parquet as pq  # type: ignore[import-not-found]
+        import pyarrow.parquet as pq
     except ImportError as exc:
         raise ImpactError(
             "reading Parquet tables needs pyarrow (pip install pyarrow); CSV tables and JSON lines need nothing"

@@ -22,7 +22,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +131,9 @@ def _check_links(root: Root, path: Path) -> None:
 
 
 def plan(
-    files: dict[Path, str], roots: list[Root], keep: Callable[[str], bool] | None = None
+    files: Mapping[Path, str | bytes],
+    roots: list[Root],
+    keep: Callable[[str], bool] | None = None,
 ) -> Plan:
     """What writing ``files`` would change, with the manifests; raises ``OutputError``
     for a file kfpl may not touch (a link, or a file it did not write). Files of an
@@ -158,7 +160,7 @@ def plan(
             if path.is_symlink():
                 _check_links(root, path)
             ours = rel in known if known is not None else root.adopt(path)
-            if not ours and path in mine and _same(path, mine[path].encode("utf-8")):
+            if not ours and path in mine and _same(path, _bytes(mine[path])):
                 ours = True  # the very bytes kfpl would write: nothing is lost
             if not ours:
                 out.foreign.append(path)
@@ -170,7 +172,7 @@ def plan(
         for path in mine:
             _check_links(root, path)
         mine[root.path / MANIFEST] = manifest_text(rels + kept)
-        wanted.update({p: t.encode("utf-8") for p, t in mine.items()})
+        wanted.update({p: _bytes(t) for p, t in mine.items()})
     if out.foreign:
         shown = ", ".join(str(p) for p in out.foreign[:5])
         more = f" and {len(out.foreign) - 5} more" if len(out.foreign) > 5 else ""
@@ -183,6 +185,11 @@ def plan(
     out.writes = {p: b for p, b in sorted(wanted.items()) if not _same(p, b)}
     out.total = len(wanted)
     return out
+
+
+def _bytes(content: str | bytes) -> bytes:
+    """Text is written as UTF-8; binary outputs (Parquet tables) as they are."""
+    return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
 def _under(path: Path, root: Path) -> bool:

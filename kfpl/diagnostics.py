@@ -14,10 +14,10 @@ with a concrete fix. Rendering follows rustc:
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kfpl import textwidth
 from kfpl.syntax.nodes import Span
 
 Severity = Literal["error", "warning"]
@@ -61,8 +61,9 @@ class Sources:
 
 
 def display_width(text: str) -> int:
-    """Terminal columns: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Terminal columns as wcwidth counts them: CJK and full-width characters take two,
+    combining marks none; an escape sequence (colour) takes no column."""
+    return textwidth.display_width(text)
 
 
 def visible(text: str) -> str:

@@ -172,8 +172,7 @@ def test_award_by_recognition_level() -> None:
         "measure mfg-1\n  award by level: national -> 100万, provincial -> 50万\n  once per level\n"
     )
     assert sentence(body, "zh") == (
-        "按认定级别分别给予支持：认定级别为国家级的，给予一次性奖励100万元；"
-        "认定级别为省级的，给予一次性奖励50万元。"
+        "按认定级别分别给予支持：国家级的，给予一次性奖励100万元；省级的，给予一次性奖励50万元。"
     )
     assert sentence(body, "en") == (
         "By recognition level: national — a one-time reward of CNY 1 million; "
@@ -235,7 +234,7 @@ def test_matching_increase_parameter_and_range() -> None:
     inc = sentence("measure mfg-1\n  award 10% of increase of vat over vat_last\n", "zh")
     assert inc == "按本年度增值税地方留成较上年度增值税地方留成的新增部分的10%给予奖励。"
     rate = sentence("measure mfg-1\n  award benchmark_rate of bank_loan\n", "zh")
-    assert rate == "按银行贷款金额乘以一年期贷款基准利率（自2015年10月24日起为4.35%）给予补贴。"
+    assert rate == "按银行贷款金额的一年期贷款基准利率（自2015年10月24日起为4.35%）给予补贴。"
     rate_en = sentence("measure mfg-1\n  award benchmark_rate of bank_loan\n", "en")
     assert "(4.35% since 24 October 2015)" in rate_en
     assert (

@@ -6,6 +6,7 @@ from typing import Any
 
 from kfpl.model import PolicySet
 from kfpl.syntax import nodes as n
+from kfpl.textwidth import display_width, ljust
 
 
 def _label(label: n.Label | None) -> dict[str, str]:
@@ -95,10 +96,10 @@ def render_listing(data: dict[str, Any], lang: str) -> str:
         if not rows:
             continue
         lines.append(f"{zh if lang == 'zh' else en} ({len(rows)})")
-        width = max(len(r["id"]) for r in rows)
+        width = max(display_width(r["id"]) for r in rows)
         for row in rows:
             src = row.get("source")
             where = f"  [{src['doc']} {src['clause']}]" if src else ""
-            lines.append(f"  {row['id'].ljust(width)}  {row['title'][lang]}{where}")
+            lines.append(f"  {ljust(row['id'], width)}  {row['title'][lang]}{where}")
         lines.append("")
     return "\n".join(lines).rstrip()

@@ -14,6 +14,7 @@ from typing import Any
 
 from kfpl.diff.structural import CHECKS, DIRECTIONS, ITEM_KINDS, SEVERITIES, Change
 from kfpl.runtime.dates import Span, day_en, day_zh
+from kfpl.textwidth import clip, display_width, ljust, rjust
 
 DIFF_VERSION = 1
 DIRECTION_ORDER = (
@@ -165,13 +166,13 @@ def _grouped(doc: dict[str, Any]) -> list[list[dict[str, Any]]]:
     return list(groups.values())
 
 
-TEXT_WIDTH = 64
-SHORT = 90
+TEXT_WIDTH = 64  # terminal columns of the change column; longer changes run past it
+SHORT = TEXT_WIDTH  # wording changes are cut to the column, so their tags line up
 
 
 def _short(text: str) -> str:
     """Long wording changes (notes) are cut in the terminal; Markdown and JSON keep all."""
-    return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
+    return clip(text, SHORT)
 
 
 def render_text(doc: dict[str, Any], lang: str = "en") -> str:
@@ -184,10 +185,10 @@ def render_text(doc: dict[str, Any], lang: str = "en") -> str:
             _short(ch["text"][lang]) if ch["direction"] == "wording" else ch["text"][lang]
             for ch in group
         ]
-        width = min(TEXT_WIDTH, max(len(t) for t in texts))
+        width = min(TEXT_WIDTH, max(display_width(t) for t in texts))
         for ch, text in zip(group, texts, strict=True):
             sev = SEVERITIES[ch["severity"]][_i(lang)]
-            out.append(f"    {ch['check']}  {text:<{width}}   [{_direction(ch, lang)}, {sev}]")
+            out.append(f"    {ch['check']}  {ljust(text, width)}   [{_direction(ch, lang)}, {sev}]")
         out.append("")
     if doc.get("behaviour"):
         out.extend(behaviour_text(doc["behaviour"], lang))
@@ -620,14 +621,14 @@ def impact_text(im: dict[str, Any], lang: str) -> list[str]:
     for row in im["by_measure"]:
         if row["delta"] != "0.00":
             out.append(
-                f"    {row['measure']:<10} {yuan(row['old'], lang):>20} → {yuan(row['new'], lang):>20}  ({yuan(row['delta'], lang, True)})"
+                f"    {ljust(row['measure'], 10)} {rjust(yuan(row['old'], lang), 20)} → {rjust(yuan(row['new'], lang), 20)}  ({yuan(row['delta'], lang, True)})"
             )
     group = im.get("group_by")
     if group:
         out.append("  " + (f"按{group['zh']}：" if zh else f"by {group['en']}:"))
     for row in im["by_group"] if group else []:
         out.append(
-            f"    {row['label'][lang]:<16} {yuan(row['old'], lang):>20} → {yuan(row['new'], lang):>20}  ({yuan(row['delta'], lang, True)})"
+            f"    {ljust(row['label'][lang], 16)} {rjust(yuan(row['old'], lang), 20)} → {rjust(yuan(row['new'], lang), 20)}  ({yuan(row['delta'], lang, True)})"
         )
     if im.get("attribution"):
         out.append(

@@ -232,7 +232,9 @@ class Renderer:
                 parts.append(f"the increase of {new} over {old}")
         if len(parts) == 1:
             return parts[0]
-        return f"{'与'.join(parts)}之和" if self.zh else f"the sum of {_en_list(parts, 'and')}"
+        if self.zh:  # 场地租赁费、布展费和运费之和: an enumeration, as the texts write one
+            return f"{'、'.join(parts[:-1])}和{parts[-1]}之和"
+        return f"the sum of {_en_list(parts, 'and')}"
 
     def simple(self, form: n.Form, ceiling: bool, once: bool) -> str:
         """A simple form as a verb phrase (zh) or a noun phrase (en), without a full stop."""
@@ -241,10 +243,13 @@ class Renderer:
         if isinstance(form, n.Percent):
             has_increase = any(isinstance(op, n.Increase) for op in form.base)
             if isinstance(form.rate, n.Ref):
+                # 按其银行贷款金额的一年期基准利率给予补贴: a rate of the base, never "times".
                 rate = self.rate(form.rate)
                 if zh:
-                    return f"按{self.base(form.base)}乘以{rate}给予{one}补贴"
-                return f"a {one}subsidy equal to {_the(self.base(form.base))} times {rate}"
+                    upto = "不超过" if ceiling else ""
+                    return f"按{upto}{self.base(form.base)}的{rate}给予{one}补贴"
+                upto = "up to " if ceiling else ""
+                return f"a {one}subsidy of {upto}{_the(rate)} of {_the(self.base(form.base))}"
             pct = m.rate(form.rate.value)
             kind_zh, kind_en = ("奖励", "reward") if has_increase else ("补贴", "subsidy")
             if zh:
@@ -302,7 +307,8 @@ class Renderer:
             for arm in form.arms:
                 value = self.member(form.on, arm.value)
                 phrase = self.simple(arm.form, ceiling, once)
-                items.append(f"{what}为{value}的，{phrase}" if zh else f"{value} — {phrase}")
+                # 国家级的，给予一次性奖励100万元: the lead already names what the cases are of.
+                items.append(f"{value}的，{phrase}" if zh else f"{value} — {phrase}")
             lead = f"按{what}分别给予支持：" if zh else f"By {what}:"
             return Sentence(lead, items)
         if isinstance(form, n.Tiers):
@@ -590,8 +596,12 @@ class Renderer:
         else:
             when = ""
         if zh:
-            verb = "" if goal.comparator in ("at_most", "less_than") else "达到"
-            return f"{'力争' if aspiration else ''}{when}{'，' if when else ''}{verb}{value}"
+            # 到2025年，达到2个以上; 力争到2025年，超过5000亿元; 年均增长20%以上 (no 达到
+            # before a comparison that is its own verb, and no comma after 年均).
+            own_verb = goal.comparator in ("at_most", "less_than", "more_than")
+            verb = "" if own_verb or goal.yearly else "达到"
+            sep = "，" if when and not goal.yearly else ""
+            return f"{'力争' if aspiration else ''}{when}{sep}{verb}{value}"
         text = f"{value} {when}".strip()
         return f"{text} (aspiration)" if aspiration else text
 

@@ -107,6 +107,8 @@ class Gen:
             raise Unsupported(f"{name} is not an input")
         if isinstance(decl.type, n.ListType):
             raise Unsupported(f"{name} is a list input")
+        if isinstance(decl.type, n.SetType):
+            raise Unsupported(f"{name} is a set input")
         ty = decl.type.name
         if ty in self.ps.enums:
             return "enum"

@@ -394,7 +394,7 @@ def test_generated_modules_are_byte_identical_across_builds(tmp_path: Path) -> N
         again.policy_set, tmp_path / "a", tmp_path / "docs-a", project_of((str(POLICIES),))
     )
     modules = {p.name: t for p, t in first.items() if p.suffix == ".py"}
-    assert set(modules) >= {"common.py", "mfg.py", "ind.py"}
+    assert set(modules) >= {"common.py", "mfg.py", "ind.py", "kernels.py"}
     assert modules == {p.name: t for p, t in second.items() if p.suffix == ".py"}
 
     script = (
@@ -403,7 +403,10 @@ def test_generated_modules_are_byte_identical_across_builds(tmp_path: Path) -> N
         "from kfpl.python.codegen import generate_all\n"
         "from kfpl.python.formatting import format_python\n"
         "ps = compile_paths([sys.argv[1]]).policy_set\n"
-        "print(json.dumps({n: format_python(s, n) for n, s in generate_all(ps).items()}))\n"
+        "from kfpl.columnar.codegen import generate as columnar\n"
+        "out = {n: format_python(s, n) for n, s in generate_all(ps).items()}\n"
+        "out['kernels.py'] = format_python(columnar(ps), 'kernels.py')\n"
+        "print(json.dumps(out))\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     proc = subprocess.run([sys.executable, "-c", script, str(POLICIES)], env=env,

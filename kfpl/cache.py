@@ -16,8 +16,11 @@ import hashlib
 import os
 import sys
 import tempfile
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
+import kfpl
 from kfpl import __version__
 
 
@@ -46,6 +49,26 @@ def key(*parts: str) -> str:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()[:32]
+
+
+@cache
+def kfpl_fingerprint() -> str:
+    """kfpl's own files (code, grammar, templates) by name, size and modification time,
+    like Python's own bytecode cache: an edited kfpl is a different key."""
+    digest = hashlib.sha256()
+    roots = [Path(kfpl.__file__).parent]
+    grammar = resources.files("kfpl.grammar")
+    if isinstance(grammar, Path):  # an editable install keeps the grammar beside kfpl/
+        roots.append(grammar)
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def entry(name: str) -> Path | None:

@@ -18,7 +18,7 @@ import click
 from kfpl import __version__
 from kfpl.diagnostics import render, summary
 from kfpl.project.config import Project
-from kfpl.project.loader import Compilation, InputError, compile_paths, project_of
+from kfpl.project.loader import Compilation, InputError, compile_paths, discover, project_of
 
 LANG = click.Choice(["zh", "en"])
 
@@ -158,18 +158,30 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
       kfpl build            # write generated/ and docs/
       kfpl build --check    # CI: fail if generated files are out of date
     """
+    from kfpl.cli import build_cache
     from kfpl.cli.build import outputs, stale_files, write_outputs
     from kfpl.project.writes import OutputError
 
     project = project_or_exit(paths)
-    comp = compile_or_exit(paths, quiet=True)
-    assert comp.policy_set is not None
     out_dir = Path(out) if out else project.generated
     docs = Path(docs_dir) if docs_dir else project.docs
     try:
-        files = outputs(comp.policy_set, out_dir, docs, project)
+        entry = build_cache.entry_for(discover(paths), project, out_dir, docs)
     except InputError as exc:
         fail(str(exc))
+    # A hit is the build of exactly these inputs, which checked without errors; a quiet
+    # compile of them would print nothing, so it is skipped.
+    cached = build_cache.load(entry)
+    if cached is not None:
+        files = cached
+    else:
+        comp = compile_or_exit(paths, quiet=True)
+        assert comp.policy_set is not None
+        try:
+            files = outputs(comp.policy_set, out_dir, docs, project)
+        except InputError as exc:
+            fail(str(exc))
+        build_cache.store(entry, files)
     try:
         if check_only:
             stale = stale_files(files, out_dir, docs)
@@ -247,7 +259,6 @@ def eval_(
         except PolicyError as exc:
             fail(str(exc))
     else:
-        from kfpl.project.loader import discover
         from kfpl.python.compiled import evaluator_modules
 
         def generate() -> dict[str, str]:

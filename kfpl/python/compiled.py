@@ -14,34 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 from collections.abc import Callable
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import CodeType, ModuleType
 
-import kfpl
 from kfpl import cache as user_cache
-
-
-@cache
-def _kfpl_fingerprint() -> str:
-    """kfpl's own files (code, grammar, templates) by name, size and modification time."""
-    digest = hashlib.sha256()
-    roots = [Path(kfpl.__file__).parent]
-    grammar = resources.files("kfpl.grammar")
-    if isinstance(grammar, Path):  # an editable install keeps the grammar beside kfpl/
-        roots.append(grammar)
-    for root in roots:
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith((".pyc", ".pyo")):
-                    continue
-                stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
 
 
 def _entry(files: list[Path], documents: Path) -> Path | None:
@@ -53,7 +30,7 @@ def _entry(files: list[Path], documents: Path) -> Path | None:
         for path in sorted(documents.glob("*.json")):
             digest.update(f"document {path.name}\n".encode("utf-8", "surrogateescape"))
             digest.update(path.read_bytes())
-    name = user_cache.key("evaluators", _kfpl_fingerprint(), digest.hexdigest())
+    name = user_cache.key("evaluators", user_cache.kfpl_fingerprint(), digest.hexdigest())
     return user_cache.entry(f"evaluators-{name}.marshal")
 
 

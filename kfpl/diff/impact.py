@@ -165,7 +165,7 @@ def _read_parquet_tables(folder: Path) -> Tables:
             "reading Parquet tables needs pyarrow (pip install pyarrow); CSV tables and JSON lines need nothing"
         ) from exc
     tables: Tables = {}
-    for name in ("enterprises", "claims", "history"):
+    for name in ("enterprises", "claims", "history", "past"):
         path = folder / f"{name}.parquet"
         if not path.exists():
             tables[name] = []

@@ -5,8 +5,11 @@ another. An application's result can only move at a step if one of the measures 
 claims (or has earlier awards of) is encoded differently at that step. A measure's
 encoding here is everything its evaluation reads from the set: its own declaration, the
 header of its policy, the parameters it names, the declarations (and enum members) of
-the inputs it reads, and the measures it names. A change to the set-level rules or to a
-policy header can move any application, so then every application is re-run.
+the inputs it reads, and the measures it names. A changed policy header moves only its
+own measures (a rule binds the measures of its policy by the policy's id, which stays);
+a change to the set-level rules, to which policies there are or to which of them own
+measures (a rule of a policy without measures binds every measure) can move any
+application, so then every application is re-run.
 
 Node equality ignores source positions (``span`` is not compared), so an item carried
 over unchanged from one version into the next compares equal.
@@ -63,7 +66,8 @@ def fingerprint(ps: PolicySet, mid: str, reads: Any) -> tuple[Any, ...] | None:
 
 def _set_level(ps: PolicySet) -> tuple[Any, ...]:
     rules = tuple(sorted(ps.rules.items()))
-    return (rules, tuple(sorted(ps.policies.items())), _inputs(ps, names_in(rules)))
+    owners = tuple(sorted({pid for mid in ps.measures if (pid := ps.owner.get(mid))}))
+    return (rules, tuple(sorted(ps.policies)), owners, _inputs(ps, names_in(rules)))
 
 
 def changed_measures(a: PolicySet, a_reads: Any, b: PolicySet, b_reads: Any) -> set[str] | None:
@@ -75,7 +79,7 @@ def changed_measures(a: PolicySet, a_reads: Any, b: PolicySet, b_reads: Any) -> 
         mid
         for mid in set(a.measures) | set(b.measures)
         if fingerprint(a, mid, a_reads.get(mid, ())) != fingerprint(b, mid, b_reads.get(mid, ()))
-    }
+    }  # a policy header (its period) is part of each of its measures' fingerprint
     # A measure naming a changed one (an exclusion, earlier awards of it) may move too.
     for ps in (a, b):
         for mid, measure in ps.measures.items():

@@ -23,7 +23,7 @@ money):
 * some enterprises carry history (a one-time award already received last year) and a
   few carry an exclusion flag, so those paths are exercised too.
 
-``python -m kfpl.population --help`` writes JSON lines and/or CSV tables.
+``python -m kfpl.population --help`` writes JSON lines, CSV tables and/or Parquet tables.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ money):
 * some enterprises carry history (a one-time award already received last year) and a
   few carry an exclusion flag, so those paths are exercised too.
 
-``python -m kfpl.population --help`` writes JSON lines and/or CSV tables.
+``python -m kfpl.population --help`` writes JSON lines, CSV tables and/or Parquet tables.
 """
 
 from __future__ import annotations
@@ -510,69 +510,97 @@ def write_jsonl(apps: list[dict[str, Any]], path: Path, options: Options) -> Non
             out.write(json.dumps(app, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-ENTERPRISE_TABLE = "enterprises.csv"
-CLAIM_TABLE = "claims.csv"
-HISTORY_TABLE = "history.csv"
 HISTORY_KEYS = ("project", "product", "level", "step")
-PAST_TABLE = "past.csv"
+
+
+Table = tuple[list[str], list[list[Any]]]
+YEAR_COLUMNS = ("year", "application_year")  # int64 in Parquet; every other column text
+
+
+def tables(apps: list[dict[str, Any]]) -> dict[str, Table]:
+    """The applications flattened into tables (DESIGN: application model): enterprises
+    (one row per enterprise and year), claims (facts as a JSON object, money as decimal
+    strings), history (earlier awards) and past (facts of earlier years)."""
+    profile = sorted({k for app in apps for k in app["enterprise"]} - {"id", "name"})
+    enterprises = [
+        [e["id"], e.get("name", ""), app["year"], *(_cell(e.get(k)) for k in profile)]
+        for app in apps
+        for e in (app["enterprise"],)
+    ]
+    claims = [
+        [
+            app["enterprise"]["id"],
+            app["year"],
+            cl["id"],
+            cl["measure"],
+            cl.get("project", ""),
+            cl.get("product", ""),
+            json.dumps(cl["facts"], ensure_ascii=False, sort_keys=True),
+        ]
+        for app in apps
+        for cl in app["claims"]
+    ]
+    history = [
+        [
+            app["enterprise"]["id"],
+            app["year"],
+            h["measure"],
+            h["year"],
+            h["amount"],
+            *(_cell(h.get(k)) for k in HISTORY_KEYS),
+        ]
+        for app in apps
+        for h in app["history"]
+        if "facts" not in h  # facts of earlier years: the past table
+    ]
+    past = [
+        [
+            app["enterprise"]["id"],
+            app["year"],
+            h["year"],
+            json.dumps(h["facts"], ensure_ascii=False, sort_keys=True),
+        ]
+        for app in apps
+        for h in app["history"]
+        if "facts" in h
+    ]
+    return {
+        "enterprises": (["id", "name", "year", *profile], enterprises),
+        "claims": (["enterprise", "year", "id", "measure", "project", "product", "facts"], claims),
+        "history": (
+            ["enterprise", "application_year", "measure", "year", "amount", *HISTORY_KEYS],
+            history,
+        ),
+        "past": (["enterprise", "application_year", "year", "facts"], past),
+    }
 
 
 def write_tables(apps: list[dict[str, Any]], folder: Path) -> None:
-    """The same applications flattened into three CSV tables (DESIGN: application model):
-    enterprises (one row per enterprise and year), claims (facts as a JSON object, money
-    as decimal strings) and history."""
+    """The applications as CSV tables: enterprises.csv, claims.csv, history.csv, past.csv."""
     folder.mkdir(parents=True, exist_ok=True)
-    profile = sorted({k for app in apps for k in app["enterprise"]} - {"id", "name"})
-    with (folder / ENTERPRISE_TABLE).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "name", "year", *profile])
-        for app in apps:
-            e = app["enterprise"]
-            w.writerow(
-                [e["id"], e.get("name", ""), app["year"], *(_cell(e.get(k)) for k in profile)]
-            )
-    with (folder / CLAIM_TABLE).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["enterprise", "year", "id", "measure", "project", "product", "facts"])
-        for app in apps:
-            for cl in app["claims"]:
-                w.writerow(
-                    [
-                        app["enterprise"]["id"],
-                        app["year"],
-                        cl["id"],
-                        cl["measure"],
-                        cl.get("project", ""),
-                        cl.get("product", ""),
-                        json.dumps(cl["facts"], ensure_ascii=False, sort_keys=True),
-                    ]
-                )
-    with (folder / HISTORY_TABLE).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["enterprise", "application_year", "measure", "year", "amount", *HISTORY_KEYS])
-        for app in apps:
-            for h in app["history"]:
-                if "facts" in h:
-                    continue  # facts of earlier years: past.csv
-                w.writerow(
-                    [
-                        app["enterprise"]["id"],
-                        app["year"],
-                        h["measure"],
-                        h["year"],
-                        h["amount"],
-                        *(_cell(h.get(k)) for k in HISTORY_KEYS),
-                    ]
-                )
+    for name, (header, rows) in tables(apps).items():
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            w.writerows(rows)
 
-    with (folder / PAST_TABLE).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["enterprise", "application_year", "year", "facts"])
-        for app in apps:
-            for h in app["history"]:
-                if "facts" in h:
-                    facts = json.dumps(h["facts"], ensure_ascii=False, sort_keys=True)
-                    w.writerow([app["enterprise"]["id"], app["year"], h["year"], facts])
+
+def write_parquet(apps: list[dict[str, Any]], folder: Path) -> None:
+    """The same tables as Parquet (pyarrow): years int64, every other column text (money
+    as decimal strings, never floating point); an empty cell is null."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (header, rows) in tables(apps).items():
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+        arrays = {}
+        for column, values in zip(header, columns, strict=True):
+            if column in YEAR_COLUMNS:
+                arrays[column] = pa.array(values, type=pa.int64())
+            else:
+                arrays[column] = pa.array([v if v != "" else None for v in values], pa.string())
+        pq.write_table(pa.table(arrays), folder / f"{name}.parquet")
 
 
 def _cell(value: Any) -> str:
@@ -597,6 +625,12 @@ def _cell(value: Any) -> str:
 @click.option("--year", default=2022, show_default=True)
 @click.option("--jsonl", type=click.Path(path_type=Path), help="Write JSON lines here.")
 @click.option("--csv", "csv_dir", type=click.Path(path_type=Path), help="Write CSV tables here.")
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(path_type=Path),
+    help="Write Parquet tables here (needs pyarrow).",
+)
 def main(
     paths: tuple[str, ...],
     enterprises: int,
@@ -604,6 +638,7 @@ def main(
     year: int,
     jsonl: Path | None,
     csv_dir: Path | None,
+    parquet_dir: Path | None = None,
 ) -> None:
     """Write a seeded synthetic population of applications (not real enterprises).
 
@@ -622,12 +657,19 @@ def main(
         sets.append(comp.policy_set)
     options = Options(enterprises=enterprises, seed=seed, year=year)
     apps = generate(sets, options)
-    if jsonl is None and csv_dir is None:
-        raise click.UsageError("give --jsonl and/or --csv")
+    if jsonl is None and csv_dir is None and parquet_dir is None:
+        raise click.UsageError("give --jsonl, --csv and/or --parquet")
     if jsonl is not None:
         write_jsonl(apps, jsonl, options)
     if csv_dir is not None:
         write_tables(apps, csv_dir)
+    if parquet_dir is not None:
+        try:
+            write_parquet(apps, parquet_dir)
+        except ImportError as exc:
+            raise click.ClickException(
+                "--parquet needs pyarrow: pip install 'kfpl[batch]'"
+            ) from exc
     claims = sum(len(a["claims"]) for a in apps)
     click.echo(f"{len(apps)} synthetic enterprises, {claims} claims", err=True)
 

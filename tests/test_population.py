@@ -92,3 +92,55 @@ def test_shipped_sample_is_small_labelled_and_covers_the_chains() -> None:
     assert header["synthetic"] is True and header["enterprises"] == len(lines) - 1
     chains = {json.loads(line)["enterprise"]["chain"] for line in lines[1:]}
     assert EIGHT_CHAINS <= chains <= set(CHAIN_WEIGHTS)
+
+
+def test_parquet_tables_round_trip_to_the_same_batch(policies: PolicySet, tmp_path: Path) -> None:
+    """`--parquet DIR` writes tables that read back as the CSV tables do, and `kfpl batch`
+    pays the same to the fen from either (and from the JSON lines)."""
+    from click.testing import CliRunner
+
+    from kfpl.cli.main import main as cli
+    from kfpl.diff.impact import load_population
+    from kfpl.population import main as population_main
+
+    runner = CliRunner()
+    out = runner.invoke(
+        population_main,
+        [
+            *("--enterprises", "120", "--seed", "5"),
+            *("--jsonl", str(tmp_path / "a.jsonl"), "--csv", str(tmp_path / "csv")),
+            *("--parquet", str(tmp_path / "pq")),
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert sorted(p.name for p in (tmp_path / "pq").iterdir()) == [
+        "claims.parquet",
+        "enterprises.parquet",
+        "history.parquet",
+        "past.parquet",
+    ]
+    from_csv = load_population(tmp_path / "csv", policies)
+    from_parquet = load_population(tmp_path / "pq", policies)
+    assert from_parquet == from_csv
+    assert sum(len(a["claims"]) for a in from_parquet) > 120
+    assert any(a["history"] for a in from_parquet)
+
+    results = {}
+    for name in ("a.jsonl", "csv", "pq"):
+        target = tmp_path / f"out-{name}"
+        done = runner.invoke(cli, ["batch", str(tmp_path / name), "-o", str(target)])
+        assert done.exit_code == 0, done.output
+        results[name] = (target / "totals.csv").read_text(encoding="utf-8")
+    assert results["pq"] == results["csv"] == results["a.jsonl"]
+    assert len(results["pq"].splitlines()) == 121
+
+
+def test_parquet_money_is_never_floating_point(policies: PolicySet, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from kfpl.population import write_parquet
+
+    write_parquet(generate(policies, Options(enterprises=30, seed=2)), tmp_path)
+    for table in ("enterprises", "claims", "history"):
+        schema = pq.read_schema(tmp_path / f"{table}.parquet")
+        assert not any("float" in str(t) or "double" in str(t) for t in schema.types), schema

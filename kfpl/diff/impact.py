@@ -28,12 +28,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kfpl.diff.readable import Reader, left_out_json
 from kfpl.diff.structural import Change, match_items, measure_similarity, rule_similarity
 from kfpl.model import PolicySet, item_key
 from kfpl.syntax import nodes as n
+
+if TYPE_CHECKING:  # numpy and the kernels only when an impact runs
+    from kfpl.diff.columnar_run import Evaluated
+    from kfpl.runtime.application import Application
 
 ZERO = Decimal(0)
 TOP = 10
@@ -161,7 +165,7 @@ def _read_parquet_tables(folder: Path) -> Tables:
             "reading Parquet tables needs pyarrow (pip install pyarrow); CSV tables and JSON lines need nothing"
         ) from exc
     tables: Tables = {}
-    for name in ("enterprises", "claims", "history"):
+    for name in ("enterprises", "claims", "history", "past"):
         path = folder / f"{name}.parquet"
         if not path.exists():
             tables[name] = []
@@ -266,22 +270,18 @@ class Version:
     """A program plus the id mapping that lets claims name either version's ids."""
 
     def __init__(self, ps: PolicySet, aliases: dict[str, str]) -> None:
-        from kfpl.python.evaluate import Program
+        from kfpl.columnar.batch import Compiled
 
         self.ps = ps
-        self.program = Program.from_policy_set(ps)
+        self.engine = Compiled.of(ps).engine()  # the columnar kernels, the runtime beside
+        self.runtime = self.engine.runtime
         self.aliases = aliases  # claim measure id -> this version's id
-        self.reads = self.program.runtime.measure_inputs
+        self.reads = self.runtime.measure_inputs
         self.reader: Reader | None = None
-        self.yearly_rules = {
-            rule.id
-            for rule in ps.rules.values()
-            if any(isinstance(body, n.YearlyCap) for body in rule.bodies)
-        }
 
     def reading(self, other: Version) -> Version:
         """Leave out, in this version, what only ``other`` declares."""
-        self.reader = Reader(self.program.runtime, other.program.runtime)
+        self.reader = Reader(self.runtime, other.runtime)
         return self
 
     def adapt(self, app: dict[str, Any]) -> dict[str, Any]:
@@ -314,13 +314,14 @@ class Version:
             claim["facts"] = {k: v for k, v in claim.get("facts", {}).items() if k in reads}
         return app
 
-    def run(self, apps: list[dict[str, Any]], canonical: dict[str, str], tick: Any = None) -> Run:
-        out = Run()
+    def read(self, apps: list[dict[str, Any]], tick: Any = None) -> list[Application]:
+        """Each application adapted to this version and validated, once."""
         from kfpl.runtime import ApplicationError
 
+        out = []
         for index, app in enumerate(apps):
             try:
-                result = self.program.evaluate(self.adapt(app))
+                out.append(self.runtime.read(self.adapt(app)))
             except ApplicationError as exc:
                 where = (
                     apps.origin(index)
@@ -330,23 +331,40 @@ class Version:
                 ent = app.get("enterprise") if isinstance(app, dict) else None
                 who = ent.get("id", "?") if isinstance(ent, dict) else "?"
                 raise ImpactError(f"{where} (enterprise {who}): {exc}") from exc
-            out.totals.append(Decimal(result["total"]))
-            for m in result["measures"]:
-                mid = canonical.get(m["measure"], m["measure"])
-                out.claims[mid] = out.claims.get(mid, 0) + 1
-                if m["status"] in ("awarded", "capped"):
-                    out.by_measure[mid] = out.by_measure.get(mid, ZERO) + Decimal(m["amount"])
-                if m.get("capped") or m["status"] == "capped":
-                    out.capped[mid] = out.capped.get(mid, 0) + 1
-            # Only the yearly total counts here: a stacking decision also names claims.
-            if any(
-                rule.get("claims") and rule.get("rule") in self.yearly_rules
-                for rule in result.get("rules", [])
-            ):
-                out.yearly_limit_binds += 1
             if tick is not None:
                 tick(1)
         return out
+
+    def evaluate(self, apps: list[dict[str, Any]], tick: Any = None) -> Evaluated:
+        """Per-application totals, claims and yearly-total decisions, on the columnar
+        engine (the reference evaluator for what its kernels leave to it)."""
+        from kfpl.diff.columnar_run import evaluate
+
+        return evaluate(self.engine, self.read(apps, tick))
+
+    def run(self, apps: list[dict[str, Any]], canonical: dict[str, str], tick: Any = None) -> Run:
+        return tally(self.evaluate(apps, tick), canonical)
+
+
+def tally(done: Evaluated, canonical: dict[str, str]) -> Run:
+    """The report's figures from per-application results."""
+    out = Run(totals=[fen_yuan(t) for t in done.totals])
+    fen_by_measure: dict[str, int] = {}
+    for claims in done.claims:
+        for measure, status, fen, capped in claims:
+            mid = canonical.get(measure, measure)
+            out.claims[mid] = out.claims.get(mid, 0) + 1
+            if status in ("awarded", "capped"):
+                fen_by_measure[mid] = fen_by_measure.get(mid, 0) + fen
+            if capped or status == "capped":
+                out.capped[mid] = out.capped.get(mid, 0) + 1
+    out.by_measure = {mid: fen_yuan(fen) for mid, fen in fen_by_measure.items()}
+    out.yearly_limit_binds = sum(done.binds)
+    return out
+
+
+def fen_yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
 
 
 def aliases_for(old: PolicySet, new: PolicySet) -> tuple[dict[str, str], dict[str, str]]:
@@ -500,29 +518,13 @@ def run_impact(
     new_v.reading(old_v)
     canonical = to_new  # report renamed measures under their new id
     steps = attribution_steps(old, new, changes) if attribution else []
-    passes = 2 + max(0, len(steps) - 1)
-    bar = _progress(progress, len(apps) * passes)
+    bar = _progress(progress, len(apps) * 2)
     tick = bar.update if bar is not None else None
     try:
-        old_run = old_v.run(apps, canonical, tick)
-        new_run = new_v.run(apps, canonical, tick)
-        attributed: list[dict[str, Any]] = []
-        if steps:
-            before = old_run.total
-            for index, step in enumerate(steps, 1):
-                if index == len(steps):
-                    after = new_run.total  # the last step lands exactly on the new version
-                else:
-                    mid = Version(intermediate(old, new, steps[:index]), aliases).reading(new_v)
-                    after = mid.run(apps, canonical, tick).total
-                attributed.append(
-                    {
-                        "order": index,
-                        "label": {"zh": step.label[0], "en": step.label[1]},
-                        "delta": _s(after - before),
-                    }
-                )
-                before = after
+        old_done = old_v.evaluate(apps, tick)
+        new_done = new_v.evaluate(apps, tick)
+        old_run, new_run = tally(old_done, canonical), tally(new_done, canonical)
+        attributed = attribute(old_v, new_v, steps, apps, aliases, old_done, new_run.total)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -530,6 +532,66 @@ def run_impact(
     assert old_v.reader is not None and new_v.reader is not None
     doc["left_out"] = left_out_json(old_v.reader.left_out, new_v.reader.left_out)
     return doc
+
+
+def attribute(
+    old_v: Version,
+    new_v: Version,
+    steps: list[Step],
+    apps: list[dict[str, Any]],
+    aliases: dict[str, str],
+    old_done: Evaluated,
+    new_total: Decimal,
+) -> list[dict[str, Any]]:
+    """The impact of each step. A step re-runs only the applications naming a measure
+    whose encoding it changes (``kfpl.diff.changed``); the others keep the totals of
+    the step before."""
+    from kfpl.diff.changed import changed_measures
+
+    attributed: list[dict[str, Any]] = []
+    fen = list(old_done.totals)  # per application, in the version after the last step
+    named = [_measures_named(app) for app in apps]
+    before, prev = fen_yuan(sum(fen)), old_v
+    for index, step in enumerate(steps, 1):
+        if index == len(steps):
+            after = new_total  # the last step lands exactly on the new version
+        else:
+            mid = Version(intermediate(old_v.ps, new_v.ps, steps[:index]), aliases)
+            mid.reading(new_v)
+            changed = changed_measures(prev.ps, prev.reads, mid.ps, mid.reads)
+            touched = [
+                i
+                for i, ids in enumerate(named)
+                if changed is None or any(m in changed or aliases.get(m) in changed for m in ids)
+            ]
+            if touched:
+                where = apps.where if isinstance(apps, Population) else []
+                sub = Population(
+                    [apps[i] for i in touched],
+                    [where[i] if i < len(where) else f"application {i + 1}" for i in touched],
+                )
+                for i, total in zip(touched, mid.evaluate(sub).totals, strict=True):
+                    fen[i] = total
+            after, prev = fen_yuan(sum(fen)), mid
+        attributed.append(
+            {
+                "order": index,
+                "label": {"zh": step.label[0], "en": step.label[1]},
+                "delta": _s(after - before),
+            }
+        )
+        before = after
+    return attributed
+
+
+def _measures_named(app: dict[str, Any]) -> set[str]:
+    """The measure ids an application's claims and earlier awards name."""
+    return {
+        str(item["measure"])
+        for key in ("claims", "history")
+        for item in app.get(key, [])
+        if isinstance(item, dict) and "measure" in item
+    }
 
 
 def _progress(show: bool, length: int) -> Any:

@@ -1,0 +1,109 @@
+"""One version over a population on the columnar engine, for the impact report.
+
+``kfpl.columnar.engine.ColumnarEngine.run`` gives claims and totals; the impact also
+counts the applications where a yearly total rule *binds* (the reference evaluator's
+decision naming claims: the limit is missing, or the year's awards exceed it). That is
+only visible between the other set rules and the yearly total, so this module runs the
+engine's stages itself: routing, kernels, the set rules without the yearly total, the
+binding test, then the yearly total (``kfpl.columnar.rules.yearly_cap``). Applications
+the kernels leave to the reference evaluator (``ColumnarEngine.route``) are evaluated
+there, and their decisions read as the reference impact reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from kfpl.columnar.engine import ColumnarEngine, frame_results
+from kfpl.columnar.kernel import Frame, YearlyCap
+from kfpl.columnar.rules import apply_set_rules, earlier, yearly_cap
+from kfpl.runtime.application import Application
+
+
+@dataclass
+class Evaluated:
+    """Per application, in input order: total in fen, whether a yearly total bound, and
+    its claims as (measure, status, amount in fen, capped)."""
+
+    totals: list[int] = field(default_factory=list)
+    binds: list[bool] = field(default_factory=list)
+    claims: list[list[tuple[str, str, int, bool]]] = field(default_factory=list)
+
+
+def evaluate(engine: ColumnarEngine, apps: list[Application]) -> Evaluated:
+    columnar: list[int] = []
+    reference: list[int] = []
+    for i, app in enumerate(apps):
+        (columnar if engine.route(app) is None else reference).append(i)
+    out = Evaluated(totals=[0] * len(apps), binds=[False] * len(apps), claims=[[] for _ in apps])
+    while True:
+        frame = Frame([apps[i] for i in columnar], engine.runtime.inputs)
+        engine._kernels(frame)  # the engine's grouping of rows by measure
+        if not frame.big.any():
+            break
+        too_big = set(np.unique(frame.app[frame.big]).tolist())
+        reference += [columnar[a] for a in sorted(too_big)]
+        columnar = [i for a, i in enumerate(columnar) if a not in too_big]
+    yearly = [r for r in engine.module.SET_RULES if isinstance(r, YearlyCap)]
+    others = SimpleNamespace(
+        MEASURES=engine.module.MEASURES,
+        SET_RULES=[r for r in engine.module.SET_RULES if not isinstance(r, YearlyCap)],
+    )
+    apply_set_rules(frame, others)
+    infos = engine.module.MEASURES
+    measure_policies = {info.policy for info in infos.values()}
+    bound = np.zeros(len(columnar), dtype=bool)
+    for rule in yearly:
+        bound |= _binds(frame, rule, infos, measure_policies)
+        yearly_cap(frame, rule, infos, measure_policies)
+    ours = frame_results(frame, columnar)
+    for row in ours.claims:
+        out.claims[row[0]].append((row[3], row[4], row[6], row[8]))
+    for (i, _, total), b in zip(ours.totals, bound.tolist(), strict=True):
+        out.totals[i] = total
+        out.binds[i] = b
+    yearly_ids = {r.id for r in yearly}
+    for i in reference:
+        outcome = engine.runtime.evaluate(apps[i])
+        total = 0
+        for r in outcome.results:
+            fen = int(r.amount.scaleb(2)) if r.paid else 0
+            total += fen
+            out.claims[i].append((r.meta.id, r.status, fen, r.capped))
+        out.totals[i] = total
+        out.binds[i] = any(d.claims and d.rule in yearly_ids for d in outcome.decisions)
+    return out
+
+
+def _binds(f: Frame, rule: YearlyCap, infos: dict[str, Any], measure_policies: set[str]) -> Any:
+    """Per application of the frame: does ``rule`` decide on named claims (the
+    reference's ``_yearly_cap``: paid claims it applies to, and the limit missing or
+    the year's awards over it)? Read before the rule cuts anything."""
+    applies = [
+        mid
+        for mid, info in infos.items()
+        if info.policy == rule.policy or rule.policy not in measure_policies
+    ]
+    hit = np.zeros(len(f.apps), dtype=bool)
+    rows = np.flatnonzero(f.paid() & (f.amount > 0) & np.isin(f.measure, applies))
+    if not len(rows):
+        return hit
+    limits = [f.apps[a].enterprise.get(rule.limit) for a in f.app[rows]]
+    absent = np.array([v is None for v in limits], dtype=bool)
+    hit[f.app[rows[absent]]] = True
+    present = ~absent
+    rows = rows[present]
+    if not len(rows):
+        return hit
+    limit = np.array([int(v.scaleb(2)) for v in limits if v is not None], dtype=np.int64)
+    app = f.app[rows]
+    before = earlier(f, rows, lambda p, a, r: p.year == a.year)
+    totals = np.zeros(len(f.apps), dtype=np.int64)
+    np.add.at(totals, app, f.amount[rows])
+    over = before + totals[app] - limit > 0
+    hit[app[over]] = True
+    return hit

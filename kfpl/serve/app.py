@@ -20,6 +20,7 @@ from kfpl.serve import api, pages
 from kfpl.serve.limits import MAX_BODY, BodyLimit
 from kfpl.serve.project import Project
 from kfpl.serve.review import ReviewCharts
+from kfpl.serve.versions import Versions, declared_revision
 
 
 def create_app(
@@ -38,6 +39,11 @@ def create_app(
         middleware=[Middleware(BodyLimit, limit=max_body)],
     )
     app.state.project = served
+    others = [Path(review_against)] if review_against is not None else []
+    revision = declared_revision(served.folder)
+    if revision is not None:
+        others.append(revision)
+    app.state.versions = Versions(served, others)
     app.state.review = (
         ReviewCharts(served, Path(review_against), Path(population))
         if review_against is not None and population is not None

@@ -28,6 +28,7 @@ def create_app(
     review_against: str | Path | None = None,
     population: str | Path | None = None,
     max_body: int = MAX_BODY,
+    group_by: str | None = None,
 ) -> Starlette:
     served = project if isinstance(project, Project) else Project(project)
     app = Starlette(
@@ -45,7 +46,7 @@ def create_app(
         others.append(revision)
     app.state.versions = Versions(served, others)
     app.state.review = (
-        ReviewCharts(served, Path(review_against), Path(population))
+        ReviewCharts(served, Path(review_against), Path(population), group_by)
         if review_against is not None and population is not None
         else None
     )
@@ -57,4 +58,5 @@ def from_environment() -> Any:
         os.environ.get("KFPL_PROJECT", "policies"),
         os.environ.get("KFPL_REVIEW_AGAINST"),
         os.environ.get("KFPL_POPULATION"),
+        group_by=os.environ.get("KFPL_GROUP_BY"),
     )

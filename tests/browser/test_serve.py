@@ -50,6 +50,7 @@ def url(project: Path) -> Iterator[str]:
         project,
         REPO / "examples" / "revision-2023",
         REPO / "examples" / "population" / "applications.jsonl",
+        group_by="chain",  # the copied folder has no kfpl.toml to say so
     )
     with serving(app) as base:
         yield base

@@ -204,3 +204,65 @@ def test_kfpl_serve_of_a_broken_project_exits_1_with_the_diagnostic(tmp_path: Pa
     result = CliRunner().invoke(main, ["serve", str(tmp_path)])
     assert result.exit_code == 1
     assert "KF0005" in result.stderr
+
+
+REVISION = ROOT / "examples" / "revision-2023"
+
+
+def test_evaluate_under_each_version_gives_that_versions_kfpl_eval_total(
+    client: TestClient, tmp_path: Path
+) -> None:
+    # A trade-fair claim above the yearly cap, which the revision raises.
+    standing = dict.fromkeys(
+        ("registered_in_kaifeng", "taxed_in_kaifeng", "independent_legal_person"), True
+    ) | dict.fromkeys(
+        ("false_materials", "major_accident", "tax_violation_case", "mass_incident"), False
+    )
+    application = tmp_path / "fair.json"
+    application.write_text(
+        json.dumps(
+            {
+                "year": 2021,
+                "enterprise": {"id": "E1", "local_retained_tax": "1000万", **standing},
+                "claims": [
+                    {"measure": "mfg-2a", "facts": {"booth_rental": "300万", "booth_setup": "0"}}
+                ],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    listed = client.get("/api/v1/versions").json()["versions"]
+    names = [v["version"] for v in listed]
+    assert names[0] == "saved" and listed[0]["default"] is True
+    assert REVISION.name in names  # the project file's [examples] revision
+    assert not any(str(ROOT) in json.dumps(v) for v in listed)  # no server path shown
+    totals = {}
+    for version, folder in (("saved", POLICIES), (REVISION.name, REVISION)):
+        code, out, _ = cli("eval", str(application), "--policies", str(folder), "--format", "json")
+        assert code == 0
+        response = client.post(
+            "/api/v1/evaluate", params={"version": version}, content=application.read_bytes()
+        )
+        assert response.status_code == 200, response.text
+        assert response.json() == json.loads(out)
+        totals[version] = response.json()["total"]
+    assert totals["saved"] != totals[REVISION.name]  # the two versions really differ
+
+
+def test_an_unknown_version_or_a_path_is_422(client: TestClient) -> None:
+    for name in ("nope", "../policies", str(REVISION), "examples/revision-2023"):
+        response = client.post(
+            "/api/v1/evaluate", params={"version": name}, content=APPLICATION.read_bytes()
+        )
+        assert response.status_code == 422, name
+        body = response.json()
+        assert body["path"] == "version"
+        assert "unknown policy version" in body["error"] and "saved" in body["error"]
+
+
+def test_openapi_documents_the_version_parameter(client: TestClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json()
+    params = doc["paths"]["/api/v1/evaluate"]["post"]["parameters"]
+    assert [p["name"] for p in params] == ["version"]
+    assert "/api/v1/versions" in doc["paths"]

@@ -269,3 +269,46 @@ def test_behind_a_proxy_every_link_carries_the_root_path(project: Path) -> None:
         assert 'href="/calculator/calc?m=mfg-2a&amp;lang=en"' in page
         assert c.get("/calculator/static/serve.css").status_code == 200
         assert 'data-root="/calculator"' in c.get("/calculator/studio").text
+
+
+def test_studio_assist_completes_and_explains_from_the_language_service(
+    client: TestClient,
+) -> None:
+    text = (POLICIES / "mfg.kfpl").read_text(encoding="utf-8")
+    typed = text.replace("award up to 30% of booth_rental", "award up to 30% of booth_re", 1)
+    before = typed[: typed.index("of booth_re") + len("of booth_re")].split("\n")
+    response = client.post(
+        "/studio/assist",
+        json={
+            "file": "mfg.kfpl",
+            "text": typed,
+            "line": len(before) - 1,
+            "column": len(before[-1]),
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["prefix"] == "booth_re"
+    labels = {c["label"]: c for c in body["completions"]}
+    assert labels["booth_rental"]["kind"] == "input"
+    assert all(label.startswith("booth_re") for label in labels)
+
+    head = text[: text.index("measure mfg-2a") + len("measure mfg-")].split("\n")
+    hover = client.post(
+        "/studio/assist",
+        json={"file": "mfg.kfpl", "text": text, "line": len(head) - 1, "column": len(head[-1])},
+    ).json()
+    assert hover["word"] == "mfg-2a"
+    assert "Market promotion: trade fairs and expos" in hover["hover"]
+    assert "单个企业每年最高不超过30万元" in hover["hover"]  # the source clause's text
+
+
+def test_studio_assist_refuses_a_path_and_bad_positions(client: TestClient) -> None:
+    bad = client.post(
+        "/studio/assist", json={"file": "../x.kfpl", "text": "", "line": 0, "column": 0}
+    )
+    assert bad.status_code == 400
+    worse = client.post(
+        "/studio/assist", json={"file": "mfg.kfpl", "text": "", "line": -1, "column": 0}
+    )
+    assert worse.status_code == 422

@@ -1,10 +1,12 @@
 """Review charts: the impact of a revision as static SVG, with the numbers as tables.
 
-Four pictures a reviewer reads at a glance: the cost of each changed measure before and
-after; enterprises better and worse off by the band of what they received before; the
-change by industry chain; enterprises better and worse off by size class. Each comes
-with a table of the same numbers (computed here, exact Decimal yuan), so the page is
-readable without the picture and the picture can be checked against the table.
+Pictures a reviewer reads at a glance: the cost of each changed measure before and
+after; enterprises better and worse off by the band of what they received before; and,
+when the project names an enterprise field to group by (``[impact] group_by`` in
+kfpl.toml), the change in cost by that field's value and enterprises better and worse
+off by it. Each comes with a table of the same numbers (computed here, exact Decimal
+yuan), so the page is readable without the picture and the picture can be checked
+against the table.
 
 The SVGs are byte-identical from one build to the next: matplotlib's Agg-free SVG
 backend, a fixed ``svg.hashsalt`` (the ids of clip paths), no date in the metadata,
@@ -41,16 +43,16 @@ WORDS = {
         "受益与受损企业：按修订前获得金额分档",
         "Better and worse off, by what they received before",
     ),
-    "sizes": ("受益与受损企业：按企业规模", "Better and worse off, by enterprise size"),
-    "chains": ("支出变化：按产业链", "Change in cost by industry chain"),
+    "groups": ("受益与受损企业：按{group}", "Better and worse off, by {group}"),
+    "group-cost": ("支出变化：按{group}", "Change in cost by {group}"),
     "better": ("受益企业", "better off"),
     "worse": ("受损企业", "worse off"),
     "enterprises": ("企业数", "enterprises"),
     "delta": ("变化", "change"),
     "measure": ("措施", "measure"),
     "band": ("修订前获得金额", "received before"),
-    "size": ("企业规模", "size"),
-    "chain": ("产业链", "industry chain"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
     "same": ("不变", "unchanged"),
     "nothing": ("未获支持", "nothing"),
     "ungrouped": ("未填写", "not given"),
@@ -72,10 +74,17 @@ class Tables:
     bands: list[tuple[str, str, int, int, int]] = field(
         default_factory=list
     )  # zh, en, better, worse, same
-    sizes: list[tuple[str, str, int, int, int]] = field(default_factory=list)
-    chains: list[tuple[str, str, Decimal, Decimal]] = field(
+    group: tuple[str, str] | None = None  # the grouping field's label (zh, en), if any
+    groups: list[tuple[str, str, int, int, int]] = field(
+        default_factory=list
+    )  # zh, en, better, worse, same
+    group_costs: list[tuple[str, str, Decimal, Decimal]] = field(
         default_factory=list
     )  # zh, en, old, new
+
+    def title(self, key: str, lang: str) -> str:
+        group = self.group[0 if lang == "zh" else 1] if self.group else ""
+        return w(key, lang).replace("{group}", group)
 
 
 def _enum_labels(ps: PolicySet, input_name: str) -> dict[str, tuple[str, str]]:
@@ -113,7 +122,30 @@ def _band(amount: Decimal) -> int:
     return len(BANDS)
 
 
-def impact_tables(old: PolicySet, new: PolicySet, data: str | Path) -> Tables:
+def _group_values(
+    ps: PolicySet, field_name: str, seen: set[Any]
+) -> list[tuple[Any, tuple[str, str]]]:
+    """The values of the grouping field in order, with labels: an enum's members as
+    declared, then any other value met (a yes/no field, a text), then "not given"."""
+    labels = _enum_labels(ps, field_name)
+    out: list[tuple[Any, tuple[str, str]]] = list(labels.items())
+    for value in sorted((v for v in seen if v not in labels and v is not None), key=repr):
+        if isinstance(value, bool):
+            out.append(
+                (value, (w("yes" if value else "no", "zh"), w("yes" if value else "no", "en")))
+            )
+        else:
+            out.append((value, (str(value), str(value))))
+    if None in seen:
+        out.append((None, (w("ungrouped", "zh"), w("ungrouped", "en"))))
+    return out
+
+
+def impact_tables(
+    old: PolicySet, new: PolicySet, data: str | Path, group_by: str | None = None
+) -> Tables:
+    """The numbers of the charts; ``group_by`` is the project's ``[impact] group_by``
+    (an enterprise field), without which there are no group charts."""
     apps = load_population(data, new)
     to_old, to_new = aliases_for(old, new)
     aliases = {**to_old, **to_new}
@@ -122,9 +154,10 @@ def impact_tables(old: PolicySet, new: PolicySet, data: str | Path) -> Tables:
     per: dict[str, list[Any]] = {}
     for app, a, b in zip(apps, old_run.totals, new_run.totals, strict=True):
         ent = app["enterprise"]
-        acc = per.setdefault(
-            str(ent.get("id", "")), [ZERO, ZERO, ent.get("size"), ent.get("chain")]
-        )
+        value = ent.get(group_by) if group_by else None
+        if isinstance(value, list | dict):
+            value = None  # a set-valued field is not a group
+        acc = per.setdefault(str(ent.get("id", "")), [ZERO, ZERO, value])
         acc[0] += a
         acc[1] += b
     tables = Tables()
@@ -155,20 +188,29 @@ def impact_tables(old: PolicySet, new: PolicySet, data: str | Path) -> Tables:
 
     for index, (zh, en) in enumerate(_band_labels()):
         tables.bands.append((zh, en, *counts(lambda acc, i=index: _band(acc[0]) == i)))
-    sizes = _enum_labels(new, "size")
-    for value, (zh, en) in sizes.items():
-        tables.sizes.append((zh, en, *counts(lambda acc, v=value: acc[2] == v)))
-    chains = _enum_labels(new, "chain")
-    for value, (zh, en) in chains.items():
-        rows = [acc for acc in per.values() if acc[3] == value]
-        tables.chains.append(
+    if group_by is None:
+        return tables
+    from kfpl.diff.impact import group_label
+
+    label = group_label(group_by, new, old)
+    tables.group = (label["zh"] or group_by, label["en"] or group_by)
+    values = _group_values(new, group_by, {acc[2] for acc in per.values()})
+    known = [v for v, _ in values]
+    for acc in per.values():  # an enum member only the old version knows: as not given
+        if acc[2] not in known:
+            acc[2] = None
+    if None in {acc[2] for acc in per.values()} and None not in known:
+        values.append((None, (w("ungrouped", "zh"), w("ungrouped", "en"))))
+
+    def same(value: Any) -> Any:
+        # True == 1 in Python: compare the type too, so a yes/no group is not a number's
+        return lambda acc: acc[2] == value and type(acc[2]) is type(value)
+
+    for value, (zh, en) in values:
+        tables.groups.append((zh, en, *counts(same(value))))
+        rows = [acc for acc in per.values() if same(value)(acc)]
+        tables.group_costs.append(
             (zh, en, sum((a[0] for a in rows), ZERO), sum((a[1] for a in rows), ZERO))
-        )
-    other = [acc for acc in per.values() if acc[3] not in chains]
-    if other:
-        zh, en = w("ungrouped", "zh"), w("ungrouped", "en")
-        tables.chains.append(
-            (zh, en, sum((a[0] for a in other), ZERO), sum((a[1] for a in other), ZERO))
         )
     return tables
 
@@ -267,8 +309,8 @@ def _abs_formatter() -> Any:
     return FuncFormatter(lambda x, _pos: f"{abs(x):g}")
 
 
-def chain_chart(t: Tables, lang: str) -> str:
-    rows = list(reversed(t.chains))
+def group_cost_chart(t: Tables, lang: str) -> str:
+    rows = list(reversed(t.group_costs))
     fig, ax = _figure(0.9 + 0.42 * max(1, len(rows)))
     ys = list(range(len(rows)))
     deltas = [_wan(r[3] - r[2]) for r in rows]
@@ -277,22 +319,21 @@ def chain_chart(t: Tables, lang: str) -> str:
     ax.axvline(0, color="#444444", linewidth=0.8)
     ax.set_yticks(ys, [r[0] if lang == "zh" else r[1] for r in rows])
     ax.set_xlabel(f"{w('delta', lang)} ({w('wan', lang)})")
-    ax.set_title(w("chains", lang))
+    ax.set_title(t.title("group-cost", lang))
     ax.grid(axis="x", color="#e0e0e0")
     ax.set_axisbelow(True)
     return _svg(fig)
 
 
-CHARTS = ("cost", "bands", "chains", "sizes")
-
-
 def chart_svgs(t: Tables, lang: str) -> dict[str, str]:
-    return {
+    svgs = {
         "cost": cost_chart(t, lang),
         "bands": _better_worse(t.bands, lang, w("bands", lang)),
-        "chains": chain_chart(t, lang),
-        "sizes": _better_worse(t.sizes, lang, w("sizes", lang)),
     }
+    if t.group is not None:
+        svgs["group-cost"] = group_cost_chart(t, lang)
+        svgs["groups"] = _better_worse(t.groups, lang, t.title("groups", lang))
+    return svgs
 
 
 # --------------------------------------------------------------------------- tables
@@ -301,8 +342,8 @@ def chart_svgs(t: Tables, lang: str) -> dict[str, str]:
 def table_rows(t: Tables, lang: str) -> dict[str, dict[str, Any]]:
     """Each chart's numbers as a head and rows of text (for Markdown and HTML alike)."""
     zh = lang == "zh"
-
-    return {
+    group = (t.group[0] if zh else t.group[1]) if t.group else ""
+    out: dict[str, dict[str, Any]] = {
         "cost": {
             "title": w("cost", lang),
             "head": [w("measure", lang), w("before", lang), w("after", lang), w("delta", lang)],
@@ -321,20 +362,23 @@ def table_rows(t: Tables, lang: str) -> dict[str, dict[str, Any]]:
             "head": [w("band", lang), w("better", lang), w("worse", lang), w("same", lang)],
             "rows": [[z if zh else e, str(b), str(x), str(s)] for z, e, b, x, s in t.bands],
         },
-        "chains": {
-            "title": w("chains", lang),
-            "head": [w("chain", lang), w("before", lang), w("after", lang), w("delta", lang)],
-            "rows": [
-                [z if zh else e, yuan(a, lang), yuan(b, lang), yuan(b - a, lang, signed=True)]
-                for z, e, a, b in t.chains
-            ],
-        },
-        "sizes": {
-            "title": w("sizes", lang),
-            "head": [w("size", lang), w("better", lang), w("worse", lang), w("same", lang)],
-            "rows": [[z if zh else e, str(b), str(x), str(s)] for z, e, b, x, s in t.sizes],
-        },
     }
+    if t.group is None:
+        return out
+    out["group-cost"] = {
+        "title": t.title("group-cost", lang),
+        "head": [group, w("before", lang), w("after", lang), w("delta", lang)],
+        "rows": [
+            [z if zh else e, yuan(a, lang), yuan(b, lang), yuan(b - a, lang, signed=True)]
+            for z, e, a, b in t.group_costs
+        ],
+    }
+    out["groups"] = {
+        "title": t.title("groups", lang),
+        "head": [group, w("better", lang), w("worse", lang), w("same", lang)],
+        "rows": [[z if zh else e, str(b), str(x), str(s)] for z, e, b, x, s in t.groups],
+    }
+    return out
 
 
 def _cell(text: str) -> str:

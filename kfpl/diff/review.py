@@ -154,7 +154,9 @@ def _review_site_files(project: config.Project) -> dict[str, str]:
         pages = review_pages(project)
     else:
         assert project.revision is not None
-        tables = impact_tables(load(project.policies), load(project.revision), project.population)
+        tables = impact_tables(
+            load(project.policies), load(project.revision), project.population, project.group_by
+        )
         for lang in ("zh", "en"):
             for name, svg in chart_svgs(tables, lang).items():
                 files[f"{lang}/assets/review-{name}.svg"] = svg

@@ -125,6 +125,11 @@ def _prefix_at(text: str, line: int, column: int) -> str:
     return match.group(1) if match else ""
 
 
+def prefix_at(text: str, line: int, column: int) -> str:
+    """What is typed before the cursor that a completion would replace."""
+    return _prefix_at(text, line, column)
+
+
 # --------------------------------------------------------------------------- hover
 
 

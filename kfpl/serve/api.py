@@ -1,6 +1,8 @@
 """The versioned JSON API (``/api/v1``): the same contracts as the command line.
 
-* ``POST /api/v1/evaluate``: an application → what ``kfpl eval --format json`` prints;
+* ``POST /api/v1/evaluate[?version=NAME]``: an application → what ``kfpl eval --format
+  json`` prints, under the served policies or another version the server knows;
+* ``GET /api/v1/versions``: those versions (kfpl.serve.versions);
 * ``GET /api/v1/schema``: what ``kfpl schema`` prints;
 * ``GET /api/v1/measures``: what ``kfpl list --format json`` prints;
 * ``POST /api/v1/check``: policy text → its diagnostics (parsed and checked, never run);
@@ -24,7 +26,8 @@ from kfpl.runtime.application import loads
 from kfpl.serve.language import diagnostics
 from kfpl.serve.limits import TimeLimit, within_time
 from kfpl.serve.openapi import openapi_document
-from kfpl.serve.project import FILE_NAME, Project
+from kfpl.serve.project import FILE_NAME, Project, ProjectError
+from kfpl.serve.versions import UnknownVersion, Versions
 
 
 class Json(JSONResponse):
@@ -62,7 +65,13 @@ async def evaluate(request: Request) -> Response:
         data = loads(text)
     except ApplicationError as exc:
         return error(400, str(exc))
-    program = project_of(request).program
+    versions: Versions = request.app.state.versions
+    try:
+        program = versions.get(request.query_params.get("version")).program
+    except UnknownVersion as exc:
+        return error(422, str(exc), "version")
+    except ProjectError as exc:
+        return error(422, str(exc), "version")
     try:
         outcome = await within_time(program.run, data)
     except ApplicationError as exc:
@@ -115,6 +124,11 @@ async def check(request: Request) -> Response:
     )
 
 
+async def versions(request: Request) -> Response:
+    known: Versions = request.app.state.versions
+    return Json({"versions": await within_time(known.listing, seconds=120)})
+
+
 async def openapi(request: Request) -> Response:
     return Json(openapi_document())
 
@@ -123,6 +137,7 @@ routes = [
     Route("/api/v1/evaluate", evaluate, methods=["POST"]),
     Route("/api/v1/schema", schema, methods=["GET"]),
     Route("/api/v1/measures", measures, methods=["GET"]),
+    Route("/api/v1/versions", versions, methods=["GET"]),
     Route("/api/v1/check", check, methods=["POST"]),
     Route("/api/v1/openapi.json", openapi, methods=["GET"]),
 ]

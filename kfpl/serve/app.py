@@ -20,6 +20,7 @@ from kfpl.serve import api, pages
 from kfpl.serve.limits import MAX_BODY, BodyLimit
 from kfpl.serve.project import Project
 from kfpl.serve.review import ReviewCharts
+from kfpl.serve.versions import Versions, declared_revision
 
 
 def create_app(
@@ -27,6 +28,7 @@ def create_app(
     review_against: str | Path | None = None,
     population: str | Path | None = None,
     max_body: int = MAX_BODY,
+    group_by: str | None = None,
 ) -> Starlette:
     served = project if isinstance(project, Project) else Project(project)
     app = Starlette(
@@ -38,8 +40,13 @@ def create_app(
         middleware=[Middleware(BodyLimit, limit=max_body)],
     )
     app.state.project = served
+    others = [Path(review_against)] if review_against is not None else []
+    revision = declared_revision(served.folder)
+    if revision is not None:
+        others.append(revision)
+    app.state.versions = Versions(served, others)
     app.state.review = (
-        ReviewCharts(served, Path(review_against), Path(population))
+        ReviewCharts(served, Path(review_against), Path(population), group_by)
         if review_against is not None and population is not None
         else None
     )
@@ -51,4 +58,5 @@ def from_environment() -> Any:
         os.environ.get("KFPL_PROJECT", "policies"),
         os.environ.get("KFPL_REVIEW_AGAINST"),
         os.environ.get("KFPL_POPULATION"),
+        group_by=os.environ.get("KFPL_GROUP_BY"),
     )

@@ -17,6 +17,8 @@ import click
               help="A revised version of the project, for the review charts.")  # fmt: skip
 @click.option("--population", type=click.Path(dir_okay=True, exists=True), default=None,
               help="Applications (JSON lines or tables) the review charts run through both versions.")  # fmt: skip
+@click.option("--group-by", default=None, metavar="FIELD",
+              help="The enterprise field the review charts group by (default: the project file's [impact] group_by).")  # fmt: skip
 @click.option(
     "--root-path", default="", help="URL prefix when served behind a proxy (e.g. /calculator)."
 )
@@ -26,6 +28,7 @@ def serve_command(
     port: int,
     review_against: str | None,
     population: str | None,
+    group_by: str | None,
     root_path: str,
 ) -> None:
     """Serve the calculator (企业端), the drafting studio (起草), review charts and the JSON API.
@@ -49,7 +52,7 @@ def serve_command(
         click.echo("kfpl: --review-against and --population go together", err=True)
         sys.exit(2)
     try:
-        app = create_app(project, review_against, population)
+        app = create_app(project, review_against, population, group_by=group_by)
     except ProjectError as exc:
         click.echo(f"kfpl: {exc}", err=True)
         sys.exit(exc.code)

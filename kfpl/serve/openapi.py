@@ -90,6 +90,17 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/evaluate": {
                 "post": {
                     "summary": "Evaluate one application (the same decision as `kfpl eval --format json`)",
+                    "parameters": [
+                        {
+                            "name": "version",
+                            "in": "query",
+                            "required": False,
+                            "description": "a policy version the server knows (GET /api/v1/versions); "
+                            "default `saved`, the served project. Only names are accepted, never a "
+                            "path or policy text; an unknown name is 422 with path `version`.",
+                            "schema": {"type": "string"},
+                        }
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -104,6 +115,42 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": _json("the decision", decision),
                         **_errors("400", "413", "422", "503"),
+                    },
+                }
+            },
+            "/api/v1/versions": {
+                "get": {
+                    "summary": "The policy versions `evaluate` may choose",
+                    "description": "`saved` (the served project), the folder given with "
+                    "--review-against and the project file's `[examples] revision`, each by its "
+                    "folder name.",
+                    "responses": {
+                        "200": _json(
+                            "the versions",
+                            {
+                                "type": "object",
+                                "required": ["versions"],
+                                "properties": {
+                                    "versions": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["version", "default"],
+                                            "properties": {
+                                                "version": {"type": "string"},
+                                                "default": {"type": "boolean"},
+                                                "digest": {"type": "string"},
+                                                "measures": {
+                                                    "type": "array",
+                                                    "items": {"type": "string"},
+                                                },
+                                                "error": {"type": "string"},
+                                            },
+                                        },
+                                    }
+                                },
+                            },
+                        )
                     },
                 }
             },

@@ -247,6 +247,49 @@ async def studio_preview(request: Request) -> Response:
     )
 
 
+MAX_COMPLETIONS = 40
+
+
+def assist(project: Project, file: str, text: str, line: int, column: int) -> dict[str, Any]:
+    """Completion and hover at the cursor (0-based line and character column), from the
+    language service of ``kfpl lsp``, the text checked with the project's other files."""
+    from kfpl.language import service
+
+    texts = service.Project(project.texts_with(file, text), project.sources_dir)
+    prefix = service.prefix_at(text, line, column)
+    items = service.complete(file, line, column, texts) if prefix else []
+    found = service.hover(file, line, column, texts)
+    return {
+        "prefix": prefix,
+        "completions": [
+            {"label": c.label, "kind": c.kind, "detail": c.detail}
+            for c in items[:MAX_COMPLETIONS]
+            if c.label != prefix
+        ],
+        "hover": found.markdown if found is not None else None,
+        "word": found.word.text if found is not None else None,
+    }
+
+
+async def studio_assist(request: Request) -> Response:
+    data = await read_json(request)
+    if isinstance(data, JSONResponse):
+        return data
+    project = project_of(request)
+    try:
+        project.path_for(data["file"])
+    except SaveError as exc:
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+    line, column = data.get("line"), data.get("column")
+    if not isinstance(line, int) or not isinstance(column, int) or line < 0 or column < 0:
+        return JSONResponse({"error": "line and column: 0-based integers"}, status_code=422)
+    try:
+        answer = await within_time(assist, project, data["file"], data["text"], line, column)
+    except TimeLimit as exc:
+        return JSONResponse({"error": f"assist {exc}"}, status_code=503)
+    return JSONResponse(answer)
+
+
 async def studio_save(request: Request) -> Response:
     if not same_origin(request):
         return JSONResponse(
@@ -302,6 +345,7 @@ routes = [
     Route("/studio", studio),
     Route("/studio/preview", studio_preview, methods=["POST"]),
     Route("/studio/save", studio_save, methods=["POST"]),
+    Route("/studio/assist", studio_assist, methods=["POST"]),
     Route("/review", review),
     Route("/review/{lang}/{name}.svg", review_chart),
 ]

@@ -64,6 +64,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Every change is checked: the diagnostics, the measure under the cursor in both languages, its worked examples and the diff against the saved version are shown beside the text.",
     ),
     "save": ("保存", "Save"),
+    "completions": ("补全建议", "Completions"),
+    "what_is_this": ("光标处是什么", "What is under the cursor"),
+    "what_help": (
+        "将光标放在措施编号、数据项或机构名称上，此处显示其中英文表述和政策原文；输入时按 Tab 键接受补全建议。",
+        "Put the cursor on a measure id, an input or an agency to see its sentence in both languages and its source clause; while typing, Tab accepts the highlighted completion.",
+    ),
     "check": ("检查", "Check"),
     "saved": ("已保存", "Saved"),
     "diagnostics": ("诊断", "Diagnostics"),

@@ -50,6 +50,7 @@ def url(project: Path) -> Iterator[str]:
         project,
         REPO / "examples" / "revision-2023",
         REPO / "examples" / "population" / "applications.jsonl",
+        group_by="chain",  # the copied folder has no kfpl.toml to say so
     )
     with serving(app) as base:
         yield base
@@ -176,6 +177,40 @@ def test_studio_shows_a_mistake_and_its_fix(url: str, browser: object, project: 
     shot(page, "serve-studio-zh", full=False)
     # nothing was saved: the project file is unchanged
     assert (project / "mfg.kfpl").read_text(encoding="utf-8") == text
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_studio_completes_a_name_and_says_what_a_measure_is(
+    url: str, browser: object, project: Path
+) -> None:
+    page = new_page(browser)
+    page.goto(f"{url}/studio?file=mfg.kfpl")  # type: ignore[attr-defined]
+    page.wait_for_selector("#no-problems")  # type: ignore[attr-defined]
+    text = studio_text(page)
+    line = "  award up to 30% of booth_rental"
+    where = text.index(line) + len(line) - len("booth_rental")
+    page.fill("#source", text[:where] + text[where + len("booth_rental") :])  # type: ignore[attr-defined]
+    put_caret(page, where)
+    page.keyboard.type("booth_re")  # type: ignore[attr-defined]
+    option = page.locator('#completions li[data-label="booth_rental"]')  # type: ignore[attr-defined]
+    option.wait_for()
+    assert page.locator("#completions li").first.get_attribute("data-label") == "booth_rental"  # type: ignore[attr-defined]
+    assert "input" in option.inner_text()
+    shot(page, "serve-studio-completion", full=False)
+    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    page.wait_for_selector("#completions", state="hidden")  # type: ignore[attr-defined]
+    assert studio_text(page) == text  # the accepted completion restored the name
+
+    # the caret on a measure id: its sentence and its source clause
+    put_caret(page, text.index("measure mfg-2a") + len("measure mfg-"))
+    hover = page.locator("#hover")  # type: ignore[attr-defined]
+    page.wait_for_function(
+        "(el) => el.textContent.includes('Market promotion: trade fairs and expos')",
+        arg=hover.element_handle(),
+    )  # type: ignore[attr-defined]
+    assert "单个企业每年最高不超过30万元" in hover.inner_text()
+    shot(page, "serve-studio-hover", full=False)
+    assert (project / "mfg.kfpl").read_text(encoding="utf-8") == text  # nothing saved
     page.close()  # type: ignore[attr-defined]
 
 

@@ -1,0 +1,94 @@
+"""The policy versions a server knows, by name: what ``POST /api/v1/evaluate?version=``
+may choose.
+
+A request names a version; it never gives a path or policy text. The versions are
+fixed when the server starts, from what its operator already declared:
+
+* ``saved``: the served project as saved (studio saves included), the default;
+* the folder of ``--review-against``, named by its folder name;
+* the project file's ``[examples] revision`` (kfpl.toml of the served folder), named by
+  its folder name.
+
+A version is compiled on first use (a revision the server never evaluates costs
+nothing), through the same loader as ``kfpl eval``; a version whose policies have errors
+answers every request naming it with the error, as ``kfpl eval`` would.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from kfpl.serve.project import Project, ProjectError, digest
+
+DEFAULT = "saved"
+
+
+class UnknownVersion(Exception):
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"unknown policy version {name!r}: the versions are " + ", ".join(known))
+
+
+def declared_revision(folder: Path) -> Path | None:
+    """The ``[examples] revision`` of the project whose policies are ``folder``."""
+    from kfpl.project import config
+
+    try:
+        project = config.load(folder)
+    except config.ProjectError:
+        return None
+    if project.revision is None or not project.revision.is_dir():
+        return None
+    if project.policies.resolve() != folder.resolve():
+        return None  # a kfpl.toml above that does not own this folder
+    return project.revision.resolve()
+
+
+class Versions:
+    def __init__(self, served: Project, others: list[Path]) -> None:
+        self.served = served
+        self._folders: dict[str, Path] = {}
+        for folder in others:
+            folder = folder.resolve()
+            if folder == served.folder:
+                continue
+            name = folder.name
+            if name == DEFAULT or name in self._folders:
+                continue  # the first declaration of a name wins
+            self._folders[name] = folder
+        self._loaded: dict[str, Project] = {}
+        self._lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        return [DEFAULT, *sorted(self._folders)]
+
+    def get(self, name: str | None) -> Project:
+        """The project of a version (``None``: the default), or UnknownVersion; a
+        version that does not compile raises ProjectError."""
+        if name is None or name == DEFAULT:
+            return self.served
+        folder = self._folders.get(name)
+        if folder is None:
+            raise UnknownVersion(name, self.names())
+        with self._lock:
+            if name not in self._loaded:
+                self._loaded[name] = Project(folder)
+            return self._loaded[name]
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Each version's name and whether it is the default; once compiled, the
+        digest of its texts and its measure ids (no path of the server is shown)."""
+        out: list[dict[str, Any]] = []
+        for name in self.names():
+            entry: dict[str, Any] = {"version": name, "default": name == DEFAULT}
+            try:
+                project = self.get(name)
+            except ProjectError as exc:
+                entry["error"] = str(exc)
+            else:
+                texts = project.state.texts
+                entry["digest"] = digest("\0".join(f"{k}\0{texts[k]}" for k in sorted(texts)))
+                entry["measures"] = sorted(project.policy_set.measures)
+            out.append(entry)
+        return out

@@ -598,13 +598,16 @@ class YearlyCap(Node):
 
 @dataclass(frozen=True)
 class GroupCap(Node):
-    """``total of expo-6, expo-7 at most 100万 if COND``: what the listed measures pay an
-    enterprise in a year together (with awards already paid that year) is at most the
-    amount, when the enterprise condition holds (上述奖励最高不超过…)."""
+    """``total of expo-6, expo-7 at most 100万 [per …] if COND``: what the listed measures
+    pay together is at most the amount, when the enterprise condition holds (上述奖励最高
+    不超过…). Without a scope (None) it is per year, with awards already paid that year;
+    ``per enterprise`` adds every earlier year; ``per project`` / ``per product`` takes
+    each project (product) on its own, with its earlier awards under those measures."""
 
     measures: tuple[str, ...]
     limit: Number
     cond: Cond | None = None
+    scope: CapScope | None = None
 
 
 RuleBody = Eligible | Exclude | NoStacking | YearlyCap | GroupCap

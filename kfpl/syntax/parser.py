@@ -776,8 +776,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return ("bodies", body)
 
     def r_group_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        *ids, limit, cond = ch
-        body = n.GroupCap(tuple(str(i) for i in ids), limit, cond, span=self.sp(meta))
+        *ids, limit, scope, cond = ch
+        body = n.GroupCap(tuple(str(i) for i in ids), limit, cond, scope, span=self.sp(meta))
         return ("bodies", body)
 
     def r_yearly_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:

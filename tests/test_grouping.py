@@ -470,3 +470,15 @@ def test_arithmetic_is_exact_above_10_to_the_21() -> None:
 def test_amounts_beyond_the_bound_are_refused_by_name(tiny: Program) -> None:
     with pytest.raises(ApplicationError, match=r"claims\[0\]\.facts\.spend.*10\^15"):
         tiny.evaluate(tiny_app("mfg-2", "1" + "0" * 16, 2020, []))
+
+
+def test_the_columnar_backend_leaves_scoped_group_caps_to_the_reference_engine() -> None:
+    from kfpl.columnar.codegen import generate
+    from kfpl.project.loader import compile_texts
+
+    comp = compile_texts({"mfg.kfpl": TINY})
+    assert comp.policy_set is not None
+    namespace: dict[str, Any] = {}
+    exec(generate(comp.policy_set), namespace)
+    assert namespace["UNSUPPORTED"]["mfg-joint-project"] == "a joint cap per project"
+    assert namespace["UNSUPPORTED"]["mfg-joint-period"] == "a joint cap per enterprise"

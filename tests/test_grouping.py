@@ -482,3 +482,68 @@ def test_the_columnar_backend_leaves_scoped_group_caps_to_the_reference_engine()
     exec(generate(comp.policy_set), namespace)
     assert namespace["UNSUPPORTED"]["mfg-joint-project"] == "a joint cap per project"
     assert namespace["UNSUPPORTED"]["mfg-joint-period"] == "a joint cap per enterprise"
+
+
+# --------------------------------------------------------------------------- multi-claim examples
+
+MULTI = """
+  example "one project, two measures, over its cap" in 2021
+    claim a: mfg-5 project = p1, spend = 120万 -> 60万
+    claim b: mfg-6 project = p1, spend = 200万 -> {b}
+    claim c: mfg-6 project = p2, spend = 100万 -> 30万
+    total {total}
+"""
+
+
+def multi_outcomes(b: str, total: str, keywords: str | None = None) -> list[Any]:
+    from kfpl.project.loader import compile_texts
+    from kfpl.syntax.formatter import format_text
+    from kfpl.testing.examples import run_all
+
+    text = TINY.replace(
+        "  identified by project\n\nmeasure mfg-6",
+        "  identified by project\n" + MULTI.format(b=b, total=total) + "\nmeasure mfg-6",
+    )
+    if keywords:
+        text = format_text(text, keywords=keywords)  # type: ignore[arg-type]
+    comp = compile_texts({"mfg.kfpl": text})
+    assert comp.policy_set is not None, comp.diagnostics
+    return [o for o in run_all(comp.policy_set) if o.case.example.claims]
+
+
+def test_a_multi_claim_example_states_each_claim_and_the_total() -> None:
+    # 60万 + 60万 for P1 is cut to 100万 (mfg-joint-project): b gets 40万; P2 30万; 130万.
+    (ok,) = multi_outcomes("40万", "130万")
+    assert ok.passed
+    (wrong_claim,) = multi_outcomes("60万", "150万")
+    assert not wrong_claim.passed
+    assert "b CNY 400,000" in wrong_claim.actual and "b CNY 600,000" in wrong_claim.expected
+    (wrong_total,) = multi_outcomes("40万", "120万")
+    assert not wrong_total.passed and "total" in wrong_total.expected
+
+
+def test_a_multi_claim_example_reads_the_same_in_chinese_keywords() -> None:
+    from kfpl.syntax.formatter import format_text
+
+    zh = format_text(TINY + "\nmeasure mfg-9\n  source mfg 9\n  title zh \"x\" en \"x\"\n"
+                     "  department 市工业和信息化局\n  award 1万\n" + MULTI.format(b="1万", total="1万"),
+                     keywords="zh")  # fmt: skip
+    assert "申报 a: mfg-5" in zh and "共计 1万" in zh
+    assert format_text(zh) == zh
+    (ok,) = multi_outcomes("40万", "130万", keywords="zh")
+    assert ok.passed
+
+
+def test_a_multi_claim_example_naming_an_unknown_measure_is_an_error() -> None:
+    from kfpl.project.loader import compile_texts
+
+    text = TINY.replace(
+        "  identified by project\n\nmeasure mfg-6",
+        "  identified by project\n"
+        + MULTI.format(b="1万", total="1万").replace("claim c: mfg-6", "claim c: mfg-66")
+        + "\nmeasure mfg-6",
+    )
+    comp = compile_texts({"mfg.kfpl": text})
+    codes = [d.code for d in comp.diagnostics]
+    assert "KF0203" in codes
+    assert any("mfg-66" in d.message and "mfg-6" in (d.help or "") for d in comp.diagnostics)

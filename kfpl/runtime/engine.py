@@ -162,8 +162,16 @@ class PolicySetRuntime:
         with exact():
             return self._evaluate(app)
 
-    def _evaluate(self, app: Application) -> Outcome:
-        results = [self._claim(app, claim) for claim in app.claims]
+    def evaluate_example(self, app: Application) -> Outcome:
+        """A multi-claim worked example: how the claims are grouped, capped and stacked
+        together. The enterprise's standing (general eligibility, exclusions) is not
+        judged, as in a one-claim example; the yearly total applies when the example
+        gives the limit it reads."""
+        with exact():
+            return self._evaluate(app, standing=False)
+
+    def _evaluate(self, app: Application, standing: bool = True) -> Outcome:
+        results = [self._claim(app, claim, set_rules=standing) for claim in app.claims]
         decisions: list[Decision] = []
         self._once_in_application(app, results)
         self._aggregate_caps(app, results)
@@ -176,7 +184,7 @@ class PolicySetRuntime:
             if rule.kind == "group_cap":
                 decisions.extend(self._group_cap(rule, app, results))
         for rule in self.rules:
-            if rule.kind == "yearly_cap":
+            if rule.kind == "yearly_cap" and (standing or rule.limit in app.enterprise):
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
             if r.paid and r.computed is not None and r.amount != r.computed:

@@ -517,14 +517,27 @@ class Outcome(Node):
 
 
 @dataclass(frozen=True)
+class ClaimCase(Node):
+    """``claim a: mfg-2a booth_rental = 30万 -> 9万``: one claim of a multi-claim example."""
+
+    name: str
+    measure: str
+    facts: tuple[Fact, ...]
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
 class Example(Node):
     name: str | None
     year: int | None
     facts: tuple[Fact, ...]
     priors: tuple[Prior, ...]
-    outcome: Outcome
+    outcome: Outcome  # a multi-claim example: the total (kind "amount")
     past: tuple[PastFact, ...] = ()
     day: date | None = None  # `example on 2023-04-11 …`: the claim's date (year is its year)
+    # Several claims, judged as one application with every rule of the set; `facts` are
+    # shared by all of them. Empty: a one-claim example of the enclosing measure.
+    claims: tuple[ClaimCase, ...] = ()
 
 
 # --------------------------------------------------------------------------- measures

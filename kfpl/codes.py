@@ -507,6 +507,24 @@ _ENTRIES: list[Code] = [
         "Write `identified by project` on the measure that lacks it, or use different matters.",
     ),
     Code(
+        "KF0312", "error",
+        "合计上限的范围与措施不符", "Group cap scope does not fit its measures",
+        "`total of … per project`（或 `per product`）按项目（产品）分组合计，所列措施的申报都须针对"
+        "项目（产品）；`per item` 不能用于多项措施的合计。",
+        "`total of … per project` (or `per product`) adds up each project (product) on its own, "
+        "so every measure it lists must have claims for a project (product); `per item` has no "
+        "meaning for a group of measures.",
+        _measure(_AWARD)
+        + 'rule mfg-joint\n  source mfg 附则\n  title zh "合计上限" en "Joint cap"\n'
+        "  total of mfg-2a at most 50万 per project\n",
+        _measure(_AWARD + "  identified by project")
+        + 'rule mfg-joint\n  source mfg 附则\n  title zh "合计上限" en "Joint cap"\n'
+        "  total of mfg-2a at most 50万 per project\n",
+        "在所列措施上写 `identified by project`，或改为 `per enterprise` / `per year`。",
+        "Write `identified by project` on the listed measure, or cap `per enterprise` / "
+        "`per year`.",
+    ),
+    Code(
         "KF0309", "warning",
         "规则没有内容", "Rule with nothing to apply",
         "规则没有 eligible if、exclude if、no stacking 或 yearly total；仅说明性的内容写成 `text`。",

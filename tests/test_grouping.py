@@ -284,6 +284,42 @@ rule mfg-joint
   source mfg 附则
   title zh "合计上限" en "joint cap"
   total of mfg-3, mfg-4 at most 100万 if contribution at least 100万 and contribution at most 500万 and growth at least 25%
+
+measure mfg-5
+  source mfg 5
+  title zh "项目补助甲" en "project subsidy A"
+  department 市工业和信息化局
+  award 50% of spend
+  identified by project
+
+measure mfg-6
+  source mfg 6
+  title zh "项目补助乙" en "project subsidy B"
+  department 市工业和信息化局
+  award 30% of spend
+  identified by project
+
+rule mfg-joint-project
+  source mfg 附则
+  title zh "同一项目合计上限" en "joint cap per project"
+  total of mfg-5, mfg-6 at most 100万 per project
+
+measure mfg-7
+  source mfg 7
+  title zh "企业补助甲" en "enterprise subsidy A"
+  department 市工业和信息化局
+  award 40% of spend
+
+measure mfg-8
+  source mfg 8
+  title zh "企业补助乙" en "enterprise subsidy B"
+  department 市工业和信息化局
+  award 20% of spend
+
+rule mfg-joint-period
+  source mfg 附则
+  title zh "实施期内合计上限" en "joint cap over the period"
+  total of mfg-7, mfg-8 at most 50万 per enterprise
 """
 
 
@@ -345,6 +381,73 @@ def test_a_cap_over_a_group_of_measures_applies_when_its_condition_holds(tiny: P
     assert {m["status"] for m in missing["measures"]} == {"undetermined"}
 
 
+def spend(measure: str, amount: str, project: str | None = None) -> dict[str, Any]:
+    claim: dict[str, Any] = {"measure": measure, "facts": {"spend": amount}}
+    if project:
+        claim["project"] = project
+    return claim
+
+
+def app_of(year: int, *claims: dict[str, Any], history: list[Any] | None = None) -> dict[str, Any]:
+    numbered = [{"id": f"c{i}", **c} for i, c in enumerate(claims, 1)]
+    return {"year": year, "enterprise": {"id": "e"}, "claims": numbered, "history": history or []}
+
+
+def test_a_cap_over_a_group_of_measures_per_project_binds_each_project(tiny: Program) -> None:
+    # P1: mfg-5 50% of 120万 = 60万, mfg-6 30% of 200万 = 60万: 120万 > 100万 for the
+    # project, the claim listed last is cut to 40万. P2's 30% of 100万 = 30万 is its own.
+    claims = [spend("mfg-5", "120万", "P1"), spend("mfg-6", "200万", "P1"),
+              spend("mfg-6", "100万", "P2")]  # fmt: skip
+    result = tiny.evaluate(app_of(2021, *claims))
+    assert [m["amount"] for m in result["measures"]] == ["600000.00", "400000.00", "300000.00"]
+    cut = claims_of(result)["c2"]
+    assert "P1" in text(cut, "en") and "项目“P1”" in text(cut, "zh")
+    # P1 was paid 80万 under mfg-5 in 2020: 20万 of room is left for mfg-6's 60万 in 2021;
+    # an award for another project does not count.
+    history = [{"measure": "mfg-5", "year": 2020, "amount": "80万", "project": "P1"},
+               {"measure": "mfg-5", "year": 2020, "amount": "90万", "project": "P3"}]  # fmt: skip
+    later = tiny.evaluate(app_of(2021, spend("mfg-6", "200万", "P1"), history=history))
+    assert later["total"] == "200000.00"
+
+
+def test_a_cap_over_a_group_of_measures_per_enterprise_counts_earlier_years(
+    tiny: Program,
+) -> None:
+    # 50万 over the period: 30万 (mfg-7) and 10万 (mfg-8) paid in 2020 leave 10万 for
+    # 2022's mfg-7 claim of 40% of 50万 = 20万.
+    history = [{"measure": "mfg-7", "year": 2020, "amount": "30万"},
+               {"measure": "mfg-8", "year": 2020, "amount": "10万"}]  # fmt: skip
+    result = tiny.evaluate(app_of(2022, spend("mfg-7", "50万"), history=history))
+    assert result["total"] == "100000.00"
+    assert "over the effective period" in text(result["measures"][0], "en")
+    # per year (the default, mfg-joint) the 2020 awards would not count: shown by mfg-3/4.
+    assert tiny.evaluate(app_of(2022, spend("mfg-7", "50万")))["total"] == "200000.00"
+
+
+def test_a_group_cap_scope_is_written_in_either_language(tiny: Program) -> None:
+    from kfpl.syntax.formatter import format_text
+
+    zh = format_text(TINY, keywords="zh")
+    assert "合计 mfg-5, mfg-6 不超过 100万 每个项目" in zh
+    assert "不超过 50万 每个企业" in zh
+    back = format_text(zh, keywords="en")
+    assert "total of mfg-5, mfg-6 at most 100万 per project" in back
+    assert format_text(back) == back
+
+
+def test_the_docs_state_the_scope_of_a_group_cap() -> None:
+    from kfpl.project.loader import compile_texts
+    from kfpl.render.sentences import Renderer
+
+    comp = compile_texts({"mfg.kfpl": TINY})
+    assert comp.policy_set is not None
+    rule = comp.policy_set.rules["mfg-joint-project"]
+    zh = Renderer(comp.policy_set, "zh").rule_body(rule.bodies[0])
+    en = Renderer(comp.policy_set, "en").rule_body(rule.bodies[0])
+    assert "同一项目合计最高不超过100万元" in zh
+    assert "for any one project" in en and "万" not in en
+
+
 def test_consecutive_years_count_from_the_first_award(tiny: Program) -> None:
     paid_2020 = [{"measure": "mfg-1", "year": 2020, "amount": "1"}]
     # 2020, 2021, 2022 are the three consecutive years, with or without a claim in 2021.
@@ -367,3 +470,80 @@ def test_arithmetic_is_exact_above_10_to_the_21() -> None:
 def test_amounts_beyond_the_bound_are_refused_by_name(tiny: Program) -> None:
     with pytest.raises(ApplicationError, match=r"claims\[0\]\.facts\.spend.*10\^15"):
         tiny.evaluate(tiny_app("mfg-2", "1" + "0" * 16, 2020, []))
+
+
+def test_the_columnar_backend_leaves_scoped_group_caps_to_the_reference_engine() -> None:
+    from kfpl.columnar.codegen import generate
+    from kfpl.project.loader import compile_texts
+
+    comp = compile_texts({"mfg.kfpl": TINY})
+    assert comp.policy_set is not None
+    namespace: dict[str, Any] = {}
+    exec(generate(comp.policy_set), namespace)
+    assert namespace["UNSUPPORTED"]["mfg-joint-project"] == "a joint cap per project"
+    assert namespace["UNSUPPORTED"]["mfg-joint-period"] == "a joint cap per enterprise"
+
+
+# --------------------------------------------------------------------------- multi-claim examples
+
+MULTI = """
+  example "one project, two measures, over its cap" in 2021
+    claim a: mfg-5 project = p1, spend = 120万 -> 60万
+    claim b: mfg-6 project = p1, spend = 200万 -> {b}
+    claim c: mfg-6 project = p2, spend = 100万 -> 30万
+    total {total}
+"""
+
+
+def multi_outcomes(b: str, total: str, keywords: str | None = None) -> list[Any]:
+    from kfpl.project.loader import compile_texts
+    from kfpl.syntax.formatter import format_text
+    from kfpl.testing.examples import run_all
+
+    text = TINY.replace(
+        "  identified by project\n\nmeasure mfg-6",
+        "  identified by project\n" + MULTI.format(b=b, total=total) + "\nmeasure mfg-6",
+    )
+    if keywords:
+        text = format_text(text, keywords=keywords)  # type: ignore[arg-type]
+    comp = compile_texts({"mfg.kfpl": text})
+    assert comp.policy_set is not None, comp.diagnostics
+    return [o for o in run_all(comp.policy_set) if o.case.example.claims]
+
+
+def test_a_multi_claim_example_states_each_claim_and_the_total() -> None:
+    # 60万 + 60万 for P1 is cut to 100万 (mfg-joint-project): b gets 40万; P2 30万; 130万.
+    (ok,) = multi_outcomes("40万", "130万")
+    assert ok.passed
+    (wrong_claim,) = multi_outcomes("60万", "150万")
+    assert not wrong_claim.passed
+    assert "b CNY 400,000" in wrong_claim.actual and "b CNY 600,000" in wrong_claim.expected
+    (wrong_total,) = multi_outcomes("40万", "120万")
+    assert not wrong_total.passed and "total" in wrong_total.expected
+
+
+def test_a_multi_claim_example_reads_the_same_in_chinese_keywords() -> None:
+    from kfpl.syntax.formatter import format_text
+
+    zh = format_text(TINY + "\nmeasure mfg-9\n  source mfg 9\n  title zh \"x\" en \"x\"\n"
+                     "  department 市工业和信息化局\n  award 1万\n" + MULTI.format(b="1万", total="1万"),
+                     keywords="zh")  # fmt: skip
+    assert "申报 a: mfg-5" in zh and "共计 1万" in zh
+    assert format_text(zh) == zh
+    (ok,) = multi_outcomes("40万", "130万", keywords="zh")
+    assert ok.passed
+
+
+def test_a_multi_claim_example_naming_an_unknown_measure_is_an_error() -> None:
+    from kfpl.project.loader import compile_texts
+
+    text = TINY.replace(
+        "  identified by project\n\nmeasure mfg-6",
+        "  identified by project\n"
+        + MULTI.format(b="1万", total="1万").replace("claim c: mfg-6", "claim c: mfg-66")
+        + "\nmeasure mfg-6",
+    )
+    comp = compile_texts({"mfg.kfpl": text})
+    codes = [d.code for d in comp.diagnostics]
+    assert "KF0203" in codes
+    assert any("mfg-66" in d.message and "mfg-6" in (d.help or "") for d in comp.diagnostics)

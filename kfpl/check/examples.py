@@ -14,6 +14,7 @@ PRIOR_KEYS = ("project", "product", "level", "step")
 
 def check_example(ctx: Context, example: n.Example, measure: n.Measure) -> None:
     _check_facts(ctx, example.facts, None)
+    _check_claims(ctx, example)
     for prior in example.priors:
         _check_prior(ctx, prior)
     for past in example.past:
@@ -36,6 +37,36 @@ def check_example(ctx: Context, example: n.Example, measure: n.Measure) -> None:
             help=f"write `-> {outcome.high.text} to {outcome.amount.text}`",
         )
     _check_year(ctx, example, measure)
+
+
+def _check_claims(ctx: Context, example: n.Example) -> None:
+    """A multi-claim example: each claim names a declared measure, once by its name, with
+    facts of the right types and an outcome in money."""
+    seen: dict[str, n.ClaimCase] = {}
+    for claim in example.claims:
+        first = seen.setdefault(claim.name, claim)
+        if first is not claim:
+            ctx.error(
+                "KF0801",
+                f"claim `{claim.name}` is given twice in one example",
+                ctx.word_span(claim.span, claim.name),
+                label="second claim of this name",
+                help="give each claim its own name (a, b, c …)",
+                secondary=(Secondary(first.span, "first claim"),),
+            )
+        if claim.measure not in ctx.ps.measures:
+            guess = did_you_mean(claim.measure, set(ctx.ps.measures))
+            ctx.error(
+                "KF0203",
+                f"claim `{claim.name}` names unknown measure `{claim.measure}`",
+                ctx.word_span(claim.span, claim.measure),
+                label="no such measure",
+                help=f"did you mean `{guess}`?" if guess else "name a declared measure",
+            )
+        _check_facts(ctx, claim.facts, None)
+        for amount in (claim.outcome.amount, claim.outcome.high):
+            if amount is not None:
+                _expect_value(ctx, amount, Ty("money"), "the expected amount")
 
 
 def _check_year(ctx: Context, example: n.Example, measure: n.Measure) -> None:

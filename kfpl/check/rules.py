@@ -72,6 +72,37 @@ def _check_group_cap(ctx: Context, rule: n.Rule, body: n.GroupCap) -> None:
         )
     if body.cond is not None:
         check_cond(ctx, body.cond, enterprise_only=True)
+    _check_group_scope(ctx, body)
+
+
+def _check_group_scope(ctx: Context, body: n.GroupCap) -> None:
+    """A group cap per project (product) groups claims by their project (product), so
+    every measure it lists must be one whose claims are for a project (product); per
+    item has no meaning across measures (items are the rows of one claim's list)."""
+    if body.scope == "item":
+        ctx.error(
+            "KF0312",
+            "`total of … per item`: items are the rows of one claim, not shared by measures",
+            ctx.word_span(body.span, "item"),
+            label="no items across measures",
+            help="write `per project`, `per product`, `per enterprise` or `per year`",
+        )
+        return
+    if body.scope not in ("project", "product"):
+        return
+    for mid in dict.fromkeys(body.measures):
+        measure = ctx.ps.measures.get(mid)
+        if measure is None or measure.item == body.scope:
+            continue
+        has = f"for a {measure.item}" if measure.item else "for the enterprise's year"
+        ctx.error(
+            "KF0312",
+            f"`total of … per {body.scope}` lists `{mid}`, whose claims are {has}",
+            ctx.word_span(body.span, mid),
+            label=f"not identified by {body.scope}",
+            help=f"write `identified by {body.scope}` on `{mid}`, or cap the group "
+            "`per enterprise` or `per year`",
+        )
 
 
 def _enterprise_input(ctx: Context, name: str, span: n.Span, want: Ty, where: str) -> None:

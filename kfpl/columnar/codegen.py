@@ -505,6 +505,9 @@ def generate(ps: PolicySet, name: str = "policy set") -> str:
                 if body.cond is not None:
                     unsupported[rule.id] = "a joint cap with a condition"
                     continue
+                if body.scope not in (None, "year"):
+                    unsupported[rule.id] = f"a joint cap per {body.scope}"
+                    continue
                 if places(body.limit.value) > 2:
                     unsupported[rule.id] = "a joint cap with fractions of a fen"
                     continue

@@ -873,8 +873,11 @@ def probes(
     om: n.Measure, nm: n.Measure, old: PolicySet, new: PolicySet, rules: list[n.Rule], year: int
 ) -> Iterator[Probe]:
     """(label, kind, year, facts, history) for every probe point of a measure pair."""
-    examples = list(nm.examples) + [
-        ex for ex in om.examples if c.canon(ex) not in {c.canon(e) for e in nm.examples}
+    # Multi-claim examples are whole applications, not probes of one measure's claim.
+    examples = [ex for ex in nm.examples if not ex.claims] + [
+        ex
+        for ex in om.examples
+        if not ex.claims and c.canon(ex) not in {c.canon(e) for e in nm.examples}
     ]
     base = base_facts(nm, new, om, old)
     seen: set[str] = set()
@@ -960,9 +963,9 @@ def base_facts(nm: n.Measure, new: PolicySet, om: n.Measure, old: PolicySet) -> 
                 facts[name] = default_value(ps, decl.type)
         for cond in m.requires:
             satisfy(facts, cond, ps)
-        if m.examples:
-            first = m.examples[0]
-            facts.update({f.name: json_value(f.value) for f in first.facts})
+        single = [ex for ex in m.examples if not ex.claims]
+        if single:
+            facts.update({f.name: json_value(f.value) for f in single[0].facts})
     return facts
 
 

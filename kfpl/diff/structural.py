@@ -1122,9 +1122,13 @@ class Differ:
         elif isinstance(a, n.GroupCap) and isinstance(b, n.GroupCap):
             if _body_text(a) != _body_text(b):
                 raised = b.limit.value - a.limit.value
-                same_group = a.measures == b.measures and (
-                    (a.cond is None) == (b.cond is None)
-                    and (a.cond is None or c.cond_text(a.cond) == c.cond_text(b.cond))  # type: ignore[arg-type]
+                same_group = (
+                    a.measures == b.measures
+                    and (a.scope or "year") == (b.scope or "year")
+                    and (
+                        (a.cond is None) == (b.cond is None)
+                        and (a.cond is None or c.cond_text(a.cond) == c.cond_text(b.cond))  # type: ignore[arg-type]
+                    )
                 )
                 direction = by_sign(raised) if same_group else "depends"
                 self.add(
@@ -1498,7 +1502,8 @@ def _body_text(body: n.RuleBody) -> str:
         return f"no stacking {what}by {body.key} {span} keep {body.keep}{tie}"
     if isinstance(body, n.GroupCap):
         when = f" if {c.cond_text(body.cond)}" if body.cond is not None else ""
-        return f"total of {', '.join(body.measures)} at most {c.amount(body.limit)}{when}"
+        per = f" per {body.scope}" if body.scope not in (None, "year") else ""
+        return f"total of {', '.join(body.measures)} at most {c.amount(body.limit)}{per}{when}"
     return f"yearly total at most {body.limit} trim {body.trim}"
 
 

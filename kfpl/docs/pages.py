@@ -383,11 +383,25 @@ class Site:
             rows.append({
                 "name": md(ex.name) if ex.name else str(i),
                 "year": m.year(ex.year, self.lang) if ex.year else "",
-                "facts": md_cell(self.r.fact(f) for f in ex.facts) or "—",
+                "facts": md_cell([*(self.r.fact(f) for f in ex.facts),
+                                  *(self._claim_case(c) for c in ex.claims)]) or "—",
                 "history": md_cell(self.r.prior(p) for p in ex.priors) or "—",
-                "outcome": md(self.r.outcome(ex.outcome)),
+                "outcome": md(self._total(ex) if ex.claims else self.r.outcome(ex.outcome)),
             })  # fmt: skip
         return rows
+
+    def _claim_case(self, claim: n.ClaimCase) -> str:
+        """One claim of a multi-claim example: its name, measure, facts and outcome."""
+        sep = "，" if self.lang == "zh" else ", "
+        facts = sep.join(self.r.fact(f) for f in claim.facts)
+        outcome = self.r.outcome(claim.outcome)
+        if self.lang == "zh":
+            return f"申报{claim.name}（{claim.measure}）：{facts} → {outcome}"
+        return f"claim {claim.name} ({claim.measure}): {facts} → {outcome}"
+
+    def _total(self, ex: n.Example) -> str:
+        total = self.r.outcome(ex.outcome)
+        return f"共计{total}" if self.lang == "zh" else f"{total} in all"
 
     def param_values(self, param: n.ParamDecl) -> list[dict[str, str]]:
         rows = []

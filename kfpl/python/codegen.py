@@ -445,6 +445,7 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
                     f"measures={item.measures!r}",
                     f"amount={dec(item.limit.value)}",
                     f"check={check}",
+                    *([f"scope={item.scope!r}"] if item.scope not in (None, "year") else []),
                 ]
             )
         elif isinstance(item, n.YearlyCap):

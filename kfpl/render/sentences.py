@@ -542,16 +542,27 @@ class Renderer:
             x = self.money(body.limit.value)
             names = [self._measure_title(mid) for mid in body.measures]
             when = self.cond(body.cond) if body.cond is not None else ""
+            scope = body.scope or "year"
             if zh:
                 lead = f"{when}的，" if when else ""
-                return (
-                    f"{lead}{'、'.join(names)}合计每年最高不超过{x}（含当年已拨付的）；"
-                    "超出部分从最后一项申请起扣减。"
-                )
+                per = {
+                    "year": "合计每年最高不超过{x}（含当年已拨付的）",
+                    "enterprise": "单个企业在实施期内合计最高不超过{x}（含以前年度已拨付的）",
+                    "project": "同一项目合计最高不超过{x}（含该项目以前已拨付的）",
+                    "product": "同一产品合计最高不超过{x}（含该产品以前已拨付的）",
+                }.get(scope, "合计最高不超过{x}")
+                return f"{lead}{'、'.join(names)}{per.format(x=x)}；超出部分从最后一项申请起扣减。"
             lead = f"When {when}, " if when else ""
+            per_en = {
+                "year": "at most {x} a year (including awards already paid this year)",
+                "enterprise": "at most {x} over the effective period (including awards of "
+                "earlier years)",
+                "project": "at most {x} for any one project (including what it was paid before)",
+                "product": "at most {x} for any one product (including what it was paid before)",
+            }.get(scope, "at most {x}")
             text = (
-                f"{lead}{_en_list(names, 'and')} together pay at most {x} a year (including "
-                "awards already paid this year); any excess is trimmed from the latest claim first."
+                f"{lead}{_en_list(names, 'and')} together pay {per_en.format(x=x)}; any excess "
+                "is trimmed from the latest claim first."
             )
             return _cap_first(text)
         limit = self.name(body.limit)

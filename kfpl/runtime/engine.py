@@ -162,8 +162,16 @@ class PolicySetRuntime:
         with exact():
             return self._evaluate(app)
 
-    def _evaluate(self, app: Application) -> Outcome:
-        results = [self._claim(app, claim) for claim in app.claims]
+    def evaluate_example(self, app: Application) -> Outcome:
+        """A multi-claim worked example: how the claims are grouped, capped and stacked
+        together. The enterprise's standing (general eligibility, exclusions) is not
+        judged, as in a one-claim example; the yearly total applies when the example
+        gives the limit it reads."""
+        with exact():
+            return self._evaluate(app, standing=False)
+
+    def _evaluate(self, app: Application, standing: bool = True) -> Outcome:
+        results = [self._claim(app, claim, set_rules=standing) for claim in app.claims]
         decisions: list[Decision] = []
         self._once_in_application(app, results)
         self._aggregate_caps(app, results)
@@ -176,7 +184,7 @@ class PolicySetRuntime:
             if rule.kind == "group_cap":
                 decisions.extend(self._group_cap(rule, app, results))
         for rule in self.rules:
-            if rule.kind == "yearly_cap":
+            if rule.kind == "yearly_cap" and (standing or rule.limit in app.enterprise):
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
             if r.paid and r.computed is not None and r.amount != r.computed:
@@ -716,22 +724,51 @@ class PolicySetRuntime:
 
     # -- a cap over a group of measures
     def _group_cap(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
-        """`total of A, B at most X if COND`: what the listed measures pay this year,
-        with their awards already paid this year, is at most X when the enterprise
-        condition holds; the excess is trimmed from the claim listed last first."""
+        """`total of A, B at most X [per …] if COND`: what the listed measures pay is at
+        most X when the enterprise condition holds; the excess is trimmed from the claim
+        listed last first. Per year (the default) counts this year's earlier awards of the
+        listed measures, per enterprise every earlier year's; per project (product) takes
+        each project on its own, with its earlier awards — claims naming no project share
+        one group, as for a measure's own per-project cap."""
         assert rule.amount is not None
         paid = [r for r in results if r.paid and r.amount > 0 and r.meta.id in rule.measures]
-        if not paid:
-            return []
+        groups: dict[Any, list[Result]] = defaultdict(list)
+        for r in paid:
+            item = r.claim.keys.get(rule.scope) if rule.scope in ("project", "product") else None
+            groups[item].append(r)
+        decisions = []
+        for item, members in groups.items():
+            decision = self._group_cap_one(rule, app, item, members)
+            if decision is not None:
+                decisions.append(decision)
+        return decisions
+
+    def _group_cap_earlier(self, rule: RuleSpec, app: Application, item: Any) -> Decimal:
+        """What the listed measures already paid within the cap's scope."""
+        scope = rule.scope
+
+        def counts(p: PriorAward) -> bool:
+            if p.measure not in rule.measures or p.year > app.year:
+                return False
+            if scope == "year":
+                return p.year == app.year
+            if scope in ("project", "product"):
+                return item is not None and p.keys.get(scope) == item
+            return True  # per enterprise: the whole period
+
+        return sum((p.amount for p in app.history if counts(p)), ZERO)
+
+    def _group_cap_one(
+        self, rule: RuleSpec, app: Application, item: Any, paid: list[Result]
+    ) -> Decision | None:
+        assert rule.amount is not None
         ids = [r.claim.id for r in paid]
         names = "、".join(rule.measures)
         names_en = ", ".join(rule.measures)
-        earlier = sum(
-            (p.amount for p in app.history if p.year == app.year and p.measure in rule.measures),
-            ZERO,
-        )
+        scope_zh, scope_en = _group_scope_words(rule.scope, item)
+        earlier = self._group_cap_earlier(rule, app, item)
         if earlier + sum((r.amount for r in paid), ZERO) <= rule.amount:
-            return []  # within the cap: whether it applies does not matter
+            return None  # within the cap: whether it applies does not matter
         if rule.check is not None:
             probe = Evaluation(paid[0].meta, paid[0].claim, app, self.labels, self.params)
             check = rule.check(probe)
@@ -746,36 +783,32 @@ class PolicySetRuntime:
                         f"缺少数据，无法判断{names}合计上限是否适用",
                         f"cannot tell whether the joint cap on {names_en} applies: data missing",
                     )
-                return [Decision(rule.id, rule.source, "缺少数据", "data missing", ids)]
+                return Decision(rule.id, rule.source, "缺少数据", "data missing", ids)
             if not check.ok:
-                return [
-                    Decision(
-                        rule.id,
-                        rule.source,
-                        f"{names}合计上限不适用（不符合：{check.zh}）",
-                        f"the joint cap on {names_en} does not apply (not: {check.en})",
-                        ids,
-                    )
-                ]
+                return Decision(
+                    rule.id,
+                    rule.source,
+                    f"{names}合计上限不适用（不符合：{check.zh}）",
+                    f"the joint cap on {names_en} does not apply (not: {check.en})",
+                    ids,
+                )
         _share_cap(
             paid,
             rule.amount,
             earlier,
             rule.source,
-            f"{names}合计",
-            f"jointly for {names_en}",
+            f"{names}{scope_zh}合计",
+            f"jointly for {names_en} {scope_en}",
             always=False,
         )
         total = earlier + sum((r.amount for r in paid), ZERO)
-        return [
-            Decision(
-                rule.id,
-                rule.source,
-                f"{names}当年合计{money_zh(total)}，上限{money_zh(rule.amount)}",
-                f"{names_en} together this year: {money_en(total)}, at most {money_en(rule.amount)}",
-                ids,
-            )
-        ]
+        return Decision(
+            rule.id,
+            rule.source,
+            f"{names}{scope_zh}合计{money_zh(total)}，上限{money_zh(rule.amount)}",
+            f"{names_en} together {scope_en}: {money_en(total)}, at most {money_en(rule.amount)}",
+            ids,
+        )
 
     # -- yearly total
     def _yearly_cap(
@@ -861,6 +894,18 @@ class PolicySetRuntime:
 
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
+
+
+def _group_scope_words(scope: str, item: Any) -> tuple[str, str]:
+    """How an explanation names the scope of a cap over a group of measures."""
+    if scope == "year":
+        return "当年", "this year"
+    if scope == "enterprise":
+        return "实施期内", "over the effective period"
+    what = _KEY_ZH.get(scope, scope)
+    if item is None:
+        return f"未注明{what}的申报", f"for the claims naming no {scope}"
+    return f"{what}“{item}”", f"for {scope} {item!r}"
 
 
 def _shown_key(key: str) -> str:

@@ -71,6 +71,7 @@ class RuleSpec:
     check: Callable[[Evaluation], Check | None] | None = None
     measures: tuple[str, ...] = ()  # group_cap: the measures whose yearly total is capped
     amount: Decimal | None = None  # group_cap: the limit
+    scope: str = "year"  # group_cap: year | enterprise | project | product
 
 
 # --------------------------------------------------------------------------- explanation data

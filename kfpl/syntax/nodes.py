@@ -517,14 +517,27 @@ class Outcome(Node):
 
 
 @dataclass(frozen=True)
+class ClaimCase(Node):
+    """``claim a: mfg-2a booth_rental = 30万 -> 9万``: one claim of a multi-claim example."""
+
+    name: str
+    measure: str
+    facts: tuple[Fact, ...]
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
 class Example(Node):
     name: str | None
     year: int | None
     facts: tuple[Fact, ...]
     priors: tuple[Prior, ...]
-    outcome: Outcome
+    outcome: Outcome  # a multi-claim example: the total (kind "amount")
     past: tuple[PastFact, ...] = ()
     day: date | None = None  # `example on 2023-04-11 …`: the claim's date (year is its year)
+    # Several claims, judged as one application with every rule of the set; `facts` are
+    # shared by all of them. Empty: a one-claim example of the enclosing measure.
+    claims: tuple[ClaimCase, ...] = ()
 
 
 # --------------------------------------------------------------------------- measures
@@ -598,13 +611,16 @@ class YearlyCap(Node):
 
 @dataclass(frozen=True)
 class GroupCap(Node):
-    """``total of expo-6, expo-7 at most 100万 if COND``: what the listed measures pay an
-    enterprise in a year together (with awards already paid that year) is at most the
-    amount, when the enterprise condition holds (上述奖励最高不超过…)."""
+    """``total of expo-6, expo-7 at most 100万 [per …] if COND``: what the listed measures
+    pay together is at most the amount, when the enterprise condition holds (上述奖励最高
+    不超过…). Without a scope (None) it is per year, with awards already paid that year;
+    ``per enterprise`` adds every earlier year; ``per project`` / ``per product`` takes
+    each project (product) on its own, with its earlier awards under those measures."""
 
     measures: tuple[str, ...]
     limit: Number
     cond: Cond | None = None
+    scope: CapScope | None = None
 
 
 RuleBody = Eligible | Exclude | NoStacking | YearlyCap | GroupCap

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import re
 import textwrap
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -679,6 +680,25 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         past = tuple(g for g in givens if isinstance(g, n.PastFact))
         return n.Example(name, year, facts, priors, outcome, past, day, span=self.sp(meta))
 
+    def multi_example(self, meta: Any, ch: list[Any]) -> n.Example:
+        name, when, *rest, total = ch
+        claims = tuple(c for c in rest if isinstance(c, n.ClaimCase))
+        single = self.example(
+            meta,
+            [
+                name,
+                when,
+                *(g for g in rest if not isinstance(g, n.ClaimCase)),
+                n.Outcome("amount", total, span=total.span),
+            ],
+        )
+        return replace(single, claims=claims)
+
+    def claim_case(self, meta: Any, ch: list[Any]) -> n.ClaimCase:
+        name, measure, *facts, outcome = ch
+        kept = tuple(f for f in facts if f is not None)
+        return n.ClaimCase(str(name), str(measure), kept, outcome, span=self.sp(meta))
+
     def label_name(self, meta: Any, ch: list[Any]) -> str:
         return str(ch[0])
 
@@ -776,8 +796,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return ("bodies", body)
 
     def r_group_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        *ids, limit, cond = ch
-        body = n.GroupCap(tuple(str(i) for i in ids), limit, cond, span=self.sp(meta))
+        *ids, limit, scope, cond = ch
+        body = n.GroupCap(tuple(str(i) for i in ids), limit, cond, scope, span=self.sp(meta))
         return ("bodies", body)
 
     def r_yearly_cap(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:

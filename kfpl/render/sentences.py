@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from kfpl.model import PolicySet
 from kfpl.render import money as m
+from kfpl.render.units import zh_count_unit
 from kfpl.syntax import nodes as n
 
 ZH_BOUND = {
@@ -126,15 +127,20 @@ class Renderer:
     def money(self, value: Decimal) -> str:
         return m.money(value, self.lang)
 
-    def number(self, num: n.Number, type_name: str | None = None) -> str:
-        """A literal as money, rate or count: its unit first, then the type it meets."""
+    def number(self, num: n.Number, type_name: str | None = None, of: str | None = None) -> str:
+        """A literal as money, rate or count: its unit first, then the type it meets.
+
+        ``of`` names the input a count is compared with; its zh label gives the unit."""
         if num.unit == "percent" or type_name == "rate":
             return m.rate(num.value) if num.unit == "percent" else m.plain(num.value)
         if num.unit == "yuan" or type_name == "money":
             return self.money(num.value)
         if type_name == "year":
             return m.year(int(num.value), self.lang)
-        return m.count(num.value, self.lang)
+        text = m.count(num.value, self.lang)
+        if self.zh and of is not None and type_name == "count":
+            text += zh_count_unit(self.name(of))
+        return text
 
     def rate(self, rate: n.Rate) -> str:
         if isinstance(rate, n.Number):
@@ -164,7 +170,7 @@ class Renderer:
             return self.name(cond.name)
         if isinstance(cond, n.Compare):
             what = self.name(cond.name)
-            x = self.number(cond.value, self.type_name(cond.name))
+            x = self.number(cond.value, self.type_name(cond.name), cond.name)
             if zh:
                 first = "首次" if cond.first_time else ""
                 at = "在" if cond.op == "at_least" and not first else ""
@@ -291,7 +297,7 @@ class Renderer:
         for bound in (row.low, row.high):
             if bound is None:
                 continue
-            x = self.number(bound.value, type_name)
+            x = self.number(bound.value, type_name, on)
             table = ZH_BOUND if self.zh else EN_BOUND
             parts.append(table[bound.op].format(x=x))
         return "且".join(parts) if self.zh else " and ".join(parts)

@@ -37,3 +37,10 @@ def test_ind_1_certifications_are_counted_in_kinds() -> None:
     text = page("ind-1")
     assert "认证的种数在2种以上的" in text
     assert "种数低于2的" not in text
+
+
+def test_ind_12_calls_its_reward_a_reward() -> None:
+    # law: 按单个品种实际委托生产合同执行额的5%对受托生产企业进行奖励
+    text = page("ind-12")
+    assert "执行额的5%给予一次性奖励" in text
+    assert "一次性补贴" not in text

@@ -62,6 +62,8 @@ class Renderer:
         self.ps = ps
         self.lang = lang
         self.zh = lang == "zh"
+        # The noun of the award (奖励 / 补贴) as the measure's own zh title names it.
+        self.award_noun: str | None = None
         self._fields: list[dict[str, n.Field]] = []  # item fields visible inside `each`
 
     # ------------------------------------------------------------------ names
@@ -258,6 +260,7 @@ class Renderer:
                 return f"a {one}subsidy of {upto}{_the(rate)} of {_the(self.base(form.base))}"
             pct = m.rate(form.rate.value)
             kind_zh, kind_en = ("奖励", "reward") if has_increase else ("补贴", "subsidy")
+            kind_zh = self.award_noun or kind_zh
             if zh:
                 upto = "不超过" if ceiling else ""
                 return f"按{upto}{self.base(form.base)}的{pct}给予{one}{kind_zh}"
@@ -411,7 +414,12 @@ class Renderer:
             return Sentence("（未规定支持方式）" if self.zh else "(no award defined)")
         award = measure.award
         once = measure.once is not None  # 一次性, also when once per product / level
-        return self.award_form(award.form, award.ceiling, once)
+        title = measure.title.zh if measure.title is not None else ""
+        self.award_noun = next((w for w in ("奖励", "补贴") if title.endswith(w)), None)
+        try:
+            return self.award_form(award.form, award.ceiling, once)
+        finally:
+            self.award_noun = None
 
     # ------------------------------------------------------------------ caps and limits
 

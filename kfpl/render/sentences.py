@@ -414,7 +414,7 @@ class Renderer:
             return Sentence("（未规定支持方式）" if self.zh else "(no award defined)")
         award = measure.award
         once = measure.once is not None  # 一次性, also when once per product / level
-        title = measure.title.zh if measure.title is not None else ""
+        title = (measure.title.zh if measure.title is not None else None) or ""
         self.award_noun = next((w for w in ("奖励", "补贴") if title.endswith(w)), None)
         try:
             return self.award_form(award.form, award.ceiling, once)

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from kfpl.model import PolicySet
 from kfpl.render import money as m
+from kfpl.render.units import zh_count_unit
 from kfpl.syntax import nodes as n
 
 ZH_BOUND = {
@@ -61,6 +62,8 @@ class Renderer:
         self.ps = ps
         self.lang = lang
         self.zh = lang == "zh"
+        # The noun of the award (奖励 / 补贴) as the measure's own zh title names it.
+        self.award_noun: str | None = None
         self._fields: list[dict[str, n.Field]] = []  # item fields visible inside `each`
 
     # ------------------------------------------------------------------ names
@@ -126,15 +129,20 @@ class Renderer:
     def money(self, value: Decimal) -> str:
         return m.money(value, self.lang)
 
-    def number(self, num: n.Number, type_name: str | None = None) -> str:
-        """A literal as money, rate or count: its unit first, then the type it meets."""
+    def number(self, num: n.Number, type_name: str | None = None, of: str | None = None) -> str:
+        """A literal as money, rate or count: its unit first, then the type it meets.
+
+        ``of`` names the input a count is compared with; its zh label gives the unit."""
         if num.unit == "percent" or type_name == "rate":
             return m.rate(num.value) if num.unit == "percent" else m.plain(num.value)
         if num.unit == "yuan" or type_name == "money":
             return self.money(num.value)
         if type_name == "year":
             return m.year(int(num.value), self.lang)
-        return m.count(num.value, self.lang)
+        text = m.count(num.value, self.lang)
+        if self.zh and of is not None and type_name == "count":
+            text += zh_count_unit(self.name(of))
+        return text
 
     def rate(self, rate: n.Rate) -> str:
         if isinstance(rate, n.Number):
@@ -164,7 +172,7 @@ class Renderer:
             return self.name(cond.name)
         if isinstance(cond, n.Compare):
             what = self.name(cond.name)
-            x = self.number(cond.value, self.type_name(cond.name))
+            x = self.number(cond.value, self.type_name(cond.name), cond.name)
             if zh:
                 first = "首次" if cond.first_time else ""
                 at = "在" if cond.op == "at_least" and not first else ""
@@ -252,6 +260,7 @@ class Renderer:
                 return f"a {one}subsidy of {upto}{_the(rate)} of {_the(self.base(form.base))}"
             pct = m.rate(form.rate.value)
             kind_zh, kind_en = ("奖励", "reward") if has_increase else ("补贴", "subsidy")
+            kind_zh = self.award_noun or kind_zh
             if zh:
                 upto = "不超过" if ceiling else ""
                 return f"按{upto}{self.base(form.base)}的{pct}给予{one}{kind_zh}"
@@ -291,7 +300,7 @@ class Renderer:
         for bound in (row.low, row.high):
             if bound is None:
                 continue
-            x = self.number(bound.value, type_name)
+            x = self.number(bound.value, type_name, on)
             table = ZH_BOUND if self.zh else EN_BOUND
             parts.append(table[bound.op].format(x=x))
         return "且".join(parts) if self.zh else " and ".join(parts)
@@ -405,7 +414,12 @@ class Renderer:
             return Sentence("（未规定支持方式）" if self.zh else "(no award defined)")
         award = measure.award
         once = measure.once is not None  # 一次性, also when once per product / level
-        return self.award_form(award.form, award.ceiling, once)
+        title = (measure.title.zh if measure.title is not None else None) or ""
+        self.award_noun = next((w for w in ("奖励", "补贴") if title.endswith(w)), None)
+        try:
+            return self.award_form(award.form, award.ceiling, once)
+        finally:
+            self.award_noun = None
 
     # ------------------------------------------------------------------ caps and limits
 

@@ -393,13 +393,13 @@ def charts_markdown(t: Tables, lang: str, folder: str = "assets") -> str:
     """The charts section of the review page: each picture with its table beside it."""
     out = ["## " + ("影响图表" if lang == "zh" else "The impact in charts"), ""]
     for name, table in table_rows(t, lang).items():
-        out.append(f"### {table['title']}")
+        out.append(f"### {_cell(table['title'])}")
         out.append("")
         out.append('<div class="grid kf-chart" markdown>')
         out.append("")
         out.append(f"![{_cell(table['title'])}]({folder}/review-{name}.svg)")
         out.append("")
-        out.append("| " + " | ".join(table["head"]) + " |")
+        out.append("| " + " | ".join(_cell(h) for h in table["head"]) + " |")
         out.append("|" + "---|" * len(table["head"]))
         for row in table["rows"]:
             out.append("| " + " | ".join(_cell(c) for c in row) + " |")

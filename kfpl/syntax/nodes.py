@@ -518,7 +518,7 @@ class Outcome(Node):
 
 @dataclass(frozen=True)
 class ClaimCase(Node):
-    """``claim a: mfg-2a booth_rental = 30万 -> 9万``: one claim of a multi-claim example."""
+    """``claim a: m-1 fees = 30万 -> 9万``: one claim of a multi-claim example."""
 
     name: str
     measure: str

@@ -188,6 +188,25 @@ def test_kfpl_serve_binds_loopback_by_default(monkeypatch: pytest.MonkeyPatch) -
         assert c.get("/api/v1/measures").status_code == 200
 
 
+def test_kfpl_serve_without_a_path_serves_the_project_of_the_current_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(app=app))
+    assert CliRunner().invoke(main, ["init", str(tmp_path / "demo")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "demo")
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 0, result.output
+    application = (tmp_path / "demo" / "examples" / "application.json").read_bytes()
+    expected = CliRunner().invoke(main, ["eval", "examples/application.json", "--format", "json"])
+    with TestClient(seen["app"]) as c:  # type: ignore[arg-type]
+        answer = c.post("/api/v1/evaluate", content=application)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["total"] == json.loads(expected.output)["total"]
+
+
 def test_kfpl_serve_without_the_extra_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -8,7 +8,7 @@ import click
 
 
 @click.command("serve")
-@click.argument("project", default="policies", type=click.Path(file_okay=False))
+@click.argument("project", default=".", type=click.Path(file_okay=False))
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default)."
 )
@@ -33,9 +33,12 @@ def serve_command(
 ) -> None:
     """Serve the calculator (企业端), the drafting studio (起草), review charts and the JSON API.
 
+    PROJECT is a project folder (with kfpl.toml) or a folder of policy files; default:
+    the project of the current folder.
+
     \b
     Example:
-      kfpl serve policies --port 8000
+      kfpl serve --port 8000
       kfpl serve policies --review-against ../revision \\
           --population examples/population/applications.jsonl
     """
@@ -51,8 +54,15 @@ def serve_command(
     if (review_against is None) != (population is None):
         click.echo("kfpl: --review-against and --population go together", err=True)
         sys.exit(2)
+    from kfpl.project import config
+
     try:
-        app = create_app(project, review_against, population, group_by=group_by)
+        folder = config.load(project).policies  # a project folder serves its policies
+    except config.ProjectError as exc:
+        click.echo(f"kfpl: {exc}", err=True)
+        sys.exit(2)
+    try:
+        app = create_app(folder, review_against, population, group_by=group_by)
     except ProjectError as exc:
         click.echo(f"kfpl: {exc}", err=True)
         sys.exit(exc.code)

@@ -54,15 +54,7 @@ def _check_claims(ctx: Context, example: n.Example) -> None:
                 help="give each claim its own name (a, b, c …)",
                 secondary=(Secondary(first.span, "first claim"),),
             )
-        if claim.measure not in ctx.ps.measures:
-            guess = did_you_mean(claim.measure, set(ctx.ps.measures))
-            ctx.error(
-                "KF0203",
-                f"claim `{claim.name}` names unknown measure `{claim.measure}`",
-                ctx.word_span(claim.span, claim.measure),
-                label="no such measure",
-                help=f"did you mean `{guess}`?" if guess else "name a declared measure",
-            )
+        _known_measure(ctx, claim.measure, claim.span, f"claim `{claim.name}` names")
         _check_facts(ctx, claim.facts, None)
         for amount in (claim.outcome.amount, claim.outcome.high):
             if amount is not None:
@@ -264,18 +256,23 @@ def _example_for(ty: Ty) -> str:
     }.get(ty.kind, "write one of the enum's values")
 
 
-def _check_prior(ctx: Context, prior: n.Prior) -> None:
-    if prior.measure not in ctx.ps.measures:
-        guess = did_you_mean(prior.measure, set(ctx.ps.measures))
+def _known_measure(ctx: Context, measure: str, span: n.Span, who: str) -> None:
+    """KF0203 when an example's claim or history names a measure the set lacks."""
+    if measure not in ctx.ps.measures:
+        guess = did_you_mean(measure, set(ctx.ps.measures))
         ctx.error(
             "KF0203",
-            f"the history names unknown measure `{prior.measure}`",
-            ctx.word_span(prior.span, prior.measure),
+            f"{who} unknown measure `{measure}`",
+            ctx.word_span(span, measure),
             label="no such measure",
             help=f"did you mean `{guess}`?"
             if guess
             else "name a measure declared in the policy set",
         )
+
+
+def _check_prior(ctx: Context, prior: n.Prior) -> None:
+    _known_measure(ctx, prior.measure, prior.span, "the history names")
     expect_literal(ctx, prior.amount, Ty("money"), "the amount paid")
     for key in prior.keys:
         if key.name not in PRIOR_KEYS:

@@ -60,6 +60,25 @@ def cases(ps: PolicySet) -> Iterator[ExampleCase]:
             yield ExampleCase(measure, example, index)
 
 
+def _sort_facts(
+    ps: PolicySet,
+    given: tuple[n.Fact, ...],
+    enterprise: dict[str, Any],
+    facts: dict[str, Any],
+    keys: dict[str, Any],
+) -> None:
+    """Place each fact an example gives where an application carries it: the claim's
+    project or product, the enterprise profile, or the claim's own facts."""
+    for fact in given:
+        decl = ps.inputs.get(fact.name)
+        if fact.name in ("project", "product"):
+            keys[fact.name] = _value(fact.value)
+        elif decl is not None and decl.origin == "enterprise":
+            enterprise[fact.name] = _value(fact.value)
+        else:
+            facts[fact.name] = _value(fact.value)
+
+
 def _value(value: n.Value) -> Any:
     if isinstance(value, n.Number):
         return value.value
@@ -85,14 +104,7 @@ def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
     enterprise: dict[str, Any] = {"id": "example"}
     facts: dict[str, Any] = {}
     keys: dict[str, Any] = {}
-    for fact in case.example.facts:
-        decl = ps.inputs.get(fact.name)
-        if fact.name in ("project", "product"):
-            keys[fact.name] = _value(fact.value)
-        elif decl is not None and decl.origin == "enterprise":
-            enterprise[fact.name] = _value(fact.value)
-        else:
-            facts[fact.name] = _value(fact.value)
+    _sort_facts(ps, case.example.facts, enterprise, facts, keys)
     history = []
     for prior in case.example.priors:
         entry: dict[str, Any] = {
@@ -112,14 +124,7 @@ def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
         claims = []
         for c in case.example.claims:
             own_facts, own_keys = dict(facts), dict(keys)
-            for fact in c.facts:
-                decl = ps.inputs.get(fact.name)
-                if fact.name in ("project", "product"):
-                    own_keys[fact.name] = _value(fact.value)
-                elif decl is not None and decl.origin == "enterprise":
-                    enterprise[fact.name] = _value(fact.value)
-                else:
-                    own_facts[fact.name] = _value(fact.value)
+            _sort_facts(ps, c.facts, enterprise, own_facts, own_keys)
             claims.append({"id": c.name, "measure": c.measure, "facts": own_facts, **own_keys})
     app = {"year": year, "enterprise": enterprise, "claims": claims, "history": history}
     if day is not None:

@@ -12,22 +12,20 @@ the explanation's code block. Each payload sets `window.__xss`; the test install
 
 from __future__ import annotations
 
-import functools
 import html.parser
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from browser.test_site import ARGS, CHROMIUM, QuietHandler, sync_api
+from browser.chromium import REPO, require, static_server
 
-REPO = Path(__file__).resolve().parents[2]
+require()
 FENCE = "\\n```\\n</code></pre><script>window.__xss=90</script>"  # kfpl escapes: \n
 TITLE = "</title><script>window.__xss=91</script>"
 
@@ -89,15 +87,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     assert result.exit_code == 0, result.output
     assert (root / "docs" / "en" / "review.md").is_file()
     site = build_site(root / "docs", strict=True, site_dir=root / "site")
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", site
-    finally:
-        server.shutdown()
-        server.server_close()
+    with static_server(site) as url:
+        yield url, site
 
 
 class Live(html.parser.HTMLParser):
@@ -146,20 +137,15 @@ JS_URLS = """[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])
 
 
 def test_a_browser_runs_no_payload_and_finds_no_javascript_url(
-    hostile_site: tuple[str, Path],
+    hostile_site: tuple[str, Path], browser: Any
 ) -> None:
     url, _ = hostile_site
-    with sync_api.sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(15_000)
-            page.add_init_script("window.__xss = 0; window.alert = () => { window.__xss = -1; };")
-            for lang in ("", "en/"):
-                for path in PAGES:
-                    page.goto(f"{url}/{lang}{path}", wait_until="networkidle")
-                    assert "xss" in page.content(), path  # the payload is on the page, as text
-                    assert page.evaluate("window.__xss") == 0, f"{lang}{path}"
-                    assert page.evaluate(JS_URLS) == [], f"{lang}{path}"
-        finally:
-            browser.close()
+    page = browser.new_page()
+    page.set_default_timeout(15_000)
+    page.add_init_script("window.__xss = 0; window.alert = () => { window.__xss = -1; };")
+    for lang in ("", "en/"):
+        for path in PAGES:
+            page.goto(f"{url}/{lang}{path}", wait_until="networkidle")
+            assert "xss" in page.content(), path  # the payload is on the page, as text
+            assert page.evaluate("window.__xss") == 0, f"{lang}{path}"
+            assert page.evaluate(JS_URLS) == [], f"{lang}{path}"

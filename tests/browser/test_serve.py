@@ -12,25 +12,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]  # fmt: skip  (the launch flags of test_site.py)
+from browser.chromium import REPO, require, shot
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+require()
 pytest.importorskip("uvicorn", reason="the serve extra is not installed")
-if not CHROMIUM.exists():
-    pytest.skip(f"chromium is not installed at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)  # fmt: skip
 
 from kfpl.python.evaluate import Program  # noqa: E402
 from kfpl.serve.app import create_app  # noqa: E402
@@ -56,25 +41,10 @@ def url(project: Path) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def new_page(browser: object) -> object:
     page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page.set_default_timeout(30_000)
     return page
-
-
-def shot(page: object, name: str, full: bool = True) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)  # type: ignore[attr-defined]
 
 
 GOOD_STANDING = {

@@ -298,3 +298,31 @@ def test_changing_a_cap_changes_both_pages_and_leaves_nothing_stale(tmp_path: Pa
     html_en = (site / "en" / "measures" / "mfg-2a.html").read_text(encoding="utf-8")
     assert "45万元" in html_zh and "CNY 450,000" in html_en
     assert "CNY 450,000" in html_en.split('class="kf-rendering"')[1].split("</div>")[0]
+
+
+def test_every_search_result_belongs_to_a_page_with_its_own_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search shows a section under its page; a page missing from the index made
+    the English explain page's results link to `undefined`, and a page title mkdocs
+    could not read showed the file name ("Explain") on the Chinese site."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kfpl.cli.main import main
+
+    pytest.importorskip("mkdocs", reason="the docs extra is not installed")
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path / "demo")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "demo")
+    for command in (["build"], ["docs"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0, result.output
+    index = json.loads((tmp_path / "demo/site/search/search_index.json").read_text("utf-8"))
+    pages = {d["location"]: d["title"] for d in index["docs"] if "#" not in d["location"]}
+    for doc in index["docs"]:
+        assert doc["location"].split("#")[0] in pages, doc["location"]
+    assert "en/explain.html" in pages and "explain.html" in pages
+    assert CJK.search(pages["explain.html"]), pages["explain.html"]
+    assert not CJK.search(pages["en/explain.html"]), pages["en/explain.html"]

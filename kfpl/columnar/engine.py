@@ -90,6 +90,17 @@ def reference_results(
     return out
 
 
+@dataclass
+class Routed:
+    """Which applications the kernels measured (``frame``, rows by their position in
+    ``columnar``) and which go to the reference evaluator, with the reasons counted."""
+
+    columnar: list[int] = field(default_factory=list)
+    reference: list[int] = field(default_factory=list)
+    why: dict[str, int] = field(default_factory=dict)
+    frame: Frame | None = None
+
+
 class ColumnarEngine:
     """The generated kernels of a policy set, and the reference runtime beside them."""
 
@@ -111,26 +122,37 @@ class ColumnarEngine:
                 return f"{claim.measure}: {self.unsupported.get(claim.measure, 'no kernel')}"
         return None
 
-    def run(self, apps: list[Application], numbers: list[int]) -> Results:
-        columnar: list[int] = []
-        reference: list[int] = []
-        why: dict[str, int] = {}
+    def measured(self, apps: list[Application]) -> Routed:
+        """Route each application and run the measure kernels over those the columnar
+        path takes; an application whose amounts would leave int64 goes back to the
+        reference evaluator and the rest are measured again."""
+        routed = Routed()
         for i, app in enumerate(apps):
             reason = self.route(app)
             if reason is None:
-                columnar.append(i)
+                routed.columnar.append(i)
             else:
-                reference.append(i)
-                why[reason] = why.get(reason, 0) + 1
+                routed.reference.append(i)
+                routed.why[reason] = routed.why.get(reason, 0) + 1
         while True:
-            frame = Frame([apps[i] for i in columnar], self.runtime.inputs)
+            frame = Frame([apps[i] for i in routed.columnar], self.runtime.inputs)
             self._kernels(frame)
             if not frame.big.any():
-                break
+                routed.frame = frame
+                return routed
             too_big = set(np.unique(frame.app[frame.big]).tolist())
-            reference += [columnar[a] for a in sorted(too_big)]
-            why["amount beyond int64"] = why.get("amount beyond int64", 0) + len(too_big)
-            columnar = [i for a, i in enumerate(columnar) if a not in too_big]
+            routed.reference += [routed.columnar[a] for a in sorted(too_big)]
+            routed.why["amount beyond int64"] = routed.why.get("amount beyond int64", 0) + len(
+                too_big
+            )
+            routed.columnar = [i for a, i in enumerate(routed.columnar) if a not in too_big]
+
+    def run(self, apps: list[Application], numbers: list[int]) -> Results:
+        routed = self.measured(apps)
+        frame, columnar, reference, why = (
+            routed.frame, routed.columnar, routed.reference, routed.why
+        )  # fmt: skip
+        assert frame is not None
         apply_set_rules(frame, self.module)
         ours = frame_results(frame, [numbers[i] for i in columnar])
         theirs = reference_results(

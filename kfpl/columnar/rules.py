@@ -16,6 +16,7 @@ earlier awards of a stacking group).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -368,7 +369,11 @@ def _proportional(
                 f.status[r] = CAPPED
 
 
-def apply_set_rules(f: Frame, module: Any) -> None:
+def apply_set_rules(
+    f: Frame, module: Any, before_yearly: Callable[[YearlyCap], None] | None = None
+) -> None:
+    """The set's general rules in the engine's order; ``before_yearly(rule)`` sees the
+    frame just before each yearly total cuts it (the impact counts where one binds)."""
     infos: dict[str, Info] = module.MEASURES
     measure_policies = {info.policy for info in infos.values()}
     once_in_application(f, infos)
@@ -382,4 +387,6 @@ def apply_set_rules(f: Frame, module: Any) -> None:
             group_cap(f, rule)
     for rule in rules:
         if isinstance(rule, YearlyCap):
+            if before_yearly is not None:
+                before_yearly(rule)
             yearly_cap(f, rule, infos, measure_policies)

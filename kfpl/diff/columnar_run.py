@@ -3,9 +3,9 @@
 ``kfpl.columnar.engine.ColumnarEngine.run`` gives claims and totals; the impact also
 counts the applications where a yearly total rule *binds* (the reference evaluator's
 decision naming claims: the limit is missing, or the year's awards exceed it). That is
-only visible between the other set rules and the yearly total, so this module runs the
-engine's stages itself: routing, kernels, the set rules without the yearly total, the
-binding test, then the yearly total (``kfpl.columnar.rules.yearly_cap``). Applications
+only visible between the other set rules and the yearly total, so this module takes the
+engine's measured frame (``ColumnarEngine.measured``) and runs the set rules with a look
+just before each yearly total (``apply_set_rules(…, before_yearly=…)``). Applications
 the kernels leave to the reference evaluator (``ColumnarEngine.route``) are evaluated
 there, and their decisions read as the reference impact reads them.
 """
@@ -13,14 +13,13 @@ there, and their decisions read as the reference impact reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from kfpl.columnar.engine import ColumnarEngine, frame_results
 from kfpl.columnar.kernel import Frame, YearlyCap
-from kfpl.columnar.rules import apply_set_rules, earlier, yearly_cap
+from kfpl.columnar.rules import apply_set_rules, earlier
 from kfpl.runtime.application import Application
 
 
@@ -35,31 +34,19 @@ class Evaluated:
 
 
 def evaluate(engine: ColumnarEngine, apps: list[Application]) -> Evaluated:
-    columnar: list[int] = []
-    reference: list[int] = []
-    for i, app in enumerate(apps):
-        (columnar if engine.route(app) is None else reference).append(i)
+    routed = engine.measured(apps)
+    frame, columnar = routed.frame, routed.columnar
+    assert frame is not None
     out = Evaluated(totals=[0] * len(apps), binds=[False] * len(apps), claims=[[] for _ in apps])
-    while True:
-        frame = Frame([apps[i] for i in columnar], engine.runtime.inputs)
-        engine._kernels(frame)  # the engine's grouping of rows by measure
-        if not frame.big.any():
-            break
-        too_big = set(np.unique(frame.app[frame.big]).tolist())
-        reference += [columnar[a] for a in sorted(too_big)]
-        columnar = [i for a, i in enumerate(columnar) if a not in too_big]
-    yearly = [r for r in engine.module.SET_RULES if isinstance(r, YearlyCap)]
-    others = SimpleNamespace(
-        MEASURES=engine.module.MEASURES,
-        SET_RULES=[r for r in engine.module.SET_RULES if not isinstance(r, YearlyCap)],
-    )
-    apply_set_rules(frame, others)
     infos = engine.module.MEASURES
     measure_policies = {info.policy for info in infos.values()}
     bound = np.zeros(len(columnar), dtype=bool)
-    for rule in yearly:
-        bound |= _binds(frame, rule, infos, measure_policies)
-        yearly_cap(frame, rule, infos, measure_policies)
+
+    def binds(rule: YearlyCap) -> None:
+        bound[:] |= _binds(frame, rule, infos, measure_policies)
+
+    apply_set_rules(frame, engine.module, before_yearly=binds)
+    yearly = [r for r in engine.module.SET_RULES if isinstance(r, YearlyCap)]
     ours = frame_results(frame, columnar)
     for row in ours.claims:
         out.claims[row[0]].append((row[3], row[4], row[6], row[8]))
@@ -67,7 +54,7 @@ def evaluate(engine: ColumnarEngine, apps: list[Application]) -> Evaluated:
         out.totals[i] = total
         out.binds[i] = b
     yearly_ids = {r.id for r in yearly}
-    for i in reference:
+    for i in routed.reference:
         outcome = engine.runtime.evaluate(apps[i])
         total = 0
         for r in outcome.results:

@@ -2,10 +2,10 @@
 in both languages: a query and its results, the box cleared, a second query and its own
 results. English finds plain words (subsidy, fairs, booth) and Chinese finds 展销会.
 
-The queries are filled in (an `input` event, no key release), as text pasted or
-committed by a Chinese input method arrives: material searches on `keyup`, and before
-kfpl's search-on-input.js only the first such query was searched (read when the index
-became ready). Screenshots go to test-artifacts/ (git-ignored).
+The queries are filled in (an `input` event, no key release), as text pasted, or picked
+with the mouse from an input method's candidates, arrives: material searches on `keyup`,
+and before kfpl's search-on-input.js only the first such query was searched (read when
+the index became ready). Screenshots go to test-artifacts/ (git-ignored).
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def test_a_query_then_another_each_find_their_pages(
     clear(page)
     text2, links2 = search(page, second, base + second_page)
     assert second in text2.replace("\u200b", "")
-    shot(page, f"search-{where}-{lang}")
+    shot(page, f"search-{where}-{lang}", full=False)
     # The second list is the second query's, not the first one left on screen.
     assert pages(links2) != pages(links)
     # The best result is a page of the language searched in: English ones are under en/.

@@ -525,10 +525,12 @@ def render_docs(ps: PolicySet, sources: dict[SourceKey, str | None],
 
 
 # Files every site carries, shipped inside the package (so an installed kfpl builds a
-# site anywhere): the stylesheet, the worker shim for search from disk, the language guide.
+# site anywhere): the stylesheet, the worker shim for search from disk, the script that
+# searches on every input, the language guide.
 SHIPPED = (
     "assets/kfpl.css",
     "assets/iframe-worker-shim.js",
+    "assets/search-on-input.js",
     "guide/language.md",
     "guide/keywords.md",
     "guide/editors.md",

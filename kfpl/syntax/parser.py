@@ -373,7 +373,7 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.SetType(str(ch[0]), span=self.sp(meta))
 
     def from_clause(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+        return str(ch[0]) if ch else "enterprise"  # the keyword itself: 企业 / enterprise
 
     def input_decl(self, meta: Any, ch: list[Any]) -> n.InputDecl:
         name, type_, origin, label = ch

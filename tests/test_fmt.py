@@ -144,6 +144,28 @@ def test_enterprise_origin_and_chinese_dates_read_as_their_english_forms() -> No
     assert "来自 企业" in format_text(en, "zh")
 
 
+def test_the_laws_own_words_read_the_same_in_both_keyword_forms() -> None:
+    """`called` (称为) names the award, a label after `identified by` (区分依据) the item,
+    a label after a percent's base the sum, as the law words them."""
+    en = (
+        "measure mfg-12b\n"
+        '  award 20% of a + b zh "技术引进等费用总和" en "the total"\n'
+        '  called zh "补助" en "subsidy"\n'
+        '  identified by product zh "品种" en "product"\n'
+    )
+    zh = format_text(en, "zh")
+    assert zh == (
+        "措施 mfg-12b\n"
+        '  奖励 20% 的 a + b zh "技术引进等费用总和" en "the total"\n'
+        '  称为 zh "补助" en "subsidy"\n'
+        '  区分依据 产品 zh "品种" en "product"\n'
+    )
+    (measure,) = parse(zh, "a.kfpl")[0].items
+    assert parse(en, "a.kfpl")[0].items == (measure,)
+    assert measure.called.zh == "补助" and measure.item_label.zh == "品种"  # type: ignore[attr-defined]
+    assert measure.award.form.base_label.zh == "技术引进等费用总和"  # type: ignore[attr-defined]
+
+
 def _write_converted(tmp_path: Path, keywords: str) -> Path:
     out = tmp_path / keywords
     shutil.copytree(ROOT / "policies", out)

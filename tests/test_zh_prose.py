@@ -5,13 +5,17 @@ The pages are the committed build output (``kfpl build --check`` keeps them curr
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kfpl.cli.main import main
 from kfpl.render.units import zh_count_unit
 
-ZH_MEASURES = Path(__file__).resolve().parent.parent / "docs" / "zh" / "measures"
+ROOT = Path(__file__).resolve().parent.parent
+ZH_MEASURES = ROOT / "docs" / "zh" / "measures"
 
 
 def page(measure: str) -> str:
@@ -44,3 +48,54 @@ def test_ind_12_calls_its_reward_a_reward() -> None:
     text = page("ind-12")
     assert "执行额的5%给予一次性奖励" in text
     assert "一次性补贴" not in text
+
+
+def test_ind_12_says_pinzhong_as_the_law_does_in_the_docs_and_the_explanation(
+    tmp_path: Path,
+) -> None:
+    # law: 按单个品种……进行奖励。单个品种每年奖励金额不超过30万元,且只享受一次。
+    text = page("ind-12")
+    assert "单个品种最高不超过30万元" in text and "每个品种只享受一次" in text
+    assert "单个产品" not in text and "每个产品" not in text
+    # The explanation of a decision says it too (the cap binds: 5% of 1000万 = 50万).
+    app = json.loads((ROOT / "examples" / "application.json").read_text(encoding="utf-8"))
+    app["claims"] = [
+        {
+            "id": "1",
+            "measure": "ind-12",
+            "product": "国药准字H0001",
+            "facts": {"entrusted_production_local": True, "entrusted_contract": "1000万"},
+        }
+    ]
+    app["history"] = []
+    path = tmp_path / "app.json"
+    path.write_text(json.dumps(app, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(path), "--explain", "--lang", "zh"])
+    assert "单个品种最高不超过30万元：由50万元核减为30万元" in result.output, result.output
+
+
+@pytest.mark.parametrize("measure", ["mfg-3", "mfg-4", "mfg-5", "mfg-6"])
+def test_technical_upgrading_is_a_hou_buzhu(measure: str) -> None:
+    # law: 按照设备、研发实际投入的25%以内给予后补助
+    assert "给予后补助" in page(measure) and "给予补贴" not in page(measure)
+
+
+def test_mfg_8a_reads_like_the_law() -> None:
+    # law: 对获得国家、省级新型工业化产业示范基地……的，分别给予一次性奖励100万元、50万元
+    text = page("mfg-8a")
+    assert "按认定或批准级别（国家级、省级）分别给予一次性奖励100万元、50万元。" in text
+    assert "级别为国家级的" not in text and "国家级的，给予" not in text
+
+
+def test_a_condition_on_levels_enumerates_them_as_the_law_does() -> None:
+    # law (mfg 10): 新批准的国家级、省级……
+    conditions = page("mfg-10a").split("{ #eligibility }")[1].split("\n## ")[0]
+    assert "认定或批准级别为国家级、省级。" in conditions
+    assert "国家级或省级" not in conditions
+
+
+def test_mfg_12b_names_the_sum_as_the_law_does() -> None:
+    # law: 按照年度内进行技术引进及购入科研仪器、设备和软件购置等费用总和的20%给予补助
+    text = page("mfg-12b")
+    assert "按年度内技术引进及购入科研仪器、设备和软件购置等费用总和的20%给予补助" in text
+    assert "之和" not in text.split("**原文**")[0]

@@ -314,11 +314,22 @@ def measure_body(measure: n.Measure, ps: PolicySet) -> list[str]:
     award = measure.award
     item_caps = [c for c in measure.caps if c.scope == "item"]
     emit_form(award.form, "amount", body, "return", item_caps)
+    words = _words(measure.item_label)
     for cap in measure.caps:
-        if cap.scope in ("claim", "project", "product"):
-            body.add(f"amount = ev.cap(amount, {dec(cap.amount.value)}, {cap.scope!r})")
+        if cap.scope == "claim":
+            body.add(f"amount = ev.cap(amount, {dec(cap.amount.value)}, 'claim')")
+        elif cap.scope in ("project", "product"):
+            body.add(f"amount = ev.cap(amount, {dec(cap.amount.value)}, {cap.scope!r}{words})")
     body.add(f"ev.award(amount, ceiling={award.ceiling})")
     return body.lines
+
+
+def _words(label: n.Label | None) -> str:
+    """The policy's own (zh, en) words for what a cap is about, as an argument of
+    ``ev.cap`` (``, ('品种', 'product')``), or nothing."""
+    if label is None or not label.zh or not label.en:
+        return ""
+    return f", ({label.zh!r}, {label.en!r})"
 
 
 def is_matching(measure: n.Measure) -> bool:

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from kfpl.runtime import phrases
 from kfpl.runtime.application import Application, Claim, InputSpec
 from kfpl.runtime.money import ZERO, money_en, money_zh, number_str, rate_str, to_fen
 
@@ -714,16 +715,14 @@ class Evaluation:
         )
         return amount
 
-    def cap(self, amount: Decimal, limit: Decimal, scope: str) -> Decimal:
-        scope_zh = {"claim": "本项", "project": "单个项目", "product": "单个品种", "item": "每项"}[
-            scope
-        ]
-        scope_en = {
-            "claim": "per claim",
-            "project": "per project",
-            "product": "per product",
-            "item": "per item",
-        }[scope]
+    def cap(
+        self, amount: Decimal, limit: Decimal, scope: str, words: tuple[str, str] | None = None
+    ) -> Decimal:
+        """A per-claim, per-project, per-product or per-item ceiling; ``words`` are the
+        policy's own (zh, en) words for what the scope is about (品种; 台)."""
+        zh_word, en_word = words or (None, None)
+        scope_zh = "本项" if scope == "claim" else phrases.cap_subject(scope, "zh", zh_word)
+        scope_en = phrases.cap_subject(scope, "en", en_word)
         if amount > limit:
             self.result.capped = True
             self.step(

@@ -241,6 +241,7 @@ Rate = Number | Ref  # a literal percentage or a parameter such as the benchmark
 class Percent(Node):
     rate: Rate
     base: tuple[Operand, ...]
+    base_label: Label | None = None  # the law's name for the base (…等费用总和)
 
 
 @dataclass(frozen=True)
@@ -556,6 +557,8 @@ class Measure(Node):
     max_years: Number | None = None
     consecutive: bool = False  # `for at most N consecutive years`: counted from the first award
     identified_by: str | None = None  # `identified by project|product`; None: inferred
+    item_label: Label | None = None  # `identified by product zh "品种"`: the law's word for it
+    called: Label | None = None  # `called zh "后补助" en "…"`: the law's word for the award
     effective: Period | None = None  # a measure's own period, inside its policy's
     matter: str | None = None
     documents: tuple[Label, ...] = ()

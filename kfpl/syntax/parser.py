@@ -520,8 +520,11 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def m_years(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
         return [("max_years", ch[0]), ("consecutive", ch[1] is not None)]
 
-    def m_identified(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("identified_by", str(ch[0]))
+    def m_identified(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
+        return [("identified_by", str(ch[0])), ("item_label", ch[1])]
+
+    def m_called(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("called", ch[0])
 
     def m_effective(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("effective", self._period(meta, ch))
@@ -548,7 +551,7 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.Ref(str(value), span=self.tok_span(value))
 
     def percent(self, meta: Any, ch: list[Any]) -> n.Percent:
-        return n.Percent(self._rate(ch[0]), ch[1], span=self.sp(meta))
+        return n.Percent(self._rate(ch[0]), ch[1], ch[2], span=self.sp(meta))
 
     def matching(self, meta: Any, ch: list[Any]) -> n.Matching:
         return n.Matching(self._rate(ch[0]), str(ch[1]), span=self.sp(meta))

@@ -164,6 +164,12 @@ def test_the_laws_own_words_read_the_same_in_both_keyword_forms() -> None:
     assert parse(en, "a.kfpl")[0].items == (measure,)
     assert measure.called.zh == "补助" and measure.item_label.zh == "品种"  # type: ignore[attr-defined]
     assert measure.award.form.base_label.zh == "技术引进等费用总和"  # type: ignore[attr-defined]
+    unit = 'input n: count zh "台数" en "machines" unit zh "台" en "machine"\n'
+    assert format_text(unit, "zh") == (
+        '数据项 n: count zh "台数" en "machines" 单位 zh "台" en "machine"\n'
+    )
+    assert format_text(format_text(unit, "zh"), "en") == unit
+    assert parse(format_text(unit, "zh"), "a.kfpl")[0].items == parse(unit, "a.kfpl")[0].items
 
 
 def _write_converted(tmp_path: Path, keywords: str) -> Path:

@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from kfpl.cli.main import main
-from kfpl.render.units import zh_count_unit
 
 ROOT = Path(__file__).resolve().parent.parent
 ZH_MEASURES = ROOT / "docs" / "zh" / "measures"
@@ -20,14 +19,6 @@ ZH_MEASURES = ROOT / "docs" / "zh" / "measures"
 
 def page(measure: str) -> str:
     return (ZH_MEASURES / f"{measure}.md").read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize(
-    ("label", "unit"),
-    [("服务企业年限", "年"), ("认证的种数", "种"), ("机器人台数", "台"), ("企业名称", "")],
-)
-def test_a_count_takes_the_measure_word_its_label_names(label: str, unit: str) -> None:
-    assert zh_count_unit(label) == unit
 
 
 def test_ind_20_service_years_carry_the_unit_year() -> None:
@@ -99,3 +90,51 @@ def test_mfg_12b_names_the_sum_as_the_law_does() -> None:
     text = page("mfg-12b")
     assert "按年度内技术引进及购入科研仪器、设备和软件购置等费用总和的20%给予补助" in text
     assert "之和" not in text.split("**原文**")[0]
+
+
+@pytest.mark.parametrize(("measure", "law"), [("ind-15", "单台最高不超过2000元"),
+                                             ("ind-16", "单台最高不超过1万元")])  # fmt: skip
+def test_a_list_counted_in_tai_is_capped_per_tai_as_the_law_says(measure: str, law: str) -> None:
+    # law (ind 15): 单台最高不超过2000元; (ind 16): 每台不超过1万元
+    text = page(measure)
+    assert law in text and "逐台计算，各台相加" in text and "2台（" in text
+    assert "每项最高" not in text and "逐项" not in text
+
+
+def test_a_count_takes_the_unit_it_declares_not_one_guessed_from_its_label() -> None:
+    from kfpl.project.loader import compile_texts
+    from kfpl.render import Renderer
+
+    text = """政策 mfg
+  标题 zh "某市措施" en "Measures"
+  有效期 2020 至 2022
+数据项 robots: count zh "机器人数量" en "robots" 单位 zh "台" en "robot"
+数据项 robot_years: count zh "机器人使用年限" en "years in use"
+措施 mfg-1
+  条件 robots 3以上
+  条件 robot_years 不低于 2
+  奖励 1万
+"""
+    comp = compile_texts({"mfg.kfpl": text})
+    assert comp.policy_set is not None
+    measure = comp.policy_set.measures["mfg-1"]
+    assert Renderer(comp.policy_set, "zh").requirements(measure) == [
+        "机器人数量在3台以上。",
+        "机器人使用年限在2以上。",  # no unit declared: none printed, none guessed
+    ]
+
+
+def test_the_explanation_counts_in_the_declared_unit(tmp_path: Path) -> None:
+    app = json.loads((ROOT / "examples" / "application.json").read_text(encoding="utf-8"))
+    app["history"] = []
+    app["claims"] = [
+        {"id": "1", "measure": "ind-15", "facts": {"nev_sold": [{"price": "10万"}, {"price": "3万"}]}},
+        {"id": "2", "measure": "ind-20", "facts": {"qualified_designers": True,
+         "designer_service_years": 3, "benefit_improved": True, "design_fees": "50万"}},
+    ]  # fmt: skip
+    path = tmp_path / "app.json"
+    path.write_text(json.dumps(app, ensure_ascii=False), encoding="utf-8")
+    out = CliRunner().invoke(main, ["eval", str(path), "--explain", "--lang", "zh"]).output
+    assert "逐台计算市内生产且市内销售的新能源汽车（共2台）" in out, out
+    assert "单台最高不超过2000元：由4000元核减为2000元" in out and "各台合计：3200元" in out
+    assert "服务企业年限2年以上（实际3年）" in out

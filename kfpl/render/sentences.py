@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from kfpl.model import PolicySet
 from kfpl.render import money as m
-from kfpl.render.units import zh_count_unit
 from kfpl.runtime import phrases as ph
 from kfpl.syntax import nodes as n
 
@@ -52,6 +51,7 @@ class Renderer:
         # own zh title ends (奖励 / 补贴); None: 补贴 for a share, 奖励 for growth.
         self.award_noun: str | None = None
         self.called: str | None = None  # the measure's `called` label, in this language
+        self.item_unit: str | None = None  # the unit of one item of the measure's list (台)
         # The policy's word for what one claim of the measure being rendered is for (品种).
         self.item_word: str | None = None
         self._fields: list[dict[str, n.Field]] = []  # item fields visible inside `each`
@@ -103,7 +103,8 @@ class Renderer:
 
     def unit_of(self, name: str) -> str | None:
         """The measure word a count or a list input declares (台), in this language."""
-        return None
+        decl = self.ps.inputs.get(name)
+        return decl.unit.get(self.lang) if decl is not None and decl.unit is not None else None
 
     def agency(self, name: str) -> str:
         if self.zh:
@@ -135,7 +136,7 @@ class Renderer:
             return m.year(int(num.value), self.lang)
         text = m.count(num.value, self.lang)
         if self.zh and of is not None and type_name == "count":
-            text += zh_count_unit(self.name(of))
+            text += self.unit_of(of) or ""  # 2年, 3台: the unit the input declares
         return text
 
     def rate(self, rate: n.Rate) -> str:
@@ -406,7 +407,13 @@ class Renderer:
     def _of(self, measure: n.Measure) -> Iterator[None]:
         """While one measure is rendered: the words its policy text gives (the award's
         name, what a claim is for)."""
-        saved = (self.award_noun, self.called, self.item_word)
+        saved = (self.award_noun, self.called, self.item_word, self.item_unit)
+        lists = (
+            [e.over for e in measure.award.walk() if isinstance(e, n.Each)]
+            if measure.awards
+            else []
+        )
+        self.item_unit = next((u for u in map(self.unit_of, lists) if u), None)
         title = (measure.title.zh if measure.title is not None else None) or ""
         self.award_noun = next((w for w in ("奖励", "补贴") if title.endswith(w)), None)
         self.called = measure.called.get(self.lang) if measure.called else None
@@ -414,7 +421,7 @@ class Renderer:
         try:
             yield
         finally:
-            self.award_noun, self.called, self.item_word = saved
+            self.award_noun, self.called, self.item_word, self.item_unit = saved
 
     def award(self, measure: n.Measure) -> Sentence:
         if not measure.awards:
@@ -427,8 +434,8 @@ class Renderer:
     # ------------------------------------------------------------------ caps and limits
 
     def cap(self, cap: n.Cap) -> str:
-        word = self.item_word if cap.scope in ("project", "product") else None
-        return ph.cap(cap.scope, self.money(cap.amount.value), self.lang, word)
+        word = {"project": self.item_word, "product": self.item_word, "item": self.item_unit}
+        return ph.cap(cap.scope, self.money(cap.amount.value), self.lang, word.get(cap.scope))
 
     def caps(self, measure: n.Measure) -> list[str]:
         end = "。" if self.zh else "."
@@ -627,7 +634,7 @@ class Renderer:
 
     def value(self, name: str, value: n.Value) -> str:
         if isinstance(value, n.Number):
-            return self.number(value, self.type_name(name))
+            return self.number(value, self.type_name(name), name)
         if isinstance(value, n.DateValue):
             return m.day(value.value, self.lang)
         if isinstance(value, n.NameValue):
@@ -648,7 +655,7 @@ class Renderer:
         finally:
             self._fields.pop()
         if self.zh:
-            return f"{len(records)}项（{'；'.join(records)}）"
+            return f"{len(records)}{self.unit_of(name) or '项'}（{'；'.join(records)}）"
         unit = "item" if len(records) == 1 else "items"
         return f"{len(records)} {unit} ({'; '.join(records)})"
 

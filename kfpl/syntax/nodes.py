@@ -194,6 +194,7 @@ class InputDecl(Node):
     type: TypeRef
     origin: str | None  # "enterprise" for profile facts; None for a claim's own facts
     label: Label
+    unit: Label | None = None  # `unit zh "台" en "machine"`: a count's (a list item's) measure word
 
 
 @dataclass(frozen=True)

@@ -375,9 +375,13 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def from_clause(self, meta: Any, ch: list[Any]) -> str:
         return str(ch[0]) if ch else "enterprise"  # the keyword itself: 企业 / enterprise
 
+    def unit_clause(self, meta: Any, ch: list[Any]) -> n.Label:
+        label: n.Label = ch[0]
+        return label
+
     def input_decl(self, meta: Any, ch: list[Any]) -> n.InputDecl:
-        name, type_, origin, label = ch
-        return n.InputDecl(str(name), type_, origin, label, span=self.sp(meta))
+        name, type_, origin, label, unit = ch
+        return n.InputDecl(str(name), type_, origin, label, unit, span=self.sp(meta))
 
     def param_value(self, meta: Any, ch: list[Any]) -> n.ParamValue:
         return n.ParamValue(ch[0], ch[1], ch[2], span=self.sp(meta))

@@ -381,7 +381,7 @@ class Site:
         rows = []
         for i, ex in enumerate(measure.examples, 1):
             rows.append({
-                "name": md(ex.name) if ex.name else str(i),
+                "name": md(ex.title(self.lang) or str(i)),
                 "year": m.year(ex.year, self.lang) if ex.year else "",
                 "facts": md_cell([*(self.r.fact(f) for f in ex.facts),
                                   *(self._claim_case(c) for c in ex.claims)]) or "—",

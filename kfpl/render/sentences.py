@@ -661,7 +661,9 @@ class Renderer:
 
     def fact(self, fact: n.Fact) -> str:
         sep = "：" if self.zh else ": "
-        return f"{self.name(fact.name)}{sep}{self.value(fact.name, fact.value)}"
+        # `project = p1` names the claim's item: 项目 (or the policy's word), never the key
+        what = self.key(fact.name) if fact.name in ("project", "product") else self.name(fact.name)
+        return f"{what}{sep}{self.value(fact.name, fact.value)}"
 
     def prior(self, prior: n.Prior) -> str:
         amount = self.money(prior.amount.value)

@@ -530,7 +530,7 @@ class ClaimCase(Node):
 
 @dataclass(frozen=True)
 class Example(Node):
-    name: str | None
+    name: str | None  # the English name (or the only one): test reports and ids use it
     year: int | None
     facts: tuple[Fact, ...]
     priors: tuple[Prior, ...]
@@ -540,6 +540,13 @@ class Example(Node):
     # Several claims, judged as one application with every rule of the set; `facts` are
     # shared by all of them. Empty: a one-claim example of the enclosing measure.
     claims: tuple[ClaimCase, ...] = ()
+    name_zh: str | None = None  # `example zh "一般情形" en "ordinary"`: the Chinese name
+
+    def title(self, lang: str) -> str | None:
+        """The name a page in ``lang`` shows: its own language's, else the only one."""
+        if lang == "zh":
+            return self.name_zh or self.name
+        return None if self.name_zh is not None and self.name == self.name_zh else self.name
 
 
 # --------------------------------------------------------------------------- measures

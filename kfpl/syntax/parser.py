@@ -685,7 +685,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         facts = tuple(g for g in givens if isinstance(g, n.Fact))
         priors = tuple(g for g in givens if isinstance(g, n.Prior))
         past = tuple(g for g in givens if isinstance(g, n.PastFact))
-        return n.Example(name, year, facts, priors, outcome, past, day, span=self.sp(meta))
+        name_zh = None
+        if isinstance(name, n.Label):  # zh "…" en "…"
+            label: n.Label = name
+            name, name_zh = label.en or label.zh, label.zh
+        return n.Example(name, year, facts, priors, outcome, past, day, name_zh=name_zh,
+                         span=self.sp(meta))  # fmt: skip
 
     def multi_example(self, meta: Any, ch: list[Any]) -> n.Example:
         name, when, *rest, total = ch
@@ -706,8 +711,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         kept = tuple(f for f in facts if f is not None)
         return n.ClaimCase(str(name), str(measure), kept, outcome, span=self.sp(meta))
 
-    def label_name(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+    def label_name(self, meta: Any, ch: list[Any]) -> str | n.Label:
+        if len(ch) == 1 and not isinstance(ch[0], tuple):
+            return str(ch[0])
+        return self.label(meta, ch)
+
+    name_text = lang_text
 
     def example_year(self, meta: Any, ch: list[Any]) -> int:
         return int(ch[0])

@@ -1,0 +1,46 @@
+"""A text in both of kfpl's languages, chosen at the boundary that prints it.
+
+Diagnostics (and the messages built like them) are made once, with their Chinese and
+English together; the command that prints them picks one with ``text[lang]``, and the
+JSON and SARIF exports can carry both. Identifiers, code spans (`…`) and numbers are
+written the same in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def __getitem__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
+
+    def __add__(self, other: Text) -> Text:
+        return Text(self.zh + other.zh, self.en + other.en)
+
+    @staticmethod
+    def same(text: str) -> Text:
+        """A text that reads the same in both languages (a code span, a number)."""
+        return Text(text, text)
+
+    @staticmethod
+    def join(parts: Iterable[Text], zh: str = "、", en: str = ", ") -> Text:
+        items = list(parts)
+        return Text(zh.join(p.zh for p in items), en.join(p.en for p in items))
+
+    def as_json(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+EMPTY = Text("", "")

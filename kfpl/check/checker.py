@@ -12,6 +12,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Mapping
 
+from kfpl.bilingual import Text
 from kfpl.check.base import Context
 from kfpl.check.labels import check_labels
 from kfpl.check.measures import check_measures
@@ -51,13 +52,21 @@ CHECKS: tuple[Check, ...] = (
 
 def _internal_error(check: Check, exc: BaseException, modules: tuple[n.Module, ...]) -> Diagnostic:
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    at = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
     path = modules[0].path if modules else "<input>"
     return Diagnostic(
         "KF0000",
-        f"internal error in {check.__name__}: {type(exc).__name__}{where}",
+        Text(
+            f"编译器内部错误（{check.__name__}）：{type(exc).__name__}"
+            + (f"，位于 {at}" if at else ""),
+            f"internal error in {check.__name__}: {type(exc).__name__}"
+            + (f" at {at}" if at else ""),
+        ),
         n.Span(path, 1, 1, 1, 2),
-        help="this is a bug in kfpl, not in the policy: please report it with this file",
+        help=Text(
+            "这是 kfpl 本身的缺陷，并非政策文本的问题：请连同本文件一并报告",
+            "this is a bug in kfpl, not in the policy: please report it with this file",
+        ),
     )
 
 

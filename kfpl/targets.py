@@ -24,9 +24,9 @@ from typing import Any, Literal
 
 import click
 
-from kfpl.diagnostics import did_you_mean, render, summary
+from kfpl.cli.lang import lang_option
+from kfpl.diagnostics import did_you_mean
 from kfpl.model import PolicySet
-from kfpl.project.loader import InputError, compile_paths
 from kfpl.render import money as fmt
 from kfpl.syntax import nodes as n
 from kfpl.syntax.parser import parse_number
@@ -413,11 +413,11 @@ def _fail(message: str, code: int) -> None:
 @click.option(
     "--policies", "paths", multiple=True, help="Policy files or folders (default: policies/)."
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 @click.option(
     "--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def targets_command(actuals: str, paths: tuple[str, ...], lang: str, fmt_: str) -> None:
+def targets_command(actuals: str, paths: tuple[str, ...], lang: str | None, fmt_: str) -> None:
     """Report each target of the implementation plan as met, not met or no data.
 
     ACTUALS is a JSON object: target id -> {year -> actual}. Values are JSON numbers
@@ -444,21 +444,16 @@ def targets_command(actuals: str, paths: tuple[str, ...], lang: str, fmt_: str) 
 
     Exit codes: 0 ok; 1 policy errors; 2 bad input (the message names the field).
     """
-    try:
-        comp = compile_paths(paths)
-    except InputError as exc:
-        _fail(str(exc), 2)
-        return
-    if not comp.ok or comp.policy_set is None:
-        for diag in comp.diagnostics:
-            click.echo(render(diag, comp.sources), err=True)
-        _fail(summary(comp.diagnostics), 1)
-        return
+    from kfpl.cli.main import compile_or_exit, use_lang
+
+    lang = use_lang(lang, paths)
+    comp = compile_or_exit(paths, quiet=True)
+    assert comp.policy_set is not None
     ps = comp.policy_set
     try:
         text = sys.stdin.read() if actuals == "-" else Path(actuals).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        _fail(f"{actuals}: not UTF-8 text", 2)
+        _fail(f"{actuals}: " + ("不是 UTF-8 文本" if lang == "zh" else "not UTF-8 text"), 2)
         return
     except OSError as exc:
         _fail(f"{actuals}: {exc.strerror}", 2)

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from kfpl.cli.lang import lang_option
 from kfpl.diff import gitrev
 from kfpl.diff.report import build_document, render_markdown, render_text
 from kfpl.diff.structural import diff_policy_sets
@@ -80,11 +81,18 @@ def revision_side(rev: str, paths: tuple[str, ...]) -> tuple[str, PolicySet]:
 
 def checked(label: str, comp: Compilation) -> PolicySet:
     if not comp.ok or comp.policy_set is None:
+        from kfpl.cli.main import current_lang, say
         from kfpl.diagnostics import render
 
         for diag in comp.diagnostics:
-            click.echo(render(diag, comp.sources), err=True)
-        click.echo(f"error: {label} has policy errors; nothing compared", err=True)
+            click.echo(render(diag, comp.sources, lang=current_lang()), err=True)
+        click.echo(
+            say(
+                f"错误：{label} 存在政策错误，未作比较",
+                f"error: {label} has policy errors; nothing compared",
+            ),
+            err=True,
+        )
         sys.exit(1)
     return comp.policy_set
 
@@ -130,13 +138,7 @@ def file_pair(home: Path, *sides: tuple[str, str]) -> tuple[PolicySet, PolicySet
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of text and Markdown output (JSON carries both).",
-)
+@lang_option
 @click.option(
     "--behaviour/--no-behaviour",
     default=True,
@@ -169,13 +171,17 @@ def diff_command(
     paths: tuple[str, ...],
     revs: tuple[str, ...],
     fmt: str,
-    lang: str,
+    lang: str | None,
     behaviour: bool,
     impact_data: str | None,
     attribution: bool,
     fail_on: str | None,
     progress: bool | None,
 ) -> None:
+    from kfpl.cli.main import use_lang
+
+    # JSON output carries both languages; --lang picks the text and Markdown's.
+    lang = use_lang(lang, paths[-1:] if len(paths) <= 2 else ())
     old_label, new_label, old, new = resolve_sides(paths, revs)
     changes = diff_policy_sets(old, new)
     behaviour_doc: dict[str, Any] | None = None

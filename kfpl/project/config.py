@@ -10,7 +10,8 @@ Every key of ``kfpl.toml`` is optional; paths are relative to the file's folder:
 
     policies = "."            # the folder of the .kfpl files
     sources = "sources"       # the source documents, <doc>.json (default: <policies>/sources)
-    lang = "zh"               # default language of eval / diff / list output: zh or en
+    lang = "zh"               # language of every command's messages and output: zh or en
+                              # (default: the locale; `--lang` overrides it)
 
     [site]
     title.zh = "…"            # the documentation site's title in each language
@@ -73,7 +74,7 @@ class Project:
     file: Path | None = None
     policies: Path = Path(".")
     sources: Path = Path("sources")
-    lang: str = "zh"
+    lang: str | None = None  # None: not set, the locale decides (kfpl.cli.lang)
     title: dict[str, str] = field(default_factory=dict)
     generated: Path = Path("generated")
     docs: Path = Path("docs")

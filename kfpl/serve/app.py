@@ -29,6 +29,7 @@ def create_app(
     population: str | Path | None = None,
     max_body: int = MAX_BODY,
     group_by: str | None = None,
+    lang: str = "zh",
 ) -> Starlette:
     served = project if isinstance(project, Project) else Project(project)
     app = Starlette(
@@ -40,6 +41,7 @@ def create_app(
         middleware=[Middleware(BodyLimit, limit=max_body)],
     )
     app.state.project = served
+    app.state.lang = lang  # the pages' language when a request names none
     others = [Path(review_against)] if review_against is not None else []
     revision = declared_revision(served.folder)
     if revision is not None:

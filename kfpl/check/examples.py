@@ -64,7 +64,8 @@ def _check_claims(ctx: Context, example: n.Example) -> None:
                 ctx.word_span(claim.span, claim.name),
                 label=Text("同名的第二项申报", "second claim of this name"),
                 help=Text(
-                    "每项申报各取一个名称（a、b、c …）", "give each claim its own name (a, b, c …)"
+                    "每项申报各取一个名称（`a`、`b`、`c` …）",
+                    "give each claim its own name (a, b, c …)",
                 ),
                 secondary=(Secondary(first.span, Text("第一项申报", "first claim")),),
             )

@@ -15,7 +15,9 @@ from kfpl.syntax import nodes as n
 def _missing(ctx: Context, label: n.Label, lang: str, where: Text) -> None:
     other = label.en if lang == "zh" else label.zh
     name = (
-        Text("中文（zh）", "Chinese (zh)") if lang == "zh" else Text("英文（en）", "English (en)")
+        Text("中文（`zh`）", "Chinese (zh)")
+        if lang == "zh"
+        else Text("英文（`en`）", "English (en)")
     )
     beside = Text(f'，与 "{_short(other)}" 并列', f' beside "{_short(other)}"') if other else None
     add = f'`{lang} "…"`'

@@ -26,12 +26,12 @@ class Document:
 def _sources_hint(ctx: Context, doc: str) -> Text:
     if not ctx.documents:
         return Text(
-            f"本项目尚无来源文件：请添加 sources/{doc}.json（参见 `kfpl init`）",
+            f"本项目尚无来源文件：请添加 `sources/{doc}.json`（参见 `kfpl init`）",
             f"this project has no source documents: add sources/{doc}.json (see `kfpl init`)",
         )
     known = Text.join(Text.same(f"`{d}`") for d in ctx.documents)
     return Text(
-        f"现有来源文件为 {known.zh}（sources/*.json）；新增文件应为 sources/{doc}.json",
+        f"现有来源文件为 {known.zh}（`sources/*.json`）；新增文件应为 `sources/{doc}.json`",
         f"the documents are {known.en} (sources/*.json); a new one is a file sources/{doc}.json",
     )
 

@@ -345,7 +345,7 @@ def _report_overlap(ctx: Context, on: Text, ty: Ty, first: Row, second: Row, x: 
             f"两档都包含 {value}：在前一档写 {less}，或在后一档写 {more}"
             "（以上、以下含本数，超过、不满不含本数）",
             f"both tiers include {value}: write {less} in the first, or "
-            f"{more} in the second (以上/以下 include the number, 超过/不满 do not)",
+            f"{more} in the second (`以上`/`以下` include the number, `超过`/`不满` do not)",
         )
     else:
         help = Text(

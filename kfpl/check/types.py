@@ -29,7 +29,7 @@ def small_money(ctx: Context, number: n.Number, what: Text, below: Decimal = SMA
             "KF0406",
             Text(f"{what.zh} `{t}` 将按 {t} 元计算", f"{what.en} `{t}` is read as {t} yuan"),
             number.span,
-            label=Text(f"{t} 元？", f"{t} 元?"),
+            label=Text(f"{t} 元？", f"{t} yuan?"),
             help=Text(
                 f"是否应为 `{t}万`？如确指元，请写 `{t}元`",
                 f"did you mean `{t}万`? write `{t}元` if yuan is meant",

@@ -87,8 +87,8 @@ def batch_command(
     except ImportError:
         fail(
             Text(
-                "kfpl batch 需要 numpy（Parquet 需要 pyarrow，--engine dask 需要 dask）："
-                "pip install 'kfpl[batch]'",
+                "`kfpl batch` 需要 `numpy`（Parquet 格式需要 `pyarrow`，`--engine dask` 需要 `dask`）："
+                "`pip install 'kfpl[batch]'`",
                 "kfpl batch needs numpy (and pyarrow for Parquet, dask for --engine dask): "
                 "pip install 'kfpl[batch]'",
             )
@@ -116,7 +116,9 @@ def batch_command(
             _explain(compiled, raws, explain_id, lang)
             return
         if outdir is None:
-            fail(Text("请给出 -o OUTDIR（或 --explain ID）", "give -o OUTDIR (or --explain ID)"))
+            fail(
+                Text("请给出 `-o OUTDIR`（或 `--explain ID`）", "give -o OUTDIR (or --explain ID)")
+            )
         if engine == "dask":
             results = run_dask(compiled, raws, scheduler, max(1, workers))
         else:

@@ -484,7 +484,7 @@ def explain_code(code: str, lang: str | None) -> None:
         hint = (
             Text(f"；是否应为 {guess}？", f"; did you mean {guess}?")
             if guess
-            else Text("（代码形如 KF0203）", " (codes look like KF0203)")
+            else Text("（代码形如 `KF0203`）", " (codes look like KF0203)")
         )
         fail(Text(f"没有这个代码：{code}{hint.zh}", f"no such code: {code}{hint.en}"))
     click.echo(code_page(entry, lang))

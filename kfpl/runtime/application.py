@@ -140,7 +140,7 @@ def _decimal(value: Any, path: str, what: Text) -> Decimal:
         raise ApplicationError(
             path,
             Text(
-                "金额必须精确：请写成字符串，或以 Decimal 解析",
+                "金额必须精确：请写成字符串，或以 `Decimal` 解析",
                 "amounts must be exact: write them as strings or parse with Decimal",
             ),
         )
@@ -305,7 +305,9 @@ def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str)
     if spec_type == "bool":
         if not isinstance(value, bool):
             got = json.dumps(value, default=str, ensure_ascii=False)
-            raise ApplicationError(path, _expected(Text(" true 或 false", "true or false"), got))
+            raise ApplicationError(
+                path, _expected(Text(" `true` 或 `false`", "true or false"), got)
+            )
         return value
     if spec_type == "date":
         return read_date(value, path)
@@ -457,7 +459,7 @@ def read_application(
         raise ApplicationError(
             "",
             Text(
-                "申报数据应为包含 year、enterprise、claims 的 JSON 对象",
+                "申报数据应为包含 `year`、`enterprise`、`claims` 的 JSON 对象",
                 "an application is a JSON object with year, enterprise, claims",
             ),
         )
@@ -476,7 +478,7 @@ def read_application(
         raise ApplicationError(
             "date",
             Text(
-                f"{data['date']} 不在申报年度 {year} 年内（year 字段）",
+                f"{data['date']} 不在申报年度 {year} 年内（`year` 字段）",
                 f"{data['date']} is not in the application's year {year} (field year)",
             ),
         )
@@ -518,7 +520,7 @@ def read_application(
             raise ApplicationError(
                 path,
                 Text(
-                    "应为包含 id、measure、facts 的对象",
+                    "应为包含 `id`、`measure`、`facts` 的对象",
                     "expected an object with id, measure, facts",
                 ),
             )
@@ -526,7 +528,7 @@ def read_application(
             raise ApplicationError(
                 f"{path}.matter",
                 Text(
-                    "申报事项不写 matter：哪些措施属于同一事项由政策规定（措施中的 `matter`）；"
+                    "申报事项不写 `matter`：哪些措施属于同一事项由政策规定（措施中的 `matter`）；"
                     "请改写项目或产品",
                     "a claim does not name its matter: the policy declares which measures are "
                     "one matter (`matter` in the measure); name the project or product instead",
@@ -598,7 +600,7 @@ def read_application(
             raise ApplicationError(
                 path,
                 Text(
-                    "应为包含 measure、year、amount 的对象",
+                    "应为包含 `measure`、`year`、`amount` 的对象",
                     "expected an object with measure, year, amount",
                 ),
             )
@@ -632,7 +634,7 @@ def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) ->
             raise ApplicationError(
                 f"{path}.{key}",
                 Text(
-                    "往年事实记录只含 year 和 facts（已获奖励记录含 measure、year、amount）",
+                    "往年事实记录只含 `year` 和 `facts`（已获奖励记录含 `measure`、`year`、`amount`）",
                     "a record of past facts has year and facts only (an award has measure, year, amount)",
                 ),
             )

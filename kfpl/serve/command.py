@@ -55,7 +55,7 @@ def serve_command(
     except ImportError as exc:
         fail(
             Text(
-                f"`kfpl serve` 需要 {exc.name}：pip install 'kfpl[serve]'",
+                f"`kfpl serve` 需要 `{exc.name}`：`pip install 'kfpl[serve]'`",
                 f"`kfpl serve` needs {exc.name}: pip install 'kfpl[serve]'",
             )
         )
@@ -64,7 +64,7 @@ def serve_command(
     if (review_against is None) != (population is None):
         fail(
             Text(
-                "--review-against 与 --population 须同时给出",
+                "`--review-against` 与 `--population` 须同时给出",
                 "--review-against and --population go together",
             )
         )

@@ -258,7 +258,7 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
                 Text(
                     f"数值不得大于 10^22，小数不得超过 {MAX_PLACES} 位；请核对单位（万、亿）和数字",
                     f"numbers are at most 10^22 with at most {MAX_PLACES} decimals; "
-                    "check the unit (万, 亿) and the digits",
+                    "check the unit (`万`, `亿`) and the digits",
                 ),
                 token,
             )
@@ -296,7 +296,7 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
                 Text(f"`{token}` 不是实际存在的日期", f"`{token}` is not a calendar date"),
                 Text(
                     "请写实际存在的日期，如 2023年4月11日（或 2023-04-11）",
-                    "write a real date, e.g. 2023年4月11日 (or 2023-04-11)",
+                    "write a real date, e.g. `2023年4月11日` (or 2023-04-11)",
                 ),
                 token,
             ) from exc
@@ -995,14 +995,14 @@ MAX_NESTING = 64
 
 _TOKEN_TEXT = {
     "NAME": Text("名称", "a name"),
-    "ID": Text("编号（如 expo-2a）", "an id such as expo-2a"),
+    "ID": Text("编号（如 `expo-2a`）", "an id such as expo-2a"),
     "NUMBER": Text("数字（如 30% 或 30万）", "a number such as 30% or 30万"),
     "SIGNED": Text("金额（如 30万）", "an amount such as 30万"),
     "STRING": Text("带引号的文字", "a quoted text"),
     "LONG_STRING": Text("带引号的文字", "a quoted text"),
     "DATE": Text("日期（如 2024-01-15）", "a date such as 2024-01-15"),
     "YEAR": Text("年份（如 2024）", "a year such as 2024"),
-    "CJK": Text("中文名称（如 市财政局）", "a Chinese name such as 市财政局"),
+    "CJK": Text("中文名称（如 市财政局）", "a Chinese name such as `市财政局`"),
     "BOUND": Text.same("`at least`/`more than`/`at most`/`less than`"),
     "CMP_OP": Text.same("`>=`/`>`/`<=`/`<`/`==`"),
     "LANG": Text("`zh` 或 `en`", "`zh` or `en`"),
@@ -1304,7 +1304,7 @@ def _chinese_keyword(span: n.Span, word: str, cjk: tuple[str, str], before: str)
         help=fix
         + Text(
             "；中文关键词（以上、不超过、每年 …）见语言指南",
-            "; the Chinese keywords (以上, 不超过, 每年, …) are listed in the language guide",
+            "; the Chinese keywords (`以上`, `不超过`, `每年`, …) are listed in the language guide",
         ),
     )
 

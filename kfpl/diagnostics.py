@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kfpl import textwidth
-from kfpl.bilingual import EMPTY, Text
+from kfpl.runtime.bilingual import EMPTY, Text
 from kfpl.syntax.nodes import Span
 
 Severity = Literal["error", "warning"]

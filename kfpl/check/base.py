@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from kfpl.bilingual import EMPTY, Text
 from kfpl.diagnostics import Diagnostic, Secondary, Severity, did_you_mean, suggestion
 from kfpl.model import BUILTIN_TYPES, PolicySet
+from kfpl.runtime.bilingual import EMPTY, Text
 from kfpl.runtime.money import plain
 from kfpl.syntax import nodes as n
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Mapping
 
-from kfpl.bilingual import Text
 from kfpl.check.base import Context
 from kfpl.check.labels import check_labels
 from kfpl.check.measures import check_measures
@@ -29,6 +28,7 @@ from kfpl.check.rules import check_plan, check_rules
 from kfpl.check.sources import Document, check_sources
 from kfpl.diagnostics import Diagnostic, sort_key
 from kfpl.model import BUILTIN_TYPES, PolicySet
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 Check = Callable[[Context], None]

@@ -3,10 +3,10 @@ real measures, outcomes are amounts."""
 
 from __future__ import annotations
 
-from kfpl.bilingual import Text
 from kfpl.check.base import CLAIM_KEYS, Context, Ty, describe
 from kfpl.check.types import check_member, expect_literal
 from kfpl.diagnostics import Secondary, did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.dates import Span
 from kfpl.syntax import nodes as n
 

@@ -7,8 +7,8 @@ chains).
 
 from __future__ import annotations
 
-from kfpl.bilingual import Text
 from kfpl.check.base import Context, kind_text
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfpl.bilingual import Text
 from kfpl.check.base import CLAIM_KEYS, Context, Ty, describe
 from kfpl.check.examples import check_example
 from kfpl.check.tiers import check_steps, check_tiers
@@ -16,6 +15,7 @@ from kfpl.check.types import (
     money_type_help,
 )
 from kfpl.diagnostics import Secondary, did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.money import plain
 from kfpl.syntax import nodes as n
 

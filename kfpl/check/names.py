@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kfpl.bilingual import Text
 from kfpl.check.base import ORIGINS, Context, kind_text
 from kfpl.check.periods import check_period_order
 from kfpl.check.types import expect_literal
 from kfpl.diagnostics import Secondary, did_you_mean, suggestion
 from kfpl.model import BUILTIN_TYPES, item_key, module_stem
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 # Items that share one namespace of ids (measure expo-2a and rule expo-2a would clash in

@@ -4,8 +4,8 @@ policy that revises another starts after it ends (one day in force under one ver
 
 from __future__ import annotations
 
-from kfpl.bilingual import Text
 from kfpl.check.base import Context
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.dates import Span
 from kfpl.syntax import nodes as n
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kfpl.bilingual import Text
 from kfpl.check.base import CLAIM_KEYS, NUMERIC, Context, Ty, describe
 from kfpl.check.types import check_cond, expect_literal, require_enterprise
 from kfpl.diagnostics import did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kfpl.bilingual import Text
 from kfpl.check.base import Context, kind_text
 from kfpl.diagnostics import did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from kfpl.bilingual import Text
 from kfpl.check.base import Context, Ty, fmt_value
 from kfpl.diagnostics import Secondary
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 _LOWER = ("at_least", "more_than")

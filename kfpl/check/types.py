@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfpl.bilingual import Text
 from kfpl.check.base import Context, Ty, describe, fmt_money
 from kfpl.diagnostics import did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.money import plain
 from kfpl.syntax import nodes as n
 

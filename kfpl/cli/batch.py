@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from kfpl.bilingual import Text
 from kfpl.cli.lang import lang_option
+from kfpl.runtime.bilingual import Text
 
 CHUNK = 20_000  # applications evaluated together (bounds memory; the progress bar's step)
 

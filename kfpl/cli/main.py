@@ -19,11 +19,11 @@ from typing import Any, ClassVar, NoReturn
 import click
 
 from kfpl import __version__
-from kfpl.bilingual import Text
 from kfpl.cli.lang import LANG, from_locale, lang_option, resolve_for
 from kfpl.diagnostics import render, summary
 from kfpl.project.config import Project
 from kfpl.project.loader import Compilation, InputError, compile_paths, discover, project_of
+from kfpl.runtime.bilingual import Text
 
 __all__ = ["LANG", "lang_option"]
 

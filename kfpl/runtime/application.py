@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kfpl.bilingual import Text
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.money import WAN, YI, exact, out_of_bounds
 
 # What a claim is for: the project (an investment project, an order, a centre) or the

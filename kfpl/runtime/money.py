@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
-from kfpl.bilingual import Text
+from kfpl.runtime.bilingual import Text
 
 D = Decimal
 ZERO = Decimal(0)

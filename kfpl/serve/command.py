@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kfpl.bilingual import Text
 from kfpl.cli.lang import lang_option
+from kfpl.runtime.bilingual import Text
 
 
 @click.command("serve")

@@ -23,8 +23,8 @@ from typing import Any, Literal
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
-from kfpl.bilingual import Text
 from kfpl.diagnostics import Diagnostic, did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.money import MAX_PLACES, exact, out_of_bounds
 from kfpl.syntax import nodes as n
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kfpl.bilingual import EMPTY, Text
 from kfpl.model import PolicySet
 from kfpl.python.evaluate import Program
 from kfpl.runtime import ApplicationError, Result
+from kfpl.runtime.bilingual import EMPTY, Text
 from kfpl.runtime.money import ZERO, money_en, money_zh, to_fen
 from kfpl.syntax import nodes as n
 

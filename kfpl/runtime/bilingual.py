@@ -3,7 +3,9 @@
 Diagnostics (and the messages built like them) are made once, with their Chinese and
 English together; the command that prints them picks one with ``text[lang]``, and the
 JSON and SARIF exports can carry both. Identifiers, code spans (`…`) and numbers are
-written the same in both.
+written the same in both. It lives in the runtime because application data errors
+(``ApplicationError``) are bilingual too, and a generated evaluator imports only
+``kfpl.runtime``.
 """
 
 from __future__ import annotations

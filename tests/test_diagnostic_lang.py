@@ -228,6 +228,13 @@ def _outside_code(text: str) -> str:
 ALLOWED_ASCII = {"kfpl", "MiB", "UTF", "JSON", "YYYY", "MM", "DD"}
 
 
+def test_a_code_span_is_set_apart_from_chinese_by_a_space() -> None:
+    assert Text("措施 `mfg-2a`缺少`title`（标题）", "").zh == "措施 `mfg-2a` 缺少 `title`（标题）"
+    assert Text("是否应为 `x`？", "").zh == "是否应为 `x`？"  # punctuation needs none
+    kf0303 = next(d for c, d, _ in EXAMPLES if c == "KF0303")
+    assert kf0303.message.zh == "措施 `mfg-2a` 缺少 `title`（标题）"
+
+
 def test_every_catalogue_example_is_covered() -> None:
     codes = {code for code, _, _ in EXAMPLES}
     assert codes == {c for c in CODES if CODES[c].example}

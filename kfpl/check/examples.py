@@ -90,7 +90,7 @@ def _check_year(ctx: Context, example: n.Example, measure: n.Measure) -> None:
         ctx.warning(
             "KF0802",
             Text(
-                f"示例的时间为 {when}，不在有效期（{span.zh()}）内",
+                f"示例的时间（{when}）不在有效期（{span.zh()}）内",
                 f"the example is set on {when}, outside the effective period ({span.en()})",
             ),
             where,

@@ -47,7 +47,7 @@ def _check_label(ctx: Context, label: n.Label, where: Text, need_zh: bool = True
         if text is not None and not text.strip():
             ctx.error(
                 "KF0602",
-                Text(f"{where.zh}的 {lang} 文字为空", f"{where.en} has empty {lang} text"),
+                Text(f"{where.zh}中 `{lang}` 文字为空", f"{where.en} has empty {lang} text"),
                 label.span,
                 label=Text(f'`{lang} ""` 为空', f'`{lang} ""` is empty'),
                 help=Text("补写文字，或删去该子句", "write the text, or delete the clause"),

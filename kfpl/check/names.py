@@ -58,7 +58,7 @@ def check_unique(ctx: Context) -> None:
                 item.span,
                 label=Text(f"第二个{kind.zh} `{key_}`", f"second {kind.en} `{key_}`"),
                 help=Text(
-                    "每个项目须有各自的编号，或删去其中之一",
+                    "每个条目须使用各自的编号，或删去其中之一",
                     "give each item its own id, or delete one of them",
                 ),
                 secondary=(

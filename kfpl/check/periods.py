@@ -51,7 +51,7 @@ def check_periods(ctx: Context) -> None:
             ctx.error(
                 "KF0112",
                 Text(
-                    f"措施 `{measure.id}` 的有效期为{_text(own).zh}，超出所属政策的有效期"
+                    f"措施 `{measure.id}` 的有效期（{_text(own).zh}）超出所属政策的有效期"
                     f"（{_text(outer).zh}）",
                     f"measure `{measure.id}` is in force {_text(own).en}, outside its policy's "
                     f"effective period ({_text(outer).en})",

@@ -47,17 +47,15 @@ def normalize_clause(text: str) -> str:
     return text.rstrip("、")
 
 
-def _describe(doc: Document) -> str:
+def _describe(doc: Document, sep: str = ", ") -> str:
     numbers = [c for c in doc.clauses if c.isdigit()]
     others = [c for c in doc.clauses if not c.isdigit() and not c.endswith("、")]
-    parts = []
-    if numbers:
-        parts.append(f"{numbers[0]}–{numbers[-1]}")
-    if len(others) <= 3:
-        parts.extend(others)
-    else:
-        parts.append(", ".join(f'"{c}"' for c in others[:4]) + ", …")
-    return ", ".join(parts)
+    # The clauses are quoted: their names are the document's own (Chinese) words.
+    parts = [f"{numbers[0]}–{numbers[-1]}"] if numbers else []
+    parts.extend(f'"{c}"' for c in others[:4])
+    if len(others) > 4:
+        parts.append("…")
+    return sep.join(parts)
 
 
 def check_source_ref(ctx: Context, ref: n.SourceRef) -> None:
@@ -88,7 +86,7 @@ def check_source_ref(ctx: Context, ref: n.SourceRef) -> None:
         help=suggestion(guess)
         if guess
         else Text(
-            f"`{ref.doc}` 的条款为 {_describe(doc)}",
+            f"`{ref.doc}` 的条款为 {_describe(doc, '、')}",
             f"the clauses of `{ref.doc}` are {_describe(doc)}",
         ),
     )

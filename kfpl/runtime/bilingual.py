@@ -17,10 +17,38 @@ from typing import Literal
 Lang = Literal["zh", "en"]
 
 
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def spaced(zh: str) -> str:
+    """Chinese with a space between a code span and a Chinese character beside it
+    (措施 ``mfg-2a`` 缺少), however the parts were joined: the rule of Chinese
+    typesetting for Latin text in a line, applied once here rather than at every site."""
+    if "`" not in zh:
+        return zh
+    out: list[str] = []
+    inside = False
+    for i, ch in enumerate(zh):
+        if ch == "`":
+            if not inside and out and _is_han(out[-1]):
+                out.append(" ")
+            out.append(ch)
+            inside = not inside
+            if not inside and i + 1 < len(zh) and _is_han(zh[i + 1]):
+                out.append(" ")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Text:
     zh: str
     en: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "zh", spaced(self.zh))
 
     def __getitem__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en

@@ -381,7 +381,7 @@ def test(paths: tuple[str, ...], lang: str | None, verbose: bool) -> None:
         if o.passed and not verbose:
             continue
         mark = say("通过", "ok  ") if o.passed else say("失败", "FAIL")
-        click.echo(f"{mark} {o.case.name}  ({o.case.location})")
+        click.echo(f"{mark} {o.case.name_in(lang)}  ({o.case.location})")
         if not o.passed:
             click.echo(
                 say(

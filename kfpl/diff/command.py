@@ -23,6 +23,7 @@ from kfpl.project.loader import (
     project_of,
     read_text,
 )
+from kfpl.runtime.bilingual import Text
 
 FAIL_ON = ("less-generous", "any", "high")
 
@@ -46,7 +47,17 @@ Exit codes: 0 done; 1 policy errors, or a change matched --fail-on; 2 bad usage 
 
 
 class DiffUsageError(click.UsageError):
+    """A usage error kfpl finds itself: its words in the command's language (click's
+    own `Usage:` and `Error:` stay English)."""
+
     exit_code = 2
+
+    def __init__(self, message: str | Text) -> None:
+        if isinstance(message, Text):
+            from kfpl.cli.main import current_lang
+
+            message = message[current_lang()]
+        super().__init__(message)
 
 
 def load_side(
@@ -237,7 +248,12 @@ def resolve_sides(
 ) -> tuple[str, str, PolicySet, PolicySet]:
     for rev in revs:
         if rev.startswith("-"):
-            raise DiffUsageError(f"`{rev}` is not a revision (a revision never starts with `-`)")
+            raise DiffUsageError(
+                Text(
+                    f"`{rev}` 不是修订版本（修订版本不以 `-` 开头）",
+                    f"`{rev}` is not a revision (a revision never starts with `-`)",
+                )
+            )
     if len(paths) == 7 and not revs:
         try:
             return git_external(paths)
@@ -249,7 +265,12 @@ def resolve_sides(
     try:
         if revs:
             if len(revs) > 2:
-                raise DiffUsageError("give --rev once (revision vs work tree) or twice")
+                raise DiffUsageError(
+                    Text(
+                        "`--rev` 给出一次（与工作区比较）或两次",
+                        "give --rev once (revision vs work tree) or twice",
+                    )
+                )
             old_where, old = revision_side(revs[0], paths)
             if len(revs) == 2:
                 new_where, new = revision_side(revs[1], paths)
@@ -260,7 +281,12 @@ def resolve_sides(
     except gitrev.GitError as exc:
         raise DiffUsageError(str(exc)) from exc
     if len(paths) != 2:
-        raise DiffUsageError("give OLD and NEW (files or folders), or --rev")
+        raise DiffUsageError(
+            Text(
+                "请给出 `OLD` 和 `NEW`（文件或文件夹），或使用 `--rev`",
+                "give OLD and NEW (files or folders), or --rev",
+            )
+        )
     if all(Path(p).is_file() for p in paths):
         try:
             old, new = file_pair(Path(paths[1]), (paths[0], paths[0]), (paths[1], paths[1]))

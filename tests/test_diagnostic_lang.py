@@ -171,6 +171,17 @@ def test_json_and_sarif_carry_both_languages() -> None:
     assert rule["shortDescription"]["text"] == CODES["KF0501"].title_zh
 
 
+def test_a_bad_project_file_and_a_missing_path_in_both_languages(tmp_path: Path) -> None:
+    (tmp_path / "kfpl.toml").write_text('lang = "fr"\n', "utf-8")
+    (tmp_path / "p.kfpl").write_text((BROKEN / "tier_gap.kfpl").read_text("utf-8"), "utf-8")
+    code, out = check(str(tmp_path), "--lang", "zh")
+    assert code == 2 and '`lang` 应为 "zh" 或 "en"' in out, out
+    code, out = check(str(tmp_path), "--lang", "en")
+    assert code == 2 and '`lang` must be "zh" or "en"' in out, out
+    code, out = check(str(tmp_path / "nothere.kfpl"), "--lang", "zh")
+    assert code == 2 and "没有这个文件或文件夹" in out, out
+
+
 def test_eval_names_the_field_in_chinese(tmp_path: Path) -> None:
     app = tmp_path / "app.json"
     app.write_text('{"year": 2021, "enterprise": {"id": "e"}, "claims": {}}', "utf-8")
@@ -225,7 +236,7 @@ def _outside_code(text: str) -> str:
 
 # Words a Chinese message may show outside code spans: the product, units of measure,
 # the names of formats and of character codes.
-ALLOWED_ASCII = {"kfpl", "MiB", "UTF", "JSON", "YYYY", "MM", "DD"}
+ALLOWED_ASCII = {"kfpl", "MiB", "UTF", "JSON", "TOML", "YYYY", "MM", "DD"}
 
 
 def test_a_code_span_is_set_apart_from_chinese_by_a_space() -> None:

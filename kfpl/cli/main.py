@@ -70,7 +70,7 @@ def compile_or_exit(paths: tuple[str, ...], fmt: str = "rich", quiet: bool = Fal
     try:
         comp = compile_paths(paths)
     except InputError as exc:
-        fail(str(exc))
+        fail(exc.words)
     if fmt in ("json", "sarif"):
         from kfpl.diagnostics_export import as_json, as_sarif
 
@@ -97,7 +97,7 @@ def project_or_exit(paths: tuple[str, ...] = ()) -> Project:
     try:
         return project_of(paths)
     except InputError as exc:
-        fail(str(exc))
+        fail(exc.words)
 
 
 def dump_json(data: Any) -> str:
@@ -212,7 +212,7 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
     try:
         entry = build_cache.entry_for(discover(paths), project, out_dir, docs)
     except InputError as exc:
-        fail(str(exc))
+        fail(exc.words)
     # A hit is the build of exactly these inputs, which checked without errors; a quiet
     # compile of them would print nothing, so it is skipped.
     cached = build_cache.load(entry)
@@ -224,7 +224,7 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
         try:
             files = outputs(comp.policy_set, out_dir, docs, project)
         except InputError as exc:
-            fail(str(exc))
+            fail(exc.words)
         build_cache.store(entry, files)
     try:
         if check_only:
@@ -347,7 +347,7 @@ def eval_(
         try:
             files = discover(paths)
         except InputError as exc:
-            fail(str(exc))
+            fail(exc.words)
         program = Program(evaluator_modules(files, project_or_exit(paths).sources, generate))
     try:
         outcome = program.run(data)
@@ -538,14 +538,14 @@ def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None, lang: s
     try:
         files = discover(paths)
     except InputError as exc:
-        fail(str(exc))
+        fail(exc.words)
     changed: list[Path] = []
     broken = 0
     for path in files:
         try:
             text = read_text(path)
         except InputError as exc:
-            fail(str(exc))
+            fail(exc.words)
         try:
             out = format_text(text, keywords, str(path))  # type: ignore[arg-type]
         except FormatError as exc:

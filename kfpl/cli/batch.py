@@ -133,7 +133,7 @@ def batch_command(
                 bar.close()
         write(output_files(results, outdir, fmt), outdir)
     except BatchError as exc:
-        fail(str(exc))
+        fail(exc.words)
     claims = len(results.claims)
     note = ""
     if engine != "reference" and results.reference:
@@ -185,4 +185,4 @@ def _explain(compiled: object, raws: list, ident: str, lang: str) -> None:  # ty
         for app in validate(chosen, runtime):
             click.echo(render_text(runtime.evaluate(app), lang, True))
     except BatchError as exc:
-        fail(str(exc))
+        fail(exc.words)

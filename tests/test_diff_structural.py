@@ -16,7 +16,7 @@ OLD = {p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "old").
 
 def compiled(texts: dict[str, str]) -> PolicySet:
     comp = compile_texts(texts)
-    assert comp.ok, [d.message for d in comp.diagnostics]
+    assert comp.ok, [d.message.en for d in comp.diagnostics]
     assert comp.policy_set is not None
     return comp.policy_set
 

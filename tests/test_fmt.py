@@ -232,7 +232,7 @@ HEAD = 'policy mfg\n  title zh "制造业" en "Manufacturing"\n'
 
 def first_code(text: str) -> tuple[str, int, int, str]:
     diag = compile_texts({"p.kfpl": HEAD + text}).diagnostics[0]
-    return diag.code, diag.span.line, diag.span.column, diag.help
+    return diag.code, diag.span.line, diag.span.column, diag.help.en
 
 
 def test_full_width_punctuation_in_chinese_keyword_text_gets_its_help() -> None:

@@ -5,6 +5,7 @@ and a unit on them would print a wrong word beside the number."""
 from __future__ import annotations
 
 from kfpl.check.base import Context
+from kfpl.runtime.bilingual import Text
 
 
 def check_units(ctx: Context) -> None:
@@ -17,8 +18,14 @@ def check_units(ctx: Context) -> None:
         words = "/".join(w for w in (decl.unit.zh, decl.unit.en) if w)
         ctx.error(
             "KF0410",
-            f"`{decl.name}` is {ty}, so it takes no unit (`{words}`)",
+            Text(
+                f"`{decl.name}` 的类型为 `{ty}`，不能带计量单位（`{words}`）",
+                f"`{decl.name}` is {ty}, so it takes no unit (`{words}`)",
+            ),
             decl.unit.span,
-            label="a unit belongs to a count or a list",
-            help=f"delete the unit, or declare `{decl.name}` as a `count` if it counts things",
+            label=Text("计量单位只用于计数或清单", "a unit belongs to a count or a list"),
+            help=Text(
+                f"删除该单位；如果它是在计数，把 `{decl.name}` 声明为 `count`",
+                f"delete the unit, or declare `{decl.name}` as a `count` if it counts things",
+            ),
         )

@@ -349,19 +349,25 @@ def check_item(ctx: Context, measure: n.Measure) -> None:
         return
     if measure.matter is None:
         return
-    for other in ctx.ps.measures.values():
-        if other is measure:
-            return  # report each pair once, on the later measure
-        if other.matter == measure.matter and other.item != measure.item:
-            mine = measure.item or "the enterprise"
-            theirs = other.item or "the enterprise"
-            ctx.error(
-                "KF0311",
-                f"`{measure.id}` and `{other.id}` are one matter `{measure.matter}` but their "
-                f"claims are for different things ({mine} / {theirs})",
-                ctx.word_span(measure.span, measure.matter),
-                label="one matter, different items",
-                help=f"write `identified by {other.item or measure.item}` on the one that lacks it, "
-                "or give them different matters",
-            )
-            return
+    # Report each pair once, on the later measure, against the first earlier measure of
+    # the matter whose claims are for something else.
+    mine_at = ctx.position[measure.id]
+    earlier = [
+        other
+        for item, other in ctx.first_by_item.get(measure.matter, {}).items()
+        if item != measure.item and ctx.position[other.id] < mine_at
+    ]
+    if not earlier:
+        return
+    other = min(earlier, key=lambda m: ctx.position[m.id])
+    mine = measure.item or "the enterprise"
+    theirs = other.item or "the enterprise"
+    ctx.error(
+        "KF0311",
+        f"`{measure.id}` and `{other.id}` are one matter `{measure.matter}` but their "
+        f"claims are for different things ({mine} / {theirs})",
+        ctx.word_span(measure.span, measure.matter),
+        label="one matter, different items",
+        help=f"write `identified by {other.item or measure.item}` on the one that lacks it, "
+        "or give them different matters",
+    )

@@ -19,6 +19,8 @@ import click
               help="Applications (JSON lines or tables) the review charts run through both versions.")  # fmt: skip
 @click.option("--group-by", default=None, metavar="FIELD",
               help="The enterprise field the review charts group by (default: the project file's [impact] group_by).")  # fmt: skip
+@click.option("--policy-version", "policy_versions", multiple=True, metavar="NAME=FOLDER",
+              help="Another policy version or project a request may name (?version=NAME); repeatable.")  # fmt: skip
 @click.option(
     "--root-path", default="", help="URL prefix when served behind a proxy (e.g. /calculator)."
 )
@@ -29,6 +31,7 @@ def serve_command(
     review_against: str | None,
     population: str | None,
     group_by: str | None,
+    policy_versions: tuple[str, ...],
     root_path: str,
 ) -> None:
     """Serve the calculator (企业端), the drafting studio (起草), review charts and the JSON API.
@@ -41,6 +44,7 @@ def serve_command(
       kfpl serve --port 8000
       kfpl serve policies --review-against ../revision \\
           --population examples/population/applications.jsonl
+      kfpl serve --policy-version other-city=../other-city
     """
     try:
         import uvicorn
@@ -50,6 +54,7 @@ def serve_command(
         click.echo(f"kfpl: `kfpl serve` needs {exc.name}: pip install 'kfpl[serve]'", err=True)
         sys.exit(2)
     from kfpl.serve.project import ProjectError
+    from kfpl.serve.versions import named_version
 
     if (review_against is None) != (population is None):
         click.echo("kfpl: --review-against and --population go together", err=True)
@@ -62,7 +67,12 @@ def serve_command(
         click.echo(f"kfpl: {exc}", err=True)
         sys.exit(2)
     try:
-        app = create_app(folder, review_against, population, group_by=group_by)
+        versions = dict(named_version(spec) for spec in policy_versions)
+    except ValueError as exc:
+        click.echo(f"kfpl: {exc}", err=True)
+        sys.exit(2)
+    try:
+        app = create_app(folder, review_against, population, group_by=group_by, versions=versions)
     except ProjectError as exc:
         click.echo(f"kfpl: {exc}", err=True)
         sys.exit(exc.code)

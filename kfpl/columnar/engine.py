@@ -199,7 +199,7 @@ def frame_results(frame: Frame, numbers: list[int]) -> Results:
                 amounts[row],
                 bool(frame.ceiling[row]),
                 bool(frame.capped[row]),
-                ";".join(frame.missing[row]),
+                ";".join(frame.missing.get(row, ())),
             )
         )
     totals = np.zeros(len(apps), dtype=np.int64)

@@ -13,6 +13,7 @@ fact, a failed condition, no tier) applies only to the rows still live.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -102,7 +103,8 @@ class Frame:
         self.amount = np.zeros(n, dtype=np.int64)
         self.ceiling = np.zeros(n, dtype=bool)
         self.capped = np.zeros(n, dtype=bool)
-        self.missing: list[list[str]] = [[] for _ in range(n)]
+        # Missing facts by row, only for the rows that have any (most have none).
+        self.missing: defaultdict[int, list[str]] = defaultdict(list)
         self.prior_cut = np.zeros(n, dtype=np.int64)
         self.big = np.zeros(n, dtype=bool)  # an amount beyond int64: left to the reference
         self.has_history = np.fromiter((bool(app.history) for app in apps), bool, len(apps))

@@ -9,6 +9,8 @@ Do not edit: change the policy text and run `kfpl build`.
 Amounts are integers of 10^-s yuan (the second argument of k.award); money inputs are fen.
 """
 
+from decimal import Decimal
+
 from kfpl.columnar.kernel import Info, Kernel, Stack, YearlyCap, GroupCap
 
 
@@ -314,6 +316,36 @@ def measure_ind_14(k: Kernel) -> None:
     k.award(amount, 3, ceiling=True)
 
 
+def measure_ind_15(k: Kernel) -> None:
+    """ind-15 新能源汽车市内生产市内销售补贴 / New-energy vehicles made and sold in Kaifeng (ind 15)"""
+    k.in_force(2020, 2022)
+    rule_common_eligibility_0(k)
+    rule_common_exclusions_0(k)
+    v_nev_sold = k.records("nev_sold")
+    k.need("nev_sold")
+    it = k.items(v_nev_sold, (("price", "money"),))
+    f_price = it.cols["price"]
+    amount = f_price * 4
+    amount = k.cap_items(it, amount, 20000000)
+    amount = k.sum_items(it, amount, 20000001)
+    k.award(amount, 4, ceiling=False)
+
+
+def measure_ind_16(k: Kernel) -> None:
+    """ind-16 农机整车市内生产市内销售补贴 / Farm machines made and sold in Kaifeng (ind 16)"""
+    k.in_force(2020, 2022)
+    rule_common_eligibility_0(k)
+    rule_common_exclusions_0(k)
+    v_farm_machines_sold = k.records("farm_machines_sold")
+    k.need("farm_machines_sold")
+    it = k.items(v_farm_machines_sold, (("price", "money"),))
+    f_price = it.cols["price"]
+    amount = f_price * 4
+    amount = k.cap_items(it, amount, 100000000)
+    amount = k.sum_items(it, amount, 100000001)
+    k.award(amount, 4, ceiling=False)
+
+
 def measure_ind_17a(k: Kernel) -> None:
     """ind-17a 退城进园：老厂区土地净收益奖励 / Moving into the park: share of the old site's net land proceeds (ind 17)"""
     k.in_force(2020, 2022)
@@ -434,6 +466,29 @@ def measure_ind_21(k: Kernel) -> None:
     k.need("home_top100_this_year")
     k.require(v_home_top100_this_year)
     amount = k.const(200000000)
+    k.award(amount, 2, ceiling=False)
+
+
+def measure_mfg_1(k: Kernel) -> None:
+    """mfg-1 培育大企业(集团)：主营业务收入台阶奖励 / Growing large enterprises: revenue step awards (mfg 1)"""
+    k.in_force(2020, 2022)
+    rule_common_eligibility_0(k)
+    rule_common_exclusions_0(k)
+    v_industrial_enterprise = k.flag("industrial_enterprise")
+    v_main_revenue = k.money("main_revenue")
+    k.need("industrial_enterprise", "main_revenue")
+    k.require((v_industrial_enterprise & (v_main_revenue > 500000000000)))
+    amount = k.steps(
+        "mfg-1",
+        "main_revenue",
+        v_main_revenue,
+        (500000000000, Decimal("5000000000")),
+        ((None, 2, 100000000), (3, None, 200000000)),
+        inclusive=False,
+        first_time=True,
+        first_year=2020,
+        exact=False,
+    )
     k.award(amount, 2, ceiling=False)
 
 
@@ -1127,6 +1182,32 @@ def measure_mfg_13b(k: Kernel) -> None:
     k.award(amount, 3, ceiling=True)
 
 
+def measure_mfg_14a(k: Kernel) -> None:
+    """mfg-14a 支持工业云平台建设：纳入市重点培育名单的工业互联网平台 / Industrial-internet platforms on the city key cultivation list (mfg 14)"""
+    k.in_force(2020, 2022)
+    rule_common_eligibility_0(k)
+    rule_common_exclusions_0(k)
+    v_platform_stage = k.text("platform_stage")
+    v_platform_kind = k.text("platform_kind")
+    k.need("platform_stage", "platform_kind")
+    amount = k.select(
+        (
+            (v_platform_kind == "industry"),
+            (v_platform_kind == "comprehensive"),
+        ),
+        (
+            k.const(50000000),
+            k.const(100000000),
+        ),
+        0,
+    )
+    k.fail(~((v_platform_kind == "industry") | (v_platform_kind == "comprehensive")), "no_case")
+    amount = k.staged(
+        "mfg-14a", amount, 3, v_platform_stage, {"listed": 5, "accepted": 10}, 10, "failed"
+    )
+    k.award(amount, 3, ceiling=False)
+
+
 def measure_mfg_14b(k: Kernel) -> None:
     """mfg-14b 支持工业云平台建设：国家级、省级工业互联网平台培育单位配套支持 / Industrial-internet platforms: match for national or provincial cultivation units (mfg 14)"""
     k.in_force(2020, 2022)
@@ -1158,12 +1239,15 @@ KERNELS = {
     "ind-12": measure_ind_12,
     "ind-13": measure_ind_13,
     "ind-14": measure_ind_14,
+    "ind-15": measure_ind_15,
+    "ind-16": measure_ind_16,
     "ind-17a": measure_ind_17a,
     "ind-17b": measure_ind_17b,
     "ind-18": measure_ind_18,
     "ind-19": measure_ind_19,
     "ind-20": measure_ind_20,
     "ind-21": measure_ind_21,
+    "mfg-1": measure_mfg_1,
     "mfg-2a": measure_mfg_2a,
     "mfg-2b": measure_mfg_2b,
     "mfg-2c": measure_mfg_2c,
@@ -1201,6 +1285,7 @@ KERNELS = {
     "mfg-12c": measure_mfg_12c,
     "mfg-13a": measure_mfg_13a,
     "mfg-13b": measure_mfg_13b,
+    "mfg-14a": measure_mfg_14a,
     "mfg-14b": measure_mfg_14b,
 }
 
@@ -1599,9 +1684,4 @@ SET_RULES = (
 )
 
 # Evaluated by the reference engine instead (why).
-UNSUPPORTED = {
-    "ind-15": "nev_sold is a list input",
-    "ind-16": "farm_machines_sold is a list input",
-    "mfg-1": "the award form Steps (steps read earlier awards and the history of facts)",
-    "mfg-14a": "the award form Staged (staged payments read earlier awards)",
-}
+UNSUPPORTED = {}

@@ -113,6 +113,9 @@ class Compiled:
     python: tuple[tuple[str, str], ...]
     columnar: str
 
+    def __repr__(self) -> str:  # the generated sources are long; their names suffice
+        return f"Compiled({', '.join(name for name, _ in self.python)})"
+
     @classmethod
     def of(cls, ps: PolicySet) -> Compiled:
         from kfpl.columnar import codegen as columnar_codegen

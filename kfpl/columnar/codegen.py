@@ -3,7 +3,8 @@
 Each measure becomes a function over the claims of that measure as columns: it reads
 its inputs (money as int64 fen), applies the policy's period, exclusions and general
 eligibility, then the measure's own conditions, form and caps, exactly as the Python
-evaluator does, and leaves status, amount and flags for the set-level rules (stacking,
+evaluator does (step awards in closed form, per-record lists flattened to one row per
+record, staged payments and set inputs included), and leaves status, amount and flags for the set-level rules (stacking,
 joint caps, the yearly total) that ``kfpl.columnar.rules`` applies to all claims at once.
 
 Exactness: every amount is an integer count of 10^-s yuan for a scale ``s`` known here
@@ -21,9 +22,11 @@ it with the reference evaluator, so it is never computed wrong.
 from __future__ import annotations
 
 import keyword
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from kfpl import __version__
 from kfpl.model import PolicySet, module_stem
@@ -34,6 +37,7 @@ from kfpl.syntax import nodes as n
 INT64_MAX = 2**62
 MONEY_BOUND = 10**17  # fen: applications carry at most 10^15 yuan (runtime.application)
 COUNT_BOUND = 10**15
+RECORDS_BOUND = 10**4  # records of one list input (runtime.application.MAX_RECORDS)
 RATE_SCALE = 10  # rates read from applications: at most 10 decimals, at most 10^6
 RATE_BOUND = 10**16
 INDENT = "    "
@@ -54,6 +58,9 @@ def scaled(value: Decimal, scale: int) -> int:
     if out != out.to_integral_value():
         raise Unsupported(f"the number {value} needs more than {scale} decimals")
     return int(out)
+
+
+_CMP = {"at_least": ">=", "more_than": ">", "at_most": "<=", "less_than": "<", "equal": "=="}
 
 
 def var(name: str) -> str:
@@ -92,6 +99,10 @@ class Gen:
     lines: list[str] = field(default_factory=list)
     depth: int = 1
     tmp: int = 0
+    measure: str = ""
+    first_year: int | None = None  # the policy's first year (首次 is judged from the year before)
+    fields: dict[str, str] = field(default_factory=dict)  # inside `each`: field -> type
+    item_caps: list[n.Cap] = field(default_factory=list)  # caps per record of `each`
 
     def add(self, line: str) -> None:
         self.lines.append(INDENT * self.depth + line)
@@ -102,13 +113,15 @@ class Gen:
 
     # -- inputs
     def input_type(self, name: str) -> str:
+        if name in self.fields:
+            return self.fields[name]
         decl = self.ps.inputs.get(name)
         if decl is None:
             raise Unsupported(f"{name} is not an input")
         if isinstance(decl.type, n.ListType):
-            raise Unsupported(f"{name} is a list input")
+            return "list"
         if isinstance(decl.type, n.SetType):
-            raise Unsupported(f"{name} is a set input")
+            return "set"
         ty = decl.type.name
         if ty in self.ps.enums:
             return "enum"
@@ -124,6 +137,8 @@ class Gen:
             "count": "count",
             "year": "count",
             "rate": "rate",
+            "set": "members",
+            "list": "records",
         }.get(ty)
         if reader is None:
             raise Unsupported(f"{name} has type {ty}")
@@ -131,12 +146,17 @@ class Gen:
 
     def value(self, name: str) -> Expr:
         ty = self.input_type(name)
+        code = var(name)
+        if name in self.fields:
+            code = f"f_{name}"
+        elif self.fields:  # a claim's input inside `each`: one value per record
+            code = f"{code}[it.owner]"
         if ty == "money":
-            return Expr(var(name), 2, MONEY_BOUND)
+            return Expr(code, 2, MONEY_BOUND)
         if ty in ("count", "year"):
-            return Expr(var(name), 0, COUNT_BOUND)
+            return Expr(code, 0, COUNT_BOUND)
         if ty == "rate":
-            return Expr(var(name), RATE_SCALE, RATE_BOUND)
+            return Expr(code, RATE_SCALE, RATE_BOUND)
         raise Unsupported(f"{name} ({ty}) used as a number")
 
     # -- conditions
@@ -155,14 +175,15 @@ class Gen:
             th = c.value.value
             scale = max(e.scale, places(th))
             left = rescale(e, scale)
-            op = {
-                "at_least": ">=",
-                "more_than": ">",
-                "at_most": "<=",
-                "less_than": "<",
-                "equal": "==",
-            }[c.op]
+            op = _CMP[c.op]
             return f"({left.code} {op} {scaled(th, scale)})"
+        if isinstance(c, n.Contains):
+            return f"k.contains({var(c.name)}, {tuple(c.values)!r}, {c.quantifier!r})"
+        if isinstance(c, n.CountOf):
+            th = c.value.value
+            p = places(th)
+            op = _CMP[c.op]
+            return f"(k.size_of({var(c.name)}) * {10**p} {op} {scaled(th, p)})"
         if isinstance(c, n.IsValue):
             return f"k.isin({var(c.name)}, ({c.value!r},))"
         if isinstance(c, n.InValues):
@@ -194,7 +215,8 @@ class Gen:
             years.append((first, scaled(pv.value.value, p)))
         bound = max(max(abs(x) for _, x in years), 1)
         default = scaled(param.values[0].value.value, p)  # before any is in force
-        return f"k.by_year({tuple(years)!r}, {default})", p, bound
+        per_record = "[it.owner]" if self.fields else ""
+        return f"k.by_year({tuple(years)!r}, {default}){per_record}", p, bound
 
     def operand(self, op: n.Operand) -> Expr:
         if isinstance(op, n.Ref):
@@ -224,14 +246,13 @@ class Gen:
             b = self.value(form.higher_award)
             code, p, bound = self.rate(form.rate)
             return self.product(b, code, p, bound), False
-        if isinstance(form, n.Fixed):
-            v = form.amount.value
+        if isinstance(form, n.Fixed | n.Range):
+            v = form.amount.value if isinstance(form, n.Fixed) else form.high.value
             s = max(2, places(v))
-            return Expr(f"k.const({scaled(v, s)})", s, abs(scaled(v, s)) + 1), False
-        if isinstance(form, n.Range):
-            v = form.high.value
-            s = max(2, places(v))
-            return Expr(f"k.const({scaled(v, s)})", s, abs(scaled(v, s)) + 1), True
+            length = ", it.n" if self.fields else ""
+            return Expr(f"k.const({scaled(v, s)}{length})", s, abs(scaled(v, s)) + 1), isinstance(
+                form, n.Range
+            )
         if isinstance(form, n.PerStep):
             b = self.base(form.base)
             size, amount = form.size.value, form.amount.value
@@ -251,15 +272,21 @@ class Gen:
             left, exact = f"k.exact({left})", True
         return Expr(f"({left} * {code})", b.scale + p, total, exact)
 
-    def form(self, form: n.Form) -> tuple[str, int, bool]:
-        """Emit lines computing the claim's amount into ``amount``; (scale, exact, any
-        row may carry a ceiling)."""
+    def form(self, form: n.Form) -> tuple[int, bool, int]:
+        """Emit lines computing the claim's amount into ``amount``; (scale, exact, bound
+        of its magnitude)."""
         if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range | n.PerStep):
             e, ceiling = self.simple(form)
             self.add(f"amount = {e.code}")
             if ceiling:
                 self.add("k.ceiling(k.live)")
-            return "", e.scale, e.exact or e.bound > INT64_MAX
+            return e.scale, e.exact or e.bound > INT64_MAX, e.bound
+        if isinstance(form, n.Steps):
+            return self.steps(form)
+        if isinstance(form, n.Each):
+            return self.each(form)
+        if isinstance(form, n.Staged):
+            return self.staged(form)
         if isinstance(form, n.ByCase | n.Tiers):
             arms: list[tuple[str, n.Form]] = []
             otherwise: n.Form | None = None
@@ -307,17 +334,121 @@ class Gen:
                 any_arm = " | ".join(x[0] for x in exprs)
                 self.add(f"k.fail(~({any_arm}), {reason!r})")
             del no_match
-            return "", scale, exact
-        raise Unsupported(
-            f"the award form {type(form).__name__} ({_FORM_WORDS.get(type(form).__name__, '')})"
+            most = max(rescale(x[1], scale).bound for x in exprs)
+            return scale, exact, most
+        raise Unsupported(f"the award form {type(form).__name__}")
+
+    def steps(self, form: n.Steps) -> tuple[int, bool, int]:
+        """Step awards (``Evaluation.steps``) in closed form: each row's bounds on the
+        step's threshold become bounds on the step number, computed here exactly."""
+        e = self.value(form.on)
+        size = form.size.value
+        if places(size) > e.scale or size <= 0:
+            raise Unsupported(f"a step size of {size}")
+        amounts = []
+        for row in form.rows:
+            if not isinstance(row.form, n.Fixed) or row.otherwise:
+                raise Unsupported("a step row that is not a fixed amount")
+            amounts.append(row.form.amount.value)
+        scale = max([2] + [places(a) for a in amounts])
+        rows = []
+        bound = 0
+        most = 2 * e.bound // scaled(size, e.scale) + 2  # steps between two values in bounds
+        for row, value in zip(form.rows, amounts, strict=True):
+            k_lo: int | None = None
+            k_hi: int | None = None
+            for b in (row.low, row.high):
+                if b is not None:
+                    k_lo, k_hi = _narrow(b.op, Fraction(b.value.value) / Fraction(size), k_lo, k_hi)
+            amount = scaled(value, scale)
+            rows.append((k_lo, k_hi, amount))
+            bound += abs(amount) * most
+        exact = bound > INT64_MAX
+        self.add(
+            f"amount = k.steps({self.measure!r}, {form.on!r}, {e.code}, "
+            f"({scaled(size, e.scale)}, Decimal({str(size)!r})), {tuple(rows)!r}, "
+            f"inclusive={form.crossing == 'reached'}, first_time={form.first_time}, "
+            f"first_year={self.first_year}, exact={exact})"
         )
+        return scale, exact, bound
+
+    def each(self, form: n.Each) -> tuple[int, bool, int]:
+        """Per record of a list input: the inner form over the record's fields, the caps
+        per item, then the sum per claim (``Evaluation.each``)."""
+        decl = self.ps.inputs.get(form.over)
+        if decl is None or not isinstance(decl.type, n.ListType) or self.fields:
+            raise Unsupported(f"each over {form.over}")
+        if not isinstance(form.form, n.Percent | n.Matching | n.Fixed | n.Range | n.PerStep):
+            raise Unsupported(f"each with the form {type(form.form).__name__}")
+        fields = tuple((f.type_name, f.name) for f in decl.type.fields)
+        wanted = tuple((name, ty) for ty, name in fields if ty in ("money", "count", "rate"))
+        self.add(f"it = k.items({var(form.over)}, {wanted!r})")
+        self.fields = {name: ty for ty, name in fields}
+        try:
+            for name, _ in wanted:
+                self.add(f"f_{name} = it.cols[{name!r}]")
+            e, ceiling = self.simple(form.form)
+        finally:
+            self.fields = {}
+        if ceiling:
+            raise Unsupported("a range per item")
+        self.add(f"amount = {e.code}")
+        scale, bound = e.scale, e.bound
+        for cap in self.item_caps:
+            limit = cap.amount.value
+            s = max(scale, places(limit))
+            if s != scale:
+                bound *= 10 ** (s - scale)
+                self.add(f"amount = amount * {10 ** (s - scale)}")
+                scale = s
+            self.add(f"amount = k.cap_items(it, amount, {scaled(limit, s)})")
+            bound = min(bound, scaled(limit, s) + 1)
+        self.add(f"amount = k.sum_items(it, amount, {bound})")
+        return scale, e.exact or bound * RECORDS_BOUND > INT64_MAX, bound * RECORDS_BOUND
+
+    def staged(self, form: n.Staged) -> tuple[int, bool, int]:
+        """Staged payments (``Evaluation.staged``): the total by the inner form, the
+        cumulative share due by the claimed stage, less what history shows was paid."""
+        scale, exact, bound = self.form(form.form)
+        p = max([places(s.share.value) for s in form.stages if s.share is not None] + [0])
+        due: dict[str, int] = {}
+        running = 0
+        for stage in form.stages:
+            if stage.share is not None:
+                running += scaled(stage.share.value, p)
+                due[stage.name] = running
+        clawback = next((s.name for s in form.stages if s.clawback), None)
+        # What was paid is checked below INT64_MAX // 2 by the kernel; the share due stays
+        # below INT64_MAX // 4, so their difference fits.
+        if exact or bound * running > INT64_MAX // 4:
+            raise Unsupported("staged amounts beyond int64")
+        self.add(
+            f"amount = k.staged({self.measure!r}, amount, {scale + p}, {var(form.on)}, "
+            f"{due!r}, {running}, {clawback!r})"
+        )
+        return scale + p, False, bound * running + INT64_MAX // 2
 
 
-_FORM_WORDS = {
-    "Steps": "steps read earlier awards and the history of facts",
-    "Each": "per-item lists",
-    "Staged": "staged payments read earlier awards",
-}
+def _narrow(op: str, at: Fraction, lo: int | None, hi: int | None) -> tuple[int | None, int | None]:
+    """``kfpl.runtime.measure._narrow`` on step numbers, exactly (None: unbounded)."""
+    if op == "equal" and at.denominator != 1:
+        raise Unsupported("a step bound equal to a value between two steps")
+
+    def up(x: int | None, v: int) -> int:
+        return v if x is None else max(x, v)
+
+    def down(x: int | None, v: int) -> int:
+        return v if x is None else min(x, v)
+
+    if op == "at_least":
+        return up(lo, math.ceil(at)), hi
+    if op == "more_than":
+        return up(lo, math.floor(at) + 1), hi
+    if op == "at_most":
+        return lo, down(hi, math.floor(at))
+    if op == "less_than":
+        return lo, down(hi, math.ceil(at) - 1)
+    return up(lo, int(at)), down(hi, int(at))  # equal
 
 
 @dataclass
@@ -362,7 +493,9 @@ def _py(text: str) -> str:
 
 def gen_measure(ps: PolicySet, m: n.Measure, checks: list[str]) -> list[str]:
     """The kernel of one measure: period, the rules' checks, then the measure itself."""
-    g = Gen(ps)
+    policy = ps.policy_of(m.id)
+    first = policy.effective.start.year if policy is not None and policy.effective else None
+    g = Gen(ps, measure=m.id, first_year=first, item_caps=[c for c in m.caps if c.scope == "item"])
     period = ps.period_of(m.id)  # the measure's own, else its policy's
     if period is not None:
         if period.by_day or not period.whole_years:
@@ -387,10 +520,8 @@ def gen_measure(ps: PolicySet, m: n.Measure, checks: list[str]) -> list[str]:
         g.add(f"k.need({', '.join(repr(x) for x in reads)})")
     for cond in m.requires:
         g.add(f"k.require({g.cond(cond)})")
-    _, scale, exact = g.form(m.award.form)
+    scale, exact, _ = g.form(m.award.form)
     for cap in m.caps:
-        if cap.scope == "item":
-            raise Unsupported("per-item caps")
         if cap.scope in ("claim", "project", "product"):
             limit = cap.amount.value
             s = max(scale, places(limit))
@@ -434,6 +565,8 @@ def generate(ps: PolicySet, name: str = "policy set") -> str:
         "Do not edit: change the policy text and run `kfpl build`.",
         "Amounts are integers of 10^-s yuan (the second argument of k.award); money inputs are fen.",
         '"""',
+        "",
+        "from decimal import Decimal",
         "",
         "from kfpl.columnar.kernel import Info, Kernel, Stack, YearlyCap, GroupCap",
         "",

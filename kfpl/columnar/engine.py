@@ -9,10 +9,12 @@ differential tests compare the columnar engine with.
 Which applications the columnar path leaves to the reference evaluator, and why:
 
 * an application claiming a measure the kernels do not implement (``UNSUPPORTED`` in
-  the generated module: steps, per-item lists, staged payments, 首次 conditions);
+  the generated module, with the reason: a 首次 condition, a joint cap per project, …;
+  no measure of policies/ or of the Wenzhou fixture is);
 * every application, when a set-level rule is unsupported;
 * an application whose amounts would leave int64 (never with the declared bounds of
-  real policies, but the bound is checked, not assumed).
+  real policies, but the bound is checked, not assumed: e.g. what a thousand earlier
+  awards of a staged measure add up to).
 """
 
 from __future__ import annotations
@@ -197,7 +199,7 @@ def frame_results(frame: Frame, numbers: list[int]) -> Results:
                 amounts[row],
                 bool(frame.ceiling[row]),
                 bool(frame.capped[row]),
-                ";".join(frame.missing[row]),
+                ";".join(frame.missing.get(row, ())),
             )
         )
     totals = np.zeros(len(apps), dtype=np.int64)

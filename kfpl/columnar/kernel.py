@@ -13,6 +13,7 @@ fact, a failed condition, no tier) applies only to the rows still live.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,10 @@ import numpy as np
 import numpy.typing as npt
 
 from kfpl.runtime.application import Application
+from kfpl.runtime.measure import _steps_passed
+from kfpl.runtime.money import ZERO
 
+INT64_MAX = 2**62  # half of int64's range: a sum or rounding of two such values still fits
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[Any]  # int64, or object (Python integers) where int64 could overflow
 
@@ -99,10 +103,12 @@ class Frame:
         self.amount = np.zeros(n, dtype=np.int64)
         self.ceiling = np.zeros(n, dtype=bool)
         self.capped = np.zeros(n, dtype=bool)
-        self.missing: list[list[str]] = [[] for _ in range(n)]
+        # Missing facts by row, only for the rows that have any (most have none).
+        self.missing: defaultdict[int, list[str]] = defaultdict(list)
         self.prior_cut = np.zeros(n, dtype=np.int64)
         self.big = np.zeros(n, dtype=bool)  # an amount beyond int64: left to the reference
         self.has_history = np.fromiter((bool(app.history) for app in apps), bool, len(apps))
+        self.has_past = np.fromiter((bool(app.past) for app in apps), bool, len(apps))
         self._enterprise: dict[str, tuple[list[Any], Bools]] = {}
 
     # -- input values of the given rows (None where missing)
@@ -121,6 +127,23 @@ class Frame:
 
     def paid(self) -> Bools:
         return self.status <= CAPPED
+
+
+@dataclass
+class Items:
+    """The records of a list input over a kernel's rows, flattened: ``owner`` is the
+    position of each record's claim in the kernel, ``cols`` its fields as int64."""
+
+    owner: npt.NDArray[np.int64]
+    cols: dict[str, Ints]
+    longest: int  # records of the longest list
+
+    @property
+    def n(self) -> int:
+        return len(self.owner)
+
+
+_FIELD_READERS: dict[str, Any] = {"money": _fen, "count": int, "year": int, "rate": _rate}
 
 
 class Kernel:
@@ -163,6 +186,64 @@ class Kernel:
         out[:] = values
         return out
 
+    def members(self, name: str) -> npt.NDArray[np.object_]:
+        """A set-valued input: tuples of enum values (None where missing)."""
+        return self.text(name)
+
+    def records(self, name: str) -> npt.NDArray[np.object_]:
+        """A list input: lists of records (None where missing); see ``items``."""
+        return self.text(name)
+
+    def items(self, values: npt.NDArray[np.object_], fields: tuple[tuple[str, str], ...]) -> Items:
+        """A list input's records (``each``): one row per record, fields in fen/ints."""
+        counts = [len(v) if v else 0 for v in values]
+        owner = np.repeat(np.arange(self.n, dtype=np.int64), counts)
+        flat = [record for v in values if v for record in v]
+        cols = {
+            field: np.fromiter(
+                (_FIELD_READERS[kind](record[field]) for record in flat), np.int64, len(flat)
+            )
+            for field, kind in fields
+        }
+        return Items(owner, cols, max(counts, default=0))
+
+    def cap_items(self, it: Items, amount: Ints, limit: int) -> Ints:
+        """A cap per record: a claim with any record over it is capped (as ``ev.cap``)."""
+        over = np.asarray(amount > limit, dtype=bool)
+        hit = np.zeros(self.n, dtype=bool)
+        hit[it.owner[over]] = True
+        self.capped |= self.live & hit
+        return np.minimum(amount, limit)
+
+    def sum_items(self, it: Items, amount: Ints, bound: int) -> Ints:
+        """Each claim's records summed; on Python integers where the longest list times
+        the bound of one record's amount could leave int64."""
+        if amount.dtype != object and it.longest * bound <= INT64_MAX:
+            out = np.zeros(self.n, dtype=np.int64)
+            np.add.at(out, it.owner, amount)
+            return out
+        sums = [0] * self.n
+        for owner, value in zip(it.owner.tolist(), amount.tolist(), strict=True):
+            sums[owner] += int(value)
+        exact = np.empty(self.n, dtype=object)
+        exact[:] = sums
+        return exact
+
+    def contains(
+        self, values: npt.NDArray[np.object_], members: tuple[str, ...], quantifier: str
+    ) -> Bools:
+        """``contains`` on a set input (``Evaluation.contains``)."""
+        wanted = set(members)
+        if quantifier == "all":
+            held = (v is not None and wanted.issubset(v) for v in values)
+        else:
+            held = (v is not None and not wanted.isdisjoint(v) for v in values)
+        return np.fromiter(held, dtype=np.bool_, count=self.n)
+
+    def size_of(self, values: npt.NDArray[np.object_]) -> Ints:
+        """How many values a set input holds (0 where missing; decided by ``need``)."""
+        return np.fromiter((len(v) if v else 0 for v in values), np.int64, self.n)
+
     # -- helpers the generated expressions use
     def exact(self, values: Ints) -> npt.NDArray[np.object_]:
         """The same integers as Python ints: arithmetic that cannot overflow."""
@@ -170,11 +251,12 @@ class Kernel:
         out[:] = [int(v) for v in values]
         return out
 
-    def const(self, value: int) -> Ints:
+    def const(self, value: int, n: int | None = None) -> Ints:
+        n = self.n if n is None else n
         if abs(value) < 2**62:
-            return np.full(self.n, value, dtype=np.int64)
-        out = np.empty(self.n, dtype=object)
-        out[:] = [value] * self.n
+            return np.full(n, value, dtype=np.int64)
+        out = np.empty(n, dtype=object)
+        out[:] = [value] * n
         return out
 
     def none(self) -> Bools:
@@ -271,6 +353,42 @@ class Kernel:
 
     def top_up(self, measure: str, keys: tuple[str, ...]) -> None:
         top_up(self, measure, keys)
+
+    def steps(
+        self,
+        measure: str,
+        name: str,
+        value: Ints,
+        size: tuple[int, Decimal],
+        rows: tuple[tuple[int | None, int | None, int], ...],
+        inclusive: bool,
+        first_time: bool,
+        first_year: int | None,
+        exact: bool,
+    ) -> Ints:
+        return steps(
+            self, measure, name, value, size, rows, inclusive, first_time, first_year, exact
+        )
+
+    def staged(
+        self,
+        measure: str,
+        total: Ints,
+        scale: int,
+        stage: npt.NDArray[np.object_],
+        due: dict[str, int],
+        full: int,
+        clawback: str | None,
+    ) -> Ints:
+        return staged(self, measure, total, scale, stage, due, full, clawback)
+
+    def missing_fact(self, mask: Bools, name: str) -> None:
+        """``name`` (its earlier years) missing for the masked live rows: undetermined."""
+        hit = mask & self.live
+        for row in self.rows[hit]:
+            if name not in self.f.missing[row]:
+                self.f.missing[row].append(name)
+        self._decide(hit, UNDETERMINED, "missing")
 
     def award(self, amount: Ints, scale: int, ceiling: bool) -> None:
         """Round to the fen, half-up (to_fen), and record the claim's own amount."""
@@ -424,3 +542,110 @@ def top_up(k: Kernel, measure: str, keys: tuple[str, ...]) -> None:
         else:
             k.f.amount[row] = before - paid
     _refuse(k, done, NOT_ELIGIBLE, "already_awarded")
+
+
+def _first_steps(
+    k: Kernel,
+    measure: str,
+    name: str,
+    size: Decimal,
+    inclusive: bool,
+    first_time: bool,
+    first_year: int | None,
+) -> tuple[Ints, Bools]:
+    """Per row, the first step number not yet rewarded (``Evaluation.steps``): above the
+    highest step the history of awards names and, with ``first_time``, above every step
+    the input passed in an earlier year; and the rows whose earlier years are missing."""
+    first_k = np.ones(k.n, dtype=np.int64)
+    gaps = np.zeros(k.n, dtype=bool)
+    apps = k.f.app[k.rows]
+    if first_time:
+        start = k._year - 1 if first_year is None else np.full(k.n, first_year - 1)
+        # Without any past facts, every year from the policy's first on is missing.
+        gaps = (start < k._year) & ~k.f.has_past[apps]
+    read = k.live & (k.f.has_history[apps] | (k.f.has_past[apps] if first_time else False))
+    for pos in np.flatnonzero(read).tolist():
+        app = k.f.apps[apps[pos]]
+        done = [p.keys.get("step") for p in app.history if p.measure == measure]
+        highest = max((d for d in done if isinstance(d, Decimal)), default=ZERO)
+        if first_time:
+            past = app.past_values(name)
+            begin = app.year - 1 if first_year is None else first_year - 1
+            if any(y not in past for y in range(begin, app.year)):
+                gaps[pos] = True
+                continue
+            for before in past.values():
+                highest = max(highest, _steps_passed(before, size, inclusive) * size)
+        first_k[pos] = int(highest // size) + 1
+    return first_k, gaps
+
+
+def steps(
+    k: Kernel,
+    measure: str,
+    name: str,
+    value: Ints,
+    size: tuple[int, Decimal],
+    rows: tuple[tuple[int | None, int | None, int], ...],
+    inclusive: bool,
+    first_time: bool,
+    first_year: int | None,
+    exact: bool,
+) -> Ints:
+    """Step awards in closed form: each row pays its amount times the number of new steps
+    (from the first not yet rewarded to the last the value passed or reached) whose
+    threshold falls in it; ``rows`` give those step numbers as bounds (None: open)."""
+    scaled_size, size_yuan = size
+    first_k, gaps = _first_steps(k, measure, name, size_yuan, inclusive, first_time, first_year)
+    k.missing_fact(gaps, name)
+    last_k = np.where(value > 0, value // scaled_size, 0)
+    if not inclusive:
+        last_k = last_k - ((value > 0) & (last_k * scaled_size == value))
+    total: Ints = np.zeros(k.n, dtype=object if exact else np.int64)
+    if exact:
+        total[:] = [0] * k.n
+    paid_to = np.zeros(k.n, dtype=np.int64)  # the highest step now paid, as a step number
+    for lo, hi, amount in rows:
+        k_lo = first_k if lo is None else np.maximum(first_k, lo)
+        k_hi = last_k if hi is None else np.minimum(last_k, hi)
+        count = np.maximum(k_hi - k_lo + 1, 0)
+        total = total + (count.astype(object) if exact else count) * amount
+        paid_to = np.where(count > 0, np.maximum(paid_to, k_hi), paid_to)
+    k.fail(paid_to == 0, "no_new_step")
+    return total
+
+
+def staged(
+    k: Kernel,
+    measure: str,
+    total: Ints,
+    scale: int,
+    stage: npt.NDArray[np.object_],
+    due: dict[str, int],
+    full: int,
+    clawback: str | None,
+) -> Ints:
+    """``Evaluation.staged``: the share due by the stage (``due``: cumulative shares at
+    ``scale`` decimals more than ``total``; a stage not listed is due in full) less what
+    the measure already paid for the same project, any year; the clawback stage returns
+    everything paid. Paid amounts too large for int64 send the application back."""
+    paid = np.zeros(k.n, dtype=np.int64)
+    factor = 10 ** (scale - 2)  # fen to the scale of the result
+    apps = k.f.app[k.rows]
+    for pos in np.flatnonzero(k.live & k.f.has_history[apps]).tolist():
+        row = int(k.rows[pos])
+        app = k.f.apps[apps[pos]]
+        project = k.f.claims[row].keys.get("project")
+        fen = sum(
+            _fen(p.amount)
+            for p in app.history
+            if p.measure == measure and (project is None or p.keys.get("project") == project)
+        )
+        if abs(fen * factor) >= INT64_MAX // 2:
+            k.f.big[row] = True
+        else:
+            paid[pos] = fen * factor
+    share = np.fromiter((due.get(v, full) for v in stage), np.int64, k.n)
+    back = np.fromiter((v == clawback for v in stage), bool, k.n)
+    out: Ints = np.where(back, -paid, np.maximum(total * share - paid, 0))
+    return out

@@ -91,12 +91,16 @@ def share_cap(
 def once_in_application(f: Frame, infos: dict[str, Info]) -> None:
     """Two claims of one application for the same one-time award: the higher is kept
     (the first on a tie), the others get nothing."""
-    paid = f.paid()
+    once = [mid for mid, info in infos.items() if info.once is not None]
+    rows = np.flatnonzero(f.paid() & np.isin(f.measure, once))
+    if len(rows) < 2:
+        return
+    # Only an application claiming one such measure twice can hold two claims of a group.
+    pair = group_ids(f.app[rows], f.measure[rows])
+    rows = rows[np.bincount(pair)[pair] >= 2]
     groups: dict[tuple[Any, ...], list[int]] = {}
-    for row in np.flatnonzero(paid):
+    for row in rows:
         info = infos[f.measure[row]]
-        if info.once is None:
-            continue
         claim = f.claims[row]
         app = f.apps[f.app[row]]
         values = tuple(

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from kfpl.diff.readable import Reader, left_out_json
 from kfpl.diff.structural import Change, match_items, measure_similarity, rule_similarity
+from kfpl.diff.validated import Shared
 from kfpl.model import PolicySet, item_key
 from kfpl.syntax import nodes as n
 
@@ -278,6 +279,7 @@ class Version:
         self.aliases = aliases  # claim measure id -> this version's id
         self.reads = self.runtime.measure_inputs
         self.reader: Reader | None = None
+        self.shared: Shared | None = None  # the population validated once, for every version
 
     def reading(self, other: Version) -> Version:
         """Leave out, in this version, what only ``other`` declares."""
@@ -314,12 +316,23 @@ class Version:
             claim["facts"] = {k: v for k, v in claim.get("facts", {}).items() if k in reads}
         return app
 
-    def read(self, apps: list[dict[str, Any]], tick: Any = None) -> list[Application]:
-        """Each application adapted to this version and validated, once."""
+    def read(
+        self, apps: list[dict[str, Any]], tick: Any = None, indices: list[int] | None = None
+    ) -> list[Application]:
+        """Each application as this version reads it: projected from the shared reading
+        where it can be (``kfpl.diff.validated``), else adapted and validated here.
+        ``indices``: the applications' positions in the shared population."""
         from kfpl.runtime import ApplicationError
 
         out = []
         for index, app in enumerate(apps):
+            if self.shared is not None:
+                projected = self.shared.project(self, app, indices[index] if indices else index)
+                if projected is not None:
+                    out.append(projected)
+                    if tick is not None:
+                        tick(1)
+                    continue
             try:
                 out.append(self.runtime.read(self.adapt(app)))
             except ApplicationError as exc:
@@ -335,12 +348,14 @@ class Version:
                 tick(1)
         return out
 
-    def evaluate(self, apps: list[dict[str, Any]], tick: Any = None) -> Evaluated:
+    def evaluate(
+        self, apps: list[dict[str, Any]], tick: Any = None, indices: list[int] | None = None
+    ) -> Evaluated:
         """Per-application totals, claims and yearly-total decisions, on the columnar
         engine (the reference evaluator for what its kernels leave to it)."""
         from kfpl.diff.columnar_run import evaluate
 
-        return evaluate(self.engine, self.read(apps, tick))
+        return evaluate(self.engine, self.read(apps, tick, indices))
 
     def run(self, apps: list[dict[str, Any]], canonical: dict[str, str], tick: Any = None) -> Run:
         return tally(self.evaluate(apps, tick), canonical)
@@ -516,6 +531,9 @@ def run_impact(
     new_v = Version(new, aliases)
     old_v.reading(new_v)
     new_v.reading(old_v)
+    shared = Shared(old_v, new_v)
+    shared.read(apps)
+    old_v.shared = new_v.shared = shared
     canonical = to_new  # report renamed measures under their new id
     steps = attribution_steps(old, new, changes) if attribution else []
     bar = _progress(progress, len(apps) * 2)
@@ -558,6 +576,7 @@ def attribute(
         else:
             mid = Version(intermediate(old_v.ps, new_v.ps, steps[:index]), aliases)
             mid.reading(new_v)
+            mid.shared = old_v.shared
             changed = changed_measures(prev.ps, prev.reads, mid.ps, mid.reads)
             touched = [
                 i
@@ -570,7 +589,8 @@ def attribute(
                     [apps[i] for i in touched],
                     [where[i] if i < len(where) else f"application {i + 1}" for i in touched],
                 )
-                for i, total in zip(touched, mid.evaluate(sub).totals, strict=True):
+                done = mid.evaluate(sub, indices=touched)
+                for i, total in zip(touched, done.totals, strict=True):
                     fen[i] = total
             after, prev = fen_yuan(sum(fen)), mid
         attributed.append(

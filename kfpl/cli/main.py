@@ -155,7 +155,7 @@ def main() -> None:
 )
 @lang_option
 def check(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
-    """Parse and check policy files (default: policies/); report every problem.
+    """Parse and check policy files (default: the project of the current folder); report every problem.
 
     \b
     Example:
@@ -265,7 +265,10 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
 @main.command("eval")
 @click.argument("application", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
-    "--policies", "paths", multiple=True, help="Policy files or folders (default: policies/)."
+    "--policies",
+    "paths",
+    multiple=True,
+    help="Policy files or folders (default: the project of the current folder).",
 )
 @click.option(
     "--generated",
@@ -521,7 +524,7 @@ def lsp_(lang: str | None) -> None:
 )
 @lang_option
 def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None, lang: str | None) -> None:
-    """Format policy files in the one canonical layout (default: policies/).
+    """Format policy files in the one canonical layout (default: the project's policies).
 
     Comments and blank lines are kept; formatting twice changes nothing.
 

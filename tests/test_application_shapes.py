@@ -2,13 +2,10 @@
 projects and products, the same project over several years (issue 10).
 
 Every expected amount is computed by hand from the law (/work/shared/seeds/, quoted in
-each test), never copied from kfpl's output. The worked examples of policies/*.kfpl are
-one-claim applications; these are the scenarios they cannot express yet.
-
-Tests marked ``xfail(strict=True)`` state what the law pays where today's engine pays
-otherwise; each reason names the engine change it waits for (branch ``rules``, see
-/work/wt/rules-requests.md). They are the acceptance tests of that work: when a fix
-lands the test passes, strict xfail turns that into a failure, and the mark is removed.
+each test), never copied from kfpl's output. Many of these applications are also
+multi-claim worked examples in policies/*.kfpl, where drafters and reviewers read them;
+here they are checked through the public JSON of `Program.evaluate`, with the labels
+and shapes (relabelled keys, unnamed orders) an applicant may send.
 """
 
 from __future__ import annotations
@@ -20,14 +17,6 @@ from conftest import application
 
 from kfpl.python.evaluate import Program
 from kfpl.runtime import ApplicationError
-
-GROUPING = "rules: claims of one measure for different items are not one matter (issue 10)"
-RELABEL = "rules: grouping must not follow labels the applicant chooses (issue 10)"
-HISTORY = "rules: history carries the project and the general rules see it (issue 10)"
-MATCHING = "rules: matching-versus-own across measures of one matter (issue 10)"
-ONCE = "rules: mfg-9h/9i one-time per enterprise across both measures (issue 10)"
-ORDER = "rules: ind-4 'for at most 1 years' is per order, not per enterprise (issue 10)"
-TOP_UP = "R1: `top up` (补差) not in the language yet; policies use plain `once` meanwhile"
 
 
 def amounts(result: dict[str, Any]) -> list[str]:

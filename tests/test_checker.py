@@ -326,3 +326,33 @@ def test_warnings_do_not_fail_the_compilation() -> None:
     comp = compile_texts({"p.kfpl": PRELUDE + measure("  award 30% of booth_fees\n  cap 30")})
     assert [d.code for d in comp.diagnostics] == ["KF0406"]
     assert comp.ok
+
+
+def test_compiling_pauses_the_cyclic_collector_and_gives_it_back_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The collector is paused while files are parsed and checked (its walks over every
+    # live tree node made compile time quadratic); the caller's setting comes back after.
+    import gc
+
+    import kfpl.syntax.parser as parser
+    from kfpl.project.loader import compile_texts
+
+    during: list[bool] = []
+    real = parser.parse_partial
+
+    def watched(text: str, path: str) -> object:
+        during.append(gc.isenabled())
+        return real(text, path)
+
+    monkeypatch.setattr(parser, "parse_partial", watched)
+    try:
+        assert gc.isenabled()
+        comp = compile_texts({"x.kfpl": 'policy x\n  title zh "甲" en "x"\n' * 50}, {})
+        assert not comp.ok  # 50 policies named x: errors, not a crash
+        assert during == [False] and gc.isenabled()
+        gc.disable()
+        compile_texts({"x.kfpl": "policy x\n"}, {})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -31,8 +31,8 @@ def test_text_report_lists_every_change_and_ends_with_a_summary() -> None:
         "~ policy mfg",
         "KD003  effective period: 2020 to 2022 → 2020 to 2025 (extended by 3 years)",
         "KD110  award rate: 30% → 25%",
-        "KD120  requires investment: at least 500万 → at least 300万",
-        "KD140  cap per project: 100万 → 200万",
+        "KD120  requires investment: at least CNY 5 million → at least CNY 3 million",
+        "KD140  cap per project: CNY 1 million → CNY 2 million",
         "- measure mfg-4",
         "+ measure mfg-6",
         "→ measure mfg-13 → mfg-13a",
@@ -61,7 +61,10 @@ def test_markdown_is_ready_to_paste() -> None:
     code, out = run(OLD, NEW, "--format", "md", "--lang", "en")
     assert code == 0
     assert out.startswith("## kfpl semantic diff\n")
-    assert "| `KD140` cap | cap per project: 100万 → 200万 | more generous | high |" in out
+    assert (
+        "| `KD140` cap | cap per project: CNY 1 million → CNY 2 million | more generous | high |"
+        in out
+    )
     assert "## Behavioural diff" in out
 
 
@@ -134,7 +137,7 @@ def test_revisions_are_read_straight_from_git(repo: Path, monkeypatch: pytest.Mo
     )
     assert code == 0, out
     assert "kfpl semantic diff: HEAD~1:policies → HEAD:policies" in out
-    assert "KD140  cap per project: 100万 → 200万" in out
+    assert "KD140  cap per project: CNY 1 million → CNY 2 million" in out
     assert (
         git(repo, "status", "--porcelain").strip() == "M policies/mfg.kfpl"
     )  # nothing checked out
@@ -161,7 +164,7 @@ def test_git_diff_shows_the_semantic_diff(repo: Path) -> None:
     git(repo, "config", "diff.kfpl.command", command)
     out = git(repo, "diff", "HEAD~1", "HEAD", "--", "policies/mfg.kfpl")
     assert "kfpl semantic diff: a/policies/mfg.kfpl → b/policies/mfg.kfpl" in out
-    assert "KD120  requires investment: at least 500万 → at least 300万" in out
+    assert "KD120  requires investment: at least CNY 5 million → at least CNY 3 million" in out
     assert "+ measure mfg-6" in out
     # Files without changes stay silent; the plain text diff is one flag away.
     assert git(repo, "diff", "HEAD~1", "HEAD", "--", "policies/common.kfpl") == ""

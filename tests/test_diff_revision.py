@@ -55,9 +55,9 @@ def test_diff_prints_every_change_of_the_revision() -> None:
         ),
         (
             "~ measure mfg-3",
-            "KD120  requires equipment_rd_investment: at least 500万 → at least 300万",
+            "KD120  requires equipment_rd_investment: at least CNY 5 million → at least CNY 3 million",
         ),
-        ("~ measure mfg-2a", "KD140  cap per year: 30万 → 50万"),
+        ("~ measure mfg-2a", "KD140  cap per year: CNY 300,000 → CNY 500,000"),
         ("- measure mfg-2b", "KD102  measure: − up to 30% of central_media_ad_fees"),
         ("+ measure mfg-13c", "KD101  measure: + up to 50% of diagnosis_fees"),
     ]

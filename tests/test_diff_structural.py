@@ -62,7 +62,7 @@ def test_rate_raised() -> None:
 def test_cap_raised() -> None:
     ch = only(diff(("cap 100万 per project", "cap 200万 per project")))
     assert ch.check == "KD140"
-    assert ch.line("en") == "cap per project: 100万 → 200万"
+    assert ch.line("en") == "cap per project: CNY 1 million → CNY 2 million"
     assert ch.direction == "more_generous"
 
 
@@ -70,7 +70,7 @@ def test_cap_removed_and_added() -> None:
     removed = only(diff(("  cap 30万 per year\n", "")))
     assert (removed.check, removed.line("en"), removed.direction) == (
         "KD142",
-        "cap per year: − 30万",
+        "cap per year: − CNY 300,000",
         "more_generous",
     )
     added = only(
@@ -78,7 +78,7 @@ def test_cap_removed_and_added() -> None:
     )
     assert (added.check, added.line("en"), added.direction) == (
         "KD141",
-        "cap per enterprise: + 500万",
+        "cap per enterprise: + CNY 5 million",
         "less_generous",
     )
 
@@ -86,7 +86,7 @@ def test_cap_removed_and_added() -> None:
 def test_threshold_lowered() -> None:
     ch = only(diff(("investment at least 500万", "investment at least 300万")))
     assert ch.check == "KD120"
-    assert ch.line("en") == "requires investment: at least 500万 → at least 300万"
+    assert ch.line("en") == "requires investment: at least CNY 5 million → at least CNY 3 million"
     assert ch.line("zh") == "申报条件 investment：500万以上 → 300万以上"
     assert ch.direction == "more_generous"
 
@@ -102,7 +102,7 @@ def test_bound_switches_from_at_least_to_more_than() -> None:
     ch = only(diff(("investment at least 500万", "investment more than 500万")))
     assert ch.check == "KD121"
     assert ch.line("zh") == "申报条件 investment：500万以上 → 超过500万"
-    assert ch.line("en") == "requires investment: at least 500万 → more than 500万"
+    assert ch.line("en") == "requires investment: at least CNY 5 million → more than CNY 5 million"
     assert (ch.direction, ch.severity) == ("less_generous", "medium")
     back = diff_policy_sets(
         compiled(edited(("investment at least 500万", "investment more than 500万"))), compiled(OLD)
@@ -126,7 +126,7 @@ def test_condition_added_and_removed() -> None:
     )
     removed = only(diff(("  requires investment at least 300万\n", "")))
     assert (removed.check, removed.item, removed.direction) == ("KD123", "mfg-4", "more_generous")
-    assert removed.line("en") == "requires: − investment at least 300万"
+    assert removed.line("en") == "requires: − investment at least CNY 3 million"
 
 
 def test_tier_added_and_bounds_moved() -> None:
@@ -138,10 +138,10 @@ def test_tier_added_and_bounds_moved() -> None:
     )
     kinds = {c.check: c for c in changes}
     assert set(kinds) == {"KD130", "KD132"}
-    assert kinds["KD130"].line("en") == "award tier: + at least 50万 -> 8万"
+    assert kinds["KD130"].line("en") == "award tier: + at least CNY 500,000 -> CNY 80,000"
     assert (
         kinds["KD132"].line("en")
-        == "award tier “at least 10万”: at least 10万 → at least 10万 and less than 50万"
+        == "award tier “at least CNY 100,000”: at least CNY 100,000 → at least CNY 100,000 and less than CNY 500,000"
     )
     assert kinds["KD130"].direction == "depends"  # settled by the behavioural diff
 
@@ -149,7 +149,7 @@ def test_tier_added_and_bounds_moved() -> None:
 def test_tier_award_changed() -> None:
     ch = only(diff(("at least 10万 -> 5万", "at least 10万 -> 6万")))
     assert ch.check == "KD111"
-    assert ch.line("en") == "award tier “at least 10万”: 5万 → 6万"
+    assert ch.line("en") == "award tier “at least CNY 100,000”: CNY 50,000 → CNY 60,000"
     assert ch.direction == "more_generous"
 
 

@@ -292,3 +292,38 @@ def test_openapi_documents_the_version_parameter(client: TestClient) -> None:
     params = doc["paths"]["/api/v1/evaluate"]["post"]["parameters"]
     assert [p["name"] for p in params] == ["version"]
     assert "/api/v1/versions" in doc["paths"]
+
+
+WENZHOU = ROOT / "tests" / "fixtures" / "wenzhou" / "final"
+
+
+def test_a_second_project_served_beside_the_first_is_chosen_per_request() -> None:
+    # Another city's measures under `--policy-version wenzhou=FOLDER`: a request naming it
+    # gets what `kfpl eval` gives under that project, and the default is unchanged.
+    from kfpl.serve.versions import named_version
+
+    application = WENZHOU / "application.json"
+    code, out, _ = cli("eval", str(application), "--policies", str(WENZHOU), "--format", "json")
+    assert code == 0
+    with TestClient(
+        create_app(POLICIES, versions=dict([named_version(f"wenzhou={WENZHOU}")]))
+    ) as c:
+        assert "wenzhou" in [v["version"] for v in c.get("/api/v1/versions").json()["versions"]]
+        chosen = c.post(
+            "/api/v1/evaluate", params={"version": "wenzhou"}, content=application.read_bytes()
+        )
+        assert chosen.status_code == 200, chosen.text
+        assert chosen.json() == json.loads(out)
+        default = c.post("/api/v1/evaluate", content=application.read_bytes())
+        assert default.status_code == 422  # its measures are not Kaifeng's
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [("wenzhou", "NAME=FOLDER"), ("saved=.", "not 'saved'"), ("../x=.", "a name is"),
+     ("w=/nonexistent/folder", "w:")],
+)  # fmt: skip
+def test_a_bad_policy_version_is_refused_at_start_up(spec: str, says: str) -> None:
+    code, _, err = cli("serve", str(POLICIES), "--policy-version", spec)
+    assert code == 2
+    assert says in err

@@ -110,6 +110,14 @@ class Context:
         # Each file's lines, split once: looking up a word's column happens for every
         # fact and case arm, and splitting the file each time made checking quadratic.
         self._lines = {m.path: m.text.splitlines() for m in modules if m.text}
+        # Per matter, the first measure whose claims are for each kind of item, and each
+        # measure's position: comparing a measure with every other measure of its matter
+        # made checking quadratic in the number of measures.
+        self.position = {mid: i for i, mid in enumerate(self.ps.measures)}
+        self.first_by_item: dict[str, dict[str | None, n.Measure]] = {}
+        for measure in self.ps.measures.values():
+            if measure.matter is not None:
+                self.first_by_item.setdefault(measure.matter, {}).setdefault(measure.item, measure)
 
     # -- reporting
     def emit(

@@ -441,29 +441,35 @@ def check_item(ctx: Context, measure: n.Measure) -> None:
         return
     if measure.matter is None:
         return
-    for other in ctx.ps.measures.values():
-        if other is measure:
-            return  # report each pair once, on the later measure
-        if other.matter == measure.matter and other.item != measure.item:
+    # Report each pair once, on the later measure, against the first earlier measure of
+    # the matter whose claims are for something else.
+    mine_at = ctx.position[measure.id]
+    earlier = [
+        other
+        for item, other in ctx.first_by_item.get(measure.matter, {}).items()
+        if item != measure.item and ctx.position[other.id] < mine_at
+    ]
+    if not earlier:
+        return
+    other = min(earlier, key=lambda m: ctx.position[m.id])
 
-            def thing(item: str | None) -> Text:
-                return Text(f"`{item}`", item) if item else Text("企业", "the enterprise")
+    def thing(item: str | None) -> Text:
+        return Text(f"`{item}`", item) if item else Text("企业", "the enterprise")
 
-            mine, theirs = thing(measure.item), thing(other.item)
-            fix = f"`identified by {other.item or measure.item}`"
-            ctx.error(
-                "KF0311",
-                Text(
-                    f"`{measure.id}` 与 `{other.id}` 同属事项 `{measure.matter}`，但申报对象不同"
-                    f"（{mine.zh} / {theirs.zh}）",
-                    f"`{measure.id}` and `{other.id}` are one matter `{measure.matter}` but their "
-                    f"claims are for different things ({mine.en} / {theirs.en})",
-                ),
-                ctx.word_span(measure.span, measure.matter),
-                label=Text("同一事项，申报对象不同", "one matter, different items"),
-                help=Text(
-                    f"在缺少的一方补写 {fix}，或将二者归入不同事项",
-                    f"write {fix} on the one that lacks it, or give them different matters",
-                ),
-            )
-            return
+    mine, theirs = thing(measure.item), thing(other.item)
+    fix = f"`identified by {other.item or measure.item}`"
+    ctx.error(
+        "KF0311",
+        Text(
+            f"`{measure.id}` 与 `{other.id}` 同属事项 `{measure.matter}`，但申报对象不同"
+            f"（{mine.zh} / {theirs.zh}）",
+            f"`{measure.id}` and `{other.id}` are one matter `{measure.matter}` but their "
+            f"claims are for different things ({mine.en} / {theirs.en})",
+        ),
+        ctx.word_span(measure.span, measure.matter),
+        label=Text("同一事项，申报对象不同", "one matter, different items"),
+        help=Text(
+            f"在缺少的一方补写 {fix}，或将二者归入不同事项",
+            f"write {fix} on the one that lacks it, or give them different matters",
+        ),
+    )

@@ -423,20 +423,24 @@ class Case:
         }
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str = "zh") -> str:
+    """A probed fact as kfpl writes it (30万), or in English amounts (CNY 300,000)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         return (
             "["
             + ", ".join(
-                "{" + ", ".join(f"{k} = {_show(v)}" for k, v in r.items()) + "}" for r in value
+                "{" + ", ".join(f"{k} = {_show(v, lang)}" for k, v in r.items()) + "}"
+                for r in value
             )
             + "]"
         )
     if isinstance(value, str):
         try:
-            return c.money(Decimal(value)) if "." not in value or Decimal(value) >= 1 else value
+            if "." not in value or Decimal(value) >= 1:
+                return c.money(Decimal(value), lang)
+            return value
         except ArithmeticError:
             return value
     return str(value)
@@ -913,9 +917,8 @@ def probes(
             if key in seen:
                 continue
             seen.add(key)
-            shown = _show(value)
             yield (
-                {"zh": f"{name} = {shown}", "en": f"{name} = {shown}"},
+                {"zh": f"{name} = {_show(value)}", "en": f"{name} = {_show(value, 'en')}"},
                 "boundary",
                 year,
                 facts,

@@ -5,9 +5,9 @@ Two nodes compare equal here when they mean the same thing to the evaluator:
 one-operand ``and``/``or`` equals the condition itself. Labels are kept apart
 (``wording=True``) so a change of words can be told from a change of rules.
 
-Values are rendered in kfpl's own notation (``30万``, ``25%``, ``at least 500万``),
-which reads the same in both report languages; the Chinese bound words are used in
-``zh`` (``500万以上``, ``超过500万``) because they carry the legal meaning.
+Values are rendered in kfpl's own notation in ``zh`` (``30万``, ``25%``, with the Chinese
+bound words ``500万以上``, ``超过500万`` because they carry the legal meaning) and as an
+English reader writes amounts in ``en`` (``at least CNY 5 million``): no 万 in English.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Hashable
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 
+from kfpl.render.money import en_money
 from kfpl.syntax import nodes as n
 
 WAN = Decimal(10_000)
@@ -84,8 +85,11 @@ def conjuncts(requires: tuple[n.Cond, ...]) -> list[n.Cond]:
 # --------------------------------------------------------------------------- numbers
 
 
-def money(value: Decimal) -> str:
-    """Yuan as a drafter writes it: 1.5亿, 30万, 2000元 (exact, never a float)."""
+def money(value: Decimal, lang: str = "zh") -> str:
+    """Yuan as a drafter writes it: 1.5亿, 30万, 2000元 (exact, never a float); in English
+    as a notice writes it: CNY 150 million, CNY 300,000."""
+    if lang == "en":
+        return en_money(value)
     sign = "-" if value < 0 else ""
     value = abs(value)
     if value >= YI and (value / YI) == (value / YI).quantize(Decimal("0.0001")):
@@ -104,19 +108,19 @@ def rate(value: Decimal) -> str:
     return f"{_plain(value * 100)}%"
 
 
-def number(num: n.Number) -> str:
+def number(num: n.Number, lang: str = "zh") -> str:
     if num.unit == "percent":
         return rate(num.value)
     if num.unit == "yuan":
-        return money(num.value)
+        return money(num.value, lang)
     return _plain(num.value)
 
 
-def amount(num: n.Number, money_like: bool = True) -> str:
+def amount(num: n.Number, money_like: bool = True, lang: str = "zh") -> str:
     """A number read as money where the context expects money (caps, fixed awards)."""
     if num.unit == "percent" or not money_like:
-        return number(num)
-    return money(num.value)
+        return number(num, lang)
+    return money(num.value, lang)
 
 
 # --------------------------------------------------------------------------- bounds and conditions
@@ -151,7 +155,7 @@ def op_words(op: str, lang: str) -> str:
 
 
 def bound_text(op: str, value: n.Number, lang: str) -> str:
-    shown = number(value)
+    shown = number(value, lang)
     if lang == "zh":
         return _OPS_ZH[op].format(v=shown)
     return f"{_OPS_EN[op]} {shown}"
@@ -217,12 +221,12 @@ def form_text(form: n.Form, lang: str = "en") -> str:
     if isinstance(form, n.Matching):
         return f"match {rate_text(form.rate)} of {form.higher_award}"
     if isinstance(form, n.Fixed):
-        return amount(form.amount)
+        return amount(form.amount, lang=lang)
     if isinstance(form, n.Range):
-        return f"between {amount(form.low)} and {amount(form.high)}"
+        return f"between {amount(form.low, lang=lang)} and {amount(form.high, lang=lang)}"
     if isinstance(form, n.PerStep):
         base = " + ".join(operand_text(op) for op in form.base)
-        return f"{amount(form.amount)} per {amount(form.size)} of {base}"
+        return f"{amount(form.amount, lang=lang)} per {amount(form.size, lang=lang)} of {base}"
     if isinstance(form, n.ByCase):
         arms = ", ".join(f"{arm.value} -> {form_text(arm.form, lang)}" for arm in form.arms)
         return f"by {form.on}: {arms}"
@@ -231,7 +235,7 @@ def form_text(form: n.Form, lang: str = "en") -> str:
         return f"tiers on {form.on}: {rows}" + (" (first match)" if form.first_match else "")
     if isinstance(form, n.Steps):
         rows = "; ".join(f"{row_bounds(r, lang)} -> {form_text(r.form, lang)}" for r in form.rows)
-        return f"steps of {amount(form.size)} {form.crossing} by {form.on}: {rows}"
+        return f"steps of {amount(form.size, lang=lang)} {form.crossing} by {form.on}: {rows}"
     if isinstance(form, n.Each):
         return f"each {form.over}: {form_text(form.form, lang)}"
     stages = ", ".join(

@@ -7,12 +7,14 @@ the three can never disagree. Everything is deterministic: same inputs, same byt
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from kfpl.diff.structural import CHECKS, DIRECTIONS, ITEM_KINDS, SEVERITIES, Change
+from kfpl.render.money import en_money
 from kfpl.runtime.dates import Span, day_en, day_zh
 from kfpl.textwidth import clip, display_width, ljust, rjust
 
@@ -272,8 +274,19 @@ STATUS_WORDS = {
 }
 
 
-def _case_facts(case: dict[str, Any]) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in case["facts"].items()) or "—"
+_KFPL_MONEY = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(万|亿|元)")
+
+
+def _case_facts(case: dict[str, Any], lang: str) -> str:
+    """The facts of a probe; English amounts in yuan (the JSON keeps kfpl's 30万)."""
+
+    def shown(value: str) -> str:
+        m = _KFPL_MONEY.fullmatch(value) if lang == "en" else None
+        if m is None:
+            return value
+        return en_money(Decimal(m.group(1)) * {"万": 10_000, "亿": 100_000_000, "元": 1}[m[2]])
+
+    return ", ".join(f"{k} = {shown(str(v))}" for k, v in case["facts"].items()) or "—"
 
 
 VERDICTS: dict[str, tuple[str, str]] = {
@@ -510,7 +523,9 @@ def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
             shown[m["measure"]] = shown.get(m["measure"], 0) + 1
             if shown[m["measure"]] > TEXT_CASES:
                 continue
-            out.append(f"    · {case['label'][lang]} ({_when(case, lang)}): {_case_facts(case)}")
+            out.append(
+                f"    · {case['label'][lang]} ({_when(case, lang)}): {_case_facts(case, lang)}"
+            )
             for side, name in (("old", "旧" if zh else "old"), ("new", "新" if zh else "new")):
                 why = "; ".join(case[side]["why"][lang])
                 out.append(f"        {name}: {_outcome(case[side], lang)} — {why}")
@@ -568,7 +583,7 @@ def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
             for side in ("old", "new"):
                 steps = "<br>".join(_md(x) for x in case[side]["why"][lang])
                 cells.append(f"**{_outcome(case[side], lang)}**<br>{steps}")
-            what = f"{_md(case['label'][lang])} ({_when(case, lang)})<br>{_md(_case_facts(case))}"
+            what = f"{_md(case['label'][lang])} ({_when(case, lang)})<br>{_md(_case_facts(case, lang))}"
             out.append(f"| `{case['measure']}` | {what} | {cells[0]} | {cells[1]} |")
         out.append("")
         if b["cases_total"] > len(b["cases"]):

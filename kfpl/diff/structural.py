@@ -510,8 +510,8 @@ class Differ:
                 ctx,
                 "KD302",
                 where,
-                None if a is None else same(c.number(a.value)),
-                None if b is None else same(c.number(b.value)),
+                None if a is None else both(c.number(a.value), c.number(a.value, "en")),
+                None if b is None else both(c.number(b.value), c.number(b.value, "en")),
                 direction,
                 "medium",
             )
@@ -871,8 +871,8 @@ class Differ:
                 ctx,
                 "KD111",
                 where,
-                same(c.amount(old.amount)),
-                same(c.amount(new.amount)),
+                both(c.amount(old.amount), c.amount(old.amount, lang="en")),
+                both(c.amount(new.amount), c.amount(new.amount, lang="en")),
                 by_sign(new.amount.value - old.amount.value),
                 "high",
             )
@@ -903,8 +903,8 @@ class Differ:
                     ctx,
                     "KD134",
                     (f"{where[0]} 阶梯", f"{where[1]} step"),
-                    same(c.amount(old.size)),
-                    same(c.amount(new.size)),
+                    both(c.amount(old.size), c.amount(old.size, lang="en")),
+                    both(c.amount(new.size), c.amount(new.size, lang="en")),
                     by_sign(old.size.value - new.size.value),
                     "high",
                 )
@@ -1009,7 +1009,7 @@ class Differ:
                     "KD141",
                     where,
                     None,
-                    same(c.money(b.amount.value)),
+                    both(c.money(b.amount.value), c.money(b.amount.value, "en")),
                     "less_generous",
                     "high",
                 )
@@ -1018,7 +1018,7 @@ class Differ:
                     ctx,
                     "KD142",
                     where,
-                    same(c.money(a.amount.value)),
+                    both(c.money(a.amount.value), c.money(a.amount.value, "en")),
                     None,
                     "more_generous",
                     "high",
@@ -1028,8 +1028,8 @@ class Differ:
                     ctx,
                     "KD140",
                     where,
-                    same(c.money(a.amount.value)),
-                    same(c.money(b.amount.value)),
+                    both(c.money(a.amount.value), c.money(a.amount.value, "en")),
+                    both(c.money(b.amount.value), c.money(b.amount.value, "en")),
                     by_sign(b.amount.value - a.amount.value),
                     "high",
                 )
@@ -1179,8 +1179,8 @@ class Differ:
                                 ctx,
                                 "KD401",
                                 both("目标值", "goal"),
-                                same(_goal_text(goal_a)),
-                                same(_goal_text(goal_b)),
+                                both(_goal_text(goal_a), _goal_text(goal_a, "en")),
+                                both(_goal_text(goal_b), _goal_text(goal_b, "en")),
                                 "neutral",
                                 "low",
                             )
@@ -1533,11 +1533,34 @@ def _without_goals(item: object) -> object:
     return item
 
 
-def _goal_text(goal: n.Goal) -> str:
+_GOAL_ZH = {
+    "about": "约{v}",
+    "exactly": "{v}",
+    "at_least": "{v}以上",
+    "more_than": "超过{v}",
+    "at_most": "不超过{v}",
+    "less_than": "低于{v}",
+}
+
+
+def _goal_text(goal: n.Goal, lang: str = "zh") -> str:
+    v = c.number(goal.value, lang)
+    if lang == "zh":
+        if goal.comparator == "between" and goal.high is not None:
+            value = f"{v}至{c.number(goal.high)}"
+        else:
+            value = _GOAL_ZH[goal.comparator].format(v=v)
+        if goal.year:
+            return f"到{goal.year}年{value}"
+        if goal.yearly:
+            return f"每年{value}"
+        if goal.within_years:
+            return f"{goal.within_years[0]}至{goal.within_years[1]}年内{value}"
+        return value
     if goal.comparator == "between" and goal.high is not None:
-        value = f"between {c.number(goal.value)} and {c.number(goal.high)}"
+        value = f"between {v} and {c.number(goal.high, lang)}"
     else:
-        value = f"{goal.comparator.replace('_', ' ')} {c.number(goal.value)}"
+        value = f"{goal.comparator.replace('_', ' ')} {v}"
     if goal.year:
         return f"{value} by {goal.year}"
     if goal.yearly:

@@ -1,5 +1,6 @@
 """mkdocs hooks: the navigation from the generated ``docs/.nav.yml``, the search
-index inlined for pages opened from disk, and a page title that is safe in ``<title>``.
+index inlined for pages opened from disk, a page title that is safe in ``<title>``, and
+no language ``<link rel="alternate">`` in the page head.
 
 The page order follows the policy set (expo-2a before expo-10), which mkdocs' own
 alphabetical navigation cannot give; section titles are translated per language by
@@ -9,6 +10,7 @@ falls back to its own navigation.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,18 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     return context
 
 
+# mkdocs-material fetches ``sitemap.xml`` beside every ``<link rel="alternate"
+# hreflang>`` in the head, to redirect clicks on the language switch. With a link per
+# page (the i18n plugin's) that is ``measures/sitemap.xml``, ``en/sitemap.xml``…: not
+# found when served, blocked from disk (a console error on every page), and not needed,
+# as each switch link already goes to the same page in the other language.
+_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    return _ALTERNATE.sub("", output)
+
+
 def _paths(entry: Any) -> list[str]:
     if isinstance(entry, str):
         return [entry]
@@ -64,3 +78,8 @@ def on_post_build(config: Any) -> None:
     data, script = folder / "search_index.json", folder / "search_index.js"
     if data.is_file() and script.is_file():
         script.write_text("var __index = " + data.read_text(encoding="utf-8"), encoding="utf-8")
+    # A sitemap lists absolute URLs; without ``site_url`` the i18n plugin's template
+    # writes "None" before each path ("Noneindex.html"): no sitemap rather than a wrong one.
+    if not config.get("site_url"):
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (Path(config["site_dir"]) / name).unlink(missing_ok=True)

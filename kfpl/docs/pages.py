@@ -80,7 +80,14 @@ def md_prose(text: object, lang: str) -> str:
         if i % 2:
             out.append(part)
             continue
-        escaped = md(part) if part.strip() else part
+        if not part.strip():
+            out.append(part)
+            continue
+        # md() trims and guards a line's start; a part between code spans keeps its
+        # spaces (`30万`, `1.5亿`) and cannot open a list.
+        body = part.strip()
+        escaped = md(body) if i == 0 else _ESCAPE_RE.sub(lambda f: _ESCAPES[f.group(0)], body)
+        escaped = (" " if part[0] == " " else "") + escaped + (" " if part[-1] == " " else "")
         if lang == "en":
             escaped = _CJK_RUN.sub(
                 lambda found: f'<span lang="zh">{found.group(0)}</span>', escaped
@@ -518,10 +525,12 @@ def render_docs(ps: PolicySet, sources: dict[SourceKey, str | None],
 
 
 # Files every site carries, shipped inside the package (so an installed kfpl builds a
-# site anywhere): the stylesheet, the worker shim for search from disk, the language guide.
+# site anywhere): the stylesheet, the worker shim for search from disk, the script that
+# searches on every input, the language guide.
 SHIPPED = (
     "assets/kfpl.css",
     "assets/iframe-worker-shim.js",
+    "assets/search-on-input.js",
     "guide/language.md",
     "guide/keywords.md",
     "guide/editors.md",

@@ -7,8 +7,10 @@ project's ``sources/``.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,13 +122,36 @@ def compile_texts(
 ) -> Compilation:
     """Parse and check files given as text, keyed by the path shown in diagnostics;
     ``source`` is checked against ``documents`` (default: the current project's)."""
+    if documents is None:
+        documents = documents_of(())
+    with _no_cyclic_gc():
+        return _compile(texts, documents)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a policy set is compiled.
+
+    Parsing allocates hundreds of thousands of tree nodes that all stay alive; each
+    collection walks every one of them, so with collection on, compile time grew with
+    the square of the set (100× the real set: 0.57 ms a line against 0.09). The nodes
+    hold no cycles worth collecting mid-compile; reference counting still frees the
+    rest, and the collector resumes (as it was) when the compile ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compile(texts: dict[str, str], documents: Mapping[str, Document]) -> Compilation:
     # The parser and checker are imported here, not above: `kfpl eval` with its
     # evaluators in the cache needs discover() and project_of() only.
     from kfpl.check.checker import check
     from kfpl.syntax.parser import parse_partial
 
-    if documents is None:
-        documents = documents_of(())
     comp = Compilation(None)
     modules: list[n.Module] = []
     broken: set[str] = set()

@@ -20,7 +20,7 @@ from kfpl.serve import api, pages
 from kfpl.serve.limits import MAX_BODY, BodyLimit
 from kfpl.serve.project import Project
 from kfpl.serve.review import ReviewCharts
-from kfpl.serve.versions import Versions, declared_revision
+from kfpl.serve.versions import Versions, declared_revision, named_version
 
 
 def create_app(
@@ -29,8 +29,11 @@ def create_app(
     population: str | Path | None = None,
     max_body: int = MAX_BODY,
     group_by: str | None = None,
+    versions: dict[str, Path] | None = None,
     lang: str = "zh",
 ) -> Starlette:
+    """The service for ``project``; ``versions`` are further policy versions or projects a
+    request may name (``?version=NAME``), as ``kfpl serve --policy-version`` gives them."""
     served = project if isinstance(project, Project) else Project(project)
     app = Starlette(
         routes=[
@@ -46,7 +49,7 @@ def create_app(
     revision = declared_revision(served.folder)
     if revision is not None:
         others.append(revision)
-    app.state.versions = Versions(served, others)
+    app.state.versions = Versions(served, others, versions)
     app.state.review = (
         ReviewCharts(served, Path(review_against), Path(population), group_by)
         if review_against is not None and population is not None
@@ -56,9 +59,12 @@ def create_app(
 
 
 def from_environment() -> Any:
+    """``KFPL_VERSIONS``: ``NAME=FOLDER`` entries separated by the path separator (``:``)."""
+    specs = [s for s in os.environ.get("KFPL_VERSIONS", "").split(os.pathsep) if s]
     return create_app(
         os.environ.get("KFPL_PROJECT", "policies"),
         os.environ.get("KFPL_REVIEW_AGAINST"),
         os.environ.get("KFPL_POPULATION"),
         group_by=os.environ.get("KFPL_GROUP_BY"),
+        versions=dict(named_version(spec) for spec in specs),
     )

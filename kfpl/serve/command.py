@@ -20,6 +20,8 @@ from kfpl.runtime.bilingual import Text
               help="Applications (JSON lines or tables) the review charts run through both versions.")  # fmt: skip
 @click.option("--group-by", default=None, metavar="FIELD",
               help="The enterprise field the review charts group by (default: the project file's [impact] group_by).")  # fmt: skip
+@click.option("--policy-version", "policy_versions", multiple=True, metavar="NAME=FOLDER",
+              help="Another policy version or project a request may name (?version=NAME); repeatable.")  # fmt: skip
 @click.option(
     "--root-path", default="", help="URL prefix when served behind a proxy (e.g. /calculator)."
 )
@@ -31,6 +33,7 @@ def serve_command(
     review_against: str | None,
     population: str | None,
     group_by: str | None,
+    policy_versions: tuple[str, ...],
     root_path: str,
     lang: str | None,
 ) -> None:
@@ -44,6 +47,7 @@ def serve_command(
       kfpl serve --port 8000
       kfpl serve policies --review-against ../revision \\
           --population examples/population/applications.jsonl
+      kfpl serve --policy-version other-city=../other-city
     """
     from kfpl.cli.main import fail, use_lang
 
@@ -60,6 +64,7 @@ def serve_command(
             )
         )
     from kfpl.serve.project import ProjectError
+    from kfpl.serve.versions import named_version
 
     if (review_against is None) != (population is None):
         fail(
@@ -73,9 +78,15 @@ def serve_command(
     try:
         folder = config.load(project).policies  # a project folder serves its policies
     except config.ProjectError as exc:
+        fail(exc.words)
+    try:
+        versions = dict(named_version(spec) for spec in policy_versions)
+    except ValueError as exc:
         fail(str(exc))
     try:
-        app = create_app(folder, review_against, population, group_by=group_by, lang=lang)
+        app = create_app(
+            folder, review_against, population, group_by=group_by, versions=versions, lang=lang
+        )
     except ProjectError as exc:
         fail(str(exc), exc.code)
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kfpl.diagnostics import render
 from kfpl.model import PolicySet
-from kfpl.project.loader import Compilation, InputError, compile_texts, read_text
+from kfpl.project.loader import Compilation, InputError, compile_texts, documents_of, read_text
 from kfpl.python.evaluate import Program
 
 
@@ -95,9 +95,14 @@ class Project:
         except InputError as exc:
             raise ProjectError(str(exc)) from exc
 
-    @staticmethod
-    def _load(texts: dict[str, str]) -> Loaded:
-        comp = compile_texts(texts)
+    def _load(self, texts: dict[str, str]) -> Loaded:
+        # `source` is checked against this project's documents, not those of the folder
+        # the server was started in: a second project served beside the first has its own.
+        try:
+            documents = documents_of((str(self.folder),))
+        except InputError as exc:
+            raise ProjectError(str(exc)) from exc
+        comp = compile_texts(texts, documents)
         if not comp.ok or comp.policy_set is None:
             shown = "\n\n".join(render(d, comp.sources) for d in comp.diagnostics)
             raise ProjectError(f"the project has policy errors:\n{shown}", code=1)

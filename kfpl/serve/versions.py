@@ -7,7 +7,9 @@ fixed when the server starts, from what its operator already declared:
 * ``saved``: the served project as saved (studio saves included), the default;
 * the folder of ``--review-against``, named by its folder name;
 * the project file's ``[examples] revision`` (kfpl.toml of the served folder), named by
-  its folder name.
+  its folder name;
+* each ``--policy-version NAME=FOLDER`` of ``kfpl serve``: another version, or another
+  project (a second city's measures served beside the first), by the name given.
 
 A version is compiled on first use (a revision the server never evaluates costs
 nothing), through the same loader as ``kfpl eval``; a version whose policies have errors
@@ -16,6 +18,7 @@ answers every request naming it with the error, as ``kfpl eval`` would.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -45,10 +48,38 @@ def declared_revision(folder: Path) -> Path | None:
     return project.revision.resolve()
 
 
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def named_version(spec: str) -> tuple[str, Path]:
+    """``NAME=FOLDER`` of ``--policy-version``; a project folder stands for its policies.
+    Raises ValueError with what is wrong."""
+    from kfpl.project import config
+
+    name, sep, folder = spec.partition("=")
+    if not sep or not folder:
+        raise ValueError(f"--policy-version {spec!r}: write NAME=FOLDER")
+    if not NAME.fullmatch(name) or name == DEFAULT:
+        raise ValueError(
+            f"--policy-version {spec!r}: a name is letters, digits, '_', '.' or '-' "
+            f"(at most 64, not {DEFAULT!r})"
+        )
+    try:
+        policies = config.load(folder).policies
+    except config.ProjectError as exc:
+        raise ValueError(f"--policy-version {name}: {exc}") from exc
+    if not policies.is_dir() or not any(policies.glob("*.kfpl")):
+        raise ValueError(f"--policy-version {name}: {policies} holds no .kfpl files")
+    return name, policies
+
+
 class Versions:
-    def __init__(self, served: Project, others: list[Path]) -> None:
+    def __init__(
+        self, served: Project, others: list[Path], named: dict[str, Path] | None = None
+    ) -> None:
         self.served = served
-        self._folders: dict[str, Path] = {}
+        # Names the operator chose come first; a folder named twice answers to both.
+        self._folders: dict[str, Path] = {k: v.resolve() for k, v in (named or {}).items()}
         for folder in others:
             folder = folder.resolve()
             if folder == served.folder:

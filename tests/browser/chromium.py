@@ -68,6 +68,25 @@ def static_server(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
+def new_page(browser: Any) -> Any:
+    """A desktop-sized page; 30 s for each wait (a busy machine builds the search index
+    slowly)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(30_000)
+    return page
+
+
 def shot(page: Any, name: str, full: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
+
+
+def problems(page: Any) -> list[str]:
+    """What goes wrong while ``page`` is used: console errors, uncaught exceptions,
+    requests that fail or answer 4xx/5xx. The list fills as events come."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: found.append(f"exception: {e}"))
+    page.on("requestfailed", lambda r: found.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: found.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
+    return found

@@ -615,6 +615,19 @@ _ENTRIES: list[Code] = [
                  "booth_fees = 10万 -> 3万"),
         "写该类型的值。", "Write a value of the input's type.",
     ),
+    Code(
+        "KF0410", "error",
+        "单位只用于数量", "A unit on an input that is not a count",
+        "`unit`（单位）写明数量的量词（3台、2年）或清单中每一项的量词（单台、逐台），只能用于 `count` "
+        "或 `list` 类型的数据项；金额已以元计、比例以%计，再写单位会在数字旁印出错误的字。",
+        "`unit` names the measure word of a count (3台, 2年) or of one item of a list (单台, "
+        "逐台); only a `count` or a `list` input takes one. Money is in yuan and a rate in "
+        "percent already: a unit there would print a wrong word beside the number.",
+        'input team_cost: money zh "团队费用" en "team cost" unit zh "人" en "person"\n',
+        'input team_members: count zh "团队人数" en "team size" unit zh "人" en "person"\n',
+        "删除单位，或把该数据项声明为 `count`（如果它数的是个数）。",
+        "Delete the unit, or declare the input as a `count` if it counts things.",
+    ),
     # ------------------------------------------------------------------ KF05xx tiers
     Code(
         "KF0501", "error",

@@ -41,7 +41,9 @@ def test_new_project_checks_tests_evaluates_and_builds(demo: Path) -> None:
     assert (demo / "generated" / "expo.py").is_file()
     index = (demo / "docs" / "en" / "index.md").read_text(encoding="utf-8")
     assert index.startswith("# Demo City Trade-Fair Subsidies")
-    assert (demo / "docs" / "guide" / "language.md").is_file()
+    for lang in ("zh", "en"):
+        assert (demo / "docs" / lang / "guide" / "language.md").is_file()
+    assert not (demo / "docs" / "guide").exists()
     assert (demo / "docs" / "en" / "explain.md").is_file()
     assert not (demo / "docs" / "en" / "review.md").exists()  # no revision named
     assert kfpl("build", "--check")[0] == 0

@@ -26,6 +26,7 @@ from kfpl.check.names import (
 from kfpl.check.periods import check_periods
 from kfpl.check.rules import check_plan, check_rules
 from kfpl.check.sources import Document, check_sources
+from kfpl.check.units import check_units
 from kfpl.diagnostics import Diagnostic, sort_key
 from kfpl.model import BUILTIN_TYPES, PolicySet
 from kfpl.runtime.bilingual import Text
@@ -40,6 +41,7 @@ CHECKS: tuple[Check, ...] = (
     check_unique,
     check_id_prefixes,
     check_declarations,
+    check_units,
     check_periods,
     check_labels,
     check_sources,

@@ -23,6 +23,8 @@ from typing import Literal, TypeVar
 from kfpl.diff import canon as c
 from kfpl.diff.implication import alternatives, related, relation
 from kfpl.model import PolicySet
+from kfpl.render.vocab import LABELS
+from kfpl.render.vocab import t as label
 from kfpl.runtime.dates import Span
 from kfpl.syntax import nodes as n
 
@@ -419,7 +421,8 @@ class Differ:
             decl = new or old
             assert decl is not None
             ctx.title = label_pair(decl.label)
-            value = same(f"{name}: {_type_text(decl.type)}")
+            zh_value = f"{decl.label.get('zh') or name}：{self._type_zh(decl.type)}"
+            value = (zh_value, f"{name}: {_type_text(decl.type)}")
             self.add_or_remove(ctx, "KD301", both("数据项", "input"), value, old is None)
             return
         ctx.title = label_pair(new.label)
@@ -443,6 +446,21 @@ class Differ:
                     self.diff_meaning(
                         ctx, "KD301", where, old_fields[f.name].label, f.label, readers
                     )
+
+    def _type_zh(self, t: n.TypeRef) -> str:
+        """A type as a zh page names it: 金额（元）, 是/否, an enum by its label."""
+
+        def one(name: str) -> str:
+            enum = self.new.enums.get(name) or self.old.enums.get(name)
+            if enum is not None:
+                return (enum.label.get("zh") if enum.label else None) or label("type_enum", "zh")
+            return label(f"type_{name}", "zh") if f"type_{name}" in LABELS else name
+
+        if isinstance(t, n.NamedType):
+            return one(t.name)
+        if isinstance(t, n.SetType):
+            return f"{label('type_set', 'zh')}：{one(t.enum)}"
+        return label("type_list", "zh")
 
     def readers_of(self, name: str) -> list[str]:
         """The measures of the new version that read an input (for a reviewer's note)."""

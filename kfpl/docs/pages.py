@@ -388,7 +388,7 @@ class Site:
         rows = []
         for i, ex in enumerate(measure.examples, 1):
             rows.append({
-                "name": md(ex.name) if ex.name else str(i),
+                "name": md(ex.title(self.lang) or str(i)),
                 "year": m.year(ex.year, self.lang) if ex.year else "",
                 "facts": md_cell([*(self.r.fact(f) for f in ex.facts),
                                   *(self._claim_case(c) for c in ex.claims)]) or "—",
@@ -525,23 +525,27 @@ def render_docs(ps: PolicySet, sources: dict[SourceKey, str | None],
 
 
 # Files every site carries, shipped inside the package (so an installed kfpl builds a
-# site anywhere): the stylesheet, the worker shim for search from disk, the script that
-# searches on every input, the language guide.
-SHIPPED = (
-    "assets/kfpl.css",
-    "assets/iframe-worker-shim.js",
-    "assets/search-on-input.js",
-    "guide/language.md",
-    "guide/keywords.md",
-    "guide/editors.md",
-)
+# site anywhere), as {file in the package: path under docs/}: the stylesheet, the worker
+# shim for search from disk, the script that searches on every input, and the guides in
+# both languages (the Chinese one at the site root, zh, the English one under /en/, like
+# every page).
+GUIDES = ("language", "keywords", "editors")
+SHIPPED_AS = {
+    "assets/kfpl.css": "assets/kfpl.css",
+    "assets/iframe-worker-shim.js": "assets/iframe-worker-shim.js",
+    "assets/search-on-input.js": "assets/search-on-input.js",
+    **{f"guide/{g}.{lang}.md": f"{lang}/guide/{g}.md" for g in GUIDES for lang in LANGS},
+}
+SHIPPED = tuple(SHIPPED_AS.values())
+# Where kfpl before the Chinese guide put the (English) guides: removed by the next build.
+_OLD_GUIDES = tuple(f"guide/{g}.md" for g in GUIDES)
 
 
 def shipped_pages() -> dict[str, str]:
     from importlib import resources
 
     base = resources.files("kfpl.docs")
-    return {rel: base.joinpath(rel).read_text(encoding="utf-8") for rel in SHIPPED}
+    return {to: base.joinpath(rel).read_text(encoding="utf-8") for rel, to in SHIPPED_AS.items()}
 
 
 def nav_yaml(ps: PolicySet) -> str:
@@ -583,18 +587,20 @@ def docs_root(docs_dir: str | Path) -> Root:
     def adopt(path: Path) -> bool:
         if path.name == NAV_FILE:
             return has_mark(path, NAV_MARK)
-        if path.relative_to(root).as_posix() in SHIPPED:
+        if path.relative_to(root).as_posix() in (*SHIPPED, *_OLD_GUIDES):
             return True  # a copy of what the package ships (stylesheet, guides)
         return path.suffix == ".md"
 
-    return Root(root, folders=GENERATED_DIRS, files=(NAV_FILE, *SHIPPED), adopt=adopt)
+    return Root(root, folders=GENERATED_DIRS, files=(NAV_FILE, *SHIPPED, *_OLD_GUIDES), adopt=adopt)
 
 
 def _written_by_name(rel: str) -> bool:
     """Pages other commands write (``kfpl build``: the explained decision, the review):
     ``kfpl docs`` leaves them, only the per-item folders and the navigation are its own."""
     parts = rel.split("/")
-    return rel != NAV_FILE and not (len(parts) > 2 and parts[1] in ("measures", "policies"))
+    return rel not in (NAV_FILE, *_OLD_GUIDES) and not (
+        len(parts) > 2 and parts[1] in ("measures", "policies")
+    )
 
 
 def _files(pages: dict[str, str], docs_dir: str | Path) -> dict[Path, str]:

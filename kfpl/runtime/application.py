@@ -71,6 +71,7 @@ class InputSpec:
     fields: tuple[tuple[str, str], ...] = ()  # for lists: (field, type)
     zh: str = ""
     en: str = ""
+    unit: tuple[str, str] = ("", "")  # (zh, en) measure word of a count: 3台 / 3 machines
 
 
 @dataclass(frozen=True)

@@ -388,11 +388,15 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.SetType(str(ch[0]), span=self.sp(meta))
 
     def from_clause(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+        return str(ch[0]) if ch else "enterprise"  # the keyword itself: 企业 / enterprise
+
+    def unit_clause(self, meta: Any, ch: list[Any]) -> n.Label:
+        label: n.Label = ch[0]
+        return label
 
     def input_decl(self, meta: Any, ch: list[Any]) -> n.InputDecl:
-        name, type_, origin, label = ch
-        return n.InputDecl(str(name), type_, origin, label, span=self.sp(meta))
+        name, type_, origin, label, unit = ch
+        return n.InputDecl(str(name), type_, origin, label, unit, span=self.sp(meta))
 
     def param_value(self, meta: Any, ch: list[Any]) -> n.ParamValue:
         return n.ParamValue(ch[0], ch[1], ch[2], span=self.sp(meta))
@@ -535,8 +539,11 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def m_years(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
         return [("max_years", ch[0]), ("consecutive", ch[1] is not None)]
 
-    def m_identified(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("identified_by", str(ch[0]))
+    def m_identified(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
+        return [("identified_by", str(ch[0])), ("item_label", ch[1])]
+
+    def m_called(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("called", ch[0])
 
     def m_effective(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("effective", self._period(meta, ch))
@@ -563,7 +570,7 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.Ref(str(value), span=self.tok_span(value))
 
     def percent(self, meta: Any, ch: list[Any]) -> n.Percent:
-        return n.Percent(self._rate(ch[0]), ch[1], span=self.sp(meta))
+        return n.Percent(self._rate(ch[0]), ch[1], ch[2], span=self.sp(meta))
 
     def matching(self, meta: Any, ch: list[Any]) -> n.Matching:
         return n.Matching(self._rate(ch[0]), str(ch[1]), span=self.sp(meta))
@@ -693,7 +700,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         facts = tuple(g for g in givens if isinstance(g, n.Fact))
         priors = tuple(g for g in givens if isinstance(g, n.Prior))
         past = tuple(g for g in givens if isinstance(g, n.PastFact))
-        return n.Example(name, year, facts, priors, outcome, past, day, span=self.sp(meta))
+        name_zh = None
+        if isinstance(name, n.Label):  # zh "…" en "…"
+            label: n.Label = name
+            name, name_zh = label.en or label.zh, label.zh
+        return n.Example(name, year, facts, priors, outcome, past, day, name_zh=name_zh,
+                         span=self.sp(meta))  # fmt: skip
 
     def multi_example(self, meta: Any, ch: list[Any]) -> n.Example:
         name, when, *rest, total = ch
@@ -714,8 +726,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         kept = tuple(f for f in facts if f is not None)
         return n.ClaimCase(str(name), str(measure), kept, outcome, span=self.sp(meta))
 
-    def label_name(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+    def label_name(self, meta: Any, ch: list[Any]) -> str | n.Label:
+        if len(ch) == 1 and not isinstance(ch[0], tuple):
+            return str(ch[0])
+        return self.label(meta, ch)
+
+    name_text = lang_text
 
     def example_year(self, meta: Any, ch: list[Any]) -> int:
         return int(ch[0])

@@ -77,10 +77,11 @@ def test_a_drafter_following_the_chinese_guide_gets_a_project_that_checks_and_te
             policy += "\n" + block
     (project / "expo.kfpl").write_text(policy, encoding="utf-8")
 
+    # The project speaks Chinese (`kfpl init` writes lang = "zh"), as the guide shows.
     checked = _run("check")
-    assert "no problems" in checked, checked
+    assert "未发现问题" in checked, checked
     tested = _run("test")
-    passed = int(re.search(r"(\d+) passed, 0 failed", tested).group(1))  # type: ignore[union-attr]
+    passed = int(re.search(r"通过 (\d+) 个，失败 0 个", tested).group(1))  # type: ignore[union-attr]
     written = sum(len(re.findall(r"^\s*例 ", b, re.M)) for b in [shown, *items])
     assert passed == written, tested
 

@@ -4,7 +4,7 @@ and a unit on them would print a wrong word beside the number."""
 
 from __future__ import annotations
 
-from kfpl.check.base import Context
+from kfpl.check.base import Context, describe
 from kfpl.runtime.bilingual import Text
 
 
@@ -16,16 +16,17 @@ def check_units(ctx: Context) -> None:
         if ty.kind in ("count", "list", "unknown"):
             continue
         words = "/".join(w for w in (decl.unit.zh, decl.unit.en) if w)
+        d = describe(ty)
         ctx.error(
             "KF0410",
             Text(
-                f"`{decl.name}` 的类型为 `{ty}`，不能带计量单位（`{words}`）",
-                f"`{decl.name}` is {ty}, so it takes no unit (`{words}`)",
+                f"`{decl.name}` 为{d.zh}，不能带单位（`{words}`）",
+                f"`{decl.name}` is {d.en}, so it takes no unit (`{words}`)",
             ),
             decl.unit.span,
-            label=Text("计量单位只用于计数或清单", "a unit belongs to a count or a list"),
+            label=Text("单位只能用于数量或列表", "a unit belongs to a count or a list"),
             help=Text(
-                f"删除该单位；如果它是在计数，把 `{decl.name}` 声明为 `count`",
+                f"删去单位；如 `{decl.name}` 计的是件数，请将其声明为 `count`",
                 f"delete the unit, or declare `{decl.name}` as a `count` if it counts things",
             ),
         )

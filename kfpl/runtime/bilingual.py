@@ -23,7 +23,7 @@ def _is_han(ch: str) -> bool:
 
 def spaced(zh: str) -> str:
     """Chinese with a space between a code span and a Chinese character beside it
-    (措施 ``mfg-2a`` 缺少), however the parts were joined: the rule of Chinese
+    (措施 ``expo-2a`` 缺少), however the parts were joined: the rule of Chinese
     typesetting for Latin text in a line, applied once here rather than at every site."""
     if "`" not in zh:
         return zh

@@ -78,7 +78,7 @@ def serve_command(
     try:
         folder = config.load(project).policies  # a project folder serves its policies
     except config.ProjectError as exc:
-        fail(str(exc))
+        fail(exc.words)
     try:
         versions = dict(named_version(spec) for spec in policy_versions)
     except PolicyVersionError as exc:

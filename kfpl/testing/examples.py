@@ -33,7 +33,7 @@ class ExampleCase:
         return self.name_in("en")
 
     def name_in(self, lang: str) -> str:
-        """``mfg-2a: example 1`` / ``mfg-2a: 例 1`` for an example without a name."""
+        """``expo-2a: example 1`` / ``expo-2a: 例 1`` for an example without a name."""
         number = self.index + 1
         label = self.example.name or (f"例 {number}" if lang == "zh" else f"example {number}")
         return f"{self.measure.id}: {label}"

@@ -188,20 +188,26 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     if rule.keep == "all":
         return
     candidates = np.flatnonzero(f.paid() & (f.amount > 0))
-    rows_l: list[int] = []
-    keys_l: list[str] = []
-    for row in candidates:
-        info = infos[f.measure[row]]
+    keyed = np.full(len(candidates), None, dtype=object)
+    # Measure by measure: a key the same for all its claims (a matter), or one per claim
+    # (a matter per item, an item), or none (the rule does not group the measure).
+    measures = f.measure[candidates]
+    for mid in dict.fromkeys(measures.tolist()):
+        info = infos[mid]
         if rule.across == "policy" and info.policy != rule.policy:
             continue
-        key = group_key(rule, info, f.claims[row].keys)
-        if key is not None:
-            rows_l.append(int(row))
-            keys_l.append(key)
-    if not rows_l:
+        at = np.flatnonzero(measures == mid)
+        if rule.key == "matter" and info.matter is not None and not info.item:
+            keyed[at] = info.matter
+        elif info.item and (
+            (rule.key == "matter" and info.matter is not None) or rule.key == info.item
+        ):
+            keyed[at] = [group_key(rule, info, f.claims[r].keys) for r in candidates[at]]
+    has = np.fromiter((k is not None for k in keyed), dtype=bool, count=len(keyed))
+    if not has.any():
         return
-    rows = np.array(rows_l, dtype=np.int64)
-    keys = np.array(keys_l, dtype=object)
+    rows = candidates[has]
+    keys = keyed[has]
     gid = group_ids(f.app[rows], keys)
     mcode = group_ids(f.measure[rows])
     # One line per (group, measure): the benefit and the position of its first claim.

@@ -33,11 +33,22 @@ class Evaluated:
     claims: list[list[tuple[str, str, int, bool]]] = field(default_factory=list)
 
 
-def evaluate(engine: ColumnarEngine, apps: list[Application]) -> Evaluated:
+def evaluate(engine: ColumnarEngine, apps: list[Application], claims: bool = True) -> Evaluated:
+    """``claims=False``: the totals only (the attribution's re-runs need no more)."""
     routed = engine.measured(apps)
     frame, columnar = routed.frame, routed.columnar
     assert frame is not None
     out = Evaluated(totals=[0] * len(apps), binds=[False] * len(apps), claims=[[] for _ in apps])
+    if not claims:
+        apply_set_rules(frame, engine.module)
+        totals = np.zeros(len(frame.apps), dtype=np.int64)
+        np.add.at(totals, frame.app, np.where(frame.paid(), frame.amount, 0))
+        for i, total in zip(columnar, totals.tolist(), strict=True):
+            out.totals[i] = total
+        for i in routed.reference:
+            outcome = engine.runtime.evaluate(apps[i])
+            out.totals[i] = sum(int(r.amount.scaleb(2)) for r in outcome.results if r.paid)
+        return out
     infos = engine.module.MEASURES
     measure_policies = {info.policy for info in infos.values()}
     bound = np.zeros(len(columnar), dtype=bool)

@@ -349,13 +349,18 @@ class Version:
         return out
 
     def evaluate(
-        self, apps: list[dict[str, Any]], tick: Any = None, indices: list[int] | None = None
+        self,
+        apps: list[dict[str, Any]],
+        tick: Any = None,
+        indices: list[int] | None = None,
+        claims: bool = True,
     ) -> Evaluated:
         """Per-application totals, claims and yearly-total decisions, on the columnar
-        engine (the reference evaluator for what its kernels leave to it)."""
+        engine (the reference evaluator for what its kernels leave to it); with
+        ``claims=False`` the totals only."""
         from kfpl.diff.columnar_run import evaluate
 
-        return evaluate(self.engine, self.read(apps, tick, indices))
+        return evaluate(self.engine, self.read(apps, tick, indices), claims)
 
     def run(self, apps: list[dict[str, Any]], canonical: dict[str, str], tick: Any = None) -> Run:
         return tally(self.evaluate(apps, tick), canonical)
@@ -589,7 +594,7 @@ def attribute(
                     [apps[i] for i in touched],
                     [where[i] if i < len(where) else f"application {i + 1}" for i in touched],
                 )
-                done = mid.evaluate(sub, indices=touched)
+                done = mid.evaluate(sub, indices=touched, claims=False)
                 for i, total in zip(touched, done.totals, strict=True):
                     fen[i] = total
             after, prev = fen_yuan(sum(fen)), mid

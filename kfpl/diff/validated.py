@@ -94,7 +94,8 @@ class _Plain:
     """The common case, without a look at each value: the version declares every fact
     of the application as the union does (the same type, and every value the union
     accepts), every claim's measure and every earlier award's; then nothing is left out
-    or counted, and the version's reading keeps the facts its measures read."""
+    or counted, and the version's reading keeps the facts its measures read: where
+    that is every fact, it is the union's application itself."""
 
     def __init__(self, v: Version, union: dict[str, InputSpec]) -> None:
         def plain(name: str, origin: str) -> bool:
@@ -117,11 +118,16 @@ class _Plain:
             return None
         claims = []
         raw_claims = raw["claims"]
+        same = True  # every claim as the union read it: the union's application itself
         for claim in typed.claims:
             reads = self.reads.get(claim.measure)
             facts = raw_claims[claim.index].get("facts", {})
             if reads is None or not facts.keys() <= self.facts:
                 return None
+            if claim.facts.keys() <= reads:
+                claims.append(claim)
+                continue
+            same = False
             kept = {k: v for k, v in claim.facts.items() if k in reads}
             claims.append(Claim(claim.id, claim.measure, kept, claim.keys, claim.index, claim.date))
         if any(p.measure not in self.reads for p in typed.history):
@@ -131,13 +137,10 @@ class _Plain:
             for h in raw["history"]:
                 if "facts" in h and not h["facts"].keys() <= known:
                     return None
+        if same:
+            return typed  # shared by the versions: applications are never changed
         return Application(
-            typed.year,
-            dict(typed.enterprise),
-            tuple(claims),
-            typed.history,
-            typed.past,
-            typed.date,
+            typed.year, typed.enterprise, tuple(claims), typed.history, typed.past, typed.date
         )
 
 

@@ -47,7 +47,7 @@ def test_text_report_lists_every_change_and_ends_with_a_summary() -> None:
 def test_chinese_is_the_default() -> None:
     code, out = run(OLD, NEW, "--no-behaviour")
     assert code == 0
-    assert "申报条件 investment：500万以上 → 300万以上" in out
+    assert "申报条件 设备投资：500万以上 → 300万以上" in out
     assert (
         out.rstrip()
         .splitlines()[-1]

@@ -274,7 +274,9 @@ STATUS_WORDS = {
 }
 
 
-def _case_facts(case: dict[str, Any]) -> str:
+def _case_facts(case: dict[str, Any], lang: str = "en") -> str:
+    if lang == "zh" and case.get("facts_zh"):
+        return str(case["facts_zh"])
     return ", ".join(f"{k} = {v}" for k, v in case["facts"].items()) or "—"
 
 
@@ -512,7 +514,9 @@ def behaviour_text(b: dict[str, Any], lang: str) -> list[str]:
             shown[m["measure"]] = shown.get(m["measure"], 0) + 1
             if shown[m["measure"]] > TEXT_CASES:
                 continue
-            out.append(f"    · {case['label'][lang]} ({_when(case, lang)}): {_case_facts(case)}")
+            out.append(
+                f"    · {case['label'][lang]} ({_when(case, lang)}): {_case_facts(case, lang)}"
+            )
             for side, name in (("old", "旧" if zh else "old"), ("new", "新" if zh else "new")):
                 why = "; ".join(case[side]["why"][lang])
                 out.append(f"        {name}: {_outcome(case[side], lang)} — {why}")
@@ -570,7 +574,7 @@ def behaviour_markdown(b: dict[str, Any], lang: str) -> list[str]:
             for side in ("old", "new"):
                 steps = "<br>".join(_md(x) for x in case[side]["why"][lang])
                 cells.append(f"**{_outcome(case[side], lang)}**<br>{steps}")
-            what = f"{_md(case['label'][lang])} ({_when(case, lang)})<br>{_md(_case_facts(case))}"
+            what = f"{_md(case['label'][lang])} ({_when(case, lang)})<br>{_md(_case_facts(case, lang))}"
             out.append(f"| `{case['measure']}` | {what} | {cells[0]} | {cells[1]} |")
         out.append("")
         if b["cases_total"] > len(b["cases"]):
@@ -779,7 +783,7 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
         out.append("|---|---|---:|---:|---:|")
         for row in im["largest"]:
             out.append(
-                f"| {_md(row['enterprise'])} | {_md(row['group'])} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
+                f"| {_md(row['enterprise'])} | {_md(row.get('group_label', {}).get(lang) or row['group'])} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
             )
         out.append("")
     rec = im["reconciliation"]

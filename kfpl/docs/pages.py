@@ -431,8 +431,10 @@ class Site:
             })  # fmt: skip
         return rows
 
-    def goals(self, goals: tuple[n.Goal, ...], unit: str | None, aspiration: bool) -> str:
-        return md_cell(self.r.goal(g, unit, aspiration) for g in goals) or "—"
+    def goals(self, goals: tuple[n.Goal, ...], unit: str | None, aspiration: bool,
+              word: n.Label | None = None) -> str:  # fmt: skip
+        measure_word = word.get(self.lang) if word is not None else None
+        return md_cell(self.r.goal(g, unit, aspiration, measure_word) for g in goals) or "—"
 
     def effective(self, policy: n.Policy) -> str:
         if policy.effective is None:

@@ -491,8 +491,10 @@ class Renderer:
                     out.append(
                         f"自首次获得支持的年度起连续支持{years}年（{per_zh}），中间未申报的年度也计入。"
                     )
-                else:
-                    out.append(f"支持不超过{years}个年度（{per_zh}）。")
+                else:  # 补贴期限不超过1年 (ind 4), the award's own name where the law gives one
+                    share = measure.awards and isinstance(measure.award.form, n.Percent)
+                    noun = self.called or (ph.SUBSIDY["zh"] if share else "支持")
+                    out.append(f"{ph.term_zh(noun, years)}（{per_zh}）。")
             else:
                 unit = "year" if years == "1" else "years"
                 if measure.consecutive:
@@ -604,11 +606,14 @@ class Renderer:
 
     # ------------------------------------------------------------------ plan goals
 
-    def goal(self, goal: n.Goal, unit: str | None, aspiration: bool = False) -> str:
+    def goal(
+        self, goal: n.Goal, unit: str | None, aspiration: bool = False, word: str | None = None
+    ) -> str:
+        """``word``: the measure word of a counted goal (2家以上), from `unit count zh "家"`."""
         zh = self.zh
-        x = self.number(goal.value, unit)
+        x = self.number(goal.value, unit) + (word or "" if zh and unit == "count" else "")
         if goal.comparator == "between" and goal.high is not None:
-            hi = self.number(goal.high, unit)
+            hi = self.number(goal.high, unit) + (word or "" if zh and unit == "count" else "")
             value = f"{x}—{hi}" if zh else f"{x} to {hi}"
         elif zh:
             value = {"about": "{x}左右", "exactly": "{x}"}.get(goal.comparator, "")

@@ -200,6 +200,9 @@ def test_labels_only_is_wording() -> None:
     ch = only(diff(('en "Trade-fair participation"', 'en "Participation in trade fairs"')))
     assert (ch.check, ch.direction, ch.severity) == ("KD162", "wording", "info")
     assert ch.line("en") == "title: Trade-fair participation → Participation in trade fairs"
+    # The Chinese title is unchanged: the zh line says the English changed, not 甲 → 甲.
+    assert "支持企业参加展销会 → 支持企业参加展销会" not in ch.line("zh")
+    assert ch.line("zh").startswith("标题（仅英文修改）")
 
 
 def test_rename_is_reported_as_a_rename() -> None:

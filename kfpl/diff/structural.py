@@ -196,6 +196,18 @@ def both(zh: str, en: str) -> Text:
     return (zh, en)
 
 
+def _label_change(
+    where: Text, old: n.Label | None, new: n.Label | None
+) -> tuple[Text, Text | None, Text | None]:
+    """(where, old, new) of a changed label. Where only the English text changed, the
+    Chinese reader is told so, and shown the English texts that changed — not the same
+    Chinese text twice (其他企业 → 其他企业)."""
+    if old is not None and new is not None and old.get("zh") == new.get("zh"):
+        where = (f"{where[0]}（仅英文修改）", where[1])
+        return where, (old.get("en"), old.get("en")), (new.get("en"), new.get("en"))
+    return where, label_pair(old), label_pair(new)
+
+
 def label_pair(label: n.Label | None) -> Text | None:
     if label is None:
         return None
@@ -408,7 +420,7 @@ class Differ:
     ) -> None:
         if c.canon(old, True) == c.canon(new, True):
             return
-        self.add(ctx, check, where, label_pair(old), label_pair(new), "wording", "info")
+        self.add(ctx, check, *_label_change(where, old, new), "wording", "info")
 
     def diff_labels(
         self,
@@ -425,7 +437,7 @@ class Differ:
         gone = [x for x, k in zip(old, old_keys, strict=True) if k not in new_keys]
         came = [x for x, k in zip(new, new_keys, strict=True) if k not in old_keys]
         for a, b in zip(gone, came, strict=False):
-            self.add(ctx, check, where, label_pair(a), label_pair(b), "wording", "info")
+            self.add(ctx, check, *_label_change(where, a, b), "wording", "info")
         for a in gone[len(came) :]:
             flip: Direction = "more_generous" if direction == "less_generous" else direction
             self.add(ctx, check, where, label_pair(a), None, flip, severity)
@@ -531,7 +543,7 @@ class Differ:
         if c.canon(old, True) == c.canon(new, True):
             return
         if old is not None and new is not None and old.get("zh") == new.get("zh"):
-            self.add(ctx, check, where, label_pair(old), label_pair(new), "wording", "info")
+            self.add(ctx, check, *_label_change(where, old, new), "wording", "info")
             return
         note = (
             both("读取此项的措施：" + "、".join(readers), "read by " + ", ".join(readers))

@@ -164,6 +164,18 @@ def test_the_laws_own_words_read_the_same_in_both_keyword_forms() -> None:
     assert parse(en, "a.kfpl")[0].items == (measure,)
     assert measure.called.zh == "补助" and measure.item_label.zh == "品种"  # type: ignore[attr-defined]
     assert measure.award.form.base_label.zh == "技术引进等费用总和"  # type: ignore[attr-defined]
+    # An example's bilingual name; the facts after it are names, even a keyword's word.
+    named = (
+        'measure ind-1\n  example zh "一般情形" en "ordinary" chain = agri, en_route = 1 -> 1万\n'
+    )
+    (case,) = parse(named, "a.kfpl")[0].items[0].examples  # type: ignore[attr-defined]
+    assert (case.name, case.name_zh, [f.name for f in case.facts]) == (
+        "ordinary",
+        "一般情形",
+        ["chain", "en_route"],
+    )
+    assert case.title("zh") == "一般情形" and case.title("en") == "ordinary"
+    assert format_text(format_text(named, "zh"), "en") == named
     unit = 'input n: count zh "台数" en "machines" unit zh "台" en "machine"\n'
     assert format_text(unit, "zh") == (
         '数据项 n: count zh "台数" en "machines" 单位 zh "台" en "machine"\n'

@@ -85,6 +85,19 @@ def test_a_drafter_following_the_chinese_guide_gets_a_project_that_checks_and_te
     written = sum(len(re.findall(r"^\s*例 ", b, re.M)) for b in [shown, *items])
     assert passed == written, tested
 
+    # What the guide says the pages write (文档写作“…”“…”), they write.
+    from kfpl.docs.pages import generate_docs
+    from kfpl.project.loader import compile_paths
+
+    comp = compile_paths([str(project)])
+    assert comp.policy_set is not None
+    pages = "".join(generate_docs(comp.policy_set, project).values())
+    quoted = [q for said in re.findall(r"文档写作“(.*?)”[。；]", ZH_GUIDE, re.S)
+              for q in said.replace("\n", "").split("”“")]  # fmt: skip
+    assert len(quoted) >= 3
+    for sentence in quoted:
+        assert sentence in pages, sentence
+
     # In English keywords and back: `kfpl fmt` round-trips the whole guide.
     _run("fmt", "--keywords", "zh", ".")
     chinese = {p.name: p.read_text(encoding="utf-8") for p in project.glob("*.kfpl")}

@@ -138,3 +138,10 @@ def test_the_explanation_counts_in_the_declared_unit(tmp_path: Path) -> None:
     assert "逐台计算市内生产且市内销售的新能源汽车（共2台）" in out, out
     assert "单台最高不超过2000元：由4000元核减为2000元" in out and "各台合计：3200元" in out
     assert "服务企业年限2年以上（实际3年）" in out
+
+
+def test_counted_goals_and_terms_take_their_measure_words() -> None:
+    # plan 一(二): 千亿级产业集群达到2个以上; ind 4: 补贴期限不超过1年
+    targets = (ROOT / "docs" / "zh" / "targets.md").read_text(encoding="utf-8")
+    assert "到2025年，达到2个以上" in targets and "达到2以上" not in targets
+    assert "补贴期限不超过1年（按项目计）" in page("ind-4")

@@ -101,6 +101,20 @@ def md_cell(items: Iterable[object]) -> str:
     return "<br>".join(md(item) for item in items)
 
 
+# Marks the renderer puts around an identifier with no label (an example's project `p1`,
+# a claim `a`); ``md_idents`` turns them into code spans after escaping.
+_IDENT = ("\x02", "\x03")
+_IDENT_RE = re.compile("\x02([^\x02\x03]*)\x03")
+
+
+def md_idents(text: str) -> str:
+    """Escaped text with the renderer's identifiers as inline code (a name of the
+    grammar's NAME token: letters, digits and ``_``, so never a backtick)."""
+    import html
+
+    return _IDENT_RE.sub(lambda found: code(html.unescape(found.group(1))), text)
+
+
 def code(text: str) -> str:
     """An identifier as inline code; identifiers never hold a backtick (the grammar)."""
     return f"`{text}`"
@@ -266,7 +280,7 @@ class Site:
                  codes: list[CodeEntry]) -> None:  # fmt: skip
         self.ps = ps
         self.lang = lang
-        self.r = Renderer(ps, lang)
+        self.r = Renderer(ps, lang, ident=lambda name: f"{_IDENT[0]}{name}{_IDENT[1]}")
         self.sources = sources
         self.codes = codes
         # Whether a general rule caps each enterprise's yearly total: only then does a
@@ -385,6 +399,10 @@ class Site:
         return any(isinstance(node, n.Bound | n.Compare) for node in measure.walk())
 
     def examples(self, measure: n.Measure) -> list[dict[str, str]]:
+        with self.r.of(measure):  # the measure's own words (品种) in its examples too
+            return self._examples(measure)
+
+    def _examples(self, measure: n.Measure) -> list[dict[str, str]]:
         rows = []
         for i, ex in enumerate(measure.examples, 1):
             rows.append({
@@ -403,8 +421,8 @@ class Site:
         facts = sep.join(self.r.fact(f) for f in claim.facts)
         outcome = self.r.outcome(claim.outcome)
         if self.lang == "zh":
-            return f"申报{claim.name}（{claim.measure}）：{facts} → {outcome}"
-        return f"claim {claim.name} ({claim.measure}): {facts} → {outcome}"
+            return f"申报{self.r.ident(claim.name)}（{claim.measure}）：{facts} → {outcome}"
+        return f"claim {self.r.ident(claim.name)} ({claim.measure}): {facts} → {outcome}"
 
     def _total(self, ex: n.Example) -> str:
         total = self.r.outcome(ex.outcome)
@@ -420,8 +438,10 @@ class Site:
             })  # fmt: skip
         return rows
 
-    def goals(self, goals: tuple[n.Goal, ...], unit: str | None, aspiration: bool) -> str:
-        return md_cell(self.r.goal(g, unit, aspiration) for g in goals) or "—"
+    def goals(self, goals: tuple[n.Goal, ...], unit: str | None, aspiration: bool,
+              word: n.Label | None = None) -> str:  # fmt: skip
+        measure_word = word.get(self.lang) if word is not None else None
+        return md_cell(self.r.goal(g, unit, aspiration, measure_word) for g in goals) or "—"
 
     def effective(self, policy: n.Policy) -> str:
         if policy.effective is None:
@@ -475,7 +495,7 @@ def environment() -> jinja2.Environment:
 
 
 def _page(env: jinja2.Environment, template: str, **context: Any) -> str:
-    text = env.get_template(template).render(**context)
+    text = md_idents(env.get_template(template).render(**context))
     # One blank line at most between blocks, one newline at the end: stable bytes.
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
     return "\n".join(line.rstrip() for line in text.split("\n"))

@@ -10,7 +10,7 @@ except where the model has no label to offer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,8 +43,13 @@ class Sentence:
 class Renderer:
     """Renders one policy set's nodes in one language."""
 
-    def __init__(self, ps: PolicySet, lang: str) -> None:
+    def __init__(
+        self, ps: PolicySet, lang: str, ident: Callable[[str], str] = lambda name: name
+    ) -> None:
+        """``ident`` marks an identifier that has no label (an example's project or
+        claim name): the docs print it as code, so it never reads as an English word."""
         self.ps = ps
+        self.ident = ident
         self.lang = lang
         self.zh = lang == "zh"
         # The noun of the award as the law names it (`called`: 后补助), or as the measure's
@@ -99,7 +104,7 @@ class Renderer:
             for mem in enum.members:
                 if mem.name == value:
                     return self.label(mem.label, value)
-        return value
+        return self.ident(value)
 
     def unit_of(self, name: str) -> str | None:
         """The measure word a count or a list input declares (台), in this language."""
@@ -404,7 +409,7 @@ class Renderer:
         return Sentence(lead, items)
 
     @contextmanager
-    def _of(self, measure: n.Measure) -> Iterator[None]:
+    def of(self, measure: n.Measure) -> Iterator[None]:
         """While one measure is rendered: the words its policy text gives (the award's
         name, what a claim is for)."""
         saved = (self.award_noun, self.called, self.item_word, self.item_unit)
@@ -428,7 +433,7 @@ class Renderer:
             return Sentence("（未规定支持方式）" if self.zh else "(no award defined)")
         award = measure.award
         once = measure.once is not None  # 一次性, also when once per product / level
-        with self._of(measure):
+        with self.of(measure):
             return self.award_form(award.form, award.ceiling, once)
 
     # ------------------------------------------------------------------ caps and limits
@@ -439,11 +444,11 @@ class Renderer:
 
     def caps(self, measure: n.Measure) -> list[str]:
         end = "。" if self.zh else "."
-        with self._of(measure):
+        with self.of(measure):
             return [_cap_first(self.cap(c)) + end for c in measure.caps]
 
     def limits(self, measure: n.Measure) -> list[str]:
-        with self._of(measure):
+        with self.of(measure):
             return self._limits(measure)
 
     def _limits(self, measure: n.Measure) -> list[str]:
@@ -486,8 +491,10 @@ class Renderer:
                     out.append(
                         f"自首次获得支持的年度起连续支持{years}年（{per_zh}），中间未申报的年度也计入。"
                     )
-                else:
-                    out.append(f"支持不超过{years}个年度（{per_zh}）。")
+                else:  # 补贴期限不超过1年 (ind 4), the award's own name where the law gives one
+                    share = measure.awards and isinstance(measure.award.form, n.Percent)
+                    noun = self.called or (ph.SUBSIDY["zh"] if share else "支持")
+                    out.append(f"{ph.term_zh(noun, years)}（{per_zh}）。")
             else:
                 unit = "year" if years == "1" else "years"
                 if measure.consecutive:
@@ -500,7 +507,7 @@ class Renderer:
     def rule_sentence(self, measure: n.Measure) -> str:
         """The whole measure in one sentence: award, then caps (as a home-page summary)."""
         award = self.award(measure).flat(self.lang)
-        with self._of(measure):
+        with self.of(measure):
             caps = [self.cap(c) for c in measure.caps]
         if not caps:
             return award
@@ -599,11 +606,14 @@ class Renderer:
 
     # ------------------------------------------------------------------ plan goals
 
-    def goal(self, goal: n.Goal, unit: str | None, aspiration: bool = False) -> str:
+    def goal(
+        self, goal: n.Goal, unit: str | None, aspiration: bool = False, word: str | None = None
+    ) -> str:
+        """``word``: the measure word of a counted goal (2家以上), from `unit count zh "家"`."""
         zh = self.zh
-        x = self.number(goal.value, unit)
+        x = self.number(goal.value, unit) + (word or "" if zh and unit == "count" else "")
         if goal.comparator == "between" and goal.high is not None:
-            hi = self.number(goal.high, unit)
+            hi = self.number(goal.high, unit) + (word or "" if zh and unit == "count" else "")
             value = f"{x}—{hi}" if zh else f"{x} to {hi}"
         elif zh:
             value = {"about": "{x}左右", "exactly": "{x}"}.get(goal.comparator, "")

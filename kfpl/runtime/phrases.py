@@ -105,6 +105,11 @@ def respectively_zh(what: str, cases: list[str], amounts: list[str], noun: str,
     return f"按{what}（{'、'.join(cases)}）分别{upto}{give(noun, once, 'zh')}{'、'.join(amounts)}"
 
 
+def term_zh(noun: str, years: str) -> str:
+    """补贴期限不超过1年: how long a measure supports, as the law words it."""
+    return f"{noun}期限不超过{years}年"
+
+
 def sum_of(parts: list[str], lang: str) -> str:
     """场地租赁费、布展费和运费之和: an enumeration, as the texts write one."""
     if len(parts) == 1:

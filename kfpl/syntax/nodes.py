@@ -665,6 +665,7 @@ class Target(Node):
     source: SourceRef | None = None
     title: Label | None = None
     unit: str | None = None
+    unit_label: Label | None = None  # `unit count zh "家" en "enterprise"`: 2家以上
     goals: tuple[Goal, ...] = ()
     owners: tuple[str, ...] = ()
     aspiration: bool = False  # 力争: a goal striven for, not promised

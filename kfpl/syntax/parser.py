@@ -875,7 +875,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return {k: tuple(v) if k in many else v for k, v in fields.items()}
 
     def target(self, meta: Any, ch: list[Any]) -> n.Target:
-        fields = self._collect(ch[1:], {"goals", "owners", "notes"})
+        flat = [c for x in ch[1:] for c in (x if isinstance(x, list) else [x])]
+        fields = self._collect(flat, {"goals", "owners", "notes"})
         return n.Target(str(ch[0]), span=self.sp(meta), **fields)
 
     def t_source(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
@@ -884,8 +885,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def t_title(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("title", ch[0])
 
-    def t_unit(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("unit", str(ch[0]))
+    def t_unit(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
+        return [("unit", str(ch[0])), ("unit_label", ch[1])]
 
     def t_goal(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("goals", ch[0])

@@ -68,7 +68,10 @@ class Shared:
         self.inputs = inputs
         self.measure_inputs = {m: everything for m in sorted(measures)}
         self.typed: list[Application | None] = []
-        self._plain: dict[int, _Plain] = {}  # by id of the version
+        # By id of the version, holding the version too: a version dropped after its
+        # attribution step could otherwise free its id for the next one, which would then
+        # be read with the first one's measures (a claim of a removed measure: KeyError).
+        self._plain: dict[int, tuple[Version, _Plain]] = {}
 
     def read(self, apps: list[dict[str, Any]]) -> None:
         for app in apps:
@@ -83,9 +86,10 @@ class Shared:
         typed = self.typed[index] if index < len(self.typed) else None
         if typed is None or v.reader is None:
             return None
-        plain = self._plain.get(id(v))
-        if plain is None:
-            plain = self._plain[id(v)] = _Plain(v, self.inputs)
+        held = self._plain.get(id(v))
+        if held is None or held[0] is not v:
+            held = self._plain[id(v)] = (v, _Plain(v, self.inputs))
+        plain = held[1]
         fast = plain.project(raw, typed)
         return fast if fast is not None else _Projection(v, raw, typed).run()
 

@@ -491,7 +491,7 @@ class Renderer:
                     out.append(
                         f"自首次获得支持的年度起连续支持{years}年（{per_zh}），中间未申报的年度也计入。"
                     )
-                else:  # 补贴期限不超过1年 (ind 4), the award's own name where the law gives one
+                else:  # 补贴期限不超过1年 (an interest subsidy), the award's own name where the law gives one
                     share = measure.awards and isinstance(measure.award.form, n.Percent)
                     noun = self.called or (ph.SUBSIDY["zh"] if share else "支持")
                     out.append(f"{ph.term_zh(noun, years)}（{per_zh}）。")

@@ -104,6 +104,20 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
 
 
+def _help_lang(args: list[str]) -> str:
+    """The language of a help page: `--lang` among the command's arguments (click reads
+    `--help` before it), else the project of the current folder, else the locale."""
+    from kfpl.cli.lang import resolve_for
+
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return resolve_for(args[i + 1] if args[i + 1] in ("zh", "en") else None)
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return resolve_for(value if value in ("zh", "en") else None)
+    return resolve_for(None)
+
+
 class Commands(click.Group):
     """The commands, the big ones imported only when called: `kfpl eval` must not pay
     for matplotlib (diff), mkdocs (docs) or starlette (serve)."""
@@ -118,6 +132,46 @@ class Commands(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
+
+    zh = False  # a copy made to print the Chinese help (help_zh.localized)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None and {"-h", "--help"} & set(rest) and _help_lang(rest) == "zh":
+            from kfpl.cli.help_zh import localized
+
+            cmd = localized(cmd, name)
+        return name, cmd, rest
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.zh or _help_lang([]) != "zh":
+            super().format_help(ctx, formatter)
+            return
+        from kfpl.cli.help_zh import localized
+
+        copy = localized(self)
+        assert isinstance(copy, Commands)
+        copy.zh = True
+        copy.format_help(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """`kfpl -h`: the list of commands, with their Chinese short help in a copy."""
+        if not self.zh:
+            super().format_commands(ctx, formatter)
+            return
+        from kfpl.cli.help_zh import localized
+
+        names = [n for n in self.list_commands(ctx) if self.get_command(ctx, n) is not None]
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            cmd = self.get_command(ctx, name)
+            assert cmd is not None
+            rows.append((name, localized(cmd, name).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and cmd_name not in self.commands:

@@ -87,7 +87,7 @@ def _binds(f: Frame, rule: YearlyCap, infos: dict[str, Any], measure_policies: s
         if info.policy == rule.policy or rule.policy not in measure_policies
     ]
     hit = np.zeros(len(f.apps), dtype=bool)
-    rows = np.flatnonzero(f.paid() & (f.amount > 0) & np.isin(f.measure, applies))
+    rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(applies))
     if not len(rows):
         return hit
     limits = [f.apps[a].enterprise.get(rule.limit) for a in f.app[rows]]

@@ -116,7 +116,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0002", "error",
         "代码中出现全角标点", "Full-width punctuation in code",
-        "全角标点（，：（）％；“”）只能出现在引号内的文字中；代码部分必须使用半角（ASCII）符号。",
+        "全角标点（，：（）％；“”）只能出现在引号内的文字中；代码部分必须使用半角符号。",
         "Full-width punctuation (，：（）％；“”) belongs only inside quoted text; policy code "
         "uses the ASCII characters.",
         _measure("  award 30％ of booth_fees"), _measure(_AWARD.rstrip()),
@@ -166,7 +166,7 @@ _ENTRIES: list[Code] = [
         '  value 4.35% from 2015-13-45 ref zh "公布" en "published"\n',
         'parameter loan_rate: rate zh "利率" en "rate"\n'
         '  value 4.35% from 2015-10-24 ref zh "公布" en "published"\n',
-        "写一个真实的日期（YYYY-MM-DD）。", "Write a real date (YYYY-MM-DD).",
+        "写一个真实的日期（`YYYY-MM-DD`）。", "Write a real date (YYYY-MM-DD).",
     ),
     Code(
         "KF0008", "error",
@@ -202,7 +202,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0011", "error",
         "不可见字符", "Invisible character",
-        "代码中有看不见的字符（不换行空格、零宽空格、BOM），通常来自从文字处理软件复制的内容。",
+        "代码中有看不见的字符（不换行空格、零宽空格、字节顺序标记），通常来自从文字处理软件复制的内容。",
         "The code contains a character you cannot see (a no-break space, zero-width space or "
         "byte-order mark), usually copied from a word processor.",
         _measure("  award\u00a030% of booth_fees"), _measure(_AWARD.rstrip()),
@@ -240,7 +240,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0104", "error",
         "未知类型", "Unknown type",
-        "类型为 money、rate、count、bool、date、year、text、已声明的枚举，或 list(…)。",
+        "类型为 `money`、`rate`、`count`、`bool`、`date`、`year`、`text`、已声明的枚举，或 `list(…)`。",
         "A type is money, rate, count, bool, date, year, text, a declared enum, or list(…).",
         'input ad_fees: mony zh "广告费" en "advertising fees"\n',
         'input ad_fees: money zh "广告费" en "advertising fees"\n',
@@ -277,7 +277,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0108", "error",
         "记录字段重复", "Record field declared twice",
-        "list(…) 的每个字段名只出现一次。", "Each field of a list(…) record has its own name.",
+        "`list(…)` 的每个字段名只出现一次。", "Each field of a list(…) record has its own name.",
         'input machines: list(price: money, price: money) zh "农机" en "machines"\n',
         'input machines: list(price: money, subsidy: money) zh "农机" en "machines"\n',
         "改名或删除重复字段。", "Rename or delete the repeated field.",
@@ -285,13 +285,13 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0109", "error",
         "参数类型不对", "Parameter of the wrong type",
-        "参数是带日期取值的数：rate、money 或 count。",
+        "参数是带日期取值的数：`rate`、`money` 或 `count`。",
         "A parameter is a number with dated values: a rate, money or a count.",
         'parameter cap_rate: bool zh "上限" en "cap"\n'
         '  value 30% from 2020-01-01 ref zh "文件" en "text"\n',
         'parameter cap_rate: rate zh "上限" en "cap"\n'
         '  value 30% from 2020-01-01 ref zh "文件" en "text"\n',
-        "把类型改为 rate、money 或 count。", "Make the type rate, money or count.",
+        "把类型改为 `rate`、`money` 或 `count`。", "Make the type rate, money or count.",
     ),
     Code(
         "KF0110", "error",
@@ -309,7 +309,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0111", "error",
         "有效期起止颠倒", "Effective period ends before it starts",
-        "`effective A to B` 要求 A 不晚于 B（年份或日期均可）。",
+        "`effective A to B` 要求起始日期（年份）不晚于终止日期（年份）。",
         "`effective A to B` needs A no later than B (years or days).",
         'policy mfg\n  title zh "制造业" en "Manufacturing"\n  effective 2028-04-10 to 2023-04-11\n',
         'policy mfg\n  title zh "制造业" en "Manufacturing"\n  effective 2023-04-11 to 2028-04-10\n',
@@ -381,7 +381,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0204", "error",
         "记录没有该字段", "Unknown record field",
-        "示例中的记录只能给出 list(…) 声明过的字段。",
+        "示例中的记录只能给出 `list(…)` 声明过的字段。",
         "A record in an example gives only the fields its list(…) declares.",
         _measure(
             "  award each vehicles: 4% of price\n  example vehicles = [{prize = 10万}] -> 4000"
@@ -394,7 +394,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0205", "error",
         "未知的申报键", "Unknown claim key",
-        "`once per`、`no stacking by` 和历史记录按申报键分组：project、product、matter、level、step。",
+        "`once per`、`no stacking by` 和历史记录按申报键分组：`project`、`product`、`matter`、`level`、`step`。",
         "`once per`, `no stacking by` and history records group by a claim key: project, "
         "product, matter, level, step.",
         _measure(_AWARD + "  once per lvl"), _measure(_AWARD + "  once per level"),
@@ -479,23 +479,23 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0308", "error",
         "年限不是正整数", "Years not a positive whole number",
-        "`for at most N years` 中 N 是正整数。", "In `for at most N years`, N is a positive whole number.",
+        "`for at most N years` 中 `N` 是正整数。", "In `for at most N years`, N is a positive whole number.",
         _measure(_AWARD + "  for at most 0 years"), _measure(_AWARD + "  for at most 3 years"),
         "写正整数。", "Write a positive whole number.",
     ),
     Code(
         "KF0310", "error",
         "申报对象不是项目或产品", "Claims identified by neither project nor product",
-        "`identified by` 说明一项申报针对什么：一个项目（project）或一个产品（product）；不写则针对企业当年。",
+        "`identified by` 说明一项申报针对什么：一个项目（`project`）或一个产品（`product`）；不写则针对企业当年。",
         "`identified by` says what one claim is for: a project or a product; without it a claim "
         "is for the enterprise's year.",
         _measure(_AWARD + "  identified by year"), _measure(_AWARD + "  identified by project"),
-        "写 project 或 product。", "Write project or product.",
+        "写 `project` 或 `product`。", "Write project or product.",
     ),
     Code(
         "KF0311", "error",
         "同一事项的申报对象不一致", "One matter, different things claimed for",
-        "同一事项（matter）的各措施须针对同一类对象（同为项目、同为产品或同为企业），否则无法判断哪些申报属同一事项。",
+        "同一事项（`matter`）的各措施须针对同一类对象（同为项目、同为产品或同为企业），否则无法判断哪些申报属同一事项。",
         "Measures of one matter must be about the same kind of thing (all projects, all products "
         "or all the enterprise), or claims cannot be grouped into one matter.",
         _measure(_AWARD + "  cap 100万 per project\n  matter fairs")
@@ -527,7 +527,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0309", "warning",
         "规则没有内容", "Rule with nothing to apply",
-        "规则没有 eligible if、exclude if、no stacking 或 yearly total；仅说明性的内容写成 `text`。",
+        "规则没有 `eligible if`、`exclude if`、`no stacking` 或 `yearly total`；仅说明性的内容写成 `text`。",
         "The rule has no eligible if, exclude if, no stacking or yearly total; informational "
         "content belongs in a `text` block.",
         'rule mfg-general\n  source mfg 附则\n  title zh "附则" en "General provisions"\n',
@@ -539,7 +539,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0401", "error",
         "类型不符", "Wrong type",
-        "名称的类型与用法不符：比例只能乘金额，bool 只能单独作条件，`is`/`in`/`by` 需要枚举，"
+        "名称的类型与用法不符：比例只能乘金额，`bool` 只能单独作条件，`is`/`in`/`by` 需要枚举，"
         "`each` 需要列表，分档需要数值。",
         "A name is used against its type: a share is taken of money, a bool stands alone as "
         "a condition, `is`/`in`/`by` need an enum, `each` needs a list, tiers need a number.",
@@ -591,7 +591,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0407", "error",
         "计数不是整数", "Count not a whole number",
-        "count 和 year 类型取整数。", "A count or a year is a whole number.",
+        "`count` 和 `year` 类型取整数。", "A count or a year is a whole number.",
         _measure("  requires headcount at least 2.5\n" + _AWARD.rstrip()),
         _measure("  requires headcount at least 3\n" + _AWARD.rstrip()),
         "写整数。", "Write a whole number.",
@@ -599,7 +599,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0408", "error",
         "区间上下限颠倒", "Range runs backwards",
-        "区间（between、示例中的 X to Y、目标区间）下限不大于上限。",
+        "区间（`between`、示例中的 `X to Y`、目标区间）下限不大于上限。",
         "In a range (between, an example's X to Y, a goal) the low end is not above the high end.",
         _measure("  award between 100万 and 50万"), _measure("  award between 50万 and 100万"),
         "交换两个数。", "Swap the two numbers.",
@@ -614,6 +614,19 @@ _ENTRIES: list[Code] = [
         _measure("  requires demonstrative\n" + _AWARD + "  example demonstrative = true, "
                  "booth_fees = 10万 -> 3万"),
         "写该类型的值。", "Write a value of the input's type.",
+    ),
+    Code(
+        "KF0410", "error",
+        "单位只用于数量", "A unit on an input that is not a count",
+        "`unit`（单位）写明数量的量词（3台、2年）或清单中每一项的量词（单台、逐台），只能用于 `count` "
+        "或 `list` 类型的数据项；金额已以元计、比例以%计，再写单位会在数字旁印出错误的字。",
+        "`unit` names the measure word of a count (3台, 2年) or of one item of a list (单台, "
+        "逐台); only a `count` or a `list` input takes one. Money is in yuan and a rate in "
+        "percent already: a unit there would print a wrong word beside the number.",
+        'input team_cost: money zh "团队费用" en "team cost" unit zh "人" en "person"\n',
+        'input team_members: count zh "团队人数" en "team size" unit zh "人" en "person"\n',
+        "删除单位，或把该数据项声明为 `count`（如果它数的是个数）。",
+        "Delete the unit, or declare the input as a `count` if it counts things.",
     ),
     # ------------------------------------------------------------------ KF05xx tiers
     Code(
@@ -654,7 +667,7 @@ _ENTRIES: list[Code] = [
     ),
     Code(
         "KF0504", "error",
-        "otherwise 位置不对", "Misplaced otherwise",
+        "`otherwise` 位置不对", "Misplaced otherwise",
         "`otherwise` 只能有一行，且是最后一行。", "There is one `otherwise` row, and it is the last.",
         _measure("  award tiers on investment\n    otherwise -> 45% of booth_fees\n"
                  "    more than 20亿 -> 50% of booth_fees"),
@@ -678,7 +691,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0506", "error",
         "台阶不是正数", "Step not positive",
-        "`steps of X` 的 X 须大于 0。", "In `steps of X`, X is more than 0.",
+        "`steps of X` 的 `X` 须大于 0。", "In `steps of X`, X is more than 0.",
         _measure("  award steps of 0 passed by investment\n    otherwise -> 100万"),
         _measure("  award steps of 50亿 passed by investment\n    otherwise -> 100万"),
         "写正的台阶大小。", "Write a positive step size.",
@@ -687,7 +700,7 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0601", "error",
         "标签缺少一种语言", "Label missing a language",
-        "所有标签都要有中文（zh）和英文（en）；部门（agency）的中文名即其名称，只需 en。",
+        "所有标签都要有中文（`zh`）和英文（`en`）；部门（`agency`）的中文名即其名称，只需 `en`。",
         "Every label has Chinese (zh) and English (en); an agency's Chinese name is its id, "
         "so it needs only en.",
         'input ad_fees: money zh "广告费"\n',
@@ -766,14 +779,14 @@ _ENTRIES: list[Code] = [
     Code(
         "KF0803", "error",
         "目标单位未知", "Unknown target unit",
-        "目标的单位是 money、rate 或 count。", "A target's unit is money, rate or count.",
+        "目标的单位是 `money`、`rate` 或 `count`。", "A target's unit is money, rate or count.",
         'target plan-mva-share\n  source plan "一(二)"\n'
         '  title zh "制造业增加值占比" en "Manufacturing share of GDP"\n'
         "  unit percent\n  goal about 35% by 2022\n  owner 市工业和信息化局\n",
         'target plan-mva-share\n  source plan "一(二)"\n'
         '  title zh "制造业增加值占比" en "Manufacturing share of GDP"\n'
         "  unit rate\n  goal about 35% by 2022\n  owner 市工业和信息化局\n",
-        "写 money、rate 或 count。", "Write money, rate or count.",
+        "写 `money`、`rate` 或 `count`。", "Write money, rate or count.",
     ),
 ]  # fmt: skip
 

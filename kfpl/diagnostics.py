@@ -2,7 +2,8 @@
 
 A diagnostic has a stable code (``KFnnnn``, documented in ``kfpl/codes.py``), a
 message, a primary span, optional secondary labelled spans and a ``help`` line
-with a concrete fix. Rendering follows rustc:
+with a concrete fix. Its words are a ``Text`` in Chinese and English; rendering picks
+one language (``kfpl check --lang``) and follows rustc:
 
     error[KF0203]: tiers overlap
       --> policies/expo.kfpl:41:5
@@ -10,6 +11,8 @@ with a concrete fix. Rendering follows rustc:
     41 |     at least 20亿 -> 45%
        |     ^^^^^^^^^^^^^ also matches investment = 20亿
        = help: write `at most 20亿`
+
+and in Chinese ``错误[KF0203]：档次重叠`` … ``= 帮助：…``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kfpl import textwidth
+from kfpl.runtime.bilingual import EMPTY, Text
 from kfpl.syntax.nodes import Span
 
 Severity = Literal["error", "warning"]
@@ -26,22 +30,32 @@ Severity = Literal["error", "warning"]
 @dataclass(frozen=True)
 class Secondary:
     span: Span
-    label: str
+    label: Text
 
 
 @dataclass(frozen=True)
 class Diagnostic:
     code: str
-    message: str
+    message: Text
     span: Span
-    label: str = ""
-    help: str = ""
+    label: Text = EMPTY
+    help: Text = EMPTY
     severity: Severity = "error"
     secondary: tuple[Secondary, ...] = field(default=())
 
-    def one_line(self) -> str:
+    def one_line(self, lang: str = "en") -> str:
         """The CI form: ``path:line:col: KF0203 message``."""
-        return f"{self.span.file}:{self.span.line}:{self.span.column}: {self.code} {self.message}"
+        span = self.span
+        return f"{span.file}:{span.line}:{span.column}: {self.code} {self.message[lang]}"
+
+
+# The words of the rendered form around the messages.
+_WORDS = {
+    "zh": {"error": "错误", "warning": "警告", "help": "帮助", "note": "附注",
+           "colon": "：", "none": "未发现问题"},
+    "en": {"error": "error", "warning": "warning", "help": "help", "note": "note",
+           "colon": ": ", "none": "no problems"},
+}  # fmt: skip
 
 
 class Sources:
@@ -124,22 +138,27 @@ def _snippet(
     ]
 
 
-def render(diag: Diagnostic, sources: Sources, colour: bool = False) -> str:
-    """The rustc-style multi-line form; ``colour`` adds ANSI styles for a terminal."""
+def render(diag: Diagnostic, sources: Sources, colour: bool = False, lang: str = "en") -> str:
+    """The rustc-style multi-line form in ``lang``; ``colour`` adds ANSI styles for a
+    terminal."""
+    words = _WORDS["zh" if lang == "zh" else "en"]
+    colon = words["colon"]
     spans = [diag.span, *(s.span for s in diag.secondary)]
     gutter = max(len(str(s.line)) for s in spans)
-    head = _paint(f"{diag.severity}[{diag.code}]", diag.severity, colour)
+    head = _paint(f"{words[diag.severity]}[{diag.code}]", diag.severity, colour)
     pad = " " * gutter
     out = [
-        f"{head}{_paint(': ' + diag.message, 'bold', colour)}",
+        f"{head}{_paint(colon + diag.message[lang], 'bold', colour)}",
         f"{pad}{_paint('-->', 'gutter', colour)} {diag.span}",
     ]
     body: list[tuple[Span, list[str]]] = [
-        (diag.span, _snippet(diag.span, diag.label, "^", sources, gutter, colour))
+        (diag.span, _snippet(diag.span, diag.label[lang], "^", sources, gutter, colour))
     ]
     for sec in diag.secondary:
         if sec.span.file == diag.span.file:
-            body.append((sec.span, _snippet(sec.span, sec.label, "-", sources, gutter, colour)))
+            body.append(
+                (sec.span, _snippet(sec.span, sec.label[lang], "-", sources, gutter, colour))
+            )
     body.sort(key=lambda pair: (pair[0].line, pair[0].column))
     bar = _paint("|", "gutter", colour)
     if any(lines for _, lines in body):
@@ -148,17 +167,26 @@ def render(diag: Diagnostic, sources: Sources, colour: bool = False) -> str:
             out.extend(lines)
     for sec in diag.secondary:
         if sec.span.file != diag.span.file:
-            out.append(f"{pad} {_paint('=', 'gutter', colour)} note: {sec.label} at {sec.span}")
+            where = (
+                f"{sec.label[lang]}，位于 {sec.span}"
+                if lang == "zh"
+                else (f"{sec.label[lang]} at {sec.span}")
+            )
+            out.append(f"{pad} {_paint('=', 'gutter', colour)} {words['note']}{colon}{where}")
     if diag.help:
-        out.append(
-            f"{pad} {_paint('=', 'gutter', colour)} {_paint('help:', 'help', colour)} {diag.help}"
-        )
+        word = _paint(words["help"] + colon.rstrip(), "help", colour)
+        gap = "" if lang == "zh" else " "
+        out.append(f"{pad} {_paint('=', 'gutter', colour)} {word}{gap}{diag.help[lang]}")
     return "\n".join(out)
 
 
-def summary(diags: list[Diagnostic]) -> str:
+def summary(diags: list[Diagnostic], lang: str = "en") -> str:
+    """``2 errors, 1 warning`` / ``共 2 个错误、1 个警告``."""
     errors = sum(1 for d in diags if d.severity == "error")
     warnings = len(diags) - errors
+    if lang == "zh":
+        found = [f"{k} 个{w}" for k, w in ((errors, "错误"), (warnings, "警告")) if k]
+        return f"共 {'、'.join(found)}" if found else _WORDS["zh"]["none"]
     parts = []
     if errors:
         parts.append(f"{errors} error{'s' if errors != 1 else ''}")
@@ -184,6 +212,11 @@ def edit_distance(a: str, b: str) -> int:
             row.append(cost)
         rows.append(row)
     return rows[-1][-1]
+
+
+def suggestion(guess: str) -> Text:
+    """The help of a near miss: ``did you mean `x`?``."""
+    return Text(f"是否应为 `{guess}`？", f"did you mean `{guess}`?")
 
 
 def did_you_mean(word: str, candidates: list[str] | set[str]) -> str | None:

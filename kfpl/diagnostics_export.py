@@ -3,6 +3,12 @@
 Columns are 1-based and count Unicode characters, as everywhere in kfpl; the SARIF run
 says so (``columnKind: unicodeCodePoints``), so a viewer puts the mark under the right
 Chinese character. Each code's rule carries its catalogue title and the fix.
+
+Both forms are written in the language of ``--lang`` and carry the other too: in JSON,
+``message``, ``label`` and ``help`` are in that language and ``translations`` holds
+both (``{"zh": {...}, "en": {...}}``); in SARIF, ``message.text`` and the rules'
+descriptions are in that language and each result's ``properties`` holds
+``message_zh`` and ``message_en``.
 """
 
 from __future__ import annotations
@@ -29,22 +35,29 @@ def _span_json(span: Span) -> dict[str, Any]:
     }
 
 
-def as_json(diags: list[Diagnostic]) -> dict[str, Any]:
-    """The diagnostics as one JSON document (``diagnostics_version`` marks its shape)."""
+def _words(d: Diagnostic, lang: str) -> dict[str, str]:
+    return {"message": d.message[lang], "label": d.label[lang], "help": d.help[lang]}
+
+
+def as_json(diags: list[Diagnostic], lang: str = "en") -> dict[str, Any]:
+    """The diagnostics as one JSON document (``diagnostics_version`` marks its shape),
+    in ``lang``, each with both languages under ``translations``."""
     return {
         "diagnostics_version": JSON_VERSION,
-        "summary": summary(diags),
+        "lang": lang,
+        "summary": summary(diags, lang),
         "errors": sum(1 for d in diags if d.severity == "error"),
         "warnings": sum(1 for d in diags if d.severity == "warning"),
         "diagnostics": [
             {
                 "code": d.code,
                 "severity": d.severity,
-                "message": d.message,
+                "message": d.message[lang],
                 **_span_json(d.span),
-                "label": d.label,
-                "help": d.help,
-                "secondary": [{"label": s.label, **_span_json(s.span)} for s in d.secondary],
+                "label": d.label[lang],
+                "help": d.help[lang],
+                "secondary": [{"label": s.label[lang], **_span_json(s.span)} for s in d.secondary],
+                "translations": {"zh": _words(d, "zh"), "en": _words(d, "en")},
             }
             for d in diags
         ],
@@ -80,36 +93,48 @@ def _location(span: Span, message: str = "") -> dict[str, Any]:
     return loc
 
 
-def _rule(code: str) -> dict[str, Any]:
+def _rule(code: str, lang: str) -> dict[str, Any]:
     entry = CODES.get(code)
     rule: dict[str, Any] = {"id": code}
     if entry is not None:
-        rule["shortDescription"] = {"text": entry.title_en}
-        rule["fullDescription"] = {"text": entry.explanation_en}
-        rule["help"] = {"text": entry.fix_en}
-        rule["properties"] = {"title_zh": entry.title_zh}
+        zh = lang == "zh"
+        rule["shortDescription"] = {"text": entry.title_zh if zh else entry.title_en}
+        rule["fullDescription"] = {"text": entry.explanation_zh if zh else entry.explanation_en}
+        rule["help"] = {"text": entry.fix_zh if zh else entry.fix_en}
+        rule["properties"] = {"title_zh": entry.title_zh, "title_en": entry.title_en}
     return rule
 
 
-def as_sarif(diags: list[Diagnostic]) -> dict[str, Any]:
-    """A SARIF 2.1.0 log with one run of kfpl."""
+def message_text(d: Diagnostic, lang: str) -> str:
+    """The message, its label and its help as one line, for a viewer that shows only one
+    text per result (SARIF, the LSP)."""
+    if lang == "zh":
+        text = d.message.zh + (f"（{d.label.zh}）" if d.label else "")
+        return text + (f"；帮助：{d.help.zh}" if d.help else "")
+    text = d.message.en + (f" ({d.label.en})" if d.label else "")
+    return text + (f"; help: {d.help.en}" if d.help else "")
+
+
+def as_sarif(diags: list[Diagnostic], lang: str = "en") -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one run of kfpl, in ``lang`` (both in ``properties``)."""
     codes = sorted({d.code for d in diags})
     index = {code: i for i, code in enumerate(codes)}
     results = []
     for d in diags:
-        text = d.message + (f" ({d.label})" if d.label else "")
-        if d.help:
-            text += f"; help: {d.help}"
         result: dict[str, Any] = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": "error" if d.severity == "error" else "warning",
-            "message": {"text": text},
+            "message": {"text": message_text(d, lang)},
             "locations": [_location(d.span)],
+            "properties": {
+                "message_zh": message_text(d, "zh"),
+                "message_en": message_text(d, "en"),
+            },
         }
         if d.secondary:
             result["relatedLocations"] = [
-                {"id": i, **_location(s.span, s.label)} for i, s in enumerate(d.secondary)
+                {"id": i, **_location(s.span, s.label[lang])} for i, s in enumerate(d.secondary)
             ]
         results.append(result)
     return {
@@ -121,7 +146,7 @@ def as_sarif(diags: list[Diagnostic]) -> dict[str, Any]:
                     "driver": {
                         "name": "kfpl",
                         "version": __version__,
-                        "rules": [_rule(code) for code in codes],
+                        "rules": [_rule(code, lang) for code in codes],
                     }
                 },
                 "columnKind": "unicodeCodePoints",

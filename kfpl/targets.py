@@ -24,10 +24,11 @@ from typing import Any, Literal
 
 import click
 
-from kfpl.diagnostics import did_you_mean, render, summary
+from kfpl.cli.lang import lang_option
+from kfpl.diagnostics import did_you_mean
 from kfpl.model import PolicySet
-from kfpl.project.loader import InputError, compile_paths
 from kfpl.render import money as fmt
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 from kfpl.syntax.parser import parse_number
 
@@ -65,7 +66,13 @@ COMPARATOR_TEXT: dict[str, dict[str, str]] = {
 
 
 class ActualsError(ValueError):
-    """Bad ACTUALS input; the message names the offending field."""
+    """Bad ACTUALS input; the message names the offending field, in both languages
+    (``words``; ``str()`` is the English)."""
+
+    def __init__(self, where: str, words: Text) -> None:
+        head = Text(f"{where}：", f"{where}: ") if where else Text("", "")
+        self.words = head + words
+        super().__init__(self.words.en)
 
 
 # --------------------------------------------------------------------------- results
@@ -102,7 +109,13 @@ class TargetResult:
 def parse_value(raw: Any, where: str) -> Decimal:
     """A JSON number, or text: ``"0.36"``, ``"36%"``, ``"2200"``, ``"5000亿"``."""
     if isinstance(raw, bool) or raw is None:
-        raise ActualsError(f'{where}: expected a number such as 0.36, "36%" or "5000亿"')
+        raise ActualsError(
+            where,
+            Text(
+                '应为数字，如 0.36、"36%" 或 "5000亿"',
+                'expected a number such as 0.36, "36%" or "5000亿"',
+            ),
+        )
     if isinstance(raw, int | Decimal):
         return Decimal(raw)
     if isinstance(raw, str):
@@ -111,12 +124,19 @@ def parse_value(raw: Any, where: str) -> Decimal:
             value, _unit = parse_number(text.removeprefix("-"))
         except (InvalidOperation, ValueError):
             raise ActualsError(
-                f'{where}: `{raw}` is not a number (write 0.36, "36%", "2200" or "5000亿")'
+                where,
+                Text(
+                    f'`{raw}` 不是数字（应写 0.36、"36%"、"2200" 或 "5000亿"）',
+                    f'`{raw}` is not a number (write 0.36, "36%", "2200" or "5000亿")',
+                ),
             ) from None
         if not value.is_finite():
-            raise ActualsError(f"{where}: `{raw}` is not a finite number")
+            raise ActualsError(
+                where, Text(f"`{raw}` 不是有限数", f"`{raw}` is not a finite number")
+            )
         return -value if text.startswith("-") else value
-    raise ActualsError(f"{where}: expected a number, got {type(raw).__name__}")
+    got = type(raw).__name__
+    raise ActualsError(where, Text(f"应为数字，实际为 `{got}`", f"expected a number, got {got}"))
 
 
 def load_actuals(text: str, known: Mapping[str, n.Target]) -> dict[str, dict[int, Decimal]]:
@@ -125,26 +145,48 @@ def load_actuals(text: str, known: Mapping[str, n.Target]) -> dict[str, dict[int
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise ActualsError(
-            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            "",
+            Text(
+                f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）",
+                f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            ),
         ) from None
     if not isinstance(data, dict):
-        raise ActualsError('the top level must be an object: {"plan-mva-share": {"2022": "36%"}}')
+        example = '`{"plan-mva-share": {"2022": "36%"}}`'
+        raise ActualsError(
+            "", Text(f"顶层必须是对象：{example}", f"the top level must be an object: {example}")
+        )
     out: dict[str, dict[int, Decimal]] = {}
     for target_id, by_year in data.items():
         if target_id.startswith("$"):  # "$comment" and the like
             continue
         if target_id not in known:
             guess = did_you_mean(target_id, set(known))
-            hint = f"; did you mean `{guess}`?" if guess else "; `kfpl list` shows the target ids"
-            raise ActualsError(f"{target_id}: no such target{hint}")
+            hint = (
+                Text(f"；是否应为 `{guess}`？", f"; did you mean `{guess}`?")
+                if guess
+                else Text("；`kfpl list` 列出目标编号", "; `kfpl list` shows the target ids")
+            )
+            raise ActualsError(target_id, Text("没有这个目标", "no such target") + hint)
         if not isinstance(by_year, dict):
-            raise ActualsError(f'{target_id}: expected an object of years, e.g. {{"2022": "36%"}}')
+            example = '`{"2022": "36%"}`'
+            raise ActualsError(
+                target_id,
+                Text(
+                    f"应为以年份为键的对象，如 {example}",
+                    f"expected an object of years, e.g. {example}",
+                ),
+            )
         years: dict[int, Decimal] = {}
         for year_text, raw in by_year.items():
             where = f"{target_id}.{year_text}"
             if not (len(year_text) == 4 and year_text.isdigit()):
                 raise ActualsError(
-                    f"{where}: `{year_text}` is not a year (write four digits, e.g. 2022)"
+                    where,
+                    Text(
+                        f"`{year_text}` 不是年份（应写四位数字，如 2022）",
+                        f"`{year_text}` is not a year (write four digits, e.g. 2022)",
+                    ),
                 )
             years[int(year_text)] = parse_value(raw, where)
         out[target_id] = years
@@ -403,21 +445,16 @@ def to_json(results: list[TargetResult], lang: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the command
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"kfpl: {message}", err=True)
-    sys.exit(code)
-
-
 @click.command("targets")
 @click.argument("actuals", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--policies", "paths", multiple=True, help="Policy files or folders (default: policies/)."
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 @click.option(
     "--format", "fmt_", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def targets_command(actuals: str, paths: tuple[str, ...], lang: str, fmt_: str) -> None:
+def targets_command(actuals: str, paths: tuple[str, ...], lang: str | None, fmt_: str) -> None:
     """Report each target of the implementation plan as met, not met or no data.
 
     ACTUALS is a JSON object: target id -> {year -> actual}. Values are JSON numbers
@@ -444,30 +481,22 @@ def targets_command(actuals: str, paths: tuple[str, ...], lang: str, fmt_: str) 
 
     Exit codes: 0 ok; 1 policy errors; 2 bad input (the message names the field).
     """
-    try:
-        comp = compile_paths(paths)
-    except InputError as exc:
-        _fail(str(exc), 2)
-        return
-    if not comp.ok or comp.policy_set is None:
-        for diag in comp.diagnostics:
-            click.echo(render(diag, comp.sources), err=True)
-        _fail(summary(comp.diagnostics), 1)
-        return
+    from kfpl.cli.main import compile_or_exit, fail, use_lang
+
+    lang = use_lang(lang, paths)
+    comp = compile_or_exit(paths, quiet=True)
+    assert comp.policy_set is not None
     ps = comp.policy_set
     try:
         text = sys.stdin.read() if actuals == "-" else Path(actuals).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        _fail(f"{actuals}: not UTF-8 text", 2)
-        return
+        fail(Text(f"{actuals}：不是 UTF-8 文本", f"{actuals}: not UTF-8 text"))
     except OSError as exc:
-        _fail(f"{actuals}: {exc.strerror}", 2)
-        return
+        fail(Text(f"{actuals}：{exc.strerror}", f"{actuals}: {exc.strerror}"))
     try:
         figures = load_actuals(text, ps.targets)
     except ActualsError as exc:
-        _fail(f"{actuals}: {exc}", 2)
-        return
+        fail(Text(f"{actuals}：", f"{actuals}: ") + exc.words)
     results = evaluate_targets(ps, figures)
     if fmt_ == "json":
         click.echo(json.dumps(to_json(results, lang), ensure_ascii=False, indent=2))

@@ -43,6 +43,15 @@ def application(
     return {"year": year, "enterprise": profile, "claims": numbered, "history": history or []}
 
 
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in one known locale (English), whatever the machine's: a command
+    without --lang in a project without `lang` then speaks English."""
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def program() -> Program:
     return Program.from_paths([str(POLICIES)])

@@ -51,7 +51,7 @@ def population(ps, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
 
 
 def batch(*args: str) -> Any:
-    return CliRunner().invoke(main, ["batch", *args, "--policies", str(POLICIES)])
+    return CliRunner().invoke(main, ["batch", *args, "--policies", str(POLICIES), "--lang", "en"])
 
 
 def rows(path: Path) -> list[dict[str, str]]:

@@ -21,6 +21,8 @@ def build(tmp_path: Path, *extra: str, policies: Path = POLICIES) -> tuple[int, 
             str(tmp_path / "gen"),
             "--docs",
             str(tmp_path / "docs"),
+            "--lang",
+            "en",
             *extra,
         ],
     )

@@ -13,7 +13,7 @@ from kfpl.cli.main import main
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = CliRunner().invoke(main, [*args, "--lang", "en"])
     return result.exit_code, result.output
 
 

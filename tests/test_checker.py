@@ -75,13 +75,13 @@ def test_the_policy_set_in_force_has_no_errors() -> None:
 
 def test_unknown_input_suggests_the_closest_name() -> None:
     diag = one(measure("  award 30% of boothfees"), "KF0201")
-    assert diag.help == "did you mean `booth_fees`?"
+    assert diag.help.en == "did you mean `booth_fees`?"
     assert (diag.span.line, diag.span.column) == (line_of(measure(""), "  department") + 1, 16)
 
 
 def test_unknown_input_without_a_close_name_shows_a_declaration() -> None:
     diag = one(measure("  award 30% of xyzzy"), "KF0201")
-    assert "input xyzzy: money" in diag.help
+    assert "input xyzzy: money" in diag.help.en
 
 
 def test_unknown_enum_member_in_is_in_case_and_example() -> None:
@@ -92,18 +92,18 @@ def test_unknown_enum_member_in_is_in_case_and_example() -> None:
     )
     diags = [d for d in check(text) if d.code == "KF0202"]
     assert len(diags) == 3
-    assert all("`provincial`" in d.help or "`national`" in d.help for d in diags)
+    assert all("`provincial`" in d.help.en or "`national`" in d.help.en for d in diags)
     assert diags[0].span.column == 44  # the member itself, not the whole condition
 
 
 def test_case_arms_not_covering_the_enum_are_a_warning() -> None:
     diag = one(measure("  award by recognition_level: national -> 100万"), "KF0304")
-    assert diag.severity == "warning" and "`provincial`" in diag.message
+    assert diag.severity == "warning" and "`provincial`" in diag.message.en
 
 
 def test_unknown_agency_suggests_the_full_name_of_an_abbreviation() -> None:
     text = measure("  award 1万").replace("department 市工业和信息化局", "department 市工信局")
-    assert one(text, "KF0103").help == "did you mean `市工业和信息化局`?"
+    assert one(text, "KF0103").help.en == "did you mean `市工业和信息化局`?"
 
 
 def test_owner_and_lead_must_be_agencies() -> None:
@@ -115,7 +115,7 @@ def test_owner_and_lead_must_be_agencies() -> None:
 
 
 def test_ids_need_a_document_or_policy_prefix() -> None:
-    assert "`mfg-`" in one(measure("  award 1万", head="measure mgf-2a"), "KF0102").help
+    assert "`mfg-`" in one(measure("  award 1万", head="measure mgf-2a"), "KF0102").help.en
     assert one(measure("  award 1万", head="measure fair"), "KF0102").span.column == 1
 
 
@@ -128,19 +128,19 @@ def test_duplicate_ids_across_files_name_both_places() -> None:
 
 def test_from_enterprise_is_the_only_origin() -> None:
     diag = one('input size: level from enterprize zh "规模" en "size"\n', "KF0105")
-    assert diag.help == "did you mean `from enterprise`?"
+    assert diag.help.en == "did you mean `from enterprise`?"
 
 
 def test_priors_must_name_known_measures() -> None:
     text = measure("  award 1万\n  example given mfg-2b paid 1万 in 2020 -> 1万")
-    assert one(text, "KF0203").help == "did you mean `mfg-2a`?"
+    assert one(text, "KF0203").help.en == "did you mean `mfg-2a`?"
 
 
 def test_record_fields_in_examples() -> None:
     text = measure(
         "  award each vehicles: 4% of price\n  example vehicles = [{prise = 1万}] -> 400"
     )
-    assert one(text, "KF0204").help == "did you mean `price`?"
+    assert one(text, "KF0204").help.en == "did you mean `price`?"
 
 
 def test_each_reads_record_fields_and_needs_a_list() -> None:
@@ -160,17 +160,17 @@ def test_yearly_total_needs_a_money_enterprise_input() -> None:
 
 def test_a_share_of_a_bool_is_an_error() -> None:
     diag = one(measure("  award 30% of demonstrative"), "KF0401")
-    assert "bool" in diag.message and "requires" in diag.help
+    assert "bool" in diag.message.en and "requires" in diag.help.en
 
 
 def test_money_plus_rate_is_an_error() -> None:
     diag = one(measure("  award 30% of booth_fees + benchmark_rate"), "KF0402")
-    assert "`benchmark_rate` is a rate" in diag.message
+    assert "`benchmark_rate` is a rate" in diag.message.en
 
 
 def test_rate_without_percent_suggests_it() -> None:
     diag = one(measure("  award 30 of booth_fees"), "KF0403")
-    assert diag.help == "did you mean `30%`?"
+    assert diag.help.en == "did you mean `30%`?"
 
 
 def test_rates_outside_0_to_100_percent() -> None:
@@ -181,13 +181,14 @@ def test_rates_outside_0_to_100_percent() -> None:
 def test_caps_must_be_positive_money() -> None:
     assert one(measure("  award 1万\n  cap 0 per year"), "KF0405")
     assert (
-        "cap per year is money" in one(measure("  award 1万\n  cap 3% per year"), "KF0402").message
+        "cap per year is money"
+        in one(measure("  award 1万\n  cap 3% per year"), "KF0402").message.en
     )
 
 
 def test_small_plain_cap_suggests_wan() -> None:
     diag = one(measure("  award 30% of booth_fees\n  cap 30 per year"), "KF0406")
-    assert diag.severity == "warning" and "did you mean `30万`?" in diag.help
+    assert diag.severity == "warning" and "did you mean `30万`?" in diag.help.en
     assert check(measure("  award 30% of booth_fees\n  cap 300000 per year")) == []
 
 
@@ -199,17 +200,19 @@ def test_comparison_units_follow_the_input() -> None:
 
 def test_example_values_must_fit_their_inputs() -> None:
     diag = one(measure("  award 1万\n  example demonstrative = 3 -> 1万"), "KF0409")
-    assert diag.help == "write `true` or `false`"
+    assert diag.help.en == "write `true` or `false`"
 
 
 def test_range_low_above_high() -> None:
-    assert "between 50万 and 100万" in one(measure("  award between 100万 and 50万"), "KF0408").help
+    assert (
+        "between 50万 and 100万" in one(measure("  award between 100万 and 50万"), "KF0408").help.en
+    )
 
 
 def test_award_missing_or_twice() -> None:
     assert one(measure("  cap 1万"), "KF0301")
     diag = one(measure("  award 1万\n  award 2万"), "KF0302")
-    assert diag.secondary[0].label == "first award"
+    assert diag.secondary[0].label.en == "first award"
 
 
 def test_cap_per_item_needs_each() -> None:
@@ -225,12 +228,12 @@ def test_overlapping_tiers_give_a_witness_and_point_at_both_rows() -> None:
     text = measure(TIERS + "    more than 20亿 -> 50% of booth_fees\n"
                            "    at least 20亿 -> 45% of booth_fees")  # fmt: skip
     diag = one(text, "KF0501")
-    assert "investment = 20亿 matches both" not in diag.message  # (20亿, ∞) is shared
-    assert re.search(r"investment = \d+亿 matches both", diag.message)
-    assert diag.label.startswith("also matches investment =")
-    assert diag.secondary[0].label == "first match"
+    assert "investment = 20亿 matches both" not in diag.message.en  # (20亿, ∞) is shared
+    assert re.search(r"investment = \d+亿 matches both", diag.message.en)
+    assert diag.label.en.startswith("also matches investment =")
+    assert diag.secondary[0].label.en == "first match"
     assert diag.span.line == diag.secondary[0].span.line + 1
-    assert "first match" in diag.help
+    assert "first match" in diag.help.en
 
 
 def test_tiers_sharing_one_bound_name_the_bound() -> None:
@@ -238,15 +241,15 @@ def test_tiers_sharing_one_bound_name_the_bound() -> None:
                            "    at least 20亿 and at most 30亿 -> 50% of booth_fees\n"
                            "    at most 20亿 -> 45% of booth_fees")  # fmt: skip
     diag = one(text, "KF0501")
-    assert "investment = 20亿 matches both" in diag.message
-    assert "`less than 20亿`" in diag.help
+    assert "investment = 20亿 matches both" in diag.message.en
+    assert "`less than 20亿`" in diag.help.en
 
 
 def test_gap_between_tiers_has_a_witness() -> None:
     text = measure(TIERS + "    more than 20亿 -> 50% of booth_fees\n"
                            "    less than 20亿 -> 45% of booth_fees")  # fmt: skip
     diag = one(text, "KF0502")
-    assert diag.message == "no tier matches investment = 20亿"
+    assert diag.message.en == "no tier matches investment = 20亿"
 
 
 def test_gap_below_the_lowest_tier_is_closed_by_requires() -> None:
@@ -265,7 +268,7 @@ def test_first_match_allows_overlap_but_flags_unreachable_rows() -> None:
 
 def test_contradictory_tier_bounds() -> None:
     rows = "    more than 30亿 and at most 20亿 -> 1万\n    otherwise -> 2万"
-    assert one(measure(TIERS + rows), "KF0503").label == "this tier can never match"
+    assert one(measure(TIERS + rows), "KF0503").label.en == "this tier can never match"
 
 
 def test_tier_bounds_must_fit_the_input_unit() -> None:
@@ -278,7 +281,7 @@ def test_steps_rows_cover_every_step() -> None:
         "  award steps of 50亿 passed by investment\n"
         "    at most 100亿 -> 100万\n    more than 150亿 -> 200万"
     )
-    assert one(text, "KF0502").message == "no tier matches the step at investment = 150亿"
+    assert one(text, "KF0502").message.en == "no tier matches the step at investment = 150亿"
 
 
 # --------------------------------------------------------------------------- labels, sources
@@ -286,7 +289,7 @@ def test_steps_rows_cover_every_step() -> None:
 
 def test_missing_english_label() -> None:
     diag = one('input ad_fees: money zh "广告费"\n', "KF0601")
-    assert diag.severity == "error" and 'en "…"' in diag.help
+    assert diag.severity == "error" and 'en "…"' in diag.help.en
 
 
 def test_agency_needs_only_english() -> None:
@@ -298,7 +301,7 @@ def test_source_clauses_are_checked_against_the_documents() -> None:
     assert one(measure("  award 1万", source="mfg 15"), "KF0702")
     assert one(measure("  award 1万", source="ind 22", head="measure ind-22"), "KF0702")
     assert check(measure("  award 1万", source="ind 21", head="measure ind-21")) == []
-    assert one(measure("  award 1万", source="mfgg 2"), "KF0701").help == "did you mean `mfg`?"
+    assert one(measure("  award 1万", source="mfgg 2"), "KF0701").help.en == "did you mean `mfg`?"
     text = (
         '\ntext mfg-x\n  source plan "二（一）3"\n  title zh "任务" en "Task"\n  body zh "a" en "b"'
     )

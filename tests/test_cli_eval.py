@@ -94,15 +94,20 @@ def test_missing_fact_is_undetermined_not_zero(tmp_path: Path) -> None:
     ],
 )
 def test_bad_application_exits_2_naming_the_field(tmp_path: Path, app: Any, path: str) -> None:
-    result = run_eval(tmp_path, app)
+    result = run_eval(tmp_path, app, "--lang", "en")
     assert result.exit_code == 2
     assert path in result.output
     assert "Traceback" not in result.output
 
 
 def test_unknown_fact_suggests_the_closest_name(tmp_path: Path) -> None:
-    result = run_eval(tmp_path, application({"measure": "mfg-2a", "facts": {"booth_rentl": "1"}}))
+    app = application({"measure": "mfg-2a", "facts": {"booth_rentl": "1"}})
+    result = run_eval(tmp_path, app, "--lang", "en")
     assert "did you mean booth_rental?" in result.output
+    # In Chinese (the repository's kfpl.toml says lang = "zh"): the same field, in Chinese.
+    zh = run_eval(tmp_path, app).output
+    assert "claims[0].facts.booth_rentl：mfg-2a 不读取这项事实（是否应为 booth_rental？）" in zh, zh
+    assert "did you mean" not in zh
 
 
 def test_json_numbers_are_read_exactly(tmp_path: Path) -> None:

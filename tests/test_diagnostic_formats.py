@@ -139,7 +139,7 @@ def test_a_lost_wan_in_a_condition_is_flagged() -> None:
         "  award 30% of booth_fees\n"
     )
     found = [d for d in compile_texts({"p.kfpl": text}).diagnostics if d.code == "KF0406"]
-    assert len(found) == 1 and "`2000万`" in found[0].help
+    assert len(found) == 1 and "`2000万`" in found[0].help.en
     assert found[0].span.line == text[: text.index("2000")].count("\n") + 1
     fixed = text.replace("at least 2000", "at least 2000万")
     assert not [d for d in compile_texts({"p.kfpl": fixed}).diagnostics if d.code == "KF0406"]

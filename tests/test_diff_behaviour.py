@@ -24,7 +24,7 @@ REWORDED = """  award 50% of cloud_fees
 
 def compiled(texts: dict[str, str]) -> PolicySet:
     comp = compile_texts(texts)
-    assert comp.ok, [d.message for d in comp.diagnostics]
+    assert comp.ok, [d.message.en for d in comp.diagnostics]
     assert comp.policy_set is not None
     return comp.policy_set
 

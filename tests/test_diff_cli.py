@@ -44,10 +44,12 @@ def test_text_report_lists_every_change_and_ends_with_a_summary() -> None:
     )
 
 
-def test_chinese_is_the_default() -> None:
+def test_without_lang_the_locale_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fixtures have no kfpl.toml of their own: a Chinese locale gives Chinese.
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
     code, out = run(OLD, NEW, "--no-behaviour")
     assert code == 0
-    assert "申报条件 investment：500万以上 → 300万以上" in out
+    assert "申报条件 设备投资：500万以上 → 300万以上" in out
     assert (
         out.rstrip()
         .splitlines()[-1]

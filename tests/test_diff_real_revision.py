@@ -80,7 +80,7 @@ def test_the_report_says_what_the_old_version_could_not_read() -> None:
     line = next(x for x in out.splitlines() if "left out for the old version" in x)
     assert "enterprise field little_giant" in line
     assert "recognition = municipal (1 point)" in line
-    code, out = run(DRAFT, FINAL)
+    code, out = run(DRAFT, FINAL, "--lang", "zh")
     assert "旧版本未规定、未予读取" in out
 
 
@@ -110,7 +110,7 @@ def test_a_field_neither_version_knows_is_still_bad_data(tmp_path: Path) -> None
     app = json.loads(POPULATION.read_text(encoding="utf-8").splitlines()[0])
     app["enterprise"]["litle_giant"] = True
     bad.write_text(json.dumps(app) + "\n", encoding="utf-8")
-    code, out = run(DRAFT, FINAL, "--impact", bad)
+    code, out = run(DRAFT, FINAL, "--impact", bad, "--lang", "en")
     assert code == 2
     assert "enterprise.litle_giant: unknown field" in out
 
@@ -192,7 +192,7 @@ def test_versions_with_no_common_year_are_not_claimed_neutral(tmp_path: Path) ->
         "not compared (no year is in force in both versions: old 2024 to 2026, new 2027 to 2029)"
         in out
     )
-    code, out = run(DRAFT, later)
+    code, out = run(DRAFT, later, "--lang", "zh")
     assert code == 0
     assert "已证明中性" not in out and "未比较" in out
 

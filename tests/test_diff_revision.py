@@ -29,7 +29,7 @@ REGENERATE = "regenerate: bash examples/regenerate.sh (in the project's venv)"
 
 def load(path: Path) -> PolicySet:
     comp = compile_paths([str(path)])
-    assert comp.ok and comp.policy_set is not None, [d.message for d in comp.diagnostics]
+    assert comp.ok and comp.policy_set is not None, [d.message.en for d in comp.diagnostics]
     return comp.policy_set
 
 

@@ -16,7 +16,7 @@ OLD = {p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "old").
 
 def compiled(texts: dict[str, str]) -> PolicySet:
     comp = compile_texts(texts)
-    assert comp.ok, [d.message for d in comp.diagnostics]
+    assert comp.ok, [d.message.en for d in comp.diagnostics]
     assert comp.policy_set is not None
     return comp.policy_set
 
@@ -87,7 +87,7 @@ def test_threshold_lowered() -> None:
     ch = only(diff(("investment at least 500万", "investment at least 300万")))
     assert ch.check == "KD120"
     assert ch.line("en") == "requires investment: at least CNY 5 million → at least CNY 3 million"
-    assert ch.line("zh") == "申报条件 investment：500万以上 → 300万以上"
+    assert ch.line("zh") == "申报条件 设备投资：500万以上 → 300万以上"
     assert ch.direction == "more_generous"
 
 
@@ -101,7 +101,7 @@ def test_threshold_raised_is_less_generous() -> None:
 def test_bound_switches_from_at_least_to_more_than() -> None:
     ch = only(diff(("investment at least 500万", "investment more than 500万")))
     assert ch.check == "KD121"
-    assert ch.line("zh") == "申报条件 investment：500万以上 → 超过500万"
+    assert ch.line("zh") == "申报条件 设备投资：500万以上 → 超过500万"
     assert ch.line("en") == "requires investment: at least CNY 5 million → more than CNY 5 million"
     assert (ch.direction, ch.severity) == ("less_generous", "medium")
     back = diff_policy_sets(
@@ -200,6 +200,9 @@ def test_labels_only_is_wording() -> None:
     ch = only(diff(('en "Trade-fair participation"', 'en "Participation in trade fairs"')))
     assert (ch.check, ch.direction, ch.severity) == ("KD162", "wording", "info")
     assert ch.line("en") == "title: Trade-fair participation → Participation in trade fairs"
+    # The Chinese title is unchanged: the zh line says the English changed, not 甲 → 甲.
+    assert "支持企业参加展销会 → 支持企业参加展销会" not in ch.line("zh")
+    assert ch.line("zh").startswith("标题（仅英文修改）")
 
 
 def test_rename_is_reported_as_a_rename() -> None:

@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from kfpl.docs.textmate import render, textmate_grammar
 from kfpl.syntax.parser import keyword_rules
 
@@ -47,8 +49,9 @@ def test_a_chinese_name_that_begins_with_a_keyword_is_a_name() -> None:
     assert _scope_of("  来源 mfg 2", "来源") == "keyword.other.kfpl"
 
 
-def test_the_keyword_guide_lists_every_keyword_in_both_languages() -> None:
-    guide = (ROOT / "docs" / "guide" / "keywords.md").read_text("utf-8")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_keyword_guide_lists_every_keyword_in_both_languages(lang: str) -> None:
+    guide = (ROOT / "kfpl" / "docs" / "guide" / f"keywords.{lang}.md").read_text("utf-8")
     rows = set(re.findall(r"^\| (.+?) \| `(.+?)` \|$", guide, re.M))
     for forms in keyword_rules().values():
         spelled = [" ".join(f) for f in forms]
@@ -57,10 +60,11 @@ def test_the_keyword_guide_lists_every_keyword_in_both_languages() -> None:
         assert any(row[1] == zh and (en is None or row[0] == en) for row in rows), (en, zh)
 
 
-def test_the_chinese_example_of_the_guide_checks() -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_chinese_example_of_the_guide_checks(lang: str) -> None:
     from kfpl.project.loader import compile_texts
 
-    guide = (ROOT / "docs" / "guide" / "keywords.md").read_text("utf-8")
+    guide = (ROOT / "kfpl" / "docs" / "guide" / f"keywords.{lang}.md").read_text("utf-8")
     example = re.search(r"```kfpl\n(.*?)```", guide, re.S)
     assert example is not None
     texts = {

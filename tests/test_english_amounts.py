@@ -17,14 +17,18 @@ from kfpl.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EN_PAGES = sorted((ROOT / "docs" / "en").rglob("*.md"))
-AMOUNT_IN_WAN = re.compile(r"[0-9][0-9.,]*\s*(万|亿)")
+# An amount in 万 or 亿 standing in English text; one inside a run of Chinese (a quoted
+# phrase of the law, 500万以上, 最高不超过30万元的) is a quotation, not an English amount.
+AMOUNT_IN_WAN = re.compile(
+    r"(?<![\u3400-\u9fff0-9.,])[0-9][0-9.,]*\s*(万|亿)元?(?![\u3400-\u9fff])"
+)
 
 
 def english_prose(markdown: str) -> str:
     """The page without Chinese quotations, code fences and code spans."""
     text = re.sub(r"^(`{3,})[^\n]*\n.*?^\1[ \t]*$", "", markdown, flags=re.S | re.M)
     text = re.sub(r'<span lang="zh">.*?</span>', "", text, flags=re.S)
-    return re.sub(r"`[^`\n]+`", "", text)
+    return re.sub(r"`[^`]+`", "", text)  # a code span may wrap onto the next line
 
 
 def test_the_english_pages_exist() -> None:

@@ -106,6 +106,84 @@ def test_keywords_convert_both_ways() -> None:
     )
 
 
+def test_enterprise_origin_and_chinese_dates_read_as_their_english_forms() -> None:
+    """`来自 企业` is `from enterprise`; a date after 印发, in a parameter's 取值 … 自 and in
+    an example's facts may be written as Chinese writes it (2024年1月22日)."""
+    zh = (
+        "政策 expo\n"
+        "  印发 2024年1月15日\n"
+        '数据项 size: size_class 来自 企业 zh "企业规模" en "enterprise size"\n'
+        '参数 lpr: rate zh "贷款市场报价利率" en "loan prime rate"\n'
+        '  取值 3.45% 自 2024年1月22日 依据 zh "公布" en "published"\n'
+        "措施 expo-1\n"
+        "  例 opened = 2024年3月1日 -> 1万\n"
+    )
+    en = (
+        "policy expo\n"
+        "  issued 2024-01-15\n"
+        'input size: size_class from enterprise zh "企业规模" en "enterprise size"\n'
+        'parameter lpr: rate zh "贷款市场报价利率" en "loan prime rate"\n'
+        '  value 3.45% from 2024-01-22 ref zh "公布" en "published"\n'
+        "measure expo-1\n"
+        "  example opened = 2024-03-01 -> 1万\n"
+    )
+
+    def items(text: str) -> tuple[object, ...]:
+        module, problems = parse(text, "a.kfpl")
+        assert not problems, problems
+        return module.items
+
+    assert items(zh) == items(en)  # the same tree, so the same checked model
+    assert items(zh)[1].origin == "enterprise"  # type: ignore[attr-defined]
+    # `kfpl fmt --keywords` converts the keywords and keeps each date as written.
+    converted = format_text(zh, "en")
+    assert "input size: size_class from enterprise zh" in converted
+    assert "  issued 2024年1月15日\n" in converted
+    assert "  value 3.45% from 2024年1月22日 ref" in converted
+    assert format_text(converted, "zh") == format_text(zh)
+    assert "来自 企业" in format_text(en, "zh")
+
+
+def test_the_laws_own_words_read_the_same_in_both_keyword_forms() -> None:
+    """`called` (称为) names the award, a label after `identified by` (区分依据) the item,
+    a label after a percent's base the sum, as the law words them."""
+    en = (
+        "measure mfg-12b\n"
+        '  award 20% of a + b zh "技术引进等费用总和" en "the total"\n'
+        '  called zh "补助" en "subsidy"\n'
+        '  identified by product zh "品种" en "product"\n'
+    )
+    zh = format_text(en, "zh")
+    assert zh == (
+        "措施 mfg-12b\n"
+        '  奖励 20% 的 a + b zh "技术引进等费用总和" en "the total"\n'
+        '  称为 zh "补助" en "subsidy"\n'
+        '  区分依据 产品 zh "品种" en "product"\n'
+    )
+    (measure,) = parse(zh, "a.kfpl")[0].items
+    assert parse(en, "a.kfpl")[0].items == (measure,)
+    assert measure.called.zh == "补助" and measure.item_label.zh == "品种"  # type: ignore[attr-defined]
+    assert measure.award.form.base_label.zh == "技术引进等费用总和"  # type: ignore[attr-defined]
+    # An example's bilingual name; the facts after it are names, even a keyword's word.
+    named = (
+        'measure ind-1\n  example zh "一般情形" en "ordinary" chain = agri, en_route = 1 -> 1万\n'
+    )
+    (case,) = parse(named, "a.kfpl")[0].items[0].examples  # type: ignore[attr-defined]
+    assert (case.name, case.name_zh, [f.name for f in case.facts]) == (
+        "ordinary",
+        "一般情形",
+        ["chain", "en_route"],
+    )
+    assert case.title("zh") == "一般情形" and case.title("en") == "ordinary"
+    assert format_text(format_text(named, "zh"), "en") == named
+    unit = 'input n: count zh "台数" en "machines" unit zh "台" en "machine"\n'
+    assert format_text(unit, "zh") == (
+        '数据项 n: count zh "台数" en "machines" 单位 zh "台" en "machine"\n'
+    )
+    assert format_text(format_text(unit, "zh"), "en") == unit
+    assert parse(format_text(unit, "zh"), "a.kfpl")[0].items == parse(unit, "a.kfpl")[0].items
+
+
 def _write_converted(tmp_path: Path, keywords: str) -> Path:
     out = tmp_path / keywords
     shutil.copytree(ROOT / "policies", out)
@@ -166,7 +244,7 @@ HEAD = 'policy mfg\n  title zh "制造业" en "Manufacturing"\n'
 
 def first_code(text: str) -> tuple[str, int, int, str]:
     diag = compile_texts({"p.kfpl": HEAD + text}).diagnostics[0]
-    return diag.code, diag.span.line, diag.span.column, diag.help
+    return diag.code, diag.span.line, diag.span.column, diag.help.en
 
 
 def test_full_width_punctuation_in_chinese_keyword_text_gets_its_help() -> None:

@@ -27,9 +27,11 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_new_project_checks_tests_evaluates_and_builds(demo: Path) -> None:
-    code, out = kfpl("check")
+    code, out = kfpl("check", "--lang", "en")
     assert code == 0 and "1 measures" in out, out
-    code, out = kfpl("test")
+    code, out = kfpl("check")  # the project's language (kfpl init writes lang = "zh")
+    assert code == 0 and "1 项措施" in out, out
+    code, out = kfpl("test", "--lang", "en")
     assert code == 0 and "2 passed, 0 failed" in out, out
     code, out = kfpl("eval", "examples/application.json", "--format", "json")
     assert code == 0, out
@@ -39,7 +41,9 @@ def test_new_project_checks_tests_evaluates_and_builds(demo: Path) -> None:
     assert (demo / "generated" / "expo.py").is_file()
     index = (demo / "docs" / "en" / "index.md").read_text(encoding="utf-8")
     assert index.startswith("# Demo City Trade-Fair Subsidies")
-    assert (demo / "docs" / "guide" / "language.md").is_file()
+    for lang in ("zh", "en"):
+        assert (demo / "docs" / lang / "guide" / "language.md").is_file()
+    assert not (demo / "docs" / "guide").exists()
     assert (demo / "docs" / "en" / "explain.md").is_file()
     assert not (demo / "docs" / "en" / "review.md").exists()  # no revision named
     assert kfpl("build", "--check")[0] == 0
@@ -53,10 +57,12 @@ def test_init_refuses_an_existing_project(demo: Path) -> None:
 def test_a_new_document_is_cited_from_sources_with_did_you_mean(demo: Path) -> None:
     policy = demo / "expo.kfpl"
     policy.write_text(policy.read_text("utf-8").replace("source expo 1", "source exp 1"), "utf-8")
-    code, out = kfpl("check")
+    code, out = kfpl("check", "--lang", "en")
     assert code == 1 and "KF0701" in out and "did you mean `expo`?" in out, out
-    policy.write_text(policy.read_text("utf-8").replace("source exp 1", "source fair 1"), "utf-8")
     code, out = kfpl("check")
+    assert code == 1 and "未知的来源文件 `exp`" in out and "是否应为 `expo`？" in out, out
+    policy.write_text(policy.read_text("utf-8").replace("source exp 1", "source fair 1"), "utf-8")
+    code, out = kfpl("check", "--lang", "en")
     assert "the documents are `expo`" in out and "sources/fair.json" in out, out
     # A second document is a second file: then it can be cited.
     source = json.loads((demo / "sources" / "expo.json").read_text("utf-8"))

@@ -24,10 +24,10 @@ KFPL = shutil.which("kfpl", path=str(Path(sys.executable).parent))
 class Client:
     """A minimal JSON-RPC client over the server's stdin/stdout."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, *args: str) -> None:
         assert KFPL is not None
         self.proc = subprocess.Popen(
-            [KFPL, "lsp"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [KFPL, "lsp", *args], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"},
         )  # fmt: skip
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
@@ -155,6 +155,32 @@ def _project(folder: Path, name: str, text: str | None = None) -> tuple[str, ser
     path = str(folder / name)
     body = text if text is not None else (folder / name).read_text("utf-8")
     return path, service.Project.around(path, body)
+
+
+@pytest.mark.parametrize("how", ["flag", "project"])
+def test_published_diagnostics_follow_the_language(project: Path, how: str) -> None:
+    """`kfpl lsp --lang zh`, or a project whose kfpl.toml says `lang = "zh"`: the
+    editor shows the Chinese message, label and help."""
+    if how == "project":
+        (project / "kfpl.toml").write_text('lang = "zh"\n', "utf-8")
+    client = Client(project, *(["--lang", "zh"] if how == "flag" else []))
+    try:
+        client.request("initialize", {"processId": None, "rootUri": project.as_uri(),
+                                      "capabilities": {}})  # fmt: skip
+        client.notify("initialized", {})
+        path = project / "mfg.kfpl"
+        text = path.read_text("utf-8").replace("  award up to 30%", "  awrd up to 30%", 1)
+        client.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": path.as_uri(), "languageId": "kfpl", "version": 1,
+                              "text": text}},
+        )  # fmt: skip
+        published = client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        (diag,) = published["params"]["diagnostics"]
+        assert diag["code"] == "KF0005"
+        assert diag["message"] == "未知的关键词 `awrd`\n是否应为 `award`？\n帮助：改写为 `award`"
+    finally:
+        client.close()
 
 
 def test_diagnostics_see_the_whole_project(project: Path) -> None:

@@ -196,7 +196,7 @@ def test_an_impossible_date_in_the_policy_is_a_diagnostic() -> None:
 def test_a_period_that_ends_before_it_starts() -> None:
     comp = compile_texts({"p.kfpl": text("effective 2028-04-10 to 2023-04-11")})
     (diag,) = comp.diagnostics
-    assert diag.code == "KF0111" and diag.help == "write `effective 2023-04-11 to 2028-04-10`"
+    assert diag.code == "KF0111" and diag.help.en == "write `effective 2023-04-11 to 2028-04-10`"
     assert diag.span.line == 3
 
 
@@ -216,7 +216,7 @@ def test_a_revision_may_not_overlap_the_version_it_revises() -> None:
     new = REVISION.format(period="effective 2028-04-10 to 2030-12-31", old="mfg")
     comp = compile_texts({"p.kfpl": text(), "q.kfpl": new})
     (diag,) = comp.diagnostics
-    assert diag.code == "KF0114" and "on 2028-04-10 both would be in force" in diag.message
+    assert diag.code == "KF0114" and "on 2028-04-10 both would be in force" in diag.message.en
     fine = REVISION.format(period="effective 2028-04-11 to 2030-12-31", old="mfg")
     assert codes(text(), fine) == []
     assert codes(text(), REVISION.format(period="effective 2029 to 2030", old="mgf")) == ["KF0113"]

@@ -171,9 +171,8 @@ def test_award_by_recognition_level() -> None:
     body = (
         "measure mfg-1\n  award by level: national -> 100万, provincial -> 50万\n  once per level\n"
     )
-    assert sentence(body, "zh") == (
-        "按认定级别分别给予支持：国家级的，给予一次性奖励100万元；省级的，给予一次性奖励50万元。"
-    )
+    # law: 对获得国家、省级……的，分别给予一次性奖励100万元、50万元
+    assert sentence(body, "zh") == "按认定级别（国家级、省级）分别给予一次性奖励100万元、50万元。"
     assert sentence(body, "en") == (
         "By recognition level: national — a one-time reward of CNY 1 million; "
         "provincial — a one-time reward of CNY 500,000."

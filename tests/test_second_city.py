@@ -18,7 +18,8 @@ FINAL, DRAFT = HERE / "final", HERE / "draft"
 
 
 def kfpl(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    command = [str(a) for a in args]
+    result = CliRunner().invoke(main, [*command, "--lang", "en"], catch_exceptions=False)
     return result.exit_code, result.output
 
 

@@ -28,7 +28,8 @@ def client() -> Iterator[TestClient]:
 
 
 def cli(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
+    # The API's errors are English: compared with the command's English messages.
+    result = CliRunner().invoke(main, [*args, "--lang", "en"])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -133,7 +134,13 @@ def test_check_reports_a_misspelt_keyword_with_its_position(client: TestClient) 
         line,
         3,
     )
-    assert "did you mean `award`?" in first["rendered"]
+    # The service's language (zh here); both languages' words under translations.
+    assert "错误[KF0005]：未知的关键词 `awrd`" in first["rendered"]
+    assert first["translations"]["en"]["label"] == "did you mean `award`?"
+    english = client.post(
+        "/api/v1/check", json={"file": "mfg.kfpl", "text": broken, "lang": "en"}
+    ).json()
+    assert "did you mean `award`?" in english["diagnostics"][0]["rendered"]
     clean = client.post("/api/v1/check", json={"file": "mfg.kfpl", "text": text}).json()
     assert clean["ok"] is True and clean["errors"] == 0
 
@@ -317,6 +324,6 @@ def test_a_second_project_served_beside_the_first_is_chosen_per_request() -> Non
      ("w=/nonexistent/folder", "w:")],
 )  # fmt: skip
 def test_a_bad_policy_version_is_refused_at_start_up(spec: str, says: str) -> None:
-    code, _, err = cli("serve", str(POLICIES), "--policy-version", spec)
+    code, _, err = cli("serve", str(POLICIES), "--policy-version", spec, "--lang", "en")
     assert code == 2
     assert says in err

@@ -39,15 +39,17 @@ def test_check_reports_exactly_the_expected_errors(path: Path) -> None:
     assert sorted((c, int(line), int(col)) for line, col, c in found) == sorted(expectations(path))
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
-def test_rustc_style_message_points_at_the_column(path: Path) -> None:
-    result = CliRunner().invoke(main, ["check", str(path)])
+def test_rustc_style_message_points_at_the_column(path: Path, lang: str) -> None:
+    result = CliRunner().invoke(main, ["check", str(path), "--lang", lang])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     out = result.output
     lines = path.read_text("utf-8").splitlines()
+    error, help = ("错误", "= 帮助：") if lang == "zh" else ("error", "= help: ")
     for code, line, col in expectations(path):
-        assert f"error[{code}]" in out
+        assert f"{error}[{code}]" in out
         assert f"--> {path}:{line}:{col}" in out
         assert code in CODES
         # The source line is quoted under a numbered gutter, the caret under the column.
@@ -60,7 +62,7 @@ def test_rustc_style_message_points_at_the_column(path: Path) -> None:
         bar = caret_row.index("|")
         pad = display_width(source[: col - 1])
         assert caret_row[bar + 2 + pad] in "^-", caret_row
-    assert "= help:" in out
+    assert help in out
 
 
 def test_short_format_is_one_line_per_error() -> None:
@@ -78,7 +80,7 @@ HEAD = 'policy mfg\n  title zh "制造业" en "Manufacturing"\n'
 def first(text: str) -> tuple[str, int, int, str, str]:
     comp = compile_texts({"p.kfpl": HEAD + text})
     diag = comp.diagnostics[0]
-    return diag.code, diag.span.line, diag.span.column, diag.message, diag.help
+    return diag.code, diag.span.line, diag.span.column, diag.message.en, diag.help.en
 
 
 def test_full_width_colon_names_the_ascii_character() -> None:
@@ -167,7 +169,7 @@ def test_expected_list_folds_item_keywords() -> None:
 
 def test_control_characters_are_named_not_printed() -> None:
     comp = compile_texts({"p.kfpl": HEAD + "measure mfg-1\x00"})
-    assert comp.diagnostics[0].message == "a control character (U+0000) in the policy text"
+    assert comp.diagnostics[0].message.en == "a control character (U+0000) in the policy text"
     # also inside a string, where it used to pass and then break the generated module
     comp = compile_texts({"p.kfpl": HEAD.replace('zh "', 'zh "\x07', 1)})
     assert [(d.code, d.span.line) for d in comp.diagnostics] == [("KF0011", 2)]

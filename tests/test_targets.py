@@ -193,11 +193,17 @@ def test_json_numbers_are_exact(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_bad_input_exits_2_naming_the_field(tmp_path: Path, actuals: str, message: str) -> None:
-    result = run(tmp_path, actuals)
+    result = run(tmp_path, actuals, "--lang", "en")
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)
+
+
+def test_bad_input_is_named_in_chinese(tmp_path: Path) -> None:
+    result = run(tmp_path, '{"plan-mva-shar": {"2022": 1}}', "--lang", "zh")
+    assert result.exit_code == 2
+    assert "plan-mva-shar：没有这个目标；是否应为 `plan-mva-share`？" in result.output
 
 
 def test_a_missing_file_exits_2(tmp_path: Path) -> None:

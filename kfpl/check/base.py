@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from kfpl.diagnostics import Diagnostic, Secondary, Severity, did_you_mean
+from kfpl.diagnostics import Diagnostic, Secondary, Severity, did_you_mean, suggestion
 from kfpl.model import BUILTIN_TYPES, PolicySet
+from kfpl.runtime.bilingual import EMPTY, Text
 from kfpl.runtime.money import plain
 from kfpl.syntax import nodes as n
 
@@ -28,6 +29,17 @@ CLAIM_KEYS = ("project", "product", "matter", "level", "step")
 
 # Where an input's value may come from besides the claim itself.
 ORIGINS = ("enterprise",)
+
+# Item kinds as the Chinese keywords name them (措施, 条文 …), for messages.
+_KIND_ZH = {"policy": "政策", "measure": "措施", "rule": "规则", "target": "目标", "task": "任务",
+            "text": "条文", "chain": "产业链", "enum": "枚举", "input": "输入项",
+            "parameter": "参数", "agency": "机构"}  # fmt: skip
+
+
+def kind_text(kind: str) -> Text:
+    """``measure`` / 措施: an item's kind in both languages."""
+    return Text(_KIND_ZH.get(kind, kind), kind)
+
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
@@ -65,25 +77,25 @@ UNKNOWN = Ty("unknown")
 
 
 _DESCRIBE = {
-    "money": "money",
-    "rate": "a rate",
-    "count": "a count",
-    "bool": "a bool (yes/no)",
-    "date": "a date",
-    "year": "a year",
-    "text": "text",
-    "list": "a list of records",
-    "unknown": "an unknown type",
+    "money": Text("金额", "money"),
+    "rate": Text("比例", "a rate"),
+    "count": Text("数量", "a count"),
+    "bool": Text("是否值（是/否）", "a bool (yes/no)"),
+    "date": Text("日期", "a date"),
+    "year": Text("年份", "a year"),
+    "text": Text("文字", "text"),
+    "list": Text("记录列表", "a list of records"),
+    "unknown": Text("未知类型", "an unknown type"),
 }
 
 
-def describe(ty: Ty) -> str:
-    """``money``, ``a rate``, ``a bool (yes/no)``, ``enum `level```: for messages."""
+def describe(ty: Ty) -> Text:
+    """``money`` / 金额, ``a rate`` / 比例, ``enum `level``` / 枚举 `level`: for messages."""
     if ty.kind == "enum":
-        return f"enum `{ty.enum}`"
+        return Text(f"枚举 `{ty.enum}`", f"enum `{ty.enum}`")
     if ty.kind == "set":
-        return f"a set of enum `{ty.enum}`"
-    return _DESCRIBE.get(ty.kind, ty.kind)
+        return Text(f"枚举 `{ty.enum}` 的集合", f"a set of enum `{ty.enum}`")
+    return _DESCRIBE.get(ty.kind, Text.same(ty.kind))
 
 
 class Context:
@@ -112,19 +124,20 @@ class Context:
         self,
         severity: Severity,
         code: str,
-        message: str,
+        message: Text,
         span: n.Span,
-        label: str = "",
-        help: str = "",
+        label: Text = EMPTY,
+        help: Text = EMPTY,
         secondary: tuple[Secondary, ...] = (),
     ) -> None:
         self.diags.append(Diagnostic(code, message, span, label, help, severity, secondary))
 
-    def error(self, code: str, message: str, span: n.Span, label: str = "", help: str = "",
+    def error(self, code: str, message: Text, span: n.Span, label: Text = EMPTY, help: Text = EMPTY,
               secondary: tuple[Secondary, ...] = ()) -> None:  # fmt: skip
         self.emit("error", code, message, span, label, help, secondary)
 
-    def warning(self, code: str, message: str, span: n.Span, label: str = "", help: str = "",
+    def warning(self, code: str, message: Text, span: n.Span, label: Text = EMPTY,
+                help: Text = EMPTY,
                 secondary: tuple[Secondary, ...] = ()) -> None:  # fmt: skip
         self.emit("warning", code, message, span, label, help, secondary)
 
@@ -175,17 +188,19 @@ class Context:
         known = set(self.ps.inputs) | set(self.ps.params) | set(field_names)
         guess = did_you_mean(name, known)
         if fields is not None:
-            what = "field or input"
-            fix = f"the record fields are {', '.join(f'`{f}`' for f in field_names)}"
+            what = Text("字段或输入项", "field or input")
+            listed = Text.join(Text.same(f"`{f}`") for f in field_names)
+            fix = Text(f"记录的字段为 {listed.zh}", f"the record fields are {listed.en}")
         else:
-            what = "input"
-            fix = f'declare it: `input {name}: money zh "…" en "…"`'
+            what = Text("输入项", "input")
+            decl = f'`input {name}: money zh "…" en "…"`'
+            fix = Text(f"先声明该输入项：{decl}", f"declare it: {decl}")
         self.error(
             "KF0201",
-            f"unknown {what} `{name}`",
+            Text(f"未声明的{what.zh} `{name}`", f"unknown {what.en} `{name}`"),
             span,
-            label="not declared",
-            help=f"did you mean `{guess}`?" if guess else fix,
+            label=Text("未声明", "not declared"),
+            help=suggestion(guess) if guess else fix,
         )
         return UNKNOWN
 

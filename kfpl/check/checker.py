@@ -26,8 +26,10 @@ from kfpl.check.names import (
 from kfpl.check.periods import check_periods
 from kfpl.check.rules import check_plan, check_rules
 from kfpl.check.sources import Document, check_sources
+from kfpl.check.units import check_units
 from kfpl.diagnostics import Diagnostic, sort_key
 from kfpl.model import BUILTIN_TYPES, PolicySet
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 Check = Callable[[Context], None]
@@ -39,6 +41,7 @@ CHECKS: tuple[Check, ...] = (
     check_unique,
     check_id_prefixes,
     check_declarations,
+    check_units,
     check_periods,
     check_labels,
     check_sources,
@@ -51,13 +54,21 @@ CHECKS: tuple[Check, ...] = (
 
 def _internal_error(check: Check, exc: BaseException, modules: tuple[n.Module, ...]) -> Diagnostic:
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    at = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
     path = modules[0].path if modules else "<input>"
     return Diagnostic(
         "KF0000",
-        f"internal error in {check.__name__}: {type(exc).__name__}{where}",
+        Text(
+            f"编译器内部错误（{check.__name__}）：{type(exc).__name__}"
+            + (f"，位于 {at}" if at else ""),
+            f"internal error in {check.__name__}: {type(exc).__name__}"
+            + (f" at {at}" if at else ""),
+        ),
         n.Span(path, 1, 1, 1, 2),
-        help="this is a bug in kfpl, not in the policy: please report it with this file",
+        help=Text(
+            "这是 kfpl 本身的缺陷，并非政策文本的问题：请连同本文件一并报告",
+            "this is a bug in kfpl, not in the policy: please report it with this file",
+        ),
     )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from kfpl.check.base import CLAIM_KEYS, Context, Ty, describe
 from kfpl.check.types import check_member, expect_literal
-from kfpl.diagnostics import Secondary, did_you_mean
+from kfpl.diagnostics import Secondary, did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.dates import Span
 from kfpl.syntax import nodes as n
 
 PRIOR_KEYS = ("project", "product", "level", "step")
+
+EXPECTED = Text("预期金额", "the expected amount")
 
 
 def check_example(ctx: Context, example: n.Example, measure: n.Measure) -> None:
@@ -22,7 +25,7 @@ def check_example(ctx: Context, example: n.Example, measure: n.Measure) -> None:
     outcome = example.outcome
     for amount in (outcome.amount, outcome.high):
         if amount is not None:
-            _expect_value(ctx, amount, Ty("money"), "the expected amount")
+            _expect_value(ctx, amount, Ty("money"), EXPECTED)
     if (
         outcome.kind == "range"
         and outcome.amount is not None
@@ -31,10 +34,16 @@ def check_example(ctx: Context, example: n.Example, measure: n.Measure) -> None:
     ):
         ctx.error(
             "KF0408",
-            f"the expected range {outcome.amount.text} to {outcome.high.text} runs backwards",
+            Text(
+                f"预期区间 {outcome.amount.text} 至 {outcome.high.text} 上下限颠倒",
+                f"the expected range {outcome.amount.text} to {outcome.high.text} runs backwards",
+            ),
             outcome.span,
-            label="low end above high end",
-            help=f"write `-> {outcome.high.text} to {outcome.amount.text}`",
+            label=Text("下限高于上限", "low end above high end"),
+            help=Text(
+                f"改写为 `-> {outcome.high.text} to {outcome.amount.text}`",
+                f"write `-> {outcome.high.text} to {outcome.amount.text}`",
+            ),
         )
     _check_year(ctx, example, measure)
 
@@ -48,17 +57,24 @@ def _check_claims(ctx: Context, example: n.Example) -> None:
         if first is not claim:
             ctx.error(
                 "KF0801",
-                f"claim `{claim.name}` is given twice in one example",
+                Text(
+                    f"同一示例中申报 `{claim.name}` 出现两次",
+                    f"claim `{claim.name}` is given twice in one example",
+                ),
                 ctx.word_span(claim.span, claim.name),
-                label="second claim of this name",
-                help="give each claim its own name (a, b, c …)",
-                secondary=(Secondary(first.span, "first claim"),),
+                label=Text("同名的第二项申报", "second claim of this name"),
+                help=Text(
+                    "每项申报各取一个名称（`a`、`b`、`c` …）",
+                    "give each claim its own name (a, b, c …)",
+                ),
+                secondary=(Secondary(first.span, Text("第一项申报", "first claim")),),
             )
-        _known_measure(ctx, claim.measure, claim.span, f"claim `{claim.name}` names")
+        who = Text(f"申报 `{claim.name}` 列出了", f"claim `{claim.name}` names")
+        _known_measure(ctx, claim.measure, claim.span, who)
         _check_facts(ctx, claim.facts, None)
         for amount in (claim.outcome.amount, claim.outcome.high):
             if amount is not None:
-                _expect_value(ctx, amount, Ty("money"), "the expected amount")
+                _expect_value(ctx, amount, Ty("money"), EXPECTED)
 
 
 def _check_year(ctx: Context, example: n.Example, measure: n.Measure) -> None:
@@ -70,22 +86,35 @@ def _check_year(ctx: Context, example: n.Example, measure: n.Measure) -> None:
     when = example.day.isoformat() if example.day else str(example.year)
     where = ctx.word_span(example.span, when) if example.day is None else example.span
     if holds is False and example.outcome.kind != "not_eligible":
+        unit = Text("日期", "day") if period.by_day else Text("年份", "year")
         ctx.warning(
             "KF0802",
-            f"the example is set on {when}, outside the effective period ({span.en()})",
+            Text(
+                f"示例的时间（{when}）不在有效期（{span.zh()}）内",
+                f"the example is set on {when}, outside the effective period ({span.en()})",
+            ),
             where,
-            label="not in force then",
-            help=f"use a {'day' if period.by_day else 'year'} {span.en().removeprefix('from ')}, "
-            "or expect `-> not eligible`",
+            label=Text("当时尚未施行或已经失效", "not in force then"),
+            help=Text(
+                f"请改用有效期（{span.zh()}）内的{unit.zh}，或预期结果写 `-> not eligible`",
+                f"use a {unit.en} {span.en().removeprefix('from ')}, or expect `-> not eligible`",
+            ),
         )
     elif holds is None and example.outcome.kind != "undetermined":
         ctx.warning(
             "KF0802",
-            f"the example is set in {example.year}, but the effective period ({span.en()}) "
-            "begins or ends within that year, so the year alone does not decide",
+            Text(
+                f"示例的年份为 {example.year}，但有效期（{span.zh()}）在该年内开始或结束，"
+                "仅凭年份无法判定",
+                f"the example is set in {example.year}, but the effective period ({span.en()}) "
+                "begins or ends within that year, so the year alone does not decide",
+            ),
             where,
-            label="only part of this year is in force",
-            help="give the claim's date: `example on YYYY-MM-DD …`",
+            label=Text("该年只有部分时间有效", "only part of this year is in force"),
+            help=Text(
+                "请写明申报日期：`example on YYYY-MM-DD …`",
+                "give the claim's date: `example on YYYY-MM-DD …`",
+            ),
         )
 
 
@@ -98,20 +127,28 @@ def _check_past(ctx: Context, past: n.PastFact, example: n.Example) -> None:
         guess = did_you_mean(past.name, set(ctx.ps.inputs))
         ctx.error(
             "KF0201",
-            f"the example gives a past value of unknown input `{past.name}`",
+            Text(
+                f"示例给出了未声明的输入项 `{past.name}` 的往年取值",
+                f"the example gives a past value of unknown input `{past.name}`",
+            ),
             span,
-            label="not declared",
-            help=f"did you mean `{guess}`?" if guess else "name a declared input",
+            label=Text("未声明", "not declared"),
+            help=suggestion(guess)
+            if guess
+            else Text("请使用已声明的输入项", "name a declared input"),
         )
         return
     _check_value(ctx, past.value, ctx.type_of_decl(decl.type), past.name)
     if example.year is not None and past.year >= example.year:
         ctx.error(
             "KF0804",
-            f"a past value is given for {past.year}, not before the example's year {example.year}",
+            Text(
+                f"往年取值的年份为 {past.year}，并不早于示例年份 {example.year}",
+                f"a past value is given for {past.year}, not before the example's year {example.year}",
+            ),
             ctx.word_span(past.span, str(past.year)),
-            label="not a past year",
-            help=f"give a year before {example.year}",
+            label=Text("不是往年", "not a past year"),
+            help=Text(f"请给出 {example.year} 年以前的年份", f"give a year before {example.year}"),
         )
 
 
@@ -123,11 +160,14 @@ def _check_facts(ctx: Context, facts: tuple[n.Fact, ...], record: Ty | None) -> 
         if first is not fact:
             ctx.error(
                 "KF0801",
-                f"`{fact.name}` is given twice in one example",
+                Text(
+                    f"同一示例中 `{fact.name}` 给出两次",
+                    f"`{fact.name}` is given twice in one example",
+                ),
                 name_span,
-                label="second value",
-                help="give each fact once",
-                secondary=(Secondary(first.span, "first value"),),
+                label=Text("第二个取值", "second value"),
+                help=Text("每项事实只给出一次", "give each fact once"),
+                secondary=(Secondary(first.span, Text("第一个取值", "first value")),),
             )
         ty = _fact_type(ctx, fact.name, name_span, record)
         if ty is not None:
@@ -143,11 +183,12 @@ def _fact_type(ctx: Context, name: str, span: n.Span, record: Ty | None) -> Ty |
         guess = did_you_mean(name, set(fields))
         ctx.error(
             "KF0204",
-            f"the record has no field `{name}`",
+            Text(f"记录中没有字段 `{name}`", f"the record has no field `{name}`"),
             span,
-            label="unknown field",
-            help=f"did you mean `{guess}`?" if guess else
-            f"the fields are {', '.join(f'`{f}`' for f in fields)}",
+            label=Text("未知的字段", "unknown field"),
+            help=suggestion(guess) if guess else Text(
+                f"字段为 {'、'.join(f'`{f}`' for f in fields)}",
+                f"the fields are {', '.join(f'`{f}`' for f in fields)}"),
         )  # fmt: skip
         return None
     decl = ctx.ps.inputs.get(name)
@@ -156,17 +197,21 @@ def _fact_type(ctx: Context, name: str, span: n.Span, record: Ty | None) -> Ty |
     if name in CLAIM_KEYS:
         return None  # a claim's own key (project, product…): any name will do
     guess = did_you_mean(name, set(ctx.ps.inputs))
-    extra = (
-        " (a parameter is not a fact: it comes from the policy)" if name in ctx.ps.params else ""
-    )
+    param = name in ctx.ps.params
+    declare = f'`input {name}: money zh "…" en "…"`'
     ctx.error(
         "KF0201",
-        f"the example gives unknown input `{name}`{extra}",
+        Text(
+            f"示例给出了未声明的输入项 `{name}`"
+            + ("（参数不是事实，由政策规定）" if param else ""),
+            f"the example gives unknown input `{name}`"
+            + (" (a parameter is not a fact: it comes from the policy)" if param else ""),
+        ),
         span,
-        label="not declared",
-        help=f"did you mean `{guess}`?"
+        label=Text("未声明", "not declared"),
+        help=suggestion(guess)
         if guess
-        else f'declare it: `input {name}: money zh "…" en "…"`',
+        else Text(f"先声明该输入项：{declare}", f"declare it: {declare}"),
     )
     return None
 
@@ -175,22 +220,23 @@ def _check_value(ctx: Context, value: n.Value, ty: Ty, name: str) -> None:
     if ty.kind == "unknown":
         return
     if isinstance(value, n.Number):
-        _expect_value(ctx, value, ty, f"`{name}`")
+        _expect_value(ctx, value, ty, Text.same(f"`{name}`"))
     elif isinstance(value, n.NameValue):
+        given = Text.same(f"`{value.name}`")
         if ty.kind == "bool":
             if value.name not in ("true", "false"):
-                _mismatch(ctx, value, ty, name, f"`{value.name}`", "write `true` or `false`")
+                _mismatch(ctx, value, ty, name, given, _example_for(Ty("bool")))
         elif ty.kind == "enum":
             check_member(ctx, name, ty, value.name, value.span)
         elif ty.kind != "text":
-            _mismatch(ctx, value, ty, name, f"`{value.name}`", _example_for(ty))
+            _mismatch(ctx, value, ty, name, given, _example_for(ty))
     elif isinstance(value, n.DateValue):
         if ty.kind != "date":
-            _mismatch(ctx, value, ty, name, "a date", _example_for(ty))
+            _mismatch(ctx, value, ty, name, Text("日期", "a date"), _example_for(ty))
     elif ty.kind == "set":
         _check_set_value(ctx, value, ty, name)
     elif isinstance(value, n.SetValue) or ty.kind != "list":
-        _mismatch(ctx, value, ty, name, "a list", _example_for(ty))
+        _mismatch(ctx, value, ty, name, Text("列表", "a list"), _example_for(ty))
     else:
         for record in value.records:
             _check_facts(ctx, record, ty)
@@ -200,7 +246,7 @@ def _check_set_value(ctx: Context, value: n.ListValue | n.SetValue, ty: Ty, name
     """`[smart, digital]` (or `[]`, the empty set): known values, each once."""
     if isinstance(value, n.ListValue):
         if value.records:
-            _mismatch(ctx, value, ty, name, "a list of records", _example_for(ty))
+            _mismatch(ctx, value, ty, name, Text("记录列表", "a list of records"), _example_for(ty))
         return
     member_ty = Ty("enum", enum=ty.enum)
     seen: set[str] = set()
@@ -209,79 +255,102 @@ def _check_set_value(ctx: Context, value: n.ListValue | n.SetValue, ty: Ty, name
         if member in seen:
             ctx.error(
                 "KF0409",
-                f"the example lists `{member}` twice in the set `{name}`",
+                Text(
+                    f"示例在集合 `{name}` 中两次列出 `{member}`",
+                    f"the example lists `{member}` twice in the set `{name}`",
+                ),
                 span,
-                label="listed again",
-                help="a set holds each value once: delete the repetition",
+                label=Text("重复列出", "listed again"),
+                help=Text(
+                    "集合中每个取值只出现一次：请删去重复项",
+                    "a set holds each value once: delete the repetition",
+                ),
             )
             continue
         seen.add(member)
         check_member(ctx, name, member_ty, member, span)
 
 
-def _expect_value(ctx: Context, number: n.Number, ty: Ty, what: str) -> None:
+def _expect_value(ctx: Context, number: n.Number, ty: Ty, what: Text) -> None:
     if ty.kind in ("bool", "enum", "set", "date", "text", "list"):
+        d = describe(ty)
         ctx.error(
             "KF0409",
-            f"{what} is {describe(ty)}, but the example gives the number `{number.text}`",
+            Text(
+                f"{what.zh}应为{d.zh}，但示例给出的是数字 `{number.text}`",
+                f"{what.en} is {d.en}, but the example gives the number `{number.text}`",
+            ),
             number.span,
-            label=f"expected {describe(ty)}",
+            label=Text(f"此处应为{d.zh}", f"expected {d.en}"),
             help=_example_for(ty),
         )
         return
     expect_literal(ctx, number, ty, what)
 
 
-def _mismatch(ctx: Context, value: n.Node, ty: Ty, name: str, given: str, help: str) -> None:
+def _mismatch(ctx: Context, value: n.Node, ty: Ty, name: str, given: Text, help: Text) -> None:
+    d = describe(ty)
     ctx.error(
         "KF0409",
-        f"`{name}` is {describe(ty)}, but the example gives {given}",
+        Text(
+            f"`{name}` 应为{d.zh}，但示例给出的是{given.zh}",
+            f"`{name}` is {d.en}, but the example gives {given.en}",
+        ),
         value.span,
-        label=f"expected {describe(ty)}",
+        label=Text(f"此处应为{d.zh}", f"expected {d.en}"),
         help=help,
     )
 
 
-def _example_for(ty: Ty) -> str:
-    return {
-        "money": "write an amount such as `30万`",
-        "rate": "write a percentage such as `30%`",
-        "count": "write a whole number such as `3`",
-        "year": "write a year such as `2021`",
-        "bool": "write `true` or `false`",
-        "date": "write a date such as `2021-06-30`",
-        "list": "write a list of records such as `[{price = 10万}]`",
-        "set": "write the values it holds, such as `[smart, digital]`, or `[]`",
-        "text": "write a name",
-    }.get(ty.kind, "write one of the enum's values")
+_EXAMPLE_FOR = {
+    "money": Text("写成金额，如 `30万`", "write an amount such as `30万`"),
+    "rate": Text("写成百分比，如 `30%`", "write a percentage such as `30%`"),
+    "count": Text("写成整数，如 `3`", "write a whole number such as `3`"),
+    "year": Text("写成年份，如 `2021`", "write a year such as `2021`"),
+    "bool": Text("写 `true` 或 `false`", "write `true` or `false`"),
+    "date": Text("写成日期，如 `2021-06-30`", "write a date such as `2021-06-30`"),
+    "list": Text(
+        "写成记录列表，如 `[{price = 10万}]`", "write a list of records such as `[{price = 10万}]`"
+    ),
+    "set": Text(
+        "写出集合所含的取值，如 `[smart, digital]`，或写 `[]`",
+        "write the values it holds, such as `[smart, digital]`, or `[]`",
+    ),
+    "text": Text("写一个名称", "write a name"),
+}
 
 
-def _known_measure(ctx: Context, measure: str, span: n.Span, who: str) -> None:
+def _example_for(ty: Ty) -> Text:
+    return _EXAMPLE_FOR.get(ty.kind, Text("写该枚举的一个取值", "write one of the enum's values"))
+
+
+def _known_measure(ctx: Context, measure: str, span: n.Span, who: Text) -> None:
     """KF0203 when an example's claim or history names a measure the set lacks."""
     if measure not in ctx.ps.measures:
         guess = did_you_mean(measure, set(ctx.ps.measures))
         ctx.error(
             "KF0203",
-            f"{who} unknown measure `{measure}`",
+            Text(f"{who.zh}未知的措施 `{measure}`", f"{who.en} unknown measure `{measure}`"),
             ctx.word_span(span, measure),
-            label="no such measure",
-            help=f"did you mean `{guess}`?"
+            label=Text("没有这项措施", "no such measure"),
+            help=suggestion(guess)
             if guess
-            else "name a measure declared in the policy set",
+            else Text("请列出政策集中已声明的措施", "name a measure declared in the policy set"),
         )
 
 
 def _check_prior(ctx: Context, prior: n.Prior) -> None:
-    _known_measure(ctx, prior.measure, prior.span, "the history names")
-    expect_literal(ctx, prior.amount, Ty("money"), "the amount paid")
+    _known_measure(ctx, prior.measure, prior.span, Text("已获奖励记录列出了", "the history names"))
+    expect_literal(ctx, prior.amount, Ty("money"), Text("已支付金额", "the amount paid"))
     for key in prior.keys:
         if key.name not in PRIOR_KEYS:
             guess = did_you_mean(key.name, set(PRIOR_KEYS))
             ctx.error(
                 "KF0205",
-                f"`{key.name}` is not a key of a past award",
+                Text(f"`{key.name}` 不是已获奖励记录的键", f"`{key.name}` is not a key of a past award"),
                 ctx.word_span(key.span, key.name),
-                label="unknown key",
-                help=f"did you mean `{guess}`?" if guess else
-                f"the keys are {', '.join(f'`{k}`' for k in PRIOR_KEYS)}",
+                label=Text("未知的键", "unknown key"),
+                help=suggestion(guess) if guess else Text(
+                    f"可用的键为 {'、'.join(f'`{k}`' for k in PRIOR_KEYS)}",
+                    f"the keys are {', '.join(f'`{k}`' for k in PRIOR_KEYS)}"),
             )  # fmt: skip

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from kfpl.check.base import ORIGINS, Context
+from kfpl.check.base import ORIGINS, Context, kind_text
 from kfpl.check.periods import check_period_order
 from kfpl.check.types import expect_literal
-from kfpl.diagnostics import Secondary, did_you_mean
+from kfpl.diagnostics import Secondary, did_you_mean, suggestion
 from kfpl.model import BUILTIN_TYPES, item_key, module_stem
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 # Items that share one namespace of ids (measure expo-2a and rule expo-2a would clash in
@@ -43,14 +44,32 @@ def check_unique(ctx: Context) -> None:
             first = seen.setdefault(key, item)
             if first is item:
                 continue
-            where = "" if first.span.file == item.span.file else f" (first in {first.span.file})"
+            key_ = item_key(item)
+            elsewhere = first.span.file != item.span.file
+            kind, first_kind = kind_text(_kind(item)), kind_text(_kind(first))
             ctx.error(
                 "KF0101",
-                f"`{item_key(item)}` is declared twice{where}",
+                Text(
+                    f"`{key_}` 重复声明"
+                    + (f"（首次声明于 {first.span.file}）" if elsewhere else ""),
+                    f"`{key_}` is declared twice"
+                    + (f" (first in {first.span.file})" if elsewhere else ""),
+                ),
                 item.span,
-                label=f"second {_kind(item)} `{item_key(item)}`",
-                help="give each item its own id, or delete one of them",
-                secondary=(Secondary(first.span, f"first declared here as {_kind(first)}"),),
+                label=Text(f"第二个{kind.zh} `{key_}`", f"second {kind.en} `{key_}`"),
+                help=Text(
+                    "每个条目须使用各自的编号，或删去其中之一",
+                    "give each item its own id, or delete one of them",
+                ),
+                secondary=(
+                    Secondary(
+                        first.span,
+                        Text(
+                            f"首次在此声明为{first_kind.zh}",
+                            f"first declared here as {first_kind.en}",
+                        ),
+                    ),
+                ),
             )
 
 
@@ -65,11 +84,18 @@ def check_file_names(ctx: Context) -> None:
             continue
         ctx.error(
             "KF0101",
-            f"two policy files are named `{stem}.kfpl` ({first.path} and {module.path}): "
-            f"both would be compiled to `{stem}.py`",
+            Text(
+                f"两个政策文件同名 `{stem}.kfpl`（{first.path} 与 {module.path}）："
+                f"二者都将编译为 `{stem}.py`",
+                f"two policy files are named `{stem}.kfpl` ({first.path} and {module.path}): "
+                f"both would be compiled to `{stem}.py`",
+            ),
             n.Span(module.path, 1, 1, 1, 2),
-            label=f"second file named `{stem}.kfpl`",
-            help="rename one of the files: a policy set needs one file name per file",
+            label=Text(f"第二个名为 `{stem}.kfpl` 的文件", f"second file named `{stem}.kfpl`"),
+            help=Text(
+                "请重命名其中一个文件：同一政策集内文件名不得重复",
+                "rename one of the files: a policy set needs one file name per file",
+            ),
         )
 
 
@@ -85,38 +111,61 @@ def check_headers(ctx: Context) -> None:
             first = module.items[0].span if module.items else n.Span(module.path, 1, 1, 1, 2)
             ctx.error(
                 "KF0106",
-                "this file has no `policy` header",
+                Text("本文件缺少 `policy` 文件头", "this file has no `policy` header"),
                 first,
-                label="the file should start with `policy ID`",
-                help='start the file with `policy common` and a `title zh "…" en "…"`',
+                label=Text("文件应以 `policy ID` 开头", "the file should start with `policy ID`"),
+                help=Text(
+                    '在文件开头写 `policy common` 及 `title zh "…" en "…"`',
+                    'start the file with `policy common` and a `title zh "…" en "…"`',
+                ),
             )
             continue
         for extra in headers[1:]:
             ctx.error(
                 "KF0106",
-                f"a second `policy` header (`{extra.id}`) in one file",
+                Text(
+                    f"同一文件中出现第二个 `policy` 文件头（`{extra.id}`）",
+                    f"a second `policy` header (`{extra.id}`) in one file",
+                ),
                 extra.span,
-                label="second header",
-                help="one file is one policy: move this part into its own .kfpl file",
-                secondary=(Secondary(headers[0].span, "first header here"),),
+                label=Text("第二个文件头", "second header"),
+                help=Text(
+                    "一个文件即一项政策：请将这部分移入单独的 .kfpl 文件",
+                    "one file is one policy: move this part into its own .kfpl file",
+                ),
+                secondary=(
+                    Secondary(headers[0].span, Text("第一个文件头在此", "first header here")),
+                ),
             )
         if module.items[0] is not headers[0]:
             ctx.error(
                 "KF0106",
-                "the `policy` header must come first in the file",
+                Text(
+                    "`policy` 文件头必须位于文件开头",
+                    "the `policy` header must come first in the file",
+                ),
                 headers[0].span,
-                label="header after other items",
-                help="move this `policy` block to the top of the file",
+                label=Text("文件头位于其他项目之后", "header after other items"),
+                help=Text(
+                    "将此 `policy` 块移至文件开头",
+                    "move this `policy` block to the top of the file",
+                ),
             )
         policy = headers[0]
         check_period_order(ctx, policy.effective)
         if policy.title is None:
             ctx.error(
                 "KF0303",
-                f"policy `{policy.id}` has no `title`",
+                Text(
+                    f"政策 `{policy.id}` 缺少 `title`（标题）",
+                    f"policy `{policy.id}` has no `title`",
+                ),
                 policy.span,
-                label="title missing",
-                help='add `title zh "…" en "…"` under the header',
+                label=Text("缺少标题", "title missing"),
+                help=Text(
+                    '在文件头下补写 `title zh "…" en "…"`',
+                    'add `title zh "…" en "…"` under the header',
+                ),
             )
 
 
@@ -132,23 +181,35 @@ def check_id_prefixes(ctx: Context) -> None:
             head = item.id.split("-", 1)[0]
             doc = item.source.doc if item.source and item.source.doc in prefixes else None
             example = f"{doc or first}-{item.id}" if "-" not in item.id else f"{first}-{item.id}"
+            word = kind_text(kind).zh
             if "-" not in item.id:
                 ctx.error(
                     "KF0102",
-                    f"{kind} id `{item.id}` has no document prefix",
+                    Text(
+                        f"{word}编号 `{item.id}` 缺少文件前缀",
+                        f"{kind} id `{item.id}` has no document prefix",
+                    ),
                     ctx.head_span(item, kind),
-                    label=f"expected an id such as `{first}-1`",
-                    help=f"write `{kind} {example}`: ids start with the document they come from",
+                    label=Text(f"编号应形如 `{first}-1`", f"expected an id such as `{first}-1`"),
+                    help=Text(
+                        f"改写为 `{kind} {example}`：编号以其所出的来源文件开头",
+                        f"write `{kind} {example}`: ids start with the document they come from",
+                    ),
                 )
             elif head not in prefixes:
                 guess = did_you_mean(head, prefixes)
-                known = ", ".join(f"`{p}-`" for p in sorted(prefixes))
+                known = Text.join(Text.same(f"`{p}-`") for p in sorted(prefixes))
                 ctx.error(
                     "KF0102",
-                    f"{kind} id `{item.id}` starts with `{head}-`, which is no document or policy",
+                    Text(
+                        f"{word}编号 `{item.id}` 以 `{head}-` 开头，但没有这一来源文件或政策",
+                        f"{kind} id `{item.id}` starts with `{head}-`, which is no document or policy",
+                    ),
                     ctx.head_span(item, kind),
-                    label="unknown prefix",
-                    help=f"did you mean `{guess}-`?" if guess else f"use one of {known}",
+                    label=Text("未知的前缀", "unknown prefix"),
+                    help=suggestion(f"{guess}-")
+                    if guess
+                    else Text(f"请使用 {known.zh} 之一", f"use one of {known.en}"),
                 )
 
 
@@ -183,17 +244,19 @@ def _cjk_guess(name: str, known: set[str]) -> str | None:
 def _unknown_agency(ctx: Context, name: str, item: n.Item) -> None:
     known = set(ctx.ps.agencies)
     guess = _cjk_guess(name, known)
+    decl = f'`agency {name} en "…"`'
     if guess:
-        help = f"did you mean `{guess}`?"
+        help = suggestion(guess)
     elif known:
-        help = f'declare it with `agency {name} en "…"`, or use a declared agency'
+        help = Text(f"用 {decl} 声明该机构，或改用已声明的机构",
+                    f"declare it with {decl}, or use a declared agency")  # fmt: skip
     else:
-        help = f'declare it: `agency {name} en "…"`'
+        help = Text(f"先声明该机构：{decl}", f"declare it: {decl}")
     ctx.error(
         "KF0103",
-        f"unknown agency `{name}`",
+        Text(f"未声明的机构 `{name}`", f"unknown agency `{name}`"),
         ctx.word_span(item.span, name),
-        label="not declared with `agency`",
+        label=Text("未用 `agency` 声明", "not declared with `agency`"),
         help=help,
     )
 
@@ -217,26 +280,32 @@ def _check_enum(ctx: Context, decl: n.EnumDecl) -> None:
         if first is not member:
             ctx.error(
                 "KF0107",
-                f"enum `{decl.name}` lists `{member.name}` twice",
+                Text(
+                    f"枚举 `{decl.name}` 两次列出 `{member.name}`",
+                    f"enum `{decl.name}` lists `{member.name}` twice",
+                ),
                 member.span,
-                label="second `value`",
-                help="delete one of the two lines",
-                secondary=(Secondary(first.span, "first listed here"),),
+                label=Text("第二个 `value`", "second `value`"),
+                help=Text("删去两行中的一行", "delete one of the two lines"),
+                secondary=(Secondary(first.span, Text("首次列出在此", "first listed here")),),
             )
 
 
 def _type_name_error(ctx: Context, type_name: str, span: n.Span) -> None:
     known = set(BUILTIN_TYPES) | set(ctx.ps.enums)
     guess = did_you_mean(type_name, known)
-    builtins = ", ".join(BUILTIN_TYPES)
+    builtins = Text.join(Text.same(t) for t in BUILTIN_TYPES)
     ctx.error(
         "KF0104",
-        f"unknown type `{type_name}`",
+        Text(f"未知类型 `{type_name}`", f"unknown type `{type_name}`"),
         span,
-        label="not a type",
-        help=f"did you mean `{guess}`?"
+        label=Text("不是类型", "not a type"),
+        help=suggestion(guess)
         if guess
-        else f"use {builtins}, or declare `enum {type_name}`",
+        else Text(
+            f"请使用 {builtins.zh} 之一，或声明 `enum {type_name}`",
+            f"use {builtins.en}, or declare `enum {type_name}`",
+        ),
     )
 
 
@@ -245,13 +314,25 @@ def _set_type_error(ctx: Context, ref: n.SetType) -> None:
     values to name in `contains`."""
     span = ctx.word_span(ref.span, ref.enum)
     if ref.enum in BUILTIN_TYPES:
-        help = f"a set holds values of an enum: declare `enum {ref.enum}_kind` with its values"
-        message = f"`set of {ref.enum}`: a set holds values of an enum, not {ref.enum}"
+        help = Text(
+            f"集合只能容纳枚举的值：请声明 `enum {ref.enum}_kind` 并列出其取值",
+            f"a set holds values of an enum: declare `enum {ref.enum}_kind` with its values",
+        )
+        message = Text(
+            f"`set of {ref.enum}`：集合只能容纳枚举的值，不能容纳 `{ref.enum}`",
+            f"`set of {ref.enum}`: a set holds values of an enum, not {ref.enum}",
+        )
     else:
         guess = did_you_mean(ref.enum, set(ctx.ps.enums))
-        help = f"did you mean `{guess}`?" if guess else f"declare `enum {ref.enum}` with its values"
-        message = f"unknown enum `{ref.enum}` in `set of {ref.enum}`"
-    ctx.error("KF0104", message, span, label="not a declared enum", help=help)
+        help = suggestion(guess) if guess else Text(
+            f"声明 `enum {ref.enum}` 并列出其取值", f"declare `enum {ref.enum}` with its values"
+        )  # fmt: skip
+        message = Text(
+            f"`set of {ref.enum}` 中的枚举 `{ref.enum}` 未声明",
+            f"unknown enum `{ref.enum}` in `set of {ref.enum}`",
+        )
+    label = Text("不是已声明的枚举", "not a declared enum")
+    ctx.error("KF0104", message, span, label=label, help=help)
 
 
 def _check_input(ctx: Context, decl: n.InputDecl) -> None:
@@ -270,22 +351,27 @@ def _check_input(ctx: Context, decl: n.InputDecl) -> None:
             if first is not fld:
                 ctx.error(
                     "KF0108",
-                    f"the record of `{decl.name}` has two fields named `{fld.name}`",
+                    Text(
+                        f"`{decl.name}` 的记录有两个名为 `{fld.name}` 的字段",
+                        f"the record of `{decl.name}` has two fields named `{fld.name}`",
+                    ),
                     fld.span,
-                    label="second field",
-                    help="rename or delete one of them",
-                    secondary=(Secondary(first.span, "first field here"),),
+                    label=Text("第二个字段", "second field"),
+                    help=Text("将其中一个改名或删去", "rename or delete one of them"),
+                    secondary=(Secondary(first.span, Text("第一个字段在此", "first field here")),),
                 )
     if decl.origin is not None and decl.origin not in ORIGINS:
         guess = did_you_mean(decl.origin, set(ORIGINS))
         ctx.error(
             "KF0105",
-            f"unknown origin `from {decl.origin}`",
+            Text(f"未知的来源 `from {decl.origin}`", f"unknown origin `from {decl.origin}`"),
             ctx.word_span(decl.span, decl.origin),
-            label="not a known origin",
-            help=f"did you mean `from {guess}`?" if guess else
-            "write `from enterprise` for a fact of the enterprise profile, or nothing for "
-            "a fact of the claim",
+            label=Text("不是已知的来源", "not a known origin"),
+            help=suggestion(f"from {guess}") if guess else Text(
+                "企业基本情况中的事实写 `from enterprise`；申报事项本身的事实不写来源",
+                "write `from enterprise` for a fact of the enterprise profile, or nothing for "
+                "a fact of the claim",
+            ),
         )  # fmt: skip
 
 
@@ -293,22 +379,38 @@ def _check_param_order(ctx: Context, decl: n.ParamDecl) -> None:
     if decl.type_name not in ("rate", "money", "count"):
         ctx.error(
             "KF0109",
-            f"parameter `{decl.name}` has type `{decl.type_name}`",
+            Text(
+                f"参数 `{decl.name}` 的类型为 `{decl.type_name}`",
+                f"parameter `{decl.name}` has type `{decl.type_name}`",
+            ),
             ctx.word_span(decl.span, decl.type_name),
-            label="parameters are numbers",
-            help="a parameter is a `rate`, `money` or `count` with dated values",
+            label=Text("参数必须是数值", "parameters are numbers"),
+            help=Text(
+                "参数应为 `rate`、`money` 或 `count`，各取值注明日期",
+                "a parameter is a `rate`, `money` or `count` with dated values",
+            ),
         )
     ty = ctx.type_of_name(decl.type_name)
     if ty.numeric:
         for value in decl.values:
-            expect_literal(ctx, value.value, ty, f"a value of parameter `{decl.name}`")
+            what = Text(f"参数 `{decl.name}` 的取值", f"a value of parameter `{decl.name}`")
+            expect_literal(ctx, value.value, ty, what)
     for before, after in zip(decl.values, decl.values[1:], strict=False):
         if after.since <= before.since:
             ctx.error(
                 "KF0110",
-                f"the values of parameter `{decl.name}` are not in date order",
+                Text(
+                    f"参数 `{decl.name}` 的取值未按日期先后排列",
+                    f"the values of parameter `{decl.name}` are not in date order",
+                ),
                 after.span,
-                label=f"dated {after.since}, not after {before.since}",
-                help="list the values oldest first, each with its own date",
-                secondary=(Secondary(before.span, "previous value"),),
+                label=Text(
+                    f"日期为 {after.since}，并不晚于 {before.since}",
+                    f"dated {after.since}, not after {before.since}",
+                ),
+                help=Text(
+                    "按日期由早到晚列出各取值，每个取值注明日期",
+                    "list the values oldest first, each with its own date",
+                ),
+                secondary=(Secondary(before.span, Text("前一个取值", "previous value")),),
             )

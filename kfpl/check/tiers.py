@@ -19,6 +19,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from kfpl.check.base import Context, Ty, fmt_value
 from kfpl.diagnostics import Secondary
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 _LOWER = ("at_least", "more_than")
@@ -110,15 +111,18 @@ def row_interval(ctx: Context, row: n.TierRow, on: str) -> Interval | None:
     bounds = [b for b in (row.low, row.high) if b is not None]
     interval = Interval()
     if len(bounds) == 2 and (bounds[0].op in _LOWER) == (bounds[1].op in _LOWER):
-        side = "lower" if bounds[0].op in _LOWER else "upper"
-        fix = "at most" if side == "lower" else "at least"
+        side = Text("下限", "lower") if bounds[0].op in _LOWER else Text("上限", "upper")
+        fix = "at most" if bounds[0].op in _LOWER else "at least"
+        example = f"`{_WORDS[bounds[0].op]} {bounds[0].value.text} and {fix} …`"
         ctx.error(
             "KF0503",
-            f"this tier has two {side} bounds",
+            Text(f"该档有两个{side.zh}", f"this tier has two {side.en} bounds"),
             _row_span(row),
-            label=f"`{_row_text(row)}`",
-            help=f"join a lower and an upper bound, e.g. `{_WORDS[bounds[0].op]} "
-            f"{bounds[0].value.text} and {fix} …`",
+            label=Text.same(f"`{_row_text(row)}`"),
+            help=Text(
+                f"应由一个下限和一个上限组成，如 {example}",
+                f"join a lower and an upper bound, e.g. {example}",
+            ),
         )
         return None
     for bound in bounds:
@@ -126,10 +130,15 @@ def row_interval(ctx: Context, row: n.TierRow, on: str) -> Interval | None:
     if interval.is_empty():
         ctx.error(
             "KF0503",
-            f"no value of `{on}` is {_row_text(row)}",
+            Text(
+                f"`{on}` 的任何取值都不满足 `{_row_text(row)}`",
+                f"no value of `{on}` is {_row_text(row)}",
+            ),
             _row_span(row),
-            label="this tier can never match",
-            help="swap the two numbers, or correct one of them",
+            label=Text("该档永远不会命中", "this tier can never match"),
+            help=Text(
+                "交换两个数字，或改正其中之一", "swap the two numbers, or correct one of them"
+            ),
         )
         return None
     return interval
@@ -277,19 +286,25 @@ def check_tiers(ctx: Context, tiers: n.Tiers, ty: Ty, measure: n.Measure | None)
             gap = (x, is_bound)
     if not tiers.first_match:
         for (i, j), x in overlaps.items():
-            _report_overlap(ctx, tiers.on, ty, rows[i], rows[j], x)
+            _report_overlap(ctx, Text.same(tiers.on), ty, rows[i], rows[j], x)
     else:
         for i, row in enumerate(rows):
             if i not in first_hits:
                 ctx.warning(
                     "KF0505",
-                    f"tier `{row.text}` never applies: earlier tiers take all its values",
+                    Text(
+                        f"档次 `{row.text}` 永远不会适用：其全部取值已被前面的档次取走",
+                        f"tier `{row.text}` never applies: earlier tiers take all its values",
+                    ),
                     _row_span(row.node),
-                    label="unreachable under `first match`",
-                    help="delete the row, or move it above the rows that cover it",
+                    label=Text("在 `first match` 下无法命中", "unreachable under `first match`"),
+                    help=Text(
+                        "删去该行，或将其移至覆盖它的各行之前",
+                        "delete the row, or move it above the rows that cover it",
+                    ),
                 )
     if gap is not None:
-        _report_gap(ctx, tiers.on, ty, rows, gap[0], domain)
+        _report_gap(ctx, Text.same(tiers.on), ty, rows, gap[0], domain)
 
 
 def _rows(ctx: Context, nodes: tuple[n.TierRow, ...], on: str) -> list[Row] | None:
@@ -297,13 +312,17 @@ def _rows(ctx: Context, nodes: tuple[n.TierRow, ...], on: str) -> list[Row] | No
     ok = True
     otherwise = [r for r in nodes if r.otherwise]
     for extra in otherwise[1:]:
-        ctx.error("KF0504", "a second `otherwise` row", extra.span, label="second `otherwise`",
-                  help="keep one `otherwise` row, as the last row")  # fmt: skip
+        ctx.error("KF0504", Text("出现第二个 `otherwise` 行", "a second `otherwise` row"),
+                  extra.span, label=Text("第二个 `otherwise`", "second `otherwise`"),
+                  help=Text("只保留一个 `otherwise` 行，并置于最后",
+                            "keep one `otherwise` row, as the last row"))  # fmt: skip
         ok = False
     if otherwise and nodes[-1] is not otherwise[0]:
-        ctx.error("KF0504", "`otherwise` must be the last row", otherwise[0].span,
-                  label="rows after it could never apply",
-                  help="move the `otherwise` row to the end")  # fmt: skip
+        ctx.error("KF0504", Text("`otherwise` 必须是最后一行", "`otherwise` must be the last row"),
+                  otherwise[0].span,
+                  label=Text("其后各行永远不会适用", "rows after it could never apply"),
+                  help=Text("将 `otherwise` 行移至末尾", "move the `otherwise` row to the end"),
+                  )  # fmt: skip
         ok = False
     for row in nodes:
         if row.otherwise:
@@ -316,51 +335,66 @@ def _rows(ctx: Context, nodes: tuple[n.TierRow, ...], on: str) -> list[Row] | No
     return rows if ok else None
 
 
-def _report_overlap(ctx: Context, on: str, ty: Ty, first: Row, second: Row, x: Decimal) -> None:
+def _report_overlap(ctx: Context, on: Text, ty: Ty, first: Row, second: Row, x: Decimal
+                    ) -> None:  # fmt: skip
     shared = first.interval.meet(second.interval)
     value = fmt_value(x, ty)
     if shared.lo is not None and shared.lo == shared.hi:
-        help = (
-            f"both tiers include {value}: write `less than {value}` in the first, or "
-            f"`more than {value}` in the second (以上/以下 include the number, 超过/不满 do not)"
+        less, more = f"`less than {value}`", f"`more than {value}`"
+        help = Text(
+            f"两档都包含 {value}：在前一档写 {less}，或在后一档写 {more}"
+            "（以上、以下含本数，超过、不满不含本数）",
+            f"both tiers include {value}: write {less} in the first, or "
+            f"{more} in the second (`以上`/`以下` include the number, `超过`/`不满` do not)",
         )
     else:
-        help = (
+        help = Text(
+            "使各档界限互不重叠（如 `more than 20亿 and at most 30亿`），"
+            "或在各行之后写 `first match`，取首个匹配的档次",
             "give the tiers bounds that do not overlap (e.g. `more than 20亿 and at most 30亿`), "
-            "or write `first match` after the rows to take the first tier that matches"
+            "or write `first match` after the rows to take the first tier that matches",
         )
     ctx.error(
         "KF0501",
-        f"tiers `{first.text}` and `{second.text}` overlap: {on} = {value} matches both",
+        Text(
+            f"档次 `{first.text}` 与 `{second.text}` 重叠：{on.zh} = {value} 同时满足两档",
+            f"tiers `{first.text}` and `{second.text}` overlap: {on.en} = {value} matches both",
+        ),
         _row_span(second.node),
-        label=f"also matches {on} = {value}",
+        label=Text(f"{on.zh} = {value} 时也满足此档", f"also matches {on.en} = {value}"),
         help=help,
-        secondary=(Secondary(_row_span(first.node), "first match"),),
+        secondary=(Secondary(_row_span(first.node), Text("先满足的档次", "first match")),),
     )
 
 
-def _report_gap(ctx: Context, on: str, ty: Ty, rows: list[Row], x: Decimal, domain: Interval
+def _report_gap(ctx: Context, on: Text, ty: Ty, rows: list[Row], x: Decimal, domain: Interval
                 ) -> None:  # fmt: skip
     value = fmt_value(x, ty)
     touching = [r for r in rows if x in r.interval.points()]
     if touching:
-        help = (
-            f"{value} itself is in no tier: write `at least {value}` or `at most {value}` "
-            "in one of the tiers next to it"
+        least, most = f"`at least {value}`", f"`at most {value}`"
+        help = Text(
+            f"{value} 本身不在任何一档内：请在相邻的某一档写 {least} 或 {most}",
+            f"{value} itself is in no tier: write {least} or {most} in one of the tiers next to it",
         )
     else:
-        help = (
-            f"add a tier that covers {value}, an `otherwise -> …` row, or a `requires {on} …` "
-            "line if such applications are not eligible"
+        requires = f"`requires {on.en} …`"
+        help = Text(
+            f"补写覆盖 {value} 的档次、一行 `otherwise -> …`；如此类申报不符合条件，"
+            f"可补写一行 {requires}",
+            f"add a tier that covers {value}, an `otherwise -> …` row, or a {requires} "
+            "line if such applications are not eligible",
         )
     target = touching[0] if touching else min(
         rows, key=lambda r: abs((r.interval.lo if r.interval.lo is not None else r.interval.hi
                                  or Decimal(0)) - x))  # fmt: skip
     ctx.error(
         "KF0502",
-        f"no tier matches {on} = {value}",
+        Text(f"{on.zh} = {value} 时没有可适用的档次", f"no tier matches {on.en} = {value}"),
         _row_span(target.node),
-        label=f"{on} = {value} falls outside every tier",
+        label=Text(
+            f"{on.zh} = {value} 不在任何一档内", f"{on.en} = {value} falls outside every tier"
+        ),
         help=help,
     )
 
@@ -371,10 +405,13 @@ def check_steps(ctx: Context, steps: n.Steps, ty: Ty) -> None:
     if size <= 0:
         ctx.error(
             "KF0506",
-            f"a step of {steps.size.text} never advances",
+            Text(
+                f"台阶为 {steps.size.text}，永远无法递进",
+                f"a step of {steps.size.text} never advances",
+            ),
             steps.size.span,
-            label="steps must be positive",
-            help="write a positive step, e.g. `50亿`",
+            label=Text("台阶必须为正数", "steps must be positive"),
+            help=Text("写成正数台阶，如 `50亿`", "write a positive step, e.g. `50亿`"),
         )
         return
     rows = _rows(ctx, steps.rows, steps.on)
@@ -388,11 +425,12 @@ def check_steps(ctx: Context, steps: n.Steps, ty: Ty) -> None:
     points.add(max(points) + size)
     has_otherwise = any(row.otherwise for row in steps.rows)
     reported: set[tuple[int, int]] = set()
+    at = Text(f"`{steps.on}` 的台阶", f"the step at {steps.on}")
     for x, hits in sweep(rows, sorted(points), lambda: len(reported) < MAX_OVERLAPS):
         for j in hits[1:]:
             if (hits[0], j) not in reported:
                 reported.add((hits[0], j))
-                _report_overlap(ctx, f"the step at {steps.on}", ty, rows[hits[0]], rows[j], x)
+                _report_overlap(ctx, at, ty, rows[hits[0]], rows[j], x)
         if not hits and not has_otherwise and rows:
-            _report_gap(ctx, f"the step at {steps.on}", ty, rows, x, NON_NEGATIVE)
+            _report_gap(ctx, at, ty, rows, x, NON_NEGATIVE)
             break

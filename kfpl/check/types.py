@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kfpl.check.base import Context, Ty, describe, fmt_money
-from kfpl.diagnostics import did_you_mean
+from kfpl.diagnostics import did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.money import plain
 from kfpl.syntax import nodes as n
 
@@ -21,30 +22,37 @@ SMALL_MONEY = Decimal(1000)
 SMALL_THRESHOLD = Decimal(10_000)
 
 
-def small_money(ctx: Context, number: n.Number, what: str, below: Decimal = SMALL_MONEY) -> None:
+def small_money(ctx: Context, number: n.Number, what: Text, below: Decimal = SMALL_MONEY) -> None:
     if number.unit == "plain" and 0 < number.value < below:
+        t = number.text
         ctx.warning(
             "KF0406",
-            f"{what} `{number.text}` is read as {number.text} yuan",
+            Text(f"{what.zh} `{t}` 将按 {t} 元计算", f"{what.en} `{t}` is read as {t} yuan"),
             number.span,
-            label=f"{number.text} 元?",
-            help=f"did you mean `{number.text}万`? write `{number.text}元` if yuan is meant",
+            label=Text(f"{t} 元？", f"{t} yuan?"),
+            help=Text(
+                f"是否应为 `{t}万`？如确指元，请写 `{t}元`",
+                f"did you mean `{t}万`? write `{t}元` if yuan is meant",
+            ),
         )
 
 
-def check_rate_range(ctx: Context, number: n.Number, what: str) -> None:
+def check_rate_range(ctx: Context, number: n.Number, what: Text) -> None:
     if number.value > 1 or number.value < 0:
         ctx.error(
             "KF0404",
-            f"{what} `{number.text}` is outside 0–100%",
+            Text(
+                f"{what.zh} `{number.text}` 超出 0–100% 的范围",
+                f"{what.en} `{number.text}` is outside 0–100%",
+            ),
             number.span,
-            label="not a share of the base",
-            help="a rate is a share between 0% and 100%",
+            label=Text("不是基数的一部分", "not a share of the base"),
+            help=Text("比例是介于 0% 与 100% 之间的份额", "a rate is a share between 0% and 100%"),
         )
 
 
 def expect_literal(
-    ctx: Context, number: n.Number, ty: Ty, what: str, small: Decimal = SMALL_MONEY
+    ctx: Context, number: n.Number, ty: Ty, what: Text, small: Decimal = SMALL_MONEY
 ) -> bool:
     """Report a literal that does not fit ``ty``; True when it fits."""
     kind, unit, text = ty.kind, number.unit, number.text
@@ -54,10 +62,16 @@ def expect_literal(
         if unit == "percent":
             ctx.error(
                 "KF0402",
-                f"{what} is money, but `{text}` is a rate",
+                Text(
+                    f"{what.zh}应为金额，但 `{text}` 是比例",
+                    f"{what.en} is money, but `{text}` is a rate",
+                ),
                 number.span,
-                label="a rate where money is expected",
-                help=f"write an amount such as `{plain(number.value * 100)}万`",
+                label=Text("此处应为金额，却写了比例", "a rate where money is expected"),
+                help=Text(
+                    f"写成金额，如 `{plain(number.value * 100)}万`",
+                    f"write an amount such as `{plain(number.value * 100)}万`",
+                ),
             )
             return False
         small_money(ctx, number, what, small)
@@ -66,61 +80,84 @@ def expect_literal(
         if unit == "plain":
             ctx.error(
                 "KF0403",
-                f"{what} `{text}` has no unit",
+                Text(f"{what.zh} `{text}` 缺少单位", f"{what.en} `{text}` has no unit"),
                 number.span,
-                label="a rate needs `%`",
-                help=f"did you mean `{text}%`?",
+                label=Text("比例须带 `%`", "a rate needs `%`"),
+                help=suggestion(f"{text}%"),
             )
             return False
         if unit == "yuan":
             ctx.error(
                 "KF0402",
-                f"{what} is a rate, but `{text}` is money",
+                Text(
+                    f"{what.zh}应为比例，但 `{text}` 是金额",
+                    f"{what.en} is a rate, but `{text}` is money",
+                ),
                 number.span,
-                label="money where a rate is expected",
-                help="write a percentage such as `30%`",
+                label=Text("此处应为比例，却写了金额", "money where a rate is expected"),
+                help=Text("写成百分比，如 `30%`", "write a percentage such as `30%`"),
             )
             return False
         check_rate_range(ctx, number, what)
         return True
     if kind in ("count", "year"):
         if unit != "plain":
-            found = "a rate" if unit == "percent" else "money"
+            found = Text("比例", "a rate") if unit == "percent" else Text("金额", "money")
             sample = plain(number.value) if unit == "yuan" else "3"
+            d = describe(ty)
             ctx.error(
                 "KF0401",
-                f"{what} is {describe(ty)}, but `{text}` is {found}",
+                Text(
+                    f"{what.zh}应为{d.zh}，但 `{text}` 是{found.zh}",
+                    f"{what.en} is {d.en}, but `{text}` is {found.en}",
+                ),
                 number.span,
-                label=f"expected a plain {kind}",
-                help=f"write a plain whole number, e.g. `{sample}`",
+                label=Text(f"此处应为不带单位的{d.zh}", f"expected a plain {kind}"),
+                help=Text(
+                    f"写成不带单位的整数，如 `{sample}`",
+                    f"write a plain whole number, e.g. `{sample}`",
+                ),
             )
             return False
         if number.value != number.value.to_integral_value():
             ctx.error(
                 "KF0407",
-                f"{what} `{text}` is not a whole number",
+                Text(f"{what.zh} `{text}` 不是整数", f"{what.en} `{text}` is not a whole number"),
                 number.span,
-                label=f"{describe(ty)} is whole",
-                help=f"write a whole number such as `{plain(number.value.to_integral_value())}`",
+                label=Text(f"{describe(ty).zh}须为整数", f"{describe(ty).en} is whole"),
+                help=Text(
+                    f"写成整数，如 `{plain(number.value.to_integral_value())}`",
+                    f"write a whole number such as `{plain(number.value.to_integral_value())}`",
+                ),
             )
             return False
         return True
     ctx.error(
         "KF0401",
-        f"{what} is {describe(ty)}, not a number",
+        Text(
+            f"{what.zh}为{describe(ty).zh}，不是数值",
+            f"{what.en} is {describe(ty).en}, not a number",
+        ),
         number.span,
-        label=f"`{text}` cannot be {describe(ty)}",
+        label=Text(f"`{text}` 不能作为{describe(ty).zh}", f"`{text}` cannot be {describe(ty).en}"),
         help=_non_number_help(ty),
     )
     return False
 
 
-def _non_number_help(ty: Ty) -> str:
+def _non_number_help(ty: Ty) -> Text:
     if ty.kind == "bool":
-        return "a bool stands alone: write the name, or `not` and the name"
+        return Text(
+            "是否值单独构成条件：写出其名称，或写 `not` 加名称",
+            "a bool stands alone: write the name, or `not` and the name",
+        )
     if ty.kind == "enum":
-        return f"compare an enum with `is`: `… is member` ({describe(ty)})"
-    return "compare it with a value of its own type"
+        d = describe(ty)
+        return Text(
+            f"枚举用 `is` 比较：`… is member`（{d.zh}）",
+            f"compare an enum with `is`: `… is member` ({d.en})",
+        )
+    return Text("应与同类型的值比较", "compare it with a value of its own type")
 
 
 def check_member(ctx: Context, name: str, ty: Ty, member: str, span: n.Span) -> bool:
@@ -128,13 +165,18 @@ def check_member(ctx: Context, name: str, ty: Ty, member: str, span: n.Span) -> 
     if not members or member in members:
         return True
     guess = did_you_mean(member, set(members))
-    listing = ", ".join(f"`{m}`" for m in members)
+    listing = Text.join(Text.same(f"`{m}`") for m in members)
     ctx.error(
         "KF0202",
-        f"`{member}` is not a value of enum `{ty.enum}` (the type of `{name}`)",
+        Text(
+            f"`{member}` 不是枚举 `{ty.enum}`（`{name}` 的类型）的取值",
+            f"`{member}` is not a value of enum `{ty.enum}` (the type of `{name}`)",
+        ),
         span,
-        label="unknown value",
-        help=f"did you mean `{guess}`?" if guess else f"the values are {listing}",
+        label=Text("未知的取值", "unknown value"),
+        help=suggestion(guess)
+        if guess
+        else Text(f"可选取值为 {listing.zh}", f"the values are {listing.en}"),
     )
     return False
 
@@ -164,7 +206,8 @@ def _check_atom(ctx: Context, node: n.Cond, fields: Ty | None, enterprise_only: 
     if ty.kind == "unknown":
         return
     if enterprise_only:
-        require_enterprise(ctx, node.name, name_span, "a general eligibility rule")
+        where = Text("通用资格规则", "a general eligibility rule")
+        require_enterprise(ctx, node.name, name_span, where)
     if isinstance(node, n.Contains | n.CountOf):
         _check_set_atom(ctx, node, ty, name_span)
         return
@@ -175,21 +218,28 @@ def _check_atom(ctx: Context, node: n.Cond, fields: Ty | None, enterprise_only: 
         if ty.kind != "bool":
             ctx.error(
                 "KF0401",
-                f"`{node.name}` is {describe(ty)}, not a bool: it cannot be a condition alone",
+                Text(
+                    f"`{node.name}` 为{describe(ty).zh}，不是是否值，不能单独作为条件",
+                    f"`{node.name}` is {describe(ty).en}, not a bool: it cannot be a condition alone",
+                ),
                 name_span,
-                label="not a yes/no fact",
+                label=Text("不是“是/否”事实", "not a yes/no fact"),
                 help=_truthy_help(node.name, ty, ctx),
             )
     elif isinstance(node, n.Compare):
         if ty.numeric:
             word = node.op.replace("_", " ")
-            expect_literal(ctx, node.value, ty, f"`{node.name} {word}`", SMALL_THRESHOLD)
+            what = Text.same(f"`{node.name} {word}`")
+            expect_literal(ctx, node.value, ty, what, SMALL_THRESHOLD)
         else:
             ctx.error(
                 "KF0401",
-                f"`{node.name}` is {describe(ty)} and cannot be compared with a number",
+                Text(
+                    f"`{node.name}` 为{describe(ty).zh}，不能与数值比较",
+                    f"`{node.name}` is {describe(ty).en} and cannot be compared with a number",
+                ),
                 name_span,
-                label=f"{describe(ty)}",
+                label=describe(ty),
                 help=_non_number_help(ty),
             )
     else:
@@ -199,9 +249,12 @@ def _check_atom(ctx: Context, node: n.Cond, fields: Ty | None, enterprise_only: 
             keyword = "is" if isinstance(node, n.IsValue) else "in"
             ctx.error(
                 "KF0401",
-                f"`{node.name} {keyword} …` needs an enum, but `{node.name}` is {describe(ty)}",
+                Text(
+                    f"`{node.name} {keyword} …` 须用于枚举，但 `{node.name}` 为{describe(ty).zh}",
+                    f"`{node.name} {keyword} …` needs an enum, but `{node.name}` is {describe(ty).en}",
+                ),
                 name_span,
-                label=f"{describe(ty)}",
+                label=describe(ty),
                 help=_truthy_help(node.name, ty, ctx),
             )
             return
@@ -226,24 +279,35 @@ def _check_set_atom(ctx: Context, node: n.Contains | n.CountOf, ty: Ty, span: n.
             written = f"{node.name} contains …"
         if ty.kind == "enum" and isinstance(node, n.Contains):
             shown = ", ".join(node.values)
-            help = (
-                f"`{node.name}` holds one value: write `{node.name} is {node.values[0]}`"
+            fix = (
+                f"`{node.name} is {node.values[0]}`"
                 if len(node.values) == 1
-                else f"`{node.name}` holds one value: write `{node.name} in ({shown})`"
+                else f"`{node.name} in ({shown})`"
+            )
+            help = Text(
+                f"`{node.name}` 只有一个取值：应写 {fix}",
+                f"`{node.name}` holds one value: write {fix}",
             )
         else:
-            help = f"declare `input {node.name}: set of <enum> …` if it holds several values"
+            decl = f"`input {node.name}: set of <enum> …`"
+            help = Text(
+                f"如其可有多个取值，请声明为 {decl}", f"declare {decl} if it holds several values"
+            )
         ctx.error(
             "KF0401",
-            f"`{written}` needs a set, but `{node.name}` is {describe(ty)}",
+            Text(
+                f"`{written}` 须用于集合，但 `{node.name}` 为{describe(ty).zh}",
+                f"`{written}` needs a set, but `{node.name}` is {describe(ty).en}",
+            ),
             span,
-            label=f"{describe(ty)}",
+            label=describe(ty),
             help=help,
         )
         return
     if isinstance(node, n.CountOf):
         word = node.op.replace("_", " ")
-        expect_literal(ctx, node.value, Ty("count"), f"`number of {node.name} {word}`")
+        what = Text.same(f"`number of {node.name} {word}`")
+        expect_literal(ctx, node.value, Ty("count"), what)
         return
     _check_members(ctx, node, Ty("enum", enum=ty.enum), node.values)
 
@@ -253,52 +317,74 @@ def _set_misuse(ctx: Context, node: n.Atom, ty: Ty, span: n.Span) -> None:
     members = ctx.enum_members(Ty("enum", enum=ty.enum))
     first = members[0] if members else "…"
     if isinstance(node, n.IsValue):
-        help = f"a set may hold several values: write `{node.name} contains {node.value}`"
+        fix = f"`{node.name} contains {node.value}`"
+        help = Text(f"集合可有多个取值：应写 {fix}", f"a set may hold several values: write {fix}")
     elif isinstance(node, n.InValues):
-        shown = ", ".join(node.values)
-        help = f"write `{node.name} contains any of ({shown})`"
+        fix = f"`{node.name} contains any of ({', '.join(node.values)})`"
+        help = Text(f"应写 {fix}", f"write {fix}")
     elif isinstance(node, n.Compare):
-        help = f"count its values: `number of {node.name} …`"
+        fix = f"`number of {node.name} …`"
+        help = Text(f"应计其取值个数：{fix}", f"count its values: {fix}")
     else:
-        help = f"write `{node.name} contains {first}`, or `number of {node.name} at least 1`"
+        one, count = f"`{node.name} contains {first}`", f"`number of {node.name} at least 1`"
+        help = Text(f"应写 {one}，或 {count}", f"write {one}, or {count}")
     ctx.error(
         "KF0401",
-        f"`{node.name}` is {describe(ty)}: it cannot be read as one value",
+        Text(
+            f"`{node.name}` 为{describe(ty).zh}，不能作为单个取值读取",
+            f"`{node.name}` is {describe(ty).en}: it cannot be read as one value",
+        ),
         span,
-        label=f"{describe(ty)}",
+        label=describe(ty),
         help=help,
     )
 
 
-def _truthy_help(name: str, ty: Ty, ctx: Context) -> str:
+def _truthy_help(name: str, ty: Ty, ctx: Context) -> Text:
     if ty.kind == "enum":
         members = ctx.enum_members(ty)
-        return f"compare it: `{name} is {members[0] if members else '…'}`"
+        fix = f"`{name} is {members[0] if members else '…'}`"
+        return Text(f"应加以比较：{fix}", f"compare it: {fix}")
     if ty.kind == "bool":
-        return f"a bool stands alone: write `{name}` or `not {name}`"
+        return Text(
+            f"是否值单独构成条件：写 `{name}` 或 `not {name}`",
+            f"a bool stands alone: write `{name}` or `not {name}`",
+        )
     if ty.numeric:
-        return f"compare it: `{name} at least …`"
-    return "use a bool input as a condition"
+        return Text(f"应加以比较：`{name} at least …`", f"compare it: `{name} at least …`")
+    return Text("请以是否值输入项作为条件", "use a bool input as a condition")
 
 
-def require_enterprise(ctx: Context, name: str, span: n.Span, where: str) -> None:
+def require_enterprise(ctx: Context, name: str, span: n.Span, where: Text) -> None:
     decl = ctx.ps.inputs.get(name)
     if decl is not None and decl.origin != "enterprise":
         ctx.error(
             "KF0206",
-            f"{where} reads `{name}`, which is a fact of a claim, not of the enterprise",
+            Text(
+                f"{where.zh}读取了 `{name}`，但它是申报事项的事实，不是企业的事实",
+                f"{where.en} reads `{name}`, which is a fact of a claim, not of the enterprise",
+            ),
             span,
-            label="not `from enterprise`",
-            help=f"declare it `input {name}: … from enterprise …`, or use an enterprise input",
+            label=Text("未注明 `from enterprise`", "not `from enterprise`"),
+            help=Text(
+                f"将其声明为 `input {name}: … from enterprise …`，或改用企业输入项",
+                f"declare it `input {name}: … from enterprise …`, or use an enterprise input",
+            ),
         )
 
 
-def money_type_help(ty: Ty) -> str:
+def money_type_help(ty: Ty) -> Text:
     if ty.kind == "rate":
-        return "a rate is a share: multiply it with money (`30% of booth_fees`), never add it"
+        return Text(
+            "比例是份额：应与金额相乘（`30% of booth_fees`），不能相加",
+            "a rate is a share: multiply it with money (`30% of booth_fees`), never add it",
+        )
     if ty.kind == "bool":
-        return "a bool is yes/no: put it in `requires`, and take the share of an amount"
-    return "take the share of a money input"
+        return Text(
+            "是否值只表示是或否：应写入 `requires`，并按某一金额的比例计算",
+            "a bool is yes/no: put it in `requires`, and take the share of an amount",
+        )
+    return Text("应按某一金额输入项的比例计算", "take the share of a money input")
 
 
 __all__ = ["check_cond", "expect_literal", "fmt_money"]

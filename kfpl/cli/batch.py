@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-LANG = click.Choice(["zh", "en"])
+from kfpl.cli.lang import lang_option
+from kfpl.runtime.bilingual import Text
+
 CHUNK = 20_000  # applications evaluated together (bounds memory; the progress bar's step)
 
 
@@ -50,9 +52,7 @@ CHUNK = 20_000  # applications evaluated together (bounds memory; the progress b
     default=None,
     help="Print one application's explanation (its number in DATA, or its enterprise id) instead of writing files.",
 )
-@click.option(
-    "--lang", type=LANG, default=None, help="--explain: language (default: the project's)."
-)
+@lang_option
 def batch_command(
     data: Path,
     outdir: Path | None,
@@ -79,13 +79,19 @@ def batch_command(
       kfpl batch apps.jsonl -o out --engine dask --scheduler tcp://10.0.0.5:8786
       kfpl batch apps.jsonl --explain 17 --lang en
     """
-    from kfpl.cli.main import compile_or_exit, fail, project_or_exit
+    from kfpl.cli.main import compile_or_exit, fail, say, use_lang
 
+    lang = use_lang(lang, paths)
     try:
         import numpy  # noqa: F401  (the columnar engine's one hard requirement)
     except ImportError:
         fail(
-            "kfpl batch needs numpy (and pyarrow for Parquet, dask for --engine dask): pip install 'kfpl[batch]'"
+            Text(
+                "`kfpl batch` 需要 `numpy`（Parquet 格式需要 `pyarrow`，`--engine dask` 需要 `dask`）："
+                "`pip install 'kfpl[batch]'`",
+                "kfpl batch needs numpy (and pyarrow for Parquet, dask for --engine dask): "
+                "pip install 'kfpl[batch]'",
+            )
         )
     from kfpl.columnar.batch import (
         BatchError,
@@ -102,15 +108,17 @@ def batch_command(
     assert comp.policy_set is not None
     ps = comp.policy_set
     if not data.exists():
-        fail(f"no such file or folder: {data}")
+        fail(Text(f"没有这个文件或文件夹：{data}", f"no such file or folder: {data}"))
     try:
         compiled = Compiled.of(ps)
         raws = read_raw(data, ps)
         if explain_id is not None:
-            _explain(compiled, raws, explain_id, lang or project_or_exit(paths).lang)
+            _explain(compiled, raws, explain_id, lang)
             return
         if outdir is None:
-            fail("give -o OUTDIR (or --explain ID)")
+            fail(
+                Text("请给出 `-o OUTDIR`（或 `--explain ID`）", "give -o OUTDIR (or --explain ID)")
+            )
         if engine == "dask":
             results = run_dask(compiled, raws, scheduler, max(1, workers))
         else:
@@ -125,13 +133,23 @@ def batch_command(
                 bar.close()
         write(output_files(results, outdir, fmt), outdir)
     except BatchError as exc:
-        fail(str(exc))
+        fail(exc.words)
     claims = len(results.claims)
     note = ""
     if engine != "reference" and results.reference:
         why = "; ".join(f"{k}: {v}" for k, v in sorted(results.why.items()))
-        note = f" ({results.reference} by the reference evaluator — {why})"
-    click.echo(f"{len(results.totals)} applications, {claims} claims → {outdir}/{note}", err=True)
+        note = say(
+            f"（其中 {results.reference} 份由参考求值器计算：{why}）",
+            f" ({results.reference} by the reference evaluator — {why})",
+        )
+    apps = len(results.totals)
+    click.echo(
+        say(
+            f"{apps} 份申报，{claims} 项申报事项 → {outdir}/{note}",
+            f"{apps} applications, {claims} claims → {outdir}/{note}",
+        ),
+        err=True,
+    )
 
 
 def _bar(total: int):  # type: ignore[no-untyped-def]
@@ -157,11 +175,14 @@ def _explain(compiled: object, raws: list, ident: str, lang: str) -> None:  # ty
     ]  # fmt: skip
     if not chosen:
         fail(
-            f"no application {ident!r} in the data (give its number, from 1, or its enterprise id)"
+            Text(
+                f"数据中没有申报 {ident!r}（请给出其序号（从 1 起）或企业编号）",
+                f"no application {ident!r} in the data (give its number, from 1, or its enterprise id)",
+            )
         )
     runtime = compiled.engine().runtime
     try:
         for app in validate(chosen, runtime):
             click.echo(render_text(runtime.evaluate(app), lang, True))
     except BatchError as exc:
-        fail(str(exc))
+        fail(exc.words)

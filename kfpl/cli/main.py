@@ -3,6 +3,9 @@
 Exit codes: 0 ok; 1 policy errors, failed examples or stale outputs; 2 bad usage or
 bad input (a message names the file or the JSON path); 3 an internal error (a bug in
 kfpl, reported in one line, never as a traceback).
+
+Every command takes ``--lang zh|en`` (``kfpl.cli.lang``): diagnostics, summaries and the
+messages kfpl prints itself follow it; click's own help and usage errors stay English.
 """
 
 from __future__ import annotations
@@ -16,15 +19,39 @@ from typing import Any, ClassVar, NoReturn
 import click
 
 from kfpl import __version__
+from kfpl.cli.lang import LANG, from_locale, lang_option, resolve_for
 from kfpl.diagnostics import render, summary
 from kfpl.project.config import Project
 from kfpl.project.loader import Compilation, InputError, compile_paths, discover, project_of
+from kfpl.runtime.bilingual import Text
 
-LANG = click.Choice(["zh", "en"])
+__all__ = ["LANG", "lang_option"]
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"kfpl: {message}", err=True)
+def use_lang(flag: str | None, paths: tuple[str, ...] = ()) -> str:
+    """Decide the command's language (flag, project, locale) and remember it for the
+    messages ``fail`` and ``say`` print."""
+    lang = resolve_for(flag, paths)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.find_root().meta["kfpl.lang"] = lang
+    return lang
+
+
+def current_lang() -> str:
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().meta.get("kfpl.lang") if ctx is not None else None
+    return str(chosen) if chosen else from_locale()
+
+
+def say(zh: str, en: str) -> str:
+    """One of two texts, in the command's language."""
+    return zh if current_lang() == "zh" else en
+
+
+def fail(message: str | Text, code: int = 2) -> NoReturn:
+    text = message[current_lang()] if isinstance(message, Text) else message
+    click.echo(f"kfpl: {text}", err=True)
     sys.exit(code)
 
 
@@ -37,24 +64,30 @@ def use_colour(stream: Any) -> bool:
 
 
 def compile_or_exit(paths: tuple[str, ...], fmt: str = "rich", quiet: bool = False) -> Compilation:
-    """Parse and check; print every diagnostic; exit 1 on errors."""
+    """Parse and check; print every diagnostic (in the command's language); exit 1 on
+    errors."""
+    lang = current_lang()
     try:
         comp = compile_paths(paths)
     except InputError as exc:
-        fail(str(exc))
+        fail(exc.words)
     if fmt in ("json", "sarif"):
         from kfpl.diagnostics_export import as_json, as_sarif
 
-        document = as_json(comp.diagnostics) if fmt == "json" else as_sarif(comp.diagnostics)
+        diags = comp.diagnostics
+        document = as_json(diags, lang) if fmt == "json" else as_sarif(diags, lang)
         click.echo(dump_json(document))
         sys.exit(0 if comp.ok else 1)
     colour = use_colour(sys.stderr)
     if comp.diagnostics and not (quiet and comp.ok):
         for diag in comp.diagnostics:
-            text = diag.one_line() if fmt == "short" else render(diag, comp.sources, colour) + "\n"
+            if fmt == "short":
+                text = diag.one_line(lang)
+            else:
+                text = render(diag, comp.sources, colour, lang) + "\n"
             click.echo(text, err=True, color=colour or None)
     if not comp.ok:
-        click.echo(f"kfpl: {summary(comp.diagnostics)}", err=True)
+        click.echo(f"kfpl: {summary(comp.diagnostics, lang)}", err=True)
         sys.exit(1)
     return comp
 
@@ -64,7 +97,7 @@ def project_or_exit(paths: tuple[str, ...] = ()) -> Project:
     try:
         return project_of(paths)
     except InputError as exc:
-        fail(str(exc))
+        fail(exc.words)
 
 
 def dump_json(data: Any) -> str:
@@ -120,19 +153,27 @@ def main() -> None:
     help="rich: rustc-style with source lines (coloured on a terminal unless NO_COLOR is set); "
     "short: path:line:col: CODE message; json: the diagnostics as data; sarif: SARIF 2.1.0.",
 )
-def check(paths: tuple[str, ...], fmt: str) -> None:
-    """Parse and check policy files (default: policies/); report every problem.
+@lang_option
+def check(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
+    """Parse and check policy files (default: the project of the current folder); report every problem.
 
     \b
     Example:
       kfpl check policies/expo.kfpl --format short
+      kfpl check --lang zh
     """
+    lang = use_lang(lang, paths)
     comp = compile_or_exit(paths, fmt)
     assert comp.policy_set is not None
     ps = comp.policy_set
+    found = summary(comp.diagnostics, lang)
     click.echo(
-        f"ok: {len(ps.modules)} file(s), {len(ps.measures)} measures, {len(ps.rules)} rules, "
-        f"{len(ps.targets)} targets ({summary(comp.diagnostics)})"
+        say(
+            f"检查通过：{len(ps.modules)} 个文件，{len(ps.measures)} 项措施，{len(ps.rules)} 条规则，"
+            f"{len(ps.targets)} 个目标（{found}）",
+            f"ok: {len(ps.modules)} file(s), {len(ps.measures)} measures, {len(ps.rules)} rules, "
+            f"{len(ps.targets)} targets ({found})",
+        )
     )
 
 
@@ -150,7 +191,9 @@ def check(paths: tuple[str, ...], fmt: str) -> None:
 @click.option(
     "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if anything is stale."
 )
-def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_only: bool) -> None:
+@lang_option
+def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_only: bool,
+          lang: str | None) -> None:  # fmt: skip
     """Compile policies into Python evaluators (generated/) and documentation pages.
 
     \b
@@ -162,13 +205,14 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
     from kfpl.cli.build import outputs, stale_files, write_outputs
     from kfpl.project.writes import OutputError
 
+    use_lang(lang, paths)
     project = project_or_exit(paths)
     out_dir = Path(out) if out else project.generated
     docs = Path(docs_dir) if docs_dir else project.docs
     try:
         entry = build_cache.entry_for(discover(paths), project, out_dir, docs)
     except InputError as exc:
-        fail(str(exc))
+        fail(exc.words)
     # A hit is the build of exactly these inputs, which checked without errors; a quiet
     # compile of them would print nothing, so it is skipped.
     cached = build_cache.load(entry)
@@ -180,7 +224,7 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
         try:
             files = outputs(comp.policy_set, out_dir, docs, project)
         except InputError as exc:
-            fail(str(exc))
+            fail(exc.words)
         build_cache.store(entry, files)
     try:
         if check_only:
@@ -192,21 +236,39 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
     if check_only:
         if stale:
             for path in stale:
-                click.echo(f"stale: {path}", err=True)
+                click.echo(say(f"已过时：{path}", f"stale: {path}"), err=True)
             click.echo(
-                f"kfpl: {len(stale)} generated file(s) out of date: run `kfpl build`", err=True
+                "kfpl: "
+                + say(
+                    f"{len(stale)} 个生成文件已过时：请运行 `kfpl build`",
+                    f"{len(stale)} generated file(s) out of date: run `kfpl build`",
+                ),
+                err=True,
             )
             sys.exit(1)
-        click.echo(f"ok: {len(files) + 2} generated file(s) up to date")
+        click.echo(
+            say(
+                f"检查通过：{len(files) + 2} 个生成文件均为最新",
+                f"ok: {len(files) + 2} generated file(s) up to date",
+            )
+        )
         return
-    gone = f", removed {removed}" if removed else ""
-    click.echo(f"wrote {changed} of {total} file(s){gone} ({out_dir}/, {docs}/)")
+    gone = say(f"，删除 {removed} 个", f", removed {removed}") if removed else ""
+    click.echo(
+        say(
+            f"已写入 {changed} 个文件（共 {total} 个）{gone}（{out_dir}/、{docs}/）",
+            f"wrote {changed} of {total} file(s){gone} ({out_dir}/, {docs}/)",
+        )
+    )
 
 
 @main.command("eval")
 @click.argument("application", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
-    "--policies", "paths", multiple=True, help="Policy files or folders (default: policies/)."
+    "--policies",
+    "paths",
+    multiple=True,
+    help="Policy files or folders (default: the project of the current folder).",
 )
 @click.option(
     "--generated",
@@ -218,7 +280,7 @@ def build(paths: tuple[str, ...], out: str | None, docs_dir: str | None, check_o
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--explain", is_flag=True, help="Show each claim's explanation tree (text format).")
-@click.option("--lang", type=LANG, default=None, help="Default: the project's `lang` (zh).")
+@lang_option
 def eval_(
     application: str,
     paths: tuple[str, ...],
@@ -239,20 +301,37 @@ def eval_(
     from kfpl.runtime import ApplicationError
     from kfpl.runtime.application import MAX_APPLICATION_BYTES, loads
 
+    lang = use_lang(lang, paths)
     try:
         with sys.stdin.buffer if application == "-" else Path(application).open("rb") as handle:
             raw = handle.read(MAX_APPLICATION_BYTES + 1)  # never more than the limit in memory
         if len(raw) > MAX_APPLICATION_BYTES:
-            fail(f"{application}: larger than {MAX_APPLICATION_BYTES // 2**20} MiB (the limit)")
+            mib = MAX_APPLICATION_BYTES // 2**20
+            fail(
+                Text(
+                    f"{application}：超过 {mib} MiB 的上限",
+                    f"{application}: larger than {mib} MiB (the limit)",
+                )
+            )
         text = raw.decode("utf-8")
     except OSError as exc:
-        fail(f"{application}: cannot read: {exc.strerror or exc}")
+        fail(
+            Text(
+                f"{application}：无法读取：{exc.strerror or exc}",
+                f"{application}: cannot read: {exc.strerror or exc}",
+            )
+        )
     except UnicodeDecodeError as exc:
-        fail(f"{application}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        fail(
+            Text(
+                f"{application}：不是 UTF-8 文本（第 {exc.start} 字节处：{exc.reason}）",
+                f"{application}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+            )
+        )
     try:
         data = loads(text)
     except ApplicationError as exc:
-        fail(f"{application}: {exc}")
+        fail(Text(f"{application}：{exc.text('zh')}", f"{application}: {exc.text('en')}"))
     if generated:
         try:
             program = Program.from_generated(generated)
@@ -271,23 +350,23 @@ def eval_(
         try:
             files = discover(paths)
         except InputError as exc:
-            fail(str(exc))
+            fail(exc.words)
         program = Program(evaluator_modules(files, project_or_exit(paths).sources, generate))
     try:
         outcome = program.run(data)
     except ApplicationError as exc:
-        fail(f"{application}: {exc}")
+        fail(Text(f"{application}：{exc.text('zh')}", f"{application}: {exc.text('en')}"))
     if fmt == "json":
         click.echo(dump_json(outcome.as_json()))
     else:
-        click.echo(render_text(outcome, lang or project_or_exit(paths).lang, explain))
+        click.echo(render_text(outcome, lang, explain))
 
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--lang", type=LANG, default="en", show_default=True)
+@lang_option
 @click.option("-v", "--verbose", is_flag=True, help="Print every example, not only failures.")
-def test(paths: tuple[str, ...], lang: str, verbose: bool) -> None:
+def test(paths: tuple[str, ...], lang: str | None, verbose: bool) -> None:
     """Run the worked examples written in the policies.
 
     \b
@@ -296,6 +375,7 @@ def test(paths: tuple[str, ...], lang: str, verbose: bool) -> None:
     """
     from kfpl.testing.examples import run_all
 
+    lang = use_lang(lang, paths)
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
     outcomes = run_all(comp.policy_set)
@@ -303,12 +383,20 @@ def test(paths: tuple[str, ...], lang: str, verbose: bool) -> None:
     for o in outcomes:
         if o.passed and not verbose:
             continue
-        mark = "ok  " if o.passed else "FAIL"
-        click.echo(f"{mark} {o.case.name}  ({o.case.location})")
+        mark = say("通过", "ok  ") if o.passed else say("失败", "FAIL")
+        click.echo(f"{mark} {o.case.name_in(lang)}  ({o.case.location})")
         if not o.passed:
-            click.echo(f"     expected {o.expected}, got {o.actual}")
+            click.echo(
+                say(
+                    f"     预期 {o.expected.zh}，实际 {o.actual.zh}",
+                    f"     expected {o.expected.en}, got {o.actual.en}",
+                )
+            )
             click.echo(o.explain(lang))
-    click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    passed = len(outcomes) - len(failed)
+    click.echo(
+        say(f"通过 {passed} 个，失败 {len(failed)} 个", f"{passed} passed, {len(failed)} failed")
+    )
     sys.exit(1 if failed else 0)
 
 
@@ -317,8 +405,8 @@ def test(paths: tuple[str, ...], lang: str, verbose: bool) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option("--lang", type=LANG, default="zh", show_default=True)
-def list_(paths: tuple[str, ...], fmt: str, lang: str) -> None:
+@lang_option
+def list_(paths: tuple[str, ...], fmt: str, lang: str | None) -> None:
     """List measures, rules, targets and parameters with ids, titles and sources.
 
     \b
@@ -327,6 +415,7 @@ def list_(paths: tuple[str, ...], fmt: str, lang: str) -> None:
     """
     from kfpl.cli.listing import listing, render_listing
 
+    lang = use_lang(lang, paths)
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
     data = listing(comp.policy_set)
@@ -335,7 +424,8 @@ def list_(paths: tuple[str, ...], fmt: str, lang: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-def schema(paths: tuple[str, ...]) -> None:
+@lang_option
+def schema(paths: tuple[str, ...], lang: str | None) -> None:
     """Print the JSON Schema of an application for this policy set.
 
     \b
@@ -344,6 +434,7 @@ def schema(paths: tuple[str, ...]) -> None:
     """
     from kfpl.schema import application_schema
 
+    use_lang(lang, paths)
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
     click.echo(dump_json(application_schema(comp.policy_set)))
@@ -352,7 +443,8 @@ def schema(paths: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--stage", type=click.Choice(["parse", "python"]), default="parse", show_default=True)
-def dump(path: str, stage: str) -> None:
+@lang_option
+def dump(path: str, stage: str, lang: str | None) -> None:
     """Print one pipeline stage of a file (a debugging and golden-test aid).
 
     \b
@@ -362,6 +454,7 @@ def dump(path: str, stage: str) -> None:
     from kfpl.model import module_stem
     from kfpl.python import codegen
 
+    use_lang(lang, (path,))
     comp = compile_or_exit((path,), quiet=True)
     assert comp.policy_set is not None
     if stage == "parse":
@@ -375,8 +468,8 @@ def dump(path: str, stage: str) -> None:
 
 @main.command("explain")
 @click.argument("code")
-@click.option("--lang", type=LANG, default="zh", show_default=True)
-def explain_code(code: str, lang: str) -> None:
+@lang_option
+def explain_code(code: str, lang: str | None) -> None:
     """Print the page of a diagnostic code: what it means, an example, the fix.
 
     \b
@@ -387,16 +480,22 @@ def explain_code(code: str, lang: str) -> None:
     from kfpl.codes import CODES, lookup
     from kfpl.diagnostics import did_you_mean
 
+    lang = use_lang(lang)
     entry = lookup(code.strip().upper())
     if entry is None:
         guess = did_you_mean(code.strip().upper(), set(CODES))
-        hint = f"; did you mean {guess}?" if guess else " (codes look like KF0203)"
-        fail(f"no such code: {code}{hint}")
+        hint = (
+            Text(f"；是否应为 {guess}？", f"; did you mean {guess}?")
+            if guess
+            else Text("（代码形如 `KF0203`）", " (codes look like KF0203)")
+        )
+        fail(Text(f"没有这个代码：{code}{hint.zh}", f"no such code: {code}{hint.en}"))
     click.echo(code_page(entry, lang))
 
 
 @main.command("lsp")
-def lsp_() -> None:
+@lang_option
+def lsp_(lang: str | None) -> None:
     """Run the language server on stdin/stdout (for an editor: diagnostics as you type,
     hover, completion, go to definition, formatting).
 
@@ -406,7 +505,7 @@ def lsp_() -> None:
     """
     from kfpl.language.server import main as serve
 
-    serve()
+    serve(lang)
 
 
 @main.command("fmt")
@@ -423,8 +522,9 @@ def lsp_() -> None:
     default=None,
     help="Write every keyword in Chinese (zh) or English (en).",
 )
-def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None) -> None:
-    """Format policy files in the one canonical layout (default: policies/).
+@lang_option
+def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None, lang: str | None) -> None:
+    """Format policy files in the one canonical layout (default: the project's policies).
 
     Comments and blank lines are kept; formatting twice changes nothing.
 
@@ -437,24 +537,25 @@ def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None) -> None
     from kfpl.project.loader import discover, read_text
     from kfpl.syntax.formatter import FormatError, format_text
 
+    lang = use_lang(lang, paths)
     try:
         files = discover(paths)
     except InputError as exc:
-        fail(str(exc))
+        fail(exc.words)
     changed: list[Path] = []
     broken = 0
     for path in files:
         try:
             text = read_text(path)
         except InputError as exc:
-            fail(str(exc))
+            fail(exc.words)
         try:
             out = format_text(text, keywords, str(path))  # type: ignore[arg-type]
         except FormatError as exc:
             sources = Sources()
             sources.add(str(path), text)
             for diag in exc.diagnostics:
-                click.echo(render(diag, sources) + "\n", err=True)
+                click.echo(render(diag, sources, lang=lang) + "\n", err=True)
             broken += 1
             continue
         if out != text:
@@ -462,20 +563,36 @@ def fmt_(paths: tuple[str, ...], check_only: bool, keywords: str | None) -> None
             if not check_only:
                 path.write_text(out, encoding="utf-8")
     for path in changed:
-        click.echo(f"{'would reformat' if check_only else 'formatted'}: {path}")
+        if check_only:
+            click.echo(say(f"需要重新排版：{path}", f"would reformat: {path}"))
+        else:
+            click.echo(say(f"已排版：{path}", f"formatted: {path}"))
     if broken:
-        click.echo(f"kfpl: {broken} file(s) not formatted: fix the syntax errors first", err=True)
-        sys.exit(1)
+        fail(
+            Text(
+                f"{broken} 个文件未能排版：请先改正语法错误",
+                f"{broken} file(s) not formatted: fix the syntax errors first",
+            ),
+            1,
+        )
     if check_only and changed:
-        click.echo(f"kfpl: {len(changed)} file(s) not formatted: run `kfpl fmt`", err=True)
-        sys.exit(1)
+        fail(
+            Text(
+                f"{len(changed)} 个文件未按规范排版：请运行 `kfpl fmt`",
+                f"{len(changed)} file(s) not formatted: run `kfpl fmt`",
+            ),
+            1,
+        )
     if not changed:
-        click.echo(f"ok: {len(files)} file(s) formatted")
+        click.echo(
+            say(f"检查通过：{len(files)} 个文件均已排版", f"ok: {len(files)} file(s) formatted")
+        )
 
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False))
-def init(folder: str) -> None:
+@lang_option
+def init(folder: str, lang: str | None) -> None:
     """Start a new project in FOLDER: one measure, its source text, a sample application
     and kfpl.toml, ready for check, test, build and docs.
 
@@ -485,13 +602,17 @@ def init(folder: str) -> None:
     """
     from kfpl.project.init import InitError, scaffold
 
+    use_lang(lang)
     try:
         written = scaffold(Path(folder))
     except (InitError, OSError) as exc:
         fail(str(exc))
     for path in written:
-        click.echo(f"  created {path}")
-    click.echo(f"new kfpl project in {folder}/: cd {folder} && kfpl check && kfpl test")
+        click.echo(say(f"  已创建 {path}", f"  created {path}"))
+    steps = f"cd {folder} && kfpl check && kfpl test"
+    click.echo(
+        say(f"已在 {folder}/ 新建 kfpl 项目：{steps}", f"new kfpl project in {folder}/: {steps}")
+    )
 
 
 def run() -> None:
@@ -501,6 +622,12 @@ def run() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        fail("interrupted", 130)
+        fail(Text("已中断", "interrupted"), 130)
     except Exception as exc:  # the last boundary: a bug in kfpl itself
-        fail(f"internal error: {type(exc).__name__}: {exc} (please report this)", 3)
+        what = f"{type(exc).__name__}: {exc}"
+        fail(
+            Text(
+                f"内部错误：{what}（请报告此问题）", f"internal error: {what} (please report this)"
+            ),
+            3,
+        )

@@ -32,13 +32,19 @@ from kfpl.columnar.engine import (
 )
 from kfpl.model import PolicySet
 from kfpl.runtime.application import Application, ApplicationError
+from kfpl.runtime.bilingual import Text
 
 TOTAL_COLUMNS = ("application", "enterprise", "total")
 OUTPUT_FILES = tuple(f"{stem}.{fmt}" for stem in ("claims", "totals") for fmt in ("csv", "parquet"))
 
 
 class BatchError(Exception):
-    """Bad input data or a refused output: exit 2, with a message naming where."""
+    """Bad input data or a refused output: exit 2, with a message naming where
+    (``words`` in both languages where kfpl wrote them; ``str()`` is the English)."""
+
+    def __init__(self, words: str | Text) -> None:
+        self.words = words if isinstance(words, Text) else Text.same(words)
+        super().__init__(self.words.en)
 
 
 # --------------------------------------------------------------------------- reading
@@ -80,7 +86,7 @@ def validate(raws: Iterable[Raw], runtime: Any) -> Iterator[Application]:
         try:
             yield runtime.read(raw.data)
         except ApplicationError as exc:
-            raise BatchError(f"{raw.where}: {exc}") from exc
+            raise BatchError(Text(f"{raw.where}：{exc.text('zh')}", f"{raw.where}: {exc}")) from exc
 
 
 # --------------------------------------------------------------------------- engines
@@ -161,7 +167,10 @@ def run_dask(compiled: Compiled, raws: list[Raw], scheduler: str | None, workers
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:
         raise BatchError(
-            "--engine dask needs dask[distributed]: pip install 'kfpl[batch]'"
+            Text(
+                "`--engine dask` 需要 `dask[distributed]`：`pip install 'kfpl[batch]'`",
+                "--engine dask needs dask[distributed]: pip install 'kfpl[batch]'",
+            )
         ) from exc
     parts = partitions(raws, max(1, workers * 2))
     cluster = None
@@ -221,7 +230,12 @@ def _parquet(header: list[str], rows: list[list[Any]]) -> bytes:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
-        raise BatchError("--format parquet needs pyarrow: pip install 'kfpl[batch]'") from exc
+        raise BatchError(
+            Text(
+                "`--format parquet` 需要 `pyarrow`：`pip install 'kfpl[batch]'`",
+                "--format parquet needs pyarrow: pip install 'kfpl[batch]'",
+            )
+        ) from exc
     types = {
         "application": pa.int64(),
         "amount_fen": pa.int64(),

@@ -393,6 +393,7 @@ class Case:
     new: Side
     kind: str  # boundary | example | period | day | rules
     day: date | None = None  # the claim's date (probes at a period's boundary days)
+    facts_zh: str = ""  # the facts as a zh page words them (labels, 万元, 是/否)
 
     @property
     def delta(self) -> Decimal:
@@ -407,6 +408,7 @@ class Case:
             "year": self.year,
             **({"date": self.day.isoformat()} if self.day else {}),
             "facts": {k: _show(v) for k, v in self.facts.items()},
+            "facts_zh": self.facts_zh,
             "old": {
                 "status": self.old.status,
                 "amount": self.old.amount,
@@ -683,7 +685,37 @@ def behavioural_diff(
                         verdict.down += 1
         probe_days(out, verdict, spans, examples, enterprise, (old_program, new_program))
     probe_rules(out, old, new, pairs, enterprise, old_program, new_program)
+    for case in out.cases:
+        case.facts_zh = facts_zh(case.facts, (new, old))
     return out
+
+
+def facts_zh(facts: dict[str, Any], sets: tuple[PolicySet, ...]) -> str:
+    """A probe's facts as a zh page shows them: each input by its label, money in 元/万元,
+    yes/no as 是/否, an enum value by its label."""
+    from kfpl.render.sentences import Renderer
+
+    parts = []
+    for name, value in facts.items():
+        ps = next((s for s in sets if name in s.inputs), sets[0])
+        r = Renderer(ps, "zh")
+        kind = r.type_name(name)
+        if isinstance(value, bool) or (isinstance(value, str) and not _is_number(value)):
+            shown = r.member(name, str(value).lower() if isinstance(value, bool) else value)
+        elif kind == "money" and _is_number(str(value)):
+            shown = r.money(Decimal(str(value)))
+        else:
+            shown = _show(value)
+        parts.append(f"{r.name(name)}：{shown}")
+    return "，".join(parts)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
 
 
 def probe_days(
@@ -900,7 +932,7 @@ def probes(
             seen.add(repr(sorted(facts.items())))
         name = ex.name or f"example {index + 1}"
         yield (
-            {"zh": f"算例：{name}", "en": f"example: {name}"},
+            {"zh": f"算例：{ex.title('zh') or index + 1}", "en": f"example: {name}"},
             "example",
             ex.year or year,
             facts,
@@ -918,7 +950,7 @@ def probes(
                 continue
             seen.add(key)
             yield (
-                {"zh": f"{name} = {_show(value)}", "en": f"{name} = {_show(value, 'en')}"},
+                {"zh": facts_zh({name: value}, (ps,)), "en": f"{name} = {_show(value, 'en')}"},
                 "boundary",
                 year,
                 facts,

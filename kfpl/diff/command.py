@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from kfpl.cli.lang import lang_option
 from kfpl.diff import gitrev
 from kfpl.diff.report import build_document, render_markdown, render_text
 from kfpl.diff.structural import diff_policy_sets
@@ -22,6 +23,7 @@ from kfpl.project.loader import (
     project_of,
     read_text,
 )
+from kfpl.runtime.bilingual import Text
 
 FAIL_ON = ("less-generous", "any", "high")
 
@@ -45,7 +47,17 @@ Exit codes: 0 done; 1 policy errors, or a change matched --fail-on; 2 bad usage 
 
 
 class DiffUsageError(click.UsageError):
+    """A usage error kfpl finds itself: its words in the command's language (click's
+    own `Usage:` and `Error:` stay English)."""
+
     exit_code = 2
+
+    def __init__(self, message: str | Text) -> None:
+        if isinstance(message, Text):
+            from kfpl.cli.main import current_lang
+
+            message = message[current_lang()]
+        super().__init__(message)
 
 
 def load_side(
@@ -80,11 +92,18 @@ def revision_side(rev: str, paths: tuple[str, ...]) -> tuple[str, PolicySet]:
 
 def checked(label: str, comp: Compilation) -> PolicySet:
     if not comp.ok or comp.policy_set is None:
+        from kfpl.cli.main import current_lang, say
         from kfpl.diagnostics import render
 
         for diag in comp.diagnostics:
-            click.echo(render(diag, comp.sources), err=True)
-        click.echo(f"error: {label} has policy errors; nothing compared", err=True)
+            click.echo(render(diag, comp.sources, lang=current_lang()), err=True)
+        click.echo(
+            say(
+                f"错误：{label} 存在政策错误，未作比较",
+                f"error: {label} has policy errors; nothing compared",
+            ),
+            err=True,
+        )
         sys.exit(1)
     return comp.policy_set
 
@@ -130,13 +149,7 @@ def file_pair(home: Path, *sides: tuple[str, str]) -> tuple[PolicySet, PolicySet
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of text and Markdown output (JSON carries both).",
-)
+@lang_option
 @click.option(
     "--behaviour/--no-behaviour",
     default=True,
@@ -169,13 +182,17 @@ def diff_command(
     paths: tuple[str, ...],
     revs: tuple[str, ...],
     fmt: str,
-    lang: str,
+    lang: str | None,
     behaviour: bool,
     impact_data: str | None,
     attribution: bool,
     fail_on: str | None,
     progress: bool | None,
 ) -> None:
+    from kfpl.cli.main import use_lang
+
+    # JSON output carries both languages; --lang picks the text and Markdown's.
+    lang = use_lang(lang, paths[-1:] if len(paths) <= 2 else ())
     old_label, new_label, old, new = resolve_sides(paths, revs)
     changes = diff_policy_sets(old, new)
     behaviour_doc: dict[str, Any] | None = None
@@ -231,7 +248,12 @@ def resolve_sides(
 ) -> tuple[str, str, PolicySet, PolicySet]:
     for rev in revs:
         if rev.startswith("-"):
-            raise DiffUsageError(f"`{rev}` is not a revision (a revision never starts with `-`)")
+            raise DiffUsageError(
+                Text(
+                    f"`{rev}` 不是修订版本（修订版本不以 `-` 开头）",
+                    f"`{rev}` is not a revision (a revision never starts with `-`)",
+                )
+            )
     if len(paths) == 7 and not revs:
         try:
             return git_external(paths)
@@ -243,7 +265,12 @@ def resolve_sides(
     try:
         if revs:
             if len(revs) > 2:
-                raise DiffUsageError("give --rev once (revision vs work tree) or twice")
+                raise DiffUsageError(
+                    Text(
+                        "`--rev` 给出一次（与工作区比较）或两次",
+                        "give --rev once (revision vs work tree) or twice",
+                    )
+                )
             old_where, old = revision_side(revs[0], paths)
             if len(revs) == 2:
                 new_where, new = revision_side(revs[1], paths)
@@ -254,7 +281,12 @@ def resolve_sides(
     except gitrev.GitError as exc:
         raise DiffUsageError(str(exc)) from exc
     if len(paths) != 2:
-        raise DiffUsageError("give OLD and NEW (files or folders), or --rev")
+        raise DiffUsageError(
+            Text(
+                "请给出 `OLD` 和 `NEW`（文件或文件夹），或使用 `--rev`",
+                "give OLD and NEW (files or folders), or --rev",
+            )
+        )
     if all(Path(p).is_file() for p in paths):
         try:
             old, new = file_pair(Path(paths[1]), (paths[0], paths[0]), (paths[1], paths[1]))

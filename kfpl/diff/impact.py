@@ -741,6 +741,9 @@ def summarise(
             {
                 "enterprise": eid,
                 "group": group_of[eid],
+                "group_label": labels.get(
+                    group_of[eid], {"zh": group_of[eid], "en": group_of[eid]}
+                ),
                 "old": _s(a),
                 "new": _s(b),
                 "delta": _s(b - a),

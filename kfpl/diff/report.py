@@ -151,6 +151,8 @@ def _item_head(group: list[dict[str, Any]], lang: str) -> str:
     title = _t(first["title"], lang)
     source = f" ({first['source']})" if first["source"] else ""
     symbol = SYMBOLS[first["action"]]
+    if lang == "zh" and title and first["item_kind"] in ("input", "enum", "parameter"):
+        return f"{symbol} {kind} {title}" + source  # a name a zh reader knows by its label
     return f"{symbol} {kind} {ident}" + (f"  {title}" if title else "") + source
 
 
@@ -278,7 +280,10 @@ _KFPL_MONEY = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(万|亿|元)")
 
 
 def _case_facts(case: dict[str, Any], lang: str) -> str:
-    """The facts of a probe; English amounts in yuan (the JSON keeps kfpl's 30万)."""
+    """The facts of a probe: in Chinese by their labels when the probe carries them;
+    in English with amounts in yuan (the JSON keeps kfpl's own 30万)."""
+    if lang == "zh" and case.get("facts_zh"):
+        return str(case["facts_zh"])
 
     def shown(value: str) -> str:
         m = _KFPL_MONEY.fullmatch(value) if lang == "en" else None
@@ -792,7 +797,7 @@ def impact_markdown(im: dict[str, Any], lang: str) -> list[str]:
         out.append("|---|---|---:|---:|---:|")
         for row in im["largest"]:
             out.append(
-                f"| {_md(row['enterprise'])} | {_md(row['group'])} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
+                f"| {_md(row['enterprise'])} | {_md(row.get('group_label', {}).get(lang) or row['group'])} | {yuan(row['old'], lang)} | {yuan(row['new'], lang)} | {yuan(row['delta'], lang, True)} |"
             )
         out.append("")
     rec = im["reconciliation"]

@@ -23,6 +23,8 @@ from typing import Literal, TypeVar
 from kfpl.diff import canon as c
 from kfpl.diff.implication import alternatives, related, relation
 from kfpl.model import PolicySet
+from kfpl.render.vocab import LABELS
+from kfpl.render.vocab import t as label
 from kfpl.runtime.dates import Span
 from kfpl.syntax import nodes as n
 
@@ -194,6 +196,18 @@ def both(zh: str, en: str) -> Text:
     return (zh, en)
 
 
+def _label_change(
+    where: Text, old: n.Label | None, new: n.Label | None
+) -> tuple[Text, Text | None, Text | None]:
+    """(where, old, new) of a changed label. Where only the English text changed, the
+    Chinese reader is told so, and shown the English texts that changed — not the same
+    Chinese text twice (其他企业 → 其他企业)."""
+    if old is not None and new is not None and old.get("zh") == new.get("zh"):
+        where = (f"{where[0]}（仅英文修改）", where[1])
+        return where, (old.get("en"), old.get("en")), (new.get("en"), new.get("en"))
+    return where, label_pair(old), label_pair(new)
+
+
 def label_pair(label: n.Label | None) -> Text | None:
     if label is None:
         return None
@@ -245,6 +259,41 @@ class Differ:
     new: PolicySet
     changes: list[Change] = field(default_factory=list)
     rename_threshold: float = 0.6
+
+    # -- the texts of a change: zh as the documentation words it, en in the language's terms
+    def award_words(self, m: n.Measure, ps: PolicySet) -> Text:
+        """A measure's award: the zh page's sentence (按不超过…的30%给予补贴), the en source."""
+        from kfpl.render.sentences import Renderer
+
+        return (Renderer(ps, "zh").award(m).flat("zh").rstrip("。"), c.award_text(m.award))
+
+    def form_words(self, form: n.Form, ps: PolicySet) -> Text:
+        from kfpl.render.sentences import Renderer
+
+        zh = Renderer(ps, "zh").award_form(form, False, False).flat("zh").rstrip("。")
+        return (zh, c.form_text(form))
+
+    def name_zh(self, name: str) -> str:
+        """An input by its Chinese label (the newer version's), else its name."""
+        for ps in (self.new, self.old):
+            decl = ps.inputs.get(name)
+            if decl is not None and decl.label.get("zh"):
+                return decl.label.get("zh") or name
+        return name
+
+    def cond_words(self, cond: n.Cond, bare: bool = False) -> Text:
+        """A condition as the zh page words it (labels, 以上), and in kfpl terms in en."""
+        from kfpl.render.sentences import Renderer
+
+        pair = _cond_pair(cond, bare)
+        r = Renderer(self.new, "zh")
+        if not bare:
+            return (r.cond(cond), pair[1])
+        if isinstance(cond, n.IsValue):
+            return (f"为{r.member(cond.name, cond.value)}", pair[1])
+        if isinstance(cond, n.InValues):
+            return ("为" + "、".join(r.member(cond.name, v) for v in cond.values), pair[1])
+        return pair
 
     # -- recording
     def add_or_remove(
@@ -371,7 +420,7 @@ class Differ:
     ) -> None:
         if c.canon(old, True) == c.canon(new, True):
             return
-        self.add(ctx, check, where, label_pair(old), label_pair(new), "wording", "info")
+        self.add(ctx, check, *_label_change(where, old, new), "wording", "info")
 
     def diff_labels(
         self,
@@ -388,7 +437,7 @@ class Differ:
         gone = [x for x, k in zip(old, old_keys, strict=True) if k not in new_keys]
         came = [x for x, k in zip(new, new_keys, strict=True) if k not in old_keys]
         for a, b in zip(gone, came, strict=False):
-            self.add(ctx, check, where, label_pair(a), label_pair(b), "wording", "info")
+            self.add(ctx, check, *_label_change(where, a, b), "wording", "info")
         for a in gone[len(came) :]:
             flip: Direction = "more_generous" if direction == "less_generous" else direction
             self.add(ctx, check, where, label_pair(a), None, flip, severity)
@@ -419,7 +468,8 @@ class Differ:
             decl = new or old
             assert decl is not None
             ctx.title = label_pair(decl.label)
-            value = same(f"{name}: {_type_text(decl.type)}")
+            zh_value = f"{decl.label.get('zh') or name}：{self._type_zh(decl.type)}"
+            value = (zh_value, f"{name}: {_type_text(decl.type)}")
             self.add_or_remove(ctx, "KD301", both("数据项", "input"), value, old is None)
             return
         ctx.title = label_pair(new.label)
@@ -443,6 +493,21 @@ class Differ:
                     self.diff_meaning(
                         ctx, "KD301", where, old_fields[f.name].label, f.label, readers
                     )
+
+    def _type_zh(self, t: n.TypeRef) -> str:
+        """A type as a zh page names it: 金额（元）, 是/否, an enum by its label."""
+
+        def one(name: str) -> str:
+            enum = self.new.enums.get(name) or self.old.enums.get(name)
+            if enum is not None:
+                return (enum.label.get("zh") if enum.label else None) or label("type_enum", "zh")
+            return label(f"type_{name}", "zh") if f"type_{name}" in LABELS else name
+
+        if isinstance(t, n.NamedType):
+            return one(t.name)
+        if isinstance(t, n.SetType):
+            return f"{label('type_set', 'zh')}：{one(t.enum)}"
+        return label("type_list", "zh")
 
     def readers_of(self, name: str) -> list[str]:
         """The measures of the new version that read an input (for a reviewer's note)."""
@@ -478,7 +543,7 @@ class Differ:
         if c.canon(old, True) == c.canon(new, True):
             return
         if old is not None and new is not None and old.get("zh") == new.get("zh"):
-            self.add(ctx, check, where, label_pair(old), label_pair(new), "wording", "info")
+            self.add(ctx, check, *_label_change(where, old, new), "wording", "info")
             return
         note = (
             both("读取此项的措施：" + "、".join(readers), "read by " + ", ".join(readers))
@@ -566,7 +631,7 @@ class Differ:
                 "KD101",
                 both("措施", "measure"),
                 None,
-                same(c.award_text(new.award)),
+                self.award_words(new, self.new),
                 "more_generous",
                 "high",
             )
@@ -577,7 +642,7 @@ class Differ:
                 ctx,
                 "KD102",
                 both("措施", "measure"),
-                same(c.award_text(old.award)),
+                self.award_words(old, self.old),
                 None,
                 "less_generous",
                 "high",
@@ -739,13 +804,13 @@ class Differ:
                 came.remove(partner)
                 self.diff_condition(ctx, where, a, partner)
         for a in gone:
-            self.add(ctx, "KD123", where, _cond_pair(a), None, "more_generous", "high")
+            self.add(ctx, "KD123", where, self.cond_words(a), None, "more_generous", "high")
         for b in came:
-            self.add(ctx, "KD122", where, None, _cond_pair(b), "less_generous", "high")
+            self.add(ctx, "KD122", where, None, self.cond_words(b), "less_generous", "high")
 
     def diff_condition(self, ctx: ItemContext, where: Text, a: n.Cond, b: n.Cond) -> None:
         subject = _cond_subject(a) or ""
-        at = (f"{where[0]} {subject}", f"{where[1]} {subject}")
+        at = (f"{where[0]} {self.name_zh(subject)}", f"{where[1]} {subject}")
         same_kind = isinstance(a, n.Compare) and isinstance(b, n.Compare)
         if same_kind or (isinstance(a, n.CountOf) and isinstance(b, n.CountOf)):
             assert isinstance(a, n.Compare | n.CountOf) and isinstance(b, n.Compare | n.CountOf)
@@ -760,8 +825,8 @@ class Differ:
                     ctx,
                     "KD120",
                     at,
-                    _cond_pair(a, bare=True),
-                    _cond_pair(b, bare=True),
+                    self.cond_words(a, bare=True),
+                    self.cond_words(b, bare=True),
                     direction,
                     "high",
                 )
@@ -770,8 +835,8 @@ class Differ:
                     ctx,
                     "KD121",
                     at,
-                    _cond_pair(a, bare=True),
-                    _cond_pair(b, bare=True),
+                    self.cond_words(a, bare=True),
+                    self.cond_words(b, bare=True),
                     lower_bound_direction(a.op, b.op),
                     "medium",
                 )
@@ -784,8 +849,8 @@ class Differ:
                 ctx,
                 "KD124",
                 at if a.name == b.name else where,
-                _cond_pair(a, bare=a.name == b.name),
-                _cond_pair(b, bare=a.name == b.name),
+                self.cond_words(a, bare=a.name == b.name),
+                self.cond_words(b, bare=a.name == b.name),
                 direction,
                 "high",
                 _values_note(va, vb) if a.name == b.name else None,
@@ -796,8 +861,8 @@ class Differ:
                 ctx,
                 "KD124",
                 at,
-                _cond_pair(a, bare=True),
-                _cond_pair(b, bare=True),
+                self.cond_words(a, bare=True),
+                self.cond_words(b, bare=True),
                 direction,
                 "high",
                 _values_note(set(a.values), set(b.values)),
@@ -886,8 +951,8 @@ class Differ:
                 ctx,
                 "KD112",
                 where,
-                same(c.form_text(old)),
-                same(c.form_text(new)),
+                self.form_words(old, self.old),
+                self.form_words(new, self.new),
                 direction,
                 "high",
             )
@@ -963,9 +1028,11 @@ class Differ:
             a, b = old_arms.get(value), new_arms.get(value)
             at = (f"{where[0]} {value}", f"{where[1]} {value}")
             if a is None and b is not None:
-                self.add(ctx, "KD116", at, None, same(c.form_text(b.form)), "more_generous", "high")
+                self.add(ctx, "KD116", at, None, self.form_words(b.form, self.new), "more_generous",
+                         "high")  # fmt: skip
             elif b is None and a is not None:
-                self.add(ctx, "KD116", at, same(c.form_text(a.form)), None, "less_generous", "high")
+                self.add(ctx, "KD116", at, self.form_words(a.form, self.old), None, "less_generous",
+                         "high")  # fmt: skip
             elif a is not None and b is not None:
                 self.diff_form(ctx, at, a.form, b.form)
 

@@ -101,6 +101,20 @@ def md_cell(items: Iterable[object]) -> str:
     return "<br>".join(md(item) for item in items)
 
 
+# Marks the renderer puts around an identifier with no label (an example's project `p1`,
+# a claim `a`); ``md_idents`` turns them into code spans after escaping.
+_IDENT = ("\x02", "\x03")
+_IDENT_RE = re.compile("\x02([^\x02\x03]*)\x03")
+
+
+def md_idents(text: str) -> str:
+    """Escaped text with the renderer's identifiers as inline code (a name of the
+    grammar's NAME token: letters, digits and ``_``, so never a backtick)."""
+    import html
+
+    return _IDENT_RE.sub(lambda found: code(html.unescape(found.group(1))), text)
+
+
 def code(text: str) -> str:
     """An identifier as inline code; identifiers never hold a backtick (the grammar)."""
     return f"`{text}`"
@@ -266,7 +280,7 @@ class Site:
                  codes: list[CodeEntry]) -> None:  # fmt: skip
         self.ps = ps
         self.lang = lang
-        self.r = Renderer(ps, lang)
+        self.r = Renderer(ps, lang, ident=lambda name: f"{_IDENT[0]}{name}{_IDENT[1]}")
         self.sources = sources
         self.codes = codes
         # Whether a general rule caps each enterprise's yearly total: only then does a
@@ -385,10 +399,14 @@ class Site:
         return any(isinstance(node, n.Bound | n.Compare) for node in measure.walk())
 
     def examples(self, measure: n.Measure) -> list[dict[str, str]]:
+        with self.r.of(measure):  # the measure's own words (品种) in its examples too
+            return self._examples(measure)
+
+    def _examples(self, measure: n.Measure) -> list[dict[str, str]]:
         rows = []
         for i, ex in enumerate(measure.examples, 1):
             rows.append({
-                "name": md(ex.name) if ex.name else str(i),
+                "name": md(ex.title(self.lang) or str(i)),
                 "year": m.year(ex.year, self.lang) if ex.year else "",
                 "facts": md_cell([*(self.r.fact(f) for f in ex.facts),
                                   *(self._claim_case(c) for c in ex.claims)]) or "—",
@@ -403,8 +421,8 @@ class Site:
         facts = sep.join(self.r.fact(f) for f in claim.facts)
         outcome = self.r.outcome(claim.outcome)
         if self.lang == "zh":
-            return f"申报{claim.name}（{claim.measure}）：{facts} → {outcome}"
-        return f"claim {claim.name} ({claim.measure}): {facts} → {outcome}"
+            return f"申报{self.r.ident(claim.name)}（{claim.measure}）：{facts} → {outcome}"
+        return f"claim {self.r.ident(claim.name)} ({claim.measure}): {facts} → {outcome}"
 
     def _total(self, ex: n.Example) -> str:
         total = self.r.outcome(ex.outcome)
@@ -420,8 +438,10 @@ class Site:
             })  # fmt: skip
         return rows
 
-    def goals(self, goals: tuple[n.Goal, ...], unit: str | None, aspiration: bool) -> str:
-        return md_cell(self.r.goal(g, unit, aspiration) for g in goals) or "—"
+    def goals(self, goals: tuple[n.Goal, ...], unit: str | None, aspiration: bool,
+              word: n.Label | None = None) -> str:  # fmt: skip
+        measure_word = word.get(self.lang) if word is not None else None
+        return md_cell(self.r.goal(g, unit, aspiration, measure_word) for g in goals) or "—"
 
     def effective(self, policy: n.Policy) -> str:
         if policy.effective is None:
@@ -475,7 +495,7 @@ def environment() -> jinja2.Environment:
 
 
 def _page(env: jinja2.Environment, template: str, **context: Any) -> str:
-    text = env.get_template(template).render(**context)
+    text = md_idents(env.get_template(template).render(**context))
     # One blank line at most between blocks, one newline at the end: stable bytes.
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
     return "\n".join(line.rstrip() for line in text.split("\n"))
@@ -525,23 +545,27 @@ def render_docs(ps: PolicySet, sources: dict[SourceKey, str | None],
 
 
 # Files every site carries, shipped inside the package (so an installed kfpl builds a
-# site anywhere): the stylesheet, the worker shim for search from disk, the script that
-# searches on every input, the language guide.
-SHIPPED = (
-    "assets/kfpl.css",
-    "assets/iframe-worker-shim.js",
-    "assets/search-on-input.js",
-    "guide/language.md",
-    "guide/keywords.md",
-    "guide/editors.md",
-)
+# site anywhere), as {file in the package: path under docs/}: the stylesheet, the worker
+# shim for search from disk, the script that searches on every input, and the guides in
+# both languages (the Chinese one at the site root, zh, the English one under /en/, like
+# every page).
+GUIDES = ("language", "keywords", "editors")
+SHIPPED_AS = {
+    "assets/kfpl.css": "assets/kfpl.css",
+    "assets/iframe-worker-shim.js": "assets/iframe-worker-shim.js",
+    "assets/search-on-input.js": "assets/search-on-input.js",
+    **{f"guide/{g}.{lang}.md": f"{lang}/guide/{g}.md" for g in GUIDES for lang in LANGS},
+}
+SHIPPED = tuple(SHIPPED_AS.values())
+# Where kfpl before the Chinese guide put the (English) guides: removed by the next build.
+_OLD_GUIDES = tuple(f"guide/{g}.md" for g in GUIDES)
 
 
 def shipped_pages() -> dict[str, str]:
     from importlib import resources
 
     base = resources.files("kfpl.docs")
-    return {rel: base.joinpath(rel).read_text(encoding="utf-8") for rel in SHIPPED}
+    return {to: base.joinpath(rel).read_text(encoding="utf-8") for rel, to in SHIPPED_AS.items()}
 
 
 def nav_yaml(ps: PolicySet) -> str:
@@ -583,18 +607,20 @@ def docs_root(docs_dir: str | Path) -> Root:
     def adopt(path: Path) -> bool:
         if path.name == NAV_FILE:
             return has_mark(path, NAV_MARK)
-        if path.relative_to(root).as_posix() in SHIPPED:
+        if path.relative_to(root).as_posix() in (*SHIPPED, *_OLD_GUIDES):
             return True  # a copy of what the package ships (stylesheet, guides)
         return path.suffix == ".md"
 
-    return Root(root, folders=GENERATED_DIRS, files=(NAV_FILE, *SHIPPED), adopt=adopt)
+    return Root(root, folders=GENERATED_DIRS, files=(NAV_FILE, *SHIPPED, *_OLD_GUIDES), adopt=adopt)
 
 
 def _written_by_name(rel: str) -> bool:
     """Pages other commands write (``kfpl build``: the explained decision, the review):
     ``kfpl docs`` leaves them, only the per-item folders and the navigation are its own."""
     parts = rel.split("/")
-    return rel != NAV_FILE and not (len(parts) > 2 and parts[1] in ("measures", "policies"))
+    return rel not in (NAV_FILE, *_OLD_GUIDES) and not (
+        len(parts) > 2 and parts[1] in ("measures", "policies")
+    )
 
 
 def _files(pages: dict[str, str], docs_dir: str | Path) -> dict[Path, str]:

@@ -23,6 +23,8 @@ from typing import Any
 
 import click
 
+from kfpl.cli.lang import lang_option
+
 DEFAULT_DOCS = "docs"
 INSTALL_HINT = "pip install 'kfpl[docs]'"
 
@@ -138,8 +140,9 @@ def serve_site(docs_dir: str | Path = DEFAULT_DOCS, host: str = "127.0.0.1", por
 )
 @click.option("--port", default=8000, show_default=True, help="Port for --serve.")
 @click.option("--no-build", is_flag=True, help="Only write the generated pages.")
+@lang_option
 def docs_command(paths: tuple[str, ...], docs_dir: str | None, site_dir: str | None, serve: bool,
-                 port: int, no_build: bool) -> None:  # fmt: skip
+                 port: int, no_build: bool, lang: str | None) -> None:  # fmt: skip
     """Generate the bilingual pages from the policy set and build the mkdocs site.
 
     \b
@@ -149,9 +152,11 @@ def docs_command(paths: tuple[str, ...], docs_dir: str | None, site_dir: str | N
 
     Exit codes: 0 ok, 1 policy errors or a failed build, 2 bad usage or input.
     """
+    from kfpl.cli.main import say, use_lang
     from kfpl.docs.pages import generate_docs, write_docs
     from kfpl.project.loader import InputError, compile_paths, project_of
 
+    lang = use_lang(lang, paths)
     try:
         project = project_of(paths)
         comp = compile_paths(list(paths))
@@ -160,8 +165,14 @@ def docs_command(paths: tuple[str, ...], docs_dir: str | None, site_dir: str | N
         sys.exit(2)
     if not comp.ok or comp.policy_set is None:
         for diag in comp.diagnostics:
-            click.echo(diag.one_line(), err=True)
-        click.echo("error: the policy set has errors; no docs generated", err=True)
+            click.echo(diag.one_line(lang), err=True)
+        click.echo(
+            say(
+                "错误：政策集存在错误，未生成文档",
+                "error: the policy set has errors; no docs generated",
+            ),
+            err=True,
+        )
         sys.exit(1)
     docs_dir = docs_dir or str(project.docs)
     site_dir = site_dir or str(project.site)
@@ -173,7 +184,12 @@ def docs_command(paths: tuple[str, ...], docs_dir: str | None, site_dir: str | N
             sys.exit(2)
     pages = generate_docs(comp.policy_set, project)
     changed = write_docs(pages, docs_dir)
-    click.echo(f"{len(pages)} pages generated in {docs_dir}/ ({len(changed)} changed)")
+    click.echo(
+        say(
+            f"已在 {docs_dir}/ 生成 {len(pages)} 个页面（{len(changed)} 个有改动）",
+            f"{len(pages)} pages generated in {docs_dir}/ ({len(changed)} changed)",
+        )
+    )
     if no_build:
         return
     own = project.root / "mkdocs.yml"

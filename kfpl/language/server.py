@@ -4,7 +4,9 @@ Server Protocol, on stdio, with pygls 2.
 This module only translates: LSP positions (UTF-16 by default) to kfpl's character
 columns and back, URIs to paths, the service's results to protocol types. Diagnostics
 are published whenever a document is opened, changed or saved, checked with the other
-files of its folder (the editor's unsaved buffers included).
+files of its folder (the editor's unsaved buffers included), in the language of
+``kfpl lsp --lang``, else of the document's project (``kfpl.toml`` ``lang``), else of
+the locale the server runs in.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from kfpl import __version__
+from kfpl.cli.lang import resolve_for
 from kfpl.diagnostics import Diagnostic
 from kfpl.language import service
 from kfpl.syntax import nodes as n
 
 server = LanguageServer("kfpl", __version__)
+
+# `kfpl lsp --lang`: the language of every published diagnostic (None: per project).
+LANG: str | None = None
 
 _KINDS = {
     "keyword": lsp.CompletionItemKind.Keyword,
@@ -53,13 +59,14 @@ def _range(doc: TextDocument, span: n.Span) -> lsp.Range:
     return doc.range_to_client_units(ServerTextRange(start, end))
 
 
-def _lsp_diagnostic(doc: TextDocument, diag: Diagnostic) -> lsp.Diagnostic:
-    message = diag.message + (f"\n{diag.label}" if diag.label else "")
+def _lsp_diagnostic(doc: TextDocument, diag: Diagnostic, lang: str = "en") -> lsp.Diagnostic:
+    message = diag.message[lang] + (f"\n{diag.label[lang]}" if diag.label else "")
     if diag.help:
-        message += f"\nhelp: {diag.help}"
+        message += f"\n{'帮助：' if lang == 'zh' else 'help: '}{diag.help[lang]}"
     related = [
         lsp.DiagnosticRelatedInformation(
-            lsp.Location(from_fs_path(s.span.file) or s.span.file, _range(doc, s.span)), s.label
+            lsp.Location(from_fs_path(s.span.file) or s.span.file, _range(doc, s.span)),
+            s.label[lang],
         )
         for s in diag.secondary
     ]
@@ -80,9 +87,12 @@ def _lsp_diagnostic(doc: TextDocument, diag: Diagnostic) -> lsp.Diagnostic:
 def publish(ls: LanguageServer, uri: str) -> None:
     doc = ls.workspace.get_text_document(uri)
     found = service.diagnostics(_path(uri), _project(ls, uri))
+    lang = resolve_for(LANG, (_path(uri),))
     ls.text_document_publish_diagnostics(
         lsp.PublishDiagnosticsParams(
-            uri=uri, diagnostics=[_lsp_diagnostic(doc, d) for d in found], version=doc.version
+            uri=uri,
+            diagnostics=[_lsp_diagnostic(doc, d, lang) for d in found],
+            version=doc.version,
         )
     )
 
@@ -161,5 +171,7 @@ def formatting(ls: LanguageServer, params: lsp.DocumentFormattingParams) -> list
     return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), end), formatted)]
 
 
-def main() -> None:
+def main(lang: str | None = None) -> None:
+    global LANG
+    LANG = lang
     server.start_io()

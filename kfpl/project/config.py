@@ -10,7 +10,8 @@ Every key of ``kfpl.toml`` is optional; paths are relative to the file's folder:
 
     policies = "."            # the folder of the .kfpl files
     sources = "sources"       # the source documents, <doc>.json (default: <policies>/sources)
-    lang = "zh"               # default language of eval / diff / list output: zh or en
+    lang = "zh"               # language of every command's messages and output: zh or en
+                              # (default: the locale; `--lang` overrides it)
 
     [site]
     title.zh = "…"            # the documentation site's title in each language
@@ -43,7 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kfpl.diagnostics import did_you_mean
+from kfpl.diagnostics import did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 
 PROJECT_FILE = "kfpl.toml"
 LANGS = ("zh", "en")
@@ -64,7 +66,12 @@ _SCHEMA: dict[str, dict[str, str]] = {
 
 
 class ProjectError(Exception):
-    """A project file that cannot be read or has a wrong key: a usage error (exit 2)."""
+    """A project file that cannot be read or has a wrong key: a usage error (exit 2).
+    ``words`` in both languages; ``str()`` is the English."""
+
+    def __init__(self, words: Text) -> None:
+        super().__init__(words.en)
+        self.words = words
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class Project:
     file: Path | None = None
     policies: Path = Path(".")
     sources: Path = Path("sources")
-    lang: str = "zh"
+    lang: str | None = None  # None: not set, the locale decides (kfpl.cli.lang)
     title: dict[str, str] = field(default_factory=dict)
     generated: Path = Path("generated")
     docs: Path = Path("docs")
@@ -96,32 +103,69 @@ class Project:
         return sorted(self.policies.glob("*.kfpl"))
 
 
-def _fail(file: Path, message: str) -> ProjectError:
-    return ProjectError(f"{file}: {message}")
+def _fail(file: Path, message: Text) -> ProjectError:
+    return ProjectError(Text(f"{file}：{message.zh}", f"{file}: {message.en}"))
 
 
 def _value(file: Path, key: str, kind: str, raw: Any, root: Path) -> Any:
     if kind == "path":
         if not isinstance(raw, str) or not raw:
-            raise _fail(file, f"`{key}` must be a path (a string), got {raw!r}")
+            raise _fail(
+                file,
+                Text(
+                    f"`{key}` 应为路径（字符串），实际为 {raw!r}",
+                    f"`{key}` must be a path (a string), got {raw!r}",
+                ),
+            )
         return root / raw
     if kind == "lang":
         if raw not in LANGS:
-            raise _fail(file, f'`{key}` must be "zh" or "en", got {raw!r}')
+            raise _fail(
+                file,
+                Text(
+                    f'`{key}` 应为 "zh" 或 "en"，实际为 {raw!r}',
+                    f'`{key}` must be "zh" or "en", got {raw!r}',
+                ),
+            )
         return raw
     if kind == "name":
         if not isinstance(raw, str) or not raw.isidentifier():
-            raise _fail(file, f'`{key}` must be a name such as "sector", got {raw!r}')
+            raise _fail(
+                file,
+                Text(
+                    f'`{key}` 应为名称（如 "sector"），实际为 {raw!r}',
+                    f'`{key}` must be a name such as "sector", got {raw!r}',
+                ),
+            )
         return raw
     # labels / paths: a table keyed by language
     if not isinstance(raw, dict):
-        raise _fail(file, f'`{key}` must be a table with `zh` and `en`, e.g. {key}.zh = "…"')
+        example = f'`{key}.zh = "…"`'
+        raise _fail(
+            file,
+            Text(
+                f"`{key}` 应为含 `zh` 和 `en` 的表，如 {example}",
+                f"`{key}` must be a table with `zh` and `en`, e.g. {example}",
+            ),
+        )
     out: dict[str, Any] = {}
     for lang, text in raw.items():
         if lang not in LANGS:
-            raise _fail(file, f'`{key}.{lang}`: the languages are "zh" and "en"')
+            raise _fail(
+                file,
+                Text(
+                    f'`{key}.{lang}`：语言只能是 "zh" 和 "en"',
+                    f'`{key}.{lang}`: the languages are "zh" and "en"',
+                ),
+            )
         if not isinstance(text, str) or not text.strip():
-            raise _fail(file, f"`{key}.{lang}` must be a non-empty string, got {text!r}")
+            raise _fail(
+                file,
+                Text(
+                    f"`{key}.{lang}` 应为非空字符串，实际为 {text!r}",
+                    f"`{key}.{lang}` must be a non-empty string, got {text!r}",
+                ),
+            )
         out[lang] = root / text if kind == "paths" else text
     return out
 
@@ -132,11 +176,13 @@ def read(file: Path, text: str | None = None) -> Project:
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8") if text is None else text)
     except OSError as exc:
-        raise _fail(file, f"cannot read: {exc.strerror}") from exc
+        raise _fail(
+            file, Text(f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}")
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise _fail(file, "not UTF-8 text") from exc
+        raise _fail(file, Text("不是 UTF-8 文本", "not UTF-8 text")) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise _fail(file, f"not valid TOML: {exc}") from exc
+        raise _fail(file, Text(f"不是有效的 TOML：{exc}", f"not valid TOML: {exc}")) from exc
     root = file.parent
     values: dict[str, Any] = {}
     for key, raw in data.items():
@@ -162,8 +208,9 @@ def read(file: Path, text: str | None = None) -> Project:
 
 def _unknown(file: Path, shown: str, key: str, known: dict[str, str]) -> ProjectError:
     guess = did_you_mean(key, set(known))
-    hint = f"did you mean `{guess}`?" if guess else "the keys are " + ", ".join(sorted(known))
-    return _fail(file, f"unknown key `{shown}`: {hint}")
+    keys = Text.join(Text.same(f"`{k}`") for k in sorted(known))
+    hint = suggestion(guess) if guess else Text(f"可用的键为 {keys.zh}", f"the keys are {keys.en}")
+    return _fail(file, Text(f"未知的键 `{shown}`：{hint.zh}", f"unknown key `{shown}`: {hint.en}"))
 
 
 def bare(folder: Path) -> Project:

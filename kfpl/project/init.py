@@ -14,6 +14,8 @@ from pathlib import Path
 from kfpl.project.config import PROJECT_FILE
 
 POLICY = """\
+# 政策文件：文件头、主管部门、申报数据项和一条措施。来源 expo 1 即 sources/expo.json 的
+# 第1条；每个算例（例）都是一个测试。
 # The policy document: its header, the department, the facts a claim gives, and one
 # measure. `source expo 1` cites clause 1 of sources/expo.json; each `example` is a test.
 

@@ -19,11 +19,17 @@ from kfpl.diagnostics import Diagnostic, Sources, sort_key
 from kfpl.model import PolicySet
 from kfpl.project import config
 from kfpl.project.sources import SourceError, catalogue
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 
 class InputError(Exception):
-    """A path that cannot be read: reported as a usage error (exit 2)."""
+    """A path that cannot be read: reported as a usage error (exit 2). ``words`` in
+    both languages; ``str()`` is the English."""
+
+    def __init__(self, words: str | Text) -> None:
+        self.words = words if isinstance(words, Text) else Text.same(words)
+        super().__init__(self.words.en)
 
 
 @dataclass
@@ -44,7 +50,7 @@ def project_of(paths: list[str] | tuple[str, ...] = ()) -> config.Project:
     try:
         return config.load(paths[0] if paths else ".")
     except config.ProjectError as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError(exc.words) from exc
 
 
 def _shown(path: Path) -> Path:
@@ -67,8 +73,12 @@ def discover(paths: list[str] | tuple[str, ...]) -> list[Path]:
         if not found:
             where = project.file or project.policies
             raise InputError(
-                f"no .kfpl files in {project.policies} (project {where}): "
-                "give a folder or file, or start a project with `kfpl init DIR`"
+                Text(
+                    f"{project.policies} 中没有 .kfpl 文件（项目 {where}）："
+                    "请给出文件夹或文件，或用 `kfpl init DIR` 新建项目",
+                    f"no .kfpl files in {project.policies} (project {where}): "
+                    "give a folder or file, or start a project with `kfpl init DIR`",
+                )
             )
         return found
     files: list[Path] = []
@@ -79,16 +89,22 @@ def discover(paths: list[str] | tuple[str, ...]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"no such file or folder: {raw}")
+            raise InputError(Text(f"没有这个文件或文件夹：{raw}", f"no such file or folder: {raw}"))
     for path in files:
         try:
             str(path).encode("utf-8")
         except UnicodeEncodeError:
             # Its name reaches generated code, diagnostics and pages: it must be text.
             shown = str(path).encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
-            raise InputError(f"{shown}: the file name is not UTF-8 text; rename the file") from None
+            raise InputError(
+                Text(
+                    f"{shown}：文件名不是 UTF-8 文本，请重命名该文件",
+                    f"{shown}: the file name is not UTF-8 text; rename the file",
+                )
+            ) from None
     if not files:
-        raise InputError(f"no .kfpl files in {', '.join(paths)}")
+        named = ", ".join(paths)
+        raise InputError(Text(f"{named} 中没有 .kfpl 文件", f"no .kfpl files in {named}"))
     return files
 
 
@@ -161,9 +177,14 @@ def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise InputError(
+            Text(
+                f"{path}：不是 UTF-8 文本（第 {exc.start} 字节处：{exc.reason}）",
+                f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+            )
+        ) from exc
     except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror}") from exc
+        raise InputError(Text(f"{path}：{exc.strerror}", f"{path}: {exc.strerror}")) from exc
 
 
 def compile_paths(paths: list[str] | tuple[str, ...] = ()) -> Compilation:

@@ -183,7 +183,10 @@ def simple_form(form: n.Form, target: str, body: Body) -> None:
         raise TypeError(f"not a simple form: {form!r}")  # pragma: no cover
 
 
-def emit_form(form: n.Form, target: str, body: Body, bail: str, item_caps: list[n.Cap]) -> None:
+def emit_form(
+    form: n.Form, target: str, body: Body, bail: str, item_caps: list[n.Cap], item_words: str = ""
+) -> None:
+    """``item_words``: the list's declared unit, as ``ev.cap``'s words (单台 …)."""
     """Lines computing ``form`` into ``target``; ``bail`` leaves the function."""
     if isinstance(form, n.Percent | n.Matching | n.Fixed | n.Range | n.PerStep):
         simple_form(form, target, body)
@@ -246,13 +249,13 @@ def emit_form(form: n.Form, target: str, body: Body, bail: str, item_caps: list[
             inner.add(f"{ident(name)} = ev.field({name!r})")
         emit_form(form.form, "amount", inner, "return D(0)", [])
         for cap in item_caps:
-            inner.add(f"amount = ev.cap(amount, {dec(cap.amount.value)}, 'item')")
+            inner.add(f"amount = ev.cap(amount, {dec(cap.amount.value)}, 'item'{item_words})")
         inner.add("return amount")
         body.lines.extend(inner.lines)
         body.add("")
         body.add(f"{target} = ev.each({form.over!r}, {ident(form.over)}, item_amount)")
     elif isinstance(form, n.Staged):
-        emit_form(form.form, "total", body, bail, item_caps)
+        emit_form(form.form, "total", body, bail, item_caps, item_words)
         shares = ", ".join(f"({s.name!r}, {dec(s.share.value)})" for s in form.stages if s.share)
         claw = [s.name for s in form.stages if s.clawback]
         body.add(
@@ -313,12 +316,25 @@ def measure_body(measure: n.Measure, ps: PolicySet) -> list[str]:
         body.add(f"{INDENT}return")
     award = measure.award
     item_caps = [c for c in measure.caps if c.scope == "item"]
-    emit_form(award.form, "amount", body, "return", item_caps)
+    lists = [ps.inputs.get(e.over) for e in measure.award.walk() if isinstance(e, n.Each)]
+    unit = next((d.unit for d in lists if d is not None and d.unit is not None), None)
+    emit_form(award.form, "amount", body, "return", item_caps, _words(unit))
+    words = _words(measure.item_label)
     for cap in measure.caps:
-        if cap.scope in ("claim", "project", "product"):
-            body.add(f"amount = ev.cap(amount, {dec(cap.amount.value)}, {cap.scope!r})")
+        if cap.scope == "claim":
+            body.add(f"amount = ev.cap(amount, {dec(cap.amount.value)}, 'claim')")
+        elif cap.scope in ("project", "product"):
+            body.add(f"amount = ev.cap(amount, {dec(cap.amount.value)}, {cap.scope!r}{words})")
     body.add(f"ev.award(amount, ceiling={award.ceiling})")
     return body.lines
+
+
+def _words(label: n.Label | None) -> str:
+    """The policy's own (zh, en) words for what a cap is about, as an argument of
+    ``ev.cap`` (``, ('品种', 'product')``), or nothing."""
+    if label is None or not label.zh or not label.en:
+        return ""
+    return f", ({label.zh!r}, {label.en!r})"
 
 
 def is_matching(measure: n.Measure) -> bool:
@@ -486,6 +502,8 @@ def input_spec(decl: n.InputDecl, ps: PolicySet) -> str:
     else:
         args.append(f"type={decl.type.name!r}")
     args += [f"origin={decl.origin or 'claim'!r}", f"zh={zh!r}", f"en={en!r}"]
+    if decl.unit is not None:
+        args.append(f"unit={label_pair(decl.unit)!r}")
     return f"InputSpec({', '.join(args)})"
 
 

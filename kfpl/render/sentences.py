@@ -10,32 +10,17 @@ except where the model has no label to offer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kfpl.model import PolicySet
 from kfpl.render import money as m
-from kfpl.render.units import zh_count_unit
+from kfpl.runtime import phrases as ph
 from kfpl.syntax import nodes as n
 
-ZH_BOUND = {
-    "at_least": "{x}以上",
-    "more_than": "超过{x}",
-    "at_most": "不超过{x}",
-    "less_than": "低于{x}",
-    "equal": "为{x}",
-}
-EN_BOUND = {
-    "at_least": "at least {x}",
-    "more_than": "more than {x}",
-    "at_most": "at most {x}",
-    "less_than": "less than {x}",
-    "equal": "equal to {x}",
-}
-ZH_KEY = {"project": "项目", "product": "产品", "matter": "事项", "level": "级别", "step": "台阶",
-          "item": "项"}  # fmt: skip
-EN_KEY = {"project": "project", "product": "product", "matter": "matter", "level": "level",
-          "step": "step", "item": "item"}  # fmt: skip
+ZH_BOUND, EN_BOUND = ph.BOUND["zh"], ph.BOUND["en"]
 
 
 @dataclass
@@ -58,12 +43,22 @@ class Sentence:
 class Renderer:
     """Renders one policy set's nodes in one language."""
 
-    def __init__(self, ps: PolicySet, lang: str) -> None:
+    def __init__(
+        self, ps: PolicySet, lang: str, ident: Callable[[str], str] = lambda name: name
+    ) -> None:
+        """``ident`` marks an identifier that has no label (an example's project or
+        claim name): the docs print it as code, so it never reads as an English word."""
         self.ps = ps
+        self.ident = ident
         self.lang = lang
         self.zh = lang == "zh"
-        # The noun of the award (奖励 / 补贴) as the measure's own zh title names it.
+        # The noun of the award as the law names it (`called`: 后补助), or as the measure's
+        # own zh title ends (奖励 / 补贴); None: 补贴 for a share, 奖励 for growth.
         self.award_noun: str | None = None
+        self.called: str | None = None  # the measure's `called` label, in this language
+        self.item_unit: str | None = None  # the unit of one item of the measure's list (台)
+        # The policy's word for what one claim of the measure being rendered is for (品种).
+        self.item_word: str | None = None
         self._fields: list[dict[str, n.Field]] = []  # item fields visible inside `each`
 
     # ------------------------------------------------------------------ names
@@ -109,7 +104,12 @@ class Renderer:
             for mem in enum.members:
                 if mem.name == value:
                     return self.label(mem.label, value)
-        return value
+        return self.ident(value)
+
+    def unit_of(self, name: str) -> str | None:
+        """The measure word a count or a list input declares (台), in this language."""
+        decl = self.ps.inputs.get(name)
+        return decl.unit.get(self.lang) if decl is not None and decl.unit is not None else None
 
     def agency(self, name: str) -> str:
         if self.zh:
@@ -121,8 +121,8 @@ class Renderer:
         return ("、" if self.zh else "; ").join(self.agency(a) for a in names)
 
     def key(self, key: str) -> str:
-        table = ZH_KEY if self.zh else EN_KEY
-        return table.get(key) or self.name(key)
+        word = self.item_word if self.item_word and key in ("project", "product") else None
+        return ph.key(key, self.lang, word) or self.name(key)
 
     # ------------------------------------------------------------------ numbers
 
@@ -141,7 +141,7 @@ class Renderer:
             return m.year(int(num.value), self.lang)
         text = m.count(num.value, self.lang)
         if self.zh and of is not None and type_name == "count":
-            text += zh_count_unit(self.name(of))
+            text += self.unit_of(of) or ""  # 2年, 3台: the unit the input declares
         return text
 
     def rate(self, rate: n.Rate) -> str:
@@ -186,9 +186,9 @@ class Renderer:
             )
         if isinstance(cond, n.InValues):
             values = [self.member(cond.name, v) for v in cond.values]
-            if zh:
-                return f"{self.name(cond.name)}为{'或'.join(values)}"
-            return f"{self.name(cond.name)} is {_en_list(values, 'or')}"
+            if zh:  # 为国家级、省级: the law's enumeration of alternatives
+                return f"{self.name(cond.name)}为{ph.one_of(values, 'zh')}"
+            return f"{self.name(cond.name)} is {ph.one_of(values, 'en')}"
         if isinstance(cond, n.Contains):
             values = [self.member(cond.name, v) for v in cond.values]
             what = self.name(cond.name)
@@ -228,7 +228,9 @@ class Renderer:
 
     # ------------------------------------------------------------------ award forms
 
-    def base(self, operands: tuple[n.Operand, ...]) -> str:
+    def base(self, operands: tuple[n.Operand, ...], label: n.Label | None = None) -> str:
+        if label is not None and label.get(self.lang):
+            return self.label(label)  # the law's own name for the sum (…等费用总和)
         parts = []
         for op in operands:
             if isinstance(op, n.Ref):
@@ -238,34 +240,24 @@ class Renderer:
             else:
                 new, old = _the(self.name(op.new)), _the(self.name(op.old))
                 parts.append(f"the increase of {new} over {old}")
-        if len(parts) == 1:
-            return parts[0]
-        if self.zh:  # 场地租赁费、布展费和运费之和: an enumeration, as the texts write one
-            return f"{'、'.join(parts[:-1])}和{parts[-1]}之和"
-        return f"the sum of {_en_list(parts, 'and')}"
+        return ph.sum_of(parts, self.lang)
 
     def simple(self, form: n.Form, ceiling: bool, once: bool) -> str:
         """A simple form as a verb phrase (zh) or a noun phrase (en), without a full stop."""
-        zh = self.zh
+        zh, lang = self.zh, self.lang
         one = ("一次性" if zh else "one-time ") if once else ""
         if isinstance(form, n.Percent):
             has_increase = any(isinstance(op, n.Increase) for op in form.base)
-            if isinstance(form.rate, n.Ref):
-                # 按其银行贷款金额的一年期基准利率给予补贴: a rate of the base, never "times".
-                rate = self.rate(form.rate)
-                if zh:
-                    upto = "不超过" if ceiling else ""
-                    return f"按{upto}{self.base(form.base)}的{rate}给予{one}补贴"
-                upto = "up to " if ceiling else ""
-                return f"a {one}subsidy of {upto}{_the(rate)} of {_the(self.base(form.base))}"
-            pct = m.rate(form.rate.value)
-            kind_zh, kind_en = ("奖励", "reward") if has_increase else ("补贴", "subsidy")
-            kind_zh = self.award_noun or kind_zh
+            base = self.base(form.base, form.base_label)
+            # 按其银行贷款金额的一年期基准利率给予补贴: a rate of the base, never "times".
+            rate = self.rate(form.rate) if isinstance(form.rate, n.Ref) else m.rate(form.rate.value)
+            default = ph.REWARD if has_increase and isinstance(form.rate, n.Number) else ph.SUBSIDY
+            titled = self.award_noun if zh and isinstance(form.rate, n.Number) else None
+            noun = self.called or titled or default[lang]
             if zh:
-                upto = "不超过" if ceiling else ""
-                return f"按{upto}{self.base(form.base)}的{pct}给予{one}{kind_zh}"
-            upto = "up to " if ceiling else ""
-            return f"a {one}{kind_en} of {upto}{pct} of {_the(self.base(form.base))}"
+                return ph.share_of(base, rate, noun, lang, ceiling, once)
+            return ph.share_of(_the(base), _the(rate) if isinstance(form.rate, n.Ref) else rate,
+                               noun, lang, ceiling, once)  # fmt: skip
         if isinstance(form, n.Matching):
             rate = self.rate(form.rate)
             if zh:
@@ -273,10 +265,7 @@ class Renderer:
             return f"a {one}matching award of {rate} of {_the(self.name(form.higher_award))}"
         if isinstance(form, n.Fixed):
             amount = self.money(form.amount.value)
-            if zh:
-                return f"最高给予{one}奖励{amount}" if ceiling else f"给予{one}奖励{amount}"
-            upto = "up to " if ceiling else ""
-            return f"a {one}reward of {upto}{amount}"
+            return ph.fixed(amount, self.called or ph.REWARD[lang], lang, ceiling, once)
         if isinstance(form, n.Range):
             span = m.money_range(form.low.value, form.high.value, self.lang)
             if zh:
@@ -312,6 +301,15 @@ class Renderer:
             return Sentence(f"{text}。" if zh else f"{_cap_first(text)}.")
         if isinstance(form, n.ByCase):
             what = self.name(form.on)
+            if zh and all(isinstance(arm.form, n.Fixed) for arm in form.arms):
+                # 国家级、省级的，分别给予一次性奖励100万元、50万元 (the law's 分别)
+                cases = [self.member(form.on, arm.value) for arm in form.arms]
+                amounts = [self.money(arm.form.amount.value) for arm in form.arms
+                           if isinstance(arm.form, n.Fixed)]  # fmt: skip
+                noun = self.called or ph.REWARD["zh"]
+                return Sentence(
+                    ph.respectively_zh(what, cases, amounts, noun, once, ceiling) + "。"
+                )
             items = []
             for arm in form.arms:
                 value = self.member(form.on, arm.value)
@@ -384,10 +382,11 @@ class Renderer:
             finally:
                 self._fields.pop()
             what = self.name(form.over)
+            unit = self.unit_of(form.over)
             if zh:
-                lead = f"对{what}逐项计算，各项相加：{inner.lead}"
+                lead = f"{ph.each(what, 'zh', unit)}：{inner.lead}"
             else:
-                lead = f"For each of {_the(what)}, added up: {_lower_first(inner.lead)}"
+                lead = f"{ph.each(_the(what), 'en', unit)}: {_lower_first(inner.lead)}"
             return Sentence(lead, inner.items)
         # staged payment
         assert isinstance(form, n.Staged)
@@ -409,45 +408,50 @@ class Renderer:
             lead = f"{total.flat('en')} The award is paid in stages by {what}:"
         return Sentence(lead, items)
 
+    @contextmanager
+    def of(self, measure: n.Measure) -> Iterator[None]:
+        """While one measure is rendered: the words its policy text gives (the award's
+        name, what a claim is for)."""
+        saved = (self.award_noun, self.called, self.item_word, self.item_unit)
+        lists = (
+            [e.over for e in measure.award.walk() if isinstance(e, n.Each)]
+            if measure.awards
+            else []
+        )
+        self.item_unit = next((u for u in map(self.unit_of, lists) if u), None)
+        title = (measure.title.zh if measure.title is not None else None) or ""
+        self.award_noun = next((w for w in ("奖励", "补贴") if title.endswith(w)), None)
+        self.called = measure.called.get(self.lang) if measure.called else None
+        self.item_word = measure.item_label.get(self.lang) if measure.item_label else None
+        try:
+            yield
+        finally:
+            self.award_noun, self.called, self.item_word, self.item_unit = saved
+
     def award(self, measure: n.Measure) -> Sentence:
         if not measure.awards:
             return Sentence("（未规定支持方式）" if self.zh else "(no award defined)")
         award = measure.award
         once = measure.once is not None  # 一次性, also when once per product / level
-        title = (measure.title.zh if measure.title is not None else None) or ""
-        self.award_noun = next((w for w in ("奖励", "补贴") if title.endswith(w)), None)
-        try:
+        with self.of(measure):
             return self.award_form(award.form, award.ceiling, once)
-        finally:
-            self.award_noun = None
 
     # ------------------------------------------------------------------ caps and limits
 
     def cap(self, cap: n.Cap) -> str:
-        x = self.money(cap.amount.value)
-        if self.zh:
-            return {
-                "claim": f"每项申请最高不超过{x}",
-                "item": f"每项最高不超过{x}",
-                "project": f"单个项目最高不超过{x}",
-                "product": f"单个产品最高不超过{x}",
-                "year": f"单个企业每年最高不超过{x}",
-                "enterprise": f"单个企业累计最高不超过{x}",
-            }[cap.scope]
-        return {
-            "claim": f"at most {x} per claim",
-            "item": f"at most {x} per item",
-            "project": f"at most {x} per project",
-            "product": f"at most {x} per product",
-            "year": f"at most {x} per enterprise per year",
-            "enterprise": f"at most {x} per enterprise in total",
-        }[cap.scope]
+        word = {"project": self.item_word, "product": self.item_word, "item": self.item_unit}
+        return ph.cap(cap.scope, self.money(cap.amount.value), self.lang, word.get(cap.scope))
 
     def caps(self, measure: n.Measure) -> list[str]:
         end = "。" if self.zh else "."
-        return [_cap_first(self.cap(c)) + end for c in measure.caps]
+        with self.of(measure):
+            return [_cap_first(self.cap(c)) + end for c in measure.caps]
 
     def limits(self, measure: n.Measure) -> list[str]:
+        with self.of(measure):
+            return self._limits(measure)
+
+    def _limits(self, measure: n.Measure) -> list[str]:
         out = []
         item = measure.item
         if item is not None:
@@ -487,8 +491,10 @@ class Renderer:
                     out.append(
                         f"自首次获得支持的年度起连续支持{years}年（{per_zh}），中间未申报的年度也计入。"
                     )
-                else:
-                    out.append(f"支持不超过{years}个年度（{per_zh}）。")
+                else:  # 补贴期限不超过1年 (ind 4), the award's own name where the law gives one
+                    share = measure.awards and isinstance(measure.award.form, n.Percent)
+                    noun = self.called or (ph.SUBSIDY["zh"] if share else "支持")
+                    out.append(f"{ph.term_zh(noun, years)}（{per_zh}）。")
             else:
                 unit = "year" if years == "1" else "years"
                 if measure.consecutive:
@@ -501,7 +507,8 @@ class Renderer:
     def rule_sentence(self, measure: n.Measure) -> str:
         """The whole measure in one sentence: award, then caps (as a home-page summary)."""
         award = self.award(measure).flat(self.lang)
-        caps = [self.cap(c) for c in measure.caps]
+        with self.of(measure):
+            caps = [self.cap(c) for c in measure.caps]
         if not caps:
             return award
         if self.zh:
@@ -599,11 +606,14 @@ class Renderer:
 
     # ------------------------------------------------------------------ plan goals
 
-    def goal(self, goal: n.Goal, unit: str | None, aspiration: bool = False) -> str:
+    def goal(
+        self, goal: n.Goal, unit: str | None, aspiration: bool = False, word: str | None = None
+    ) -> str:
+        """``word``: the measure word of a counted goal (2家以上), from `unit count zh "家"`."""
         zh = self.zh
-        x = self.number(goal.value, unit)
+        x = self.number(goal.value, unit) + (word or "" if zh and unit == "count" else "")
         if goal.comparator == "between" and goal.high is not None:
-            hi = self.number(goal.high, unit)
+            hi = self.number(goal.high, unit) + (word or "" if zh and unit == "count" else "")
             value = f"{x}—{hi}" if zh else f"{x} to {hi}"
         elif zh:
             value = {"about": "{x}左右", "exactly": "{x}"}.get(goal.comparator, "")
@@ -634,7 +644,7 @@ class Renderer:
 
     def value(self, name: str, value: n.Value) -> str:
         if isinstance(value, n.Number):
-            return self.number(value, self.type_name(name))
+            return self.number(value, self.type_name(name), name)
         if isinstance(value, n.DateValue):
             return m.day(value.value, self.lang)
         if isinstance(value, n.NameValue):
@@ -655,13 +665,15 @@ class Renderer:
         finally:
             self._fields.pop()
         if self.zh:
-            return f"{len(records)}项（{'；'.join(records)}）"
+            return f"{len(records)}{self.unit_of(name) or '项'}（{'；'.join(records)}）"
         unit = "item" if len(records) == 1 else "items"
         return f"{len(records)} {unit} ({'; '.join(records)})"
 
     def fact(self, fact: n.Fact) -> str:
         sep = "：" if self.zh else ": "
-        return f"{self.name(fact.name)}{sep}{self.value(fact.name, fact.value)}"
+        # `project = p1` names the claim's item: 项目 (or the policy's word), never the key
+        what = self.key(fact.name) if fact.name in ("project", "product") else self.name(fact.name)
+        return f"{what}{sep}{self.value(fact.name, fact.value)}"
 
     def prior(self, prior: n.Prior) -> str:
         amount = self.money(prior.amount.value)

@@ -25,7 +25,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "targets": ("发展目标与责任单位", "Targets and owners"),
     "glossary": ("术语与参数", "Glossary of inputs and parameters"),
     "codes": ("诊断代码", "Diagnostic codes"),
-    "guide": ("语言参考（英文）", "Language reference"),
+    "guide": ("语言参考", "Language reference"),
+    "keywords_guide": ("中文关键词", "Chinese keywords"),
+    "editors_guide": ("编辑器支持", "Editors"),
     # tables and headings
     "id": ("编号", "Id"),
     "title": ("名称", "Title"),

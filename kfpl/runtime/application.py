@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.money import WAN, YI, exact, out_of_bounds
 
 # What a claim is for: the project (an investment project, an order, a centre) or the
@@ -42,12 +43,21 @@ YEARS = (1000, 9999)
 
 
 class ApplicationError(ValueError):
-    """Bad application data; ``path`` is the JSON path of the offending field."""
+    """Bad application data; ``path`` is the JSON path of the offending field. The
+    message is in both languages: ``str()`` is the English, ``text(lang)`` either."""
 
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}" if path else message)
+    def __init__(self, path: str, message: str | Text) -> None:
+        words = message if isinstance(message, Text) else Text.same(message)
+        super().__init__(f"{path}: {words.en}" if path else words.en)
         self.path = path
-        self.message = message
+        self.message = words.en
+        self.words = words
+
+    def text(self, lang: str) -> str:
+        """``claims[0].facts.x: expected …`` / ``claims[0].facts.x：应为 …``."""
+        if not self.path:
+            return self.words[lang]
+        return f"{self.path}：{self.words.zh}" if lang == "zh" else str(self)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class InputSpec:
     fields: tuple[tuple[str, str], ...] = ()  # for lists: (field, type)
     zh: str = ""
     en: str = ""
+    unit: tuple[str, str] = ("", "")  # (zh, en) measure word of a count: 3台 / 3 machines
 
 
 @dataclass(frozen=True)
@@ -117,22 +128,32 @@ _AMOUNT = re.compile(
 )
 
 
-def _decimal(value: Any, path: str, what: str) -> Decimal:
+def _expected(what: Text, got: str) -> Text:
+    return Text(f"应为{what.zh}，实际为 {got}", f"expected {what.en}, got {got}")
+
+
+def _decimal(value: Any, path: str, what: Text) -> Decimal:
     if isinstance(value, bool) or value is None:
-        raise ApplicationError(path, f"expected {what}, got {json.dumps(value)}")
+        raise ApplicationError(path, _expected(what, json.dumps(value)))
     if isinstance(value, int | Decimal):
         result = Decimal(value)
     elif isinstance(value, float):  # only reachable if a caller parsed JSON with floats
         raise ApplicationError(
-            path, "amounts must be exact: write them as strings or parse with Decimal"
+            path,
+            Text(
+                "金额必须精确：请写成字符串，或以 `Decimal` 解析",
+                "amounts must be exact: write them as strings or parse with Decimal",
+            ),
         )
     elif isinstance(value, str):
         text = value.strip()
         if len(text) > MAX_NUMBER_CHARS or not _AMOUNT.fullmatch(text):
+            hint = Text(
+                "（用数字 0-9；逗号只能用于每三位分节）",
+                " (digits 0-9; commas only between groups of three)",
+            )
             raise ApplicationError(
-                path,
-                f"expected {what}, got {_shown(value)}"
-                + (" (digits 0-9; commas only between groups of three)" if text else ""),
+                path, _expected(what, _shown(value)) + (hint if text else Text.same(""))
             )
         text = text.replace(",", "")
         scale = Decimal(1)
@@ -144,14 +165,20 @@ def _decimal(value: Any, path: str, what: str) -> Decimal:
             with exact():  # 1.31714883345681227668814亿 times 10^8 must not round
                 result = Decimal(text.replace("_", "")) * scale
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
-            raise ApplicationError(path, f"expected {what}, got {value!r}") from exc
+            raise ApplicationError(path, _expected(what, repr(value))) from exc
     else:
-        raise ApplicationError(path, f"expected {what}, got {type(value).__name__}")
+        raise ApplicationError(path, _expected(what, type(value).__name__))
     if not result.is_finite():
-        raise ApplicationError(path, f"expected {what}, got {value}")
+        raise ApplicationError(path, _expected(what, str(value)))
     problem = out_of_bounds(result)
     if problem is not None:
-        raise ApplicationError(path, f"expected {what}, got a number {problem}")
+        raise ApplicationError(
+            path,
+            Text(
+                f"应为{what.zh}，实际数值{problem.zh}",
+                f"expected {what.en}, got a number {problem.en}",
+            ),
+        )
     return result
 
 
@@ -162,53 +189,94 @@ def _shown(value: Any) -> str:
 
 
 def read_money(value: Any, path: str) -> Decimal:
-    amount = _decimal(value, path, 'money in yuan (e.g. "2000000.00" or "200万")')
+    what = Text(
+        '以元计的金额（如 "2000000.00" 或 "200万"）', 'money in yuan (e.g. "2000000.00" or "200万")'
+    )
+    amount = _decimal(value, path, what)
     if amount < 0:
-        raise ApplicationError(path, f"money must not be negative, got {amount}")
+        raise ApplicationError(
+            path,
+            Text(f"金额不得为负数，实际为 {amount}", f"money must not be negative, got {amount}"),
+        )
     if amount > MAX_MONEY:
-        raise ApplicationError(path, f"money above the limit of 10^15 yuan, got {_shown(value)}")
+        shown = _shown(value)
+        raise ApplicationError(
+            path,
+            Text(
+                f"金额超过 10^15 元的上限，实际为 {shown}",
+                f"money above the limit of 10^15 yuan, got {shown}",
+            ),
+        )
     if amount != amount.quantize(Decimal("0.01")):
-        raise ApplicationError(path, f"money has at most two decimals (fen), got {amount}")
+        raise ApplicationError(
+            path,
+            Text(
+                f"金额最多保留两位小数（到分），实际为 {amount}",
+                f"money has at most two decimals (fen), got {amount}",
+            ),
+        )
     return amount
 
 
 def read_rate(value: Any, path: str) -> Decimal:
     if isinstance(value, str) and value.strip().endswith("%"):
-        rate = _decimal(value.strip()[:-1], path, 'a rate (e.g. "4.35%")') / 100
+        rate = (
+            _decimal(value.strip()[:-1], path, Text('比例（如 "4.35%"）', 'a rate (e.g. "4.35%")'))
+            / 100
+        )
     else:
-        rate = _decimal(value, path, 'a rate (e.g. "4.35%" or "0.0435")')
+        what = Text('比例（如 "4.35%" 或 "0.0435"）', 'a rate (e.g. "4.35%" or "0.0435")')
+        rate = _decimal(value, path, what)
     if rate < 0:
-        raise ApplicationError(path, f"a rate must not be negative, got {value}")
-    if rate > MAX_RATE or rate != rate.quantize(Decimal("1e-10")):
         raise ApplicationError(
-            path, f"a rate is at most 10^6 with at most 10 decimals, got {_shown(value)}"
+            path,
+            Text(f"比例不得为负数，实际为 {value}", f"a rate must not be negative, got {value}"),
+        )
+    if rate > MAX_RATE or rate != rate.quantize(Decimal("1e-10")):
+        shown = _shown(value)
+        raise ApplicationError(
+            path,
+            Text(
+                f"比例不得超过 10^6，小数不得超过 10 位，实际为 {shown}",
+                f"a rate is at most 10^6 with at most 10 decimals, got {shown}",
+            ),
         )
     return rate
 
 
 def read_date(value: Any, path: str) -> date:
+    a_date = Text("YYYY-MM-DD 格式的日期", "a date YYYY-MM-DD")
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ApplicationError(path, f"expected a date YYYY-MM-DD, got {_shown(value)}")
+        raise ApplicationError(path, _expected(a_date, _shown(value)))
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise ApplicationError(path, f"{_shown(value)} is not a calendar date") from None
+        shown = _shown(value)
+        raise ApplicationError(
+            path, Text(f"{shown} 不是实际存在的日期", f"{shown} is not a calendar date")
+        ) from None
     if not YEARS[0] <= day.year <= YEARS[1]:
-        raise ApplicationError(path, f"expected a date YYYY-MM-DD, got {_shown(value)}")
+        raise ApplicationError(path, _expected(a_date, _shown(value)))
     return day
 
 
-def _dated(value: Any, path: str, year: int, what: str) -> date:
+def _dated(value: Any, path: str, year: int, what: Text) -> date:
     """A date that must fall in the application's year: yearly caps, history and the
     stacking of one application all count in that one calendar year."""
     day = read_date(value, path)
     if day.year != year:
         raise ApplicationError(
             path,
-            f"{value} is not in {what} {year}: one application is one calendar year "
-            "(apply for another year separately)",
+            Text(
+                f"{value} 不在{what.zh} {year} 年内：一次申报只对应一个自然年度（其他年度请另行申报）",
+                f"{value} is not in {what.en} {year}: one application is one calendar year "
+                "(apply for another year separately)",
+            ),
         )
     return day
+
+
+_WHOLE = Text("整数", "a whole number")
 
 
 def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str) -> Any:
@@ -218,36 +286,44 @@ def read_scalar(spec_type: str, members: tuple[str, ...], value: Any, path: str)
         return read_rate(value, path)
     if spec_type in ("count", "year"):
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-            raise ApplicationError(
-                path, f"expected a whole number, got {json.dumps(value, default=str)}"
-            )
-        number = _decimal(value, path, "a whole number")
+            raise ApplicationError(path, _expected(_WHOLE, json.dumps(value, default=str)))
+        number = _decimal(value, path, _WHOLE)
         if number != number.to_integral_value() or number < 0:
-            raise ApplicationError(path, f"expected a whole number ≥ 0, got {value}")
+            raise ApplicationError(
+                path, _expected(Text("不小于 0 的整数", "a whole number ≥ 0"), str(value))
+            )
         if number > MAX_COUNT:
-            raise ApplicationError(path, f"a whole number above the limit of 10^15, got {value}")
+            raise ApplicationError(
+                path,
+                Text(
+                    f"整数超过 10^15 的上限，实际为 {value}",
+                    f"a whole number above the limit of 10^15, got {value}",
+                ),
+            )
         if spec_type == "year":
             return _year(number, path)
         return int(number)
     if spec_type == "bool":
         if not isinstance(value, bool):
+            got = json.dumps(value, default=str, ensure_ascii=False)
             raise ApplicationError(
-                path,
-                f"expected true or false, got {json.dumps(value, default=str, ensure_ascii=False)}",
+                path, _expected(Text(" `true` 或 `false`", "true or false"), got)
             )
         return value
     if spec_type == "date":
         return read_date(value, path)
     if spec_type == "text":
         if not isinstance(value, str):
-            raise ApplicationError(path, f"expected text, got {json.dumps(value, default=str)}")
+            raise ApplicationError(
+                path, _expected(Text("文字", "text"), json.dumps(value, default=str))
+            )
         return value
     if spec_type == "enum":
         if value not in members:
-            choices = ", ".join(members)
+            got = json.dumps(value, default=str, ensure_ascii=False)
             raise ApplicationError(
                 path,
-                f"expected one of {choices}, got {json.dumps(value, default=str, ensure_ascii=False)}",
+                _expected(Text(f" {'、'.join(members)} 之一", f"one of {', '.join(members)}"), got),
             )
         return value
     raise ApplicationError(path, f"unsupported type {spec_type}")  # pragma: no cover
@@ -258,16 +334,20 @@ def read_set(members: tuple[str, ...], value: Any, path: str) -> tuple[str, ...]
     a tuple in the enum's declared order, so explanations never depend on the order the
     applicant listed them in."""
     if not isinstance(value, list):
-        raise ApplicationError(
-            path,
-            f"expected a list of values from {', '.join(members)}, got {_shown(value)}",
+        what = Text(
+            f"由 {'、'.join(members)} 中的值组成的列表",
+            f"a list of values from {', '.join(members)}",
         )
+        raise ApplicationError(path, _expected(what, _shown(value)))
     # No length limit is needed: the loop stops at the first unknown or repeated value.
     seen: set[str] = set()
     for i, item in enumerate(value):
         read_scalar("enum", members, item, f"{path}[{i}]")
         if item in seen:
-            raise ApplicationError(f"{path}[{i}]", f"{_shown(item)} is listed twice")
+            shown = _shown(item)
+            raise ApplicationError(
+                f"{path}[{i}]", Text(f"{shown} 重复列出", f"{shown} is listed twice")
+            )
         seen.add(item)
     return tuple(m for m in members if m in seen)
 
@@ -278,24 +358,33 @@ def read_value(spec: InputSpec, value: Any, path: str) -> Any:
     if spec.type != "list":
         return read_scalar(spec.type, spec.members, value, path)
     if not isinstance(value, list):
-        raise ApplicationError(path, "expected a list of records")
+        raise ApplicationError(path, Text("应为记录列表", "expected a list of records"))
     if len(value) > MAX_RECORDS:
-        raise ApplicationError(path, f"more than {MAX_RECORDS} records (the limit)")
+        raise ApplicationError(
+            path,
+            Text(
+                f"记录超过 {MAX_RECORDS} 条（上限）", f"more than {MAX_RECORDS} records (the limit)"
+            ),
+        )
     field_types = dict(spec.fields)
     items = []
     for i, record in enumerate(value):
         item_path = f"{path}[{i}]"
         if not isinstance(record, dict):
-            raise ApplicationError(item_path, "expected a record {…}")
+            raise ApplicationError(item_path, Text("应为记录 {…}", "expected a record {…}"))
         unknown = sorted(set(record) - set(field_types))
         if unknown:
             raise ApplicationError(
-                f"{item_path}.{unknown[0]}", f"unknown field; expected {', '.join(field_types)}"
+                f"{item_path}.{unknown[0]}",
+                Text(
+                    f"未知字段；应为 {'、'.join(field_types)}",
+                    f"unknown field; expected {', '.join(field_types)}",
+                ),
             )
         item = {}
         for name, ftype in spec.fields:
             if name not in record:
-                raise ApplicationError(f"{item_path}.{name}", "missing field")
+                raise ApplicationError(f"{item_path}.{name}", _MISSING)
             item[name] = read_scalar(ftype, (), record[name], f"{item_path}.{name}")
         items.append(item)
     return items
@@ -304,42 +393,59 @@ def read_value(spec: InputSpec, value: Any, path: str) -> Any:
 # --------------------------------------------------------------------------- the whole application
 
 
-def _closest(word: str, options: list[str]) -> str:
+_MISSING = Text("缺少该字段", "missing field")
+
+
+def _closest(word: str, options: list[str]) -> Text:
     import difflib
 
     match = difflib.get_close_matches(word, options, n=1)
-    return f" (did you mean {match[0]}?)" if match else ""
+    return (
+        Text(f"（是否应为 {match[0]}？）", f" (did you mean {match[0]}?)")
+        if match
+        else Text.same("")
+    )
+
+
+def _unknown(word: str, options: list[str], thing: Text | None = None) -> Text:
+    """``unknown field (did you mean year?)`` / ``未知字段（是否应为 year？）``."""
+    what = thing or Text("字段", "field")
+    return Text(f"未知{what.zh}", f"unknown {what.en}") + _closest(word, options)
+
+
+_A_YEAR = Text("年份（如 2021）", "a year such as 2021")
 
 
 def _year(value: Any, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
-        raise ApplicationError(path, f"expected a year such as 2021, got {_shown(value)}")
+        raise ApplicationError(path, _expected(_A_YEAR, _shown(value)))
     if not YEARS[0] <= value <= YEARS[1]:
-        raise ApplicationError(path, f"expected a year such as 2021, got {_shown(value)}")
+        raise ApplicationError(path, _expected(_A_YEAR, _shown(value)))
     return int(value)
 
 
-def _id(value: Any, path: str, what: str = "an id (text)") -> str:
+def _id(value: Any, path: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ApplicationError(path, f"expected {what}, got {_shown(value)}")
+        raise ApplicationError(path, _expected(Text("编号（文字）", "an id (text)"), _shown(value)))
     return str(value)
 
 
 def _require(obj: dict[str, Any], key: str, path: str) -> Any:
     if key not in obj:
-        raise ApplicationError(f"{path}.{key}" if path else key, "missing field")
+        raise ApplicationError(f"{path}.{key}" if path else key, _MISSING)
     return obj[key]
 
 
 def _measure(value: Any, path: str, measure_inputs: dict[str, tuple[str, ...]]) -> str:
     if not isinstance(value, str):
-        raise ApplicationError(
-            path, f'expected a measure id such as "expo-2a", got {_shown(value)}'
-        )
+        what = Text('措施编号（如 "expo-2a"）', 'a measure id such as "expo-2a"')
+        raise ApplicationError(path, _expected(what, _shown(value)))
     if value not in measure_inputs:
+        shown = _shown(value)
         raise ApplicationError(
             path,
-            f"no measure {_shown(value)} in the policy set{_closest(value, sorted(measure_inputs))}",
+            Text(f"政策集中没有措施 {shown}", f"no measure {shown} in the policy set")
+            + _closest(value, sorted(measure_inputs)),
         )
     return value
 
@@ -351,11 +457,17 @@ def read_application(
 ) -> Application:
     """Validate ``data`` (parsed JSON) against the policy set's declarations."""
     if not isinstance(data, dict):
-        raise ApplicationError("", "an application is a JSON object with year, enterprise, claims")
+        raise ApplicationError(
+            "",
+            Text(
+                "申报数据应为包含 `year`、`enterprise`、`claims` 的 JSON 对象",
+                "an application is a JSON object with year, enterprise, claims",
+            ),
+        )
     allowed_top = {"year", "date", "enterprise", "claims", "history", "$schema", "note"}
     for key in data:
         if key not in allowed_top:
-            raise ApplicationError(key, f"unknown field{_closest(key, sorted(allowed_top))}")
+            raise ApplicationError(key, _unknown(key, sorted(allowed_top)))
     # `date` (optional): the day the application's claims are judged at; it gives the
     # year when `year` is left out, and must fall in it when both are written.
     app_date = read_date(data["date"], "date") if data.get("date") is not None else None
@@ -365,67 +477,95 @@ def read_application(
         year = _year(_require(data, "year", ""), "year")
     if app_date is not None and app_date.year != year:
         raise ApplicationError(
-            "date", f"{data['date']} is not in the application's year {year} (field year)"
+            "date",
+            Text(
+                f"{data['date']} 不在申报年度 {year} 年内（`year` 字段）",
+                f"{data['date']} is not in the application's year {year} (field year)",
+            ),
         )
 
     raw_ent = _require(data, "enterprise", "")
     if not isinstance(raw_ent, dict):
-        raise ApplicationError("enterprise", "expected an object")
+        raise ApplicationError("enterprise", Text("应为对象", "expected an object"))
     enterprise_specs = {k: s for k, s in inputs.items() if s.origin == "enterprise"}
     enterprise: dict[str, Any] = {}
     for key, value in raw_ent.items():
         path = f"enterprise.{key}"
         if key in ("id", "name"):
             if not isinstance(value, str | int) or isinstance(value, bool):
-                raise ApplicationError(path, "expected text")
+                raise ApplicationError(path, Text("应为文字", "expected text"))
             enterprise[key] = str(value)
         elif key in enterprise_specs:
             enterprise[key] = read_value(enterprise_specs[key], value, path)
         else:
-            raise ApplicationError(path, f"unknown field{_closest(key, sorted(enterprise_specs))}")
+            raise ApplicationError(path, _unknown(key, sorted(enterprise_specs)))
     if "id" not in enterprise:
-        raise ApplicationError("enterprise.id", "missing field")
+        raise ApplicationError("enterprise.id", _MISSING)
 
     raw_claims = _require(data, "claims", "")
     if not isinstance(raw_claims, list):
-        raise ApplicationError("claims", "expected a list of claims")
+        raise ApplicationError("claims", Text("应为申报事项列表", "expected a list of claims"))
     if len(raw_claims) > MAX_CLAIMS:
-        raise ApplicationError("claims", f"more than {MAX_CLAIMS} claims (the limit)")
+        raise ApplicationError(
+            "claims",
+            Text(
+                f"申报事项超过 {MAX_CLAIMS} 项（上限）",
+                f"more than {MAX_CLAIMS} claims (the limit)",
+            ),
+        )
     claims = []
     seen_ids: set[str] = set()
     for i, raw in enumerate(raw_claims):
         path = f"claims[{i}]"
         if not isinstance(raw, dict):
-            raise ApplicationError(path, "expected an object with id, measure, facts")
+            raise ApplicationError(
+                path,
+                Text(
+                    "应为包含 `id`、`measure`、`facts` 的对象",
+                    "expected an object with id, measure, facts",
+                ),
+            )
         if "matter" in raw:
             raise ApplicationError(
                 f"{path}.matter",
-                "a claim does not name its matter: the policy declares which measures are "
-                "one matter (`matter` in the measure); name the project or product instead",
+                Text(
+                    "申报事项不写 `matter`：哪些措施属于同一事项由政策规定（措施中的 `matter`）；"
+                    "请改写项目或产品",
+                    "a claim does not name its matter: the policy declares which measures are "
+                    "one matter (`matter` in the measure); name the project or product instead",
+                ),
             )
         for key in raw:
             if key not in ("id", "measure", "facts", "date", *CLAIM_KEYS):
                 raise ApplicationError(
-                    f"{path}.{key}",
-                    f"unknown field{_closest(key, ['id', 'measure', 'facts', 'date', *CLAIM_KEYS])}",
+                    f"{path}.{key}", _unknown(key, ["id", "measure", "facts", "date", *CLAIM_KEYS])
                 )
         claim_id = _id(raw.get("id", f"claim-{i + 1}"), f"{path}.id")
         if claim_id in seen_ids:
-            raise ApplicationError(f"{path}.id", f"duplicate claim id {claim_id!r}")
+            raise ApplicationError(
+                f"{path}.id",
+                Text(f"申报编号 {claim_id!r} 重复", f"duplicate claim id {claim_id!r}"),
+            )
         seen_ids.add(claim_id)
         measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
         raw_facts = raw.get("facts", {})
         if not isinstance(raw_facts, dict):
-            raise ApplicationError(f"{path}.facts", "expected an object of facts")
+            raise ApplicationError(f"{path}.facts", _FACTS)
         reads = measure_inputs[measure]
         facts: dict[str, Any] = {}
         for key, value in raw_facts.items():
             fpath = f"{path}.facts.{key}"
             if key not in reads or inputs[key].origin == "enterprise":
                 claim_reads = [r for r in reads if inputs[r].origin != "enterprise"]
+                near = _closest(key, claim_reads)
+                read_zh = "、".join(claim_reads) or "无申报事实"
+                read_en = ", ".join(claim_reads) or "no claim facts"
                 raise ApplicationError(
                     fpath,
-                    f"{measure} does not read this fact{_closest(key, claim_reads)}; it reads: {', '.join(claim_reads) or 'no claim facts'}",
+                    Text(
+                        f"{measure} 不读取这项事实{near.zh}；它读取：{read_zh}",
+                        f"{measure} does not read this fact{near.en}; it reads: {read_en}",
+                    ),
                 )
             if value is None:
                 continue  # explicit null: the fact is unknown (missing is not zero)
@@ -436,28 +576,42 @@ def read_application(
                 keys[key] = _id(raw[key], f"{path}.{key}")
         claim_date = app_date
         if raw.get("date") is not None:
-            claim_date = _dated(raw["date"], f"{path}.date", year, "the application's year")
+            within = Text("申报年度", "the application's year")
+            claim_date = _dated(raw["date"], f"{path}.date", year, within)
         claims.append(Claim(claim_id, str(measure), facts, keys, i, claim_date))
 
     history = []
     past: list[PastFacts] = []
     raw_history = data.get("history", [])
     if not isinstance(raw_history, list):
-        raise ApplicationError("history", "expected a list of prior awards")
+        raise ApplicationError(
+            "history", Text("应为已获奖励列表", "expected a list of prior awards")
+        )
     if len(raw_history) > MAX_CLAIMS:
-        raise ApplicationError("history", f"more than {MAX_CLAIMS} prior awards (the limit)")
+        raise ApplicationError(
+            "history",
+            Text(
+                f"已获奖励超过 {MAX_CLAIMS} 项（上限）",
+                f"more than {MAX_CLAIMS} prior awards (the limit)",
+            ),
+        )
     for i, raw in enumerate(raw_history):
         path = f"history[{i}]"
         if not isinstance(raw, dict):
-            raise ApplicationError(path, "expected an object with measure, year, amount")
+            raise ApplicationError(
+                path,
+                Text(
+                    "应为包含 `measure`、`year`、`amount` 的对象",
+                    "expected an object with measure, year, amount",
+                ),
+            )
         if "facts" in raw:
             past.append(_past_facts(raw, path, inputs))
             continue
         for key in raw:
             if key not in ("measure", "year", "amount", "note", *HISTORY_KEYS):
                 raise ApplicationError(
-                    f"{path}.{key}",
-                    f"unknown field{_closest(key, ['measure', 'year', 'amount', *HISTORY_KEYS])}",
+                    f"{path}.{key}", _unknown(key, ["measure", "year", "amount", *HISTORY_KEYS])
                 )
         measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
         hyear = _year(_require(raw, "year", path), f"{path}.year")
@@ -480,39 +634,59 @@ def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) ->
         if key not in ("year", "facts", "note"):
             raise ApplicationError(
                 f"{path}.{key}",
-                "a record of past facts has year and facts only (an award has measure, year, amount)",
+                Text(
+                    "往年事实记录只含 `year` 和 `facts`（已获奖励记录含 `measure`、`year`、`amount`）",
+                    "a record of past facts has year and facts only (an award has measure, year, amount)",
+                ),
             )
     pyear = _require(raw, "year", path)
     if isinstance(pyear, bool) or not isinstance(pyear, int):
-        raise ApplicationError(f"{path}.year", "expected a year such as 2019")
+        raise ApplicationError(
+            f"{path}.year", Text("应为年份（如 2019）", "expected a year such as 2019")
+        )
     raw_facts = raw["facts"]
     if not isinstance(raw_facts, dict):
-        raise ApplicationError(f"{path}.facts", "expected an object of facts")
+        raise ApplicationError(f"{path}.facts", _FACTS)
     facts: dict[str, Any] = {}
     for key, value in raw_facts.items():
         fpath = f"{path}.facts.{key}"
         spec = inputs.get(key)
         if spec is None or spec.type == "list":
-            raise ApplicationError(fpath, f"unknown fact{_closest(key, sorted(inputs))}")
+            raise ApplicationError(fpath, _unknown(key, sorted(inputs), Text("事实", "fact")))
         if value is not None:
             facts[key] = read_value(spec, value, fpath)
     return PastFacts(pyear, facts)
 
 
+_FACTS = Text("应为事实对象", "expected an object of facts")
+_TOO_DEEP = Text(
+    f"嵌套超过 {MAX_DEPTH} 层（上限）", f"nested more than {MAX_DEPTH} levels (the limit)"
+)
+
+
 class _Refused(Exception):
     """Raised from inside the JSON parser's hooks; becomes an ApplicationError."""
+
+    def __init__(self, words: Text) -> None:
+        super().__init__(words.en)
+        self.words = words
 
 
 def _number(text: str) -> str:
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refused(f"a number of {len(text)} characters (the limit is {MAX_NUMBER_CHARS})")
+        raise _Refused(
+            Text(
+                f"数字长达 {len(text)} 个字符（上限为 {MAX_NUMBER_CHARS} 个）",
+                f"a number of {len(text)} characters (the limit is {MAX_NUMBER_CHARS})",
+            )
+        )
     return text
 
 
 def _fraction(text: str) -> Decimal:
     value = Decimal(_number(text))
     if value and not -30 <= value.adjusted() <= 30:
-        raise _Refused(f"the number {text} is out of range")
+        raise _Refused(Text(f"数字 {text} 超出范围", f"the number {text} is out of range"))
     return value
 
 
@@ -520,13 +694,19 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _Refused(f"duplicate key {_shown(key)} (each field once)")
+            shown = _shown(key)
+            raise _Refused(
+                Text(
+                    f"键 {shown} 重复（每个字段只能出现一次）",
+                    f"duplicate key {shown} (each field once)",
+                )
+            )
         out[key] = value
     return out
 
 
 def _constant(name: str) -> Any:
-    raise _Refused(f"{name} is not a number")
+    raise _Refused(Text(f"{name} 不是数字", f"{name} is not a number"))
 
 
 def _validate(data: Any) -> None:
@@ -539,7 +719,7 @@ def _validate(data: Any) -> None:
             _unicode(value, path)
         elif isinstance(value, dict | list):
             if depth >= MAX_DEPTH:
-                raise ApplicationError(path, f"nested more than {MAX_DEPTH} levels (the limit)")
+                raise ApplicationError(path, _TOO_DEEP)
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
                 if isinstance(key, str):
@@ -555,8 +735,13 @@ def _unicode(text: str, path: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = text[exc.start]
+        code = f"\\u{ord(bad):04x}"
         raise ApplicationError(
-            path, f"text holds a lone surrogate \\u{ord(bad):04x}, which is not a character"
+            path,
+            Text(
+                f"文字中含有孤立代理项 {code}，不是有效字符",
+                f"text holds a lone surrogate {code}, which is not a character",
+            ),
         ) from None
 
 
@@ -566,7 +751,10 @@ def loads(text: str) -> Any:
     if len(text) > MAX_APPLICATION_BYTES or len(text.encode("utf-8", "surrogatepass")) > (
         MAX_APPLICATION_BYTES
     ):
-        raise ApplicationError("", f"larger than {MAX_APPLICATION_BYTES // 2**20} MiB (the limit)")
+        mib = MAX_APPLICATION_BYTES // 2**20
+        raise ApplicationError(
+            "", Text(f"超过 {mib} MiB 的上限", f"larger than {mib} MiB (the limit)")
+        )
     try:
         data = json.loads(
             text,
@@ -577,11 +765,17 @@ def loads(text: str) -> Any:
         )
     except json.JSONDecodeError as exc:
         raise ApplicationError(
-            "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            "",
+            Text(
+                f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）",
+                f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            ),
         ) from exc
     except _Refused as exc:
-        raise ApplicationError("", f"not accepted: {exc}") from None
+        raise ApplicationError(
+            "", Text(f"不予接受：{exc.words.zh}", f"not accepted: {exc.words.en}")
+        ) from None
     except RecursionError:
-        raise ApplicationError("", f"nested more than {MAX_DEPTH} levels (the limit)") from None
+        raise ApplicationError("", _TOO_DEEP) from None
     _validate(data)
     return data

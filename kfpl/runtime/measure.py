@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from kfpl.runtime import phrases
 from kfpl.runtime.application import Application, Claim, InputSpec
 from kfpl.runtime.money import ZERO, money_en, money_zh, number_str, rate_str, to_fen
 
@@ -166,19 +167,26 @@ class Labels:
             return self.fields[name][0 if lang == "zh" else 1]
         return name
 
-    def value(self, value: Any, lang: str, spec_type: str = "") -> str:
+    def unit(self, name: str, lang: str) -> str:
+        """The measure word a count input declares (台), in Chinese; English prints none."""
+        spec = self.inputs.get(name)
+        return spec.unit[0] if spec is not None and lang == "zh" else ""
+
+    def value(self, value: Any, lang: str, spec_type: str = "", unit: str = "") -> str:
         if isinstance(value, bool):
             return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        if isinstance(value, int) and spec_type == "count":  # a count as the application gave it
+            value = Decimal(value)
         if isinstance(value, Decimal):
             if spec_type == "rate":
                 return rate_str(value)
             if spec_type in ("count", "year"):
-                return number_str(value)
+                return number_str(value) + (unit if spec_type == "count" else "")
             return money_zh(value) if lang == "zh" else money_en(value)
         if isinstance(value, str) and value in self.members:
             return self.members[value][0 if lang == "zh" else 1]
         if isinstance(value, list):
-            return f"{len(value)}项" if lang == "zh" else f"{len(value)} item(s)"
+            return f"{len(value)}{unit or '项'}" if lang == "zh" else f"{len(value)} item(s)"
         if isinstance(value, tuple):  # a set-valued fact, in its enum's order
             if not value:
                 return "无" if lang == "zh" else "none"
@@ -186,13 +194,21 @@ class Labels:
         return str(value)
 
 
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "at_least": lambda v, t: v >= t,
+    "more_than": lambda v, t: v > t,
+    "at_most": lambda v, t: v <= t,
+    "less_than": lambda v, t: v < t,
+    "equal": lambda v, t: v == t,
+}
+# op: (zh template, en template, test); the comparison words are the documents' own.
 _OPS: dict[str, tuple[str, str, Callable[[Any, Any], bool]]] = {
-    # op: (zh template, en template, test)
-    "at_least": ("{label}{th}以上", "{label} at least {th}", lambda v, t: v >= t),
-    "more_than": ("{label}超过{th}", "{label} more than {th}", lambda v, t: v > t),
-    "at_most": ("{label}不超过{th}", "{label} at most {th}", lambda v, t: v <= t),
-    "less_than": ("{label}低于{th}", "{label} less than {th}", lambda v, t: v < t),
-    "equal": ("{label}等于{th}", "{label} equal to {th}", lambda v, t: v == t),
+    op: (
+        "{label}" + phrases.BOUND["zh"][op].format(x="{th}"),
+        "{label} " + phrases.BOUND["en"][op].format(x="{th}"),
+        test,
+    )
+    for op, test in _TESTS.items()
 }
 
 
@@ -253,7 +269,7 @@ class Evaluation:
     def show(self, name: str, value: Any, lang: str) -> str:
         if self.item is not None and name in self.item:
             return self.labels.value(value, lang)
-        return self.labels.value(value, lang, self._type(name))
+        return self.labels.value(value, lang, self._type(name), self.labels.unit(name, lang))
 
     # -- inputs
     def get(self, name: str) -> Any:
@@ -313,7 +329,7 @@ class Evaluation:
     def compare(self, op: str, name: str, value: Any, threshold: Decimal) -> Check:
         zh_t, en_t, test = _OPS[op]
         kind = self._type(name)
-        th_zh = self.labels.value(threshold, "zh", kind)
+        th_zh = self.labels.value(threshold, "zh", kind, self.labels.unit(name, "zh"))
         th_en = self.labels.value(threshold, "en", kind)
         ok = bool(test(value, threshold))
         zh = (
@@ -649,9 +665,10 @@ class Evaluation:
         self, name: str, items: list[dict[str, Any]], item_amount: Callable[[Evaluation], Decimal]
     ) -> Decimal:
         total = ZERO
+        word = self.labels.unit(name, "zh") or "项"  # 逐台计算 when the list counts 台
         self.step(
             "each",
-            f"逐项计算{self.labels.name(name, 'zh')}（共{len(items)}项）",
+            f"逐{word}计算{self.labels.name(name, 'zh')}（共{len(items)}{word}）",
             f"item by item over {self.labels.name(name, 'en')} ({len(items)} items)",
         )
         self.depth += 1
@@ -667,10 +684,10 @@ class Evaluation:
         if quiet:
             self.step(
                 "each",
-                f"其余{len(items) - 5}项同法计算",
+                f"其余{len(items) - 5}{word}同法计算",
                 f"the other {len(items) - 5} items likewise",
             )
-        self.step("sum", f"各项合计：{money_zh(total)}", f"sum over items: {money_en(total)}")
+        self.step("sum", f"各{word}合计：{money_zh(total)}", f"sum over items: {money_en(total)}")
         return total
 
     def staged(
@@ -714,16 +731,14 @@ class Evaluation:
         )
         return amount
 
-    def cap(self, amount: Decimal, limit: Decimal, scope: str) -> Decimal:
-        scope_zh = {"claim": "本项", "project": "单个项目", "product": "单个品种", "item": "每项"}[
-            scope
-        ]
-        scope_en = {
-            "claim": "per claim",
-            "project": "per project",
-            "product": "per product",
-            "item": "per item",
-        }[scope]
+    def cap(
+        self, amount: Decimal, limit: Decimal, scope: str, words: tuple[str, str] | None = None
+    ) -> Decimal:
+        """A per-claim, per-project, per-product or per-item ceiling; ``words`` are the
+        policy's own (zh, en) words for what the scope is about (品种; 台)."""
+        zh_word, en_word = words or (None, None)
+        scope_zh = "本项" if scope == "claim" else phrases.cap_subject(scope, "zh", zh_word)
+        scope_en = phrases.cap_subject(scope, "en", en_word)
         if amount > limit:
             self.result.capped = True
             self.step(

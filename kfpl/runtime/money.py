@@ -6,6 +6,8 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
+from kfpl.runtime.bilingual import Text
+
 D = Decimal
 ZERO = Decimal(0)
 FEN = Decimal("0.01")
@@ -28,17 +30,19 @@ def exact() -> AbstractContextManager[Context]:
     return localcontext(MONEY_CONTEXT)
 
 
-def out_of_bounds(value: Decimal) -> str | None:
+def out_of_bounds(value: Decimal) -> Text | None:
     """Why ``value`` is not a number the language accepts, or None if it is."""
     if not value.is_finite():
-        return "not a finite number"
+        return Text("不是有限数", "not a finite number")
     if abs(value) > MAX_MAGNITUDE:
-        return "larger than 10^22, the largest number kfpl accepts"
+        return Text(
+            "大于 kfpl 所能接受的最大数 10^22", "larger than 10^22, the largest number kfpl accepts"
+        )
     try:
         if places(value) > MAX_PLACES:
-            return f"more than {MAX_PLACES} decimals"
+            return Text(f"小数超过 {MAX_PLACES} 位", f"more than {MAX_PLACES} decimals")
     except InvalidOperation:  # pragma: no cover - normalize of a finite decimal
-        return "not a number kfpl can represent"
+        return Text("不是 kfpl 能够表示的数", "not a number kfpl can represent")
     return None
 
 

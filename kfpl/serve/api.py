@@ -95,11 +95,14 @@ async def measures(request: Request) -> Response:
 
 async def check(request: Request) -> Response:
     """``{"file": "measures.kfpl", "text": "…"}`` (the text replaces that file of the
-    project, or is added beside it), or the policy text itself as ``text/plain``."""
+    project, or is added beside it), or the policy text itself as ``text/plain``. The
+    diagnostics' words are in ``"lang"`` (or ``?lang=``, else the service's language),
+    with both languages under ``translations``."""
     text = await body_text(request)
     if isinstance(text, Json):
         return text
     name = "draft.kfpl"
+    asked = None
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             data = json.loads(text)
@@ -109,12 +112,16 @@ async def check(request: Request) -> Response:
             return error(422, 'expected {"text": "<policy text>", "file": "<name>.kfpl"}', "text")
         text = data["text"]
         name = data.get("file", name)
+        asked = data.get("lang")
         if not isinstance(name, str) or not FILE_NAME.fullmatch(name):
             return error(422, f"not a policy file name: {name!r}", "file")
     project = project_of(request)
+    from kfpl.serve.pages import lang_of
+
+    lang = lang_of(request, asked)
     try:
         comp, found = await within_time(
-            diagnostics, project.texts_with(name, text), None, project.sources_dir
+            diagnostics, project.texts_with(name, text), None, project.sources_dir, lang
         )
     except TimeLimit as exc:
         return error(503, f"check {exc}")

@@ -30,6 +30,7 @@ def create_app(
     max_body: int = MAX_BODY,
     group_by: str | None = None,
     versions: dict[str, Path] | None = None,
+    lang: str = "zh",
 ) -> Starlette:
     """The service for ``project``; ``versions`` are further policy versions or projects a
     request may name (``?version=NAME``), as ``kfpl serve --policy-version`` gives them."""
@@ -43,6 +44,7 @@ def create_app(
         middleware=[Middleware(BodyLimit, limit=max_body)],
     )
     app.state.project = served
+    app.state.lang = lang  # the pages' language when a request names none
     others = [Path(review_against)] if review_against is not None else []
     revision = declared_revision(served.folder)
     if revision is not None:

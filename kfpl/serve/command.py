@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
+
+from kfpl.cli.lang import lang_option
+from kfpl.runtime.bilingual import Text
 
 
 @click.command("serve")
@@ -24,6 +25,7 @@ import click
 @click.option(
     "--root-path", default="", help="URL prefix when served behind a proxy (e.g. /calculator)."
 )
+@lang_option
 def serve_command(
     project: str,
     host: str,
@@ -33,6 +35,7 @@ def serve_command(
     group_by: str | None,
     policy_versions: tuple[str, ...],
     root_path: str,
+    lang: str | None,
 ) -> None:
     """Serve the calculator (企业端), the drafting studio (起草), review charts and the JSON API.
 
@@ -46,39 +49,54 @@ def serve_command(
           --population examples/population/applications.jsonl
       kfpl serve --policy-version other-city=../other-city
     """
+    from kfpl.cli.main import fail, use_lang
+
+    lang = use_lang(lang, (project,))
     try:
         import uvicorn
 
         from kfpl.serve.app import create_app
     except ImportError as exc:
-        click.echo(f"kfpl: `kfpl serve` needs {exc.name}: pip install 'kfpl[serve]'", err=True)
-        sys.exit(2)
+        fail(
+            Text(
+                f"`kfpl serve` 需要 `{exc.name}`：`pip install 'kfpl[serve]'`",
+                f"`kfpl serve` needs {exc.name}: pip install 'kfpl[serve]'",
+            )
+        )
     from kfpl.serve.project import ProjectError
-    from kfpl.serve.versions import named_version
+    from kfpl.serve.versions import PolicyVersionError, named_version
 
     if (review_against is None) != (population is None):
-        click.echo("kfpl: --review-against and --population go together", err=True)
-        sys.exit(2)
+        fail(
+            Text(
+                "`--review-against` 与 `--population` 须同时给出",
+                "--review-against and --population go together",
+            )
+        )
     from kfpl.project import config
 
     try:
         folder = config.load(project).policies  # a project folder serves its policies
     except config.ProjectError as exc:
-        click.echo(f"kfpl: {exc}", err=True)
-        sys.exit(2)
+        fail(exc.words)
     try:
         versions = dict(named_version(spec) for spec in policy_versions)
-    except ValueError as exc:
-        click.echo(f"kfpl: {exc}", err=True)
-        sys.exit(2)
+    except PolicyVersionError as exc:
+        fail(exc.text)
     try:
-        app = create_app(folder, review_against, population, group_by=group_by, versions=versions)
+        app = create_app(
+            folder, review_against, population, group_by=group_by, versions=versions, lang=lang
+        )
     except ProjectError as exc:
-        click.echo(f"kfpl: {exc}", err=True)
-        sys.exit(exc.code)
+        fail(str(exc), exc.code)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(
-            f"kfpl: serving on {host}: the studio can save policy files; put it behind a proxy with authentication",
+            "kfpl: "
+            + Text(
+                f"正在 {host} 上提供服务：起草页面可以保存政策文件，请置于带身份验证的代理之后",
+                f"serving on {host}: the studio can save policy files; "
+                "put it behind a proxy with authentication",
+            )[lang],
             err=True,
         )
     uvicorn.run(

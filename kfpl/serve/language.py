@@ -39,30 +39,47 @@ def check_texts(texts: dict[str, str], sources_dir: Path | None = None) -> Check
     return Checked(analysis.policy_set, analysis.diagnostics, sources)
 
 
-def diagnostic_json(diag: Diagnostic, sources: Sources) -> dict[str, Any]:
+_SEVERITY = {
+    "zh": {"error": "错误", "warning": "警告"},
+    "en": {"error": "error", "warning": "warning"},
+}
+
+
+def diagnostic_json(diag: Diagnostic, sources: Sources, lang: str = "zh") -> dict[str, Any]:
+    """One diagnostic in ``lang`` (``rendered`` as ``kfpl check`` prints it), with both
+    languages' words under ``translations``, as ``kfpl check --format json`` has them."""
     span = diag.span
     return {
         "code": diag.code,
         "severity": diag.severity,
-        "message": diag.message,
+        "severity_text": _SEVERITY[lang][diag.severity],
+        "message": diag.message[lang],
         "file": span.file,
         "line": span.line,
         "column": span.column,
         "end_line": span.end_line,
         "end_column": span.end_column,
-        "label": diag.label,
-        "help": diag.help,
-        "rendered": render(diag, sources),
-    }
+        "label": diag.label[lang],
+        "help": diag.help[lang],
+        "rendered": render(diag, sources, lang=lang),
+        "translations": {
+            other: {"message": diag.message[other], "label": diag.label[other],
+                    "help": diag.help[other]}
+            for other in ("zh", "en")
+        },
+    }  # fmt: skip
 
 
 def diagnostics(
-    texts: dict[str, str], only: str | None = None, sources_dir: Path | None = None
+    texts: dict[str, str],
+    only: str | None = None,
+    sources_dir: Path | None = None,
+    lang: str = "zh",
 ) -> tuple[Checked, list[dict[str, Any]]]:
     """Check the texts together; the diagnostics as JSON (of one file if ``only``)."""
     checked = check_texts(texts, sources_dir)
     found = [
-        diagnostic_json(d, checked.sources)
+        diagnostic_json(d, checked.sources, lang)
         for d in checked.diagnostics
         if only is None or d.span.file == only
     ]

@@ -34,8 +34,13 @@ ENV = Environment(
 )
 
 
-def lang_of(request: Request) -> str:
-    return "en" if request.query_params.get("lang") == "en" else "zh"
+def lang_of(request: Request, asked: object = None) -> str:
+    """The page's language: ``?lang=`` (or ``asked``, a request body's ``lang``), else
+    the service's default (``kfpl serve --lang``, else the project's, else the locale)."""
+    chosen = asked if asked is not None else request.query_params.get("lang")
+    if chosen in ("zh", "en"):
+        return str(chosen)
+    return str(getattr(request.app.state, "lang", "zh"))
 
 
 def page(
@@ -223,7 +228,7 @@ async def studio_preview(request: Request) -> Response:
     if isinstance(data, JSONResponse):
         return data
     project = project_of(request)
-    lang = "en" if data.get("lang") == "en" else "zh"
+    lang = lang_of(request, data.get("lang"))
     try:
         project.path_for(data["file"])
     except SaveError as exc:
@@ -231,7 +236,7 @@ async def studio_preview(request: Request) -> Response:
     line = data.get("line")
     line = line if isinstance(line, int) else 1
     try:
-        result = await within_time(preview, project, data["file"], data["text"], line)
+        result = await within_time(preview, project, data["file"], data["text"], line, lang)
     except TimeLimit as exc:
         return JSONResponse({"error": f"preview {exc}"}, status_code=503)
     html = ENV.get_template("studio_panel.html.j2").render(

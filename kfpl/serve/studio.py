@@ -82,8 +82,8 @@ def run_examples(ps: PolicySet, measure: n.Measure) -> list[dict[str, Any]]:
                 "name": case.example.name or f"#{case.index + 1}",
                 "line": case.example.span.line,
                 "passed": outcome.passed,
-                "expected": outcome.expected,
-                "actual": outcome.actual,
+                "expected": outcome.expected.as_json(),
+                "actual": outcome.actual.as_json(),
                 "explain": {lang: outcome.explain(lang) for lang in ("zh", "en")},
             }
         )
@@ -101,8 +101,9 @@ def diff_text(saved: PolicySet, draft: PolicySet) -> dict[str, str]:
     return {lang: render_text(doc, lang) for lang in ("zh", "en")}
 
 
-def preview(project: Project, file: str, text: str, line: int) -> Preview:
-    checked, diags = diagnostics(project.texts_with(file, text), sources_dir=project.sources_dir)
+def preview(project: Project, file: str, text: str, line: int, lang: str = "zh") -> Preview:
+    texts = project.texts_with(file, text)
+    checked, diags = diagnostics(texts, sources_dir=project.sources_dir, lang=lang)
     result = Preview(file, diags, checked.ok)
     if not checked.ok:
         return result

@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from kfpl.runtime.bilingual import Text
 from kfpl.serve.project import Project, ProjectError, digest
 
 DEFAULT = "saved"
@@ -51,25 +52,50 @@ def declared_revision(folder: Path) -> Path | None:
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
+class PolicyVersionError(ValueError):
+    """A ``--policy-version`` the server cannot serve; ``text`` says why in both languages."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
 def named_version(spec: str) -> tuple[str, Path]:
-    """``NAME=FOLDER`` of ``--policy-version``; a project folder stands for its policies.
-    Raises ValueError with what is wrong."""
+    """``NAME=FOLDER`` of ``--policy-version``; a project folder stands for its policies."""
     from kfpl.project import config
 
     name, sep, folder = spec.partition("=")
     if not sep or not folder:
-        raise ValueError(f"--policy-version {spec!r}: write NAME=FOLDER")
+        raise PolicyVersionError(
+            Text(
+                f"`--policy-version {spec}`：应写作 `名称=文件夹`",
+                f"--policy-version {spec!r}: write NAME=FOLDER",
+            )
+        )
     if not NAME.fullmatch(name) or name == DEFAULT:
-        raise ValueError(
-            f"--policy-version {spec!r}: a name is letters, digits, '_', '.' or '-' "
-            f"(at most 64, not {DEFAULT!r})"
+        raise PolicyVersionError(
+            Text(
+                f"`--policy-version {spec}`：名称由字母、数字、`_`、`.` 或 `-` 组成（至多64个字符，不得为 `{DEFAULT}`）",
+                f"--policy-version {spec!r}: a name is letters, digits, '_', '.' or '-' "
+                f"(at most 64, not {DEFAULT!r})",
+            )
         )
     try:
         policies = config.load(folder).policies
     except config.ProjectError as exc:
-        raise ValueError(f"--policy-version {name}: {exc}") from exc
+        raise PolicyVersionError(
+            Text(
+                f"`--policy-version {name}`：{exc.words.zh}",
+                f"--policy-version {name}: {exc.words.en}",
+            )
+        ) from exc
     if not policies.is_dir() or not any(policies.glob("*.kfpl")):
-        raise ValueError(f"--policy-version {name}: {policies} holds no .kfpl files")
+        raise PolicyVersionError(
+            Text(
+                f"`--policy-version {name}`：{policies} 中没有 .kfpl 文件",
+                f"--policy-version {name}: {policies} holds no .kfpl files",
+            )
+        )
     return name, policies
 
 

@@ -48,7 +48,7 @@ class FormatError(Exception):
     """The file cannot be formatted: it has syntax errors (``diagnostics``)."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(diagnostics[0].message if diagnostics else "cannot format")
+        super().__init__(diagnostics[0].message.en if diagnostics else "cannot format")
         self.diagnostics = diagnostics
 
 

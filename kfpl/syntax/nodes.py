@@ -194,6 +194,7 @@ class InputDecl(Node):
     type: TypeRef
     origin: str | None  # "enterprise" for profile facts; None for a claim's own facts
     label: Label
+    unit: Label | None = None  # `unit zh "台" en "machine"`: a count's (a list item's) measure word
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ Rate = Number | Ref  # a literal percentage or a parameter such as the benchmark
 class Percent(Node):
     rate: Rate
     base: tuple[Operand, ...]
+    base_label: Label | None = None  # the law's name for the base (…等费用总和)
 
 
 @dataclass(frozen=True)
@@ -528,7 +530,7 @@ class ClaimCase(Node):
 
 @dataclass(frozen=True)
 class Example(Node):
-    name: str | None
+    name: str | None  # the English name (or the only one): test reports and ids use it
     year: int | None
     facts: tuple[Fact, ...]
     priors: tuple[Prior, ...]
@@ -538,6 +540,13 @@ class Example(Node):
     # Several claims, judged as one application with every rule of the set; `facts` are
     # shared by all of them. Empty: a one-claim example of the enclosing measure.
     claims: tuple[ClaimCase, ...] = ()
+    name_zh: str | None = None  # `example zh "一般情形" en "ordinary"`: the Chinese name
+
+    def title(self, lang: str) -> str | None:
+        """The name a page in ``lang`` shows: its own language's, else the only one."""
+        if lang == "zh":
+            return self.name_zh or self.name
+        return None if self.name_zh is not None and self.name == self.name_zh else self.name
 
 
 # --------------------------------------------------------------------------- measures
@@ -556,6 +565,8 @@ class Measure(Node):
     max_years: Number | None = None
     consecutive: bool = False  # `for at most N consecutive years`: counted from the first award
     identified_by: str | None = None  # `identified by project|product`; None: inferred
+    item_label: Label | None = None  # `identified by product zh "品种"`: the law's word for it
+    called: Label | None = None  # `called zh "后补助" en "…"`: the law's word for the award
     effective: Period | None = None  # a measure's own period, inside its policy's
     matter: str | None = None
     documents: tuple[Label, ...] = ()
@@ -654,6 +665,7 @@ class Target(Node):
     source: SourceRef | None = None
     title: Label | None = None
     unit: str | None = None
+    unit_label: Label | None = None  # `unit count zh "家" en "enterprise"`: 2家以上
     goals: tuple[Goal, ...] = ()
     owners: tuple[str, ...] = ()
     aspiration: bool = False  # 力争: a goal striven for, not promised

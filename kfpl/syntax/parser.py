@@ -23,7 +23,8 @@ from typing import Any, Literal
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
-from kfpl.diagnostics import Diagnostic, did_you_mean
+from kfpl.diagnostics import Diagnostic, did_you_mean, suggestion
+from kfpl.runtime.bilingual import Text
 from kfpl.runtime.money import MAX_PLACES, exact, out_of_bounds
 from kfpl.syntax import nodes as n
 
@@ -161,8 +162,9 @@ def _short_token(text: str) -> str:
 class LiteralError(ValueError):
     """A literal that lexes but has no exact value (raised inside the transformer)."""
 
-    def __init__(self, message: str, help: str, token: Token) -> None:
-        super().__init__(message)
+    def __init__(self, message: Text, help: Text, token: Token) -> None:
+        super().__init__(message.en)
+        self.message = message
         self.help = help
         self.token = token
 
@@ -241,15 +243,23 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         try:
             value, unit = parse_number(str(token))
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
-            raise LiteralError(f"`{token}` is not a number", "write digits", token) from exc
+            raise LiteralError(
+                Text(f"`{token}` 不是数字", f"`{token}` is not a number"),
+                Text("请写阿拉伯数字", "write digits"),
+                token,
+            ) from exc
         except ArithmeticError:  # beyond even the exact context's exponent range
             value, unit = Decimal("Infinity"), "plain"
         problem = out_of_bounds(value)
         if problem is not None:
+            shown = _shorten(str(token))
             raise LiteralError(
-                f"`{_shorten(str(token))}` is {problem}",
-                f"numbers are at most 10^22 with at most {MAX_PLACES} decimals; "
-                "check the unit (万, 亿) and the digits",
+                Text(f"`{shown}` {problem.zh}", f"`{shown}` is {problem.en}"),
+                Text(
+                    f"数值不得大于 10^22，小数不得超过 {MAX_PLACES} 位；请核对单位（万、亿）和数字",
+                    f"numbers are at most 10^22 with at most {MAX_PLACES} decimals; "
+                    "check the unit (`万`, `亿`) and the digits",
+                ),
                 token,
             )
         return n.Number(value, unit, str(token), span=self.tok_span(token))
@@ -270,7 +280,9 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
             return date.fromisoformat(str(token))
         except ValueError as exc:
             raise LiteralError(
-                f"`{token}` is not a calendar date", "write a real date as YYYY-MM-DD", token
+                Text(f"`{token}` 不是实际存在的日期", f"`{token}` is not a calendar date"),
+                Text("请按 YYYY-MM-DD 写实际存在的日期", "write a real date as YYYY-MM-DD"),
+                token,
             ) from exc
 
     def ZH_DATE(self, token: Token) -> date:
@@ -281,8 +293,11 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
             return date(int(year), int(month), int(rest.rstrip("日")))
         except ValueError as exc:
             raise LiteralError(
-                f"`{token}` is not a calendar date",
-                "write a real date, e.g. 2023年4月11日 (or 2023-04-11)",
+                Text(f"`{token}` 不是实际存在的日期", f"`{token}` is not a calendar date"),
+                Text(
+                    "请写实际存在的日期，如 2023年4月11日（或 2023-04-11）",
+                    "write a real date, e.g. `2023年4月11日` (or 2023-04-11)",
+                ),
                 token,
             ) from exc
 
@@ -373,11 +388,15 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.SetType(str(ch[0]), span=self.sp(meta))
 
     def from_clause(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+        return str(ch[0]) if ch else "enterprise"  # the keyword itself: 企业 / enterprise
+
+    def unit_clause(self, meta: Any, ch: list[Any]) -> n.Label:
+        label: n.Label = ch[0]
+        return label
 
     def input_decl(self, meta: Any, ch: list[Any]) -> n.InputDecl:
-        name, type_, origin, label = ch
-        return n.InputDecl(str(name), type_, origin, label, span=self.sp(meta))
+        name, type_, origin, label, unit = ch
+        return n.InputDecl(str(name), type_, origin, label, unit, span=self.sp(meta))
 
     def param_value(self, meta: Any, ch: list[Any]) -> n.ParamValue:
         return n.ParamValue(ch[0], ch[1], ch[2], span=self.sp(meta))
@@ -520,8 +539,11 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def m_years(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
         return [("max_years", ch[0]), ("consecutive", ch[1] is not None)]
 
-    def m_identified(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("identified_by", str(ch[0]))
+    def m_identified(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
+        return [("identified_by", str(ch[0])), ("item_label", ch[1])]
+
+    def m_called(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
+        return ("called", ch[0])
 
     def m_effective(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("effective", self._period(meta, ch))
@@ -548,7 +570,7 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return n.Ref(str(value), span=self.tok_span(value))
 
     def percent(self, meta: Any, ch: list[Any]) -> n.Percent:
-        return n.Percent(self._rate(ch[0]), ch[1], span=self.sp(meta))
+        return n.Percent(self._rate(ch[0]), ch[1], ch[2], span=self.sp(meta))
 
     def matching(self, meta: Any, ch: list[Any]) -> n.Matching:
         return n.Matching(self._rate(ch[0]), str(ch[1]), span=self.sp(meta))
@@ -678,7 +700,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         facts = tuple(g for g in givens if isinstance(g, n.Fact))
         priors = tuple(g for g in givens if isinstance(g, n.Prior))
         past = tuple(g for g in givens if isinstance(g, n.PastFact))
-        return n.Example(name, year, facts, priors, outcome, past, day, span=self.sp(meta))
+        name_zh = None
+        if isinstance(name, n.Label):  # zh "…" en "…"
+            label: n.Label = name
+            name, name_zh = label.en or label.zh, label.zh
+        return n.Example(name, year, facts, priors, outcome, past, day, name_zh=name_zh,
+                         span=self.sp(meta))  # fmt: skip
 
     def multi_example(self, meta: Any, ch: list[Any]) -> n.Example:
         name, when, *rest, total = ch
@@ -699,8 +726,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         kept = tuple(f for f in facts if f is not None)
         return n.ClaimCase(str(name), str(measure), kept, outcome, span=self.sp(meta))
 
-    def label_name(self, meta: Any, ch: list[Any]) -> str:
-        return str(ch[0])
+    def label_name(self, meta: Any, ch: list[Any]) -> str | n.Label:
+        if len(ch) == 1 and not isinstance(ch[0], tuple):
+            return str(ch[0])
+        return self.label(meta, ch)
+
+    name_text = lang_text
 
     def example_year(self, meta: Any, ch: list[Any]) -> int:
         return int(ch[0])
@@ -844,7 +875,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         return {k: tuple(v) if k in many else v for k, v in fields.items()}
 
     def target(self, meta: Any, ch: list[Any]) -> n.Target:
-        fields = self._collect(ch[1:], {"goals", "owners", "notes"})
+        flat = [c for x in ch[1:] for c in (x if isinstance(x, list) else [x])]
+        fields = self._collect(flat, {"goals", "owners", "notes"})
         return n.Target(str(ch[0]), span=self.sp(meta), **fields)
 
     def t_source(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
@@ -853,8 +885,8 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
     def t_title(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("title", ch[0])
 
-    def t_unit(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
-        return ("unit", str(ch[0]))
+    def t_unit(self, meta: Any, ch: list[Any]) -> list[tuple[str, Any]]:
+        return [("unit", str(ch[0])), ("unit_label", ch[1])]
 
     def t_goal(self, meta: Any, ch: list[Any]) -> tuple[str, Any]:
         return ("goals", ch[0])
@@ -924,12 +956,12 @@ _FULL_WIDTH = {
 
 # Characters a user cannot see: they come from copying text out of a word processor.
 _INVISIBLE = {
-    "\u00a0": "a no-break space",
-    "\u200b": "a zero-width space",
-    "\u200c": "a zero-width non-joiner",
-    "\u200d": "a zero-width joiner",
-    "\u2060": "a word joiner",
-    "\ufeff": "a byte-order mark",
+    "\u00a0": Text("不换行空格", "a no-break space"),
+    "\u200b": Text("零宽空格", "a zero-width space"),
+    "\u200c": Text("零宽不连字", "a zero-width non-joiner"),
+    "\u200d": Text("零宽连字", "a zero-width joiner"),
+    "\u2060": Text("词连接符", "a word joiner"),
+    "\ufeff": Text("字节顺序标记", "a byte-order mark"),
 }
 
 # Chinese threshold words and the keyword that means the same (clauses.md): 以上/以下/
@@ -978,33 +1010,35 @@ _ZH_SYNONYMS = {
 MAX_NESTING = 64
 
 
-def _token_text(name: str) -> str:
+_TOKEN_TEXT = {
+    "NAME": Text("名称", "a name"),
+    "ID": Text("编号（如 `expo-2a`）", "an id such as expo-2a"),
+    "NUMBER": Text("数字（如 30% 或 30万）", "a number such as 30% or 30万"),
+    "SIGNED": Text("金额（如 30万）", "an amount such as 30万"),
+    "STRING": Text("带引号的文字", "a quoted text"),
+    "LONG_STRING": Text("带引号的文字", "a quoted text"),
+    "DATE": Text("日期（如 2024-01-15）", "a date such as 2024-01-15"),
+    "YEAR": Text("年份（如 2024）", "a year such as 2024"),
+    "CJK": Text("中文名称（如 市财政局）", "a Chinese name such as `市财政局`"),
+    "BOUND": Text.same("`at least`/`more than`/`at most`/`less than`"),
+    "CMP_OP": Text.same("`>=`/`>`/`<=`/`<`/`==`"),
+    "LANG": Text("`zh` 或 `en`", "`zh` or `en`"),
+    "$END": Text("文件结尾", "the end of the file"),
+}
+
+
+def _token_text(name: str) -> Text:
     words = terminal_words().get(name)
     if words:
-        return "/".join(f"`{w}`" for w in words)
-    pretty = {
-        "NAME": "a name",
-        "ID": "an id such as expo-2a",
-        "NUMBER": "a number such as 30% or 30万",
-        "SIGNED": "an amount such as 30万",
-        "STRING": "a quoted text",
-        "LONG_STRING": "a quoted text",
-        "DATE": "a date such as 2024-01-15",
-        "YEAR": "a year such as 2024",
-        "CJK": "a Chinese name such as 市财政局",
-        "BOUND": "`at least`/`more than`/`at most`/`less than`",
-        "CMP_OP": "`>=`/`>`/`<=`/`<`/`==`",
-        "LANG": "`zh` or `en`",
-        "$END": "the end of the file",
-    }
-    return pretty.get(name, f"`{name.lower()}`")
+        return Text.same("/".join(f"`{w}`" for w in words))
+    return _TOKEN_TEXT.get(name, Text.same(f"`{name.lower()}`"))
 
 
 def _is_cjk(word: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in word)
 
 
-def _expected(names: set[str], chinese: bool = False) -> str:
+def _expected(names: set[str], chinese: bool = False) -> Text:
     """What the parser could read here, in words; item keywords folded into one entry.
 
     Keywords are named in the language the drafter is writing them in (``chinese``
@@ -1018,15 +1052,27 @@ def _expected(names: set[str], chinese: bool = False) -> str:
     item_words = _ITEM_KEYWORDS | _ZH_ITEM_KEYWORDS
     items = {name for name in names if texts_of.get(name) in item_words}
     rest = names - items if len(items) >= 3 else names
-    texts = sorted({_token_text(name) for name in rest})
+    texts = sorted({_token_text(name) for name in rest}, key=lambda t: t.en)
     if len(texts) > 8:
-        texts = [*texts[:8], "…"]
+        texts = [*texts[:8], Text.same("…")]
     if len(items) >= 3:
         example = "`措施`, `数据项`, `规则`" if chinese else "`measure`, `input`, `rule`"
-        texts.append(f"a new item ({example}, …)")
+        texts.append(
+            Text(f"新的项目（{example.replace(', ', '、')} …）", f"a new item ({example}, …)")
+        )
     if not texts:
-        return "nothing more here"
-    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
+        return Text("此处不应再有内容", "nothing more here")
+    if len(texts) == 1:
+        return texts[0]
+    return Text.join(texts[:-1]) + Text(" 或 ", " or ") + texts[-1]
+
+
+def _expecting(names: set[str], chinese: bool = False) -> Text:
+    """The help of a syntax error: ``expected …`` / ``此处应为 …``."""
+    found = _expected(names, chinese)
+    if found.en == "nothing more here":
+        return found
+    return Text(f"此处应为 {found.zh}", f"expected {found.en}")
 
 
 def _syntax_span(path: str, line: int, column: int, width: int) -> n.Span:
@@ -1065,32 +1111,51 @@ def _char_name(char: str) -> str:
 def _special_char(path: str, text: str, char: str, span: n.Span, offset: int) -> Diagnostic | None:
     if char in _FULL_WIDTH:
         ascii_char = _FULL_WIDTH[char]
-        shown = "full-width space" if char == "\u3000" else f"`{char}`"
-        fix = f"write the ASCII `{ascii_char}`" if ascii_char.strip() else "write a plain space"
+        shown = Text("全角空格", "full-width space") if char == "\u3000" else Text.same(f"`{char}`")
         if not ascii_char:
-            fix = "delete it"
+            fix = Text("删去该字符", "delete it")
+        elif ascii_char.strip():
+            fix = Text(f"改为半角 `{ascii_char}`", f"write the ASCII `{ascii_char}`")
+        else:
+            fix = Text("改为半角空格", "write a plain space")
         return Diagnostic(
             "KF0002",
-            f"full-width punctuation {shown} in policy code",
+            Text(
+                f"代码中出现全角标点 {shown.zh}",
+                f"full-width punctuation {shown.en} in policy code",
+            ),
             span,
-            label="full-width character",
-            help=f"{fix}; full-width punctuation belongs only inside quoted text",
+            label=Text("全角字符", "full-width character"),
+            help=Text(
+                f"{fix.zh}；全角标点只能出现在引号内的文字中",
+                f"{fix.en}; full-width punctuation belongs only inside quoted text",
+            ),
         )
     if char in _INVISIBLE:
+        what = _INVISIBLE[char]
         return Diagnostic(
             "KF0011",
-            f"an invisible character ({_INVISIBLE[char]}, {_char_name(char)}) in policy code",
+            Text(
+                f"代码中出现不可见字符（{what.zh}，{_char_name(char)}）",
+                f"an invisible character ({what.en}, {_char_name(char)}) in policy code",
+            ),
             span,
-            label="invisible character here",
-            help="delete it and type a plain space if one is needed",
+            label=Text("此处有不可见字符", "invisible character here"),
+            help=Text(
+                "删去该字符；如需空格，请键入普通空格",
+                "delete it and type a plain space if one is needed",
+            ),
         )
     if char == '"':
         return Diagnostic(
             "KF0003",
-            "unterminated or misplaced text string",
+            Text("字符串没有结束或位置不当", "unterminated or misplaced text string"),
             span,
-            label="string starts here",
-            help='close the text with `"` on the same line, or use """…""" for several lines',
+            label=Text("字符串从此处开始", "string starts here"),
+            help=Text(
+                '请在同一行用 `"` 结束文字；多行文字请用 """…"""',
+                'close the text with `"` on the same line, or use """…""" for several lines',
+            ),
         )
     if char == "%":
         before, spaced = _previous_word(text, offset)
@@ -1104,10 +1169,16 @@ def _unit_apart(span: n.Span, number: str, unit: str) -> Diagnostic:
     fixed = f"{number}{written or '元'}"
     return Diagnostic(
         "KF0008",
-        f"the unit `{unit}` is separated from its number `{number}`",
+        Text(
+            f"单位 `{unit}` 与数字 `{number}` 分开书写",
+            f"the unit `{unit}` is separated from its number `{number}`",
+        ),
         span,
-        label="unit written apart",
-        help=f"write `{fixed}`: a number and its unit are one word (30万, 1.5亿, 30%)",
+        label=Text("单位与数字分开", "unit written apart"),
+        help=Text(
+            f"改写为 `{fixed}`：数字与单位连写（30万、1.5亿、30%）",
+            f"write `{fixed}`: a number and its unit are one word (30万, 1.5亿, 30%)",
+        ),
     )
 
 
@@ -1163,14 +1234,7 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
     if word in _UNIT_WORDS and spaced and before[-1:].isdigit():
         return _unit_apart(span, before, word)
     if word in _ZH_SYNONYMS:
-        fix = _ZH_SYNONYMS[word]
-        return Diagnostic(
-            "KF0005",
-            f"unknown keyword `{word}`",
-            span,
-            label=f"did you mean `{fix}`?",
-            help=f"write `{fix}`",
-        )
+        return _misspelled(span, word, _ZH_SYNONYMS[word])
     cjk = _cjk_word(word) if word not in chinese_keywords() else None
     if cjk is not None:
         return _chinese_keyword(span, word, cjk, before)
@@ -1202,46 +1266,63 @@ def _unexpected_token(path: str, text: str, err: UnexpectedInput, line: int, col
             span = _syntax_span(path, line, column - (offset - start), len(word))
             guess = phrase
     if guess:
-        return Diagnostic(
-            "KF0005",
-            f"unknown keyword `{word}`",
-            span,
-            label=f"did you mean `{guess}`?",
-            help=f"write `{guess}`",
-        )
+        return _misspelled(span, word, guess)
     if expected in ({"ID"}, {"ID", "NAME"}):
         return Diagnostic(
             "KF0006",
-            f"`{word}` is not a valid id",
+            Text(f"`{word}` 不是有效的编号", f"`{word}` is not a valid id"),
             span,
-            label="id expected here",
-            help="ids are lower-case with a document prefix, e.g. `expo-2a`",
+            label=Text("此处应为编号", "id expected here"),
+            help=Text(
+                "编号用小写字母，并以来源文件为前缀，如 `expo-2a`",
+                "ids are lower-case with a document prefix, e.g. `expo-2a`",
+            ),
         )
     return Diagnostic(
         "KF0001",
-        f"unexpected `{word}`",
+        Text(f"此处不应出现 `{word}`", f"unexpected `{word}`"),
         span,
-        label="not expected here",
-        help=f"expected {_expected(expected, _is_cjk(word))}",
+        label=Text("不应出现在此处", "not expected here"),
+        help=_expecting(expected, _is_cjk(word)),
+    )
+
+
+def _misspelled(span: n.Span, word: str, fix: str) -> Diagnostic:
+    return Diagnostic(
+        "KF0005",
+        Text(f"未知的关键词 `{word}`", f"unknown keyword `{word}`"),
+        span,
+        label=suggestion(fix),
+        help=Text(f"改写为 `{fix}`", f"write `{fix}`"),
     )
 
 
 def _chinese_keyword(span: n.Span, word: str, cjk: tuple[str, str], before: str) -> Diagnostic:
     chinese, keyword = cjk
     if keyword in ("at least", "at most", "more than", "less than") and before[:1].isdigit():
-        fix = f"write `{keyword} {before}`: the comparison comes before the number"
+        fix = Text(
+            f"改写为 `{keyword} {before}`：比较词写在数字之前",
+            f"write `{keyword} {before}`: the comparison comes before the number",
+        )
     else:
-        fix = f"write `{keyword}`"
+        fix = Text(f"改写为 `{keyword}`", f"write `{keyword}`")
     zh_form = keyword_rules().get("_kw_" + keyword.replace(" ", "_"))
     zh_word = next((" ".join(f) for f in zh_form or () if not f[0].isascii()), None)
     if zh_word is not None and zh_word != chinese:
-        fix += f" (with Chinese keywords: `{zh_word}`)"
+        fix += Text(f"（使用中文关键词时写 `{zh_word}`）", f" (with Chinese keywords: `{zh_word}`)")
     return Diagnostic(
         "KF0010",
-        f"the Chinese word `{chinese}` is not a kfpl keyword here",
+        Text(
+            f"中文词 `{chinese}` 在此处不是 kfpl 关键词",
+            f"the Chinese word `{chinese}` is not a kfpl keyword here",
+        ),
         span,
-        label=f"means `{keyword}`",
-        help=f"{fix}; the Chinese keywords (以上, 不超过, 每年, …) are listed in the language guide",
+        label=Text(f"意为 `{keyword}`", f"means `{keyword}`"),
+        help=fix
+        + Text(
+            "；中文关键词（以上、不超过、每年 …）见语言指南",
+            "; the Chinese keywords (`以上`, `不超过`, `每年`, …) are listed in the language guide",
+        ),
     )
 
 
@@ -1250,10 +1331,10 @@ def _end_of_file(path: str, text: str, expected: set[str]) -> Diagnostic:
     span = _syntax_span(path, len(lines), len(lines[-1]) + 1, 1)
     return Diagnostic(
         "KF0004",
-        "the file ends in the middle of a clause",
+        Text("文件在条款中间结束", "the file ends in the middle of a clause"),
         span,
-        label="more was expected here",
-        help=f"expected {_expected(expected)}",
+        label=Text("此处应有后续内容", "more was expected here"),
+        help=_expecting(expected),
     )
 
 
@@ -1270,12 +1351,18 @@ def _run_on_string(path: str, text: str, line: int, column: int) -> Diagnostic |
     if found is None:
         return None
     start = found.start() + 1
+    lang, body = found.group(2), found.group(1)
     return Diagnostic(
         "KF0003",
-        "a text string is not closed before the next language",
+        Text(
+            "字符串在下一种语言之前没有结束", "a text string is not closed before the next language"
+        ),
         _syntax_span(path, line, start, found.end() - found.start()),
-        label=f"this text runs on into `{found.group(2)}`",
-        help=f'close the text before ` {found.group(2)} `: `"{found.group(1)}"`',
+        label=Text(f"这段文字一直延续到 `{lang}`", f"this text runs on into `{lang}`"),
+        help=Text(
+            f'请在 ` {lang} ` 之前结束文字：`"{body}"`',
+            f'close the text before ` {lang} `: `"{body}"`',
+        ),
     )
 
 
@@ -1299,10 +1386,13 @@ def syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
             return _chinese_keyword(_syntax_span(path, line, column, len(word)), word, cjk, before)
         return Diagnostic(
             "KF0001",
-            f"unexpected character `{_char_name(char)}`",
+            Text(
+                f"此处不应出现字符 `{_char_name(char)}`",
+                f"unexpected character `{_char_name(char)}`",
+            ),
             span,
-            label="not part of kfpl",
-            help=f"expected {_expected(set(err.allowed or ()))}",
+            label=Text("不属于 kfpl 语法", "not part of kfpl"),
+            help=_expecting(set(err.allowed or ())),
         )
     if isinstance(err, UnexpectedEOF):
         return _end_of_file(path, text, set(err.expected))
@@ -1321,10 +1411,16 @@ def _control_char(path: str, text: str, offset: int) -> Diagnostic:
     char = text[offset]
     return Diagnostic(
         "KF0011",
-        f"a control character (U+{ord(char):04X}) in the policy text",
+        Text(
+            f"政策文本中出现控制字符（U+{ord(char):04X}）",
+            f"a control character (U+{ord(char):04X}) in the policy text",
+        ),
         n.Span(path, line, column, line, column + 1),
-        label="invisible character here",
-        help="delete it: text strings may hold any printable character, but no control character",
+        label=Text("此处有不可见字符", "invisible character here"),
+        help=Text(
+            "删去该字符：文字中可用任何可打印字符，但不得有控制字符",
+            "delete it: text strings may hold any printable character, but no control character",
+        ),
     )
 
 
@@ -1346,10 +1442,13 @@ def _too_deep(path: str, text: str) -> Diagnostic:
         line, col = 1, 1
     return Diagnostic(
         "KF0009",
-        "conditions nested too deeply",
+        Text("条件嵌套过深", "conditions nested too deeply"),
         _syntax_span(path, line, col - 1 if depth > MAX_NESTING else col, 1),
-        label=f"more than {MAX_NESTING} levels",
-        help="split the condition into several `requires` lines (they must all hold)",
+        label=Text(f"超过 {MAX_NESTING} 层", f"more than {MAX_NESTING} levels"),
+        help=Text(
+            "将条件拆分为多行 `requires`（各行须同时满足）",
+            "split the condition into several `requires` lines (they must all hold)",
+        ),
     )
 
 
@@ -1382,7 +1481,7 @@ def _parse_items(text: str, path: str) -> tuple[tuple[n.Item, ...] | None, list[
         if isinstance(inner, LiteralError):
             tok = inner.token
             span = _syntax_span(path, tok.line or 1, tok.column or 1, len(str(tok)))
-            return None, [Diagnostic("KF0007", str(inner), span, help=inner.help)]
+            return None, [Diagnostic("KF0007", inner.message, span, help=inner.help)]
         if isinstance(inner, RecursionError):
             return None, [_too_deep(path, text)]
         return None, [_internal_error(path, inner)]
@@ -1454,7 +1553,13 @@ def parse(text: str, path: str = "<string>") -> tuple[n.Module | None, list[Diag
 def _internal_error(path: str, exc: BaseException) -> Diagnostic:
     return Diagnostic(
         "KF0000",
-        f"internal error while parsing: {type(exc).__name__}",
+        Text(
+            f"编译器在解析时发生内部错误：{type(exc).__name__}",
+            f"internal error while parsing: {type(exc).__name__}",
+        ),
         n.Span(path, 1, 1, 1, 2),
-        help="this is a bug in kfpl, not in the policy: please report it with this file",
+        help=Text(
+            "这是 kfpl 本身的缺陷，并非政策文本的问题：请连同本文件一并报告",
+            "this is a bug in kfpl, not in the policy: please report it with this file",
+        ),
     )

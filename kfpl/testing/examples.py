@@ -17,7 +17,8 @@ from typing import Any
 from kfpl.model import PolicySet
 from kfpl.python.evaluate import Program
 from kfpl.runtime import ApplicationError, Result
-from kfpl.runtime.money import ZERO, money_en, to_fen
+from kfpl.runtime.bilingual import EMPTY, Text
+from kfpl.runtime.money import ZERO, money_en, money_zh, to_fen
 from kfpl.syntax import nodes as n
 
 
@@ -29,7 +30,12 @@ class ExampleCase:
 
     @property
     def name(self) -> str:
-        label = self.example.name or f"example {self.index + 1}"
+        return self.name_in("en")
+
+    def name_in(self, lang: str) -> str:
+        """``expo-2a: example 1`` / ``expo-2a: 例 1`` for an example without a name."""
+        number = self.index + 1
+        label = self.example.name or (f"例 {number}" if lang == "zh" else f"example {number}")
         return f"{self.measure.id}: {label}"
 
     @property
@@ -41,14 +47,14 @@ class ExampleCase:
 class ExampleOutcome:
     case: ExampleCase
     passed: bool
-    expected: str
-    actual: str
+    expected: Text
+    actual: Text
     result: Result | None
-    error: str = ""
+    error: Text = EMPTY
 
     def explain(self, lang: str = "en") -> str:
         if self.result is None:
-            return self.error
+            return self.error[lang]
         return "\n".join(
             f"  {'  ' * s.depth}{s.zh if lang == 'zh' else s.en}" for s in self.result.steps
         )
@@ -132,26 +138,38 @@ def application(case: ExampleCase, ps: PolicySet) -> dict[str, Any]:
     return app
 
 
-def describe(result: Result) -> str:
-    if result.status in ("not_eligible", "excluded"):
-        return "not eligible"
-    if result.status == "undetermined":
-        return "undetermined"
-    if result.status == "superseded":
-        return "superseded"
+_STATUS = {
+    "not_eligible": Text("不符合条件", "not eligible"),
+    "excluded": Text("不符合条件", "not eligible"),
+    "undetermined": Text("无法确定", "undetermined"),
+    "superseded": Text("不重复享受", "superseded"),
+}
+
+
+def _money(amount: Decimal) -> Text:
+    return Text(money_zh(amount), money_en(amount))
+
+
+def _range(low: Decimal, high: Decimal) -> Text:
+    return Text(f"{money_zh(low)}至{money_zh(high)}", f"{money_en(low)} to {money_en(high)}")
+
+
+def describe(result: Result) -> Text:
+    if result.status in _STATUS:
+        return _STATUS[result.status]
     if result.amount_min is not None:
-        return f"{money_en(result.amount_min)} to {money_en(result.amount)}"
-    return money_en(result.amount)
+        return _range(result.amount_min, result.amount)
+    return _money(result.amount)
 
 
-def expected_text(outcome: n.Outcome) -> str:
+def expected_text(outcome: n.Outcome) -> Text:
     if outcome.kind == "amount":
         assert outcome.amount is not None
-        return money_en(outcome.amount.value)
+        return _money(outcome.amount.value)
     if outcome.kind == "range":
         assert outcome.amount is not None and outcome.high is not None
-        return f"{money_en(outcome.amount.value)} to {money_en(outcome.high.value)}"
-    return outcome.kind.replace("_", " ")
+        return _range(outcome.amount.value, outcome.high.value)
+    return _STATUS.get(outcome.kind, Text.same(outcome.kind.replace("_", " ")))
 
 
 def matches(outcome: n.Outcome, result: Result) -> bool:
@@ -179,7 +197,8 @@ def run_case(case: ExampleCase, ps: PolicySet, program: Program) -> ExampleOutco
     try:
         app = program.runtime.read(application(case, ps))
     except ApplicationError as exc:
-        return ExampleOutcome(case, False, expected, "invalid example", None, str(exc))
+        invalid = Text("示例无效", "invalid example")
+        return ExampleOutcome(case, False, expected, invalid, None, Text(exc.text("zh"), str(exc)))
     if case.example.claims:
         return _run_claims(case, program, app)
     result = program.runtime.evaluate_one(app)
@@ -194,8 +213,8 @@ def _run_claims(case: ExampleCase, program: Program, app: Any) -> ExampleOutcome
     it states and the application the stated total."""
     outcome = program.runtime.evaluate_example(app)
     by_id = {r.claim.id: r for r in outcome.results}
-    wants = [f"{c.name} {expected_text(c.outcome)}" for c in case.example.claims]
-    gots = [f"{c.name} {describe(by_id[c.name])}" for c in case.example.claims]
+    wants = [Text.same(f"{c.name} ") + expected_text(c.outcome) for c in case.example.claims]
+    gots = [Text.same(f"{c.name} ") + describe(by_id[c.name]) for c in case.example.claims]
     total = to_fen(outcome.total)
     assert case.example.outcome.amount is not None
     want_total = to_fen(case.example.outcome.amount.value)
@@ -207,8 +226,8 @@ def _run_claims(case: ExampleCase, program: Program, app: Any) -> ExampleOutcome
     return ExampleOutcome(
         case,
         passed,
-        "; ".join([*wants, f"total {money_en(want_total)}"]),
-        "; ".join([*gots, f"total {money_en(total)}"]),
+        Text.join([*wants, Text("合计 ", "total ") + _money(want_total)], "；", "; "),
+        Text.join([*gots, Text("合计 ", "total ") + _money(total)], "；", "; "),
         shown,
     )
 

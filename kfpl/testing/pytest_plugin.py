@@ -89,7 +89,7 @@ class ExampleItem(pytest.Item):
         outcome = run_case(self.case, comp.policy_set, program)
         if not outcome.passed:
             raise ExampleFailure(
-                f"{self.case.location}: expected {outcome.expected}, got {outcome.actual}\n"
+                f"{self.case.location}: expected {outcome.expected.en}, got {outcome.actual.en}\n"
                 f"{outcome.explain('en')}"
             )
 

@@ -75,8 +75,6 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     (root / "examples" / "population").mkdir()
     shutil.copy(REPO / "examples" / "application.json", root / "examples")
     shutil.copy(REPO / "examples/population/applications.jsonl", root / "examples/population")
-    for part in ("guide", "assets"):
-        shutil.copytree(REPO / "docs" / part, root / "docs" / part)
     assert inject(root) > 500
     cwd = Path.cwd()
     os.chdir(root)

@@ -129,7 +129,8 @@ def test_studio_shows_a_mistake_and_its_fix(url: str, browser: object, project: 
     page.fill("#source", text[:where] + "  awrd" + text[where + len("  award") :])  # type: ignore[attr-defined]
     diagnostic = page.locator('.diagnostic[data-code="KF0005"]')  # type: ignore[attr-defined]
     diagnostic.wait_for()
-    assert "did you mean `award`?" in diagnostic.inner_text()
+    # The studio page is Chinese (no ?lang=en): so are its diagnostics.
+    assert "是否应为 `award`？" in diagnostic.inner_text()
     assert page.locator("#no-problems").count() == 0  # type: ignore[attr-defined]
     shot(page, "serve-studio-mistake")
 

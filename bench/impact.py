@@ -9,7 +9,10 @@ measures of both versions) in memory, then times the impact of the worked review
 (policies/ → examples/revision-2023/): both versions evaluated on every application,
 totals by measure, chain and enterprise, reconciled to the fen. ``--attribution`` also
 times the per-change attribution (each step re-runs only the applications naming a
-measure it changes). Prints one line per phase and the applications per second.
+measure it changes). Prints one line per phase and the applications per second;
+``--stages`` also the time inside each stage of the impact (validating once, the
+versions' projections, the columnar kernels and rules, building the versions, the
+summary), measured around those functions.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -28,12 +33,42 @@ from kfpl.population import Options, generate  # noqa: E402
 from kfpl.project.loader import compile_paths  # noqa: E402
 
 
+def stage_timers() -> dict[str, float]:
+    """Wrap the impact's stages so the time spent in each is added up."""
+    import kfpl.diff.columnar_run as columnar_run
+    import kfpl.diff.impact as impact
+    import kfpl.diff.validated as validated
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(owner: Any, name: str, label: str) -> None:
+        inner = getattr(owner, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - t
+
+        setattr(owner, name, wrapper)
+
+    timed(validated.Shared, "read", "validate each application once (union of both versions)")
+    timed(impact.Version, "read", "each version's reading (projections)")
+    timed(columnar_run, "evaluate", "columnar kernels and set rules, every pass")
+    timed(impact.Version, "__init__", "build the versions (generated code)")
+    timed(impact, "summarise", "summarise")
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--attribution", action="store_true")
+    parser.add_argument("--stages", action="store_true")
     args = parser.parse_args()
+    spent = stage_timers() if args.stages else {}
 
     t0 = time.perf_counter()
     old = compile_paths([str(ROOT / "policies")]).policy_set
@@ -56,6 +91,8 @@ def main() -> None:
         f"impact (both versions{f', attribution over {steps} steps' if steps else ''}):"
         f" {t3 - t2:6.2f} s = {args.apps / (t3 - t2):,.0f} applications/s"
     )
+    for label, seconds in spent.items():
+        print(f"  {label}: {seconds:6.2f} s")
     t = report["totals"]
     print(f"total {t['old']} -> {t['new']} (delta {t['delta']}), reconciled to the fen")
 

@@ -170,13 +170,13 @@ class ColumnarEngine:
     def _kernels(self, frame: Frame) -> None:
         if not frame.n:
             return
-        order = np.argsort(frame.measure.astype(str), kind="stable")
-        ids = frame.measure[order]
+        order = np.argsort(frame.measure_code, kind="stable")
+        ids = frame.measure_code[order]
         bounds: Any = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else []
         ends = [*bounds[1:], len(ids)]
         for start, end in zip(bounds, ends, strict=True):
             rows: npt.NDArray[np.int64] = np.sort(order[start:end])
-            self.kernels[ids[start]](Kernel(frame, rows))
+            self.kernels[frame.measure[rows[0]]](Kernel(frame, rows))
 
 
 def frame_results(frame: Frame, numbers: list[int]) -> Results:

@@ -14,6 +14,7 @@ fact, a failed condition, no tier) applies only to the rows still live.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -96,7 +97,13 @@ class Frame:
         self.n = n
         self.app = np.fromiter((a for a, _ in claims), dtype=np.int64, count=n)
         self.index = np.fromiter((c.index for _, c in claims), dtype=np.int64, count=n)
-        self.measure = np.array([c.measure for _, c in claims], dtype=object)
+        ids = [c.measure for _, c in claims]
+        self.measure = np.array(ids, dtype=object)
+        # The measures as small integers too, so selecting claims by measure is a lookup.
+        self._codes: dict[str, int] = {}
+        self.measure_code = np.fromiter(
+            (self._codes.setdefault(m, len(self._codes)) for m in ids), np.int64, n
+        )
         self.year = np.fromiter((app.year for app in apps), dtype=np.int64, count=len(apps))
         self.status = np.zeros(n, dtype=np.int8)
         self.reason = np.full(n, "", dtype=object)
@@ -127,6 +134,13 @@ class Frame:
 
     def paid(self) -> Bools:
         return self.status <= CAPPED
+
+    def of(self, measures: Iterable[str]) -> Bools:
+        """The claims of any of ``measures``."""
+        wanted = np.zeros(len(self._codes) + 1, dtype=bool)
+        wanted[[self._codes[m] for m in measures if m in self._codes]] = True
+        out: Bools = wanted[self.measure_code]
+        return out
 
 
 @dataclass

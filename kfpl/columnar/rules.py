@@ -92,11 +92,11 @@ def once_in_application(f: Frame, infos: dict[str, Info]) -> None:
     """Two claims of one application for the same one-time award: the higher is kept
     (the first on a tie), the others get nothing."""
     once = [mid for mid, info in infos.items() if info.once is not None]
-    rows = np.flatnonzero(f.paid() & np.isin(f.measure, once))
+    rows = np.flatnonzero(f.paid() & f.of(once))
     if len(rows) < 2:
         return
     # Only an application claiming one such measure twice can hold two claims of a group.
-    pair = group_ids(f.app[rows], f.measure[rows])
+    pair = group_ids(f.app[rows], f.measure_code[rows])
     rows = rows[np.bincount(pair)[pair] >= 2]
     groups: dict[tuple[Any, ...], list[int]] = {}
     for row in rows:
@@ -131,7 +131,7 @@ def earlier(f: Frame, rows: Rows, test: Any) -> npt.NDArray[np.int64]:
 def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
     for mid, info in infos.items():
         for scope, limit in info.caps:
-            rows = np.flatnonzero((f.measure == mid) & f.paid() & (f.amount > 0))
+            rows = np.flatnonzero(f.of((mid,)) & f.paid() & (f.amount > 0))
             if not len(rows):
                 continue
             if scope in ("project", "product"):
@@ -282,7 +282,7 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
 
 
 def group_cap(f: Frame, rule: GroupCap) -> None:
-    rows = np.flatnonzero(f.paid() & (f.amount > 0) & np.isin(f.measure, list(rule.measures)))
+    rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(rule.measures))
     if not len(rows):
         return
     app = f.app[rows]
@@ -304,7 +304,7 @@ def yearly_cap(
         mid for mid, info in infos.items()
         if info.policy == rule.policy or rule.policy not in measure_policies
     }  # fmt: skip
-    rows = np.flatnonzero(f.paid() & (f.amount > 0) & np.isin(f.measure, list(applies)))
+    rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(applies))
     if not len(rows):
         return
     limits = [f.apps[a].enterprise.get(rule.limit) for a in f.app[rows]]

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from kfpl.columnar.engine import ColumnarEngine, frame_results
-from kfpl.columnar.kernel import Frame, YearlyCap
+from kfpl.columnar.engine import ColumnarEngine
+from kfpl.columnar.kernel import STATUS, Frame, YearlyCap
 from kfpl.columnar.rules import apply_set_rules, earlier
 from kfpl.runtime.application import Application
 
@@ -58,10 +58,19 @@ def evaluate(engine: ColumnarEngine, apps: list[Application], claims: bool = Tru
 
     apply_set_rules(frame, engine.module, before_yearly=binds)
     yearly = [r for r in engine.module.SET_RULES if isinstance(r, YearlyCap)]
-    ours = frame_results(frame, columnar)
-    for row in ours.claims:
-        out.claims[row[0]].append((row[3], row[4], row[6], row[8]))
-    for (i, _, total), b in zip(ours.totals, bound.tolist(), strict=True):
+    # What the report counts of each claim, straight from the frame's columns.
+    paid = np.where(frame.paid(), frame.amount, 0)
+    statuses = [STATUS[s] for s in frame.status.tolist()]
+    owners, measures, fens, flags = (
+        c.tolist() for c in (frame.app, frame.measure, paid, frame.capped)
+    )
+    for a, measure, status, fen, capped in zip(
+        owners, measures, statuses, fens, flags, strict=True
+    ):
+        out.claims[columnar[a]].append((measure, status, fen, capped))
+    totals = np.zeros(len(frame.apps), dtype=np.int64)
+    np.add.at(totals, frame.app, paid)
+    for i, total, b in zip(columnar, totals.tolist(), bound.tolist(), strict=True):
         out.totals[i] = total
         out.binds[i] = b
     yearly_ids = {r.id for r in yearly}
@@ -87,7 +96,7 @@ def _binds(f: Frame, rule: YearlyCap, infos: dict[str, Any], measure_policies: s
         if info.policy == rule.policy or rule.policy not in measure_policies
     ]
     hit = np.zeros(len(f.apps), dtype=bool)
-    rows = np.flatnonzero(f.paid() & (f.amount > 0) & np.isin(f.measure, applies))
+    rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(applies))
     if not len(rows):
         return hit
     limits = [f.apps[a].enterprise.get(rule.limit) for a in f.app[rows]]

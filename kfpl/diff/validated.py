@@ -63,10 +63,13 @@ class Shared:
                     )
         for name in conflicting:
             del inputs[name]
-        everything = tuple(inputs)
+        # Every measure reads every fact here (a set: the reader tests membership for each
+        # fact; the order of its names shows only in a message, and a refused union
+        # reading is never shown: the version's own reading gives the message).
+        everything = frozenset(inputs)
         measures = {*old.runtime.measure_inputs, *new.runtime.measure_inputs}
         self.inputs = inputs
-        self.measure_inputs = {m: everything for m in sorted(measures)}
+        self.measure_inputs: dict[str, Any] = {m: everything for m in sorted(measures)}
         self.typed: list[Application | None] = []
         # By id of the version, holding the version too: a version dropped after its
         # attribution step could otherwise free its id for the next one, which would then

@@ -145,3 +145,13 @@ def test_counted_goals_and_terms_take_their_measure_words() -> None:
     targets = (ROOT / "docs" / "zh" / "targets.md").read_text(encoding="utf-8")
     assert "到2025年，达到2个以上" in targets and "达到2以上" not in targets
     assert "补贴期限不超过1年（按项目计）" in page("ind-4")
+
+
+def test_a_count_tier_that_leaves_one_number_names_it_as_the_law_does() -> None:
+    # ind 1: 获得以上一种认证的企业…30万元；获得以上两种认证的…40万元. The measure requires at
+    # least one certification, so the tier `less than 2` is exactly one: 为1种, not 低于2种.
+    root = Path(__file__).resolve().parent.parent
+    zh = (root / "docs" / "zh" / "measures" / "ind-1.md").read_text(encoding="utf-8")
+    en = (root / "docs" / "en" / "measures" / "ind-1.md").read_text(encoding="utf-8")
+    assert "认证的种数为1种的，给予一次性奖励30万元" in zh and "低于2" not in zh
+    assert "- exactly 1 — a one-time reward of CNY 300,000" in en

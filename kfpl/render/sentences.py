@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kfpl.model import PolicySet
@@ -57,6 +57,7 @@ class Renderer:
         self.award_noun: str | None = None
         self.called: str | None = None  # the measure's `called` label, in this language
         self.item_unit: str | None = None  # the unit of one item of the measure's list (台)
+        self.floors: dict[str, Decimal] = {}  # the least value of each count the measure requires
         # The policy's word for what one claim of the measure being rendered is for (品种).
         self.item_word: str | None = None
         self._fields: list[dict[str, n.Field]] = []  # item fields visible inside `each`
@@ -285,12 +286,19 @@ class Renderer:
         if row.otherwise:
             return "其他情形" if self.zh else "otherwise"
         type_name = self.type_name(on) if on else None
+        table = ZH_BOUND if self.zh else EN_BOUND
+        if type_name == "count" and on is not None:
+            only = _only_count(row, self.floors.get(on, Decimal(0)))
+            bound = row.low or row.high
+            if only is not None and bound is not None:
+                shown = replace(bound.value, value=only, text=str(only))
+                x = self.number(shown, type_name, on)
+                return table["equal"].format(x=x) if self.zh else f"exactly {x}"
         parts = []
         for bound in (row.low, row.high):
             if bound is None:
                 continue
             x = self.number(bound.value, type_name, on)
-            table = ZH_BOUND if self.zh else EN_BOUND
             parts.append(table[bound.op].format(x=x))
         return "且".join(parts) if self.zh else " and ".join(parts)
 
@@ -412,7 +420,15 @@ class Renderer:
     def of(self, measure: n.Measure) -> Iterator[None]:
         """While one measure is rendered: the words its policy text gives (the award's
         name, what a claim is for)."""
-        saved = (self.award_noun, self.called, self.item_word, self.item_unit)
+        saved = (self.award_noun, self.called, self.item_word, self.item_unit, self.floors)
+        # The least value a count may take under the measure (`requires n at least 1`), so
+        # a tier `less than 2` of it reads as the one number it leaves: 为1种 (ind 1).
+        self.floors = {
+            c.name: c.value.value + (1 if c.op == "more_than" else 0)
+            for req in measure.requires
+            for c in ([req] if not isinstance(req, n.AllOf) else req.operands)
+            if isinstance(c, n.Compare) and c.op in ("at_least", "more_than")
+        }
         lists = (
             [e.over for e in measure.award.walk() if isinstance(e, n.Each)]
             if measure.awards
@@ -426,7 +442,7 @@ class Renderer:
         try:
             yield
         finally:
-            self.award_noun, self.called, self.item_word, self.item_unit = saved
+            self.award_noun, self.called, self.item_word, self.item_unit, self.floors = saved
 
     def award(self, measure: n.Measure) -> Sentence:
         if not measure.awards:
@@ -720,3 +736,21 @@ def _lower_first(text: str) -> str:
     if len(text) > 1 and text[1].isupper():  # an acronym: keep it
         return text
     return text[:1].lower() + text[1:] if text else text
+
+
+def _only_count(row: n.TierRow, floor: Decimal) -> Decimal | None:
+    """The one whole number a tier row of a count admits (from ``floor`` up), if one."""
+    low, high = floor, None
+    for bound in (row.low, row.high):
+        if bound is None:
+            continue
+        v = bound.value.value
+        if bound.op == "at_least":
+            low = max(low, v)
+        elif bound.op == "more_than":
+            low = max(low, v + 1)
+        elif bound.op == "at_most":
+            high = v
+        elif bound.op == "less_than":
+            high = v - 1
+    return low if high is not None and low == high and low == low.to_integral_value() else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -29,8 +29,10 @@ from kfpl.runtime.dates import Span, day_en, day_zh
 from kfpl.runtime.measure import (
     Evaluation,
     Labels,
+    LazyTexts,
     MeasureMeta,
     ParamValue,
+    Render,
     Result,
     RuleSpec,
     Step,
@@ -40,15 +42,23 @@ from kfpl.runtime.money import ZERO, exact, money_en, money_zh, to_fen, yuan_str
 EXPLAIN_VERSION = 1
 
 
-@dataclass
-class Decision:
-    """An application-level rule decision, for the ``rules`` part of the output."""
+class Decision(LazyTexts):
+    """An application-level rule decision, for the ``rules`` part of the output; its
+    text, like a step's, may be rendered only when it is read."""
 
-    rule: str
-    source: str
-    zh: str
-    en: str
-    claims: list[str] = field(default_factory=list)
+    __slots__ = ("claims", "rule", "source")
+
+    def __init__(
+        self,
+        rule: str,
+        source: str,
+        zh: str,
+        en: str,
+        claims: list[str] | None = None,
+        render: Render | None = None,
+    ) -> None:
+        self.rule, self.source, self.claims = rule, source, claims if claims is not None else []
+        self._set_texts(zh, en, render)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -112,6 +122,13 @@ def _note(
     result: Result, kind: str, source: str, zh: str, en: str, ok: bool | None = False
 ) -> None:
     result.steps.append(Step(kind, zh, en, source, 0, ok))
+
+
+def _note_later(
+    result: Result, kind: str, source: str, render: Render, ok: bool | None = False
+) -> None:
+    """``_note`` with its text rendered when read (``measure.EAGER``)."""
+    result.steps.append(Step(kind, "", "", source, 0, ok, render))
 
 
 class PolicySetRuntime:
@@ -188,14 +205,7 @@ class PolicySetRuntime:
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
             if r.paid and r.computed is not None and r.amount != r.computed:
-                _note(
-                    r,
-                    "final",
-                    r.meta.source,
-                    f"最终核定{money_zh(r.amount)}",
-                    f"final amount: {money_en(r.amount)}",
-                    ok=None,
-                )
+                _note_later(r, "final", r.meta.source, _final_texts(r.amount), ok=None)
         return Outcome(app, results, decisions)
 
     def evaluate_one(self, app: Application) -> Result:
@@ -843,12 +853,17 @@ class PolicySetRuntime:
         earlier = sum((p.amount for p in app.history if p.year == app.year), ZERO)
         total = sum((r.amount for r in paid), ZERO)
         if earlier + total <= limit:
+            whole = earlier + total
             return [
                 Decision(
                     rule.id,
                     rule.source,
-                    f"年度奖补总额{money_zh(earlier + total)}未超过{label_zh}{money_zh(limit)}",
-                    f"yearly total {money_en(earlier + total)} is within {label_en} {money_en(limit)}",
+                    "",
+                    "",
+                    render=lambda: (
+                        f"年度奖补总额{money_zh(whole)}未超过{label_zh}{money_zh(limit)}",
+                        f"yearly total {money_en(whole)} is within {label_en} {money_en(limit)}",
+                    ),
                 )
             ]
         excess = earlier + total - limit
@@ -894,6 +909,10 @@ class PolicySetRuntime:
 
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
+
+
+def _final_texts(amount: Decimal) -> Render:
+    return lambda: (f"最终核定{money_zh(amount)}", f"final amount: {money_en(amount)}")
 
 
 def _group_scope_words(scope: str, item: Any) -> tuple[str, str]:
@@ -943,12 +962,14 @@ def _share_cap(
                 f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(r.amount)}",
             )
         elif always:
-            _note(
+            _note_later(
                 r,
                 "cap",
                 source,
-                f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
-                f"cap {money_en(limit)} {scope_en}: not reached",
+                lambda: (
+                    f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
+                    f"cap {money_en(limit)} {scope_en}: not reached",
+                ),
                 ok=True,
             )
         room -= r.amount

@@ -169,6 +169,20 @@ class PolicySetRuntime:
                 self.measure_periods[meta.id] = span
         self.measure_inputs = {m.id: m.reads for m in self.measures.values()}
         self.measure_policies = {m.policy for m in self.measures.values()}
+        # Worked out once for the set rather than for every claim: the exclusion and
+        # eligibility rules binding each measure, in the order written; the measures
+        # with caps across claims; the rules of each application-level kind.
+        self.claim_rules = {
+            m.id: tuple(
+                r for r in self.rules if r.kind in ("exclude", "eligible") and self._applies(r, m)
+            )
+            for m in self.measures.values()
+        }
+        self.capped = tuple(m for m in self.measures.values() if m.caps)
+        self.rules_of = {
+            kind: tuple(r for r in self.rules if r.kind == kind)
+            for kind in ("stack", "group_cap", "yearly_cap")
+        }
 
     # -- public
     def read(self, data: Any) -> Application:
@@ -194,14 +208,12 @@ class PolicySetRuntime:
         self._aggregate_caps(app, results)
         # Stacking first (in the order written), then the yearly total, whatever
         # the order of the files: the total must count only what survives stacking.
-        for rule in self.rules:
-            if rule.kind == "stack":
-                decisions.extend(self._stack(rule, app, results))
-        for rule in self.rules:
-            if rule.kind == "group_cap":
-                decisions.extend(self._group_cap(rule, app, results))
-        for rule in self.rules:
-            if rule.kind == "yearly_cap" and (standing or rule.limit in app.enterprise):
+        for rule in self.rules_of["stack"]:
+            decisions.extend(self._stack(rule, app, results))
+        for rule in self.rules_of["group_cap"]:
+            decisions.extend(self._group_cap(rule, app, results))
+        for rule in self.rules_of["yearly_cap"]:
+            if standing or rule.limit in app.enterprise:
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
             if r.paid and r.computed is not None and r.amount != r.computed:
@@ -229,9 +241,7 @@ class PolicySetRuntime:
         result = ev.result
         if not self._in_force(meta, ev):
             return result
-        for rule in self.rules if set_rules else ():
-            if not self._applies(rule, meta):
-                continue
+        for rule in self.claim_rules[meta.id] if set_rules else ():
             if rule.kind == "exclude" and not self._exclusion(rule, ev):
                 return result
             if rule.kind == "eligible" and not self._eligibility(rule, ev):
@@ -506,9 +516,14 @@ class PolicySetRuntime:
 
     # -- caps across claims
     def _aggregate_caps(self, app: Application, results: list[Result]) -> None:
-        for meta in self.measures.values():
+        claimed: dict[str, list[Result]] = defaultdict(list)
+        for r in results:
+            claimed[r.meta.id].append(r)
+        for meta in self.capped:
+            if meta.id not in claimed:
+                continue
             for scope, limit in meta.caps:
-                mine = [r for r in results if r.meta.id == meta.id and r.paid and r.amount > 0]
+                mine = [r for r in claimed[meta.id] if r.paid and r.amount > 0]
                 if not mine:
                     continue
                 if scope in ("project", "product"):
@@ -603,7 +618,7 @@ class PolicySetRuntime:
     def _priors_for(
         self, rule: RuleSpec, app: Application, key: str, members: list[Result]
     ) -> list[PriorAward]:
-        if not all(self._history_counts(m.meta) for m in members):
+        if not app.history or not all(self._history_counts(m.meta) for m in members):
             return []
         mine = {m.meta.id for m in members}
         out = []

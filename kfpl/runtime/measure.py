@@ -215,6 +215,7 @@ class Labels:
         self.members = members
         self.params = params
         self.fields = fields
+        self.profile = frozenset(n for n, s in inputs.items() if s.origin == "enterprise")
 
     def name(self, name: str, lang: str) -> str:
         spec = self.inputs.get(name)
@@ -360,12 +361,7 @@ class Evaluation:
     # -- inputs
     def get(self, name: str) -> Any:
         """A fact of the claim, or of the enterprise for profile inputs; None if missing."""
-        spec = self.labels.inputs.get(name)
-        source = (
-            self.app.enterprise
-            if spec is not None and spec.origin == "enterprise"
-            else self.claim.facts
-        )
+        source = self.app.enterprise if name in self.labels.profile else self.claim.facts
         if name not in source:
             if name not in self.result.missing:
                 self.result.missing.append(name)

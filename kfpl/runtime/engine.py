@@ -610,6 +610,8 @@ class PolicySetRuntime:
                 groups[key].append(r)
         decisions = []
         for key, members in groups.items():
+            if len(members) < 2 and not app.history:
+                continue  # one benefit and nothing paid before: nothing to compare
             decision = self._stack_group(rule, app, key, members)
             if decision is not None:
                 decisions.append(decision)

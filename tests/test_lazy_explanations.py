@@ -16,6 +16,7 @@ import json
 import random
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,6 +29,8 @@ from kfpl.cli.main import main
 from kfpl.python.evaluate import Program
 from kfpl.runtime import measure
 from kfpl.runtime.application import ApplicationError, loads
+from kfpl.runtime.measure import Step
+from kfpl.runtime.money import exact, money_en, money_zh
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "application.json"
@@ -106,3 +109,22 @@ def test_text_is_not_written_until_read(program: Program) -> None:
     zh, en = first.zh, first.en
     assert first._render is None and zh and en
     assert (first.zh, first.en) == (zh, en)  # rendered once, then kept
+
+
+def test_text_read_after_the_evaluation_keeps_its_exact_arithmetic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A text is read after `exact()` has been left (by the CLI, the server, a test's
+    failure line); what it computes (a rate times a 30-digit base, an amount in 万) must
+    still have the 80 digits of the evaluation, not Python's default 28."""
+    base = Decimal("123456789012345.67") * Decimal("1.2345678901234567")
+
+    def render() -> tuple[str, str]:
+        return money_zh(base * Decimal("0.0435")), money_en(base / 3)
+
+    with exact():
+        lazy = Step("percent", "", "", "s", render=render)
+    monkeypatch.setattr(measure, "EAGER", True)
+    with exact():
+        eager = Step("percent", "", "", "s", render=render)
+    assert (lazy.zh, lazy.en) == (eager.zh, eager.en)

@@ -16,7 +16,7 @@ from typing import Any
 
 from kfpl.runtime import phrases
 from kfpl.runtime.application import Application, Claim, InputSpec
-from kfpl.runtime.money import ZERO, money_en, money_zh, number_str, rate_str, to_fen
+from kfpl.runtime.money import ZERO, exact, money_en, money_zh, number_str, rate_str, to_fen
 
 # --------------------------------------------------------------------------- declarations
 
@@ -104,7 +104,8 @@ class LazyTexts:
 
     def _rendered(self) -> None:
         if self._render is not None:
-            self._zh, self._en = self._render()
+            with exact():  # the evaluation's arithmetic, wherever the text is read
+                self._zh, self._en = self._render()
             self._render = None
 
     @property

@@ -228,6 +228,18 @@ class Labels:
             return self.fields[name][0 if lang == "zh" else 1]
         return name
 
+    def kind(self, name: str) -> str:
+        """The type of an input; a parameter is a rate."""
+        spec = self.inputs.get(name)
+        return spec.type if spec else ("rate" if name in self.params else "")
+
+    def show(self, name: str, value: Any, lang: str, in_item: bool) -> str:
+        """The value of ``name`` as an explanation writes it; ``in_item``: ``name`` is a
+        field of the list item being evaluated (shown without a unit)."""
+        if in_item:
+            return self.value(value, lang)
+        return self.value(value, lang, self.kind(name), self.unit(name, lang))
+
     def unit(self, name: str, lang: str) -> str:
         """The measure word a count input declares (台), in Chinese; English prints none."""
         spec = self.inputs.get(name)
@@ -345,19 +357,14 @@ class Evaluation:
         self.result.steps.append(Step(kind, "", "", self.meta.source, self.depth, ok, render))
 
     def _type(self, name: str) -> str:
-        spec = self.labels.inputs.get(name)
-        return spec.type if spec else ("rate" if name in self.params else "")
+        return self.labels.kind(name)
 
     def in_item(self, name: str) -> bool:
         """``name`` is a field of the current list item (it is shown without a unit)."""
         return self.item is not None and name in self.item
 
-    def show(self, name: str, value: Any, lang: str, in_item: bool | None = None) -> str:
-        """``in_item``: whether ``name`` was an item field when the value was read (a
-        step rendered later must not look at the item being evaluated by then)."""
-        if self.in_item(name) if in_item is None else in_item:
-            return self.labels.value(value, lang)
-        return self.labels.value(value, lang, self._type(name), self.labels.unit(name, lang))
+    def show(self, name: str, value: Any, lang: str) -> str:
+        return self.labels.show(name, value, lang, self.in_item(name))
 
     # -- inputs
     def get(self, name: str) -> Any:
@@ -416,42 +423,42 @@ class Evaluation:
     # -- conditions
     def compare(self, op: str, name: str, value: Any, threshold: Decimal) -> Check:
         zh_t, en_t, test = _OPS[op]
-        in_item = self.in_item(name)
+        labels, in_item = self.labels, self.in_item(name)
 
         def render() -> tuple[str, str]:
-            labels, kind = self.labels, self._type(name)
+            kind = labels.kind(name)
             th_zh = labels.value(threshold, "zh", kind, labels.unit(name, "zh"))
             th_en = labels.value(threshold, "en", kind)
             return (
                 zh_t.format(label=labels.name(name, "zh"), th=th_zh)
-                + f"（实际{self.show(name, value, 'zh', in_item)}）",
+                + f"（实际{labels.show(name, value, 'zh', in_item)}）",
                 en_t.format(label=labels.name(name, "en"), th=th_en)
-                + f" (is {self.show(name, value, 'en', in_item)})",
+                + f" (is {labels.show(name, value, 'en', in_item)})",
             )
 
         return Check(bool(test(value, threshold)), render=render)
 
     def truthy(self, name: str, value: Any) -> Check:
-        in_item = self.in_item(name)
+        labels, in_item = self.labels, self.in_item(name)
         return Check(
             bool(value),
             render=lambda: (
-                f"{self.labels.name(name, 'zh')}（实际{self.show(name, value, 'zh', in_item)}）",
-                f"{self.labels.name(name, 'en')} (is {self.show(name, value, 'en', in_item)})",
+                f"{labels.name(name, 'zh')}（实际{labels.show(name, value, 'zh', in_item)}）",
+                f"{labels.name(name, 'en')} (is {labels.show(name, value, 'en', in_item)})",
             ),
         )
 
     def is_in(self, name: str, value: Any, members: tuple[str, ...]) -> Check:
-        in_item = self.in_item(name)
+        labels, in_item = self.labels, self.in_item(name)
 
         def render() -> tuple[str, str]:
-            wanted_zh = "或".join(self.labels.value(m, "zh") for m in members)
-            wanted_en = " or ".join(self.labels.value(m, "en") for m in members)
-            actual_zh = self.show(name, value, "zh", in_item)
-            actual_en = self.show(name, value, "en", in_item)
+            wanted_zh = "或".join(labels.value(m, "zh") for m in members)
+            wanted_en = " or ".join(labels.value(m, "en") for m in members)
+            actual_zh = labels.show(name, value, "zh", in_item)
+            actual_en = labels.show(name, value, "en", in_item)
             return (
-                f"{self.labels.name(name, 'zh')}为{wanted_zh}（实际{actual_zh}）",
-                f"{self.labels.name(name, 'en')} is {wanted_en} (is {actual_en})",
+                f"{labels.name(name, 'zh')}为{wanted_zh}（实际{actual_zh}）",
+                f"{labels.name(name, 'en')} is {wanted_en} (is {actual_en})",
             )
 
         return Check(value in members, render=render)
@@ -611,11 +618,12 @@ class Evaluation:
 
     def matching(self, rate: Decimal, name: str, higher: Decimal) -> Decimal:
         amount = rate * higher
+        label = self.labels.name
         self.later(
             "matching",
             lambda: (
-                f"按{self.labels.name(name, 'zh')}{money_zh(higher)}的{rate_str(rate)}给予配套：{money_zh(amount)}",
-                f"matching {rate_str(rate)} of {self.labels.name(name, 'en')} {money_en(higher)} = {money_en(amount)}",
+                f"按{label(name, 'zh')}{money_zh(higher)}的{rate_str(rate)}给予配套：{money_zh(amount)}",
+                f"matching {rate_str(rate)} of {label(name, 'en')} {money_en(higher)} = {money_en(amount)}",
             ),
         )
         return amount
@@ -653,12 +661,12 @@ class Evaluation:
         return high
 
     def case(self, name: str, value: Any) -> None:
-        in_item = self.in_item(name)
+        labels, in_item = self.labels, self.in_item(name)
         self.later(
             "case",
             lambda: (
-                f"按{self.labels.name(name, 'zh')}：{self.show(name, value, 'zh', in_item)}",
-                f"by {self.labels.name(name, 'en')}: {self.show(name, value, 'en', in_item)}",
+                f"按{labels.name(name, 'zh')}：{labels.show(name, value, 'zh', in_item)}",
+                f"by {labels.name(name, 'en')}: {labels.show(name, value, 'en', in_item)}",
             ),
         )
 

@@ -11,6 +11,7 @@ contract, the explanation trees in both languages and the `kfpl eval` output.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
 import random
@@ -128,3 +129,18 @@ def test_text_read_after_the_evaluation_keeps_its_exact_arithmetic(
     with exact():
         eager = Step("percent", "", "", "s", render=render)
     assert (lazy.zh, lazy.en) == (eager.zh, eager.en)
+
+
+def test_an_outcome_is_freed_as_soon_as_it_is_dropped(program: Program) -> None:
+    """A step's render function holds what its text needs, never the evaluation that
+    recorded it (whose result holds the step): a batch of thousands of applications
+    then frees each outcome at once instead of leaving cycles for the collector."""
+    apps = list(applications())[:200]  # the example and the benchmark's: all valid
+    gc.collect()
+    gc.disable()
+    try:
+        for app in apps:
+            program.run(app)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -81,14 +81,15 @@ class Outcome:
         return sum((r.amount for r in self.results if r.paid), ZERO)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "explain_version": EXPLAIN_VERSION,
-            "year": self.app.year,
-            "enterprise": self.app.enterprise_id,
-            "total": yuan_str(self.total),
-            "measures": [result_json(r) for r in self.results],
-            "rules": [d.as_json() for d in self.decisions],
-        }
+        with exact():  # once for every text rendered here, not once per text
+            return {
+                "explain_version": EXPLAIN_VERSION,
+                "year": self.app.year,
+                "enterprise": self.app.enterprise_id,
+                "total": yuan_str(self.total),
+                "measures": [result_json(r) for r in self.results],
+                "rules": [d.as_json() for d in self.decisions],
+            }
 
 
 def result_json(r: Result) -> dict[str, Any]:

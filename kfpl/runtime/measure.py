@@ -16,7 +16,16 @@ from typing import Any
 
 from kfpl.runtime import phrases
 from kfpl.runtime.application import Application, Claim, InputSpec
-from kfpl.runtime.money import ZERO, exact, money_en, money_zh, number_str, rate_str, to_fen
+from kfpl.runtime.money import (
+    ZERO,
+    exact,
+    in_exact,
+    money_en,
+    money_zh,
+    number_str,
+    rate_str,
+    to_fen,
+)
 
 # --------------------------------------------------------------------------- declarations
 
@@ -103,10 +112,14 @@ class LazyTexts:
             self._rendered()
 
     def _rendered(self) -> None:
-        if self._render is not None:
+        if self._render is None:
+            return
+        if in_exact():
+            self._zh, self._en = self._render()
+        else:
             with exact():  # the evaluation's arithmetic, wherever the text is read
                 self._zh, self._en = self._render()
-            self._render = None
+        self._render = None
 
     @property
     def zh(self) -> str:

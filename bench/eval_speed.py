@@ -173,12 +173,18 @@ def main() -> int:
     print(f"{len(apps)} applications, {claims} claims ({paid} paid): generated and "
           f"hand-written results identical (status and amount of every claim)")  # fmt: skip
 
-    fns = {"run": program.run, "json": program.evaluate, "hand": handwritten.evaluate}
+    fns = {
+        "run": program.run,
+        "json": program.evaluate,
+        "read": program.runtime.read,
+        "hand": handwritten.evaluate,
+    }
     best = per_app(fns, apps, args.runs)
     t_run, t_json, t_hand = best["run"], best["json"], best["hand"]
     print(f"fastest of {args.runs} runs, per application (avg {claims / len(apps):.1f} claims):")
     print(f"  generated, program.run (Outcome + explanation)  {t_run * 1e6:9.1f} µs")
     print(f"  generated, program.evaluate (JSON contract)     {t_json * 1e6:9.1f} µs")
+    print(f"    of which reading the application (validation) {best['read'] * 1e6:9.1f} µs")
     print(f"  hand-written plain Python                      {t_hand * 1e6:9.1f} µs")
     print(f"  ratio generated/hand-written: run {t_run / t_hand:.1f}x, "
           f"evaluate {t_json / t_hand:.1f}x")  # fmt: skip

@@ -85,6 +85,31 @@ def test_money_with_thousands_separators_and_the_limit_itself_is_read() -> None:
 
 
 @pytest.mark.parametrize(
+    "amount",
+    ["0", "0.00", "007", "5.5", "5.50", "123456789012345", "123456789012345.99",
+     "1000000000000000", "1000000000000000.00", "5.", ".5", "5.123", "+5", "-0", "1e3",
+     "５", "٥", "5\n", "5 0"],
+)  # fmt: skip
+def test_plain_amounts_read_as_every_other_way_of_writing_them(amount: str) -> None:
+    """A plain digit string takes a short path; with a space in front it takes the
+    general one. Both accept the same strings, give the same Decimal (digits and
+    exponent), or refuse with the same message."""
+
+    def read(text: str) -> Decimal | str:
+        try:
+            return read_money(text, "claims[0].facts.x")
+        except ApplicationError as exc:
+            return exc.text("zh") + exc.text("en")
+
+    short, general = read(amount), read(" " + amount)
+    if isinstance(short, Decimal) and isinstance(general, Decimal):
+        assert short.as_tuple() == general.as_tuple()
+    else:
+        spaced, plain = (json.dumps(t, ensure_ascii=False) for t in (" " + amount, amount))
+        assert short == general.replace(spaced, plain)
+
+
+@pytest.mark.parametrize(
     "text,words",
     [
         ('{"year": 2021, "year": 2020, "enterprise": {"id": "e"}, "claims": []}',

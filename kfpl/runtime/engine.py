@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -29,8 +29,10 @@ from kfpl.runtime.dates import Span, day_en, day_zh
 from kfpl.runtime.measure import (
     Evaluation,
     Labels,
+    LazyTexts,
     MeasureMeta,
     ParamValue,
+    Render,
     Result,
     RuleSpec,
     Step,
@@ -40,15 +42,23 @@ from kfpl.runtime.money import ZERO, exact, money_en, money_zh, to_fen, yuan_str
 EXPLAIN_VERSION = 1
 
 
-@dataclass
-class Decision:
-    """An application-level rule decision, for the ``rules`` part of the output."""
+class Decision(LazyTexts):
+    """An application-level rule decision, for the ``rules`` part of the output; its
+    text, like a step's, may be rendered only when it is read."""
 
-    rule: str
-    source: str
-    zh: str
-    en: str
-    claims: list[str] = field(default_factory=list)
+    __slots__ = ("claims", "rule", "source")
+
+    def __init__(
+        self,
+        rule: str,
+        source: str,
+        zh: str,
+        en: str,
+        claims: list[str] | None = None,
+        render: Render | None = None,
+    ) -> None:
+        self.rule, self.source, self.claims = rule, source, claims if claims is not None else []
+        self._set_texts(zh, en, render)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,14 +81,15 @@ class Outcome:
         return sum((r.amount for r in self.results if r.paid), ZERO)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "explain_version": EXPLAIN_VERSION,
-            "year": self.app.year,
-            "enterprise": self.app.enterprise_id,
-            "total": yuan_str(self.total),
-            "measures": [result_json(r) for r in self.results],
-            "rules": [d.as_json() for d in self.decisions],
-        }
+        with exact():  # once for every text rendered here, not once per text
+            return {
+                "explain_version": EXPLAIN_VERSION,
+                "year": self.app.year,
+                "enterprise": self.app.enterprise_id,
+                "total": yuan_str(self.total),
+                "measures": [result_json(r) for r in self.results],
+                "rules": [d.as_json() for d in self.decisions],
+            }
 
 
 def result_json(r: Result) -> dict[str, Any]:
@@ -112,6 +123,13 @@ def _note(
     result: Result, kind: str, source: str, zh: str, en: str, ok: bool | None = False
 ) -> None:
     result.steps.append(Step(kind, zh, en, source, 0, ok))
+
+
+def _note_later(
+    result: Result, kind: str, source: str, render: Render, ok: bool | None = False
+) -> None:
+    """``_note`` with its text rendered when read (``measure.EAGER``)."""
+    result.steps.append(Step(kind, "", "", source, 0, ok, render))
 
 
 class PolicySetRuntime:
@@ -152,6 +170,20 @@ class PolicySetRuntime:
                 self.measure_periods[meta.id] = span
         self.measure_inputs = {m.id: m.reads for m in self.measures.values()}
         self.measure_policies = {m.policy for m in self.measures.values()}
+        # Worked out once for the set rather than for every claim: the exclusion and
+        # eligibility rules binding each measure, in the order written; the measures
+        # with caps across claims; the rules of each application-level kind.
+        self.claim_rules = {
+            m.id: tuple(
+                r for r in self.rules if r.kind in ("exclude", "eligible") and self._applies(r, m)
+            )
+            for m in self.measures.values()
+        }
+        self.capped = tuple(m for m in self.measures.values() if m.caps)
+        self.rules_of = {
+            kind: tuple(r for r in self.rules if r.kind == kind)
+            for kind in ("stack", "group_cap", "yearly_cap")
+        }
 
     # -- public
     def read(self, data: Any) -> Application:
@@ -177,25 +209,16 @@ class PolicySetRuntime:
         self._aggregate_caps(app, results)
         # Stacking first (in the order written), then the yearly total, whatever
         # the order of the files: the total must count only what survives stacking.
-        for rule in self.rules:
-            if rule.kind == "stack":
-                decisions.extend(self._stack(rule, app, results))
-        for rule in self.rules:
-            if rule.kind == "group_cap":
-                decisions.extend(self._group_cap(rule, app, results))
-        for rule in self.rules:
-            if rule.kind == "yearly_cap" and (standing or rule.limit in app.enterprise):
+        for rule in self.rules_of["stack"]:
+            decisions.extend(self._stack(rule, app, results))
+        for rule in self.rules_of["group_cap"]:
+            decisions.extend(self._group_cap(rule, app, results))
+        for rule in self.rules_of["yearly_cap"]:
+            if standing or rule.limit in app.enterprise:
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
             if r.paid and r.computed is not None and r.amount != r.computed:
-                _note(
-                    r,
-                    "final",
-                    r.meta.source,
-                    f"最终核定{money_zh(r.amount)}",
-                    f"final amount: {money_en(r.amount)}",
-                    ok=None,
-                )
+                _note_later(r, "final", r.meta.source, _final_texts(r.amount), ok=None)
         return Outcome(app, results, decisions)
 
     def evaluate_one(self, app: Application) -> Result:
@@ -219,9 +242,7 @@ class PolicySetRuntime:
         result = ev.result
         if not self._in_force(meta, ev):
             return result
-        for rule in self.rules if set_rules else ():
-            if not self._applies(rule, meta):
-                continue
+        for rule in self.claim_rules[meta.id] if set_rules else ():
             if rule.kind == "exclude" and not self._exclusion(rule, ev):
                 return result
             if rule.kind == "eligible" and not self._eligibility(rule, ev):
@@ -496,9 +517,14 @@ class PolicySetRuntime:
 
     # -- caps across claims
     def _aggregate_caps(self, app: Application, results: list[Result]) -> None:
-        for meta in self.measures.values():
+        claimed: dict[str, list[Result]] = defaultdict(list)
+        for r in results:
+            claimed[r.meta.id].append(r)
+        for meta in self.capped:
+            if meta.id not in claimed:
+                continue
             for scope, limit in meta.caps:
-                mine = [r for r in results if r.meta.id == meta.id and r.paid and r.amount > 0]
+                mine = [r for r in claimed[meta.id] if r.paid and r.amount > 0]
                 if not mine:
                     continue
                 if scope in ("project", "product"):
@@ -585,6 +611,8 @@ class PolicySetRuntime:
                 groups[key].append(r)
         decisions = []
         for key, members in groups.items():
+            if len(members) < 2 and not app.history:
+                continue  # one benefit and nothing paid before: nothing to compare
             decision = self._stack_group(rule, app, key, members)
             if decision is not None:
                 decisions.append(decision)
@@ -593,7 +621,7 @@ class PolicySetRuntime:
     def _priors_for(
         self, rule: RuleSpec, app: Application, key: str, members: list[Result]
     ) -> list[PriorAward]:
-        if not all(self._history_counts(m.meta) for m in members):
+        if not app.history or not all(self._history_counts(m.meta) for m in members):
             return []
         mine = {m.meta.id for m in members}
         out = []
@@ -843,12 +871,17 @@ class PolicySetRuntime:
         earlier = sum((p.amount for p in app.history if p.year == app.year), ZERO)
         total = sum((r.amount for r in paid), ZERO)
         if earlier + total <= limit:
+            whole = earlier + total
             return [
                 Decision(
                     rule.id,
                     rule.source,
-                    f"年度奖补总额{money_zh(earlier + total)}未超过{label_zh}{money_zh(limit)}",
-                    f"yearly total {money_en(earlier + total)} is within {label_en} {money_en(limit)}",
+                    "",
+                    "",
+                    render=lambda: (
+                        f"年度奖补总额{money_zh(whole)}未超过{label_zh}{money_zh(limit)}",
+                        f"yearly total {money_en(whole)} is within {label_en} {money_en(limit)}",
+                    ),
                 )
             ]
         excess = earlier + total - limit
@@ -894,6 +927,10 @@ class PolicySetRuntime:
 
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
+
+
+def _final_texts(amount: Decimal) -> Render:
+    return lambda: (f"最终核定{money_zh(amount)}", f"final amount: {money_en(amount)}")
 
 
 def _group_scope_words(scope: str, item: Any) -> tuple[str, str]:
@@ -943,12 +980,14 @@ def _share_cap(
                 f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(r.amount)}",
             )
         elif always:
-            _note(
+            _note_later(
                 r,
                 "cap",
                 source,
-                f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
-                f"cap {money_en(limit)} {scope_en}: not reached",
+                lambda: (
+                    f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
+                    f"cap {money_en(limit)} {scope_en}: not reached",
+                ),
                 ok=True,
             )
         room -= r.amount

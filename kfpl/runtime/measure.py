@@ -1,8 +1,9 @@
 """Evaluating one claim against one measure.
 
 Generated evaluators call the methods of ``Evaluation``: each reads an input, checks
-a condition or does one piece of arithmetic, and records an explanation step in both
-languages as it goes, so the result explains itself without a second pass.
+a condition or does one piece of arithmetic, and records an explanation step as it
+goes, so the result explains itself without a second pass. A step records the values
+its text needs; the text in both languages is written only when it is read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from typing import Any
 
 from kfpl.runtime import phrases
 from kfpl.runtime.application import Application, Claim, InputSpec
-from kfpl.runtime.money import ZERO, money_en, money_zh, number_str, rate_str, to_fen
+from kfpl.runtime.money import (
+    ZERO,
+    exact,
+    in_exact,
+    money_en,
+    money_zh,
+    number_str,
+    rate_str,
+    to_fen,
+)
 
 # --------------------------------------------------------------------------- declarations
 
@@ -78,14 +88,70 @@ class RuleSpec:
 # --------------------------------------------------------------------------- explanation data
 
 
-@dataclass
-class Step:
-    kind: str
-    zh: str
-    en: str
-    source: str
-    depth: int = 0
-    ok: bool | None = None
+# Explanation text is data until it is read: a step (or a check) keeps the function
+# that writes its two sentences and calls it at most once, when ``.zh``, ``.en`` or the
+# JSON is asked for. Most evaluations (batches, the speed benchmark, the columnar
+# cross-check) read only statuses and amounts, and formatting every amount in both
+# languages at every step was a fifth of the time (issue 13). A render function may
+# only read values fixed when the step was recorded (it is called later, after the
+# evaluation has moved on); EAGER renders at once, which the tests compare against.
+EAGER = False
+
+Render = Callable[[], tuple[str, str]]
+
+
+class LazyTexts:
+    """``zh`` and ``en``, given or rendered on first use by ``_render``."""
+
+    __slots__ = ("_en", "_render", "_zh")
+
+    def _set_texts(self, zh: str, en: str, render: Render | None) -> None:
+        self._render = render
+        self._zh, self._en = zh, en
+        if render is not None and EAGER:
+            self._rendered()
+
+    def _rendered(self) -> None:
+        if self._render is None:
+            return
+        if in_exact():
+            self._zh, self._en = self._render()
+        else:
+            with exact():  # the evaluation's arithmetic, wherever the text is read
+                self._zh, self._en = self._render()
+        self._render = None
+
+    @property
+    def zh(self) -> str:
+        self._rendered()
+        return self._zh
+
+    @property
+    def en(self) -> str:
+        self._rendered()
+        return self._en
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.en!r})"
+
+
+class Step(LazyTexts):
+    """One line of a claim's explanation."""
+
+    __slots__ = ("depth", "kind", "ok", "source")
+
+    def __init__(
+        self,
+        kind: str,
+        zh: str,
+        en: str,
+        source: str,
+        depth: int = 0,
+        ok: bool | None = None,
+        render: Render | None = None,
+    ) -> None:
+        self.kind, self.source, self.depth, self.ok = kind, source, depth, ok
+        self._set_texts(zh, en, render)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -101,14 +167,21 @@ class Step:
         return out
 
 
-@dataclass
-class Check:
+class Check(LazyTexts):
     """A condition's outcome with its text; compound checks keep their parts."""
 
-    ok: bool
-    zh: str
-    en: str
-    parts: tuple[Check, ...] = ()
+    __slots__ = ("ok", "parts")
+
+    def __init__(
+        self,
+        ok: bool,
+        zh: str = "",
+        en: str = "",
+        parts: tuple[Check, ...] = (),
+        render: Render | None = None,
+    ) -> None:
+        self.ok, self.parts = ok, parts
+        self._set_texts(zh, en, render)
 
     def failed_leaves(self) -> list[Check]:
         if self.ok:
@@ -156,6 +229,7 @@ class Labels:
         self.members = members
         self.params = params
         self.fields = fields
+        self.profile = frozenset(n for n, s in inputs.items() if s.origin == "enterprise")
 
     def name(self, name: str, lang: str) -> str:
         spec = self.inputs.get(name)
@@ -166,6 +240,18 @@ class Labels:
         if name in self.fields:
             return self.fields[name][0 if lang == "zh" else 1]
         return name
+
+    def kind(self, name: str) -> str:
+        """The type of an input; a parameter is a rate."""
+        spec = self.inputs.get(name)
+        return spec.type if spec else ("rate" if name in self.params else "")
+
+    def show(self, name: str, value: Any, lang: str, in_item: bool) -> str:
+        """The value of ``name`` as an explanation writes it; ``in_item``: ``name`` is a
+        field of the list item being evaluated (shown without a unit)."""
+        if in_item:
+            return self.value(value, lang)
+        return self.value(value, lang, self.kind(name), self.unit(name, lang))
 
     def unit(self, name: str, lang: str) -> str:
         """The measure word a count input declares (台), in Chinese; English prints none."""
@@ -210,6 +296,23 @@ _OPS: dict[str, tuple[str, str, Callable[[Any, Any], bool]]] = {
     )
     for op, test in _TESTS.items()
 }
+
+
+def _step_texts(
+    inclusive: bool, low: Decimal, high: Decimal, count: Decimal, amount: Decimal
+) -> Render:
+    """The text of the steps from ``low`` to ``high`` paying ``amount`` each (its own
+    function: the loop that records them moves on before they are rendered)."""
+    verb_zh, verb_en = ("达到", "reached") if inclusive else ("超过", "passed")
+    if count == 1:
+        return lambda: (
+            f"{verb_zh}{money_zh(low)}台阶：奖励{money_zh(amount)}",
+            f"{verb_en} the {money_en(low)} step: {money_en(amount)}",
+        )
+    return lambda: (
+        f"{verb_zh}{money_zh(low)}至{money_zh(high)}共{count}个台阶，每个奖励{money_zh(amount)}：{money_zh(amount * count)}",
+        f"{verb_en} {count} steps from {money_en(low)} to {money_en(high)}, {money_en(amount)} each: {money_en(amount * count)}",
+    )
 
 
 def _steps_passed(value: Decimal, size: Decimal, inclusive: bool) -> Decimal:
@@ -262,24 +365,24 @@ class Evaluation:
     def step(self, kind: str, zh: str, en: str, ok: bool | None = None) -> None:
         self.result.steps.append(Step(kind, zh, en, self.meta.source, self.depth, ok))
 
+    def later(self, kind: str, render: Render, ok: bool | None = None) -> None:
+        """A step whose text ``render`` writes when it is read (see ``EAGER``)."""
+        self.result.steps.append(Step(kind, "", "", self.meta.source, self.depth, ok, render))
+
     def _type(self, name: str) -> str:
-        spec = self.labels.inputs.get(name)
-        return spec.type if spec else ("rate" if name in self.params else "")
+        return self.labels.kind(name)
+
+    def in_item(self, name: str) -> bool:
+        """``name`` is a field of the current list item (it is shown without a unit)."""
+        return self.item is not None and name in self.item
 
     def show(self, name: str, value: Any, lang: str) -> str:
-        if self.item is not None and name in self.item:
-            return self.labels.value(value, lang)
-        return self.labels.value(value, lang, self._type(name), self.labels.unit(name, lang))
+        return self.labels.show(name, value, lang, self.in_item(name))
 
     # -- inputs
     def get(self, name: str) -> Any:
         """A fact of the claim, or of the enterprise for profile inputs; None if missing."""
-        spec = self.labels.inputs.get(name)
-        source = (
-            self.app.enterprise
-            if spec is not None and spec.origin == "enterprise"
-            else self.claim.facts
-        )
+        source = self.app.enterprise if name in self.labels.profile else self.claim.facts
         if name not in source:
             if name not in self.result.missing:
                 self.result.missing.append(name)
@@ -298,10 +401,12 @@ class Evaluation:
         dated = [v for v in values if v.since <= start] or [values[0]]
         chosen = max(dated, key=lambda v: v.since)
         label_zh, label_en = self.labels.params[name]
-        self.step(
+        self.later(
             "parameter",
-            f"{label_zh}：{rate_str(chosen.value)}（自{chosen.since.isoformat()}起，{chosen.ref_zh}）",
-            f"{label_en}: {rate_str(chosen.value)} (since {chosen.since.isoformat()}; {chosen.ref_en})",
+            lambda: (
+                f"{label_zh}：{rate_str(chosen.value)}（自{chosen.since.isoformat()}起，{chosen.ref_zh}）",
+                f"{label_en}: {rate_str(chosen.value)} (since {chosen.since.isoformat()}; {chosen.ref_en})",
+            ),
         )
         return chosen.value
 
@@ -313,14 +418,17 @@ class Evaluation:
         """True (and the result is undetermined) when any input read so far is missing."""
         if not self.result.missing:
             return False
-        names_zh = "、".join(self.labels.name(m, "zh") for m in self.result.missing)
-        names_en = ", ".join(f"{self.labels.name(m, 'en')} ({m})" for m in self.result.missing)
+        missing = tuple(self.result.missing)  # as it is now: later rules may add to it
         self.result.status = "undetermined"
         self.result.reason = "missing"
-        self.step(
+        name = self.labels.name
+        self.later(
             "missing",
-            f"缺少数据：{names_zh}，无法确定",
-            f"cannot be determined: missing {names_en}",
+            lambda: (
+                f"缺少数据：{'、'.join(name(m, 'zh') for m in missing)}，无法确定",
+                "cannot be determined: missing "
+                + ", ".join(f"{name(m, 'en')} ({m})" for m in missing),
+            ),
             ok=False,
         )
         return True
@@ -328,31 +436,45 @@ class Evaluation:
     # -- conditions
     def compare(self, op: str, name: str, value: Any, threshold: Decimal) -> Check:
         zh_t, en_t, test = _OPS[op]
-        kind = self._type(name)
-        th_zh = self.labels.value(threshold, "zh", kind, self.labels.unit(name, "zh"))
-        th_en = self.labels.value(threshold, "en", kind)
-        ok = bool(test(value, threshold))
-        zh = (
-            zh_t.format(label=self.labels.name(name, "zh"), th=th_zh)
-            + f"（实际{self.show(name, value, 'zh')}）"
-        )
-        en = (
-            en_t.format(label=self.labels.name(name, "en"), th=th_en)
-            + f" (is {self.show(name, value, 'en')})"
-        )
-        return Check(ok, zh, en)
+        labels, in_item = self.labels, self.in_item(name)
+
+        def render() -> tuple[str, str]:
+            kind = labels.kind(name)
+            th_zh = labels.value(threshold, "zh", kind, labels.unit(name, "zh"))
+            th_en = labels.value(threshold, "en", kind)
+            return (
+                zh_t.format(label=labels.name(name, "zh"), th=th_zh)
+                + f"（实际{labels.show(name, value, 'zh', in_item)}）",
+                en_t.format(label=labels.name(name, "en"), th=th_en)
+                + f" (is {labels.show(name, value, 'en', in_item)})",
+            )
+
+        return Check(bool(test(value, threshold)), render=render)
 
     def truthy(self, name: str, value: Any) -> Check:
-        zh = f"{self.labels.name(name, 'zh')}（实际{self.show(name, value, 'zh')}）"
-        en = f"{self.labels.name(name, 'en')} (is {self.show(name, value, 'en')})"
-        return Check(bool(value), zh, en)
+        labels, in_item = self.labels, self.in_item(name)
+        return Check(
+            bool(value),
+            render=lambda: (
+                f"{labels.name(name, 'zh')}（实际{labels.show(name, value, 'zh', in_item)}）",
+                f"{labels.name(name, 'en')} (is {labels.show(name, value, 'en', in_item)})",
+            ),
+        )
 
     def is_in(self, name: str, value: Any, members: tuple[str, ...]) -> Check:
-        wanted_zh = "或".join(self.labels.value(m, "zh") for m in members)
-        wanted_en = " or ".join(self.labels.value(m, "en") for m in members)
-        zh = f"{self.labels.name(name, 'zh')}为{wanted_zh}（实际{self.show(name, value, 'zh')}）"
-        en = f"{self.labels.name(name, 'en')} is {wanted_en} (is {self.show(name, value, 'en')})"
-        return Check(value in members, zh, en)
+        labels, in_item = self.labels, self.in_item(name)
+
+        def render() -> tuple[str, str]:
+            wanted_zh = "或".join(labels.value(m, "zh") for m in members)
+            wanted_en = " or ".join(labels.value(m, "en") for m in members)
+            actual_zh = labels.show(name, value, "zh", in_item)
+            actual_en = labels.show(name, value, "en", in_item)
+            return (
+                f"{labels.name(name, 'zh')}为{wanted_zh}（实际{actual_zh}）",
+                f"{labels.name(name, 'en')} is {wanted_en} (is {actual_en})",
+            )
+
+        return Check(value in members, render=render)
 
     def contains(self, name: str, value: Any, members: tuple[str, ...], quantifier: str) -> Check:
         """包含: a set-valued fact holds every one (``all``) or one (``any``) of ``members``."""
@@ -394,21 +516,19 @@ class Evaluation:
     def all_of(self, *checks: Check) -> Check:
         return Check(
             all(c.ok for c in checks),
-            "且".join(c.zh for c in checks),
-            " and ".join(c.en for c in checks),
-            checks,
+            parts=checks,
+            render=lambda: ("且".join(c.zh for c in checks), " and ".join(c.en for c in checks)),
         )
 
     def any_of(self, *checks: Check) -> Check:
         return Check(
             any(c.ok for c in checks),
-            "或".join(c.zh for c in checks),
-            " or ".join(c.en for c in checks),
-            checks,
+            parts=checks,
+            render=lambda: ("或".join(c.zh for c in checks), " or ".join(c.en for c in checks)),
         )
 
     def negate(self, check: Check) -> Check:
-        return Check(not check.ok, f"非（{check.zh}）", f"not ({check.en})", ())
+        return Check(not check.ok, render=lambda: (f"非（{check.zh}）", f"not ({check.en})"))
 
     def first_time(self, check: Check, name: str, op: str, threshold: Decimal) -> Check:
         """首次: ``check`` holds this year and held in no earlier year. The history must
@@ -450,15 +570,21 @@ class Evaluation:
         if self.undetermined():  # a condition on past years found a year missing
             return False
         if check.ok:
-            self.step("condition", f"符合条件：{check.zh}", f"condition met: {check.en}", ok=True)
+            self.later(
+                "condition",
+                lambda: (f"符合条件：{check.zh}", f"condition met: {check.en}"),
+                ok=True,
+            )
             return True
         failed = check.failed_leaves() or [check]
         self.result.status = "not_eligible"
         self.result.reason = "condition"
-        self.step(
+        self.later(
             "condition",
-            "不符合条件：" + "；".join(c.zh for c in failed),
-            "condition not met: " + "; ".join(c.en for c in failed),
+            lambda: (
+                "不符合条件：" + "；".join(c.zh for c in failed),
+                "condition not met: " + "; ".join(c.en for c in failed),
+            ),
             ok=False,
         )
         return False
@@ -467,10 +593,17 @@ class Evaluation:
     def base(self, *parts: tuple[str, Decimal]) -> Decimal:
         total = sum((value for _, value in parts), ZERO)
         if len(parts) > 1:
-            zh = " + ".join(f"{self.labels.name(n, 'zh')}{money_zh(v)}" for n, v in parts)
-            en = " + ".join(f"{self.labels.name(n, 'en')} {money_en(v)}" for n, v in parts)
-            self.step(
-                "base", f"计算基数：{zh} = {money_zh(total)}", f"base: {en} = {money_en(total)}"
+            name = self.labels.name
+            self.later(
+                "base",
+                lambda: (
+                    "计算基数："
+                    + " + ".join(f"{name(n, 'zh')}{money_zh(v)}" for n, v in parts)
+                    + f" = {money_zh(total)}",
+                    "base: "
+                    + " + ".join(f"{name(n, 'en')} {money_en(v)}" for n, v in parts)
+                    + f" = {money_en(total)}",
+                ),
             )
         return total
 
@@ -487,19 +620,24 @@ class Evaluation:
         amount = rate * base
         what_zh = self.labels.name(base_name, "zh") if base_name else "基数"
         what_en = self.labels.name(base_name, "en") if base_name else "the base"
-        self.step(
+        self.later(
             "percent",
-            f"按{what_zh}{money_zh(base)}的{rate_str(rate)}计算：{money_zh(amount)}",
-            f"{rate_str(rate)} of {what_en} {money_en(base)} = {money_en(amount)}",
+            lambda: (
+                f"按{what_zh}{money_zh(base)}的{rate_str(rate)}计算：{money_zh(amount)}",
+                f"{rate_str(rate)} of {what_en} {money_en(base)} = {money_en(amount)}",
+            ),
         )
         return amount
 
     def matching(self, rate: Decimal, name: str, higher: Decimal) -> Decimal:
         amount = rate * higher
-        self.step(
+        label = self.labels.name
+        self.later(
             "matching",
-            f"按{self.labels.name(name, 'zh')}{money_zh(higher)}的{rate_str(rate)}给予配套：{money_zh(amount)}",
-            f"matching {rate_str(rate)} of {self.labels.name(name, 'en')} {money_en(higher)} = {money_en(amount)}",
+            lambda: (
+                f"按{label(name, 'zh')}{money_zh(higher)}的{rate_str(rate)}给予配套：{money_zh(amount)}",
+                f"matching {rate_str(rate)} of {label(name, 'en')} {money_en(higher)} = {money_en(amount)}",
+            ),
         )
         return amount
 
@@ -520,7 +658,9 @@ class Evaluation:
         return total
 
     def fixed(self, amount: Decimal) -> Decimal:
-        self.step("fixed", f"定额奖励{money_zh(amount)}", f"fixed award of {money_en(amount)}")
+        self.later(
+            "fixed", lambda: (f"定额奖励{money_zh(amount)}", f"fixed award of {money_en(amount)}")
+        )
         return amount
 
     def range(self, low: Decimal, high: Decimal) -> Decimal:
@@ -534,10 +674,13 @@ class Evaluation:
         return high
 
     def case(self, name: str, value: Any) -> None:
-        self.step(
+        labels, in_item = self.labels, self.in_item(name)
+        self.later(
             "case",
-            f"按{self.labels.name(name, 'zh')}：{self.show(name, value, 'zh')}",
-            f"by {self.labels.name(name, 'en')}: {self.show(name, value, 'en')}",
+            lambda: (
+                f"按{labels.name(name, 'zh')}：{labels.show(name, value, 'zh', in_item)}",
+                f"by {labels.name(name, 'en')}: {labels.show(name, value, 'en', in_item)}",
+            ),
         )
 
     def no_case(self, name: str, value: Any) -> None:
@@ -636,19 +779,7 @@ class Evaluation:
             count = k_hi - k_lo + 1
             total += amount * count
             paid_to = max(paid_to, k_hi * size)
-            verb_zh, verb_en = ("达到", "reached") if inclusive else ("超过", "passed")
-            if count == 1:
-                self.step(
-                    "step",
-                    f"{verb_zh}{money_zh(k_lo * size)}台阶：奖励{money_zh(amount)}",
-                    f"{verb_en} the {money_en(k_lo * size)} step: {money_en(amount)}",
-                )
-            else:
-                self.step(
-                    "step",
-                    f"{verb_zh}{money_zh(k_lo * size)}至{money_zh(k_hi * size)}共{count}个台阶，每个奖励{money_zh(amount)}：{money_zh(amount * count)}",
-                    f"{verb_en} {count} steps from {money_en(k_lo * size)} to {money_en(k_hi * size)}, {money_en(amount)} each: {money_en(amount * count)}",
-                )
+            self.later("step", _step_texts(inclusive, k_lo * size, k_hi * size, count, amount))
         if not paid_to:
             self.result.status = "not_eligible"
             self.result.reason = "no_new_step"
@@ -741,18 +872,22 @@ class Evaluation:
         scope_en = phrases.cap_subject(scope, "en", en_word)
         if amount > limit:
             self.result.capped = True
-            self.step(
+            self.later(
                 "cap",
-                f"{scope_zh}最高不超过{money_zh(limit)}：由{money_zh(amount)}核减为{money_zh(limit)}",
-                f"cap {money_en(limit)} {scope_en} applies: {money_en(amount)} reduced to {money_en(limit)}",
+                lambda: (
+                    f"{scope_zh}最高不超过{money_zh(limit)}：由{money_zh(amount)}核减为{money_zh(limit)}",
+                    f"cap {money_en(limit)} {scope_en} applies: {money_en(amount)} reduced to {money_en(limit)}",
+                ),
                 ok=False,
             )
             return limit
         if self.item is None:
-            self.step(
+            self.later(
                 "cap",
-                f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
-                f"cap {money_en(limit)} {scope_en}: not reached",
+                lambda: (
+                    f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
+                    f"cap {money_en(limit)} {scope_en}: not reached",
+                ),
                 ok=True,
             )
         return amount
@@ -766,8 +901,10 @@ class Evaluation:
             self.result.status = "capped"
         word_zh = "最高" if self.result.ceiling else ""
         word_en = "up to " if self.result.ceiling else ""
-        self.step(
+        self.later(
             "result",
-            f"本项核定{word_zh}{money_zh(final)}（四舍五入到分）",
-            f"amount: {word_en}{money_en(final)} (rounded half-up to the fen)",
+            lambda: (
+                f"本项核定{word_zh}{money_zh(final)}（四舍五入到分）",
+                f"amount: {word_en}{money_en(final)} (rounded half-up to the fen)",
+            ),
         )

@@ -4,7 +4,7 @@ formatted the way each language writes amounts."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext, localcontext
 
 from kfpl.runtime.bilingual import Text
 
@@ -28,6 +28,18 @@ MONEY_CONTEXT = Context(prec=80, rounding=ROUND_HALF_UP, Emax=999_999, Emin=-999
 def exact() -> AbstractContextManager[Context]:
     """The arithmetic context of evaluation: ``with exact(): …``."""
     return localcontext(MONEY_CONTEXT)
+
+
+def in_exact() -> bool:
+    """Whether the arithmetic in force is already ``exact()``'s: entering it costs a
+    microsecond, which a text rendered inside an evaluation need not pay again."""
+    ctx = getcontext()
+    return (
+        ctx.prec == MONEY_CONTEXT.prec
+        and ctx.rounding == MONEY_CONTEXT.rounding
+        and ctx.Emax == MONEY_CONTEXT.Emax
+        and ctx.Emin == MONEY_CONTEXT.Emin
+    )
 
 
 def out_of_bounds(value: Decimal) -> Text | None:

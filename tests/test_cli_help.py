@@ -32,14 +32,8 @@ def test_every_command_and_option_has_its_chinese_help() -> None:
     assert sorted(h for h in english if h not in OPTIONS) == []
 
 
-def help_of(args: list[str], cwd: Path | None = None) -> str:
-    runner = CliRunner()
-    if cwd is None:
-        result = runner.invoke(main, args)
-    else:
-        with runner.isolated_filesystem(temp_dir=cwd):
-            Path("kfpl.toml").write_text('lang = "zh"\n', encoding="utf-8")
-            result = runner.invoke(main, args)
+def help_of(args: list[str]) -> str:
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -56,9 +50,13 @@ def test_a_command_help_is_chinese_with_lang_zh_and_english_with_lang_en(name: s
 def test_the_project_language_decides_the_help_when_no_flag_is_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    listing = help_of(["--help"], cwd=tmp_path)
+    chinese = tmp_path / "zh-project"
+    chinese.mkdir()
+    (chinese / "kfpl.toml").write_text('lang = "zh"\n', encoding="utf-8")
+    monkeypatch.chdir(chinese)
+    listing = help_of(["--help"])
     assert "解析并检查政策文件" in listing and "运行政策中写明的算例" in listing
-    assert "解析并检查政策文件" in help_of(["check", "-h"], cwd=tmp_path)
+    assert "解析并检查政策文件" in help_of(["check", "-h"])
     monkeypatch.chdir(tmp_path)  # no project file: the (English) locale of the tests decides
     english = help_of(["--help"])
     assert "Parse and check policy files" in english

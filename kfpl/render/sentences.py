@@ -422,7 +422,7 @@ class Renderer:
         name, what a claim is for)."""
         saved = (self.award_noun, self.called, self.item_word, self.item_unit, self.floors)
         # The least value a count may take under the measure (`requires n at least 1`), so
-        # a tier `less than 2` of it reads as the one number it leaves: 为1种 (ind 1).
+        # a tier `less than 2` of it reads as the one number it leaves (为1种).
         self.floors = {
             c.name: c.value.value + (1 if c.op == "more_than" else 0)
             for req in measure.requires

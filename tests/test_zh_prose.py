@@ -155,3 +155,12 @@ def test_a_count_tier_that_leaves_one_number_names_it_as_the_law_does() -> None:
     en = (root / "docs" / "en" / "measures" / "ind-1.md").read_text(encoding="utf-8")
     assert "认证的种数为1种的，给予一次性奖励30万元" in zh and "低于2" not in zh
     assert "- exactly 1 — a one-time reward of CNY 300,000" in en
+
+
+def test_a_claim_without_facts_of_its_own_goes_straight_to_its_outcome() -> None:
+    # mfg-10f's example: the own award's claim shares every fact (project, level).
+    root = Path(__file__).resolve().parent.parent
+    zh = (root / "docs" / "zh" / "measures" / "mfg-10f.md").read_text(encoding="utf-8")
+    en = (root / "docs" / "en" / "measures" / "mfg-10f.md").read_text(encoding="utf-8")
+    assert "申报`b`（mfg-10f） → 0元" in zh and "： →" not in zh
+    assert "claim `b` (mfg-10f) → CNY 0" in en and ":  →" not in en

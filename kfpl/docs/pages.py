@@ -420,9 +420,12 @@ class Site:
         sep = "，" if self.lang == "zh" else ", "
         facts = sep.join(self.r.fact(f) for f in claim.facts)
         outcome = self.r.outcome(claim.outcome)
+        # A claim with no facts of its own (all shared) goes straight to its outcome.
         if self.lang == "zh":
-            return f"申报{self.r.ident(claim.name)}（{claim.measure}）：{facts} → {outcome}"
-        return f"claim {self.r.ident(claim.name)} ({claim.measure}): {facts} → {outcome}"
+            said = f"：{facts}" if facts else ""
+            return f"申报{self.r.ident(claim.name)}（{claim.measure}）{said} → {outcome}"
+        said = f": {facts}" if facts else ""
+        return f"claim {self.r.ident(claim.name)} ({claim.measure}){said} → {outcome}"
 
     def _total(self, ex: n.Example) -> str:
         total = self.r.outcome(ex.outcome)

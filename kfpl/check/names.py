@@ -30,7 +30,7 @@ def _namespace(item: n.Item) -> str:
 def _kind(item: n.Item) -> str:
     return {
         n.Policy: "policy", n.EnumDecl: "enum", n.InputDecl: "input", n.ParamDecl: "parameter",
-        n.AgencyDecl: "agency", n.Measure: "measure", n.Rule: "rule", n.Target: "target",
+        n.AgencyDecl: "agency", n.MatterDecl: "matter", n.Measure: "measure", n.Rule: "rule", n.Target: "target",
         n.Chain: "chain", n.Task: "task", n.TextBlock: "text",
     }[type(item)]  # fmt: skip
 

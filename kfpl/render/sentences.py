@@ -118,6 +118,11 @@ class Renderer:
         decl = self.ps.agencies.get(name)
         return self.label(decl.label, name) if decl and decl.label else name
 
+    def matter(self, name: str) -> str:
+        """A matter by its declared name (增值税地方留成新增部分奖励), else its id."""
+        decl = self.ps.matters.get(name)
+        return self.label(decl.label, name) if decl is not None else self.ident(name)
+
     def agencies(self, names: tuple[str, ...]) -> str:
         return ("、" if self.zh else "; ").join(self.agency(a) for a in names)
 
@@ -509,6 +514,8 @@ class Renderer:
                 else "A later, higher award (e.g. provincial upgraded to national) pays the "
                 "difference over what was already paid, never the whole amount again."
             )
+        if measure.matter is not None:
+            out.append(self._matter_line(measure, measure.matter))
         if measure.max_years is not None:
             years = m.plain(measure.max_years.value)
             per_zh = f"按{self.key(item)}计" if item else "按企业计"
@@ -530,6 +537,19 @@ class Renderer:
                 else:
                     out.append(f"Support for at most {years} {unit} ({per_en}).")
         return out
+
+    def _matter_line(self, measure: n.Measure, matter: str) -> str:
+        """The matter a measure belongs to, and the other measures of that matter: the
+        general rules on one matter (同一事项) group them."""
+        name = self.matter(matter)
+        others = [
+            x.id for x in self.ps.measures.values() if x.matter == matter and x is not measure
+        ]
+        if self.zh:
+            also = f"（同一事项的还有{'、'.join(others)}）" if others else ""
+            return f"所属事项：{name}{also}，适用附则中同一事项的规定。"
+        also = f" (with {_en_list(others, 'and')})" if others else ""
+        return f"Matter: {name}{also}; the general rules on one matter apply."
 
     def rule_sentence(self, measure: n.Measure) -> str:
         """The whole measure in one sentence: award, then caps (as a home-page summary)."""

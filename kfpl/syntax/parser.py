@@ -318,7 +318,10 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     # -- file
     def start(self, meta: Any, items: list[Any]) -> tuple[n.Item, ...]:
-        return tuple(items)
+        out: list[n.Item] = []
+        for item in items:  # a `matters` block declares one item per matter
+            out.extend(item if isinstance(item, tuple) else (item,))
+        return tuple(out)
 
     # -- labels
     def lang_text(self, meta: Any, ch: list[Any]) -> tuple[str, str]:
@@ -406,6 +409,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     def agency_decl(self, meta: Any, ch: list[Any]) -> n.AgencyDecl:
         return n.AgencyDecl(str(ch[0]), ch[1], span=self.sp(meta))
+
+    def matter_entry(self, meta: Any, ch: list[Any]) -> n.MatterDecl:
+        return n.MatterDecl(str(ch[0]), ch[1], span=self.sp(meta))
+
+    def matters_decl(self, meta: Any, ch: list[Any]) -> tuple[n.MatterDecl, ...]:
+        return tuple(c for c in ch if isinstance(c, n.MatterDecl))
 
     # -- measures
     def measure(self, meta: Any, ch: list[Any]) -> n.Measure:

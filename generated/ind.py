@@ -881,6 +881,10 @@ MEASURES = (
         max_years=None,
         matter="food_safety_certification",
         matching=False,
+        matter_label=(
+            "通过危害分析及关键控制点体系、食品安全管理体系认证",
+            "HACCP and ISO22000 certification",
+        ),
         top_up=True,
     ),
     MeasureMeta(
@@ -896,6 +900,7 @@ MEASURES = (
         max_years=None,
         matter="green_food_product",
         matching=False,
+        matter_label=("获得AA级绿色食品认证的产品", "a product certified as AA-grade green food"),
     ),
     MeasureMeta(
         id="ind-2b",
@@ -910,6 +915,7 @@ MEASURES = (
         max_years=None,
         matter="organic_food_product",
         matching=False,
+        matter_label=("获得有机食品认证的产品", "a product certified as organic food"),
     ),
     MeasureMeta(
         id="ind-3",
@@ -924,6 +930,7 @@ MEASURES = (
         max_years=None,
         matter="first_set_equipment",
         matching=True,
+        matter_label=("首台(套)重大技术装备产品", "first-set major technical equipment"),
     ),
     MeasureMeta(
         id="ind-4",
@@ -938,6 +945,10 @@ MEASURES = (
         max_years=1,
         matter="large_order_interest",
         matching=False,
+        matter_label=(
+            "新增大额订单银行贷款贴息",
+            "interest subsidy on the loan for a large new order",
+        ),
         item="project",
     ),
     MeasureMeta(
@@ -953,6 +964,7 @@ MEASURES = (
         max_years=None,
         matter="landmark_equipment",
         matching=False,
+        matter_label=("年度标志性高端装备", "landmark high-end equipment of the year"),
         item="product",
         top_up=True,
     ),
@@ -969,6 +981,7 @@ MEASURES = (
         max_years=None,
         matter="vat_growth",
         matching=False,
+        matter_label=("增值税地方留成新增部分奖励", "reward on the growth of local retained VAT"),
     ),
     MeasureMeta(
         id="ind-7",
@@ -983,6 +996,7 @@ MEASURES = (
         max_years=None,
         matter="vat_growth",
         matching=False,
+        matter_label=("增值税地方留成新增部分奖励", "reward on the growth of local retained VAT"),
     ),
     MeasureMeta(
         id="ind-8",
@@ -997,6 +1011,10 @@ MEASURES = (
         max_years=None,
         matter="it_product_first_sale",
         matching=False,
+        matter_label=(
+            "信息技术终端产品(软件产品)首份销售合同",
+            "first sales contract of a new IT terminal or software product",
+        ),
         item="product",
     ),
     MeasureMeta(
@@ -1012,6 +1030,10 @@ MEASURES = (
         max_years=None,
         matter="cmmi",
         matching=False,
+        matter_label=(
+            "首次获得五级软件能力成熟度模型集成(CMMI)认证",
+            "first CMMI level 5 certification",
+        ),
     ),
     MeasureMeta(
         id="ind-9b",
@@ -1026,6 +1048,7 @@ MEASURES = (
         max_years=None,
         matter="itss",
         matching=False,
+        matter_label=("首次获得一级信息技术服务标准(ITSS)认证", "first ITSS level 1 certification"),
     ),
     MeasureMeta(
         id="ind-10",
@@ -1040,6 +1063,10 @@ MEASURES = (
         max_years=None,
         matter="new_drug_sales",
         matching=False,
+        matter_label=(
+            "获得国家药品批件的新产品销售",
+            "sales of a new drug product with a national approval",
+        ),
         item="product",
         top_up=True,
     ),
@@ -1056,6 +1083,10 @@ MEASURES = (
         max_years=None,
         matter="generic_consistency",
         matching=False,
+        matter_label=(
+            "通过仿制药质量和疗效一致性评价",
+            "passing the generic-drug consistency evaluation",
+        ),
         item="product",
     ),
     MeasureMeta(
@@ -1074,6 +1105,7 @@ MEASURES = (
         max_years=None,
         matter="contract_manufacturing",
         matching=False,
+        matter_label=("受托生产药械产品", "contract manufacturing of drugs and devices"),
         item="product",
     ),
     MeasureMeta(
@@ -1089,6 +1121,7 @@ MEASURES = (
         max_years=None,
         matter="vat_growth",
         matching=False,
+        matter_label=("增值税地方留成新增部分奖励", "reward on the growth of local retained VAT"),
     ),
     MeasureMeta(
         id="ind-14",
@@ -1103,6 +1136,7 @@ MEASURES = (
         max_years=None,
         matter="nev_rd",
         matching=False,
+        matter_label=("新能源汽车科技研发", "new-energy vehicle R&D"),
     ),
     MeasureMeta(
         id="ind-15",
@@ -1117,6 +1151,10 @@ MEASURES = (
         max_years=None,
         matter="nev_sales",
         matching=False,
+        matter_label=(
+            "市内生产且市内销售的新能源汽车",
+            "new-energy vehicles made and sold in Kaifeng",
+        ),
     ),
     MeasureMeta(
         id="ind-16",
@@ -1131,6 +1169,7 @@ MEASURES = (
         max_years=None,
         matter="farm_machine_sales",
         matching=False,
+        matter_label=("市内生产且市内销售的农机整车", "farm machines made and sold in Kaifeng"),
     ),
     MeasureMeta(
         id="ind-17a",
@@ -1151,6 +1190,10 @@ MEASURES = (
         max_years=None,
         matter="relocation_land",
         matching=False,
+        matter_label=(
+            "退城进园老厂区土地净收益",
+            "net land proceeds of the old site on moving into a park",
+        ),
     ),
     MeasureMeta(
         id="ind-17b",
@@ -1165,6 +1208,7 @@ MEASURES = (
         max_years=None,
         matter="two_cut_three_clear",
         matching=False,
+        matter_label=("提前完成“两断三清”", "early completion of 'two cut-offs, three clean-ups'"),
     ),
     MeasureMeta(
         id="ind-18",
@@ -1179,6 +1223,10 @@ MEASURES = (
         max_years=None,
         matter="textile_centre",
         matching=False,
+        matter_label=(
+            "新建检测中心、纺织服装研发中心",
+            "a new testing or textile and apparel R&D centre",
+        ),
         item="project",
     ),
     MeasureMeta(
@@ -1194,6 +1242,7 @@ MEASURES = (
         max_years=None,
         matter="brand_acquisition",
         matching=False,
+        matter_label=("并购国内驰名服装品牌", "acquiring a nationally famous apparel brand"),
         item="product",
     ),
     MeasureMeta(
@@ -1209,6 +1258,10 @@ MEASURES = (
         max_years=None,
         matter="design_talent",
         matching=False,
+        matter_label=(
+            "聘请服装设计团队或服装设计大师",
+            "hiring an apparel design team or master designer",
+        ),
     ),
     MeasureMeta(
         id="ind-21",
@@ -1223,6 +1276,10 @@ MEASURES = (
         max_years=None,
         matter="home_top100",
         matching=False,
+        matter_label=(
+            "荣获“中国家居产业百强榜”",
+            "listing in the China Home Furnishing Industry Top 100",
+        ),
     ),
 )
 

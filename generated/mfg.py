@@ -1182,6 +1182,7 @@ MEASURES = (
         max_years=None,
         matter="large_enterprise",
         matching=False,
+        matter_label=("培育大企业(集团)", "growing large enterprises (groups)"),
     ),
     MeasureMeta(
         id="mfg-2a",
@@ -1196,6 +1197,7 @@ MEASURES = (
         max_years=None,
         matter="trade_fairs",
         matching=False,
+        matter_label=("参加展销会、博览会", "trade fairs and expos"),
     ),
     MeasureMeta(
         id="mfg-2b",
@@ -1210,6 +1212,10 @@ MEASURES = (
         max_years=None,
         matter="central_media_ads",
         matching=False,
+        matter_label=(
+            "在中央一级媒体做本地产品广告",
+            "advertising local products in central-level media",
+        ),
     ),
     MeasureMeta(
         id="mfg-2c",
@@ -1224,6 +1230,10 @@ MEASURES = (
         max_years=None,
         matter="export_freight_subsidy",
         matching=False,
+        matter_label=(
+            "本地产品销往“一带一路”沿线及其他重点区域的运费",
+            "freight to Belt-and-Road countries and other key regions",
+        ),
     ),
     MeasureMeta(
         id="mfg-3",
@@ -1238,6 +1248,7 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
+        matter_label=("技术改造及新增长点项目", "a technological-upgrading or new-growth project"),
         item="project",
     ),
     MeasureMeta(
@@ -1253,6 +1264,7 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
+        matter_label=("技术改造及新增长点项目", "a technological-upgrading or new-growth project"),
         item="project",
     ),
     MeasureMeta(
@@ -1273,6 +1285,7 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
+        matter_label=("技术改造及新增长点项目", "a technological-upgrading or new-growth project"),
         item="project",
     ),
     MeasureMeta(
@@ -1288,6 +1301,7 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
+        matter_label=("技术改造及新增长点项目", "a technological-upgrading or new-growth project"),
         item="project",
     ),
     MeasureMeta(
@@ -1309,6 +1323,7 @@ MEASURES = (
         max_years=None,
         matter="equipment_project",
         matching=False,
+        matter_label=("技术改造及新增长点项目", "a technological-upgrading or new-growth project"),
         item="project",
     ),
     MeasureMeta(
@@ -1324,6 +1339,7 @@ MEASURES = (
         max_years=None,
         matter="new_industrialisation_base",
         matching=False,
+        matter_label=("新型工业化产业示范基地", "new-industrialisation demonstration base"),
         top_up=True,
     ),
     MeasureMeta(
@@ -1339,6 +1355,7 @@ MEASURES = (
         max_years=None,
         matter="green_park",
         matching=False,
+        matter_label=("绿色园区", "green park"),
         top_up=True,
     ),
     MeasureMeta(
@@ -1354,6 +1371,10 @@ MEASURES = (
         max_years=None,
         matter="sme_innovation_base",
         matching=False,
+        matter_label=(
+            "小型微型企业创业创新示范基地",
+            "small and micro enterprise entrepreneurship-innovation base",
+        ),
         top_up=True,
     ),
     MeasureMeta(
@@ -1369,6 +1390,7 @@ MEASURES = (
         max_years=None,
         matter="green_factory",
         matching=False,
+        matter_label=("绿色(节能)工厂试点示范", "green (energy-saving) factory demonstration"),
         top_up=True,
     ),
     MeasureMeta(
@@ -1384,6 +1406,7 @@ MEASURES = (
         max_years=None,
         matter="specialised_sme",
         matching=False,
+        matter_label=("“专精特新”中小企业", "specialised, refined, distinctive and innovative SME"),
         top_up=True,
     ),
     MeasureMeta(
@@ -1399,6 +1422,7 @@ MEASURES = (
         max_years=None,
         matter="tech_innovation_demo",
         matching=False,
+        matter_label=("技术创新示范企业", "technology-innovation demonstration enterprise"),
         top_up=True,
     ),
     MeasureMeta(
@@ -1414,6 +1438,10 @@ MEASURES = (
         max_years=None,
         matter="single_champion_enterprise",
         matching=False,
+        matter_label=(
+            "国家制造业单项冠军企业",
+            "national manufacturing single-champion enterprise",
+        ),
     ),
     MeasureMeta(
         id="mfg-9e",
@@ -1428,6 +1456,10 @@ MEASURES = (
         max_years=None,
         matter="service_manufacturing_demo",
         matching=False,
+        matter_label=(
+            "服务型制造示范企业",
+            "service-oriented manufacturing demonstration enterprise",
+        ),
         top_up=True,
     ),
     MeasureMeta(
@@ -1443,6 +1475,10 @@ MEASURES = (
         max_years=None,
         matter="internet_fusion_demo",
         matching=False,
+        matter_label=(
+            "制造业与互联网融合发展试点示范企业",
+            "manufacturing-internet fusion demonstration enterprise",
+        ),
         top_up=True,
     ),
     MeasureMeta(
@@ -1458,6 +1494,7 @@ MEASURES = (
         max_years=None,
         matter="quality_benchmark_demo",
         matching=False,
+        matter_label=("质量标杆试点示范企业", "quality benchmark demonstration enterprise"),
         top_up=True,
     ),
     MeasureMeta(
@@ -1473,6 +1510,10 @@ MEASURES = (
         max_years=None,
         matter="smart_manufacturing_demo",
         matching=False,
+        matter_label=(
+            "省级智能工厂、智能车间试点示范",
+            "provincial smart factory or smart workshop demonstration",
+        ),
     ),
     MeasureMeta(
         id="mfg-9i",
@@ -1487,6 +1528,10 @@ MEASURES = (
         max_years=None,
         matter="smart_manufacturing_demo",
         matching=False,
+        matter_label=(
+            "省级智能工厂、智能车间试点示范",
+            "provincial smart factory or smart workshop demonstration",
+        ),
     ),
     MeasureMeta(
         id="mfg-10a",
@@ -1501,6 +1546,7 @@ MEASURES = (
         max_years=None,
         matter="sme_service_platform",
         matching=True,
+        matter_label=("中小企业公共服务示范平台", "SME public-service demonstration platform"),
     ),
     MeasureMeta(
         id="mfg-10b",
@@ -1515,6 +1561,10 @@ MEASURES = (
         max_years=None,
         matter="tech_base_platform",
         matching=True,
+        matter_label=(
+            "产业技术基础公共服务平台",
+            "industrial technology-base public-service platform",
+        ),
     ),
     MeasureMeta(
         id="mfg-10c",
@@ -1529,6 +1579,7 @@ MEASURES = (
         max_years=None,
         matter="industrial_design_centre",
         matching=True,
+        matter_label=("工业设计中心", "industrial design centre"),
     ),
     MeasureMeta(
         id="mfg-10d",
@@ -1543,6 +1594,10 @@ MEASURES = (
         max_years=None,
         matter="strong_base",
         matching=True,
+        matter_label=(
+            "国家工业强基工程项目",
+            "national Industrial Foundation Strengthening project",
+        ),
     ),
     MeasureMeta(
         id="mfg-10e",
@@ -1557,6 +1612,7 @@ MEASURES = (
         max_years=None,
         matter="military_civil_fusion",
         matching=True,
+        matter_label=("军民融合", "military-civil fusion"),
         item="project",
     ),
     MeasureMeta(
@@ -1572,6 +1628,7 @@ MEASURES = (
         max_years=None,
         matter="military_civil_fusion",
         matching=False,
+        matter_label=("军民融合", "military-civil fusion"),
         item="project",
         top_up=True,
     ),
@@ -1588,6 +1645,7 @@ MEASURES = (
         max_years=None,
         matter="industrial_internet_platform",
         matching=False,
+        matter_label=("工业互联网平台", "industrial-internet platform"),
         top_up=True,
     ),
     MeasureMeta(
@@ -1603,6 +1661,10 @@ MEASURES = (
         max_years=None,
         matter="double_innovation_platform",
         matching=False,
+        matter_label=(
+            "制造业“双创”平台试点示范",
+            "manufacturing 'double innovation' platform demonstration",
+        ),
         top_up=True,
     ),
     MeasureMeta(
@@ -1618,6 +1680,7 @@ MEASURES = (
         max_years=None,
         matter="big_data_demo",
         matching=False,
+        matter_label=("大数据产业发展试点示范", "big-data industry development demonstration"),
         top_up=True,
     ),
     MeasureMeta(
@@ -1633,6 +1696,7 @@ MEASURES = (
         max_years=None,
         matter="single_champion_product",
         matching=False,
+        matter_label=("国家制造业单项冠军产品", "national manufacturing single-champion product"),
         item="product",
     ),
     MeasureMeta(
@@ -1648,6 +1712,10 @@ MEASURES = (
         max_years=None,
         matter="new_product",
         matching=True,
+        matter_label=(
+            "通过省工业新产品综合评价的新产品",
+            "a new product passing the provincial new-product evaluation",
+        ),
     ),
     MeasureMeta(
         id="mfg-11c",
@@ -1662,6 +1730,10 @@ MEASURES = (
         max_years=None,
         matter="green_product",
         matching=True,
+        matter_label=(
+            "国家级、省级绿色或节能产品",
+            "national or provincial green or energy-saving product",
+        ),
     ),
     MeasureMeta(
         id="mfg-12a",
@@ -1676,6 +1748,7 @@ MEASURES = (
         max_years=2,
         matter="innovation_centre_cultivation",
         matching=False,
+        matter_label=("市级创新中心培育", "city innovation-centre cultivation"),
     ),
     MeasureMeta(
         id="mfg-12b",
@@ -1696,6 +1769,7 @@ MEASURES = (
         max_years=3,
         matter="city_innovation_centre",
         matching=False,
+        matter_label=("市级创新中心建设", "building a city innovation centre"),
         consecutive=True,
     ),
     MeasureMeta(
@@ -1711,6 +1785,10 @@ MEASURES = (
         max_years=None,
         matter="innovation_centre_created",
         matching=False,
+        matter_label=(
+            "创建国家级、省级制造业创新中心",
+            "creating a national or provincial manufacturing innovation centre",
+        ),
         top_up=True,
     ),
     MeasureMeta(
@@ -1726,6 +1804,7 @@ MEASURES = (
         max_years=None,
         matter="cloud",
         matching=False,
+        matter_label=("企业上云", "moving to the cloud"),
     ),
     MeasureMeta(
         id="mfg-13b",
@@ -1740,6 +1819,7 @@ MEASURES = (
         max_years=None,
         matter="cloud",
         matching=False,
+        matter_label=("企业上云", "moving to the cloud"),
     ),
     MeasureMeta(
         id="mfg-14a",
@@ -1754,6 +1834,7 @@ MEASURES = (
         max_years=None,
         matter="industrial_internet_platform",
         matching=False,
+        matter_label=("工业互联网平台", "industrial-internet platform"),
     ),
     MeasureMeta(
         id="mfg-14b",
@@ -1768,6 +1849,7 @@ MEASURES = (
         max_years=None,
         matter="industrial_internet_platform",
         matching=True,
+        matter_label=("工业互联网平台", "industrial-internet platform"),
     ),
 )
 

@@ -378,6 +378,28 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         members = tuple(c for c in ch[2:] if isinstance(c, n.EnumMember))
         return n.EnumDecl(str(ch[0]), ch[1], members, span=self.sp(meta))
 
+    # A built-in type written in Chinese (金额) is the same type as in English (money).
+    def type_money(self, meta: Any, ch: list[Any]) -> str:
+        return "money"
+
+    def type_rate(self, meta: Any, ch: list[Any]) -> str:
+        return "rate"
+
+    def type_count(self, meta: Any, ch: list[Any]) -> str:
+        return "count"
+
+    def type_bool(self, meta: Any, ch: list[Any]) -> str:
+        return "bool"
+
+    def type_date(self, meta: Any, ch: list[Any]) -> str:
+        return "date"
+
+    def type_year(self, meta: Any, ch: list[Any]) -> str:
+        return "year"
+
+    def type_text(self, meta: Any, ch: list[Any]) -> str:
+        return "text"
+
     def named_type(self, meta: Any, ch: list[Any]) -> n.NamedType:
         return n.NamedType(str(ch[0]), span=self.sp(meta))
 

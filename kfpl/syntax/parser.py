@@ -1049,7 +1049,14 @@ _TOKEN_TEXT = {
     "STRING": Text("带引号的文字", "a quoted text"),
     "LONG_STRING": Text("带引号的文字", "a quoted text"),
     "DATE": Text("日期（如 2024-01-15）", "a date such as 2024-01-15"),
+    "ZH_DATE": Text("日期（如 2024年1月15日）", "a date such as `2024年1月15日`"),
+    # where a date may be written either way, the help shows both
+    "DATE|ZH_DATE": Text(
+        "日期（如 2024年1月15日、2024-01-15）", "a date such as 2024-01-15 (or `2024年1月15日`)"
+    ),
     "YEAR": Text("年份（如 2024）", "a year such as 2024"),
+    "ZH_YEAR": Text("年份（如 2024年）", "a year such as `2024年`"),
+    "YEAR|ZH_YEAR": Text("年份（如 2024年、2024）", "a year such as 2024 (or `2024年`)"),
     "CJK": Text("中文名称（如 市财政局）", "a Chinese name such as `市财政局`"),
     "BOUND": Text.same("`at least`/`more than`/`at most`/`less than`"),
     "CMP_OP": Text.same("`>=`/`>`/`<=`/`<`/`==`"),
@@ -1080,6 +1087,9 @@ def _expected(names: set[str], chinese: bool = False) -> Text:
         if name not in texts_of or _is_cjk(texts_of[name]) == chinese
         or not texts_of[name].isalpha()
     }  # fmt: skip
+    for plain, zh in (("DATE", "ZH_DATE"), ("YEAR", "ZH_YEAR")):
+        if {plain, zh} <= names:  # one entry: "a date such as 2024-01-15 or 2024年1月15日"
+            names = (names - {plain, zh}) | {f"{plain}|{zh}"}
     item_words = _ITEM_KEYWORDS | _ZH_ITEM_KEYWORDS
     items = {name for name in names if texts_of.get(name) in item_words}
     rest = names - items if len(items) >= 3 else names

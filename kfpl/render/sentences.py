@@ -778,7 +778,7 @@ def _be(noun: str) -> str:
 
 # The first words of a yes/no label that says what the enterprise is or did.
 _PREDICATES = ("is", "has", "was", "had", "received", "developed", "completed", "obtained",
-               "newly", "pays", "registered", "supplied")  # fmt: skip
+               "newly", "pays", "supplied")  # fmt: skip
 
 
 def _is_predicate(text: str) -> bool:

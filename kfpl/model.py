@@ -26,6 +26,7 @@ class PolicySet:
     inputs: dict[str, n.InputDecl] = field(default_factory=dict)
     params: dict[str, n.ParamDecl] = field(default_factory=dict)
     agencies: dict[str, n.AgencyDecl] = field(default_factory=dict)
+    matters: dict[str, n.MatterDecl] = field(default_factory=dict)
     measures: dict[str, n.Measure] = field(default_factory=dict)
     rules: dict[str, n.Rule] = field(default_factory=dict)
     targets: dict[str, n.Target] = field(default_factory=dict)
@@ -44,6 +45,7 @@ class PolicySet:
             n.InputDecl: ps.inputs,
             n.ParamDecl: ps.params,
             n.AgencyDecl: ps.agencies,
+            n.MatterDecl: ps.matters,
             n.Measure: ps.measures,
             n.Rule: ps.rules,
             n.Target: ps.targets,
@@ -118,7 +120,9 @@ def module_stem(path: str) -> str:
 
 
 def item_key(item: n.Item) -> str:
-    if isinstance(item, n.Chain | n.EnumDecl | n.InputDecl | n.ParamDecl | n.AgencyDecl):
+    if isinstance(
+        item, n.Chain | n.EnumDecl | n.InputDecl | n.ParamDecl | n.AgencyDecl | n.MatterDecl
+    ):
         return item.name
     if isinstance(item, n.Policy):
         return item.id

@@ -60,11 +60,13 @@ def test_diff_prints_every_change_of_the_revision() -> None:
         ("~ measure mfg-2a", "KD140  cap per year: CNY 300,000 → CNY 500,000"),
         ("- measure mfg-2b", "KD102  measure: − up to 30% of central_media_ad_fees"),
         ("+ measure mfg-13c", "KD101  measure: + up to 50% of diagnosis_fees"),
+        # the new measure's matter is declared with its name, and the diff shows the name
+        ("+ matter digital_diagnosis", "KD305  matter: + digital-transformation diagnosis"),
     ]
     for head, line in expected:
         assert head in out and line in out, (head, line)
         assert out.index(head) < out.index(line, out.index(head))
-    assert out.rstrip().splitlines()[-1].startswith("Diff: 2 to add, 4 to change, 2 to remove")
+    assert out.rstrip().splitlines()[-1].startswith("Diff: 3 to add, 4 to change, 2 to remove")
 
 
 def test_revision_is_derived_from_the_current_policies(tmp_path: Path) -> None:

@@ -89,14 +89,25 @@ def test_measure_page_shows_rule_caps_documents_examples_and_original(
     assert "按不超过展会场地租赁费、布展费的30%给予补贴，单个企业每年最高不超过30万元。" in zh
     assert "- 在开封市登记注册。" in zh
     assert "- 展会合同及付款凭证" in zh
-    assert "| 1 | — | 展会场地租赁费、布展费：200万元 | — | 30万元 |" in zh
+    # `award up to`: the example's result is a ceiling, as the evaluator reports it (最高)
+    assert "| 1 | — | 展会场地租赁费、布展费：200万元 | — | 最高30万元 |" in zh
     assert "| 市工业和信息化局 |" in zh.replace("| 责任单位 ", "")
     # the original clause 2 of the mfg document, beside the rendering
     assert "单个企业每年最高不超过30万元。对于在中央一级媒体" in zh
     en = fixture_pages["en/measures/mfg-2a.md"]
     assert "at most CNY 300,000 per enterprise per year" in en
-    assert "| 2 | — | trade-fair booth rental and setup fees: CNY 400,000 | — | CNY 120,000 |" in en
+    assert (
+        "| 2 | — | trade-fair booth rental and setup fees: CNY 400,000 | — | up to CNY 120,000 |"
+        in en
+    )
     assert "Municipal Bureau of Industry and Information Technology" in en
+
+
+def test_ind_4_keeps_the_up_to_the_evaluator_reports(real_pages: dict[str, str]) -> None:
+    en = real_pages["en/measures/ind-4.md"]
+    assert "A subsidy of up to the one-year benchmark lending rate" in en
+    assert "bank loan amount: CNY 10 million | — | up to CNY 435,000 |" in en
+    assert "| — | 最高43.5万元 |" in real_pages["zh/measures/ind-4.md"]
 
 
 def test_policy_page_has_its_header(fixture_pages: dict[str, str]) -> None:

@@ -113,7 +113,7 @@ def test_enterprise_origin_and_chinese_dates_read_as_their_english_forms() -> No
         "政策 expo\n"
         "  印发 2024年1月15日\n"
         '数据项 size: size_class 来自 企业 zh "企业规模" en "enterprise size"\n'
-        '参数 lpr: rate zh "贷款市场报价利率" en "loan prime rate"\n'
+        '参数 lpr: 比例 zh "贷款市场报价利率" en "loan prime rate"\n'
         '  取值 3.45% 自 2024年1月22日 依据 zh "公布" en "published"\n'
         "措施 expo-1\n"
         "  例 opened = 2024年3月1日 -> 1万\n"
@@ -178,10 +178,37 @@ def test_the_laws_own_words_read_the_same_in_both_keyword_forms() -> None:
     assert format_text(format_text(named, "zh"), "en") == named
     unit = 'input n: count zh "台数" en "machines" unit zh "台" en "machine"\n'
     assert format_text(unit, "zh") == (
-        '数据项 n: count zh "台数" en "machines" 单位 zh "台" en "machine"\n'
+        '数据项 n: 数量 zh "台数" en "machines" 单位 zh "台" en "machine"\n'
     )
     assert format_text(format_text(unit, "zh"), "en") == unit
     assert parse(format_text(unit, "zh"), "a.kfpl")[0].items == parse(unit, "a.kfpl")[0].items
+
+
+def test_type_names_have_chinese_forms_that_give_the_same_model() -> None:
+    en = (
+        'input a: money zh "甲" en "a"\n'
+        'input b: list(price: money zh "价" en "price", n: count zh "数" en "n") zh "乙" en "b"\n'
+        'input c: bool zh "丙" en "c"\n'
+        'input d: date zh "丁" en "d"\n'
+        'input e: year zh "戊" en "e"\n'
+        'input f: text zh "己" en "f"\n'
+        'parameter r: rate zh "利率" en "rate"\n'
+        '  value 4.35% from 2015-10-24 ref zh "公布" en "published"\n'
+    )
+    zh = format_text(en, "zh")
+    assert zh.splitlines()[:2] == [
+        '数据项 a: 金额 zh "甲" en "a"',
+        '数据项 b: 列表(price: 金额 zh "价" en "price", n: 数量 zh "数" en "n") zh "乙" en "b"',
+    ]
+    for word in ("是否", "日期", "年份", "文字", "比例"):
+        assert f": {word} zh" in zh
+    assert format_text(zh, "en") == en
+    assert parse(zh, "a.kfpl")[0].items == parse(en, "a.kfpl")[0].items
+    # an unknown type is told the Chinese names beside the English ones
+    comp = compile_texts({"mfg.kfpl": '数据项 a: money_amount zh "甲" en "a"\n'})
+    (unknown,) = [d for d in comp.diagnostics if d.code == "KF0104"]
+    assert unknown.help is not None
+    assert "`年份`（`year`）" in unknown.help.zh and "`文字`（`text`）" in unknown.help.zh
 
 
 def _write_converted(tmp_path: Path, keywords: str) -> Path:

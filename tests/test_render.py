@@ -158,7 +158,7 @@ def test_threshold_words_follow_the_bound_semantics(bound: str, zh: str, en: str
     ps = policy_set(f"measure mfg-1\n  requires investment {bound} 500万\n  award 100万\n")
     measure = ps.measures["mfg-1"]
     assert Renderer(ps, "zh").requirements(measure) == [zh + "。"]
-    assert Renderer(ps, "en").requirements(measure) == [f"Equipment and R&D investment {en}."]
+    assert Renderer(ps, "en").requirements(measure) == [f"The equipment and R&D investment {en}."]
 
 
 def test_one_time_fixed_award() -> None:
@@ -174,7 +174,7 @@ def test_award_by_recognition_level() -> None:
     # law: 对获得国家、省级……的，分别给予一次性奖励100万元、50万元
     assert sentence(body, "zh") == "按认定级别（国家级、省级）分别给予一次性奖励100万元、50万元。"
     assert sentence(body, "en") == (
-        "By recognition level: national — a one-time reward of CNY 1 million; "
+        "By the recognition level: national — a one-time reward of CNY 1 million; "
         "provincial — a one-time reward of CNY 500,000."
     )
 
@@ -217,9 +217,38 @@ def test_each_item_with_a_per_item_cap() -> None:
     assert sentence(body, "zh") == (
         "对销售车辆逐项计算，各项相加：按销售价格的4%给予补贴，每项最高不超过2000元，单个企业累计最高不超过100万元。"
     )
-    assert "For each of the vehicles sold, added up: a subsidy of 4% of the sale price" in sentence(
-        body, "en"
+    # As a person writes it: the share of each item's own amount, then the caps.
+    assert sentence(body, "en") == (
+        "A subsidy of 4% of the sale price of each of the vehicles sold, at most CNY 2,000 per"
+        " item, at most CNY 1 million per enterprise in total."
     )
+
+
+def test_english_conditions_read_as_sentences() -> None:
+    body = (
+        'input software: bool zh "软件企业" en "is a software enterprise"\n'
+        'input cmmi: bool zh "首次获得CMMI认证" en "obtained CMMI level 5 for the first time"\n'
+        'input fees: money zh "服务费" en "cloud service fees (executed amount)"\n'
+        'input years: count zh "服务年限" en "years of service" unit zh "年" en "year"\n'
+        "measure mfg-1\n  requires software and cmmi and fees at least 1万 and years at least 2\n"
+        "  award 100万\n"
+    )
+    ps = policy_set(body)
+    (en,) = Renderer(ps, "en").requirements(ps.measures["mfg-1"])
+    # A subject for what the enterprise is or did, "the" before a label, the verb agreeing
+    # with a plural label, and the unit of a count.
+    assert en == (
+        "The enterprise is a software enterprise, obtained CMMI level 5 for the first time,"
+        " the cloud service fees (executed amount) are at least CNY 10,000 and the years of"
+        " service are at least 2 years."
+    )
+
+
+def test_a_named_rate_is_applied_to_its_base_and_keeps_up_to() -> None:
+    # ind-4: the evaluator reports a ceiling, so the English says "up to".
+    en = sentence("measure mfg-1\n  award up to benchmark_rate of bank_loan\n", "en")
+    assert en.startswith("A subsidy of up to the one-year")
+    assert en.endswith("(4.35% since 24 October 2015) on the bank loan.")
 
 
 def test_matching_increase_parameter_and_range() -> None:

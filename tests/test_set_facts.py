@@ -261,8 +261,8 @@ def test_conditions_render_in_both_languages() -> None:
         == "改造方向包含智能化、数字化，且改造方向包含数字化、低碳化中的至少一项，且改造方向在2项以上。"
     )
     assert en == (
-        "Directions of the project includes smart and digital and directions of the project"
-        " includes at least one of digital or low-carbon and the number of directions of the"
+        "The directions of the project include smart and digital, the directions of the project"
+        " include at least one of digital or low-carbon and the number of directions of the"
         " project is at least 2."
     )
 

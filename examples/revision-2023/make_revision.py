@@ -91,6 +91,9 @@ s = Path("mfg.kfpl").read_text(encoding="utf-8")
 i = s.index("measure mfg-13b")
 j = s.index("\nmeasure ", i + 10)
 block = """
+matters
+  matter digital_diagnosis zh "中小企业数字化转型诊断" en "digital-transformation diagnosis"
+
 input diagnosis_fees: money zh "中小企业数字化转型诊断服务费" en "fees for a digital-transformation diagnosis of a small or micro enterprise"
 
 measure mfg-13c

@@ -33,7 +33,7 @@ ORIGINS = ("enterprise",)
 # Item kinds as the Chinese keywords name them (措施, 条文 …), for messages.
 _KIND_ZH = {"policy": "政策", "measure": "措施", "rule": "规则", "target": "目标", "task": "任务",
             "text": "条文", "chain": "产业链", "enum": "枚举", "input": "输入项",
-            "parameter": "参数", "agency": "机构"}  # fmt: skip
+            "parameter": "参数", "agency": "机构", "matter": "事项"}  # fmt: skip
 
 
 def kind_text(kind: str) -> Text:

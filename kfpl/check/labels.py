@@ -61,7 +61,7 @@ def _labels(item: n.Node) -> list[n.Label]:
 def _kind(item: n.Item) -> Text:
     """``measure `expo-2a``` / 措施 `expo-2a`."""
     kinds = {n.TextBlock: "text", n.EnumDecl: "enum", n.InputDecl: "input",
-             n.ParamDecl: "parameter", n.AgencyDecl: "agency"}  # fmt: skip
+             n.ParamDecl: "parameter", n.AgencyDecl: "agency", n.MatterDecl: "matter"}  # fmt: skip
     kind = kinds.get(type(item), type(item).__name__.lower())
     name = getattr(item, "id", None) or getattr(item, "name", "")
     word = kind_text(kind)

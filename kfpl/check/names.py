@@ -9,6 +9,7 @@ from kfpl.diagnostics import Secondary, did_you_mean, suggestion
 from kfpl.model import BUILTIN_TYPES, item_key, module_stem
 from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
+from kfpl.syntax.parser import keyword_rules
 
 # Items that share one namespace of ids (measure expo-2a and rule expo-2a would clash in
 # `kfpl list`, in history records and in generated code), and the declarations that
@@ -30,7 +31,7 @@ def _namespace(item: n.Item) -> str:
 def _kind(item: n.Item) -> str:
     return {
         n.Policy: "policy", n.EnumDecl: "enum", n.InputDecl: "input", n.ParamDecl: "parameter",
-        n.AgencyDecl: "agency", n.Measure: "measure", n.Rule: "rule", n.Target: "target",
+        n.AgencyDecl: "agency", n.MatterDecl: "matter", n.Measure: "measure", n.Rule: "rule", n.Target: "target",
         n.Chain: "chain", n.Task: "task", n.TextBlock: "text",
     }[type(item)]  # fmt: skip
 
@@ -291,10 +292,17 @@ def _check_enum(ctx: Context, decl: n.EnumDecl) -> None:
             )
 
 
+def _zh_type(name: str) -> str:
+    """A built-in type's Chinese keyword (金额 for money), from the grammar's keyword section."""
+    rules = keyword_rules()
+    forms = rules.get(f"_kw_{name}_type") or rules.get(f"_kw_{name}") or ()  # year: 年份
+    return next((" ".join(f) for f in forms if not f[0].isascii()), name)
+
+
 def _type_name_error(ctx: Context, type_name: str, span: n.Span) -> None:
     known = set(BUILTIN_TYPES) | set(ctx.ps.enums)
     guess = did_you_mean(type_name, known)
-    builtins = Text.join(Text.same(t) for t in BUILTIN_TYPES)
+    builtins = Text.join(Text(f"`{_zh_type(t)}`（`{t}`）", f"`{t}`") for t in BUILTIN_TYPES)
     ctx.error(
         "KF0104",
         Text(f"未知类型 `{type_name}`", f"unknown type `{type_name}`"),
@@ -303,7 +311,7 @@ def _type_name_error(ctx: Context, type_name: str, span: n.Span) -> None:
         help=suggestion(guess)
         if guess
         else Text(
-            f"请使用 {builtins.zh} 之一，或声明 `enum {type_name}`",
+            f"请使用 {builtins.zh} 之一，或声明 `枚举 {type_name}`",
             f"use {builtins.en}, or declare `enum {type_name}`",
         ),
     )

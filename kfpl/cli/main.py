@@ -554,7 +554,8 @@ def lsp_(lang: str | None) -> None:
     hover, completion, go to definition, formatting).
 
     \b
-    Example (an editor starts it; see docs/guide/editors.md):
+    Example (an editor starts it; setting one up: docs/en/guide/editors.md,
+    docs/zh/guide/editors.md):
       kfpl lsp
     """
     from kfpl.language.server import main as serve

@@ -151,7 +151,7 @@ def _item_head(group: list[dict[str, Any]], lang: str) -> str:
     title = _t(first["title"], lang)
     source = f" ({first['source']})" if first["source"] else ""
     symbol = SYMBOLS[first["action"]]
-    if lang == "zh" and title and first["item_kind"] in ("input", "enum", "parameter"):
+    if lang == "zh" and title and first["item_kind"] in ("input", "enum", "parameter", "matter"):
         return f"{symbol} {kind} {title}" + source  # a name a zh reader knows by its label
     return f"{symbol} {kind} {ident}" + (f"  {title}" if title else "") + source
 

@@ -103,6 +103,7 @@ CHECKS: dict[str, tuple[str, Text]] = {
     "KD302": ("parameter", ("参数", "parameter")),
     "KD303": ("enum", ("枚举", "enumeration")),
     "KD304": ("agency", ("部门", "agency")),
+    "KD305": ("matter-name", ("事项名称", "matter name")),
     "KD401": ("plan", ("实施方案目标与任务", "plan targets and tasks")),
 }
 
@@ -114,6 +115,7 @@ ITEM_KINDS: dict[str, Text] = {
     "parameter": ("参数", "parameter"),
     "enum": ("枚举", "enum"),
     "agency": ("部门", "agency"),
+    "matter": ("事项", "matter"),
     "target": ("目标", "target"),
     "chain": ("产业链", "chain"),
     "task": ("任务", "task"),
@@ -462,6 +464,15 @@ class Differ:
                     ctx, "KD304", both("英文名称", "English name"), old.label, new.label
                 )
 
+        for name in _ordered(self.old.matters, self.new.matters):
+            was, now = self.old.matters.get(name), self.new.matters.get(name)
+            named = _matter(name, self.new if now else self.old)
+            ctx = ItemContext("matter", name, title=named)
+            if was is None or now is None:
+                self.add_or_remove(ctx, "KD305", both("事项", "matter"), named, was is None)
+            else:
+                self.diff_label(ctx, "KD305", both("名称", "name"), was.label, now.label)
+
     def diff_input(self, name: str, old: n.InputDecl | None, new: n.InputDecl | None) -> None:
         ctx = ItemContext("input", name)
         if old is None or new is None:
@@ -716,8 +727,8 @@ class Differ:
                 ctx,
                 "KD152",
                 both("同一事项", "matter"),
-                _matter(old.matter),
-                _matter(new.matter),
+                _matter(old.matter, self.old),
+                _matter(new.matter, self.new),
                 "depends",
                 "medium",
             )
@@ -1369,8 +1380,12 @@ def _ordered(old: Mapping[K, object], new: Mapping[K, object]) -> list[K]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _matter(m: str | None) -> Text:
-    return same(m) if m else both("无", "none")
+def _matter(m: str | None, ps: PolicySet) -> Text:
+    """A matter by its declared name (受托生产药械产品), its id when it has none."""
+    if not m:
+        return both("无", "none")
+    decl = ps.matters.get(m)
+    return (label_pair(decl.label) if decl is not None else None) or same(m)
 
 
 def _period(p: n.Period | None) -> Text:

@@ -411,7 +411,8 @@ class Site:
                 "facts": md_cell([*(self.r.fact(f) for f in ex.facts),
                                   *(self._claim_case(c) for c in ex.claims)]) or "—",
                 "history": md_cell(self.r.prior(p) for p in ex.priors) or "—",
-                "outcome": md(self._total(ex) if ex.claims else self.r.outcome(ex.outcome)),
+                "outcome": md(self._total(ex) if ex.claims
+                              else self.r.outcome(ex.outcome, self._ceiling(measure.id))),
             })  # fmt: skip
         return rows
 
@@ -419,7 +420,7 @@ class Site:
         """One claim of a multi-claim example: its name, measure, facts and outcome."""
         sep = "，" if self.lang == "zh" else ", "
         facts = sep.join(self.r.fact(f) for f in claim.facts)
-        outcome = self.r.outcome(claim.outcome)
+        outcome = self.r.outcome(claim.outcome, self._ceiling(claim.measure))
         # A claim with no facts of its own (all shared) goes straight to its outcome.
         if self.lang == "zh":
             said = f"：{facts}" if facts else ""
@@ -427,8 +428,14 @@ class Site:
         said = f": {facts}" if facts else ""
         return f"claim {self.r.ident(claim.name)} ({claim.measure}){said} → {outcome}"
 
+    def _ceiling(self, measure_id: str) -> bool:
+        """Whether the measure awards up to an amount (the evaluator says "up to")."""
+        measure = self.ps.measures.get(measure_id)
+        return bool(measure and measure.awards and measure.award.ceiling)
+
     def _total(self, ex: n.Example) -> str:
-        total = self.r.outcome(ex.outcome)
+        ceiling = any(self._ceiling(c.measure) for c in ex.claims)
+        total = self.r.outcome(ex.outcome, ceiling)
         return f"共计{total}" if self.lang == "zh" else f"{total} in all"
 
     def param_values(self, param: n.ParamDecl) -> list[dict[str, str]]:

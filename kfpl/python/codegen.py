@@ -381,6 +381,9 @@ def measure_code(measure: n.Measure, ps: PolicySet, policy_id: str) -> MeasureCo
         f"matching={is_matching(measure)!r}",
     ]
     # Only when set, so that modules without these features keep their text.
+    matter = ps.matters.get(measure.matter) if measure.matter else None
+    if matter is not None:
+        meta.append(f"matter_label={label_pair(matter.label)!r}")
     if measure.item:
         meta.append(f"item={measure.item!r}")
     if measure.consecutive:

@@ -61,6 +61,7 @@ class Renderer:
         # The policy's word for what one claim of the measure being rendered is for (品种).
         self.item_word: str | None = None
         self._fields: list[dict[str, n.Field]] = []  # item fields visible inside `each`
+        self.each_of: str | None = None  # en: the list whose items a share is taken of
 
     # ------------------------------------------------------------------ names
 
@@ -118,6 +119,11 @@ class Renderer:
         decl = self.ps.agencies.get(name)
         return self.label(decl.label, name) if decl and decl.label else name
 
+    def matter(self, name: str) -> str:
+        """A matter by its declared name (增值税地方留成新增部分奖励), else its id."""
+        decl = self.ps.matters.get(name)
+        return self.label(decl.label, name) if decl is not None else self.ident(name)
+
     def agencies(self, names: tuple[str, ...]) -> str:
         return ("、" if self.zh else "; ").join(self.agency(a) for a in names)
 
@@ -141,8 +147,11 @@ class Renderer:
         if type_name == "year":
             return m.year(int(num.value), self.lang)
         text = m.count(num.value, self.lang)
-        if self.zh and of is not None and type_name == "count":
-            text += self.unit_of(of) or ""  # 2年, 3台: the unit the input declares
+        unit = self.unit_of(of) if of is not None and type_name == "count" else None
+        if unit and self.zh:
+            text += unit  # 2年, 3台: the unit the input declares
+        elif unit and "number of" not in self.name(of or "").lower():  # counted already
+            text += f" {unit}" if num.value == 1 else f" {unit}s"  # 2 years
         return text
 
     def rate(self, rate: n.Rate) -> str:
@@ -179,29 +188,29 @@ class Renderer:
                 at = "在" if cond.op == "at_least" and not first else ""
                 return what + first + at + ZH_BOUND[cond.op].format(x=x)
             first = " for the first time (judged on the earlier years' values)"
-            return f"{what} is {EN_BOUND[cond.op].format(x=x)}{first if cond.first_time else ''}"
+            bound = EN_BOUND[cond.op].format(x=x)
+            return f"{_the(what)} {_be(what)} {bound}{first if cond.first_time else ''}"
         if isinstance(cond, n.IsValue):
             value = self.member(cond.name, cond.value)
-            return (
-                f"{self.name(cond.name)}为{value}" if zh else f"{self.name(cond.name)} is {value}"
-            )
+            what = self.name(cond.name)
+            return f"{what}为{value}" if zh else f"{_the(what)} {_be(what)} {value}"
         if isinstance(cond, n.InValues):
             values = [self.member(cond.name, v) for v in cond.values]
+            what = self.name(cond.name)
             if zh:  # 为国家级、省级: the law's enumeration of alternatives
-                return f"{self.name(cond.name)}为{ph.one_of(values, 'zh')}"
-            return f"{self.name(cond.name)} is {ph.one_of(values, 'en')}"
+                return f"{what}为{ph.one_of(values, 'zh')}"
+            return f"{_the(what)} {_be(what)} {ph.one_of(values, 'en')}"
         if isinstance(cond, n.Contains):
             values = [self.member(cond.name, v) for v in cond.values]
             what = self.name(cond.name)
-            if cond.quantifier == "any" and len(values) > 1:
-                if zh:
+            if zh:
+                if cond.quantifier == "any" and len(values) > 1:
                     return f"{what}包含{'、'.join(values)}中的至少一项"
-                return f"{what} includes at least one of {_en_list(values, 'or')}"
-            return (
-                f"{what}包含{'、'.join(values)}"
-                if zh
-                else f"{what} includes {_en_list(values, 'and')}"
-            )
+                return f"{what}包含{'、'.join(values)}"
+            verb = "include" if _plural(what) else "includes"
+            if cond.quantifier == "any" and len(values) > 1:
+                return f"{_the(what)} {verb} at least one of {_en_list(values, 'or')}"
+            return f"{_the(what)} {verb} {_en_list(values, 'and')}"
         if isinstance(cond, n.CountOf):
             x = self.number(cond.value, "count")
             what = self.name(cond.name)
@@ -212,18 +221,32 @@ class Renderer:
         if isinstance(cond, n.Not):
             inner = self.cond(cond.operand, nested=True)
             return f"不属于{inner}的情形" if zh else f"not {inner}"
-        if isinstance(cond, n.AllOf):
+        if isinstance(cond, n.AllOf | n.AnyOf):
             parts = [self.cond(c, nested=True) for c in cond.operands]
-            return "，且".join(parts) if zh else " and ".join(parts)
-        assert isinstance(cond, n.AnyOf)
-        parts = [self.cond(c, nested=True) for c in cond.operands]
-        return "，或".join(parts) if zh else " or ".join(parts)
+            if zh:
+                return ("，且" if isinstance(cond, n.AllOf) else "，或").join(parts)
+            return _en_list(self._subjects(cond.operands, parts),
+                            "and" if isinstance(cond, n.AllOf) else "or")  # fmt: skip
+        raise AssertionError(cond)
+
+    def _subjects(self, conds: tuple[n.Cond, ...], parts: list[str]) -> list[str]:
+        """English conditions with a subject each: a yes/no input labelled by what the
+        enterprise does ("is a software enterprise") reads after "the enterprise", once
+        for a run of them ("the enterprise is a software enterprise and obtained …")."""
+        out, subject = [], False
+        for cond, text in zip(conds, parts, strict=True):
+            predicate = isinstance(cond, n.Truthy) and _is_predicate(text)
+            out.append(text if not predicate or subject else f"the enterprise {text}")
+            subject = predicate
+        return out
 
     def requirements(self, measure: n.Measure) -> list[str]:
         """One sentence per `requires` line (they must all hold)."""
         out = []
         for cond in measure.requires:
             text = self.cond(cond)
+            if not self.zh and isinstance(cond, n.Truthy) and _is_predicate(text):
+                text = f"the enterprise {text}"
             out.append(f"{text}。" if self.zh else f"{_cap_first(text)}.")
         return out
 
@@ -257,8 +280,10 @@ class Renderer:
             noun = self.called or titled or default[lang]
             if zh:
                 return ph.share_of(base, rate, noun, lang, ceiling, once)
-            return ph.share_of(_the(base), _the(rate) if isinstance(form.rate, n.Ref) else rate,
-                               noun, lang, ceiling, once)  # fmt: skip
+            base = _the(base) + (f" of each of {self.each_of}" if self.each_of else "")
+            if isinstance(form.rate, n.Ref):  # a rate the law names: applied to the base
+                return ph.rate_on(base, _the(rate), noun, ceiling, once)
+            return ph.share_of(base, rate, noun, lang, ceiling, once)
         if isinstance(form, n.Matching):
             rate = self.rate(form.rate)
             if zh:
@@ -324,7 +349,7 @@ class Renderer:
                 phrase = self.simple(arm.form, ceiling, once)
                 # 国家级的，给予一次性奖励100万元: the lead already names what the cases are of.
                 items.append(f"{value}的，{phrase}" if zh else f"{value} — {phrase}")
-            lead = f"按{what}分别给予支持：" if zh else f"By {what}:"
+            lead = f"按{what}分别给予支持：" if zh else f"By {_the(what)}:"
             return Sentence(lead, items)
         if isinstance(form, n.Tiers):
             what = self.name(form.on)
@@ -348,7 +373,7 @@ class Renderer:
                     if form.first_match
                     else "exactly one tier applies"
                 )
-                lead = f"By {what} ({hit}):"
+                lead = f"By {_the(what)} ({hit}):"
             return Sentence(lead, items)
         if isinstance(form, n.Steps):
             what = self.name(form.on)
@@ -384,15 +409,22 @@ class Renderer:
             scope: dict[str, n.Field] = {}
             if decl is not None and isinstance(decl.type, n.ListType):
                 scope = {f.name: f for f in decl.type.fields}
+            what = self.name(form.over)
+            unit = self.unit_of(form.over)
+            # English takes a share of each item's own amount in one phrase ("4% of the
+            # sale price of each of the vehicles"); other forms are summed over the items.
+            share_en = not zh and isinstance(form.form, n.Percent)
             self._fields.append(scope)
+            saved, self.each_of = self.each_of, (_the(what) if share_en else None)
             try:
                 inner = self.award_form(form.form, ceiling, once)
             finally:
                 self._fields.pop()
-            what = self.name(form.over)
-            unit = self.unit_of(form.over)
+                self.each_of = saved
             if zh:
                 lead = f"{ph.each(what, 'zh', unit)}：{inner.lead}"
+            elif share_en:
+                lead = inner.lead
             else:
                 lead = f"{ph.each(_the(what), 'en', unit)}: {_lower_first(inner.lead)}"
             return Sentence(lead, inner.items)
@@ -413,7 +445,7 @@ class Renderer:
         if zh:
             lead = f"{total.flat('zh')}补助按{what}分阶段拨付："
         else:
-            lead = f"{total.flat('en')} The award is paid in stages by {what}:"
+            lead = f"{total.flat('en')} The award is paid in stages by {_the(what)}:"
         return Sentence(lead, items)
 
     @contextmanager
@@ -482,7 +514,7 @@ class Renderer:
             keys = measure.once.keys
             if not keys:
                 out.append("一次性奖励：每个企业只享受一次。" if self.zh else
-                           "Once: an enterprise receives this award only once.")  # fmt: skip
+                           "An enterprise receives this award only once.")  # fmt: skip
             else:
                 names = [self.key(k) for k in keys]
                 if self.zh:
@@ -490,7 +522,7 @@ class Renderer:
                                f"每个{names[0]}只享受一次。")  # fmt: skip
                 else:
                     both = " and ".join(names)
-                    out.append(f"Once per {both}: never paid twice for the same {both}.")
+                    out.append(f"Paid once per {both}, never twice for the same {both}.")
         if measure.once is not None and measure.once.top_up:
             out.append(
                 "以后获得更高奖励的(如由省级升为国家级)，补发差额，已发放部分不重复发放。"
@@ -498,6 +530,8 @@ class Renderer:
                 else "A later, higher award (e.g. provincial upgraded to national) pays the "
                 "difference over what was already paid, never the whole amount again."
             )
+        if measure.matter is not None:
+            out.append(self._matter_line(measure, measure.matter))
         if measure.max_years is not None:
             years = m.plain(measure.max_years.value)
             per_zh = f"按{self.key(item)}计" if item else "按企业计"
@@ -517,8 +551,21 @@ class Renderer:
                     out.append(f"Support for {years} consecutive {unit} from the first award "
                                f"({per_en}); a year without a claim still counts.")  # fmt: skip
                 else:
-                    out.append(f"Support in at most {years} {unit} ({per_en}).")
+                    out.append(f"Support for at most {years} {unit} ({per_en}).")
         return out
+
+    def _matter_line(self, measure: n.Measure, matter: str) -> str:
+        """The matter a measure belongs to, and the other measures of that matter: the
+        general rules on one matter (同一事项) group them."""
+        name = self.matter(matter)
+        others = [
+            x.id for x in self.ps.measures.values() if x.matter == matter and x is not measure
+        ]
+        if self.zh:
+            also = f"（同一事项的还有{'、'.join(others)}）" if others else ""
+            return f"所属事项：{name}{also}，适用附则中同一事项的规定。"
+        also = f" (with {_en_list(others, 'and')})" if others else ""
+        return f"Matter: {name}{also}; the general rules on one matter apply."
 
     def rule_sentence(self, measure: n.Measure) -> str:
         """The whole measure in one sentence: award, then caps (as a home-page summary)."""
@@ -701,9 +748,14 @@ class Renderer:
         extra = f" ({', '.join(keys)})" if keys else ""
         return f"{prior.measure}: {amount} paid in {prior.year}{extra}"
 
-    def outcome(self, outcome: n.Outcome) -> str:
+    def outcome(self, outcome: n.Outcome, ceiling: bool = False) -> str:
+        """An example's expected result; ``ceiling``: the measure's award is an upper
+        limit (`award up to`), which the evaluator reports as "up to" (最高) too."""
         if outcome.kind == "amount" and outcome.amount is not None:
-            return self.money(outcome.amount.value)
+            amount = self.money(outcome.amount.value)
+            if ceiling and outcome.amount.value > 0:
+                return f"最高{amount}" if self.zh else f"up to {amount}"
+            return amount
         if outcome.kind == "range" and outcome.amount is not None and outcome.high is not None:
             return m.money_range(outcome.amount.value, outcome.high.value, self.lang)
         if outcome.kind == "not_eligible":
@@ -726,6 +778,27 @@ def _the(noun: str) -> str:
     if lower.startswith(_DETERMINERS) or re.match(r"^[\w-]+'s ", lower):
         return noun
     return f"the {noun}"
+
+
+def _plural(noun: str) -> bool:
+    """Whether a label names a plural ("cloud service fees (…)", "years of service"): its
+    head, the last word before "of" or a bracket, ends in a plural s."""
+    head = re.split(r" of | \(|, ", noun.lower())[0].split()
+    word = head[-1] if head else ""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _be(noun: str) -> str:
+    return "are" if _plural(noun) else "is"
+
+
+# The first words of a yes/no label that says what the enterprise is or did.
+_PREDICATES = ("is", "has", "was", "had", "received", "developed", "completed", "obtained",
+               "newly", "pays", "supplied")  # fmt: skip
+
+
+def _is_predicate(text: str) -> bool:
+    return text.split(" ", 1)[0].rstrip(",") in _PREDICATES
 
 
 def _cap_first(text: str) -> str:

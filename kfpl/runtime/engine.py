@@ -656,14 +656,14 @@ class PolicySetRuntime:
             if kinds != {True, False}:
                 return None
         key_zh = _KEY_ZH.get(rule.key, rule.key)
-        shown = _shown_key(key)
+        shown_zh, shown_en = _shown_keys(rule, key, members)
         ids = [m.claim.id for m in members]
         if rule.keep == "all":
             return Decision(
                 rule.id,
                 rule.source,
-                f"{key_zh}“{shown}”下的{len(members)}项均予支持（本规则设为全部享受）",
-                f"{rule.key} {shown!r}: all {len(members)} claims paid (rule set to keep all)",
+                f"{key_zh}“{shown_zh}”下的{len(members)}项均予支持（本规则设为全部享受）",
+                f"{rule.key} {shown_en!r}: all {len(members)} claims paid (rule set to keep all)",
                 ids,
             )
         # A benefit is what its claims pay before any deduction for earlier awards (an
@@ -695,9 +695,9 @@ class PolicySetRuntime:
                     loser,
                     "stacking",
                     rule.source,
-                    f"不予重复享受：与{best}（{best_ids}）属同一{key_zh}“{shown}”，按最高一项执行，"
+                    f"不予重复享受：与{best}（{best_ids}）属同一{key_zh}“{shown_zh}”，按最高一项执行，"
                     f"{best}为{money_zh(totals[best])}，本措施{mid}为{money_zh(totals[mid])}",
-                    f"not paid: same {rule.key} {shown!r} as {best} ({best_ids_en}), which pays "
+                    f"not paid: same {rule.key} {shown_en!r} as {best} ({best_ids_en}), which pays "
                     f"{why_en} ({money_en(totals[best])} vs {money_en(totals[mid])} for {mid})",
                 )
                 loser.amount = ZERO
@@ -721,15 +721,15 @@ class PolicySetRuntime:
                 r.prior_cut += cut
                 if r.amount == 0:
                     r.status, r.reason = "superseded", "stacking"
-                    zh = (f"不予重复享受：同一{key_zh}“{shown}”已获{prior_zh}，"
+                    zh = (f"不予重复享受：同一{key_zh}“{shown_zh}”已获{prior_zh}，"
                           f"不低于本项{money_zh(before)}，按最高一项执行")  # fmt: skip
-                    en = (f"not paid: {rule.key} {shown!r} already received {prior_en}, "
+                    en = (f"not paid: {rule.key} {shown_en!r} already received {prior_en}, "
                           f"at least this claim's {money_en(before)}; highest benefit only")  # fmt: skip
                 else:
                     r.status, r.capped = "capped", True
-                    zh = (f"补差：同一{key_zh}“{shown}”已获{prior_zh}，按最高一项执行，"
+                    zh = (f"补差：同一{key_zh}“{shown_zh}”已获{prior_zh}，按最高一项执行，"
                           f"由{money_zh(before)}核减为{money_zh(r.amount)}")  # fmt: skip
-                    en = (f"top-up only: {rule.key} {shown!r} already received {prior_en}; "
+                    en = (f"top-up only: {rule.key} {shown_en!r} already received {prior_en}; "
                           f"highest benefit only, {money_en(before)} reduced to {money_en(r.amount)}")  # fmt: skip
                 _note(r, "stacking", rule.source, zh, en)
         for r in winners:
@@ -738,15 +738,15 @@ class PolicySetRuntime:
                     r,
                     "stacking",
                     rule.source,
-                    f"同一{key_zh}“{shown}”比较：{compared_zh}；按最高一项执行，予以支持",
-                    f"same {rule.key} {shown!r} compared: {compared_en}; the highest is paid",
+                    f"同一{key_zh}“{shown_zh}”比较：{compared_zh}；按最高一项执行，予以支持",
+                    f"same {rule.key} {shown_en!r} compared: {compared_en}; the highest is paid",
                     ok=True,
                 )
         return Decision(
             rule.id,
             rule.source,
-            f"{rule.zh}：{key_zh}“{shown}”比较{compared_zh}，保留{best}（{best_ids}）",
-            f"{rule.en}: {rule.key} {shown!r} compared {compared_en}; keeps {best} ({best_ids_en})",
+            f"{rule.zh}：{key_zh}“{shown_zh}”比较{compared_zh}，保留{best}（{best_ids}）",
+            f"{rule.en}: {rule.key} {shown_en!r} compared {compared_en}; keeps {best} ({best_ids_en})",
             ids,
         )
 
@@ -943,6 +943,17 @@ def _group_scope_words(scope: str, item: Any) -> tuple[str, str]:
     if item is None:
         return f"未注明{what}的申报", f"for the claims naming no {scope}"
     return f"{what}“{item}”", f"for {scope} {item!r}"
+
+
+def _shown_keys(rule: RuleSpec, key: str, members: list[Result]) -> tuple[str, str]:
+    """A group key in Chinese and English: a matter by its declared name (受托生产药械产品,
+    not contract_manufacturing), followed by the project or product it is for."""
+    shown = _shown_key(key)
+    meta = members[0].meta
+    if rule.key != "matter" or meta.matter is None or meta.matter_label is None:
+        return shown, shown
+    rest = shown[len(meta.matter) :]  # "/P1" for a matter of one project, else ""
+    return meta.matter_label[0] + rest, meta.matter_label[1] + rest
 
 
 def _shown_key(key: str) -> str:

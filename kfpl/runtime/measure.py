@@ -51,6 +51,7 @@ class MeasureMeta:
     once: str | None = None  # None: not one-time; "" once per enterprise; else "key" or "k1,k2"
     max_years: int | None = None
     matter: str | None = None
+    matter_label: tuple[str, str] | None = None  # the matter's declared name (zh, en)
     matching: bool = False
     item: str = ""  # what a claim is for: "project", "product", or "" (the enterprise's year)
     consecutive: bool = False  # max_years counts consecutive years from the first award

@@ -91,6 +91,12 @@ def share_of(base: str, rate: str, noun: str, lang: str, ceiling: bool, once: bo
     return f"{give(noun, once, lang)} of {'up to ' if ceiling else ''}{rate} of {base}"
 
 
+def rate_on(base: str, rate: str, noun: str, ceiling: bool, once: bool) -> str:
+    """English for a rate the law names: "a subsidy of up to the benchmark lending rate
+    (…) on the bank loan amount" (Chinese words it as a share: 按…的…给予补贴)."""
+    return f"{give(noun, once, 'en')} of {'up to ' if ceiling else ''}{rate} on {base}"
+
+
 def fixed(amount: str, noun: str, lang: str, ceiling: bool, once: bool) -> str:
     """给予一次性奖励100万元 / (最高给予…) / a one-time reward of CNY 1,000,000."""
     if lang == "zh":
@@ -128,8 +134,8 @@ def one_of(values: list[str], lang: str) -> str:
 
 
 def each(what: str, lang: str, unit: str | None = None) -> str:
-    """对销售的农机逐台计算，各台相加 / For each of …, added up."""
+    """对销售的农机逐台计算，各台相加 / For each of …, the amounts added together."""
     if lang == "zh":
         word = unit or "项"
         return f"对{what}逐{word}计算，各{word}相加"
-    return f"For each {unit} of {what}, added up" if unit else f"For each of {what}, added up"
+    return f"For each of {what}, the amounts added together"

@@ -76,7 +76,7 @@ def _concrete_parser() -> Lark:
 @cache
 def _clause_nodes() -> frozenset[str]:
     """Nodes that begin a line of their own inside an item: every clause alternative."""
-    out = {"enum_member", "param_value"}
+    out = {"enum_member", "param_value", "matter_entry"}
     for rule in _concrete_parser().rules:
         if rule.origin.name.endswith("_clause") and rule.alias:
             out.add(rule.alias)
@@ -163,7 +163,7 @@ class _Walk:
                     child_role = "row"
             role = self.walk(child, child_role or role) if child_role else self.walk(child, role)
             role = ""
-        if name == "enum_member" and len(self.words) > start:
+        if name in ("enum_member", "matter_entry") and len(self.words) > start:
             self.words[start].enum_member = True
         return role
 

@@ -218,6 +218,14 @@ class AgencyDecl(Node):
     label: Label | None
 
 
+@dataclass(frozen=True)
+class MatterDecl(Node):
+    """The name of a matter (`matter vat_growth` in measures), in both languages."""
+
+    name: str
+    label: Label
+
+
 # --------------------------------------------------------------------------- award forms
 
 
@@ -705,6 +713,7 @@ Item = (
     | InputDecl
     | ParamDecl
     | AgencyDecl
+    | MatterDecl
     | Measure
     | Rule
     | Target

@@ -318,7 +318,10 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     # -- file
     def start(self, meta: Any, items: list[Any]) -> tuple[n.Item, ...]:
-        return tuple(items)
+        out: list[n.Item] = []
+        for item in items:  # a `matters` block declares one item per matter
+            out.extend(item if isinstance(item, tuple) else (item,))
+        return tuple(out)
 
     # -- labels
     def lang_text(self, meta: Any, ch: list[Any]) -> tuple[str, str]:
@@ -375,6 +378,28 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
         members = tuple(c for c in ch[2:] if isinstance(c, n.EnumMember))
         return n.EnumDecl(str(ch[0]), ch[1], members, span=self.sp(meta))
 
+    # A built-in type written in Chinese (金额) is the same type as in English (money).
+    def type_money(self, meta: Any, ch: list[Any]) -> str:
+        return "money"
+
+    def type_rate(self, meta: Any, ch: list[Any]) -> str:
+        return "rate"
+
+    def type_count(self, meta: Any, ch: list[Any]) -> str:
+        return "count"
+
+    def type_bool(self, meta: Any, ch: list[Any]) -> str:
+        return "bool"
+
+    def type_date(self, meta: Any, ch: list[Any]) -> str:
+        return "date"
+
+    def type_year(self, meta: Any, ch: list[Any]) -> str:
+        return "year"
+
+    def type_text(self, meta: Any, ch: list[Any]) -> str:
+        return "text"
+
     def named_type(self, meta: Any, ch: list[Any]) -> n.NamedType:
         return n.NamedType(str(ch[0]), span=self.sp(meta))
 
@@ -406,6 +431,12 @@ class ToNodes(Transformer[Token, tuple[n.Item, ...]]):
 
     def agency_decl(self, meta: Any, ch: list[Any]) -> n.AgencyDecl:
         return n.AgencyDecl(str(ch[0]), ch[1], span=self.sp(meta))
+
+    def matter_entry(self, meta: Any, ch: list[Any]) -> n.MatterDecl:
+        return n.MatterDecl(str(ch[0]), ch[1], span=self.sp(meta))
+
+    def matters_decl(self, meta: Any, ch: list[Any]) -> tuple[n.MatterDecl, ...]:
+        return tuple(c for c in ch if isinstance(c, n.MatterDecl))
 
     # -- measures
     def measure(self, meta: Any, ch: list[Any]) -> n.Measure:
@@ -1018,7 +1049,14 @@ _TOKEN_TEXT = {
     "STRING": Text("带引号的文字", "a quoted text"),
     "LONG_STRING": Text("带引号的文字", "a quoted text"),
     "DATE": Text("日期（如 2024-01-15）", "a date such as 2024-01-15"),
+    "ZH_DATE": Text("日期（如 2024年1月15日）", "a date such as `2024年1月15日`"),
+    # where a date may be written either way, the help shows both
+    "DATE|ZH_DATE": Text(
+        "日期（如 2024年1月15日、2024-01-15）", "a date such as 2024-01-15 (or `2024年1月15日`)"
+    ),
     "YEAR": Text("年份（如 2024）", "a year such as 2024"),
+    "ZH_YEAR": Text("年份（如 2024年）", "a year such as `2024年`"),
+    "YEAR|ZH_YEAR": Text("年份（如 2024年、2024）", "a year such as 2024 (or `2024年`)"),
     "CJK": Text("中文名称（如 市财政局）", "a Chinese name such as `市财政局`"),
     "BOUND": Text.same("`at least`/`more than`/`at most`/`less than`"),
     "CMP_OP": Text.same("`>=`/`>`/`<=`/`<`/`==`"),
@@ -1049,6 +1087,9 @@ def _expected(names: set[str], chinese: bool = False) -> Text:
         if name not in texts_of or _is_cjk(texts_of[name]) == chinese
         or not texts_of[name].isalpha()
     }  # fmt: skip
+    for plain, zh in (("DATE", "ZH_DATE"), ("YEAR", "ZH_YEAR")):
+        if {plain, zh} <= names:  # one entry: "a date such as 2024-01-15 or 2024年1月15日"
+            names = (names - {plain, zh}) | {f"{plain}|{zh}"}
     item_words = _ITEM_KEYWORDS | _ZH_ITEM_KEYWORDS
     items = {name for name in names if texts_of.get(name) in item_words}
     rest = names - items if len(items) >= 3 else names

@@ -49,7 +49,7 @@ def test_without_lang_the_locale_decides(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
     code, out = run(OLD, NEW, "--no-behaviour")
     assert code == 0
-    assert "申报条件 设备投资：500万以上 → 300万以上" in out
+    assert "申报条件 设备投资：500万元以上 → 300万元以上" in out
     assert (
         out.rstrip()
         .splitlines()[-1]

@@ -87,7 +87,7 @@ def test_threshold_lowered() -> None:
     ch = only(diff(("investment at least 500万", "investment at least 300万")))
     assert ch.check == "KD120"
     assert ch.line("en") == "requires investment: at least CNY 5 million → at least CNY 3 million"
-    assert ch.line("zh") == "申报条件 设备投资：500万以上 → 300万以上"
+    assert ch.line("zh") == "申报条件 设备投资：500万元以上 → 300万元以上"
     assert ch.direction == "more_generous"
 
 
@@ -101,7 +101,7 @@ def test_threshold_raised_is_less_generous() -> None:
 def test_bound_switches_from_at_least_to_more_than() -> None:
     ch = only(diff(("investment at least 500万", "investment more than 500万")))
     assert ch.check == "KD121"
-    assert ch.line("zh") == "申报条件 设备投资：500万以上 → 超过500万"
+    assert ch.line("zh") == "申报条件 设备投资：500万元以上 → 超过500万元"
     assert ch.line("en") == "requires investment: at least CNY 5 million → more than CNY 5 million"
     assert (ch.direction, ch.severity) == ("less_generous", "medium")
     back = diff_policy_sets(

@@ -425,7 +425,7 @@ class Case:
         }
 
 
-def _show(value: Any, lang: str = "zh") -> str:
+def _show(value: Any, lang: str = "kfpl") -> str:
     """A probed fact as kfpl writes it (30万), or in English amounts (CNY 300,000)."""
     if isinstance(value, bool):
         return "true" if value else "false"

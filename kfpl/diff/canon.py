@@ -85,17 +85,19 @@ def conjuncts(requires: tuple[n.Cond, ...]) -> list[n.Cond]:
 # --------------------------------------------------------------------------- numbers
 
 
-def money(value: Decimal, lang: str = "zh") -> str:
-    """Yuan as a drafter writes it: 1.5亿, 30万, 2000元 (exact, never a float); in English
-    as a notice writes it: CNY 150 million, CNY 300,000."""
+def money(value: Decimal, lang: str = "kfpl") -> str:
+    """Yuan as a drafter writes it in kfpl: 1.5亿, 30万, 2000元 (exact, never a float); in
+    Chinese as the law writes it: 1.5亿元, 30万元; in English as a notice writes it: CNY
+    150 million, CNY 300,000."""
     if lang == "en":
         return en_money(value)
     sign = "-" if value < 0 else ""
     value = abs(value)
+    unit = "元" if lang == "zh" else ""
     if value >= YI and (value / YI) == (value / YI).quantize(Decimal("0.0001")):
-        return f"{sign}{_plain(value / YI)}亿"
+        return f"{sign}{_plain(value / YI)}亿{unit}"
     if value >= WAN and (value / WAN) == (value / WAN).quantize(Decimal("0.01")):
-        return f"{sign}{_plain(value / WAN)}万"
+        return f"{sign}{_plain(value / WAN)}万{unit}"
     return f"{sign}{_plain(value)}元"
 
 
@@ -108,7 +110,7 @@ def rate(value: Decimal) -> str:
     return f"{_plain(value * 100)}%"
 
 
-def number(num: n.Number, lang: str = "zh") -> str:
+def number(num: n.Number, lang: str = "kfpl") -> str:
     if num.unit == "percent":
         return rate(num.value)
     if num.unit == "yuan":
@@ -116,7 +118,7 @@ def number(num: n.Number, lang: str = "zh") -> str:
     return _plain(num.value)
 
 
-def amount(num: n.Number, money_like: bool = True, lang: str = "zh") -> str:
+def amount(num: n.Number, money_like: bool = True, lang: str = "kfpl") -> str:
     """A number read as money where the context expects money (caps, fixed awards)."""
     if num.unit == "percent" or not money_like:
         return number(num, lang)

@@ -586,8 +586,8 @@ class Differ:
                 ctx,
                 "KD302",
                 where,
-                None if a is None else both(c.number(a.value), c.number(a.value, "en")),
-                None if b is None else both(c.number(b.value), c.number(b.value, "en")),
+                None if a is None else both(c.number(a.value, "zh"), c.number(a.value, "en")),
+                None if b is None else both(c.number(b.value, "zh"), c.number(b.value, "en")),
                 direction,
                 "medium",
             )
@@ -947,8 +947,8 @@ class Differ:
                 ctx,
                 "KD111",
                 where,
-                both(c.amount(old.amount), c.amount(old.amount, lang="en")),
-                both(c.amount(new.amount), c.amount(new.amount, lang="en")),
+                both(c.amount(old.amount, lang="zh"), c.amount(old.amount, lang="en")),
+                both(c.amount(new.amount, lang="zh"), c.amount(new.amount, lang="en")),
                 by_sign(new.amount.value - old.amount.value),
                 "high",
             )
@@ -979,8 +979,8 @@ class Differ:
                     ctx,
                     "KD134",
                     (f"{where[0]} 阶梯", f"{where[1]} step"),
-                    both(c.amount(old.size), c.amount(old.size, lang="en")),
-                    both(c.amount(new.size), c.amount(new.size, lang="en")),
+                    both(c.amount(old.size, lang="zh"), c.amount(old.size, lang="en")),
+                    both(c.amount(new.size, lang="zh"), c.amount(new.size, lang="en")),
                     by_sign(old.size.value - new.size.value),
                     "high",
                 )
@@ -1087,7 +1087,7 @@ class Differ:
                     "KD141",
                     where,
                     None,
-                    both(c.money(b.amount.value), c.money(b.amount.value, "en")),
+                    both(c.money(b.amount.value, "zh"), c.money(b.amount.value, "en")),
                     "less_generous",
                     "high",
                 )
@@ -1096,7 +1096,7 @@ class Differ:
                     ctx,
                     "KD142",
                     where,
-                    both(c.money(a.amount.value), c.money(a.amount.value, "en")),
+                    both(c.money(a.amount.value, "zh"), c.money(a.amount.value, "en")),
                     None,
                     "more_generous",
                     "high",
@@ -1106,8 +1106,8 @@ class Differ:
                     ctx,
                     "KD140",
                     where,
-                    both(c.money(a.amount.value), c.money(a.amount.value, "en")),
-                    both(c.money(b.amount.value), c.money(b.amount.value, "en")),
+                    both(c.money(a.amount.value, "zh"), c.money(a.amount.value, "en")),
+                    both(c.money(b.amount.value, "zh"), c.money(b.amount.value, "en")),
                     by_sign(b.amount.value - a.amount.value),
                     "high",
                 )
@@ -1629,7 +1629,7 @@ def _goal_text(goal: n.Goal, lang: str = "zh") -> str:
     v = c.number(goal.value, lang)
     if lang == "zh":
         if goal.comparator == "between" and goal.high is not None:
-            value = f"{v}至{c.number(goal.high)}"
+            value = f"{v}至{c.number(goal.high, lang)}"
         else:
             value = _GOAL_ZH[goal.comparator].format(v=v)
         if goal.year:

@@ -329,9 +329,10 @@ def test_every_search_result_belongs_to_a_page_with_its_own_title(
     for command in (["build"], ["docs"]):
         result = runner.invoke(main, command)
         assert result.exit_code == 0, result.output
-    # After building, `kfpl docs` says how to open the site: the file, or the server.
+    # After building, `kfpl docs` says how to open the site: the file, or the server, in
+    # the project's language (kfpl init writes lang = "zh").
     site = (tmp_path / "demo" / "site").resolve()
-    assert f"open {site / 'index.html'} in a browser" in result.output, result.output
+    assert f"用浏览器打开 {site / 'index.html'}" in result.output, result.output
     assert "`kfpl docs --serve`" in result.output
     index = json.loads((tmp_path / "demo/site/search/search_index.json").read_text("utf-8"))
     pages = {d["location"]: d["title"] for d in index["docs"] if "#" not in d["location"]}

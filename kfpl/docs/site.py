@@ -208,8 +208,19 @@ def docs_command(paths: tuple[str, ...], docs_dir: str | None, site_dir: str | N
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     index = out / "index.html"
-    click.echo(f"site built in {out}/ ({time.monotonic() - started:.1f}s, strict)")
-    click.echo(f"open {index} in a browser, or serve it with `kfpl docs --serve`")
+    took = time.monotonic() - started
+    click.echo(
+        say(
+            f"网站已生成：{out}/（{took:.1f} 秒，严格模式）",
+            f"site built in {out}/ ({took:.1f}s, strict)",
+        )
+    )
+    click.echo(
+        say(
+            f"用浏览器打开 {index}，或用 `kfpl docs --serve` 在本机浏览",
+            f"open {index} in a browser, or serve it with `kfpl docs --serve`",
+        )
+    )
 
 
 def _show_mkdocs_warnings() -> None:

@@ -240,3 +240,16 @@ def test_every_change_has_a_line_in_both_languages(lang: str) -> None:
     for ch in diff_policy_sets(compiled(OLD), new):
         assert ch.line(lang)
         assert ch.to_json()["text"][lang] == ch.line(lang)  # type: ignore[index]
+
+
+def test_a_changed_goal_reads_as_its_target_page_writes_it() -> None:
+    policies = FIXTURES.parent.parent.parent / "policies"
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(policies.glob("*.kfpl"))}
+    changed = dict(texts)
+    changed["plan.kfpl"] = texts["plan.kfpl"].replace(
+        "goal at least 2200 by 2022", "goal at least 2500 by 2022"
+    )
+    ch = only(diff_policy_sets(compiled(texts), compiled(changed)))
+    assert ch.check == "KD401"
+    assert ch.line("zh") == "目标值：到2022年，达到2200家以上 → 到2022年，达到2500家以上"
+    assert ch.line("en") == "goal: at least 2,200 by 2022 → at least 2,500 by 2022"

@@ -263,6 +263,20 @@ class Differ:
     rename_threshold: float = 0.6
 
     # -- the texts of a change: zh as the documentation words it, en in the language's terms
+    def goal_words(self, item: object, goal: n.Goal, ps: PolicySet) -> Text:
+        """A target's or chain's goal as its page writes it (到2022年，达到2200家以上)."""
+        from kfpl.render.sentences import Renderer
+
+        if isinstance(item, n.Target):
+            unit, aspiration, word = item.unit, item.aspiration, item.unit_label
+        else:  # a chain's cluster goals are amounts, as its page renders them
+            unit, aspiration, word = "money", False, None
+        zh, en = (
+            Renderer(ps, lang).goal(goal, unit, aspiration, word.get(lang) if word else None)
+            for lang in ("zh", "en")
+        )
+        return both(zh, en)
+
     def award_words(self, m: n.Measure, ps: PolicySet) -> Text:
         """A measure's award: the zh page's sentence (按不超过…的30%给予补贴), the en source."""
         from kfpl.render.sentences import Renderer
@@ -1257,8 +1271,8 @@ class Differ:
                                 ctx,
                                 "KD401",
                                 both("目标值", "goal"),
-                                both(_goal_text(goal_a), _goal_text(goal_a, "en")),
-                                both(_goal_text(goal_b), _goal_text(goal_b, "en")),
+                                self.goal_words(a, goal_a, self.old),
+                                self.goal_words(b, goal_b, self.new),
                                 "neutral",
                                 "low",
                             )
@@ -1613,43 +1627,6 @@ def _without_goals(item: object) -> object:
     if hasattr(item, "goals"):
         return replace(item, goals=())  # type: ignore[type-var]
     return item
-
-
-_GOAL_ZH = {
-    "about": "约{v}",
-    "exactly": "{v}",
-    "at_least": "{v}以上",
-    "more_than": "超过{v}",
-    "at_most": "不超过{v}",
-    "less_than": "低于{v}",
-}
-
-
-def _goal_text(goal: n.Goal, lang: str = "zh") -> str:
-    v = c.number(goal.value, lang)
-    if lang == "zh":
-        if goal.comparator == "between" and goal.high is not None:
-            value = f"{v}至{c.number(goal.high, lang)}"
-        else:
-            value = _GOAL_ZH[goal.comparator].format(v=v)
-        if goal.year:
-            return f"到{goal.year}年{value}"
-        if goal.yearly:
-            return f"每年{value}"
-        if goal.within_years:
-            return f"{goal.within_years[0]}至{goal.within_years[1]}年内{value}"
-        return value
-    if goal.comparator == "between" and goal.high is not None:
-        value = f"between {v} and {c.number(goal.high, lang)}"
-    else:
-        value = f"{goal.comparator.replace('_', ' ')} {v}"
-    if goal.year:
-        return f"{value} by {goal.year}"
-    if goal.yearly:
-        return f"{value} yearly"
-    if goal.within_years:
-        return f"{value} within {goal.within_years[0]} to {goal.within_years[1]} years"
-    return value
 
 
 def diff_policy_sets(old: PolicySet, new: PolicySet) -> list[Change]:

@@ -409,6 +409,7 @@ class Case:
             **({"date": self.day.isoformat()} if self.day else {}),
             "facts": {k: _show(v) for k, v in self.facts.items()},
             "facts_zh": self.facts_zh,
+            "facts_en": ", ".join(f"{k} = {_show(v, 'en')}" for k, v in self.facts.items()),
             "old": {
                 "status": self.old.status,
                 "amount": self.old.amount,

@@ -7,14 +7,12 @@ the three can never disagree. Everything is deterministic: same inputs, same byt
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from kfpl.diff.structural import CHECKS, DIRECTIONS, ITEM_KINDS, SEVERITIES, Change
-from kfpl.render.money import en_money
 from kfpl.runtime.dates import Span, day_en, day_zh
 from kfpl.textwidth import clip, display_width, ljust, rjust
 
@@ -276,22 +274,13 @@ STATUS_WORDS = {
 }
 
 
-_KFPL_MONEY = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(万|亿|元)")
-
-
 def _case_facts(case: dict[str, Any], lang: str) -> str:
-    """The facts of a probe: in Chinese by their labels when the probe carries them;
-    in English with amounts in yuan (the JSON keeps kfpl's own 30万)."""
-    if lang == "zh" and case.get("facts_zh"):
-        return str(case["facts_zh"])
-
-    def shown(value: str) -> str:
-        m = _KFPL_MONEY.fullmatch(value) if lang == "en" else None
-        if m is None:
-            return value
-        return en_money(Decimal(m.group(1)) * {"万": 10_000, "亿": 100_000_000, "元": 1}[m[2]])
-
-    return ", ".join(f"{k} = {shown(str(v))}" for k, v in case["facts"].items()) or "—"
+    """The facts of a probe as the probe words them in that language (zh by their labels,
+    en with amounts in yuan); the JSON's ``facts`` keep kfpl's own notation (30万)."""
+    worded = case.get(f"facts_{lang}")
+    if worded:
+        return str(worded)
+    return ", ".join(f"{k} = {v}" for k, v in case["facts"].items()) or "—"
 
 
 VERDICTS: dict[str, tuple[str, str]] = {

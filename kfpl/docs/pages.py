@@ -61,11 +61,14 @@ def md(text: object) -> str:
     Labels may hold ``|``, ``<``, backticks or newlines; none of them may open a table
     cell, a tag, a code span, an attribute list or a new block.
     """
-    line = " ".join(str(text).split())
-    out = _ESCAPE_RE.sub(lambda found: _ESCAPES[found.group(0)], line)
+    out = _escaped(" ".join(str(text).split()))
     if re.match(r"^([-+]|\d+[.)])(\s|$)", out):  # would open a list at a block's start
         out = f"&#{ord(out[0])};{out[1:]}"
     return out
+
+
+def _escaped(line: str) -> str:
+    return _ESCAPE_RE.sub(lambda found: _ESCAPES[found.group(0)], line)
 
 
 _CODE_SPAN = re.compile(r"(`[^`\n]+`)")
@@ -86,7 +89,7 @@ def md_prose(text: object, lang: str) -> str:
         # md() trims and guards a line's start; a part between code spans keeps its
         # spaces (`30万`, `1.5亿`) and cannot open a list.
         body = part.strip()
-        escaped = md(body) if i == 0 else _ESCAPE_RE.sub(lambda f: _ESCAPES[f.group(0)], body)
+        escaped = md(body) if i == 0 else _escaped(body)
         escaped = (" " if part[0] == " " else "") + escaped + (" " if part[-1] == " " else "")
         if lang == "en":
             escaped = _CJK_RUN.sub(

@@ -24,11 +24,16 @@ application by ``app`` and are in input order within it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from kfpl.runtime.application import Application, InputSpec
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -48,6 +53,43 @@ class Codes:
         except ValueError:
             return -2
 
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def take(self, rows: npt.NDArray[np.int64]) -> Codes:
+        return Codes(self.codes[rows], self.vocabulary)
+
+    def words(self) -> list[str | None]:
+        """The text of every row (None where missing)."""
+        table: list[str | None] = [*self.vocabulary, None]  # code -1 indexes the None
+        return [table[c] for c in self.codes.tolist()]
+
+    def recoded(self, vocabulary: dict[str, int]) -> npt.NDArray[np.int32]:
+        """The codes into ``vocabulary`` (words not yet in it are added; -1 stays)."""
+        lookup = np.array(
+            [vocabulary.setdefault(w, len(vocabulary)) for w in self.vocabulary] + [-1],
+            dtype=np.int32,
+        )
+        out: npt.NDArray[np.int32] = lookup[self.codes]
+        return out
+
+    @staticmethod
+    def concat(parts: Sequence[Codes]) -> Codes:
+        """The rows of ``parts`` one after the other, in one vocabulary."""
+        vocabulary: dict[str, int] = {}
+        codes = [p.recoded(vocabulary) for p in parts]
+        joined = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+        return Codes(joined, list(vocabulary))
+
+
+def encode(words: Iterable[str | None]) -> Codes:
+    """Text as codes, the vocabulary in order of first appearance (None: -1)."""
+    vocabulary: dict[str | None, int] = {None: -1}
+    codes = np.fromiter(
+        (vocabulary.setdefault(w, len(vocabulary) - 1) for w in words), dtype=np.int32
+    )
+    return Codes(codes, [w for w in vocabulary if w is not None])
+
 
 @dataclass
 class Values:
@@ -56,6 +98,9 @@ class Values:
     type: str  # money rate count year date bool text enum set list
     data: Any  # np.ndarray, or Codes for text and enum
     present: Bools
+
+
+HISTORY_NAMES = ("project", "product", "level")  # the keys of ``History.keys``
 
 
 @dataclass
@@ -109,3 +154,97 @@ class Columns:
     @property
     def n_claims(self) -> int:
         return len(self.claim_app)
+
+
+# --------------------------------------------------------------------------- from objects
+
+
+def _fen(value: Decimal) -> int:
+    return int(value.scaleb(2))
+
+
+def _rate(value: Decimal) -> int:
+    return int(value.scaleb(10))
+
+
+_NUMBERS: dict[str, tuple[Any, Any]] = {
+    "money": (np.int64, _fen),
+    "rate": (np.int64, _rate),
+    "count": (np.int64, int),
+    "year": (np.int64, int),
+    "date": (np.int64, lambda d: d.toordinal()),
+    "bool": (np.bool_, bool),
+}
+
+
+def values_of(kind: str, column: list[Any]) -> Values:
+    """One input's validated values (None where missing) in the encoding of ``kind``."""
+    n = len(column)
+    present = np.fromiter((v is not None for v in column), dtype=np.bool_, count=n)
+    if kind in ("text", "enum"):
+        return Values(kind, encode(column), present)
+    if kind in _NUMBERS:
+        dtype, convert = _NUMBERS[kind]
+        neutral = dtype(0)
+        data = np.fromiter(
+            (neutral if v is None else convert(v) for v in column), dtype=dtype, count=n
+        )
+        return Values(kind, data, present)
+    out = np.empty(n, dtype=object)  # set: tuples of members; list: lists of records
+    out[:] = column
+    return Values(kind, out, present)
+
+
+def _columns(
+    records: list[dict[str, Any]], inputs: dict[str, InputSpec], skip: tuple[str, ...] = ()
+) -> dict[str, Values]:
+    """Every input some record names, over all the records (missing elsewhere)."""
+    names = dict.fromkeys(k for r in records for k in r if k not in skip)
+    return {
+        name: values_of(inputs[name].type, [r.get(name) for r in records])
+        for name in names
+        if name in inputs
+    }
+
+
+def columns_from_applications(apps: list[Application], inputs: dict[str, InputSpec]) -> Columns:
+    """The typed columns of validated applications (the reference reader's objects)."""
+    from kfpl.runtime.application import CLAIM_KEYS
+
+    claims = [c for app in apps for c in app.claims]
+    counts = [len(app.claims) for app in apps]
+    claim_app = np.repeat(np.arange(len(apps), dtype=np.int64), counts)
+    history = [(a, p) for a, app in enumerate(apps) for p in app.history]
+    past = [(a, p) for a, app in enumerate(apps) for p in app.past]
+    step = [p.keys.get("step") for _, p in history]
+    return Columns(
+        n_apps=len(apps),
+        year=np.fromiter((app.year for app in apps), dtype=np.int64, count=len(apps)),
+        enterprise_id=encode(app.enterprise_id for app in apps),
+        enterprise=_columns([app.enterprise for app in apps], inputs, ("id", "name")),
+        claim_app=claim_app,
+        claim_index=np.fromiter((c.index for c in claims), dtype=np.int64, count=len(claims)),
+        claim_id=encode(c.id for c in claims),
+        measure=encode(c.measure for c in claims),
+        keys={k: encode(c.keys.get(k) for c in claims) for k in CLAIM_KEYS},
+        facts=_columns([c.facts for c in claims], inputs),
+        history=History(
+            app=np.fromiter((a for a, _ in history), dtype=np.int64, count=len(history)),
+            measure=encode(p.measure for _, p in history),
+            year=np.fromiter((p.year for _, p in history), dtype=np.int64, count=len(history)),
+            amount=np.fromiter(
+                (_fen(p.amount) for _, p in history), dtype=np.int64, count=len(history)
+            ),
+            keys={k: encode(p.keys.get(k) for _, p in history) for k in HISTORY_NAMES},
+            step=np.fromiter(
+                (-1 if s is None else _fen(s) for s in step), dtype=np.int64, count=len(step)
+            ),
+        ),
+        past=Past(
+            app=np.fromiter((a for a, _ in past), dtype=np.int64, count=len(past)),
+            year=np.fromiter((p.year for _, p in past), dtype=np.int64, count=len(past)),
+            facts=_columns([p.facts for _, p in past], inputs),
+        ),
+        app_date=values_of("date", [app.date for app in apps]),
+        claim_date=values_of("date", [c.date for c in claims]),
+    )

@@ -551,7 +551,10 @@ def run_impact(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    doc = summarise(apps, old_run, new_run, attributed, str(data), old, new, to_new, group_by)
+    doc = summarise(
+        Who.of(apps, group_by), old_run, new_run, attributed, str(data), old, new, to_new,
+        group_by,
+    )  # fmt: skip
     assert old_v.reader is not None and new_v.reader is not None
     doc["left_out"] = left_out_json(old_v.reader.left_out, new_v.reader.left_out)
     return doc
@@ -633,8 +636,30 @@ def _s(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+@dataclass
+class Who:
+    """What the summary reads of each application, in input order: its enterprise, the
+    enterprise's group (the ``group_by`` value, "—" where none), its year; and whether the
+    population is synthetic (its first enterprise's name says 合成)."""
+
+    enterprise: list[str]
+    group: list[str]
+    year: list[int]
+    synthetic: bool
+
+    @classmethod
+    def of(cls, apps: list[dict[str, Any]], group_by: str | None) -> Who:
+        ents = [a["enterprise"] for a in apps]
+        return cls(
+            [str(e.get("id", "")) for e in ents],
+            [str(e.get(group_by, "—")) if group_by else "—" for e in ents],
+            [int(a.get("year", 0)) for a in apps],
+            any(str(e.get("name", "")).startswith("合成") for e in ents[:1]),
+        )
+
+
 def summarise(
-    apps: list[dict[str, Any]],
+    who: Who,
     old_run: Run,
     new_run: Run,
     attributed: list[dict[str, Any]],
@@ -646,12 +671,13 @@ def summarise(
 ) -> dict[str, Any]:
     per_enterprise: dict[str, list[Decimal]] = {}
     group_of: dict[str, str] = {}
-    for app, a, b in zip(apps, old_run.totals, new_run.totals, strict=True):
-        eid = str(app["enterprise"].get("id", ""))
+    for eid, group, a, b in zip(
+        who.enterprise, who.group, old_run.totals, new_run.totals, strict=True
+    ):
         acc = per_enterprise.setdefault(eid, [ZERO, ZERO])
         acc[0] += a
         acc[1] += b
-        group_of[eid] = str(app["enterprise"].get(group_by, "—")) if group_by else "—"
+        group_of[eid] = group
     better = sum(1 for a, b in per_enterprise.values() if b > a)
     worse = sum(1 for a, b in per_enterprise.values() if b < a)
     groups: dict[str, list[Any]] = {}
@@ -719,10 +745,9 @@ def summarise(
     )
     return {
         "data": data,
-        "synthetic": "synthetic" in data
-        or any(str(a["enterprise"].get("name", "")).startswith("合成") for a in apps[:1]),
-        "applications": len(apps),
-        "years": sorted({int(a.get("year", 0)) for a in apps}),
+        "synthetic": "synthetic" in data or who.synthetic,
+        "applications": len(who.year),
+        "years": sorted(set(who.year)),
         "enterprises": len(per_enterprise),
         "totals": {"old": _s(total_old), "new": _s(total_new), "delta": _s(total_new - total_old)},
         "enterprises_changed": {

@@ -13,6 +13,7 @@ import json
 import random
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_impact_validated import pair, population, stress, versions  # noqa: F401
@@ -137,3 +138,21 @@ def test_stressed_populations_project_as_each_version_reads_them(pair: Any, seed
     rng = random.Random(seed)
     apps = as_tables_hold_them([stress(pair, a, rng) for a in population(pair, seed, 12)])
     compare(pair, apps)
+
+
+def test_a_subset_of_applications_is_their_own_columns(pair: Any) -> None:  # noqa: F811
+    """The attribution re-runs the applications a step touches: ``subset`` of the
+    columns equals the columns of those applications alone."""
+    from kfpl.diff.projected import subset
+
+    old, new, mids = pair
+    apps = as_tables_hold_them(population(pair, 9, 120))
+    vs = versions(old, new, mids, False, apps)
+    union = Shared(vs[0], vs[1])
+    typed = [read_application(a, union.inputs, union.measure_inputs) for a in apps]
+    cols = columns_from_applications(typed, union.inputs)
+    chosen = [i for i in range(len(apps)) if i % 3 != 1]
+    got = subset(cols, np.array(chosen, dtype=np.int64))
+    want = columns_from_applications([typed[i] for i in chosen], union.inputs)
+    assert decoded(got) == decoded(want)
+    assert got.n_claims < cols.n_claims

@@ -97,15 +97,24 @@ def yuan_text(fen: I64) -> list[str]:
 # --------------------------------------------------------------------------- baseline
 
 
-def baseline(f: Firms) -> I64:
-    """Each firm's award in fen: the rule by hand over int64 fen columns (30% half up
-    to the fen, the cap, the tiers; products stay below 2^63: fees < 10^12 fen)."""
-    booth = np.minimum((30 * f.booth_fees + 50) // 100, 30 * WAN)
+def booth_subsidy(f: Firms) -> I64:
+    """30% of the fees, half up to the fen, at most 30万 (fees < 10^12 fen, so 30 × fees
+    stays below 2^63)."""
+    out: I64 = np.minimum((30 * f.booth_fees + 50) // 100, 30 * WAN)
+    return out
+
+
+def revenue_award(f: Firms) -> I64:
     rev = f.main_revenue
-    tier = np.select(
+    out: I64 = np.select(
         [rev >= 5 * YI, rev >= 1 * YI, rev >= 2000 * WAN], [50 * WAN, 20 * WAN, 10 * WAN], 0
     )
-    out: I64 = booth + tier
+    return out
+
+
+def baseline(f: Firms) -> I64:
+    """Each firm's award in fen: the rule by hand over int64 fen columns."""
+    out: I64 = booth_subsidy(f) + revenue_award(f)
     return out
 
 
@@ -218,6 +227,8 @@ class Figures:
     firms: int
     seconds: dict[str, float] = field(default_factory=dict)
     wrong: dict[str, int] = field(default_factory=dict)  # OpenFisca dtype -> firms off
+    # OpenFisca dtype -> firms off in each measure's own variable (before the sum)
+    wrong_parts: dict[str, dict[str, int]] = field(default_factory=dict)
     examples: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -235,6 +246,8 @@ class Figures:
                 f"  OpenFisca {dtype}: {self.wrong[dtype]:,} firms ({share:.2f}%) off the exact "
                 f"award; kfpl columnar (validate + run) / OpenFisca = {kfpl / of:.1f}x"
             )
+            parts = ", ".join(f"{k} {v:,}" for k, v in self.wrong_parts[dtype].items())
+            out.append(f"    of which off in each measure's own variable: {parts}")
             for firm, exact, got in self.examples[dtype]:
                 out.append(f"    firm {firm}: exact {exact} fen, OpenFisca {got} fen")
         return out
@@ -296,6 +309,13 @@ def compare(
                 fen = to_fen(got["award"])
                 off = np.flatnonzero(fen != exact)
                 figures.wrong[dtype] = len(off)
+                figures.wrong_parts[dtype] = {
+                    name: int((to_fen(got[name]) != want(f)).sum())
+                    for name, want in (
+                        ("booth_subsidy", booth_subsidy),
+                        ("revenue_award", revenue_award),
+                    )
+                }
                 figures.examples[dtype] = [
                     (int(i), int(exact[i]), int(fen[i])) for i in off[:3].tolist()
                 ]

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from kfpl.columnar.engine import ColumnarEngine
+from kfpl.columnar.columns import Columns, columns_from_applications
+from kfpl.columnar.engine import ColumnarEngine, Routed
 from kfpl.columnar.kernel import STATUS, Frame, YearlyCap
 from kfpl.columnar.rules import apply_set_rules, yearly_rows
 from kfpl.runtime.application import Application
@@ -25,12 +26,20 @@ from kfpl.runtime.application import Application
 
 @dataclass
 class Evaluated:
-    """Per application, in input order: total in fen, whether a yearly total bound, and
-    its claims as (measure, status, amount in fen, capped)."""
+    """Per application, in input order: total in fen and whether a yearly total bound;
+    and every claim (in no particular order) as its measure, status, paid fen, capped."""
 
     totals: list[int] = field(default_factory=list)
     binds: list[bool] = field(default_factory=list)
-    claims: list[list[tuple[str, str, int, bool]]] = field(default_factory=list)
+    measure: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    fen: list[int] = field(default_factory=list)
+    capped: list[bool] = field(default_factory=list)
+
+
+class NeedsReference(Exception):
+    """Some applications of a column population need the reference evaluator, which
+    reads Application objects: the caller evaluates the population as objects."""
 
 
 def _totals(frame: Frame) -> Any:
@@ -42,22 +51,38 @@ def _totals(frame: Frame) -> Any:
 
 def evaluate(engine: ColumnarEngine, apps: list[Application], claims: bool = True) -> Evaluated:
     """``claims=False``: the totals only (the attribution's re-runs need no more)."""
-    routed = engine.measured(apps)
+    columns = columns_from_applications(apps, engine.runtime.inputs)
+    return _evaluate(engine, engine.measured_columns(columns), claims, apps)
+
+
+def evaluate_columns(engine: ColumnarEngine, columns: Columns, claims: bool = True) -> Evaluated:
+    """``evaluate`` of a population held as columns; ``NeedsReference`` where the
+    kernels leave an application to the reference evaluator."""
+    return _evaluate(engine, engine.measured_columns(columns), claims, None)
+
+
+def _evaluate(
+    engine: ColumnarEngine, routed: Routed, claims: bool, apps: list[Application] | None
+) -> Evaluated:
     frame, columnar = routed.frame, routed.columnar
     assert frame is not None
-    out = Evaluated(totals=[0] * len(apps), binds=[False] * len(apps), claims=[[] for _ in apps])
+    if routed.reference and apps is None:
+        raise NeedsReference(routed.why)
+    n = frame.n_apps
+    out = Evaluated(totals=[0] * n, binds=[False] * n)
     if not claims:
         apply_set_rules(frame, engine.module)
         totals = _totals(frame).tolist()
         for i in columnar:
             out.totals[i] = totals[i]
         for i in routed.reference:
+            assert apps is not None
             outcome = engine.runtime.evaluate(apps[i])
             out.totals[i] = sum(int(r.amount.scaleb(2)) for r in outcome.results if r.paid)
         return out
     infos = engine.module.MEASURES
     measure_policies = {info.policy for info in infos.values()}
-    bound = np.zeros(frame.n_apps, dtype=bool)
+    bound = np.zeros(n, dtype=bool)
 
     def binds(rule: YearlyCap) -> None:
         bound[:] |= _binds(frame, rule, infos, measure_policies)
@@ -66,26 +91,26 @@ def evaluate(engine: ColumnarEngine, apps: list[Application], claims: bool = Tru
     yearly = [r for r in engine.module.SET_RULES if isinstance(r, YearlyCap)]
     # What the report counts of each claim, straight from the frame's columns.
     rows = np.flatnonzero(frame.active[frame.app])
-    paid = np.where(frame.paid(), frame.amount, 0)[rows]
-    statuses = [STATUS[s] for s in frame.status[rows].tolist()]
-    measures = [frame.measures[m] for m in frame.measure_code[rows].tolist()]
-    owners, fens, flags = (c.tolist() for c in (frame.app[rows], paid, frame.capped[rows]))
-    for a, measure, status, fen, capped in zip(
-        owners, measures, statuses, fens, flags, strict=True
-    ):
-        out.claims[a].append((measure, status, fen, capped))
+    out.fen = np.where(frame.paid(), frame.amount, 0)[rows].tolist()
+    out.status = [STATUS[s] for s in frame.status[rows].tolist()]
+    out.measure = [frame.measures[m] for m in frame.measure_code[rows].tolist()]
+    out.capped = frame.capped[rows].tolist()
     totals = _totals(frame).tolist()
     for i in columnar:
         out.totals[i] = totals[i]
         out.binds[i] = bool(bound[i])
     yearly_ids = {r.id for r in yearly}
     for i in routed.reference:
+        assert apps is not None
         outcome = engine.runtime.evaluate(apps[i])
         total = 0
         for r in outcome.results:
             fen = int(r.amount.scaleb(2)) if r.paid else 0
             total += fen
-            out.claims[i].append((r.meta.id, r.status, fen, r.capped))
+            out.measure.append(r.meta.id)
+            out.status.append(r.status)
+            out.fen.append(fen)
+            out.capped.append(r.capped)
         out.totals[i] = total
         out.binds[i] = any(d.claims and d.rule in yearly_ids for d in outcome.decisions)
     return out

@@ -370,14 +370,15 @@ def tally(done: Evaluated, canonical: dict[str, str]) -> Run:
     """The report's figures from per-application results."""
     out = Run(totals=[fen_yuan(t) for t in done.totals])
     fen_by_measure: dict[str, int] = {}
-    for claims in done.claims:
-        for measure, status, fen, capped in claims:
-            mid = canonical.get(measure, measure)
-            out.claims[mid] = out.claims.get(mid, 0) + 1
-            if status in ("awarded", "capped"):
-                fen_by_measure[mid] = fen_by_measure.get(mid, 0) + fen
-            if capped or status == "capped":
-                out.capped[mid] = out.capped.get(mid, 0) + 1
+    for measure, status, fen, capped in zip(
+        done.measure, done.status, done.fen, done.capped, strict=True
+    ):
+        mid = canonical.get(measure, measure)
+        out.claims[mid] = out.claims.get(mid, 0) + 1
+        if status in ("awarded", "capped"):
+            fen_by_measure[mid] = fen_by_measure.get(mid, 0) + fen
+        if capped or status == "capped":
+            out.capped[mid] = out.capped.get(mid, 0) + 1
     out.by_measure = {mid: fen_yuan(fen) for mid, fen in fen_by_measure.items()}
     out.yearly_limit_binds = sum(done.binds)
     return out
@@ -529,6 +530,11 @@ def run_impact(
     """The impact of ``changes`` on the population; ``group_by`` names the enterprise
     enum input (the project file's ``[impact] group_by``) the report groups by."""
     if apps is None:
+        from kfpl.diff.impact_columns import run as run_on_columns
+
+        doc = run_on_columns(old, new, data, changes, attribution, group_by)
+        if doc is not None:
+            return doc
         apps = load_population(data, new)
     to_old, to_new = aliases_for(old, new)
     aliases = {**to_old, **to_new}  # either version's id -> the other's

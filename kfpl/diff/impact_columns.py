@@ -16,7 +16,7 @@ which gives the same report or the version's own message.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,10 @@ import numpy.typing as npt
 from kfpl.columnar.columns import Codes, Columns
 from kfpl.diff.projected import LeftOut, project, subset
 from kfpl.model import PolicySet
+
+if TYPE_CHECKING:
+    from kfpl.diff.columnar_run import Evaluated
+    from kfpl.diff.impact import Version
 
 TABLES = ("enterprises.parquet", "enterprises.csv")
 
@@ -77,6 +81,56 @@ def _groups(cols: Columns, group_by: str | None) -> list[str] | None:
     )]  # fmt: skip
 
 
+def _attribute(
+    cols: Columns,
+    steps: list[Any],
+    chain: list[Version],
+    readings: list[tuple[Columns, LeftOut]],
+    old_done: Evaluated,
+    new_done: Evaluated,
+    aliases: dict[str, str],
+) -> list[dict[str, Any]]:
+    """``kfpl.diff.impact.attribute`` on columns: each step re-runs only the
+    applications whose claims or earlier awards name a measure it changes (``chain``:
+    the old version, then the intermediate ones; ``readings``: old, new, intermediate)."""
+    from kfpl.diff.changed import changed_measures
+    from kfpl.diff.columnar_run import evaluate_columns
+    from kfpl.diff.impact import fen_yuan
+
+    attributed: list[dict[str, Any]] = []
+    fen = np.array(old_done.totals, dtype=object)  # exact: a sum of many int64 totals
+    before, prev = fen_yuan(int(fen.sum())), chain[0]
+    for index, step in enumerate(steps, 1):
+        if index == len(steps):
+            after = fen_yuan(sum(new_done.totals))  # the last step lands on the new version
+        else:
+            mid, (mid_cols, _) = chain[index], readings[index + 1]
+            changed = changed_measures(prev.ps, prev.reads, mid.ps, mid.reads)
+            if changed is None:
+                touched = np.arange(cols.n_apps, dtype=np.int64)
+            else:
+                words = {
+                    w
+                    for codes in (cols.measure, cols.history.measure)
+                    for w in codes.vocabulary
+                    if w in changed or aliases.get(w) in changed
+                }
+                touched = _named(cols, words)
+            if len(touched):
+                done = evaluate_columns(mid.engine, subset(mid_cols, touched), claims=False)
+                fen[touched] = done.totals
+            after, prev = fen_yuan(int(fen.sum())), mid
+        attributed.append(
+            {
+                "order": index,
+                "label": {"zh": step.label[0], "en": step.label[1]},
+                "delta": f"{after - before:.2f}",
+            }
+        )
+        before = after
+    return attributed
+
+
 def run(
     old: PolicySet,
     new: PolicySet,
@@ -86,13 +140,12 @@ def run(
     group_by: str | None,
 ) -> dict[str, Any] | None:
     """The impact report, or None where the dict path must give it."""
-    from kfpl.diff.columnar_run import evaluate_columns
+    from kfpl.diff.columnar_run import NeedsReference, evaluate_columns
     from kfpl.diff.impact import (
         Version,
         Who,
         aliases_for,
         attribution_steps,
-        fen_yuan,
         intermediate,
         summarise,
         tally,
@@ -135,45 +188,15 @@ def run(
     old_v.reader.left_out.update(readings[0][1])
     new_v.reader.left_out.update(readings[1][1])
     canonical = to_new
-    old_done = evaluate_columns(old_v.engine, readings[0][0])
-    new_done = evaluate_columns(new_v.engine, readings[1][0])
+    try:
+        old_done = evaluate_columns(old_v.engine, readings[0][0])
+        new_done = evaluate_columns(new_v.engine, readings[1][0])
+        attributed = _attribute(cols, steps, [old_v, *mids], readings, old_done, new_done, aliases)
+    except NeedsReference:  # an amount beyond int64, a measure without a kernel
+        return None
     old_run, new_run = tally(old_done, canonical), tally(new_done, canonical)
-
-    from kfpl.diff.changed import changed_measures
-
-    attributed: list[dict[str, Any]] = []
-    fen = np.array(old_done.totals, dtype=object)  # exact: a sum of many int64 totals
-    before, prev = fen_yuan(int(fen.sum())), old_v
-    for index, step in enumerate(steps, 1):
-        if index == len(steps):
-            after = new_run.total  # the last step lands exactly on the new version
-        else:
-            mid, (mid_cols, _) = mids[index - 1], readings[index + 1]
-            changed = changed_measures(prev.ps, prev.reads, mid.ps, mid.reads)
-            if changed is None:
-                touched = np.arange(cols.n_apps, dtype=np.int64)
-            else:
-                words = {
-                    w
-                    for codes in (cols.measure, cols.history.measure)
-                    for w in codes.vocabulary
-                    if w in changed or aliases.get(w) in changed
-                }
-                touched = _named(cols, words)
-            if len(touched):
-                done = evaluate_columns(mid.engine, subset(mid_cols, touched), claims=False)
-                fen[touched] = done.totals
-            after, prev = fen_yuan(int(fen.sum())), mid
-        attributed.append(
-            {
-                "order": index,
-                "label": {"zh": step.label[0], "en": step.label[1]},
-                "delta": f"{after - before:.2f}",
-            }
-        )
-        before = after
     who = Who(
-        cols.enterprise_id.words(),  # type: ignore[arg-type]  # an enterprise id is never missing
+        [str(w) for w in cols.enterprise_id.words()],
         groups,
         cols.year.tolist(),
         _first_name(folder).startswith("合成"),

@@ -59,6 +59,15 @@ def stage_timers() -> dict[str, float]:
     timed(columnar_run, "evaluate", "columnar kernels and set rules, every pass")
     timed(impact.Version, "__init__", "build the versions (generated code)")
     timed(impact, "summarise", "summarise")
+    # The column path (tables: --from parquet / csv).
+    import kfpl.columnar.tables as tables
+    import kfpl.diff.changed as changed
+    import kfpl.diff.impact_columns as impact_columns
+
+    timed(tables, "columns_from_tables", "read and validate the tables into columns, once")
+    timed(impact_columns, "project", "each version's reading (column projections)")
+    timed(columnar_run, "evaluate_columns", "columnar kernels and set rules, every pass")
+    timed(changed, "changed_measures", "the measures each attribution step changes")
     return spent
 
 

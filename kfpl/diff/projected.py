@@ -64,6 +64,7 @@ class _Projector:
         self.other_measures = v.reader.other_measures
         self.reads = v.reads
         self.left_out: LeftOut = Counter()
+        self.every = True  # every claim kept (set by ``claims``)
 
     # -- one input's values, as ``Reader._value`` then the version's reader sees them
     def _value(
@@ -108,6 +109,8 @@ class _Projector:
                     kept &= ~rows
                 elif (rows & read).any():
                     raise Declined  # outside both versions' values: refused
+        if np.array_equal(kept, values.present):
+            return values  # nothing left out: the union's column itself
         return Values(values.type, values.data, kept)
 
     def enterprise(self) -> dict[str, Values]:
@@ -129,9 +132,9 @@ class _Projector:
         cols = self.cols
         mapped = self._mapped(cols.measure)
         known = np.array([m in self.reads for m in mapped] + [False], dtype=bool)
-        rows = np.flatnonzero(known[cols.measure.codes])
-        among = np.zeros(cols.n_claims, dtype=bool)
-        among[rows] = True
+        among = known[cols.measure.codes]
+        every = bool(among.all())  # no claim dropped: columns are kept, not copied
+        rows = np.arange(cols.n_claims, dtype=np.int64) if every else np.flatnonzero(among)
         facts = {}
         for key, values in cols.facts.items():
             reading = np.array(
@@ -140,7 +143,8 @@ class _Projector:
             read = reading[cols.measure.codes]
             kept = self._value(key, values, cols.claim_app, among, read, "claim")
             if kept is not None:
-                facts[key] = _take(kept, rows)
+                facts[key] = kept if every else _take(kept, rows)
+        self.every = every
         return rows, _recode(mapped, cols.measure.codes[rows]), facts
 
     def history(self) -> History:
@@ -157,6 +161,10 @@ class _Projector:
                 raise Declined  # a measure neither version has: refused
             self.left_out[("measure", mid, "")] += _apps(h.app, rows)
             keep[code] = False
+        if keep.all():
+            return History(
+                h.app, _recode(mapped, h.measure.codes), h.year, h.amount, h.keys, h.step
+            )
         rows = np.flatnonzero(keep[h.measure.codes])
         return History(
             h.app[rows],
@@ -191,15 +199,19 @@ class _Projector:
         rows, measure, facts = self.claims()
         history = self.history()
         past = self.past()
+        if self.every:
+            return replace(
+                cols, enterprise=enterprise, measure=measure, facts=facts, history=history
+            )
         app = cols.claim_app[rows]
         return replace(
             cols,
             enterprise=enterprise,
             claim_app=app,
             claim_index=_renumbered(app),
-            claim_id=Codes(cols.claim_id.codes[rows], cols.claim_id.vocabulary),
+            claim_id=cols.claim_id.take(rows),
             measure=measure,
-            keys={k: Codes(c.codes[rows], c.vocabulary) for k, c in cols.keys.items()},
+            keys={k: c.take(rows) for k, c in cols.keys.items()},
             facts=facts,
             history=history,
             past=past,

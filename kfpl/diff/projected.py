@@ -109,6 +109,8 @@ class _Projector:
                     kept &= ~rows
                 elif (rows & read).any():
                     raise Declined  # outside both versions' values: refused
+        if not kept.any():
+            return None  # no row the version reads: as if never given
         if np.array_equal(kept, values.present):
             return values  # nothing left out: the union's column itself
         return Values(values.type, values.data, kept)

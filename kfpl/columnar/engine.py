@@ -258,12 +258,12 @@ class ColumnarEngine:
                 return self._why(claim.measure)
         return None
 
-    def routes(self, columns: Columns) -> list[str | None]:
-        """``route`` for every application of ``columns`` (its first claim without a
-        kernel, in claim order)."""
+    def routes(self, columns: Columns) -> dict[int, str]:
+        """``route`` of the applications of ``columns`` the reference evaluator takes
+        (the first claim without a kernel, in claim order), by position."""
         if self.all_reference is not None:
-            return [f"rule: {self.all_reference}"] * columns.n_apps
-        out: list[str | None] = [None] * columns.n_apps
+            return dict.fromkeys(range(columns.n_apps), f"rule: {self.all_reference}")
+        out: dict[int, str] = {}
         vocabulary = columns.measure.vocabulary
         without = np.array([m not in self.kernels for m in vocabulary] + [True], dtype=bool)
         bad = np.flatnonzero(without[columns.measure.codes])
@@ -281,13 +281,12 @@ class ColumnarEngine:
         reference evaluator and the rest are measured again."""
         routed = Routed()
         frame = Frame(columns, self.runtime.inputs)
-        for i, reason in enumerate(self.routes(columns)):
-            if reason is None:
-                routed.columnar.append(i)
-            else:
-                routed.reference.append(i)
-                routed.why[reason] = routed.why.get(reason, 0) + 1
+        reasons = self.routes(columns)
+        for reason in reasons.values():
+            routed.why[reason] = routed.why.get(reason, 0) + 1
+        routed.reference = sorted(reasons)
         frame.active[routed.reference] = False
+        routed.columnar = np.flatnonzero(frame.active).tolist()
         while True:
             frame.reset()
             self._kernels(frame)
@@ -313,10 +312,14 @@ class ColumnarEngine:
         )
 
     def run_columns(
-        self, columns: Columns, numbers: list[int], reference: Callable[[list[int]], Results]
+        self,
+        columns: Columns,
+        numbers: list[int],
+        reference: Callable[[list[int]], Results] | None = None,
     ) -> Results:
         """The columnar path over ``columns``; ``reference(positions)`` evaluates the
-        applications it leaves to the reference evaluator. In input order."""
+        applications it leaves to the reference evaluator (without it, there must be
+        none). In input order."""
         routed = self.measured_columns(columns)
         frame = routed.frame
         assert frame is not None
@@ -325,6 +328,8 @@ class ColumnarEngine:
         if not routed.reference:
             ours.why = routed.why
             return ours
+        if reference is None:
+            raise ValueError(f"{len(routed.reference)} applications need the reference evaluator")
         theirs = reference(routed.reference)
         # Back into input order: applications by position, claims in claim order.
         position = {numbers[i]: i for i in routed.reference}

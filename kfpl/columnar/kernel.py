@@ -113,12 +113,14 @@ class Frame:
         self.has_past = np.bincount(columns.past.app, minlength=self.n_apps)[: self.n_apps] > 0
         # Claims by measure, and earlier awards by measure then application (input order
         # within), so that one measure's rows are a slice.
-        self._by_measure = np.argsort(self.measure_code, kind="stable")
+        self._by_measure = np.argsort(_small(self.measure_code), kind="stable")
         self._measure_starts = np.searchsorted(
             self.measure_code[self._by_measure], np.arange(len(self.measures) + 1)
         )
         self._h_by_app = np.argsort(self.h_app, kind="stable")
-        self._h_by_measure = np.lexsort((self.h_app, self.h_measure))
+        self._h_by_measure = self._h_by_app[
+            np.argsort(_small(self.h_measure[self._h_by_app]), kind="stable")
+        ]
         self._h_measure_starts = np.searchsorted(
             self.h_measure[self._h_by_measure], np.arange(len(self.measures) + 1)
         )
@@ -174,10 +176,15 @@ class Frame:
             rows, which = rows[order], which[order]
             listed = list(names)
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            ends = [*starts[1:].tolist(), len(rows)]
+            sizes = np.diff(np.r_[starts, len(rows)])
+            # A claim missing one fact: that name (most); several: joined one by one.
+            single = starts[sizes == 1]
+            codes = np.array([vocabulary.setdefault(x, len(vocabulary)) for x in listed])
+            out[rows[single]] = codes[which[single]]
             words = which.tolist()
-            for start, end in zip(starts.tolist(), ends, strict=True):
-                text = ";".join(listed[w] for w in words[start:end])
+            several = sizes > 1
+            for start, size in zip(starts[several].tolist(), sizes[several].tolist(), strict=True):
+                text = ";".join(listed[w] for w in words[start : start + size])
                 out[rows[start]] = vocabulary.setdefault(text, len(vocabulary))
         return Codes(out, list(vocabulary))
 
@@ -259,6 +266,11 @@ class Frame:
         wanted[[self._codes[m] for m in measures if m in self._codes]] = True
         out: Bools = wanted[self.measure_code]
         return out
+
+
+def _small(codes: Ints) -> Ints:
+    """Codes as int16 where they fit: numpy's stable sort of those is a radix sort."""
+    return codes.astype(np.int16) if len(codes) and int(codes.max()) < 2**15 else codes
 
 
 def _value_codes(values: Values, words: dict[str, int], others: dict[Any, int]) -> Ints:

@@ -60,12 +60,19 @@ def before_in_group(values: npt.NDArray[np.int64], gid: npt.NDArray[Any]) -> npt
 
 
 def group_ids(*keys: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """One integer per distinct combination of the (integer) keys."""
-    codes = [np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64) for key in keys]
-    if len(codes) == 1:
-        return codes[0]
-    _, gid = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
-    return gid.reshape(-1).astype(np.int64)
+    """One integer per distinct combination of the (integer) keys, from 0 up."""
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    span = 1
+    for key in keys:
+        low = int(key.min()) if len(key) else 0
+        size = (int(key.max()) if len(key) else 0) - low + 1
+        if span * size > INT64_MAX:  # too many combinations for one integer: renumber
+            combined = np.unique(combined, return_inverse=True)[1].reshape(-1)
+            span = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined * size + (key - low)
+        span *= size
+    out: npt.NDArray[np.int64] = np.unique(combined, return_inverse=True)[1].reshape(-1)
+    return out.astype(np.int64)
 
 
 def share_cap(
@@ -119,7 +126,9 @@ def earlier(
     """For each row, the fen of its application's earlier awards among ``history``
     (``Frame.history_of``): with ``same_year`` only those of the application's year,
     with ``item`` only those naming the row's item (none for a row naming none)."""
-    at, award = f.pairs(f.app[rows], history)
+    with_history = np.flatnonzero(f.has_history[f.app[rows]])
+    at, award = f.pairs(f.app[rows[with_history]], history)
+    at = with_history[at]
     keep = np.ones(len(at), dtype=bool)
     if same_year:
         keep &= f.h_year[award] == f.year[f.app[rows[at]]]
@@ -202,6 +211,9 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     and earlier awards for the group are deducted from the winner (补差)."""
     if rule.keep == "all":
         return
+    shared = _sharing(rule, infos)
+    if rule.matching_only and not any(infos[m].matching for m in shared):
+        return  # no group can hold a measure matching another's award
     paid = f.paid() & (f.amount > 0)
     groups: dict[str, int] = {}
     parts, keyed_parts = [], []
@@ -209,9 +221,7 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     # (a matter per item, an item), or none (the rule does not group the measure).
     for mid in f.measures:
         info = infos.get(mid)
-        if info is None or (rule.across == "policy" and info.policy != rule.policy):
-            continue
-        if group_key(rule, info, {}) is None and not info.item:
+        if info is None or mid not in shared:
             continue
         rows = f.rows_of(mid)
         rows = rows[paid[rows]]
@@ -219,23 +229,27 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
             continue
         if info.item:
             items = f.key_codes(info.item)[0][rows]
-            words = f.key_words(info.item)
-        else:
-            items, words = np.full(len(rows), -1, dtype=np.int64), []
-        keyed = _group_keys(rule, info, items, words, groups, add=True)
-        parts.append(rows[keyed >= 0])
-        keyed_parts.append(keyed[keyed >= 0])
+            keyed = _group_keys(rule, info, items, f.key_words(info.item), groups, add=True)
+            rows, keyed = rows[keyed >= 0], keyed[keyed >= 0]
+        else:  # one key for all its claims
+            key = group_key(rule, info, {})
+            assert key is not None
+            keyed = np.full(len(rows), groups.setdefault(key, len(groups)), dtype=np.int64)
+        parts.append(rows)
+        keyed_parts.append(keyed)
     if not parts or not sum(len(p) for p in parts):
         return
     rows = np.concatenate(parts)
     keys = np.concatenate(keyed_parts)
     mcode = f.measure_code[rows]
-    # One group per (application, key); rows by group, measure, then claim order.
-    order = np.lexsort((rows, mcode, keys, f.app[rows]))
-    rows, keys, mcode = rows[order], keys[order], mcode[order]
-    gid = np.cumsum(starts_of(f.app[rows] * (len(groups) + 1) + keys)) - 1
-    # One line per (group, measure): the benefit and the position of its first claim.
+    # One group per (application, key); rows by group, measure, then claim order (each
+    # measure's rows are in order, and the sort is stable).
     n_measures = len(f.measures) + 1
+    group = f.app[rows] * len(groups) + keys
+    order = np.argsort(group * n_measures + mcode, kind="stable")
+    rows, keys, mcode, group = rows[order], keys[order], mcode[order], group[order]
+    gid = np.cumsum(starts_of(group)) - 1
+    # One line per (group, measure): the benefit and the position of its first claim.
     pair = starts_of(gid * n_measures + mcode)
     pair_at = np.flatnonzero(pair)
     benefit = np.add.reduceat(f.amount[rows] + f.prior_cut[rows], pair_at)
@@ -264,11 +278,13 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
         history = history[(award_key[history] >= 0) & (f.h_amount[history] > 0)]
         at, award = f.pairs(group_app[candidates], history)
         g = candidates[at]
-        members = pair_gid * n_measures + pair_measure
+        members = pair_gid * n_measures + pair_measure  # sorted
+        asked = g * n_measures + f.h_measure[award]
+        found = np.minimum(np.searchsorted(members, asked), len(members) - 1)
         hit = (
             (award_key[award] == group_key_code[g])
             & (f.h_year[award] <= f.year[group_app[g]])
-            & ~np.isin(g * n_measures + f.h_measure[award], members)
+            & (members[found] != asked)
         )
         g, award = g[hit], award[hit]
         has_priors[g] = True
@@ -279,9 +295,13 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     qualifies = (measures_in_group >= 2) | has_priors
     if rule.matching_only:
         qualifies &= with_matching & with_own
+    # The leader of each group (its lines are consecutive): the highest benefit, then
+    # the first claimed (or the last, with ``tie`` last); a claim is in one line only.
+    line_start = np.flatnonzero(starts_of(pair_gid))
+    top = np.maximum.reduceat(benefit, line_start)[pair_gid] == benefit
     tie = first if rule.tie == "first" else -first
-    best_order = np.lexsort((tie, -benefit, pair_gid))
-    leader = best_order[starts_of(pair_gid[best_order])]
+    chosen = np.where(top, tie, np.iinfo(np.int64).max)
+    leader = np.flatnonzero(top & (np.minimum.reduceat(chosen, line_start)[pair_gid] == tie))
     best = np.full(n_groups, -1, dtype=np.int64)
     best[pair_gid[leader]] = pair_measure[leader]
     best_benefit = np.zeros(n_groups, dtype=np.int64)
@@ -314,6 +334,21 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     gone = f.amount[rows] == 0
     f.status[rows[gone]], f.reason[rows[gone]] = SUPERSEDED, stacking
     f.status[rows[~gone]], f.capped[rows[~gone]] = CAPPED, True
+
+
+def _sharing(rule: Stack, infos: dict[str, Info]) -> set[str]:
+    """The measures the rule groups that could share a group with another measure (a
+    claim or an earlier award of it): the rule changes nothing for the others, alone
+    in every group they are in."""
+    family: dict[str, list[str]] = {}
+    for mid, info in infos.items():
+        if rule.across == "policy" and info.policy != rule.policy:
+            continue
+        if rule.key == "matter" and info.matter is not None:
+            family.setdefault(info.matter, []).append(mid)
+        elif rule.key != "matter" and info.item and rule.key == info.item:
+            family.setdefault(rule.key, []).append(mid)
+    return {mid for members in family.values() if len(members) >= 2 for mid in members}
 
 
 def _award_keys(

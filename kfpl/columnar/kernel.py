@@ -1,8 +1,10 @@
 """What generated columnar kernels run on: the claims of a batch as columns.
 
-``Frame`` holds every claim of a batch of applications, in application order and, within
-one, in claim order: status, reason, amount (int64 fen), the ceiling and capped flags and
-the missing facts, plus the typed input columns the kernels ask for. ``Kernel`` is the
+``Frame`` holds every claim of a batch of applications (``kfpl.columnar.columns.Columns``,
+in application order and, within one, in claim order): status, reason, amount (int64
+fen), the ceiling and capped flags and the missing facts; the kernels read their inputs
+straight from the typed columns (text as codes), and earlier awards and past facts as
+tables. ``Kernel`` is the
 view one measure's kernel works on (its rows). The set-level rules over all claims are in
 ``kfpl.columnar.rules``.
 
@@ -118,6 +120,7 @@ class Frame:
             self.measure_code[self._by_measure], np.arange(len(self.measures) + 1)
         )
         self._h_by_app = np.argsort(self.h_app, kind="stable")
+        self._h_app_starts = np.searchsorted(self.h_app[self._h_by_app], np.arange(self.n_apps + 1))
         self._h_by_measure = self._h_by_app[
             np.argsort(_small(self.h_measure[self._h_by_app]), kind="stable")
         ]
@@ -250,9 +253,13 @@ class Frame:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Every (position in ``apps``, earlier award in ``history``) of the same
         application; ``history`` sorted by application. By position, then input order."""
-        owners = self.h_app[history]
-        lo = np.searchsorted(owners, apps, "left")
-        counts = np.searchsorted(owners, apps, "right") - lo
+        if history is self._h_by_app:  # all of them: where each application's begin
+            lo = self._h_app_starts[apps]
+            counts = self._h_app_starts[apps + 1] - lo
+        else:
+            owners = self.h_app[history]
+            lo = np.searchsorted(owners, apps, "left")
+            counts = np.searchsorted(owners, apps, "right") - lo
         at = np.repeat(np.arange(len(apps), dtype=np.int64), counts)
         offset = np.repeat(lo - (np.cumsum(counts) - counts), counts)
         return at, history[np.arange(len(at), dtype=np.int64) + offset]

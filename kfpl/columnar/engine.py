@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kfpl.columnar.columns import Codes, Columns, columns_from_applications, encode
-from kfpl.columnar.kernel import STATUS, Frame, Kernel
+from kfpl.columnar.kernel import STATUS, Frame, Kernel, starts_by
 from kfpl.columnar.rules import apply_set_rules
 from kfpl.runtime.application import Application
 from kfpl.runtime.engine import PolicySetRuntime
@@ -289,8 +289,8 @@ class ColumnarEngine:
         routed.reference = sorted(reasons)
         frame.active[routed.reference] = False
         routed.columnar = np.flatnonzero(frame.active).tolist()
+        frame.reset()  # the applications left to the reference are inactive
         while True:
-            frame.reset()
             self._kernels(frame)
             if not frame.big.any():
                 routed.frame = frame
@@ -302,6 +302,7 @@ class ColumnarEngine:
                 too_big
             )
             routed.columnar = np.flatnonzero(frame.active).tolist()
+            frame.reset()
 
     def run(self, apps: list[Application], numbers: list[int]) -> Results:
         columns = columns_from_applications(apps, self.runtime.inputs)
@@ -369,7 +370,7 @@ def frame_results(frame: Frame, numbers: Ints) -> Results:
     # Claims are in application order: each application's total is a difference of
     # running sums (wrapping int64 arithmetic leaves each difference exact).
     running = np.concatenate([[0], np.cumsum(amount)])
-    bounds = np.searchsorted(frame.app, np.arange(frame.n_apps + 1))
+    bounds = starts_by(frame.app, frame.n_apps)
     totals = running[bounds[1:]] - running[bounds[:-1]]
     enterprise = Codes(c.enterprise_id.codes[frame.app], c.enterprise_id.vocabulary)
     claims = ClaimTable(

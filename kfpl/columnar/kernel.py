@@ -120,7 +120,7 @@ class Frame:
             self.measure_code[self._by_measure], np.arange(len(self.measures) + 1)
         )
         self._h_by_app = np.argsort(self.h_app, kind="stable")
-        self._h_app_starts = np.searchsorted(self.h_app[self._h_by_app], np.arange(self.n_apps + 1))
+        self._h_app_starts = starts_by(self.h_app, self.n_apps)
         self._h_by_measure = self._h_by_app[
             np.argsort(_small(self.h_measure[self._h_by_app]), kind="stable")
         ]
@@ -301,6 +301,12 @@ def _key_into(target: Ints, codes: Ints) -> None:
     """``codes`` where they name a value (a fact over the enterprise's input)."""
     named = codes != -1
     target[named] = codes[named]
+
+
+def starts_by(owner: Ints, n: int) -> Ints:
+    """Where each owner ``0..n`` begins among rows sorted by owner (``n``: the end)."""
+    out: Ints = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=n)[:n])])
+    return out
 
 
 def owner_sums(at: npt.NDArray[np.int64], values: Ints, n: int) -> Ints:
@@ -745,9 +751,9 @@ def _first_steps(
         if values is not None:
             rows = np.flatnonzero(values.present & (past.year < k.f.year[past.app]))
             # One value per application and year: the last recorded (``past_values``).
-            order = np.lexsort((rows, past.year[rows], past.app[rows]))
-            rows = rows[order]
-            key = past.app[rows] * 10_000 + past.year[rows]
+            key = past.app[rows] * 10_000 + past.year[rows]  # years are 1000..9999
+            order = np.argsort(key, kind="stable")
+            rows, key = rows[order], key[order]
             rows = rows[np.r_[key[1:] != key[:-1], True]] if len(rows) else rows
             value = values.data[rows]
             passed = np.where(value > 0, value // size, 0)

@@ -369,3 +369,47 @@ def test_claims_matched_to_earlier_awards_by_key_agree(
     size = data.draw(st.integers(1, 6))
     apps = [data.draw(keyed_app(i, pool)) for i in range(size)]
     agree(kaifeng, apps)
+
+
+# --------------------------------------------------------------------------- routing
+
+
+def test_applications_left_to_the_reference_come_back_in_input_order(
+    kaifeng: Compiled,
+) -> None:
+    """Applications claiming a measure without a kernel, and one whose earlier awards
+    take a staged payment beyond int64, are evaluated by the reference evaluator; the
+    results are the reference's, claims and totals in input order."""
+    from kfpl.columnar.engine import ColumnarEngine, reference_results
+    from kfpl.population import Options, generate
+
+    comp = compile_paths([str(POLICIES)])
+    assert comp.policy_set is not None
+    apps = generate(comp.policy_set, Options(enterprises=40, seed=5))
+    huge = {
+        "year": 2021,
+        "enterprise": enterprise(99, "50000000"),
+        "claims": [
+            {
+                "id": "s",
+                "measure": "mfg-14a",
+                "facts": {"platform_stage": "accepted", "platform_kind": "industry"},
+            },
+        ],
+        "history": [{"measure": "mfg-14a", "year": 2020, "amount": "1000000000000000"}] * 3,
+    }
+    apps.insert(7, huge)
+    full = kaifeng.engine()
+    engine = ColumnarEngine(full.module, full.runtime)
+    engine.kernels = {m: k for m, k in full.kernels.items() if m != "mfg-2c"}
+    read = [engine.runtime.read(a) for a in apps]
+    numbers = list(range(1, len(read) + 1))
+    ours = engine.run(read, numbers)
+    theirs = reference_results(engine.runtime, read, numbers)
+    without = sum(any(c.measure == "mfg-2c" for c in a.claims) for a in read)
+    assert 0 < without < len(read) - 1
+    assert ours.why.get("mfg-2c: no kernel", 0) == without
+    assert ours.why.get("amount beyond int64") == 1
+    assert ours.reference == without + 1
+    assert ours.claims == theirs.claims
+    assert ours.totals == theirs.totals

@@ -1,8 +1,10 @@
 """Evaluating a batch of applications: the columnar path, and the reference evaluator
 for what the columnar kernels do not cover.
 
-Both engines produce the same ``Results``: one row per claim (status, reason, amount in
-fen, ceiling, capped, missing facts) and one total per application. The reference engine
+Both engines produce the same ``Results``: tables (arrays, text as codes) of one row per
+claim (status, reason, amount in fen, ceiling, capped, missing facts) and one total per
+application. The columnar path computes on ``Columns`` (``run_columns``); ``run`` makes
+them from validated application objects. The reference engine
 is ``kfpl.python.evaluate.Program`` run application by application; it is the oracle the
 differential tests compare the columnar engine with.
 
@@ -28,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kfpl.columnar.columns import Codes, Columns, columns_from_applications, encode
-from kfpl.columnar.kernel import STATUS, Frame, Kernel
+from kfpl.columnar.kernel import STATUS, Frame, Kernel, starts_by
 from kfpl.columnar.rules import apply_set_rules
 from kfpl.runtime.application import Application
 from kfpl.runtime.engine import PolicySetRuntime
@@ -287,8 +289,8 @@ class ColumnarEngine:
         routed.reference = sorted(reasons)
         frame.active[routed.reference] = False
         routed.columnar = np.flatnonzero(frame.active).tolist()
+        frame.reset()  # the applications left to the reference are inactive
         while True:
-            frame.reset()
             self._kernels(frame)
             if not frame.big.any():
                 routed.frame = frame
@@ -300,6 +302,7 @@ class ColumnarEngine:
                 too_big
             )
             routed.columnar = np.flatnonzero(frame.active).tolist()
+            frame.reset()
 
     def run(self, apps: list[Application], numbers: list[int]) -> Results:
         columns = columns_from_applications(apps, self.runtime.inputs)
@@ -363,31 +366,30 @@ def frame_results(frame: Frame, numbers: Ints) -> Results:
     """The claims and totals of the frame's active applications (``numbers``: of every
     application of the frame)."""
     c = frame.c
-    rows = np.flatnonzero(frame.active[frame.app])
-    apps = np.flatnonzero(frame.active)
     amount = np.where(frame.paid(), frame.amount, 0)
-    claim_app = frame.app[rows]
-    claims = ClaimTable(
-        numbers[claim_app],
-        Codes(c.enterprise_id.codes[claim_app], c.enterprise_id.vocabulary),
-        c.claim_id.take(rows),
-        c.measure.take(rows),
-        frame.status[rows],
-        Codes(frame.reason[rows].astype(np.int32), frame.reasons),
-        amount[rows],
-        frame.ceiling[rows],
-        frame.capped[rows],
-        frame.missing().take(rows),
-    )
     # Claims are in application order: each application's total is a difference of
     # running sums (wrapping int64 arithmetic leaves each difference exact).
     running = np.concatenate([[0], np.cumsum(amount)])
-    bounds = np.searchsorted(frame.app, np.arange(frame.n_apps + 1))
+    bounds = starts_by(frame.app, frame.n_apps)
     totals = running[bounds[1:]] - running[bounds[:-1]]
-    return Results(
-        claims,
-        TotalTable(numbers[apps], c.enterprise_id.take(apps), totals[apps]),
+    enterprise = Codes(c.enterprise_id.codes[frame.app], c.enterprise_id.vocabulary)
+    claims = ClaimTable(
+        numbers[frame.app],
+        enterprise,
+        c.claim_id,
+        c.measure,
+        frame.status,
+        Codes(frame.reason.astype(np.int32), frame.reasons),
+        amount,
+        frame.ceiling,
+        frame.capped,
+        frame.missing(),
     )
+    out = Results(claims, TotalTable(numbers, c.enterprise_id, totals))
+    if frame.active.all():
+        return out
+    apps = np.flatnonzero(frame.active)
+    return Results(claims.take(np.flatnonzero(frame.active[frame.app])), out.totals.take(apps))
 
 
 def load_module(source: str) -> ModuleType:

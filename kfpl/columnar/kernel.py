@@ -1,8 +1,10 @@
 """What generated columnar kernels run on: the claims of a batch as columns.
 
-``Frame`` holds every claim of a batch of applications, in application order and, within
-one, in claim order: status, reason, amount (int64 fen), the ceiling and capped flags and
-the missing facts, plus the typed input columns the kernels ask for. ``Kernel`` is the
+``Frame`` holds every claim of a batch of applications (``kfpl.columnar.columns.Columns``,
+in application order and, within one, in claim order): status, reason, amount (int64
+fen), the ceiling and capped flags and the missing facts; the kernels read their inputs
+straight from the typed columns (text as codes), and earlier awards and past facts as
+tables. ``Kernel`` is the
 view one measure's kernel works on (its rows). The set-level rules over all claims are in
 ``kfpl.columnar.rules``.
 
@@ -118,6 +120,7 @@ class Frame:
             self.measure_code[self._by_measure], np.arange(len(self.measures) + 1)
         )
         self._h_by_app = np.argsort(self.h_app, kind="stable")
+        self._h_app_starts = starts_by(self.h_app, self.n_apps)
         self._h_by_measure = self._h_by_app[
             np.argsort(_small(self.h_measure[self._h_by_app]), kind="stable")
         ]
@@ -250,9 +253,13 @@ class Frame:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Every (position in ``apps``, earlier award in ``history``) of the same
         application; ``history`` sorted by application. By position, then input order."""
-        owners = self.h_app[history]
-        lo = np.searchsorted(owners, apps, "left")
-        counts = np.searchsorted(owners, apps, "right") - lo
+        if history is self._h_by_app:  # all of them: where each application's begin
+            lo = self._h_app_starts[apps]
+            counts = self._h_app_starts[apps + 1] - lo
+        else:
+            owners = self.h_app[history]
+            lo = np.searchsorted(owners, apps, "left")
+            counts = np.searchsorted(owners, apps, "right") - lo
         at = np.repeat(np.arange(len(apps), dtype=np.int64), counts)
         offset = np.repeat(lo - (np.cumsum(counts) - counts), counts)
         return at, history[np.arange(len(at), dtype=np.int64) + offset]
@@ -294,6 +301,12 @@ def _key_into(target: Ints, codes: Ints) -> None:
     """``codes`` where they name a value (a fact over the enterprise's input)."""
     named = codes != -1
     target[named] = codes[named]
+
+
+def starts_by(owner: Ints, n: int) -> Ints:
+    """Where each owner ``0..n`` begins among rows sorted by owner (``n``: the end)."""
+    out: Ints = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=n)[:n])])
+    return out
 
 
 def owner_sums(at: npt.NDArray[np.int64], values: Ints, n: int) -> Ints:
@@ -738,9 +751,9 @@ def _first_steps(
         if values is not None:
             rows = np.flatnonzero(values.present & (past.year < k.f.year[past.app]))
             # One value per application and year: the last recorded (``past_values``).
-            order = np.lexsort((rows, past.year[rows], past.app[rows]))
-            rows = rows[order]
-            key = past.app[rows] * 10_000 + past.year[rows]
+            key = past.app[rows] * 10_000 + past.year[rows]  # years are 1000..9999
+            order = np.argsort(key, kind="stable")
+            rows, key = rows[order], key[order]
             rows = rows[np.r_[key[1:] != key[:-1], True]] if len(rows) else rows
             value = values.data[rows]
             passed = np.where(value > 0, value // size, 0)

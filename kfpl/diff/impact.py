@@ -261,6 +261,7 @@ class Run:
     capped: dict[str, int] = field(default_factory=dict)
     claims: dict[str, int] = field(default_factory=dict)
     yearly_limit_binds: int = 0
+    fen: list[int] = field(default_factory=list)  # the totals in fen (the summary adds these)
 
     @property
     def total(self) -> Decimal:
@@ -368,7 +369,7 @@ class Version:
 
 def tally(done: Evaluated, canonical: dict[str, str]) -> Run:
     """The report's figures from per-application results."""
-    out = Run(totals=[fen_yuan(t) for t in done.totals])
+    out = Run(totals=[fen_yuan(t) for t in done.totals], fen=list(done.totals))
     fen_by_measure: dict[str, int] = {}
     for measure, status, fen, capped in zip(
         done.measure, done.status, done.fen, done.capped, strict=True
@@ -675,15 +676,20 @@ def summarise(
     to_new: dict[str, str],
     group_by: str | None = None,
 ) -> dict[str, Any]:
-    per_enterprise: dict[str, list[Decimal]] = {}
+    # Added up in fen (exact, and much cheaper than Decimal over a large population).
+    fen_per_enterprise: dict[str, list[int]] = {}
     group_of: dict[str, str] = {}
-    for eid, group, a, b in zip(
-        who.enterprise, who.group, old_run.totals, new_run.totals, strict=True
+    for eid, group, was, now in zip(
+        who.enterprise, who.group, old_run.fen, new_run.fen, strict=True
     ):
-        acc = per_enterprise.setdefault(eid, [ZERO, ZERO])
-        acc[0] += a
-        acc[1] += b
+        both = fen_per_enterprise.get(eid)
+        if both is None:
+            fen_per_enterprise[eid] = [was, now]
+        else:
+            both[0] += was
+            both[1] += now
         group_of[eid] = group
+    per_enterprise = {eid: [fen_yuan(x), fen_yuan(y)] for eid, (x, y) in fen_per_enterprise.items()}
     better = sum(1 for a, b in per_enterprise.values() if b > a)
     worse = sum(1 for a, b in per_enterprise.values() if b < a)
     groups: dict[str, list[Any]] = {}

@@ -31,6 +31,7 @@ from kfpl.columnar.engine import (
     reference_results,
 )
 from kfpl.model import PolicySet
+from kfpl.population_tables import Origin
 from kfpl.runtime.application import Application, ApplicationError
 from kfpl.runtime.bilingual import Text
 
@@ -55,6 +56,12 @@ class Raw:
     number: int  # the application's ordinal in DATA, from 1
     where: str  # file:line, or the table row
     data: dict[str, Any]
+    origin: Origin | None = None  # from tables: the rows it came from, to name in a message
+
+    def refused(self, exc: ApplicationError) -> BatchError:
+        if self.origin is not None:
+            return BatchError(self.origin.locate(exc))
+        return BatchError(Text(f"{self.where}：{exc.text('zh')}", f"{self.where}: {exc}"))
 
 
 def read_raw(path: Path, ps: PolicySet) -> list[Raw]:
@@ -64,20 +71,17 @@ def read_raw(path: Path, ps: PolicySet) -> list[Raw]:
     try:
         population = load_population(path, ps)
     except ImpactError as exc:
-        raise BatchError(str(exc)) from exc
-    except (ValueError, KeyError) as exc:  # a table cell the table reader could not take
-        raise BatchError(f"{path}: {exc}") from exc
+        raise BatchError(exc.words) from exc
     where = getattr(population, "where", None)
+    origins = getattr(population, "origins", None) or [None] * len(population)
     out = []
-    for i, data in enumerate(population):
+    for i, (data, origin) in enumerate(zip(population, origins, strict=True)):
         if where is not None:
-            origin = where[i]
+            place = where[i]
         else:
             enterprise = data.get("enterprise", {}).get("id", "?")
-            origin = (
-                f"{path}: enterprises row {i + 1} (enterprise {enterprise}, {data.get('year')})"
-            )
-        out.append(Raw(i + 1, origin, data))
+            place = f"{path}: enterprises row {i + 1} (enterprise {enterprise}, {data.get('year')})"
+        out.append(Raw(i + 1, place, data, origin))
     return out
 
 
@@ -86,7 +90,7 @@ def validate(raws: Iterable[Raw], runtime: Any) -> Iterator[Application]:
         try:
             yield runtime.read(raw.data)
         except ApplicationError as exc:
-            raise BatchError(Text(f"{raw.where}：{exc.text('zh')}", f"{raw.where}: {exc}")) from exc
+            raise raw.refused(exc) from exc
 
 
 # --------------------------------------------------------------------------- engines

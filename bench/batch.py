@@ -371,6 +371,32 @@ def kfpl_reference(engine: Any, apps: list[dict[str, Any]]) -> Any:
     return reference_results(engine.runtime, read, list(range(1, len(read) + 1)))
 
 
+def kfpl_engine_stage(engine: Any, columns: Any) -> Any:
+    """The columnar engine from typed columns to result arrays: routing, the kernels,
+    the set rules and the claim and total tables (every application on the kernels)."""
+    return engine.run_columns(columns, list(range(1, columns.n_apps + 1)), None)
+
+
+def stages(engine: Any, apps: list[dict[str, Any]], t_base: float, memory: bool, want: Any) -> None:
+    """``--stages``: validation, the typed columns of the objects, and the engine from
+    those columns to result arrays, each timed alone (ratios to the baseline's rules)."""
+    from kfpl.columnar.columns import columns_from_applications
+
+    t_read, read = timed(lambda: [engine.runtime.read(a) for a in apps])
+    t_cols, columns = timed(lambda: columns_from_applications(read, engine.runtime.inputs))
+    t_engine, results = timed(lambda: kfpl_engine_stage(engine, columns))
+    agree(results, *want)
+    print(
+        f"  stages: validating (runtime.read) {t_read:.2f} s, columns of the objects {t_cols:.2f} s"
+    )
+    print(
+        f"  engine, Columns to results {t_engine:8.2f} s   {t_engine / t_base:8.2f}x the baseline"
+    )
+    if memory:
+        mb = peak_in_child(lambda: kfpl_engine_stage(engine, columns))
+        print(f"  peak memory above the columns, engine: {mb:,.0f} MB")
+
+
 def agree(results: Any, status: Any, amount: Any) -> int:
     """Assert the baseline's status and amount equal kfpl's for every claim."""
     got = [(row[4], row[6]) for row in results.claims]
@@ -418,12 +444,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference-max", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=2020)
     ap.add_argument("--memory", action="store_true")
+    ap.add_argument("--stages", action="store_true", help="time the engine alone, from Columns")
     args = ap.parse_args(argv)
     engine = kfpl_engine()
     for size in (int(s) for s in args.sizes.split(",")):
         apps = population(size, args.seed)
         t_cols, cols = timed(lambda apps=apps: Columns(apps))
         t_base, (status, amount) = timed(lambda cols=cols: baseline(cols))
+        if args.stages:
+            print(f"{size} applications: numpy baseline rules {t_base:.2f} s")
+            stages(engine, apps, t_base, args.memory, (status, amount))
+            continue
         t_col, results = timed(lambda apps=apps: kfpl_columnar(engine, apps))
         t_read, _ = timed(lambda apps=apps: [engine.runtime.read(a) for a in apps])
         claims = agree(results, status, amount)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import io
 import json
 import random
 from pathlib import Path
@@ -231,3 +232,50 @@ def test_dask_partitions_by_enterprise_and_writes_the_same_files(
         assert (tmp_path / "dask" / name).read_bytes() == (
             tmp_path / "columnar" / name
         ).read_bytes()
+
+
+def test_text_needing_quotes_is_written_as_the_csv_module_writes_it(
+    compiled: Compiled, tmp_path: Path
+) -> None:
+    """Ids with commas, quotes, line breaks and non-ASCII text: claims.csv and totals.csv
+    hold what ``csv.writer`` writes for the same rows (the files' bytes before the
+    writers worked column by column)."""
+    from kfpl.columnar.batch import output_files
+
+    ids = ["E,1", 'E"2', "E\n3", "企业 4", "", " E5 "]
+    apps = []
+    for i, ident in enumerate(ids):
+        app = application(
+            {"id": f'c"{i}', "measure": "mfg-2c", "facts": {"export_freight": "300000"}}
+        )
+        app["enterprise"]["id"] = ident
+        apps.append(app)
+    raws = [Raw(i + 1, f"app {i + 1}", a) for i, a in enumerate(apps)]
+    results = run_partition(compiled, raws, "columnar")
+    files = output_files(results, tmp_path, "csv")
+
+    def written(header: list[str], table: list[list[Any]]) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for row in table:
+            writer.writerow(["true" if v is True else "false" if v is False else v for v in row])
+        return out.getvalue()
+
+    def yuan(fen: int) -> str:
+        return f"{fen // 100}.{fen % 100:02d}"
+
+    claims = [[*r[:6], yuan(r[6]), r[6], *r[7:]] for r in results.claims]
+    header = ["application", "enterprise", "claim", "measure", "status", "reason", "amount"]
+    header += ["amount_fen", "ceiling", "capped", "missing"]
+    assert files[tmp_path / "claims.csv"] == written(header, claims)
+    totals = [[a, e, yuan(t), t] for a, e, t in results.totals]
+    assert files[tmp_path / "totals.csv"] == written(
+        ["application", "enterprise", "total", "total_fen"], totals
+    )
+    assert [row["enterprise"] for row in rows_of(files[tmp_path / "totals.csv"])] == ids
+
+
+def rows_of(text: str | bytes) -> list[dict[str, str]]:
+    assert isinstance(text, str)
+    return list(csv.DictReader(io.StringIO(text, newline="")))

@@ -290,3 +290,126 @@ def test_the_wenzhou_set_measure_agrees() -> None:
         else:
             claim["facts"]["green_focus"] = chosen
     agree(compiled, apps)
+
+
+# --------------------------------------------------------------------------- history by key
+
+# Measures matched to earlier awards by project or product (identified, once, top-up,
+# years, caps per item and per year or enterprise), several of one matter, and one
+# matching another's award: claimed many times in one application, in any order.
+KEYED = [
+    "ind-4", "ind-5", "ind-8", "ind-10", "ind-11", "ind-12", "ind-18", "ind-19",
+    "mfg-2a", "mfg-3", "mfg-4", "mfg-5", "mfg-6", "mfg-7", "mfg-8a", "mfg-9h", "mfg-9i",
+    "mfg-10d", "mfg-10e", "mfg-10f", "mfg-11a", "mfg-12a", "mfg-12b", "mfg-13a", "mfg-13b",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pool() -> dict[str, list[dict[str, Any]]]:
+    """Claims of each measure as the population generator writes them (their facts)."""
+    from kfpl.population import Options, generate
+
+    comp = compile_paths([str(POLICIES)])
+    assert comp.policy_set is not None
+    out: dict[str, list[dict[str, Any]]] = {}
+    for app in generate(comp.policy_set, Options(enterprises=1500, seed=21)):
+        for claim in app["claims"]:
+            out.setdefault(claim["measure"], []).append(claim)
+    assert set(KEYED) <= set(out)
+    return out
+
+
+names = st.sampled_from([None, "p1", "p2", "p3"])
+
+
+@st.composite
+def keyed_app(draw: st.DrawFn, i: int, pool: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    year = draw(years)
+    measures = draw(st.lists(st.sampled_from(KEYED), min_size=1, max_size=3))
+    claims = []
+    for c in range(draw(st.integers(1, 8))):  # many claims of few measures
+        measure = draw(st.sampled_from(measures))
+        claim = copy.deepcopy(draw(st.sampled_from(pool[measure])))
+        claim["id"] = f"c{c + 1}"
+        for key in ("project", "product"):
+            claim.pop(key, None)
+            named = draw(names)
+            if named is not None:
+                claim[key] = named
+        if draw(st.integers(0, 5)) == 0 and claim["facts"]:
+            claim["facts"].pop(draw(st.sampled_from(sorted(claim["facts"]))))
+        claims.append(claim)
+    history: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(0, 6))):  # awards naming several keys, or none
+        prior: dict[str, Any] = {
+            "measure": draw(st.sampled_from(measures + KEYED[:3])),
+            "year": year - draw(st.sampled_from([0, 0, 1, 2, 3])),
+            "amount": draw(st.sampled_from(["1", "5万", "20万", "100万", "2000万"])),
+        }
+        for key in ("project", "product"):
+            named = draw(names)
+            if named is not None:
+                prior[key] = named
+        if draw(st.booleans()):
+            prior["level"] = draw(st.sampled_from(["national", "provincial"]))
+        history.append(prior)
+    return {
+        "year": year,
+        "enterprise": enterprise(i, draw(taxes)),
+        "claims": draw(st.permutations(claims)),
+        "history": history,
+    }
+
+
+@SETTINGS
+@given(data=st.data())
+def test_claims_matched_to_earlier_awards_by_key_agree(
+    kaifeng: Compiled, pool: dict[str, list[dict[str, Any]]], data: st.DataObject
+) -> None:
+    size = data.draw(st.integers(1, 6))
+    apps = [data.draw(keyed_app(i, pool)) for i in range(size)]
+    agree(kaifeng, apps)
+
+
+# --------------------------------------------------------------------------- routing
+
+
+def test_applications_left_to_the_reference_come_back_in_input_order(
+    kaifeng: Compiled,
+) -> None:
+    """Applications claiming a measure without a kernel, and one whose earlier awards
+    take a staged payment beyond int64, are evaluated by the reference evaluator; the
+    results are the reference's, claims and totals in input order."""
+    from kfpl.columnar.engine import ColumnarEngine, reference_results
+    from kfpl.population import Options, generate
+
+    comp = compile_paths([str(POLICIES)])
+    assert comp.policy_set is not None
+    apps = generate(comp.policy_set, Options(enterprises=40, seed=5))
+    huge = {
+        "year": 2021,
+        "enterprise": enterprise(99, "50000000"),
+        "claims": [
+            {
+                "id": "s",
+                "measure": "mfg-14a",
+                "facts": {"platform_stage": "accepted", "platform_kind": "industry"},
+            },
+        ],
+        "history": [{"measure": "mfg-14a", "year": 2020, "amount": "1000000000000000"}] * 3,
+    }
+    apps.insert(7, huge)
+    full = kaifeng.engine()
+    engine = ColumnarEngine(full.module, full.runtime)
+    engine.kernels = {m: k for m, k in full.kernels.items() if m != "mfg-2c"}
+    read = [engine.runtime.read(a) for a in apps]
+    numbers = list(range(1, len(read) + 1))
+    ours = engine.run(read, numbers)
+    theirs = reference_results(engine.runtime, read, numbers)
+    without = sum(any(c.measure == "mfg-2c" for c in a.claims) for a in read)
+    assert 0 < without < len(read) - 1
+    assert ours.why.get("mfg-2c: no kernel", 0) == without
+    assert ours.why.get("amount beyond int64") == 1
+    assert ours.reference == without + 1
+    assert ours.claims == theirs.claims
+    assert ours.totals == theirs.totals

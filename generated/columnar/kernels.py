@@ -133,8 +133,8 @@ def measure_ind_5(k: Kernel) -> None:
     k.require(k.isin(v_chain, ("equipment",)))
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(100000000),
@@ -142,7 +142,7 @@ def measure_ind_5(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("ind-5", ("product",))
 
@@ -645,8 +645,8 @@ def measure_mfg_8a(k: Kernel) -> None:
     k.require(v_base_direction_internet_big_data)
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(100000000),
@@ -654,7 +654,7 @@ def measure_mfg_8a(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-8a", ())
 
@@ -668,8 +668,8 @@ def measure_mfg_8b(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(100000000),
@@ -677,7 +677,7 @@ def measure_mfg_8b(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-8b", ())
 
@@ -693,8 +693,8 @@ def measure_mfg_8c(k: Kernel) -> None:
     k.require(v_newly_approved)
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(100000000),
@@ -702,7 +702,7 @@ def measure_mfg_8c(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-8c", ())
 
@@ -716,8 +716,8 @@ def measure_mfg_9a(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(100000000),
@@ -725,7 +725,7 @@ def measure_mfg_9a(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-9a", ())
 
@@ -739,8 +739,8 @@ def measure_mfg_9b(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(100000000),
@@ -748,7 +748,7 @@ def measure_mfg_9b(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-9b", ())
 
@@ -762,8 +762,8 @@ def measure_mfg_9c(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(100000000),
@@ -771,7 +771,7 @@ def measure_mfg_9c(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-9c", ())
 
@@ -800,8 +800,8 @@ def measure_mfg_9e(k: Kernel) -> None:
     k.require(v_newly_recognised)
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(50000000),
@@ -809,7 +809,7 @@ def measure_mfg_9e(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-9e", ())
 
@@ -825,8 +825,8 @@ def measure_mfg_9f(k: Kernel) -> None:
     k.require(v_newly_recognised)
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(50000000),
@@ -834,7 +834,7 @@ def measure_mfg_9f(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-9f", ())
 
@@ -850,8 +850,8 @@ def measure_mfg_9g(k: Kernel) -> None:
     k.require(v_newly_recognised)
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(50000000),
@@ -859,7 +859,7 @@ def measure_mfg_9g(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-9g", ())
 
@@ -970,8 +970,8 @@ def measure_mfg_10f(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(100000000),
@@ -979,7 +979,7 @@ def measure_mfg_10f(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-10f", ("project",))
 
@@ -993,8 +993,8 @@ def measure_mfg_10g(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(50000000),
@@ -1002,7 +1002,7 @@ def measure_mfg_10g(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-10g", ())
 
@@ -1016,8 +1016,8 @@ def measure_mfg_10h(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(50000000),
@@ -1025,7 +1025,7 @@ def measure_mfg_10h(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-10h", ())
 
@@ -1039,8 +1039,8 @@ def measure_mfg_10i(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(50000000),
@@ -1048,7 +1048,7 @@ def measure_mfg_10i(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-10i", ())
 
@@ -1142,8 +1142,8 @@ def measure_mfg_12c(k: Kernel) -> None:
     k.need("level")
     amount = k.select(
         (
-            (v_level == "national"),
-            (v_level == "provincial"),
+            k.isin(v_level, ("national",)),
+            k.isin(v_level, ("provincial",)),
         ),
         (
             k.const(500000000),
@@ -1151,7 +1151,7 @@ def measure_mfg_12c(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_level == "national") | (v_level == "provincial")), "no_case")
+    k.fail(~(k.isin(v_level, ("national",)) | k.isin(v_level, ("provincial",))), "no_case")
     k.award(amount, 2, ceiling=False)
     k.top_up("mfg-12c", ())
 
@@ -1192,8 +1192,8 @@ def measure_mfg_14a(k: Kernel) -> None:
     k.need("platform_stage", "platform_kind")
     amount = k.select(
         (
-            (v_platform_kind == "industry"),
-            (v_platform_kind == "comprehensive"),
+            k.isin(v_platform_kind, ("industry",)),
+            k.isin(v_platform_kind, ("comprehensive",)),
         ),
         (
             k.const(50000000),
@@ -1201,7 +1201,10 @@ def measure_mfg_14a(k: Kernel) -> None:
         ),
         0,
     )
-    k.fail(~((v_platform_kind == "industry") | (v_platform_kind == "comprehensive")), "no_case")
+    k.fail(
+        ~(k.isin(v_platform_kind, ("industry",)) | k.isin(v_platform_kind, ("comprehensive",))),
+        "no_case",
+    )
     amount = k.staged(
         "mfg-14a", amount, 3, v_platform_stage, {"listed": 5, "accepted": 10}, 10, "failed"
     )

@@ -23,6 +23,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from kfpl.columnar.columns import Codes
 from kfpl.columnar.engine import (
     CLAIM_COLUMNS,
     ColumnarEngine,
@@ -30,6 +34,7 @@ from kfpl.columnar.engine import (
     load_module,
     reference_results,
 )
+from kfpl.columnar.kernel import STATUS
 from kfpl.model import PolicySet
 from kfpl.population_tables import Origin
 from kfpl.runtime.application import Application, ApplicationError
@@ -195,9 +200,7 @@ def run_dask(compiled: Compiled, raws: list[Raw], scheduler: str | None, workers
     out = Results()
     for part in done:
         out.extend(part)
-    out.claims.sort(key=lambda row: row[0])
-    out.totals.sort(key=lambda row: row[0])
-    return out
+    return out.by_application()
 
 
 # --------------------------------------------------------------------------- writing
@@ -209,27 +212,72 @@ def yuan(fen: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
-def claim_table(results: Results) -> tuple[list[str], list[list[Any]]]:
+def yuan_texts(fen: npt.NDArray[np.int64]) -> list[str]:
+    """``yuan`` of every amount (each distinct amount formatted once)."""
+    distinct, inverse = np.unique(fen, return_inverse=True)
+    words = np.array([yuan(v) for v in distinct.tolist()], dtype=object)
+    out: list[str] = words[inverse.reshape(-1)].tolist()
+    return out
+
+
+# A column to write: text (codes), integers, flags, or amounts in yuan (digits, no quotes).
+Column = Codes | npt.NDArray[Any] | list[str]
+
+
+def claim_table(results: Results) -> tuple[list[str], list[Column]]:
+    c = results.claims
     header = [*CLAIM_COLUMNS[:7], "amount_fen", *CLAIM_COLUMNS[7:]]
-    rows = [[*row[:6], yuan(row[6]), row[6], *row[7:]] for row in results.claims]
-    return header, rows
+    status = Codes(c.status.astype(np.int32), list(STATUS))
+    columns: list[Column] = [
+        c.application,
+        c.enterprise,
+        c.claim,
+        c.measure,
+        status,
+        c.reason,
+        yuan_texts(c.amount),
+        c.amount,
+        c.ceiling,
+        c.capped,
+        c.missing,
+    ]
+    return header, columns
 
 
-def total_table(results: Results) -> tuple[list[str], list[list[Any]]]:
+def total_table(results: Results) -> tuple[list[str], list[Column]]:
+    t = results.totals
     header = ["application", "enterprise", "total", "total_fen"]
-    return header, [[a, e, yuan(t), t] for a, e, t in results.totals]
+    return header, [t.application, t.enterprise, yuan_texts(t.total), t.total]
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
+def _csv_field(word: str) -> str:
+    """``word`` as the csv module writes it among other fields (quoted where needed)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["true" if v is True else "false" if v is False else v for v in row])
-    return out.getvalue()
+    csv.writer(out, lineterminator="\n").writerow([word, ""])
+    return out.getvalue()[:-2]
 
 
-def _parquet(header: list[str], rows: list[list[Any]]) -> bytes:
+def _csv_texts(column: Column) -> list[str]:
+    if isinstance(column, Codes):
+        words = np.array([_csv_field(w) for w in column.vocabulary] + [""], dtype=object)
+        out: list[str] = words[column.codes].tolist()
+        return out
+    if isinstance(column, list):
+        return column
+    if column.dtype == np.bool_:
+        flags: list[str] = np.where(column, "true", "false").tolist()
+        return flags
+    return [str(v) for v in column.tolist()]
+
+
+def _csv(header: list[str], columns: list[Column]) -> str:
+    """The bytes ``csv.writer`` writes for these rows, a column at a time."""
+    lines = [",".join(_csv_field(h) for h in header)]
+    lines += map(",".join, zip(*(_csv_texts(c) for c in columns), strict=True))
+    return "\n".join(lines) + "\n"
+
+
+def _parquet(header: list[str], columns: list[Column]) -> bytes:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -240,20 +288,17 @@ def _parquet(header: list[str], rows: list[list[Any]]) -> bytes:
                 "--format parquet needs pyarrow: pip install 'kfpl[batch]'",
             )
         ) from exc
-    types = {
-        "application": pa.int64(),
-        "amount_fen": pa.int64(),
-        "total_fen": pa.int64(),
-        "ceiling": pa.bool_(),
-        "capped": pa.bool_(),
-    }
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
-    table = pa.table(
-        {
-            name: pa.array(list(col), type=types.get(name, pa.string()))
-            for name, col in zip(header, columns, strict=True)
-        }
-    )
+
+    def array(column: Column) -> Any:
+        if isinstance(column, Codes):  # the words taken from the vocabulary
+            return pa.array(column.vocabulary, type=pa.string()).take(pa.array(column.codes))
+        if isinstance(column, list):
+            return pa.array(column, type=pa.string())
+        if column.dtype == np.bool_:
+            return pa.array(column, type=pa.bool_())
+        return pa.array(column, type=pa.int64())
+
+    table = pa.table({name: array(col) for name, col in zip(header, columns, strict=True)})
     sink = io.BytesIO()
     pq.write_table(table, sink)
     return sink.getvalue()

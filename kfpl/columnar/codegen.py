@@ -292,7 +292,7 @@ class Gen:
             otherwise: n.Form | None = None
             if isinstance(form, n.ByCase):
                 for arm in form.arms:
-                    arms.append((f"({var(form.on)} == {arm.value!r})", arm.form))
+                    arms.append((f"k.isin({var(form.on)}, ({arm.value!r},))", arm.form))
                 no_match, reason = form.on, "no_case"
             else:
                 e = self.value(form.on)

@@ -179,31 +179,49 @@ _NUMBERS: dict[str, tuple[Any, Any]] = {
 
 def values_of(kind: str, column: list[Any]) -> Values:
     """One input's validated values (None where missing) in the encoding of ``kind``."""
-    n = len(column)
-    present = np.fromiter((v is not None for v in column), dtype=np.bool_, count=n)
+    rows = [i for i, v in enumerate(column) if v is not None]
+    return _sparse(kind, len(column), rows, [column[i] for i in rows])
+
+
+def _sparse(kind: str, n: int, rows: list[int], given: list[Any]) -> Values:
+    """The values ``given`` at ``rows`` (missing elsewhere) in the encoding of ``kind``."""
+    at = np.array(rows, dtype=np.int64)
+    present = np.zeros(n, dtype=np.bool_)
+    present[at] = True
     if kind in ("text", "enum"):
-        return Values(kind, encode(column), present)
+        words = encode(given)
+        codes = np.full(n, -1, dtype=np.int32)
+        codes[at] = words.codes
+        return Values(kind, Codes(codes, words.vocabulary), present)
     if kind in _NUMBERS:
         dtype, convert = _NUMBERS[kind]
-        neutral = dtype(0)
-        data = np.fromiter(
-            (neutral if v is None else convert(v) for v in column), dtype=dtype, count=n
-        )
+        data = np.zeros(n, dtype=dtype)
+        data[at] = np.fromiter((convert(v) for v in given), dtype=dtype, count=len(given))
         return Values(kind, data, present)
-    out = np.empty(n, dtype=object)  # set: tuples of members; list: lists of records
-    out[:] = column
+    out = np.full(n, None, dtype=object)  # set: tuples of members; list: lists of records
+    if rows:
+        chosen = np.empty(len(given), dtype=object)
+        chosen[:] = given
+        out[at] = chosen
     return Values(kind, out, present)
 
 
 def _columns(
     records: list[dict[str, Any]], inputs: dict[str, InputSpec], skip: tuple[str, ...] = ()
 ) -> dict[str, Values]:
-    """Every input some record names, over all the records (missing elsewhere)."""
-    names = dict.fromkeys(k for r in records for k in r if k not in skip)
+    """Every input some record names, over all the records (missing elsewhere); one
+    pass over the values given, none over the records an input is missing from."""
+    found: dict[str, tuple[list[int], list[Any]]] = {}
+    for i, record in enumerate(records):
+        for name, value in record.items():
+            if value is not None:
+                rows, given = found.setdefault(name, ([], []))
+                rows.append(i)
+                given.append(value)
     return {
-        name: values_of(inputs[name].type, [r.get(name) for r in records])
-        for name in names
-        if name in inputs
+        name: _sparse(inputs[name].type, len(records), rows, given)
+        for name, (rows, given) in found.items()
+        if name not in skip and name in inputs
     }
 
 

@@ -1,8 +1,10 @@
 """What generated columnar kernels run on: the claims of a batch as columns.
 
-``Frame`` holds every claim of a batch of applications, in application order and, within
-one, in claim order: status, reason, amount (int64 fen), the ceiling and capped flags and
-the missing facts, plus the typed input columns the kernels ask for. ``Kernel`` is the
+``Frame`` holds every claim of a batch of applications (``kfpl.columnar.columns.Columns``,
+in application order and, within one, in claim order): status, reason, amount (int64
+fen), the ceiling and capped flags and the missing facts; the kernels read their inputs
+straight from the typed columns (text as codes), and earlier awards and past facts as
+tables. ``Kernel`` is the
 view one measure's kernel works on (its rows). The set-level rules over all claims are in
 ``kfpl.columnar.rules``.
 
@@ -13,7 +15,6 @@ fact, a failed condition, no tier) applies only to the rows still live.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,9 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kfpl.runtime.application import Application
-from kfpl.runtime.measure import _steps_passed
-from kfpl.runtime.money import ZERO
+from kfpl.columnar.columns import Codes, Columns, Values
 
 INT64_MAX = 2**62  # half of int64's range: a sum or rounding of two such values still fits
 Bools = npt.NDArray[np.bool_]
@@ -32,6 +31,7 @@ Ints = npt.NDArray[Any]  # int64, or object (Python integers) where int64 could 
 
 AWARDED, CAPPED, NOT_ELIGIBLE, UNDETERMINED, EXCLUDED, SUPERSEDED = range(6)
 STATUS = ("awarded", "capped", "not_eligible", "undetermined", "excluded", "superseded")
+SKIPPED = len(STATUS)  # a claim of an application left to the reference evaluator
 
 
 @dataclass(frozen=True)
@@ -86,61 +86,244 @@ def _rate(value: Decimal) -> int:
 
 
 class Frame:
-    """The claims of a batch of (validated) applications, as columns."""
+    """The claims of a batch of (validated) applications, as columns (``Columns``), and
+    what the kernels and set rules decide about them.
 
-    def __init__(self, apps: list[Application], inputs: dict[str, Any]) -> None:
-        self.apps = apps
+    Measures are small integers (``measure_code``; ``measures`` gives the ids), the same
+    for claims and earlier awards; so are reasons (``reason`` into ``reasons``) and the
+    keys earlier awards are matched on (``key_codes``). Missing facts are kept sparse:
+    (rows, name) in the order they were found. Applications not ``active`` (left to the
+    reference evaluator) have their claims ``SKIPPED``, which no rule pays or counts.
+    """
+
+    def __init__(self, columns: Columns, inputs: dict[str, Any]) -> None:
+        self.c = columns
         self.inputs = inputs  # name -> InputSpec
-        claims = [(a, c) for a, app in enumerate(apps) for c in app.claims]
-        self.claims = [c for _, c in claims]
-        n = len(claims)
-        self.n = n
-        self.app = np.fromiter((a for a, _ in claims), dtype=np.int64, count=n)
-        self.index = np.fromiter((c.index for _, c in claims), dtype=np.int64, count=n)
-        ids = [c.measure for _, c in claims]
-        self.measure = np.array(ids, dtype=object)
-        # The measures as small integers too, so selecting claims by measure is a lookup.
+        self.n = columns.n_claims
+        self.n_apps = columns.n_apps
+        self.app = columns.claim_app
+        self.index = columns.claim_index
+        self.year = columns.year
+        # One vocabulary of measures for claims and earlier awards.
         self._codes: dict[str, int] = {}
-        self.measure_code = np.fromiter(
-            (self._codes.setdefault(m, len(self._codes)) for m in ids), np.int64, n
+        self.measure_code = columns.measure.recoded(self._codes).astype(np.int64)
+        h = columns.history
+        self.h_app, self.h_year, self.h_amount, self.h_step = h.app, h.year, h.amount, h.step
+        self.h_measure = h.measure.recoded(self._codes).astype(np.int64)
+        self.measures = list(self._codes)
+        self.has_history = np.bincount(h.app, minlength=self.n_apps)[: self.n_apps] > 0
+        self.has_past = np.bincount(columns.past.app, minlength=self.n_apps)[: self.n_apps] > 0
+        # Claims by measure, and earlier awards by measure then application (input order
+        # within), so that one measure's rows are a slice.
+        self._by_measure = np.argsort(_small(self.measure_code), kind="stable")
+        self._measure_starts = np.searchsorted(
+            self.measure_code[self._by_measure], np.arange(len(self.measures) + 1)
         )
-        self.year = np.fromiter((app.year for app in apps), dtype=np.int64, count=len(apps))
-        self.status = np.zeros(n, dtype=np.int8)
-        self.reason = np.full(n, "", dtype=object)
+        self._h_by_app = np.argsort(self.h_app, kind="stable")
+        self._h_app_starts = starts_by(self.h_app, self.n_apps)
+        self._h_by_measure = self._h_by_app[
+            np.argsort(_small(self.h_measure[self._h_by_app]), kind="stable")
+        ]
+        self._h_measure_starts = np.searchsorted(
+            self.h_measure[self._h_by_measure], np.arange(len(self.measures) + 1)
+        )
+        self._keys: dict[str, tuple[Ints, Ints]] = {}
+        self._key_words: dict[str, list[str]] = {}
+        self.active = np.ones(self.n_apps, dtype=bool)
+        self.reset()
+
+    def reset(self) -> None:
+        """Every decision undone (the claims of inactive applications ``SKIPPED``)."""
+        n = self.n
+        self.status = np.where(self.active[self.app], AWARDED, SKIPPED).astype(np.int8)
+        self._reason_codes: dict[str, int] = {"": 0}
+        self.reason = np.zeros(n, dtype=np.int16)
         self.amount = np.zeros(n, dtype=np.int64)
         self.ceiling = np.zeros(n, dtype=bool)
         self.capped = np.zeros(n, dtype=bool)
-        # Missing facts by row, only for the rows that have any (most have none).
-        self.missing: defaultdict[int, list[str]] = defaultdict(list)
+        self._missing: list[tuple[npt.NDArray[np.int64], str]] = []
         self.prior_cut = np.zeros(n, dtype=np.int64)
         self.big = np.zeros(n, dtype=bool)  # an amount beyond int64: left to the reference
-        self.has_history = np.fromiter((bool(app.history) for app in apps), bool, len(apps))
-        self.has_past = np.fromiter((bool(app.past) for app in apps), bool, len(apps))
-        self._enterprise: dict[str, tuple[list[Any], Bools]] = {}
 
-    # -- input values of the given rows (None where missing)
-    def raw(self, name: str, rows: npt.NDArray[np.int64]) -> list[Any]:
-        spec = self.inputs[name]
-        if spec.origin == "enterprise":
-            values = self._enterprise.get(name)
-            if values is None:
-                column = [app.enterprise.get(name) for app in self.apps]
-                values = (column, np.array([v is not None for v in column], dtype=bool))
-                self._enterprise[name] = values
-            column = values[0]
-            return [column[a] for a in self.app[rows]]
-        claims = self.claims
-        return [claims[r].facts.get(name) for r in rows]
+    # -- codes
+    def code(self, measure: str) -> int:
+        """A measure's code (-2 if no claim or earlier award names it)."""
+        return self._codes.get(measure, -2)
+
+    def reason_code(self, reason: str) -> int:
+        return self._reason_codes.setdefault(reason, len(self._reason_codes))
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self._reason_codes)
+
+    def add_missing(self, rows: npt.NDArray[np.int64], name: str) -> None:
+        """``name`` is missing for ``rows`` (listed once per claim, in the order found)."""
+        if len(rows):
+            self._missing.append((np.asarray(rows, dtype=np.int64), name))
+
+    def missing(self) -> Codes:
+        """Per claim, its missing facts joined by ``;`` ("" where none)."""
+        out = np.zeros(self.n, dtype=np.int32)
+        vocabulary: dict[str, int] = {"": 0}
+        if self._missing:
+            names: dict[str, int] = {}
+            rows = np.concatenate([r for r, _ in self._missing])
+            which = np.concatenate(
+                [np.full(len(r), names.setdefault(x, len(names))) for r, x in self._missing]
+            )
+            _, first = np.unique(rows * len(names) + which, return_index=True)
+            first.sort()  # the first mention of each (claim, name), in the order found
+            rows, which = rows[first], which[first]
+            order = np.argsort(rows, kind="stable")
+            rows, which = rows[order], which[order]
+            listed = list(names)
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            sizes = np.diff(np.r_[starts, len(rows)])
+            # A claim missing one fact: that name (most); several: joined one by one.
+            single = starts[sizes == 1]
+            codes = np.array([vocabulary.setdefault(x, len(vocabulary)) for x in listed])
+            out[rows[single]] = codes[which[single]]
+            words = which.tolist()
+            several = sizes > 1
+            for start, size in zip(starts[several].tolist(), sizes[several].tolist(), strict=True):
+                text = ";".join(listed[w] for w in words[start : start + size])
+                out[rows[start]] = vocabulary.setdefault(text, len(vocabulary))
+        return Codes(out, list(vocabulary))
+
+    def key_codes(self, name: str) -> tuple[Ints, Ints]:
+        """What claims and earlier awards are matched on (``key_values``), as integers
+        that are equal where the values are: per claim its ``name`` (a claim key, else
+        the fact, else the enterprise's input) and per earlier award the key it names;
+        -1 where not named. Text is a position in ``key_words(name)``; a value that is
+        not text is below -9, so never equal to an earlier award's key."""
+        if name not in self._keys:
+            words: dict[str, int] = {}
+            others: dict[Any, int] = {}
+            claim = np.full(self.n, -1, dtype=np.int64)
+            if name in self.c.keys:
+                claim[:] = self.c.keys[name].recoded(words)
+            else:
+                enterprise = self.c.enterprise.get(name)
+                if enterprise is not None:
+                    _key_into(claim, _value_codes(enterprise, words, others)[self.app])
+                fact = self.c.facts.get(name)
+                if fact is not None:
+                    _key_into(claim, _value_codes(fact, words, others))
+            history = np.full(len(self.h_app), -1, dtype=np.int64)
+            if name in self.c.history.keys:
+                history[:] = self.c.history.keys[name].recoded(words)
+            self._keys[name] = (claim, history)
+            self._key_words[name] = list(words)
+        return self._keys[name]
+
+    def key_words(self, name: str) -> list[str]:
+        """The text behind the codes of ``key_codes(name)``."""
+        self.key_codes(name)
+        return self._key_words[name]
+
+    # -- rows
+    def rows_of(self, measure: str) -> npt.NDArray[np.int64]:
+        """The claims of ``measure``, in order."""
+        code = self.code(measure)
+        if code < 0:
+            return np.zeros(0, dtype=np.int64)
+        out: npt.NDArray[np.int64] = self._by_measure[
+            self._measure_starts[code] : self._measure_starts[code + 1]
+        ]
+        return out
+
+    def history_of(self, measures: Iterable[str] | None = None) -> npt.NDArray[np.int64]:
+        """The earlier awards of ``measures`` (None: all), by application, input order
+        within one."""
+        if measures is None:
+            return self._h_by_app
+        codes = [c for c in (self.code(m) for m in measures) if c >= 0]
+        if len(codes) == 1:
+            c = codes[0]
+            rows = self._h_by_measure[self._h_measure_starts[c] : self._h_measure_starts[c + 1]]
+            return rows
+        wanted = np.zeros(len(self.measures) + 1, dtype=bool)
+        wanted[codes] = True
+        out: npt.NDArray[np.int64] = self._h_by_app[wanted[self.h_measure[self._h_by_app]]]
+        return out
+
+    def pairs(
+        self, apps: npt.NDArray[np.int64], history: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Every (position in ``apps``, earlier award in ``history``) of the same
+        application; ``history`` sorted by application. By position, then input order."""
+        if history is self._h_by_app:  # all of them: where each application's begin
+            lo = self._h_app_starts[apps]
+            counts = self._h_app_starts[apps + 1] - lo
+        else:
+            owners = self.h_app[history]
+            lo = np.searchsorted(owners, apps, "left")
+            counts = np.searchsorted(owners, apps, "right") - lo
+        at = np.repeat(np.arange(len(apps), dtype=np.int64), counts)
+        offset = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+        return at, history[np.arange(len(at), dtype=np.int64) + offset]
 
     def paid(self) -> Bools:
         return self.status <= CAPPED
 
     def of(self, measures: Iterable[str]) -> Bools:
         """The claims of any of ``measures``."""
-        wanted = np.zeros(len(self._codes) + 1, dtype=bool)
+        wanted = np.zeros(len(self.measures) + 1, dtype=bool)
         wanted[[self._codes[m] for m in measures if m in self._codes]] = True
         out: Bools = wanted[self.measure_code]
         return out
+
+
+def _small(codes: Ints) -> Ints:
+    """Codes as int16 where they fit: numpy's stable sort of those is a radix sort."""
+    return codes.astype(np.int16) if len(codes) and int(codes.max()) < 2**15 else codes
+
+
+def _value_codes(values: Values, words: dict[str, int], others: dict[Any, int]) -> Ints:
+    """An input's values as key codes: text into ``words``; other values into ``others``
+    as -10 and below (so never equal to an earlier award's key); -1 where missing."""
+    if isinstance(values.data, Codes):
+        return values.data.recoded(words).astype(np.int64)
+    data = values.data
+    if data.dtype == object:  # sets: tuples of members
+        distinct = list(dict.fromkeys(data.tolist()))
+        inverse = np.array([distinct.index(v) for v in data.tolist()], dtype=np.int64)
+    else:
+        unique, inverse = np.unique(data, return_inverse=True)
+        distinct = unique.tolist()
+    table = np.array([-10 - others.setdefault(v, len(others)) for v in distinct], np.int64)
+    out: Ints = np.where(values.present, table[inverse.reshape(-1)], -1)
+    return out
+
+
+def _key_into(target: Ints, codes: Ints) -> None:
+    """``codes`` where they name a value (a fact over the enterprise's input)."""
+    named = codes != -1
+    target[named] = codes[named]
+
+
+def starts_by(owner: Ints, n: int) -> Ints:
+    """Where each owner ``0..n`` begins among rows sorted by owner (``n``: the end)."""
+    out: Ints = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=n)[:n])])
+    return out
+
+
+def owner_sums(at: npt.NDArray[np.int64], values: Ints, n: int) -> Ints:
+    """Per owner ``0..n-1``, the sum of its ``values`` (≥ 0), saturated at ``INT64_MAX``:
+    beyond that every limit is exceeded anyway (a thousand awards of 10^17 fen would
+    leave int64)."""
+    out = np.zeros(n, dtype=np.int64)
+    if not len(at):
+        return out
+    most = int(np.bincount(at).max())
+    if int(values.max()) <= INT64_MAX // most:
+        np.add.at(out, at, values)
+        return out
+    exact = np.zeros(n, dtype=object)
+    np.add.at(exact, at, values.astype(object))
+    saturated: Ints = np.minimum(exact, INT64_MAX).astype(np.int64)
+    return saturated
 
 
 @dataclass
@@ -165,48 +348,63 @@ class Kernel:
 
     def __init__(self, frame: Frame, rows: npt.NDArray[np.int64]) -> None:
         self.f = frame
-        self.rows = rows
+        self.rows = rows  # ascending
         self.n = len(rows)
         self.live = np.ones(self.n, dtype=bool)
         self.present: dict[str, Bools] = {}
         self.capped = np.zeros(self.n, dtype=bool)
-        self._year = frame.year[frame.app[rows]]
+        self._apps = frame.app[rows]
+        self._year = frame.year[self._apps]
 
     # -- reading inputs: values (a neutral value where missing) and presence
-    def _read(self, name: str) -> list[Any]:
-        values = self.f.raw(name, self.rows)
-        self.present[name] = np.fromiter((v is not None for v in values), dtype=bool, count=self.n)
-        return values
+    def _read(self, name: str) -> Any:
+        spec = self.f.inputs[name]
+        if spec.origin == "enterprise":
+            values, at = self.f.c.enterprise.get(name), self._apps
+        else:
+            values, at = self.f.c.facts.get(name), self.rows
+        if values is None:  # no claim names it: missing everywhere
+            self.present[name] = np.zeros(self.n, dtype=bool)
+            if spec.type in ("text", "enum"):
+                return Codes(np.full(self.n, -1, dtype=np.int32), [])
+            if spec.type in ("set", "list"):
+                return np.full(self.n, None, dtype=object)
+            return np.zeros(self.n, dtype=bool if spec.type == "bool" else np.int64)
+        self.present[name] = values.present[at]
+        if isinstance(values.data, Codes):
+            return values.data.take(at)
+        return values.data[at]
 
     def money(self, name: str) -> Ints:
-        values = self._read(name)
-        return np.fromiter((0 if v is None else _fen(v) for v in values), np.int64, self.n)
+        out: Ints = self._read(name)
+        return out
 
     def count(self, name: str) -> Ints:
-        values = self._read(name)
-        return np.fromiter((0 if v is None else int(v) for v in values), np.int64, self.n)
+        out: Ints = self._read(name)
+        return out
 
     def rate(self, name: str) -> Ints:
-        values = self._read(name)
-        return np.fromiter((0 if v is None else _rate(v) for v in values), np.int64, self.n)
+        out: Ints = self._read(name)
+        return out
 
     def flag(self, name: str) -> Bools:
-        values = self._read(name)
-        return np.fromiter((v is True for v in values), dtype=bool, count=self.n)
+        out: Bools = self._read(name)
+        return out
 
-    def text(self, name: str) -> npt.NDArray[np.object_]:
-        values = self._read(name)
-        out = np.empty(self.n, dtype=object)
-        out[:] = values
+    def text(self, name: str) -> Codes:
+        """Text and enum inputs: codes into the vocabulary (-1 where missing)."""
+        out: Codes = self._read(name)
         return out
 
     def members(self, name: str) -> npt.NDArray[np.object_]:
         """A set-valued input: tuples of enum values (None where missing)."""
-        return self.text(name)
+        out: npt.NDArray[np.object_] = self._read(name)
+        return out
 
     def records(self, name: str) -> npt.NDArray[np.object_]:
         """A list input: lists of records (None where missing); see ``items``."""
-        return self.text(name)
+        out: npt.NDArray[np.object_] = self._read(name)
+        return out
 
     def items(self, values: npt.NDArray[np.object_], fields: tuple[tuple[str, str], ...]) -> Items:
         """A list input's records (``each``): one row per record, fields in fen/ints."""
@@ -279,10 +477,20 @@ class Kernel:
     def all(self) -> Bools:
         return np.ones(self.n, dtype=bool)
 
-    def isin(self, values: npt.NDArray[np.object_], members: tuple[str, ...]) -> Bools:
+    def isin(self, values: Codes | npt.NDArray[np.object_], members: tuple[str, ...]) -> Bools:
+        """Text (codes) among ``members`` (False where missing)."""
+        if isinstance(values, Codes):
+            table = np.zeros(len(values.vocabulary) + 1, dtype=bool)  # the last: missing
+            table[[c for c in map(values.code_of, members) if c >= 0]] = True
+            out: Bools = table[values.codes]
+            return out
         return np.fromiter((v in members for v in values), dtype=bool, count=self.n)
 
-    def nonempty(self, values: npt.NDArray[np.object_]) -> Bools:
+    def nonempty(self, values: Codes | npt.NDArray[np.object_]) -> Bools:
+        if isinstance(values, Codes):
+            table = np.array([bool(w) for w in values.vocabulary] + [False], dtype=bool)
+            out: Bools = table[values.codes]
+            return out
         return np.fromiter((bool(v) for v in values), dtype=bool, count=self.n)
 
     def increase(self, new: Ints, old: Ints) -> Ints:
@@ -318,7 +526,7 @@ class Kernel:
         if hit.any():
             rows = self.rows[hit]
             self.f.status[rows] = status
-            self.f.reason[rows] = reason
+            self.f.reason[rows] = self.f.reason_code(reason)
             self.live &= ~hit
 
     def in_force(self, start: int, end: int) -> None:
@@ -330,12 +538,8 @@ class Kernel:
         anything = np.logical_or.reduce(absent) & self.live
         if not anything.any():
             return
-        for pos in np.flatnonzero(anything):
-            row = self.rows[pos]
-            listed = self.f.missing[row]
-            for name, gone in zip(names, absent, strict=True):
-                if gone[pos] and name not in listed:
-                    listed.append(name)
+        for name, gone in zip(names, absent, strict=True):
+            self.f.add_missing(self.rows[gone & anything], name)
         self._decide(anything, UNDETERMINED, "missing")
 
     def require(self, ok: Bools, reason: str = "condition") -> None:
@@ -389,7 +593,7 @@ class Kernel:
         measure: str,
         total: Ints,
         scale: int,
-        stage: npt.NDArray[np.object_],
+        stage: Codes,
         due: dict[str, int],
         full: int,
         clawback: str | None,
@@ -399,9 +603,7 @@ class Kernel:
     def missing_fact(self, mask: Bools, name: str) -> None:
         """``name`` (its earlier years) missing for the masked live rows: undetermined."""
         hit = mask & self.live
-        for row in self.rows[hit]:
-            if name not in self.f.missing[row]:
-                self.f.missing[row].append(name)
+        self.f.add_missing(self.rows[hit], name)
         self._decide(hit, UNDETERMINED, "missing")
 
     def award(self, amount: Ints, scale: int, ceiling: bool) -> None:
@@ -438,160 +640,133 @@ def round_half_up(amount: Ints, digits: int) -> Ints:
 
 
 # --------------------------------------------------------------------------- history
-# Earlier awards are read claim by claim, but only for the claims of applications that
-# have any (a small share of a population); every other row is left as it is.
+# Earlier awards are matched to claims as pairs (the kernel's row, the award) of one
+# application (``Frame.pairs``), only for the live rows of applications that have any
+# and only over the awards of the measure asked about; the tests are then columns.
 
 
-def key_values(f: Frame, row: int, keys: tuple[str, ...]) -> tuple[Any, ...]:
-    """A one-time award's keys for a claim: a claim key (project, product) or a fact."""
-    claim = f.claims[row]
-    app = f.apps[f.app[row]]
-    return tuple(
-        claim.keys[k] if k in claim.keys else claim.facts.get(k, app.enterprise.get(k))
-        for k in keys
-    )
+def _earlier(k: Kernel, measure: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(position in the kernel, earlier award of ``measure``) for the live rows."""
+    pos = np.flatnonzero(k.live & k.f.has_history[k._apps])
+    at, award = k.f.pairs(k._apps[pos], k.f.history_of((measure,)))
+    return pos[at], award
 
 
-def _with_history(k: Kernel) -> list[int]:
-    has = k.f.has_history[k.f.app[k.rows]] & k.live
-    return [int(p) for p in np.flatnonzero(has)]
+def _same_keys(k: Kernel, pos: Ints, award: Ints, keys: tuple[str, ...]) -> Bools:
+    """The award names the claim's keys (``key_values``; unnamed equals unnamed)."""
+    same = np.ones(len(pos), dtype=bool)
+    for key in keys:
+        claim, history = k.f.key_codes(key)
+        same &= claim[k.rows[pos]] == history[award]
+    return same
 
 
-def _refuse(k: Kernel, positions: list[int], status: int, reason: str) -> None:
-    if positions:
-        mask = np.zeros(k.n, dtype=bool)
-        mask[positions] = True
-        k._decide(mask, status, reason)
+def _mark(k: Kernel, positions: Ints) -> Bools:
+    mask = np.zeros(k.n, dtype=bool)
+    mask[positions] = True
+    return mask
 
 
 def identified(k: Kernel, measure: str, item: str) -> None:
     """``_identified``: an earlier award of the measure that this claim, or that award,
     does not name the item of cannot be matched: undetermined, the item is missing."""
-    unknown = []
-    for pos in _with_history(k):
-        row = int(k.rows[pos])
-        app = k.f.apps[k.f.app[row]]
-        mine = k.f.claims[row].keys.get(item)
-        if any(
-            p.measure == measure
-            and p.year <= app.year
-            and (mine is None or p.keys.get(item) is None)
-            for p in app.history
-        ):
-            unknown.append(pos)
-            if item not in k.f.missing[row]:
-                k.f.missing[row].append(item)
-    _refuse(k, unknown, UNDETERMINED, "missing")
+    pos, award = _earlier(k, measure)
+    claim, history = k.f.key_codes(item)
+    unknown = (k.f.h_year[award] <= k._year[pos]) & (
+        (claim[k.rows[pos]] == -1) | (history[award] == -1)
+    )
+    k.missing_fact(_mark(k, pos[unknown]), item)
 
 
 def once(k: Kernel, measure: str, keys: tuple[str, ...]) -> None:
     """``_once``: already awarded for the same keys (in an earlier or this year)."""
-    done = []
-    for pos in _with_history(k):
-        row = int(k.rows[pos])
-        app = k.f.apps[k.f.app[row]]
-        wanted = key_values(k.f, row, keys)
-        if any(
-            p.measure == measure
-            and p.year <= app.year
-            and (not keys or tuple(p.keys.get(x) for x in keys) == wanted)
-            for p in app.history
-        ):
-            done.append(pos)
-    _refuse(k, done, NOT_ELIGIBLE, "already_awarded")
+    pos, award = _earlier(k, measure)
+    done = (k.f.h_year[award] <= k._year[pos]) & _same_keys(k, pos, award, keys)
+    k._decide(_mark(k, pos[done]), NOT_ELIGIBLE, "already_awarded")
 
 
 def years(k: Kernel, measure: str, item: str, limit: int, consecutive: bool) -> None:
     """``_years``: at most ``limit`` years with an award (for the same item), or the
     ``limit`` consecutive years from the first award."""
-    used = []
-    for pos in _with_history(k):
-        row = int(k.rows[pos])
-        app = k.f.apps[k.f.app[row]]
-        mine = k.f.claims[row].keys.get(item) if item else None
-        seen = sorted(
-            {
-                p.year
-                for p in app.history
-                if p.measure == measure
-                and p.year < app.year
-                and (not item or p.keys.get(item) == mine)
-            }
-        )
-        if consecutive:
-            if seen and app.year >= seen[0] + limit:
-                used.append(pos)
-        elif len(seen) >= limit:
-            used.append(pos)
-    _refuse(k, used, NOT_ELIGIBLE, "years_used")
+    pos, award = _earlier(k, measure)
+    counted = k.f.h_year[award] < k._year[pos]
+    if item:
+        counted &= _same_keys(k, pos, award, (item,))
+    pos, year = pos[counted], k.f.h_year[award[counted]]
+    if consecutive:
+        first = np.full(k.n, np.iinfo(np.int64).max // 2, dtype=np.int64)
+        np.minimum.at(first, pos, year)
+        used = k._year >= first + limit
+    else:
+        seen = np.unique(pos * 10_000 + year) // 10_000  # years are 1000..9999
+        used = np.bincount(seen, minlength=k.n) >= limit
+    k._decide(used & k.f.has_history[k._apps], NOT_ELIGIBLE, "years_used")
 
 
 def top_up(k: Kernel, measure: str, keys: tuple[str, ...]) -> None:
     """``_top_up`` (补差): what the measure already paid for the same keys is deducted;
     a claim no higher than that gets nothing."""
-    done = []
-    for pos in _with_history(k):
-        row = int(k.rows[pos])
-        app = k.f.apps[k.f.app[row]]
-        wanted = key_values(k.f, row, keys)
-        paid = sum(
-            _fen(p.amount)
-            for p in app.history
-            if p.measure == measure
-            and p.year <= app.year
-            and (not keys or tuple(p.keys.get(x) for x in keys) == wanted)
-        )
-        earlier = any(
-            p.measure == measure
-            and p.year <= app.year
-            and (not keys or tuple(p.keys.get(x) for x in keys) == wanted)
-            for p in app.history
-        )
-        if not earlier:
-            continue
-        before = int(k.f.amount[row])
-        if before <= paid:
-            done.append(pos)
-            k.f.amount[row] = 0
-        else:
-            k.f.amount[row] = before - paid
-    _refuse(k, done, NOT_ELIGIBLE, "already_awarded")
+    pos, award = _earlier(k, measure)
+    same = (k.f.h_year[award] <= k._year[pos]) & _same_keys(k, pos, award, keys)
+    pos, award = pos[same], award[same]
+    earlier = _mark(k, pos)
+    paid = owner_sums(pos, k.f.h_amount[award], k.n)[earlier]
+    rows = k.rows[earlier]
+    before = k.f.amount[rows]
+    nothing = before <= paid
+    k.f.amount[rows] = np.where(nothing, 0, before - paid)
+    k._decide(_mark(k, np.flatnonzero(earlier)[nothing]), NOT_ELIGIBLE, "already_awarded")
 
 
 def _first_steps(
     k: Kernel,
     measure: str,
     name: str,
-    size: Decimal,
+    size: int,
+    unit: int,
     inclusive: bool,
     first_time: bool,
     first_year: int | None,
 ) -> tuple[Ints, Bools]:
     """Per row, the first step number not yet rewarded (``Evaluation.steps``): above the
     highest step the history of awards names and, with ``first_time``, above every step
-    the input passed in an earlier year; and the rows whose earlier years are missing."""
-    first_k = np.ones(k.n, dtype=np.int64)
+    the input passed in an earlier year; and the rows whose earlier years are missing.
+    ``size`` is the step in the input's units, ``unit`` those units per yuan."""
+    highest = np.zeros(k.n, dtype=np.int64)
+    pos, award = _earlier(k, measure)
+    step = k.f.h_step[award]
+    named = step >= 0
+    if named.any():
+        # step fen → step number, exactly (fen × units per yuan can leave int64).
+        number = step[named].astype(object) * unit // (100 * size)
+        number = np.minimum(number, INT64_MAX).astype(np.int64)
+        np.maximum.at(highest, pos[named], number)
     gaps = np.zeros(k.n, dtype=bool)
-    apps = k.f.app[k.rows]
     if first_time:
-        start = k._year - 1 if first_year is None else np.full(k.n, first_year - 1)
-        # Without any past facts, every year from the policy's first on is missing.
-        gaps = (start < k._year) & ~k.f.has_past[apps]
-    read = k.live & (k.f.has_history[apps] | (k.f.has_past[apps] if first_time else False))
-    for pos in np.flatnonzero(read).tolist():
-        app = k.f.apps[apps[pos]]
-        done = [p.keys.get("step") for p in app.history if p.measure == measure]
-        highest = max((d for d in done if isinstance(d, Decimal)), default=ZERO)
-        if first_time:
-            past = app.past_values(name)
-            begin = app.year - 1 if first_year is None else first_year - 1
-            if any(y not in past for y in range(begin, app.year)):
-                gaps[pos] = True
-                continue
-            for before in past.values():
-                highest = max(highest, _steps_passed(before, size, inclusive) * size)
-        first_k[pos] = int(highest // size) + 1
-    return first_k, gaps
+        begin = k._year - 1 if first_year is None else np.full(k.n, first_year - 1)
+        past = k.f.c.past
+        values = past.facts.get(name)
+        per_app = np.zeros(k.f.n_apps, dtype=np.int64)
+        years_known = np.zeros(k.f.n_apps, dtype=np.int64)
+        if values is not None:
+            rows = np.flatnonzero(values.present & (past.year < k.f.year[past.app]))
+            # One value per application and year: the last recorded (``past_values``).
+            key = past.app[rows] * 10_000 + past.year[rows]  # years are 1000..9999
+            order = np.argsort(key, kind="stable")
+            rows, key = rows[order], key[order]
+            rows = rows[np.r_[key[1:] != key[:-1], True]] if len(rows) else rows
+            value = values.data[rows]
+            passed = np.where(value > 0, value // size, 0)
+            if not inclusive:
+                passed = passed - ((value > 0) & (passed * size == value))
+            np.maximum.at(per_app, past.app[rows], passed)
+            first = np.full(k.f.n_apps, 0, dtype=np.int64)
+            first[k._apps] = begin
+            counted = past.year[rows] >= first[past.app[rows]]
+            np.add.at(years_known, past.app[rows[counted]], 1)
+        gaps = years_known[k._apps] < k._year - begin
+        highest = np.maximum(highest, per_app[k._apps])
+    return highest + 1, gaps
 
 
 def steps(
@@ -610,7 +785,10 @@ def steps(
     (from the first not yet rewarded to the last the value passed or reached) whose
     threshold falls in it; ``rows`` give those step numbers as bounds (None: open)."""
     scaled_size, size_yuan = size
-    first_k, gaps = _first_steps(k, measure, name, size_yuan, inclusive, first_time, first_year)
+    unit = int(Decimal(scaled_size) / size_yuan)
+    first_k, gaps = _first_steps(
+        k, measure, name, scaled_size, unit, inclusive, first_time, first_year
+    )
     k.missing_fact(gaps, name)
     last_k = np.where(value > 0, value // scaled_size, 0)
     if not inclusive:
@@ -634,7 +812,7 @@ def staged(
     measure: str,
     total: Ints,
     scale: int,
-    stage: npt.NDArray[np.object_],
+    stage: Codes,
     due: dict[str, int],
     full: int,
     clawback: str | None,
@@ -643,23 +821,18 @@ def staged(
     ``scale`` decimals more than ``total``; a stage not listed is due in full) less what
     the measure already paid for the same project, any year; the clawback stage returns
     everything paid. Paid amounts too large for int64 send the application back."""
-    paid = np.zeros(k.n, dtype=np.int64)
     factor = 10 ** (scale - 2)  # fen to the scale of the result
-    apps = k.f.app[k.rows]
-    for pos in np.flatnonzero(k.live & k.f.has_history[apps]).tolist():
-        row = int(k.rows[pos])
-        app = k.f.apps[apps[pos]]
-        project = k.f.claims[row].keys.get("project")
-        fen = sum(
-            _fen(p.amount)
-            for p in app.history
-            if p.measure == measure and (project is None or p.keys.get("project") == project)
-        )
-        if abs(fen * factor) >= INT64_MAX // 2:
-            k.f.big[row] = True
-        else:
-            paid[pos] = fen * factor
-    share = np.fromiter((due.get(v, full) for v in stage), np.int64, k.n)
-    back = np.fromiter((v == clawback for v in stage), bool, k.n)
+    pos, award = _earlier(k, measure)
+    claim, history = k.f.key_codes("project")
+    mine = claim[k.rows[pos]]
+    same = (mine == -1) | (mine == history[award])
+    fen = owner_sums(pos[same], k.f.h_amount[award[same]], k.n)
+    big = fen >= -(-(INT64_MAX // 2) // factor)  # fen × factor ≥ INT64_MAX // 2
+    k.f.big[k.rows[big]] = True
+    paid = np.where(big, 0, fen) * factor
+    words: list[str | None] = [*stage.vocabulary, None]  # code -1 (missing) is the last
+    share = np.array([full if w is None else due.get(w, full) for w in words], np.int64)
+    share = share[stage.codes]
+    back = np.array([w == clawback for w in words], dtype=bool)[stage.codes]
     out: Ints = np.where(back, -paid, np.maximum(total * share - paid, 0))
     return out

@@ -9,9 +9,9 @@ operations (cumulative sums within a group, the first row of a sorted group) ins
 a loop per application. Amounts are int64 fen: the engine keeps an application whose
 amounts could leave int64 for the reference evaluator.
 
-Earlier awards (history) are summed per row only for the applications that have any
-(``earlier``), and read group by group only where a group's application has history (the
-earlier awards of a stacking group).
+Earlier awards (history) are matched to claims, or to stacking groups, as pairs of one
+application (``Frame.pairs``) over the awards of the measures a rule names, and summed
+per claim or group.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from kfpl.columnar.kernel import (
     CAPPED,
+    INT64_MAX,
     NOT_ELIGIBLE,
     SUPERSEDED,
     UNDETERMINED,
@@ -32,6 +33,7 @@ from kfpl.columnar.kernel import (
     Info,
     Stack,
     YearlyCap,
+    owner_sums,
 )
 
 Rows = npt.NDArray[np.int64]
@@ -58,18 +60,19 @@ def before_in_group(values: npt.NDArray[np.int64], gid: npt.NDArray[Any]) -> npt
 
 
 def group_ids(*keys: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """One integer per distinct combination of the keys."""
-    codes = []
+    """One integer per distinct combination of the (integer) keys, from 0 up."""
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    span = 1
     for key in keys:
-        if key.dtype == object:
-            _, code = np.unique(key.astype(str), return_inverse=True)
-        else:
-            _, code = np.unique(key, return_inverse=True)
-        codes.append(code.astype(np.int64))
-    if len(codes) == 1:
-        return codes[0]
-    _, gid = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
-    return gid.reshape(-1).astype(np.int64)
+        low = int(key.min()) if len(key) else 0
+        size = (int(key.max()) if len(key) else 0) - low + 1
+        if span * size > INT64_MAX:  # too many combinations for one integer: renumber
+            combined = np.unique(combined, return_inverse=True)[1].reshape(-1)
+            span = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined * size + (key - low)
+        span *= size
+    out: npt.NDArray[np.int64] = np.unique(combined, return_inverse=True)[1].reshape(-1)
+    return out.astype(np.int64)
 
 
 def share_cap(
@@ -91,62 +94,62 @@ def share_cap(
 def once_in_application(f: Frame, infos: dict[str, Info]) -> None:
     """Two claims of one application for the same one-time award: the higher is kept
     (the first on a tie), the others get nothing."""
-    once = [mid for mid, info in infos.items() if info.once is not None]
-    rows = np.flatnonzero(f.paid() & f.of(once))
-    if len(rows) < 2:
-        return
-    # Only an application claiming one such measure twice can hold two claims of a group.
-    pair = group_ids(f.app[rows], f.measure_code[rows])
-    rows = rows[np.bincount(pair)[pair] >= 2]
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for row in rows:
-        info = infos[f.measure[row]]
-        claim = f.claims[row]
-        app = f.apps[f.app[row]]
-        values = tuple(
-            claim.keys[k] if k in claim.keys else claim.facts.get(k, app.enterprise.get(k))
-            for k in info.once_keys
-        )
-        groups.setdefault((int(f.app[row]), claim.measure, *values), []).append(int(row))
-    for members in groups.values():
-        if len(members) < 2:
+    paid = f.paid()
+    lost = f.reason_code("already_awarded")
+    for mid, info in infos.items():
+        if info.once is None:
             continue
-        keep = max(members, key=lambda r: (int(f.amount[r]), -int(f.index[r])))
-        for r in members:
-            if r != keep:
-                f.status[r], f.reason[r], f.amount[r] = NOT_ELIGIBLE, "already_awarded", 0
+        rows = f.rows_of(mid)
+        rows = rows[paid[rows]]
+        if len(rows) < 2:
+            continue
+        # Only an application claiming the measure twice can hold two claims of a group.
+        app = f.app[rows]
+        twice = np.r_[False, app[1:] == app[:-1]] | np.r_[app[:-1] == app[1:], False]
+        rows = rows[twice]
+        if not len(rows):
+            continue
+        keys = [f.key_codes(k)[0][rows] for k in info.once_keys]
+        gid = group_ids(f.app[rows], *keys)
+        order = np.lexsort((f.index[rows], -f.amount[rows], gid))
+        lose = rows[order][~starts_of(gid[order])]
+        f.status[lose], f.reason[lose], f.amount[lose] = NOT_ELIGIBLE, lost, 0
 
 
-def earlier(f: Frame, rows: Rows, test: Any) -> npt.NDArray[np.int64]:
-    """For each row, the fen of its application's earlier awards ``p`` for which
-    ``test(p, app, row)`` holds (0 for the applications without history)."""
-    out = np.zeros(len(rows), dtype=np.int64)
-    for pos in np.flatnonzero(f.has_history[f.app[rows]]):
-        row = int(rows[pos])
-        app = f.apps[f.app[row]]
-        out[pos] = sum(int(p.amount.scaleb(2)) for p in app.history if test(p, app, row))
-    return out
+def earlier(
+    f: Frame,
+    rows: Rows,
+    history: Rows,
+    same_year: bool = False,
+    item: str | None = None,
+) -> npt.NDArray[np.int64]:
+    """For each row, the fen of its application's earlier awards among ``history``
+    (``Frame.history_of``): with ``same_year`` only those of the application's year,
+    with ``item`` only those naming the row's item (none for a row naming none)."""
+    with_history = np.flatnonzero(f.has_history[f.app[rows]])
+    at, award = f.pairs(f.app[rows[with_history]], history)
+    at = with_history[at]
+    keep = np.ones(len(at), dtype=bool)
+    if same_year:
+        keep &= f.h_year[award] == f.year[f.app[rows[at]]]
+    if item is not None:
+        claim, hist = f.key_codes(item)
+        mine = claim[rows[at]]
+        keep &= (mine != -1) & (mine == hist[award])
+    return owner_sums(at[keep], f.h_amount[award[keep]], len(rows))
 
 
 def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
     for mid, info in infos.items():
         for scope, limit in info.caps:
-            rows = np.flatnonzero(f.of((mid,)) & f.paid() & (f.amount > 0))
+            rows = f.rows_of(mid)
+            rows = rows[f.paid()[rows] & (f.amount[rows] > 0)]
             if not len(rows):
                 continue
+            history = f.history_of((mid,))
             if scope in ("project", "product"):
-                items = np.array([f.claims[r].keys.get(scope) for r in rows], dtype=object)
-                named = np.array([i is not None for i in items], dtype=bool)
-                key = np.where(named, items, "")
-                gid = group_ids(f.app[rows], named, key)
-
-                def same_item(
-                    p: Any, app: Any, row: int, scope: str = scope, mid: str = mid
-                ) -> bool:
-                    item = f.claims[row].keys.get(scope)
-                    return item is not None and p.measure == mid and p.keys.get(scope) == item
-
-                before = earlier(f, rows, same_item)
+                gid = group_ids(f.app[rows], f.c.keys[scope].codes[rows])
+                before = earlier(f, rows, history, item=scope)
                 # A group of one claim with no earlier award: the measure's own cap did it.
                 sizes = np.bincount(gid)
                 keep = (sizes[gid] >= 2) | (before > 0)
@@ -154,12 +157,8 @@ def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
                 if not len(rows):
                     continue
             else:
-
-                def counted(p: Any, app: Any, row: int, scope: str = scope, mid: str = mid) -> bool:
-                    return bool(p.measure == mid and (scope == "enterprise" or p.year == app.year))
-
                 gid = f.app[rows]
-                before = earlier(f, rows, counted)
+                before = earlier(f, rows, history, same_year=scope != "enterprise")
             share_cap(f, rows, gid, np.maximum(limit - before, 0))
 
 
@@ -181,104 +180,203 @@ def history_counts(info: Info) -> bool:
     return bool(info.item) or info.once is not None
 
 
+def _group_keys(
+    rule: Stack,
+    info: Info,
+    items: npt.NDArray[np.int64],
+    words: list[str],
+    groups: dict[str, int],
+    add: bool,
+) -> npt.NDArray[np.int64]:
+    """The group key (``group_key``) of claims or earlier awards of one measure naming
+    ``items`` (codes into ``words``, -1: none) as codes into ``groups`` (-1: no group;
+    with ``add``, keys not yet there are added). One ``group_key`` per distinct item."""
+    named = np.unique(items)
+    table = {}
+    for code in named.tolist():
+        keys = {info.item: words[code]} if info.item and code >= 0 else {}
+        key = group_key(rule, info, keys)
+        if key is not None and (add or key in groups):
+            table[code] = groups.setdefault(key, len(groups))
+        else:
+            table[code] = -1
+    lookup = np.array([table[c] for c in named.tolist()], dtype=np.int64)
+    out: npt.NDArray[np.int64] = lookup[np.searchsorted(named, items)]
+    return out
+
+
 def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     """Highest benefit only: in each group (application, group key), the measure whose
     claims together pay most is kept; the claims of every other measure are superseded,
     and earlier awards for the group are deducted from the winner (补差)."""
     if rule.keep == "all":
         return
-    candidates = np.flatnonzero(f.paid() & (f.amount > 0))
-    keyed = np.full(len(candidates), None, dtype=object)
+    shared = _sharing(rule, infos)
+    if rule.matching_only and not any(infos[m].matching for m in shared):
+        return  # no group can hold a measure matching another's award
+    paid = f.paid() & (f.amount > 0)
+    groups: dict[str, int] = {}
+    parts, keyed_parts = [], []
     # Measure by measure: a key the same for all its claims (a matter), or one per claim
     # (a matter per item, an item), or none (the rule does not group the measure).
-    measures = f.measure[candidates]
-    for mid in dict.fromkeys(measures.tolist()):
-        info = infos[mid]
-        if rule.across == "policy" and info.policy != rule.policy:
+    for mid in f.measures:
+        info = infos.get(mid)
+        if info is None or mid not in shared:
             continue
-        at = np.flatnonzero(measures == mid)
-        if rule.key == "matter" and info.matter is not None and not info.item:
-            keyed[at] = info.matter
-        elif info.item and (
-            (rule.key == "matter" and info.matter is not None) or rule.key == info.item
-        ):
-            keyed[at] = [group_key(rule, info, f.claims[r].keys) for r in candidates[at]]
-    has = np.fromiter((k is not None for k in keyed), dtype=bool, count=len(keyed))
-    if not has.any():
+        rows = f.rows_of(mid)
+        rows = rows[paid[rows]]
+        if not len(rows):
+            continue
+        if info.item:
+            items = f.key_codes(info.item)[0][rows]
+            keyed = _group_keys(rule, info, items, f.key_words(info.item), groups, add=True)
+            rows, keyed = rows[keyed >= 0], keyed[keyed >= 0]
+        else:  # one key for all its claims
+            key = group_key(rule, info, {})
+            assert key is not None
+            keyed = np.full(len(rows), groups.setdefault(key, len(groups)), dtype=np.int64)
+        parts.append(rows)
+        keyed_parts.append(keyed)
+    if not parts or not sum(len(p) for p in parts):
         return
-    rows = candidates[has]
-    keys = keyed[has]
-    gid = group_ids(f.app[rows], keys)
-    mcode = group_ids(f.measure[rows])
+    rows = np.concatenate(parts)
+    keys = np.concatenate(keyed_parts)
+    mcode = f.measure_code[rows]
+    # One group per (application, key); rows by group, measure, then claim order (each
+    # measure's rows are in order, and the sort is stable).
+    n_measures = len(f.measures) + 1
+    group = f.app[rows] * len(groups) + keys
+    order = np.argsort(group * n_measures + mcode, kind="stable")
+    rows, keys, mcode, group = rows[order], keys[order], mcode[order], group[order]
+    gid = np.cumsum(starts_of(group)) - 1
     # One line per (group, measure): the benefit and the position of its first claim.
-    order = np.lexsort((mcode, gid))
-    rows, gid, mcode, keys = rows[order], gid[order], mcode[order], keys[order]
-    pair = starts_of(gid * (int(mcode.max()) + 1) + mcode)
-    benefit = np.add.reduceat(f.amount[rows] + f.prior_cut[rows], np.flatnonzero(pair))
-    first = np.minimum.reduceat(f.index[rows], np.flatnonzero(pair))
+    pair = starts_of(gid * n_measures + mcode)
+    pair_at = np.flatnonzero(pair)
+    benefit = np.add.reduceat(f.amount[rows] + f.prior_cut[rows], pair_at)
+    first = np.minimum.reduceat(f.index[rows], pair_at)
     pair_gid = gid[pair]
     pair_measure = mcode[pair]
-    groups = int(gid.max()) + 1
-    measures_in_group = np.bincount(pair_gid, minlength=groups)
-    matching = np.array([infos[m].matching for m in f.measure[rows[pair]]], dtype=bool)
-    with_matching = np.bincount(pair_gid, weights=matching, minlength=groups) > 0
-    with_own = np.bincount(pair_gid, weights=~matching, minlength=groups) > 0
-    # Earlier awards of other measures for the group (only where the application has any).
-    prior_sum = np.zeros(groups, dtype=np.int64)
-    has_priors = np.zeros(groups, dtype=bool)
-    group_first = np.flatnonzero(starts_of(gid))
-    ends = [*group_first[1:], len(gid)]
-    for start, end in zip(group_first, ends, strict=True):
-        app_index = int(f.app[rows[start]])
-        if not f.has_history[app_index]:
-            continue
-        members = [str(m) for m in f.measure[rows[start:end]]]
-        if not all(history_counts(infos[m]) for m in members):
-            continue
-        app = f.apps[app_index]
-        g = int(gid[start])
-        for p in app.history:
-            known = infos.get(p.measure)
-            if known is None or p.measure in members or p.year > app.year or p.amount <= 0:
-                continue
-            if rule.across == "policy" and known.policy != rule.policy:
-                continue
-            if history_counts(known) and group_key(rule, known, p.keys) == keys[start]:
-                has_priors[g] = True
-                prior_sum[g] += int(p.amount.scaleb(2))
-                if known.matching:
-                    with_matching[g] = True
-                else:
-                    with_own[g] = True
+    n_groups = int(gid[-1]) + 1
+    measures_in_group = np.bincount(pair_gid, minlength=n_groups)
+    matching_of = np.array([infos[m].matching if m in infos else False for m in f.measures])
+    counts_of = np.array([history_counts(infos[m]) if m in infos else False for m in f.measures])
+    matching = matching_of[pair_measure]
+    with_matching = np.bincount(pair_gid[matching], minlength=n_groups) > 0
+    with_own = np.bincount(pair_gid[~matching], minlength=n_groups) > 0
+    # Earlier awards of other measures for the group, where every measure of the group
+    # counts earlier awards: pairs (group, award) of the group's application.
+    group_start = np.flatnonzero(starts_of(gid))
+    group_app = f.app[rows[group_start]]
+    group_key_code = keys[group_start]
+    lasting = np.bincount(pair_gid[~counts_of[pair_measure]], minlength=n_groups) == 0
+    prior_sum = np.zeros(n_groups, dtype=np.int64)
+    has_priors = np.zeros(n_groups, dtype=bool)
+    candidates = np.flatnonzero(lasting & f.has_history[group_app])
+    if len(candidates):
+        award_key = _award_keys(f, rule, infos, groups, counts_of)
+        history = f.history_of()
+        history = history[(award_key[history] >= 0) & (f.h_amount[history] > 0)]
+        at, award = f.pairs(group_app[candidates], history)
+        g = candidates[at]
+        members = pair_gid * n_measures + pair_measure  # sorted
+        asked = g * n_measures + f.h_measure[award]
+        found = np.minimum(np.searchsorted(members, asked), len(members) - 1)
+        hit = (
+            (award_key[award] == group_key_code[g])
+            & (f.h_year[award] <= f.year[group_app[g]])
+            & (members[found] != asked)
+        )
+        g, award = g[hit], award[hit]
+        has_priors[g] = True
+        prior_sum = owner_sums(g, f.h_amount[award], n_groups)
+        kind = matching_of[f.h_measure[award]]
+        with_matching[g[kind]] = True
+        with_own[g[~kind]] = True
     qualifies = (measures_in_group >= 2) | has_priors
     if rule.matching_only:
         qualifies &= with_matching & with_own
+    # The leader of each group (its lines are consecutive): the highest benefit, then
+    # the first claimed (or the last, with ``tie`` last); a claim is in one line only.
+    line_start = np.flatnonzero(starts_of(pair_gid))
+    top = np.maximum.reduceat(benefit, line_start)[pair_gid] == benefit
     tie = first if rule.tie == "first" else -first
-    best_order = np.lexsort((tie, -benefit, pair_gid))
-    leader = best_order[starts_of(pair_gid[best_order])]
-    best = np.full(groups, -1, dtype=np.int64)
+    chosen = np.where(top, tie, np.iinfo(np.int64).max)
+    leader = np.flatnonzero(top & (np.minimum.reduceat(chosen, line_start)[pair_gid] == tie))
+    best = np.full(n_groups, -1, dtype=np.int64)
     best[pair_gid[leader]] = pair_measure[leader]
-    best_benefit = np.zeros(groups, dtype=np.int64)
+    best_benefit = np.zeros(n_groups, dtype=np.int64)
     best_benefit[pair_gid[leader]] = benefit[leader]
+    stacking = f.reason_code("stacking")
     lose = qualifies[gid] & (mcode != best[gid])
     hit = rows[lose]
     f.status[hit] = SUPERSEDED
-    f.reason[hit] = "stacking"
+    f.reason[hit] = stacking
     f.amount[hit] = 0
-    for g in np.flatnonzero(qualifies & (prior_sum > 0)).tolist():
-        winners = rows[(gid == g) & (mcode == best[g])]
-        room = max(int(best_benefit[g]) - int(prior_sum[g]), 0)
-        for r in sorted(winners.tolist(), key=lambda r: -int(f.index[r])):
-            total = int(sum(int(f.amount[w]) for w in winners))
-            cut = min(int(f.amount[r]), max(total - room, 0))
-            if cut <= 0:
-                continue
-            f.amount[r] -= cut
-            f.prior_cut[r] += cut
-            if f.amount[r] == 0:
-                f.status[r], f.reason[r] = SUPERSEDED, "stacking"
-            else:
-                f.status[r], f.capped[r] = CAPPED, True
+    # The winner pays at most its benefit less the earlier awards: the excess is cut
+    # from its claims, the latest first.
+    deduct = qualifies & (prior_sum > 0)
+    win = deduct[gid] & (mcode == best[gid])
+    if not win.any():
+        return
+    rows, wgid = rows[win], gid[win]
+    order = np.lexsort((-f.index[rows], wgid))
+    rows, wgid = rows[order], wgid[order]
+    amount = f.amount[rows]
+    total = np.zeros(n_groups, dtype=np.int64)
+    np.add.at(total, wgid, amount)
+    room = np.maximum(best_benefit - prior_sum, 0)
+    excess = total[wgid] - room[wgid]
+    cut = np.clip(excess - before_in_group(amount, wgid), 0, amount)
+    changed = cut > 0
+    rows, cut = rows[changed], cut[changed]
+    f.amount[rows] -= cut
+    f.prior_cut[rows] += cut
+    gone = f.amount[rows] == 0
+    f.status[rows[gone]], f.reason[rows[gone]] = SUPERSEDED, stacking
+    f.status[rows[~gone]], f.capped[rows[~gone]] = CAPPED, True
+
+
+def _sharing(rule: Stack, infos: dict[str, Info]) -> set[str]:
+    """The measures the rule groups that could share a group with another measure (a
+    claim or an earlier award of it): the rule changes nothing for the others, alone
+    in every group they are in."""
+    family: dict[str, list[str]] = {}
+    for mid, info in infos.items():
+        if rule.across == "policy" and info.policy != rule.policy:
+            continue
+        if rule.key == "matter" and info.matter is not None:
+            family.setdefault(info.matter, []).append(mid)
+        elif rule.key != "matter" and info.item and rule.key == info.item:
+            family.setdefault(rule.key, []).append(mid)
+    return {mid for members in family.values() if len(members) >= 2 for mid in members}
+
+
+def _award_keys(
+    f: Frame,
+    rule: Stack,
+    infos: dict[str, Info],
+    groups: dict[str, int],
+    counts_of: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.int64]:
+    """Per earlier award, the stacking group it counts against (code into ``groups``;
+    -1: none): a measure of the set that counts earlier awards, under the rule."""
+    out = np.full(len(f.h_app), -1, dtype=np.int64)
+    for code, mid in enumerate(f.measures):
+        known = infos.get(mid)
+        if known is None or not counts_of[code]:
+            continue
+        if rule.across == "policy" and known.policy != rule.policy:
+            continue
+        awards = f.history_of((mid,))
+        if not len(awards):
+            continue
+        if known.item:
+            items = f.key_codes(known.item)[1][awards]
+            words = f.key_words(known.item)
+        else:
+            items, words = np.full(len(awards), -1, dtype=np.int64), []
+        out[awards] = _group_keys(rule, known, items, words, groups, add=False)
+    return out
 
 
 def group_cap(f: Frame, rule: GroupCap) -> None:
@@ -286,12 +384,32 @@ def group_cap(f: Frame, rule: GroupCap) -> None:
     if not len(rows):
         return
     app = f.app[rows]
-    before = earlier(f, rows, lambda p, a, r: p.year == a.year and p.measure in rule.measures)
-    totals = np.zeros(len(f.apps), dtype=np.int64)
+    before = earlier(f, rows, f.history_of(rule.measures), same_year=True)
+    totals = np.zeros(f.n_apps, dtype=np.int64)
     np.add.at(totals, app, f.amount[rows])
     over = before + totals[app] > rule.amount  # within the cap: nothing to do
     rows, app, before = rows[over], app[over], before[over]
     share_cap(f, rows, app, np.maximum(rule.amount - before, 0))
+
+
+def yearly_rows(
+    f: Frame, rule: YearlyCap, infos: dict[str, Info], measure_policies: set[str]
+) -> tuple[Rows, Rows, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The claims a yearly total applies to (paid, of the measures it covers): those
+    whose enterprise gives no limit, and the others with their limit and this year's
+    earlier awards (fen)."""
+    applies = [
+        mid for mid, info in infos.items()
+        if info.policy == rule.policy or rule.policy not in measure_policies
+    ]  # fmt: skip
+    rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(applies))
+    limits = f.c.enterprise.get(rule.limit)
+    if limits is None:
+        return rows, rows[:0], np.zeros(0, np.int64), np.zeros(0, np.int64)
+    given = limits.present[f.app[rows]]
+    absent, rows = rows[~given], rows[given]
+    limit = limits.data[f.app[rows]]
+    return absent, rows, limit, earlier(f, rows, f.history_of(), same_year=True)
 
 
 def yearly_cap(
@@ -300,30 +418,16 @@ def yearly_cap(
     """The yearly total per enterprise is at most the enterprise's ``limit``: the
     excess is cut from the claims in the rule's order (latest first, largest first, or
     in proportion)."""
-    applies = {
-        mid for mid, info in infos.items()
-        if info.policy == rule.policy or rule.policy not in measure_policies
-    }  # fmt: skip
-    rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(applies))
+    absent, rows, limit, before = yearly_rows(f, rule, infos, measure_policies)
+    f.status[absent], f.reason[absent] = UNDETERMINED, f.reason_code("missing")
+    f.add_missing(absent, rule.limit)
     if not len(rows):
         return
-    limits = [f.apps[a].enterprise.get(rule.limit) for a in f.app[rows]]
-    absent = np.array([v is None for v in limits], dtype=bool)
-    for r in rows[absent]:
-        f.status[r], f.reason[r] = UNDETERMINED, "missing"
-        f.missing[r].append(rule.limit)
-    rows = rows[~absent]
-    if not len(rows):
-        return
-    limit = np.array(
-        [int(v.scaleb(2)) for v, a in zip(limits, absent, strict=True) if not a], dtype=np.int64
-    )
     app = f.app[rows]
     amount = f.amount[rows]
-    before = earlier(f, rows, lambda p, a, r: p.year == a.year)
-    totals = np.zeros(len(f.apps), dtype=np.int64)
+    totals = np.zeros(f.n_apps, dtype=np.int64)
     np.add.at(totals, app, amount)
-    excess_app = np.zeros(len(f.apps), dtype=np.int64)
+    excess_app = np.zeros(f.n_apps, dtype=np.int64)
     excess_app[app] = before + totals[app] - limit
     over = excess_app[app] > 0
     rows, app, amount, limit, before = (
@@ -356,27 +460,29 @@ def _proportional(
     f: Frame, rows: Rows, app: npt.NDArray[np.int64], limit: npt.NDArray[np.int64]
 ) -> None:
     """``_proportional``: shares rounded down to the fen, the leftover fen to the largest
-    claims first (exact Python integers: amount × room can exceed int64)."""
-    by_app: dict[int, list[int]] = {}
-    room_of: dict[int, int] = {}
-    for r, a, lim in zip(rows, app, limit, strict=True):
-        by_app.setdefault(int(a), []).append(int(r))
-        room_of[int(a)] = max(int(lim), 0)
-    for a, members in by_app.items():
-        room = room_of[a]
-        total = sum(int(f.amount[r]) for r in members)
-        shares = {r: int(f.amount[r]) * room // total for r in members}
-        leftover = room - sum(shares.values())
-        for r in sorted(members, key=lambda r: (-int(f.amount[r]), int(f.index[r]))):
-            if leftover <= 0:
-                break
-            shares[r] += 1
-            leftover -= 1
-        for r in members:
-            if shares[r] != int(f.amount[r]):
-                f.amount[r] = shares[r]
-                f.capped[r] = True
-                f.status[r] = CAPPED
+    claims first (on Python integers where amount × room could leave int64)."""
+    order = np.lexsort((f.index[rows], -f.amount[rows], app))
+    rows, app = rows[order], app[order]
+    room = np.maximum(limit[order], 0)
+    amount = f.amount[rows]
+    first = starts_of(app)
+    group = np.cumsum(first) - 1
+    starts = np.flatnonzero(first)
+    total = np.add.reduceat(amount, starts)[group]
+    if int(amount.max()) * max(int(room.max()), 1) < INT64_MAX:
+        shares = amount * room // total
+    else:
+        shares = (amount.astype(object) * room.astype(object) // total.astype(object)).astype(
+            np.int64
+        )
+    leftover = room[starts] - np.add.reduceat(shares, starts)
+    rank = np.arange(len(rows)) - starts[group]
+    shares = shares + (rank < leftover[group])
+    changed = shares != amount
+    hit = rows[changed]
+    f.amount[hit] = shares[changed]
+    f.capped[hit] = True
+    f.status[hit] = CAPPED
 
 
 def apply_set_rules(

@@ -19,7 +19,7 @@ import numpy as np
 
 from kfpl.columnar.engine import ColumnarEngine
 from kfpl.columnar.kernel import STATUS, Frame, YearlyCap
-from kfpl.columnar.rules import apply_set_rules, earlier
+from kfpl.columnar.rules import apply_set_rules, yearly_rows
 from kfpl.runtime.application import Application
 
 
@@ -33,6 +33,13 @@ class Evaluated:
     claims: list[list[tuple[str, str, int, bool]]] = field(default_factory=list)
 
 
+def _totals(frame: Frame) -> Any:
+    """Per application of the frame, what its claims are paid (fen)."""
+    totals = np.zeros(frame.n_apps, dtype=np.int64)
+    np.add.at(totals, frame.app, np.where(frame.paid(), frame.amount, 0))
+    return totals
+
+
 def evaluate(engine: ColumnarEngine, apps: list[Application], claims: bool = True) -> Evaluated:
     """``claims=False``: the totals only (the attribution's re-runs need no more)."""
     routed = engine.measured(apps)
@@ -41,17 +48,16 @@ def evaluate(engine: ColumnarEngine, apps: list[Application], claims: bool = Tru
     out = Evaluated(totals=[0] * len(apps), binds=[False] * len(apps), claims=[[] for _ in apps])
     if not claims:
         apply_set_rules(frame, engine.module)
-        totals = np.zeros(len(frame.apps), dtype=np.int64)
-        np.add.at(totals, frame.app, np.where(frame.paid(), frame.amount, 0))
-        for i, total in zip(columnar, totals.tolist(), strict=True):
-            out.totals[i] = total
+        totals = _totals(frame).tolist()
+        for i in columnar:
+            out.totals[i] = totals[i]
         for i in routed.reference:
             outcome = engine.runtime.evaluate(apps[i])
             out.totals[i] = sum(int(r.amount.scaleb(2)) for r in outcome.results if r.paid)
         return out
     infos = engine.module.MEASURES
     measure_policies = {info.policy for info in infos.values()}
-    bound = np.zeros(len(columnar), dtype=bool)
+    bound = np.zeros(frame.n_apps, dtype=bool)
 
     def binds(rule: YearlyCap) -> None:
         bound[:] |= _binds(frame, rule, infos, measure_policies)
@@ -59,20 +65,19 @@ def evaluate(engine: ColumnarEngine, apps: list[Application], claims: bool = Tru
     apply_set_rules(frame, engine.module, before_yearly=binds)
     yearly = [r for r in engine.module.SET_RULES if isinstance(r, YearlyCap)]
     # What the report counts of each claim, straight from the frame's columns.
-    paid = np.where(frame.paid(), frame.amount, 0)
-    statuses = [STATUS[s] for s in frame.status.tolist()]
-    owners, measures, fens, flags = (
-        c.tolist() for c in (frame.app, frame.measure, paid, frame.capped)
-    )
+    rows = np.flatnonzero(frame.active[frame.app])
+    paid = np.where(frame.paid(), frame.amount, 0)[rows]
+    statuses = [STATUS[s] for s in frame.status[rows].tolist()]
+    measures = [frame.measures[m] for m in frame.measure_code[rows].tolist()]
+    owners, fens, flags = (c.tolist() for c in (frame.app[rows], paid, frame.capped[rows]))
     for a, measure, status, fen, capped in zip(
         owners, measures, statuses, fens, flags, strict=True
     ):
-        out.claims[columnar[a]].append((measure, status, fen, capped))
-    totals = np.zeros(len(frame.apps), dtype=np.int64)
-    np.add.at(totals, frame.app, paid)
-    for i, total, b in zip(columnar, totals.tolist(), bound.tolist(), strict=True):
-        out.totals[i] = total
-        out.binds[i] = b
+        out.claims[a].append((measure, status, fen, capped))
+    totals = _totals(frame).tolist()
+    for i in columnar:
+        out.totals[i] = totals[i]
+        out.binds[i] = bool(bound[i])
     yearly_ids = {r.id for r in yearly}
     for i in routed.reference:
         outcome = engine.runtime.evaluate(apps[i])
@@ -90,26 +95,13 @@ def _binds(f: Frame, rule: YearlyCap, infos: dict[str, Any], measure_policies: s
     """Per application of the frame: does ``rule`` decide on named claims (the
     reference's ``_yearly_cap``: paid claims it applies to, and the limit missing or
     the year's awards over it)? Read before the rule cuts anything."""
-    applies = [
-        mid
-        for mid, info in infos.items()
-        if info.policy == rule.policy or rule.policy not in measure_policies
-    ]
-    hit = np.zeros(len(f.apps), dtype=bool)
-    rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(applies))
+    hit = np.zeros(f.n_apps, dtype=bool)
+    absent, rows, limit, before = yearly_rows(f, rule, infos, measure_policies)
+    hit[f.app[absent]] = True
     if not len(rows):
         return hit
-    limits = [f.apps[a].enterprise.get(rule.limit) for a in f.app[rows]]
-    absent = np.array([v is None for v in limits], dtype=bool)
-    hit[f.app[rows[absent]]] = True
-    present = ~absent
-    rows = rows[present]
-    if not len(rows):
-        return hit
-    limit = np.array([int(v.scaleb(2)) for v in limits if v is not None], dtype=np.int64)
     app = f.app[rows]
-    before = earlier(f, rows, lambda p, a, r: p.year == a.year)
-    totals = np.zeros(len(f.apps), dtype=np.int64)
+    totals = np.zeros(f.n_apps, dtype=np.int64)
     np.add.at(totals, app, f.amount[rows])
     over = before + totals[app] - limit > 0
     hit[app[over]] = True

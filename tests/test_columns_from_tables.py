@@ -591,3 +591,32 @@ def test_more_than_a_thousand_claims_of_one_application_are_refused(tmp_path: Pa
     write_csv(tables_with(claims=(header, many)), tmp_path)
     words = assert_agree(tmp_path)
     assert words.en == f"{tmp_path / 'claims.csv'} (enterprise E1, 2021): more than 1000 claims (the limit)"  # fmt: skip
+
+
+def test_kfpl_batch_on_tables_names_a_bad_cell_and_exits_2(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kfpl.cli.main import main
+    from kfpl.population import Options, generate, write_tables
+    from kfpl.project.loader import compile_paths
+
+    ps = compile_paths([str(POLICIES)]).policy_set
+    assert ps is not None
+    write_tables(generate(ps, Options(enterprises=40, seed=3)), tmp_path / "t")
+    runner = CliRunner()
+    outs = {}
+    for engine in ("columnar", "reference"):
+        done = runner.invoke(main, ["batch", str(tmp_path / "t"), "-o", str(tmp_path / engine), "--engine", engine, "--policies", str(POLICIES)])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        outs[engine] = (tmp_path / engine / "claims.csv").read_text(encoding="utf-8")
+    assert outs["columnar"] == outs["reference"]
+    claims = (tmp_path / "t" / "claims.csv").read_text(encoding="utf-8").splitlines()
+    header = claims[0].split(",")
+    row = claims[1].split(",")
+    column = next(i for i, c in enumerate(row) if i >= 6 and c)
+    row[column] = "12.345"
+    claims[1] = ",".join(row)
+    (tmp_path / "t" / "claims.csv").write_text("\n".join(claims) + "\n", encoding="utf-8")
+    done = runner.invoke(main, ["batch", str(tmp_path / "t"), "-o", str(tmp_path / "x"), "--policies", str(POLICIES), "--lang", "zh"])  # fmt: skip
+    assert done.exit_code == 2
+    assert f"claims.csv 第 1 行（企业 {row[0]}，2022 年），{header[column]}：" in done.output

@@ -1,8 +1,8 @@
 """`kfpl batch`: a whole population of applications through one engine, to files.
 
-Stages: read (JSON lines, or a folder of CSV / Parquet tables) → validate each
-application with the reference reader (the same messages, naming the line or table row)
-→ evaluate (columnar kernels, the reference evaluator, or the columnar kernels on Dask
+Stages: read and validate (JSON lines: each application with the reference reader,
+naming the line; a folder of CSV / Parquet tables on the columnar engine: column by
+column, ``kfpl.columnar.tables``, naming the table, row and column) → evaluate (columnar kernels, the reference evaluator, or the columnar kernels on Dask
 partitions by enterprise) → write ``claims.<fmt>`` and ``totals.<fmt>`` atomically.
 
 Output columns. claims: application (its ordinal in DATA, from 1), enterprise, claim,
@@ -155,6 +155,36 @@ def run_partition(compiled: Compiled, raws: list[Raw], engine: str) -> Results:
     if engine == "reference":
         return reference_results(columnar.runtime, apps, numbers)
     return columnar.run(apps, numbers)
+
+
+def is_tables(path: Path) -> bool:
+    """A folder of tables, or one of its tables (else JSON lines)."""
+    return path.is_dir() or path.suffix in (".csv", ".parquet")
+
+
+def run_tables(compiled: Compiled, path: Path) -> Results | None:
+    """Tables read column by column (``kfpl.columnar.tables``) on the columnar engine;
+    the applications it leaves to the reference evaluator are read as objects. None
+    without pyarrow (the caller reads the tables row by row instead)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return None
+    from kfpl.columnar.tables import read_columns
+    from kfpl.population_tables import TableError
+
+    columnar = compiled.engine()
+    runtime = columnar.runtime
+    try:
+        columns, objects = read_columns(path, runtime.inputs, runtime.measure_inputs)
+    except TableError as exc:
+        raise BatchError(exc.words) from exc
+    numbers = list(range(1, columns.n_apps + 1))
+    return columnar.run_columns(
+        columns,
+        numbers,
+        lambda at: reference_results(runtime, objects(at), [numbers[i] for i in at]),
+    )
 
 
 def partitions(raws: list[Raw], count: int) -> list[list[Raw]]:

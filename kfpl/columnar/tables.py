@@ -23,7 +23,7 @@ gives the same ``Columns`` as that one followed by ``read_application`` and
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, overload
@@ -65,6 +65,7 @@ from kfpl.population_tables import (
 from kfpl.runtime.application import (
     CLAIM_KEYS,
     MAX_CLAIMS,
+    Application,
     ApplicationError,
     InputSpec,
     loads,
@@ -454,6 +455,7 @@ class Reader:
         self.inputs = inputs
         self.measure_inputs = measure_inputs
         self.keys = Keys(source)
+        self.types = types_of(inputs.values())
         self.n_apps = source.rows["enterprises"]
         self.unproven = np.zeros(self.n_apps, dtype=np.bool_)
 
@@ -640,12 +642,27 @@ class Reader:
     def by_rows(self, cols: Columns) -> Columns:
         """``cols`` with the applications not proven read by the row reader."""
         doubted = np.flatnonzero(self.unproven)
+        return splice(
+            cols,
+            doubted,
+            read_population(self.tables_of(doubted), self.inputs, self.measure_inputs),
+        )
+
+    def tables_of(self, apps: Ints) -> dict[str, Table]:
+        """The rows of the applications ``apps`` (positions), as the row reader sees them."""
+        chosen = np.zeros(self.n_apps, dtype=np.bool_)
+        chosen[apps] = True
         tables = {}
         for name in TABLES:
             rows = np.arange(self.n_apps) if name == "enterprises" else self.keys.apps[name]
-            tables[name] = self.table(name, np.flatnonzero(self.unproven[rows]))
-        slow = read_population(tables, self.inputs, self.measure_inputs)
-        return splice(cols, doubted, slow)
+            tables[name] = self.table(name, np.flatnonzero(chosen[rows]))
+        return tables
+
+    def applications(self, apps: Sequence[int]) -> list[Application]:
+        """The applications at ``apps`` (positions, ascending) as the reference reader's
+        objects: for what the columnar engine leaves to the reference evaluator."""
+        data, _ = applications(self.tables_of(np.array(apps, dtype=np.int64)), self.types)
+        return [read_application(d, dict(self.inputs), dict(self.measure_inputs)) for d in data]
 
     def table(self, name: str, rows: Ints) -> Table:
         """Rows of a table as the row reader sees them (text cells)."""
@@ -737,11 +754,27 @@ def columns_from_tables(
     """The population of the tables at ``path`` (a folder, or one of its tables) as
     validated columns; ``TableError`` (naming the table, row and column, in both
     languages) where the reference reader refuses it."""
+    return read_columns(path, inputs, measure_inputs)[0]
+
+
+def read_columns(
+    path: str | Path, inputs: Mapping[str, InputSpec], measure_inputs: MeasureInputs
+) -> tuple[Columns, Callable[[Sequence[int]], list[Application]]]:
+    """``columns_from_tables``, and how to read some of its applications as objects
+    (positions → ``Application``) for the reference evaluator."""
     try:
         source = Source(Path(path))
     except _Unparsed:
-        return reference_columns(path, inputs, measure_inputs)
-    return Reader(source, inputs, measure_inputs).columns()
+        tables = read_tables(Path(path))
+        cols = read_population(tables, inputs, measure_inputs)
+
+        def objects(apps: Sequence[int]) -> list[Application]:
+            data, _ = applications(tables, types_of(inputs.values()))
+            return [read_application(data[i], dict(inputs), dict(measure_inputs)) for i in apps]
+
+        return cols, objects
+    reader = Reader(source, inputs, measure_inputs)
+    return reader.columns(), reader.applications
 
 
 __all__ = ["Origin", "columns_from_tables", "reference_columns"]

@@ -41,7 +41,7 @@ from kfpl.columnar.columns import (
     Values,
     columns_from_applications,
 )
-from kfpl.columnar.splice import splice
+from kfpl.columnar.splice import absent, splice
 from kfpl.population_tables import (
     FIXED,
     KEYS,
@@ -248,6 +248,8 @@ def encode(spec: InputSpec, arr: Any, path: str = "") -> tuple[Values, Bools]:
     (those rows' values are left neutral; their applications go to the row reader)."""
     pa, pc = _pa(), _pc()
     kind = spec.type
+    if arr.null_count == len(arr):  # a column no row fills (an absent one reads so)
+        return absent(kind, len(arr)), np.zeros(len(arr), dtype=np.bool_)
     native = _native(kind, arr)
     if native is not None:
         return native
@@ -330,10 +332,15 @@ def _keys(source: Source, table: str) -> tuple[Any, Ints, Bools, Any]:
     id_col, year_col = KEYS[table]
     ids = text_array(source.column(table, id_col))
     raw_year = source.column(table, year_col)
-    year_text = text_array(raw_year)
     no_id = ~_np_bool(ids.is_valid())
-    no_year = ~_np_bool(year_text.is_valid())
-    bad_year = ~no_year & ~_match(year_text, r"^[0-9]{1,18}$")
+    if pa.types.is_integer(raw_year.type):  # its text is digits where 0 ≤ year < 10^18
+        no_year = ~_np_bool(raw_year.is_valid())
+        fits = pc.and_(pc.greater_equal(raw_year, 0), pc.less(raw_year, 10**18))
+        bad_year = ~no_year & ~_np_bool(fits)
+    else:
+        year_text = text_array(raw_year)
+        no_year = ~_np_bool(year_text.is_valid())
+        bad_year = ~no_year & ~_match(year_text, r"^[0-9]{1,18}$")
     bad = no_id | no_year | bad_year
     problem = None
     if bad.any():
@@ -344,8 +351,15 @@ def _keys(source: Source, table: str) -> tuple[Any, Ints, Bools, Any]:
         elif no_year[row]:
             problem = empty_key(path, row + 1, year_col)
         else:
-            problem = bad_key_year(path, row + 1, year_col, year_text[row].as_py())
-    years = np.where(bad, 0, _np_int(pc.if_else(pa.array(bad), "0", year_text).cast(pa.int64())))
+            problem = bad_key_year(path, row + 1, year_col, text_array(raw_year)[row].as_py())
+    if pa.types.is_integer(raw_year.type):
+        years = np.where(
+            bad, 0, _np_int(pc.if_else(pa.array(bad), pa.scalar(0, raw_year.type), raw_year))
+        )
+    else:
+        years = np.where(
+            bad, 0, _np_int(pc.if_else(pa.array(bad), "0", year_text).cast(pa.int64()))
+        )
     return ids, years, bad, problem
 
 

@@ -20,6 +20,17 @@ then the kernels), kfpl reference (validation, then ``runtime.evaluate`` per
 application; only up to ``--reference-max``), the baseline (dicts to columns, then the
 rules). Ratios are against the baseline's rules time. Peak memory is measured in a
 forked child per engine (``--memory``): its peak RSS minus its RSS at the fork.
+
+From files (``--files DIR``): each population is written once as Parquet tables (and,
+up to ``--csv-max``, as CSV) under DIR, then timed end to end in this one process: the
+baseline reading the same Parquet files with pyarrow, its rules, claims and totals
+written as Parquet; ``kfpl batch``'s own functions (tables read and validated column by
+column, the columnar engine, the output files); kfpl's reading alone (tables →
+``Columns``); and CSV in → CSV out, columnar against ``--engine reference`` (their files
+must be byte-identical). The baseline's status and amount of every claim must equal
+kfpl's before anything is timed.
+
+    .venv/bin/python bench/batch.py --files /tmp/bench-files --sizes 100000,1000000 --memory
 """
 
 from __future__ import annotations
@@ -409,6 +420,205 @@ def agree(results: Any, status: Any, amount: Any) -> int:
     return len(got)
 
 
+# --------------------------------------------------------------------------- from files
+
+
+class FileColumns(Columns):
+    """The baseline's columns read from the population's Parquet tables with pyarrow
+    (the layout kfpl writes: kfpl.population_tables), money decimal128 → int64 fen.
+    Hand-written for this population: enterprise ids are unique, claims are listed in
+    the enterprises' order, the baseline trusts every cell (kfpl checks them)."""
+
+    def __init__(self, folder: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        def read(table: str, columns: list[str]) -> Any:
+            return pq.read_table(folder / f"{table}.parquet", columns=columns)
+
+        def fen(arr: Any) -> I64:
+            arr = arr.combine_chunks().cast(pa.decimal128(38, 2))
+            low = np.frombuffer(arr.buffers()[1], dtype=np.int64)[::2][: len(arr)]
+            return np.where(np.asarray(arr.is_valid()), low, 0)
+
+        def flag(arr: Any) -> npt.NDArray[np.bool_]:
+            return np.asarray(pc.fill_null(arr, False))
+
+        def ints(arr: Any) -> I64:
+            return np.asarray(pc.fill_null(arr, -1)).astype(np.int64)
+
+        ent = read(
+            "enterprises",
+            ["id", "year", "registered_in_kaifeng", "taxed_in_kaifeng", "false_materials",
+             "industrial_enterprise", "size", "local_retained_tax"],
+        )  # fmt: skip
+        n_app = ent.num_rows
+        self.n_app = n_app
+        self.year = np.asarray(ent["year"]).astype(np.int64)
+        self.eligible = flag(ent["registered_in_kaifeng"]) & flag(ent["taxed_in_kaifeng"])
+        self.excluded = flag(ent["false_materials"])
+        self.industrial = flag(ent["industrial_enterprise"])
+        self.above_scale = np.asarray(pc.equal(ent["size"], "above_scale"))
+        self.limit = fen(ent["local_retained_tax"])
+        ids = ent["id"]
+        hist = read("history", ["enterprise", "measure", "year", "amount", "step"])
+        h_app = ints(pc.index_in(hist["enterprise"], value_set=ids))
+        h_m = ints(pc.index_in(hist["measure"], value_set=pa.array(MEASURES)))
+        h_year, h_amount = np.asarray(hist["year"]).astype(np.int64), fen(hist["amount"])
+        h_step, has_step = fen(hist["step"]), np.asarray(hist["step"].is_valid())
+        same = h_year == self.year[h_app]
+        self.same_year = {}
+        for key, rows in (
+            ("mfg-2a", same & (h_m == 1)),
+            ("mfg-12b", same & (h_m == 5)),
+            ("*", same),
+        ):
+            acc = np.zeros(n_app, dtype=np.int64)
+            np.add.at(acc, h_app[rows], h_amount[rows])
+            self.same_year[key] = acc
+        self.step1 = np.zeros(n_app, dtype=np.int64)
+        rows = (h_m == 0) & has_step
+        np.maximum.at(self.step1, h_app[rows], h_step[rows])
+        self.upto_8a = np.zeros(n_app, dtype=np.int64)
+        rows = (h_m == 4) & (h_year <= self.year[h_app])
+        np.add.at(self.upto_8a, h_app[rows], h_amount[rows])
+        self.all_13a = np.zeros(n_app, dtype=np.int64)
+        rows = h_m == 6
+        np.add.at(self.all_13a, h_app[rows], h_amount[rows])
+        self.first_12b = np.full(n_app, 10_000, dtype=np.int64)
+        rows = (h_m == 5) & (h_year < self.year[h_app])
+        np.minimum.at(self.first_12b, h_app[rows], h_year[rows])
+        cl = read("claims", ["enterprise", "measure", "project", *FACTS, *FLAGS, "level"])
+        self.app = ints(pc.index_in(cl["enterprise"], value_set=ids))
+        counts = np.bincount(self.app, minlength=n_app)
+        self.index = np.arange(len(self.app)) - (np.cumsum(counts) - counts)[self.app]
+        self.measure = ints(pc.index_in(cl["measure"], value_set=pa.array(MEASURES)))
+        self.project = ints(pc.index_in(cl["project"], value_set=pa.array(["p1", "p2"]))) + 1
+        self.national = np.asarray(pc.fill_null(pc.equal(cl["level"], "national"), False))
+        self.money = {f: fen(cl[f]) for f in FACTS}
+        self.flag = {f: flag(cl[f]) for f in FLAGS}
+        self.has = {f: np.asarray(cl[f].is_valid()) for f in (*FACTS, *FLAGS, "level")}
+        self.ids = ids
+        self.claim_ids = read("claims", ["id"])["id"]
+
+
+def baseline_files(folder: Path, out: Path) -> tuple[Any, I64]:
+    """The numpy baseline end to end: Parquet tables in, its rules, claims.parquet and
+    totals.parquet out (application, enterprise, claim, measure, status, amount_fen)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    c = FileColumns(folder)
+    status, amount = baseline(c)
+    numbers = np.arange(1, c.n_app + 1, dtype=np.int64)
+    out.mkdir(parents=True, exist_ok=True)
+    claims = pa.table(
+        {
+            "application": numbers[c.app],
+            "enterprise": c.ids.take(pa.array(c.app)),
+            "claim": c.claim_ids,
+            "measure": pa.array(MEASURES).take(pa.array(c.measure)),
+            "status": pa.array(STATUS).take(pa.array(status.astype(np.int64))),
+            "amount_fen": amount,
+        }
+    )
+    pq.write_table(claims, out / "claims.parquet")
+    totals = np.zeros(c.n_app, dtype=np.int64)
+    np.add.at(totals, c.app, amount)
+    pq.write_table(
+        pa.table({"application": numbers, "enterprise": c.ids, "total_fen": totals}),
+        out / "totals.parquet",
+    )
+    return status, amount
+
+
+def kfpl_files(
+    compiled: Any, ps: Any, folder: Path, out: Path, fmt: str, engine: str = "columnar"
+) -> Any:
+    """``kfpl batch FOLDER -o OUT --format FMT [--engine reference]`` in this process:
+    read and validate the tables, evaluate, write (the command's own functions)."""
+    from kfpl.columnar.batch import output_files, read_raw, run_partition, run_tables, write
+
+    if engine == "columnar":
+        results = run_tables(compiled, folder)
+    else:
+        results = run_partition(compiled, read_raw(folder, ps), engine)
+    write(output_files(results, out, fmt), out)
+    return results
+
+
+def files(args: argparse.Namespace) -> None:
+    """``--files DIR``: the population written once as Parquet tables (and, up to
+    ``--csv-max``, CSV), then read from those files by the baseline and by kfpl."""
+    from kfpl.columnar.batch import Compiled
+    from kfpl.project.loader import compile_paths
+
+    ps = compile_paths([str(ROOT / "policies")]).policy_set
+    assert ps is not None
+    compiled = Compiled.of(ps)
+    runtime = compiled.engine().runtime
+    for size in (int(s) for s in args.sizes.split(",")):
+        one_size(args, ps, compiled, runtime, size)
+
+
+def one_size(args: argparse.Namespace, ps: Any, compiled: Any, runtime: Any, size: int) -> None:
+    import shutil
+
+    from kfpl.columnar.tables import columns_from_tables
+    from kfpl.population import input_types, write_parquet, write_tables
+
+    folder = Path(args.files) / f"pop-{size}"
+    pq_dir, csv_dir = folder / "parquet", folder / "csv"
+    if not (pq_dir / "claims.parquet").exists():
+        apps = population(size, args.seed)
+        t_write, _ = timed(lambda: write_parquet(apps, pq_dir, input_types(ps)))
+        if size <= args.csv_max:
+            write_tables(apps, csv_dir)
+        del apps
+        print(f"{size} applications written as Parquet tables in {t_write:.1f} s")
+    out = folder / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    want = baseline_files(pq_dir, out / "numpy")
+    results = kfpl_files(compiled, ps, pq_dir, out / "kfpl", "parquet")
+    claims = agree(results, *want)
+    print(f"{size} applications, {claims} claims from {pq_dir}: numpy baseline == kfpl")
+    print(f"  columnar: {results.reference} applications left to the reference ({results.why})")
+    t_base, _ = timed(lambda: baseline_files(pq_dir, out / "numpy"))
+    t_read, cols = timed(
+        lambda: columns_from_tables(pq_dir, runtime.inputs, runtime.measure_inputs)
+    )
+    del cols
+    t_kfpl, _ = timed(lambda: kfpl_files(compiled, ps, pq_dir, out / "kfpl", "parquet"))
+    print(f"  numpy baseline, Parquet in → rules → Parquet out  {t_base:8.2f} s")
+    print(f"  kfpl batch, Parquet in → Parquet out (columnar)    {t_kfpl:8.2f} s   {t_kfpl / t_base:6.2f}x the baseline")  # fmt: skip
+    print(f"    of which reading the tables into Columns         {t_read:8.2f} s   {t_read / t_base:6.2f}x")  # fmt: skip
+    if args.memory:
+        for what, fn in (
+            ("numpy baseline", lambda: baseline_files(pq_dir, out / "numpy")),
+            ("kfpl reading (tables → Columns)", lambda: columns_from_tables(pq_dir, runtime.inputs, runtime.measure_inputs)),
+            ("kfpl batch (columnar)", lambda: kfpl_files(compiled, ps, pq_dir, out / "kfpl", "parquet")),
+        ):  # fmt: skip
+            print(f"  peak memory, {what}: {peak_in_child(fn):,.0f} MB")
+    if (csv_dir / "claims.csv").exists():
+        t_col, _ = timed(lambda: kfpl_files(compiled, ps, csv_dir, out / "c-col", "csv"))
+        line = f"  CSV in → CSV out: kfpl columnar {t_col:.2f} s"
+        if size <= args.reference_max:
+            t_ref, _ = timed(
+                lambda: kfpl_files(compiled, ps, csv_dir, out / "c-ref", "csv", "reference")
+            )
+            same = all(
+                (out / "c-col" / f).read_bytes() == (out / "c-ref" / f).read_bytes()
+                for f in ("claims.csv", "totals.csv")
+            )
+            assert same, "the columnar and reference engines wrote different files"
+            line += (
+                f", --engine reference {t_ref:.2f} s: {t_ref / t_col:.1f}x faster (identical files)"
+            )
+        print(line)
+    sys.stdout.flush()
+
+
 def population(size: int, seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     return [application(i, rng) for i in range(size)]
@@ -445,7 +655,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2020)
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--stages", action="store_true", help="time the engine alone, from Columns")
+    ap.add_argument("--files", help="write the populations as tables here and time from files")
+    ap.add_argument("--csv-max", type=int, default=100_000, help="--files: CSV tables up to")
     args = ap.parse_args(argv)
+    if args.files:
+        files(args)
+        return 0
     engine = kfpl_engine()
     for size in (int(s) for s in args.sizes.split(",")):
         apps = population(size, args.seed)

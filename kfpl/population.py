@@ -40,6 +40,7 @@ from typing import Any
 import click
 
 from kfpl.model import PolicySet
+from kfpl.runtime.application import HISTORY_KEYS
 from kfpl.syntax import nodes as n
 
 FEN = Decimal("0.01")
@@ -510,20 +511,22 @@ def write_jsonl(apps: list[dict[str, Any]], path: Path, options: Options) -> Non
             out.write(json.dumps(app, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-HISTORY_KEYS = ("project", "product", "level", "step")
-
-
 Table = tuple[list[str], list[list[Any]]]
-YEAR_COLUMNS = ("year", "application_year")  # int64 in Parquet; every other column text
 
 
 def tables(apps: list[dict[str, Any]]) -> dict[str, Table]:
-    """The applications flattened into tables (DESIGN: application model): enterprises
-    (one row per enterprise and year), claims (facts as a JSON object, money as decimal
-    strings), history (earlier awards) and past (facts of earlier years)."""
+    """The applications flattened into tables (the layout: ``kfpl.population_tables``):
+    enterprises (one row per enterprise and year), claims (one column per fact, named
+    after the input), history (earlier awards) and past (facts of earlier years, one
+    column per fact). Cells as the JSON model writes them (money as decimal strings,
+    sets and lists as JSON text); None where not given."""
     profile = sorted({k for app in apps for k in app["enterprise"]} - {"id", "name"})
+    claim_facts = sorted({k for app in apps for cl in app["claims"] for k in cl["facts"]})
+    past_facts = sorted(
+        {k for app in apps for h in app["history"] if "facts" in h for k in h["facts"]}
+    )
     enterprises = [
-        [e["id"], e.get("name", ""), app["year"], *(_cell(e.get(k)) for k in profile)]
+        [e["id"], e.get("name", ""), app["year"], *(e.get(k) for k in profile)]
         for app in apps
         for e in (app["enterprise"],)
     ]
@@ -533,9 +536,9 @@ def tables(apps: list[dict[str, Any]]) -> dict[str, Table]:
             app["year"],
             cl["id"],
             cl["measure"],
-            cl.get("project", ""),
-            cl.get("product", ""),
-            json.dumps(cl["facts"], ensure_ascii=False, sort_keys=True),
+            cl.get("project"),
+            cl.get("product"),
+            *(cl["facts"].get(k) for k in claim_facts),
         ]
         for app in apps
         for cl in app["claims"]
@@ -547,31 +550,29 @@ def tables(apps: list[dict[str, Any]]) -> dict[str, Table]:
             h["measure"],
             h["year"],
             h["amount"],
-            *(_cell(h.get(k)) for k in HISTORY_KEYS),
+            *(h.get(k) for k in HISTORY_KEYS),
         ]
         for app in apps
         for h in app["history"]
         if "facts" not in h  # facts of earlier years: the past table
     ]
     past = [
-        [
-            app["enterprise"]["id"],
-            app["year"],
-            h["year"],
-            json.dumps(h["facts"], ensure_ascii=False, sort_keys=True),
-        ]
+        [app["enterprise"]["id"], app["year"], h["year"], *(h["facts"].get(k) for k in past_facts)]
         for app in apps
         for h in app["history"]
         if "facts" in h
     ]
     return {
         "enterprises": (["id", "name", "year", *profile], enterprises),
-        "claims": (["enterprise", "year", "id", "measure", "project", "product", "facts"], claims),
+        "claims": (
+            ["enterprise", "year", "id", "measure", "project", "product", *claim_facts],
+            claims,
+        ),
         "history": (
             ["enterprise", "application_year", "measure", "year", "amount", *HISTORY_KEYS],
             history,
         ),
-        "past": (["enterprise", "application_year", "year", "facts"], past),
+        "past": (["enterprise", "application_year", "year", *past_facts], past),
     }
 
 
@@ -582,25 +583,92 @@ def write_tables(apps: list[dict[str, Any]], folder: Path) -> None:
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(header)
-            w.writerows(rows)
+            w.writerows([_cell(v) for v in row] for row in rows)
 
 
-def write_parquet(apps: list[dict[str, Any]], folder: Path) -> None:
-    """The same tables as Parquet (pyarrow): years int64, every other column text (money
-    as decimal strings, never floating point); an empty cell is null."""
+# Parquet column types by input type (the key and fixed columns by name): every cell
+# exact, never floating point. Money is decimal128 with fen (18 digits: 10^15 yuan).
+MONEY_TYPE = (18, 2)
+INT_COLUMNS = ("year", "application_year")
+MONEY_COLUMNS = ("amount", "step")
+
+
+def input_types(sets: PolicySet | list[PolicySet]) -> dict[str, str]:
+    """Input name -> its type (money … enum, set, list), over every set given."""
+    from kfpl.population_tables import types_of
+
+    out: dict[str, str] = {}
+    for ps in sets if isinstance(sets, list) else [sets]:
+        out.update(types_of(ps.inputs.values()))
+    return out
+
+
+def write_parquet(
+    apps: list[dict[str, Any]], folder: Path, types: dict[str, str] | None = None
+) -> None:
+    """The same tables as Parquet (pyarrow), each column typed by the input it holds
+    (``types``, from ``input_types``; without them, by the values): years and counts
+    int64, money ``decimal128(18, 2)``, bool as bool, every other column text (sets and
+    lists as JSON text). Null where not given."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     folder.mkdir(parents=True, exist_ok=True)
+    types = types or {}
     for name, (header, rows) in tables(apps).items():
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
-        arrays = {}
-        for column, values in zip(header, columns, strict=True):
-            if column in YEAR_COLUMNS:
-                arrays[column] = pa.array(values, type=pa.int64())
-            else:
-                arrays[column] = pa.array([v if v != "" else None for v in values], pa.string())
+        arrays = {
+            column: _parquet_column(pa, _column_type(name, column, types, values), values)
+            for column, values in zip(header, columns, strict=True)
+        }
         pq.write_table(pa.table(arrays), folder / f"{name}.parquet")
+
+
+_TEXT_COLUMNS = ("id", "name", "enterprise", "measure", "project", "product", "level")
+
+
+def _column_type(table: str, column: str, types: dict[str, str], values: Any) -> str:
+    if column in INT_COLUMNS:
+        return "count"
+    if table == "history":
+        return "money" if column in MONEY_COLUMNS else "text"
+    if column in _TEXT_COLUMNS:
+        return "text"
+    kind = types.get(column)
+    if kind is None:  # no declaration given: bool and int64 where every value is one
+        given = [v for v in values if v is not None]
+        if given and all(isinstance(v, bool) for v in given):
+            return "bool"
+        if given and all(isinstance(v, int) and not isinstance(v, bool) for v in given):
+            return "count"
+    return kind or "text"
+
+
+def _parquet_column(pa: Any, kind: str, values: Any) -> Any:
+    if kind in ("count", "year"):
+        return pa.array(values, type=pa.int64())
+    if kind == "bool":
+        return pa.array(values, type=pa.bool_())
+    if kind == "money":
+        amounts = _amounts(values)
+        if amounts is not None:
+            return pa.array(amounts, type=pa.decimal128(*MONEY_TYPE))
+    return pa.array([_text(v) for v in values], type=pa.string())
+
+
+def _amounts(values: Any) -> list[Decimal | None] | None:
+    """Money cells as exact Decimals, or None if one is not an amount the application
+    reader takes (that column is then written as text, as it was given)."""
+    from kfpl.runtime.application import ApplicationError, read_money
+
+    try:
+        return [None if v is None else read_money(v, "") for v in values]
+    except ApplicationError:
+        return None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else _cell(value)
 
 
 def _cell(value: Any) -> str:
@@ -608,6 +676,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     return str(value)
 
 
@@ -665,7 +735,7 @@ def main(
         write_tables(apps, csv_dir)
     if parquet_dir is not None:
         try:
-            write_parquet(apps, parquet_dir)
+            write_parquet(apps, parquet_dir, input_types(sets))
         except ImportError as exc:
             raise click.ClickException(
                 "--parquet needs pyarrow: pip install 'kfpl[batch]'"

@@ -53,3 +53,15 @@ def test_money_text_to_fen(batch: ModuleType) -> None:
     assert batch.fen("1亿") == 10_000_000_000
     assert batch.fen("30万") == 30_000_000
     assert batch.fen("7") == 700
+
+
+def test_bench_from_files_agrees(
+    batch: ModuleType, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--files``: the baseline reads kfpl's Parquet tables and pays what kfpl pays;
+    the columnar and reference engines write identical CSV."""
+    pytest.importorskip("pyarrow")
+    assert batch.main(["--files", str(tmp_path), "--sizes", "200", "--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "numpy baseline == kfpl" in out
+    assert "identical files" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -96,13 +97,12 @@ def batch_command(
     from kfpl.columnar.batch import (
         BatchError,
         Compiled,
+        is_tables,
         output_files,
         read_raw,
-        run_dask,
-        run_partition,
+        run_tables,
         write,
     )
-    from kfpl.columnar.engine import Results
 
     comp = compile_or_exit(paths, quiet=True)
     assert comp.policy_set is not None
@@ -111,26 +111,18 @@ def batch_command(
         fail(Text(f"没有这个文件或文件夹：{data}", f"no such file or folder: {data}"))
     try:
         compiled = Compiled.of(ps)
-        raws = read_raw(data, ps)
         if explain_id is not None:
-            _explain(compiled, raws, explain_id, lang)
+            _explain(compiled, read_raw(data, ps), explain_id, lang)
             return
         if outdir is None:
             fail(
                 Text("请给出 `-o OUTDIR`（或 `--explain ID`）", "give -o OUTDIR (or --explain ID)")
             )
-        if engine == "dask":
-            results = run_dask(compiled, raws, scheduler, max(1, workers))
-        else:
-            results = Results()
-            bar = _bar(len(raws))
-            for start in range(0, len(raws), CHUNK):
-                chunk = raws[start : start + CHUNK]
-                results.extend(run_partition(compiled, chunk, engine))
-                if bar is not None:
-                    bar.update(len(chunk))
-            if bar is not None:
-                bar.close()
+        results = None
+        if engine == "columnar" and is_tables(data):
+            results = run_tables(compiled, data)  # column by column (None: no pyarrow)
+        if results is None:
+            results = _run_rows(compiled, read_raw(data, ps), engine, scheduler, workers)
         write(output_files(results, outdir, fmt), outdir)
     except BatchError as exc:
         fail(exc.words)
@@ -150,6 +142,28 @@ def batch_command(
         ),
         err=True,
     )
+
+
+def _run_rows(
+    compiled: Any, raws: list[Any], engine: str, scheduler: str | None, workers: int
+) -> Any:
+    """Applications read one by one (JSON lines; the reference and Dask engines; tables
+    without pyarrow), validated and evaluated in chunks."""
+    from kfpl.columnar.batch import run_dask, run_partition
+    from kfpl.columnar.engine import Results
+
+    if engine == "dask":
+        return run_dask(compiled, raws, scheduler, max(1, workers))
+    results = Results()
+    bar = _bar(len(raws))
+    for start in range(0, len(raws), CHUNK):
+        chunk = raws[start : start + CHUNK]
+        results.extend(run_partition(compiled, chunk, engine))
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    return results
 
 
 def _bar(total: int):  # type: ignore[no-untyped-def]

@@ -1,8 +1,8 @@
 """`kfpl batch`: a whole population of applications through one engine, to files.
 
-Stages: read (JSON lines, or a folder of CSV / Parquet tables) → validate each
-application with the reference reader (the same messages, naming the line or table row)
-→ evaluate (columnar kernels, the reference evaluator, or the columnar kernels on Dask
+Stages: read and validate (JSON lines: each application with the reference reader,
+naming the line; a folder of CSV / Parquet tables on the columnar engine: column by
+column, ``kfpl.columnar.tables``, naming the table, row and column) → evaluate (columnar kernels, the reference evaluator, or the columnar kernels on Dask
 partitions by enterprise) → write ``claims.<fmt>`` and ``totals.<fmt>`` atomically.
 
 Output columns. claims: application (its ordinal in DATA, from 1), enterprise, claim,
@@ -36,6 +36,7 @@ from kfpl.columnar.engine import (
 )
 from kfpl.columnar.kernel import STATUS
 from kfpl.model import PolicySet
+from kfpl.population_tables import Origin
 from kfpl.runtime.application import Application, ApplicationError
 from kfpl.runtime.bilingual import Text
 
@@ -60,6 +61,12 @@ class Raw:
     number: int  # the application's ordinal in DATA, from 1
     where: str  # file:line, or the table row
     data: dict[str, Any]
+    origin: Origin | None = None  # from tables: the rows it came from, to name in a message
+
+    def refused(self, exc: ApplicationError) -> BatchError:
+        if self.origin is not None:
+            return BatchError(self.origin.locate(exc))
+        return BatchError(Text(f"{self.where}：{exc.text('zh')}", f"{self.where}: {exc}"))
 
 
 def read_raw(path: Path, ps: PolicySet) -> list[Raw]:
@@ -69,20 +76,17 @@ def read_raw(path: Path, ps: PolicySet) -> list[Raw]:
     try:
         population = load_population(path, ps)
     except ImpactError as exc:
-        raise BatchError(str(exc)) from exc
-    except (ValueError, KeyError) as exc:  # a table cell the table reader could not take
-        raise BatchError(f"{path}: {exc}") from exc
+        raise BatchError(exc.words) from exc
     where = getattr(population, "where", None)
+    origins = getattr(population, "origins", None) or [None] * len(population)
     out = []
-    for i, data in enumerate(population):
+    for i, (data, origin) in enumerate(zip(population, origins, strict=True)):
         if where is not None:
-            origin = where[i]
+            place = where[i]
         else:
             enterprise = data.get("enterprise", {}).get("id", "?")
-            origin = (
-                f"{path}: enterprises row {i + 1} (enterprise {enterprise}, {data.get('year')})"
-            )
-        out.append(Raw(i + 1, origin, data))
+            place = f"{path}: enterprises row {i + 1} (enterprise {enterprise}, {data.get('year')})"
+        out.append(Raw(i + 1, place, data, origin))
     return out
 
 
@@ -91,7 +95,7 @@ def validate(raws: Iterable[Raw], runtime: Any) -> Iterator[Application]:
         try:
             yield runtime.read(raw.data)
         except ApplicationError as exc:
-            raise BatchError(Text(f"{raw.where}：{exc.text('zh')}", f"{raw.where}: {exc}")) from exc
+            raise raw.refused(exc) from exc
 
 
 # --------------------------------------------------------------------------- engines
@@ -151,6 +155,36 @@ def run_partition(compiled: Compiled, raws: list[Raw], engine: str) -> Results:
     if engine == "reference":
         return reference_results(columnar.runtime, apps, numbers)
     return columnar.run(apps, numbers)
+
+
+def is_tables(path: Path) -> bool:
+    """A folder of tables, or one of its tables (else JSON lines)."""
+    return path.is_dir() or path.suffix in (".csv", ".parquet")
+
+
+def run_tables(compiled: Compiled, path: Path) -> Results | None:
+    """Tables read column by column (``kfpl.columnar.tables``) on the columnar engine;
+    the applications it leaves to the reference evaluator are read as objects. None
+    without pyarrow (the caller reads the tables row by row instead)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return None
+    from kfpl.columnar.tables import read_columns
+    from kfpl.population_tables import TableError
+
+    columnar = compiled.engine()
+    runtime = columnar.runtime
+    try:
+        columns, objects = read_columns(path, runtime.inputs, runtime.measure_inputs)
+    except TableError as exc:
+        raise BatchError(exc.words) from exc
+    numbers = list(range(1, columns.n_apps + 1))
+    return columnar.run_columns(
+        columns,
+        numbers,
+        lambda at: reference_results(runtime, objects(at), [numbers[i] for i in at]),
+    )
 
 
 def partitions(raws: list[Raw], count: int) -> list[list[Raw]]:

@@ -149,7 +149,7 @@ class Columns:
     app_date: Values  # per application: its ``date`` (type date), where given
     claim_date: Values  # per claim: its own ``date``, else the application's
     # Where each application came from (file:line, table row), for messages.
-    where: list[str] = field(default_factory=list)
+    where: Sequence[str] = field(default_factory=list)
 
     @property
     def n_claims(self) -> int:

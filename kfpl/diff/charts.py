@@ -146,7 +146,7 @@ def impact_tables(
 ) -> Tables:
     """The numbers of the charts; ``group_by`` is the project's ``[impact] group_by``
     (an enterprise field), without which there are no group charts."""
-    apps = load_population(data, new)
+    apps = load_population(data, (old, new))
     to_old, to_new = aliases_for(old, new)
     aliases = {**to_old, **to_new}
     old_run = Version(old, aliases).run(apps, to_new)

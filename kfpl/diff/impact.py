@@ -20,11 +20,9 @@ fields, facts and enum values that only one version declares are left out for th
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -34,10 +32,12 @@ from kfpl.diff.readable import Reader, left_out_json
 from kfpl.diff.structural import Change, match_items, measure_similarity, rule_similarity
 from kfpl.diff.validated import Shared
 from kfpl.model import PolicySet, item_key
+from kfpl.runtime.bilingual import Text
 from kfpl.syntax import nodes as n
 
 if TYPE_CHECKING:  # numpy and the kernels only when an impact runs
     from kfpl.diff.columnar_run import Evaluated
+    from kfpl.population_tables import Origin
     from kfpl.runtime.application import Application
 
 ZERO = Decimal(0)
@@ -45,30 +45,43 @@ TOP = 10
 
 
 class ImpactError(Exception):
-    """Population data that cannot be read: a usage error (exit 2)."""
+    """Population data that cannot be read: a usage error (exit 2); ``words`` in both
+    languages where the reader wrote them, ``str()`` the English."""
+
+    def __init__(self, message: str | Text) -> None:
+        self.words = message if isinstance(message, Text) else Text.same(message)
+        super().__init__(self.words.en)
 
 
 # --------------------------------------------------------------------------- reading data
 
 
-def load_population(path: str | Path, ps: PolicySet | None = None) -> list[dict[str, Any]]:
-    """Applications from JSON lines, a folder of CSV (or Parquet) tables, or a Parquet
-    file of tables' folder. Money is read as Decimal or kept as text, never float."""
+def load_population(
+    path: str | Path, ps: PolicySet | Sequence[PolicySet] | None = None
+) -> list[dict[str, Any]]:
+    """Applications from JSON lines, or from a folder of CSV (or Parquet) tables (or one
+    of its tables), each with where it came from. Money is kept as text, never float.
+    ``ps``: the policy sets whose declarations type the tables' cells (a bool column is
+    ``true``/``false``, a set one JSON), the later winning."""
+    from kfpl.population_tables import TableError, applications, read_tables, types_of
+
     p = Path(path)
-    if p.is_dir():
-        if (p / "enterprises.csv").exists():
-            return _from_tables(_read_csv_tables(p), ps)
-        if (p / "enterprises.parquet").exists():
-            return _from_tables(_read_parquet_tables(p), ps)
-        raise ImpactError(
-            f"{p}: expected enterprises.csv (and claims.csv, history.csv) or .parquet tables"
-        )
+    if p.is_dir() or p.suffix in (".csv", ".parquet"):
+        if not p.exists():
+            raise ImpactError(f"no such file: {p}")
+        sets = [] if ps is None else [ps] if isinstance(ps, PolicySet) else list(ps)
+        types: dict[str, str] = {}
+        for one in sets:
+            types.update(types_of(one.inputs.values()))
+        try:
+            apps, origins = applications(read_tables(p), types)
+        except TableError as exc:
+            raise ImpactError(exc.words) from exc
+        population = Population(apps, [o.where for o in origins])
+        population.origins = origins
+        return population
     if not p.exists():
         raise ImpactError(f"no such file: {p}")
-    if p.suffix == ".csv":
-        return _from_tables(_read_csv_tables(p.parent), ps)
-    if p.suffix == ".parquet":
-        return _from_tables(_read_parquet_tables(p.parent), ps)
     return _read_jsonl(p)
 
 
@@ -78,6 +91,7 @@ class Population(list[dict[str, Any]]):
     def __init__(self, apps: Iterable[dict[str, Any]] = (), where: Iterable[str] = ()) -> None:
         super().__init__(apps)
         self.where = list(where)
+        self.origins: list[Origin] = []  # from tables: the rows of each application
 
     def origin(self, index: int) -> str:
         return self.where[index] if index < len(self.where) else f"application {index + 1}"
@@ -139,114 +153,6 @@ def _shape(app: dict[str, Any], where: str) -> None:
                 raise ImpactError(f"{where}: {key}[{i}].measure: expected a measure id (text)")
             if key == "claims" and not isinstance(item.get("facts", {}), dict):
                 raise ImpactError(f"{where}: {key}[{i}].facts: expected an object of facts")
-
-
-Tables = dict[str, list[dict[str, Any]]]
-
-
-def _read_csv_tables(folder: Path) -> Tables:
-    tables: Tables = {}
-    for name in ("enterprises", "claims", "history", "past"):
-        path = folder / f"{name}.csv"
-        if not path.exists():
-            if name == "enterprises":
-                raise ImpactError(f"{path}: missing")
-            tables[name] = []
-            continue
-        with path.open(encoding="utf-8", newline="") as f:
-            tables[name] = list(csv.DictReader(f))
-    return tables
-
-
-def _read_parquet_tables(folder: Path) -> Tables:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise ImpactError(
-            "reading Parquet tables needs pyarrow (pip install pyarrow); CSV tables and JSON lines need nothing"
-        ) from exc
-    tables: Tables = {}
-    for name in ("enterprises", "claims", "history", "past"):
-        path = folder / f"{name}.parquet"
-        if not path.exists():
-            tables[name] = []
-            continue
-        table = pq.read_table(path)
-        for column in table.schema:
-            if str(column.type) in ("float", "double", "halffloat"):
-                raise ImpactError(
-                    f"{path}: column {column.name} is floating point; store money as "
-                    "decimal128 or text so no fen is lost"
-                )
-        rows = table.to_pylist()
-        tables[name] = [{k: _parquet_cell(v) for k, v in row.items()} for row in rows]
-    return tables
-
-
-def _parquet_cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value) if not isinstance(value, str) else value
-
-
-def _typed(ps: PolicySet | None, name: str, cell: str) -> Any:
-    if cell == "":
-        return None
-    ty = ps.type_of(name) if ps is not None else None
-    kind = ty.name if isinstance(ty, n.NamedType) else None
-    if kind == "bool" or cell in ("true", "false"):
-        return cell == "true"
-    if kind in ("count", "year"):
-        return int(cell)
-    return cell
-
-
-def _from_tables(tables: Tables, ps: PolicySet | None) -> list[dict[str, Any]]:
-    apps: dict[tuple[str, int], dict[str, Any]] = {}
-    for row in tables["enterprises"]:
-        key = (row["id"], int(row["year"]))
-        enterprise = {k: _typed(ps, k, v) for k, v in row.items() if k != "year"}
-        enterprise["id"], enterprise["name"] = row["id"], row.get("name", "")
-        apps[key] = {
-            "year": key[1],
-            "enterprise": {k: v for k, v in enterprise.items() if v is not None},
-            "claims": [],
-            "history": [],
-        }
-    for row in tables["claims"]:
-        app: dict[str, Any] | None = apps.get((row["enterprise"], int(row["year"])))
-        if app is None:
-            raise ImpactError(
-                f"claims: enterprise {row['enterprise']} in {row['year']} has no row in enterprises"
-            )
-        facts = json.loads(row["facts"] or "{}", parse_float=Decimal)
-        claim: dict[str, Any] = {"id": row["id"], "measure": row["measure"], "facts": facts}
-        for claim_key in ("project", "product"):
-            if row.get(claim_key):
-                claim[claim_key] = row[claim_key]
-        app["claims"].append(claim)
-    for row in tables["history"]:
-        app = apps.get((row["enterprise"], int(row["application_year"])))
-        if app is None:
-            raise ImpactError(f"history: enterprise {row['enterprise']} has no row in enterprises")
-        prior: dict[str, Any] = {
-            "measure": row["measure"],
-            "year": int(row["year"]),
-            "amount": row["amount"],
-        }
-        for history_key in ("project", "product", "level", "step"):
-            if row.get(history_key):
-                prior[history_key] = row[history_key]
-        app["history"].append(prior)
-    for row in tables.get("past", []):  # facts of earlier years (首次超过), optional
-        app = apps.get((row["enterprise"], int(row["application_year"])))
-        if app is None:
-            raise ImpactError(f"past: enterprise {row['enterprise']} has no row in enterprises")
-        facts = json.loads(row["facts"] or "{}", parse_float=Decimal)
-        app["history"].append({"year": int(row["year"]), "facts": facts})
-    return list(apps.values())
 
 
 # --------------------------------------------------------------------------- running
@@ -536,7 +442,7 @@ def run_impact(
         doc = run_on_columns(old, new, data, changes, attribution, group_by)
         if doc is not None:
             return doc
-        apps = load_population(data, new)
+        apps = load_population(data, (old, new))
     to_old, to_new = aliases_for(old, new)
     aliases = {**to_old, **to_new}  # either version's id -> the other's
     old_v = Version(old, aliases)

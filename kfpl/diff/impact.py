@@ -20,6 +20,7 @@ fields, facts and enum values that only one version declares are left out for th
 
 from __future__ import annotations
 
+import heapq
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -582,28 +583,31 @@ def summarise(
     to_new: dict[str, str],
     group_by: str | None = None,
 ) -> dict[str, Any]:
-    # Added up in fen (exact, and much cheaper than Decimal over a large population).
-    fen_per_enterprise: dict[str, list[int]] = {}
+    # Added up in fen, exact, and shown in yuan only where written out (a large
+    # population has as many enterprises as applications).
+    per_enterprise: dict[str, list[int]] = {}
     group_of: dict[str, str] = {}
     for eid, group, was, now in zip(
         who.enterprise, who.group, old_run.fen, new_run.fen, strict=True
     ):
-        both = fen_per_enterprise.get(eid)
+        both = per_enterprise.get(eid)
         if both is None:
-            fen_per_enterprise[eid] = [was, now]
+            per_enterprise[eid] = [was, now]
         else:
             both[0] += was
             both[1] += now
         group_of[eid] = group
-    per_enterprise = {eid: [fen_yuan(x), fen_yuan(y)] for eid, (x, y) in fen_per_enterprise.items()}
     better = sum(1 for a, b in per_enterprise.values() if b > a)
     worse = sum(1 for a, b in per_enterprise.values() if b < a)
-    groups: dict[str, list[Any]] = {}
+    groups: dict[str, list[int]] = {}
     for eid, (a, b) in per_enterprise.items():
-        acc = groups.setdefault(group_of[eid], [0, ZERO, ZERO])
-        acc[0] += 1
-        acc[1] += a
-        acc[2] += b
+        acc = groups.get(group_of[eid])
+        if acc is None:
+            groups[group_of[eid]] = [1, a, b]
+        else:
+            acc[0] += 1
+            acc[1] += a
+            acc[2] += b
     measures = sorted(
         set(old_run.by_measure)
         | set(new_run.by_measure)
@@ -611,11 +615,11 @@ def summarise(
         | set(new_run.claims),
         key=_natural,
     )
-    total_old = sum((a for a, _ in per_enterprise.values()), ZERO)
-    total_new = sum((b for _, b in per_enterprise.values()), ZERO)
-    largest = sorted(per_enterprise.items(), key=lambda kv: (-abs(kv[1][1] - kv[1][0]), kv[0]))[
-        :TOP
-    ]
+    total_old = fen_yuan(sum(a for a, _ in per_enterprise.values()))
+    total_new = fen_yuan(sum(b for _, b in per_enterprise.values()))
+    largest = heapq.nsmallest(
+        TOP, per_enterprise.items(), key=lambda kv: (-abs(kv[1][1] - kv[1][0]), kv[0])
+    )
     by_measure = [
         {
             "measure": m,
@@ -635,9 +639,9 @@ def summarise(
             "group": ch,
             "label": labels.get(ch, {"zh": ch, "en": ch}),
             "enterprises": acc[0],
-            "old": _s(acc[1]),
-            "new": _s(acc[2]),
-            "delta": _s(acc[2] - acc[1]),
+            "old": _s(fen_yuan(acc[1])),
+            "new": _s(fen_yuan(acc[2])),
+            "delta": _s(fen_yuan(acc[2] - acc[1])),
         }
         for ch, acc in sorted(groups.items())
     ]
@@ -646,8 +650,8 @@ def summarise(
         "new_by_enterprise": _s(total_new),
         "old_by_measure": _s(sum(old_run.by_measure.values(), ZERO)),
         "new_by_measure": _s(sum(new_run.by_measure.values(), ZERO)),
-        "old_by_group": _s(sum((acc[1] for acc in groups.values()), ZERO)),
-        "new_by_group": _s(sum((acc[2] for acc in groups.values()), ZERO)),
+        "old_by_group": _s(fen_yuan(sum(acc[1] for acc in groups.values()))),
+        "new_by_group": _s(fen_yuan(sum(acc[2] for acc in groups.values()))),
         "delta_by_attribution": _s(sum((Decimal(s["delta"]) for s in attributed), ZERO))
         if attributed
         else None,
@@ -687,9 +691,9 @@ def summarise(
                 "group_label": labels.get(
                     group_of[eid], {"zh": group_of[eid], "en": group_of[eid]}
                 ),
-                "old": _s(a),
-                "new": _s(b),
-                "delta": _s(b - a),
+                "old": _s(fen_yuan(a)),
+                "new": _s(fen_yuan(b)),
+                "delta": _s(fen_yuan(b - a)),
             }
             for eid, (a, b) in largest
             if a != b

@@ -24,12 +24,17 @@ import numpy.typing as npt
 from kfpl.columnar.columns import Codes, Columns
 from kfpl.diff.projected import LeftOut, project, subset
 from kfpl.model import PolicySet
+from kfpl.runtime.application import InputSpec
 
 if TYPE_CHECKING:
     from kfpl.diff.columnar_run import Evaluated
     from kfpl.diff.impact import Version
 
 TABLES = ("enterprises.parquet", "enterprises.csv")
+
+
+class _Declined(Exception):
+    """A step's version may read the applications it touches otherwise."""
 
 
 def _folder(data: str | Path) -> Path | None:
@@ -83,28 +88,31 @@ def _groups(cols: Columns, group_by: str | None) -> list[str] | None:
 
 def _attribute(
     cols: Columns,
+    union: dict[str, InputSpec],
     steps: list[Any],
-    chain: list[Version],
-    readings: list[tuple[Columns, LeftOut]],
+    versions: tuple[Version, Version],
     old_done: Evaluated,
     new_done: Evaluated,
     aliases: dict[str, str],
 ) -> list[dict[str, Any]]:
     """``kfpl.diff.impact.attribute`` on columns: each step re-runs only the
-    applications whose claims or earlier awards name a measure it changes (``chain``:
-    the old version, then the intermediate ones; ``readings``: old, new, intermediate)."""
+    applications whose claims or earlier awards name a measure it changes, read by the
+    step's version from the union reading ``cols`` (``versions``: old and new)."""
     from kfpl.diff.changed import changed_measures
     from kfpl.diff.columnar_run import evaluate_columns
-    from kfpl.diff.impact import fen_yuan
+    from kfpl.diff.impact import Version, fen_yuan, intermediate
+
+    old_v, new_v = versions
 
     attributed: list[dict[str, Any]] = []
     fen = np.array(old_done.totals, dtype=object)  # exact: a sum of many int64 totals
-    before, prev = fen_yuan(int(fen.sum())), chain[0]
+    before, prev = fen_yuan(int(fen.sum())), old_v
     for index, step in enumerate(steps, 1):
         if index == len(steps):
             after = fen_yuan(sum(new_done.totals))  # the last step lands on the new version
         else:
-            mid, (mid_cols, _) = chain[index], readings[index + 1]
+            mid = Version(intermediate(old_v.ps, new_v.ps, steps[:index]), aliases)
+            mid.reading(new_v)
             changed = changed_measures(prev.ps, prev.reads, mid.ps, mid.reads)
             if changed is None:
                 touched = np.arange(cols.n_apps, dtype=np.int64)
@@ -117,7 +125,12 @@ def _attribute(
                 }
                 touched = _named(cols, words)
             if len(touched):
-                done = evaluate_columns(mid.engine, subset(mid_cols, touched), claims=False)
+                # Only the applications the step touches are read by its version (as the
+                # dict path reads only those).
+                got = project(subset(cols, touched), mid, union)
+                if got is None:
+                    raise _Declined
+                done = evaluate_columns(mid.engine, got[0], claims=False)
                 fen[touched] = done.totals
             after, prev = fen_yuan(int(fen.sum())), mid
         attributed.append(
@@ -146,7 +159,6 @@ def run(
         Who,
         aliases_for,
         attribution_steps,
-        intermediate,
         summarise,
         tally,
     )
@@ -175,11 +187,8 @@ def run(
     if groups is None:
         return None
     steps = attribution_steps(old, new, changes) if attribution else []
-    mids = [Version(intermediate(old, new, steps[:i]), aliases) for i in range(1, len(steps))]
     readings: list[tuple[Columns, LeftOut]] = []
-    for v in [old_v, new_v, *mids]:
-        if v is not old_v and v is not new_v:
-            v.reading(new_v)
+    for v in (old_v, new_v):
         got = project(cols, v, union.inputs)
         if got is None:
             return None
@@ -191,8 +200,10 @@ def run(
     try:
         old_done = evaluate_columns(old_v.engine, readings[0][0])
         new_done = evaluate_columns(new_v.engine, readings[1][0])
-        attributed = _attribute(cols, steps, [old_v, *mids], readings, old_done, new_done, aliases)
-    except NeedsReference:  # an amount beyond int64, a measure without a kernel
+        attributed = _attribute(
+            cols, union.inputs, steps, (old_v, new_v), old_done, new_done, aliases
+        )
+    except (NeedsReference, _Declined):  # e.g. an amount beyond int64
         return None
     old_run, new_run = tally(old_done, canonical), tally(new_done, canonical)
     who = Who(

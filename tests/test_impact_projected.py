@@ -141,9 +141,9 @@ def test_stressed_populations_project_as_each_version_reads_them(pair: Any, seed
 
 
 def test_a_subset_of_applications_is_their_own_columns(pair: Any) -> None:  # noqa: F811
-    """The attribution re-runs the applications a step touches: ``subset`` of the
+    """The attribution re-runs the applications a step touches: ``take`` of the
     columns equals the columns of those applications alone."""
-    from kfpl.diff.projected import subset
+    from kfpl.columnar.splice import take
 
     old, new, mids = pair
     apps = as_tables_hold_them(population(pair, 9, 120))
@@ -152,7 +152,7 @@ def test_a_subset_of_applications_is_their_own_columns(pair: Any) -> None:  # no
     typed = [read_application(a, union.inputs, union.measure_inputs) for a in apps]
     cols = columns_from_applications(typed, union.inputs)
     chosen = [i for i in range(len(apps)) if i % 3 != 1]
-    got = subset(cols, np.array(chosen, dtype=np.int64))
+    got = take(cols, np.array(chosen, dtype=np.int64))
     want = columns_from_applications([typed[i] for i in chosen], union.inputs)
     assert decoded(got) == decoded(want)
     assert got.n_claims < cols.n_claims

@@ -22,7 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kfpl.columnar.columns import Codes, Columns
-from kfpl.diff.projected import LeftOut, project, subset
+from kfpl.columnar.splice import take
+from kfpl.diff.projected import LeftOut, project
 from kfpl.model import PolicySet
 from kfpl.runtime.application import InputSpec
 
@@ -127,7 +128,7 @@ def _attribute(
             if len(touched):
                 # Only the applications the step touches are read by its version (as the
                 # dict path reads only those).
-                got = project(subset(cols, touched), mid, union)
+                got = project(take(cols, touched), mid, union)
                 if got is None:
                     raise _Declined
                 done = evaluate_columns(mid.engine, got[0], claims=False)

@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kfpl.columnar.columns import Codes, Columns, History, Past, Values
+from kfpl.columnar.splice import take_values
 from kfpl.runtime.application import InputSpec
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ class _Projector:
             read = reading[cols.measure.codes]
             kept = self._value(key, values, cols.claim_app, among, read, "claim")
             if kept is not None:
-                facts[key] = kept if every else _take(kept, rows)
+                facts[key] = kept if every else take_values(kept, rows)
         self.every = every
         return rows, _recode(mapped, cols.measure.codes[rows]), facts
 
@@ -217,14 +218,8 @@ class _Projector:
             facts=facts,
             history=history,
             past=past,
-            claim_date=_take(cols.claim_date, rows),
+            claim_date=take_values(cols.claim_date, rows),
         )
-
-
-def _take(values: Values, rows: npt.NDArray[np.int64]) -> Values:
-    data = values.data
-    taken = Codes(data.codes[rows], data.vocabulary) if isinstance(data, Codes) else data[rows]
-    return Values(values.type, taken, values.present[rows])
 
 
 def _recode(words: list[str], codes: npt.NDArray[np.int32]) -> Codes:
@@ -260,46 +255,3 @@ def project(
         return projector.run(), projector.left_out
     except Declined:
         return None
-
-
-def subset(cols: Columns, apps: npt.NDArray[np.int64]) -> Columns:
-    """The applications ``apps`` (ascending positions) of ``cols`` alone, renumbered
-    from 0 in the same order (the attribution re-runs only the applications a step
-    touches)."""
-    new_number = np.full(cols.n_apps + 1, -1, dtype=np.int64)
-    new_number[apps] = np.arange(len(apps), dtype=np.int64)
-
-    def rows_of(owner: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return np.flatnonzero(new_number[owner] >= 0)
-
-    claims, prior, past = rows_of(cols.claim_app), rows_of(cols.history.app), rows_of(cols.past.app)
-    h = cols.history
-    return replace(
-        cols,
-        n_apps=len(apps),
-        year=cols.year[apps],
-        enterprise_id=cols.enterprise_id.take(apps),
-        enterprise={k: _take(v, apps) for k, v in cols.enterprise.items()},
-        claim_app=new_number[cols.claim_app[claims]],
-        claim_index=cols.claim_index[claims],
-        claim_id=cols.claim_id.take(claims),
-        measure=cols.measure.take(claims),
-        keys={k: c.take(claims) for k, c in cols.keys.items()},
-        facts={k: _take(v, claims) for k, v in cols.facts.items()},
-        history=History(
-            new_number[h.app[prior]],
-            h.measure.take(prior),
-            h.year[prior],
-            h.amount[prior],
-            {k: c.take(prior) for k, c in h.keys.items()},
-            h.step[prior],
-        ),
-        past=Past(
-            new_number[cols.past.app[past]],
-            cols.past.year[past],
-            {k: _take(v, past) for k, v in cols.past.facts.items()},
-        ),
-        app_date=_take(cols.app_date, apps),
-        claim_date=_take(cols.claim_date, claims),
-        where=[cols.where[a] for a in apps.tolist()] if cols.where else [],
-    )

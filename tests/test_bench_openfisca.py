@@ -77,15 +77,15 @@ def test_kfpl_pays_the_edge_firms_what_the_rule_gives(compare: ModuleType, tmp_p
     want = [award for _, _, award in EDGE]
     firms = edge_firms(compare)
     assert compare.baseline(firms).tolist() == want
-    # through `kfpl batch`'s stages: the Parquet tables, validation, the columnar engine
+    # through `kfpl batch`'s stages: the Parquet tables read and validated by column, the
+    # columnar engine; and the same tables as objects through the reference evaluator
     engine = compare.Kfpl.load()
     compare.write_tables(firms, tmp_path)
-    apps = engine.validate(engine.read(tmp_path))
     numbers = list(range(1, len(EDGE) + 1))
-    results = engine.columnar(apps, numbers)
+    results = engine.columnar(engine.read(tmp_path), numbers)
     assert results.reference == 0
     assert compare.totals(results).tolist() == want
-    reference = engine.reference(apps, numbers)
+    reference = engine.reference(engine.applications(tmp_path), numbers)
     assert reference.claims == results.claims and reference.totals == results.totals
     tiers = [row[4] for row in results.claims if row[3] == "bench-2"]
     assert tiers == ["not_eligible", *["awarded"] * 5]

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import os
 import pstats
 import subprocess
@@ -46,6 +45,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -122,31 +122,38 @@ def baseline(f: Firms) -> I64:
 
 
 def write_tables(f: Firms, folder: Path) -> None:
-    """The firms as ``kfpl batch`` Parquet tables (enterprises, claims): money as text."""
+    """The firms as ``kfpl batch`` Parquet tables (enterprises, claims; layout in
+    examples/population/README.md): one column per fact, money ``decimal128(18, 2)``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    def money(fen: I64) -> Any:
+        return pa.array([Decimal(v).scaleb(-2) for v in fen.tolist()], pa.decimal128(18, 2))
 
     ids = [f"F{i:07d}" for i in range(f.n)]
     pq.write_table(
         pa.table(
             {
                 "id": ids,
-                "year": pa.array([YEAR] * f.n, type=pa.int64()),
                 "name": [""] * f.n,
-                "main_revenue": yuan_text(f.main_revenue),
+                "year": pa.array([YEAR] * f.n, type=pa.int64()),
+                "main_revenue": money(f.main_revenue),
             }
         ),
         folder / "enterprises.parquet",
     )
-    booth = [json.dumps({"booth_fees": t}) for t in yuan_text(f.booth_fees)]
+    booth = money(f.booth_fees)
     pq.write_table(
         pa.table(
             {
-                "id": ["booth", "tier"] * f.n,
                 "enterprise": [i for i in ids for _ in range(2)],
                 "year": pa.array([YEAR] * (2 * f.n), type=pa.int64()),
+                "id": ["booth", "tier"] * f.n,
                 "measure": ["bench-1", "bench-2"] * f.n,
-                "facts": [x for b in booth for x in (b, "{}")],
+                # the booth claim has the fees; the tier claim reads the enterprise's revenue
+                "booth_fees": pa.array(
+                    [x for b in booth.to_pylist() for x in (b, None)], pa.decimal128(18, 2)
+                ),
             }
         ),
         folder / "claims.parquet",

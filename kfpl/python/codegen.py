@@ -408,7 +408,20 @@ class RuleCode:
     extra: list[tuple[str, list[str]]] = field(default_factory=list)  # group-total conditions
 
 
-def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
+def enterprise_only(cond: n.Cond, ps: PolicySet) -> bool:
+    """The condition reads only the enterprise's inputs and no history (首次 reads the
+    past years of the claim's policy): its outcome is the same for every claim."""
+    for node in cond.walk():
+        if isinstance(node, n.Compare) and node.first_time:
+            return False
+    for name in cond_names(cond):
+        decl = ps.inputs.get(name)
+        if decl is None or decl.origin != "enterprise":
+            return False
+    return True
+
+
+def rule_code(rule: n.Rule, policy_id: str, ps: PolicySet) -> RuleCode:
     zh, en = label_pair(rule.title)
     source = str(rule.source) if rule.source else rule.id
     common = [
@@ -430,7 +443,10 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
             body.add("if ev.undetermined():")
             body.add(f"{INDENT}return None")
             body.add(f"return {cond_expr(item.cond)}")
-            specs.append([*common, "kind='eligible'", f"check={func}"])
+            spec = [*common, "kind='eligible'", f"check={func}"]
+            if enterprise_only(item.cond, ps):
+                spec.append("enterprise_only=True")
+            specs.append(spec)
         elif isinstance(item, n.Exclude):
             specs.append([*common, "kind='exclude'", f"flags={item.flags!r}"])
         elif isinstance(item, n.NoStacking):
@@ -524,7 +540,7 @@ def generate(module: n.Module, ps: PolicySet) -> str:
     policy = header[0] if header else n.Policy(module_stem(module.path))
     title_zh, title_en = label_pair(policy.title)
     measures = [measure_code(m, ps, policy.id) for m in module.of_type(n.Measure)]
-    rules = [rule_code(r, policy.id) for r in module.of_type(n.Rule)]
+    rules = [rule_code(r, policy.id, ps) for r in module.of_type(n.Rule)]
     fields: dict[str, tuple[str, str]] = {}
     for decl in module.of_type(n.InputDecl):
         if isinstance(decl.type, n.ListType):

@@ -175,11 +175,37 @@ class PolicySetRuntime:
         # with caps across claims; the rules of each application-level kind.
         self.claim_rules = {
             m.id: tuple(
-                r for r in self.rules if r.kind in ("exclude", "eligible") and self._applies(r, m)
+                (r, self._standing(r))
+                for r in self.rules
+                if r.kind in ("exclude", "eligible") and self._applies(r, m)
             )
             for m in self.measures.values()
         }
-        self.capped = tuple(m for m in self.measures.values() if m.caps)
+        # The period deciding whether each measure is in force, whether it is the
+        # measure's own, and the first year of its policy's period (for 首次).
+        self.in_force_of = {
+            m.id: (
+                self.measure_periods.get(m.id) or self.policy_periods.get(m.policy),
+                m.id in self.measure_periods,
+                self.policy_periods[m.policy].start.year
+                if m.policy in self.policy_periods
+                else None,
+            )
+            for m in self.measures.values()
+        }
+        self.capped = {m.id: m for m in self.measures.values() if m.caps}
+        # The measures whose claims each stacking rule can group (a claim of any other
+        # measure has no group under it).
+        self.stacked = {
+            id(r): frozenset(
+                m.id
+                for m in self.measures.values()
+                if (r.across != "policy" or m.policy == r.policy)
+                and (m.matter is not None if r.key == "matter" else r.key == m.item)
+            )
+            for r in self.rules
+            if r.kind == "stack"
+        }
         self.rules_of = {
             kind: tuple(r for r in self.rules if r.kind == kind)
             for kind in ("stack", "group_cap", "yearly_cap")
@@ -203,7 +229,8 @@ class PolicySetRuntime:
             return self._evaluate(app, standing=False)
 
     def _evaluate(self, app: Application, standing: bool = True) -> Outcome:
-        results = [self._claim(app, claim, set_rules=standing) for claim in app.claims]
+        judged: dict[int, _Judged] = {}  # the enterprise's standing, judged once (below)
+        results = [self._claim(app, claim, standing, judged) for claim in app.claims]
         decisions: list[Decision] = []
         self._once_in_application(app, results)
         self._aggregate_caps(app, results)
@@ -230,22 +257,37 @@ class PolicySetRuntime:
         return results[0]
 
     # -- applicability
+    def _standing(self, rule: RuleSpec) -> bool:
+        """The rule reads only the enterprise's inputs (an exclusion whose flags are all
+        its inputs, an eligibility condition the generator found to read nothing else):
+        it decides alike for every claim of an application."""
+        if rule.kind == "exclude":
+            return all(flag in self.labels.profile for flag in rule.flags)
+        return rule.enterprise_only
+
     def _applies(self, rule: RuleSpec, meta: MeasureMeta) -> bool:
         """A rule binds the measures of its own policy; a rule in a policy without
         measures (the shared rules file) binds every measure of the set."""
         return rule.policy == meta.policy or rule.policy not in self.measure_policies
 
     # -- one claim
-    def _claim(self, app: Application, claim: Claim, set_rules: bool = True) -> Result:
+    def _claim(
+        self,
+        app: Application,
+        claim: Claim,
+        set_rules: bool = True,
+        judged: dict[int, _Judged] | None = None,
+    ) -> Result:
         meta = self.measures[claim.measure]
         ev = Evaluation(meta, claim, app, self.labels, self.params)
         result = ev.result
         if not self._in_force(meta, ev):
             return result
-        for rule in self.claim_rules[meta.id] if set_rules else ():
-            if rule.kind == "exclude" and not self._exclusion(rule, ev):
-                return result
-            if rule.kind == "eligible" and not self._eligibility(rule, ev):
+        for rule, standing in self.claim_rules[meta.id] if set_rules else ():
+            if standing and judged is not None:
+                if not self._judged(rule, ev, judged):
+                    return result
+            elif not self._judge(rule, ev):
                 return result
         if meta.item and not self._identified(meta, ev):
             return result
@@ -258,16 +300,41 @@ class PolicySetRuntime:
             self._top_up(meta, ev)
         return result
 
+    def _judge(self, rule: RuleSpec, ev: Evaluation) -> bool:
+        if rule.kind == "exclude":
+            return self._exclusion(rule, ev)
+        return self._eligibility(rule, ev)
+
+    def _judged(self, rule: RuleSpec, ev: Evaluation, judged: dict[int, _Judged]) -> bool:
+        """``_judge`` for a rule on the enterprise alone: judged for the first claim, the
+        decision is the same for the others, which take its steps (the same Step
+        objects, rendered once), status and reason. Only a claim in its initial state
+        takes or gives a decision, and only a decided one (an undetermined rule's step
+        names the claim's measure)."""
+        result = ev.result
+        fresh = result.status == "awarded" and not result.missing and not result.reason
+        if fresh:
+            earlier = judged.get(id(rule))
+            if earlier is not None:
+                ok, status, reason, steps = earlier
+                result.status, result.reason = status, reason
+                result.steps.extend(steps)
+                return ok
+        before = len(result.steps)
+        ok = self._judge(rule, ev)
+        if fresh and result.status != "undetermined":
+            judged[id(rule)] = (ok, result.status, result.reason, tuple(result.steps[before:]))
+        return ok
+
     def _in_force(self, meta: MeasureMeta, ev: Evaluation) -> bool:
         """The measure's own period if it has one, else its policy's; decided by the
         claim's date where the period is written with days, by the year otherwise."""
-        app, result, day = ev.app, ev.result, ev.claim.date
-        if meta.policy in self.policy_periods:
-            ev.first_year = self.policy_periods[meta.policy].start.year
-        own = meta.id in self.measure_periods
-        period = self.measure_periods.get(meta.id) or self.policy_periods.get(meta.policy)
+        period, own, first_year = self.in_force_of[meta.id]
+        if first_year is not None:
+            ev.first_year = first_year
         if period is None:
             return True
+        app, result, day = ev.app, ev.result, ev.claim.date
         holds = period.holds(app.year, day if period.by_day else None)
         whose_zh = "本措施" if own else "政策"
         whose_en = "the measure's" if own else "the"
@@ -319,27 +386,39 @@ class PolicySetRuntime:
             return
         paid = sum((p.amount for p in earlier), ZERO)
         before = ev.result.amount
-        listed_zh = "、".join(f"{p.year}年{money_zh(p.amount)}" for p in earlier)
-        listed_en = ", ".join(f"{money_en(p.amount)} in {p.year}" for p in earlier)
+
+        def listed() -> tuple[str, str]:
+            return (
+                "、".join(f"{p.year}年{money_zh(p.amount)}" for p in earlier),
+                ", ".join(f"{money_en(p.amount)} in {p.year}" for p in earlier),
+            )
+
         if before <= paid:
             ev.result.status, ev.result.reason = "not_eligible", "already_awarded"
             ev.result.amount = ZERO
-            ev.step(
-                "once",
-                f"一次性奖励已发放（{listed_zh}），不低于本次核定的{money_zh(before)}，不再补发",
-                f"one-time award already paid ({listed_en}), at least this claim's "
-                f"{money_en(before)}: nothing more",
-                ok=False,
-            )
+
+            def refused() -> tuple[str, str]:
+                listed_zh, listed_en = listed()
+                return (
+                    f"一次性奖励已发放（{listed_zh}），不低于本次核定的{money_zh(before)}，不再补发",
+                    f"one-time award already paid ({listed_en}), at least this claim's "
+                    f"{money_en(before)}: nothing more",
+                )
+
+            ev.later("once", refused, ok=False)
             return
-        ev.result.amount = to_fen(before - paid)
-        ev.result.computed = ev.result.amount
-        ev.step(
-            "once",
-            f"补差：一次性奖励已发放{listed_zh}，本次核定{money_zh(before)}，补发差额{money_zh(ev.result.amount)}",
-            f"top-up: {listed_en} already paid for this one-time award; this claim comes to "
-            f"{money_en(before)}, so the difference of {money_en(ev.result.amount)} is paid",
-        )
+        after = ev.result.amount = to_fen(before - paid)
+        ev.result.computed = after
+
+        def topped_up() -> tuple[str, str]:
+            listed_zh, listed_en = listed()
+            return (
+                f"补差：一次性奖励已发放{listed_zh}，本次核定{money_zh(before)}，补发差额{money_zh(after)}",
+                f"top-up: {listed_en} already paid for this one-time award; this claim comes to "
+                f"{money_en(before)}, so the difference of {money_en(after)} is paid",
+            )
+
+        ev.later("once", topped_up)
 
     def _exclusion(self, rule: RuleSpec, ev: Evaluation) -> bool:
         values = {flag: ev.get(flag) for flag in rule.flags}
@@ -520,8 +599,10 @@ class PolicySetRuntime:
         claimed: dict[str, list[Result]] = defaultdict(list)
         for r in results:
             claimed[r.meta.id].append(r)
-        for meta in self.capped:
-            if meta.id not in claimed:
+        # The measures' caps are independent of each other: each binds its own claims.
+        for mid in claimed:
+            meta = self.capped.get(mid)
+            if meta is None:
                 continue
             for scope, limit in meta.caps:
                 mine = [r for r in claimed[meta.id] if r.paid and r.amount > 0]
@@ -601,10 +682,9 @@ class PolicySetRuntime:
 
     def _stack(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
         groups: dict[str, list[Result]] = defaultdict(list)
+        stacked = self.stacked[id(rule)]
         for r in results:
-            if not r.paid or r.amount <= 0:
-                continue
-            if rule.across == "policy" and r.meta.policy != rule.policy:
+            if r.meta.id not in stacked or not r.paid or r.amount <= 0:
                 continue
             key = self._group_key(rule, r.meta, r.claim.keys)
             if key is not None:
@@ -900,31 +980,32 @@ class PolicySetRuntime:
                 cut = min(r.amount, excess)
                 trimmed[r.claim.id] = r.amount - cut
                 excess -= cut
-        earlier_zh = f"（本年此前已获{money_zh(earlier)}）" if earlier else ""
-        earlier_en = f" ({money_en(earlier)} already paid this year)" if earlier else ""
         for r in paid:
             new = trimmed.get(r.claim.id, r.amount)
             if new != r.amount:
-                _note(
-                    r,
-                    "yearly_cap",
-                    rule.source,
-                    f"单个企业当年奖补总额不超过{label_zh}{money_zh(limit)}{earlier_zh}：由{money_zh(r.amount)}核减为{money_zh(new)}",
-                    f"yearly total capped at {label_en} {money_en(limit)}{earlier_en}: {money_en(r.amount)} reduced to {money_en(new)}",
-                )
+                texts = _yearly_cut_texts(label_zh, label_en, limit, earlier, r.amount, new)
+                _note_later(r, "yearly_cap", rule.source, texts)
                 r.amount = new
                 r.capped = True
                 r.status = "capped"
+        whole = earlier + total
         return [
             Decision(
                 rule.id,
                 rule.source,
-                f"年度奖补总额{money_zh(earlier + total)}超过{label_zh}{money_zh(limit)}，核减至上限",
-                f"yearly total {money_en(earlier + total)} exceeds {label_en} {money_en(limit)}: trimmed to the limit",
+                "",
+                "",
                 [r.claim.id for r in paid],
+                render=lambda: (
+                    f"年度奖补总额{money_zh(whole)}超过{label_zh}{money_zh(limit)}，核减至上限",
+                    f"yearly total {money_en(whole)} exceeds {label_en} {money_en(limit)}: trimmed to the limit",
+                ),
             )
         ]
 
+
+# A rule's decision on the enterprise, for the other claims: ok, status, reason, steps.
+_Judged = tuple[bool, str, str, tuple[Step, ...]]
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
 
@@ -981,15 +1062,8 @@ def _share_cap(
             r.amount = to_fen(room)
             r.capped = True
             r.status = "capped"
-            paid_zh = f"（此前已获{money_zh(earlier)}）" if earlier else ""
-            paid_en = f" ({money_en(earlier)} already paid)" if earlier else ""
-            _note(
-                r,
-                "cap",
-                source,
-                f"{scope_zh}最高不超过{money_zh(limit)}{paid_zh}：由{money_zh(before)}核减为{money_zh(r.amount)}",
-                f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(r.amount)}",
-            )
+            texts = _cut_texts(limit, earlier, scope_zh, scope_en, before, r.amount)
+            _note_later(r, "cap", source, texts)
         elif always:
             _note_later(
                 r,
@@ -1002,6 +1076,37 @@ def _share_cap(
                 ok=True,
             )
         room -= r.amount
+
+
+def _yearly_cut_texts(
+    label_zh: str, label_en: str, limit: Decimal, earlier: Decimal, before: Decimal, after: Decimal
+) -> Render:
+    def render() -> tuple[str, str]:
+        earlier_zh = f"（本年此前已获{money_zh(earlier)}）" if earlier else ""
+        earlier_en = f" ({money_en(earlier)} already paid this year)" if earlier else ""
+        return (
+            f"单个企业当年奖补总额不超过{label_zh}{money_zh(limit)}{earlier_zh}：由{money_zh(before)}核减为{money_zh(after)}",
+            f"yearly total capped at {label_en} {money_en(limit)}{earlier_en}: {money_en(before)} reduced to {money_en(after)}",
+        )
+
+    return render
+
+
+def _cut_texts(
+    limit: Decimal, earlier: Decimal, scope_zh: str, scope_en: str, before: Decimal, after: Decimal
+) -> Render:
+    """A shared cap's step: ``before`` reduced to ``after`` (the claim's amount may be
+    cut again later; the step keeps its own)."""
+
+    def render() -> tuple[str, str]:
+        paid_zh = f"（此前已获{money_zh(earlier)}）" if earlier else ""
+        paid_en = f" ({money_en(earlier)} already paid)" if earlier else ""
+        return (
+            f"{scope_zh}最高不超过{money_zh(limit)}{paid_zh}：由{money_zh(before)}核减为{money_zh(after)}",
+            f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(after)}",
+        )
+
+    return render
 
 
 def _proportional(paid: list[Result], room: Decimal) -> dict[str, Decimal]:

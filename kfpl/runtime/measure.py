@@ -84,6 +84,9 @@ class RuleSpec:
     measures: tuple[str, ...] = ()  # group_cap: the measures whose yearly total is capped
     amount: Decimal | None = None  # group_cap: the limit
     scope: str = "year"  # group_cap: year | enterprise | project | product
+    # eligible: the condition reads only the enterprise's inputs (the generator knows),
+    # so one decision holds for every claim of an application
+    enterprise_only: bool = False
 
 
 # --------------------------------------------------------------------------- explanation data

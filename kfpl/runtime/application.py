@@ -74,7 +74,13 @@ class InputSpec:
     unit: tuple[str, str] = ("", "")  # (zh, en) measure word of a count: 3台 / 3 machines
 
 
-@dataclass(frozen=True)
+# Claims and prior awards are built for every one read, and a frozen dataclass's own
+# __init__ sets each field through object.__setattr__ (a microsecond a claim, issue 13):
+# these two fill their __dict__ directly. They stay frozen against assignment.
+_Day = date  # the type, where a field named `date` hides it
+
+
+@dataclass(frozen=True, init=False)
 class Claim:
     id: str
     measure: str
@@ -83,13 +89,35 @@ class Claim:
     index: int
     date: date | None = None  # the day of the event claimed (else the application's date)
 
+    def __init__(
+        self,
+        id: str,
+        measure: str,
+        facts: dict[str, Any],
+        keys: dict[str, str],
+        index: int,
+        date: _Day | None = None,
+    ) -> None:
+        fields = self.__dict__
+        fields["id"], fields["measure"], fields["facts"] = id, measure, facts
+        fields["keys"], fields["index"], fields["date"] = keys, index, date
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class PriorAward:
     measure: str
     year: int
     amount: Decimal
     keys: dict[str, Any]
+
+    def __init__(self, measure: str, year: int, amount: Decimal, keys: dict[str, Any]) -> None:
+        fields = self.__dict__
+        fields["measure"], fields["year"], fields["amount"], fields["keys"] = (
+            measure,
+            year,
+            amount,
+            keys,
+        )
 
 
 @dataclass(frozen=True)

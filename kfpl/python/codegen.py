@@ -78,35 +78,66 @@ def label_pair(label: n.Label | None) -> tuple[str, str]:
 # --------------------------------------------------------------------------- conditions
 
 
-def cond_expr(cond: n.Cond) -> str:
+def cond_expr(cond: n.Cond, on: str = "ev") -> str:
+    """The condition as checks (``Check`` objects with their explanation), built by the
+    ``Checks`` methods of ``on``."""
     if isinstance(cond, n.Truthy):
-        return f"ev.truthy({cond.name!r}, {ident(cond.name)})"
+        return f"{on}.truthy({cond.name!r}, {ident(cond.name)})"
     if isinstance(cond, n.Compare):
-        check = (
-            f"ev.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
-        )
+        check = f"{on}.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
         if cond.first_time:
-            return f"ev.first_time({check}, {cond.name!r}, {cond.op!r}, {dec(cond.value.value)})"
+            return f"{on}.first_time({check}, {cond.name!r}, {cond.op!r}, {dec(cond.value.value)})"
         return check
     if isinstance(cond, n.IsValue):
-        return f"ev.is_in({cond.name!r}, {ident(cond.name)}, ({cond.value!r},))"
+        return f"{on}.is_in({cond.name!r}, {ident(cond.name)}, ({cond.value!r},))"
     if isinstance(cond, n.InValues):
         values = ", ".join(repr(v) for v in cond.values)
-        return f"ev.is_in({cond.name!r}, {ident(cond.name)}, ({values},))"
+        return f"{on}.is_in({cond.name!r}, {ident(cond.name)}, ({values},))"
     if isinstance(cond, n.Contains):
         values = "".join(f"{v!r}, " for v in cond.values)
-        return f"ev.contains({cond.name!r}, {ident(cond.name)}, ({values}), {cond.quantifier!r})"
+        return f"{on}.contains({cond.name!r}, {ident(cond.name)}, ({values}), {cond.quantifier!r})"
     if isinstance(cond, n.CountOf):
-        return (
-            f"ev.count_of({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
-        )
+        return f"{on}.count_of({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
     if isinstance(cond, n.Not):
-        return f"ev.negate({cond_expr(cond.operand)})"
+        return f"{on}.negate({cond_expr(cond.operand, on)})"
     if isinstance(cond, n.AllOf):
-        return f"ev.all_of({', '.join(cond_expr(c) for c in cond.operands)})"
+        return f"{on}.all_of({', '.join(cond_expr(c, on) for c in cond.operands)})"
     if isinstance(cond, n.AnyOf):
-        return f"ev.any_of({', '.join(cond_expr(c) for c in cond.operands)})"
+        return f"{on}.any_of({', '.join(cond_expr(c, on) for c in cond.operands)})"
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
+
+
+# The comparisons as Python writes them (the runtime's own tests, measure._TESTS).
+PY_OPS = {"at_least": ">=", "more_than": ">", "at_most": "<=", "less_than": "<", "equal": "=="}
+
+
+def cond_value(cond: n.Cond) -> str | None:
+    """The condition as a plain Python boolean over the values read, with the same
+    outcome as its checks; None when a part is judged by the runtime (首次 reads the
+    history; 包含 and 项数 read sets)."""
+    if isinstance(cond, n.Truthy):
+        return f"bool({ident(cond.name)})"
+    if isinstance(cond, n.Compare):
+        if cond.first_time:
+            return None
+        return f"{ident(cond.name)} {PY_OPS[cond.op]} {dec(cond.value.value)}"
+    if isinstance(cond, n.IsValue):
+        return f"{ident(cond.name)} in ({cond.value!r},)"
+    if isinstance(cond, n.InValues):
+        return f"{ident(cond.name)} in ({', '.join(repr(v) for v in cond.values)},)"
+    if isinstance(cond, n.Not):
+        inner = cond_value(cond.operand)
+        return None if inner is None else f"not ({inner})"
+    if isinstance(cond, n.AllOf | n.AnyOf):
+        parts = [cond_value(c) for c in cond.operands]
+        if any(p is None for p in parts):
+            return None
+        joiner = " and " if isinstance(cond, n.AllOf) else " or "
+        return joiner.join(
+            f"({p})" if isinstance(c, n.AllOf | n.AnyOf) else str(p)
+            for c, p in zip(cond.operands, parts, strict=True)
+        )
+    return None
 
 
 def cond_names(cond: n.Node) -> list[str]:
@@ -312,7 +343,11 @@ def measure_body(measure: n.Measure, ps: PolicySet) -> list[str]:
         body.add("if ev.undetermined():")
         body.add(f"{INDENT}return")
     for cond in measure.requires:
-        body.add(f"if not ev.require({cond_expr(cond)}):")
+        value = cond_value(cond)
+        if value is None:
+            body.add(f"if not ev.require({cond_expr(cond)}):")
+        else:  # computed here; its checks are built only to explain it
+            body.add(f"if not ev.condition({value}, lambda c: {cond_expr(cond, 'c')}):")
         body.add(f"{INDENT}return")
     award = measure.award
     item_caps = [c for c in measure.caps if c.scope == "item"]

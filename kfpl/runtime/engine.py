@@ -206,6 +206,11 @@ class PolicySetRuntime:
             for r in self.rules
             if r.kind == "stack"
         }
+        # Of those, the measures whose earlier awards count against a group.
+        self.stack_history = {
+            key: frozenset(m for m in grouped if self._history_counts(self.measures[m]))
+            for key, grouped in self.stacked.items()
+        }
         self.rules_of = {
             kind: tuple(r for r in self.rules if r.kind == kind)
             for kind in ("stack", "group_cap", "yearly_cap")
@@ -690,22 +695,34 @@ class PolicySetRuntime:
             if key is not None:
                 groups[key].append(r)
         decisions = []
+        counted = self._stack_history(rule, app) if groups else []
         for key, members in groups.items():
-            if len(members) < 2 and not app.history:
+            if len(members) < 2 and not counted:
                 continue  # one benefit and nothing paid before: nothing to compare
-            decision = self._stack_group(rule, app, key, members)
+            decision = self._stack_group(rule, app, key, members, counted)
             if decision is not None:
                 decisions.append(decision)
         return decisions
 
+    def _stack_history(self, rule: RuleSpec, app: Application) -> list[PriorAward]:
+        """The earlier awards that could count against a group of ``rule`` (``_priors_for``
+        picks a group's own among them)."""
+        measures = self.stack_history[id(rule)]
+        return [p for p in app.history if p.measure in measures]
+
     def _priors_for(
-        self, rule: RuleSpec, app: Application, key: str, members: list[Result]
+        self,
+        rule: RuleSpec,
+        app: Application,
+        key: str,
+        members: list[Result],
+        counted: list[PriorAward],
     ) -> list[PriorAward]:
-        if not app.history or not all(self._history_counts(m.meta) for m in members):
+        if not counted or not all(self._history_counts(m.meta) for m in members):
             return []
         mine = {m.meta.id for m in members}
         out = []
-        for p in app.history:
+        for p in counted:
             meta = self.measures.get(p.measure)
             if meta is None or p.measure in mine or p.year > app.year or p.amount <= 0:
                 continue
@@ -716,7 +733,12 @@ class PolicySetRuntime:
         return out
 
     def _stack_group(
-        self, rule: RuleSpec, app: Application, key: str, members: list[Result]
+        self,
+        rule: RuleSpec,
+        app: Application,
+        key: str,
+        members: list[Result],
+        counted: list[PriorAward],
     ) -> Decision | None:
         """Several benefits for one group: the benefit of one measure (all its claims in
         the group together) is kept, the highest; claims of the same measure are never
@@ -726,7 +748,7 @@ class PolicySetRuntime:
         by_measure: dict[str, list[Result]] = defaultdict(list)
         for m in members:
             by_measure[m.meta.id].append(m)
-        priors = self._priors_for(rule, app, key, members)
+        priors = self._priors_for(rule, app, key, members, counted)
         if len(by_measure) < 2 and not priors:
             return None
         if rule.matching_only:

@@ -211,6 +211,12 @@ class PolicySetRuntime:
             key: frozenset(m for m in grouped if self._history_counts(self.measures[m]))
             for key, grouped in self.stacked.items()
         }
+        # The measures each yearly total binds.
+        self.bound = {
+            id(r): frozenset(m.id for m in self.measures.values() if self._applies(r, m))
+            for r in self.rules
+            if r.kind == "yearly_cap"
+        }
         self.rules_of = {
             kind: tuple(r for r in self.rules if r.kind == kind)
             for kind in ("stack", "group_cap", "yearly_cap")
@@ -686,18 +692,21 @@ class PolicySetRuntime:
         return bool(meta.item) or meta.once is not None
 
     def _stack(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
-        groups: dict[str, list[Result]] = defaultdict(list)
+        groups: dict[str, list[Result]] = {}
         stacked = self.stacked[id(rule)]
         for r in results:
             if r.meta.id not in stacked or not r.paid or r.amount <= 0:
                 continue
             key = self._group_key(rule, r.meta, r.claim.keys)
             if key is not None:
-                groups[key].append(r)
+                groups.setdefault(key, []).append(r)
+        if not groups:
+            return []
         decisions = []
-        counted = self._stack_history(rule, app) if groups else []
+        counted = self._stack_history(rule, app)
+        earlier_groups = {self._group_key(rule, self.measures[p.measure], p.keys) for p in counted}
         for key, members in groups.items():
-            if len(members) < 2 and not counted:
+            if len(members) < 2 and key not in earlier_groups:
                 continue  # one benefit and nothing paid before: nothing to compare
             decision = self._stack_group(rule, app, key, members, counted)
             if decision is not None:
@@ -708,7 +717,9 @@ class PolicySetRuntime:
         """The earlier awards that could count against a group of ``rule`` (``_priors_for``
         picks a group's own among them)."""
         measures = self.stack_history[id(rule)]
-        return [p for p in app.history if p.measure in measures]
+        return [
+            p for p in app.history if p.measure in measures and p.year <= app.year and p.amount > 0
+        ]
 
     def _priors_for(
         self,
@@ -944,12 +955,12 @@ class PolicySetRuntime:
     def _yearly_cap(
         self, rule: RuleSpec, app: Application, results: list[Result]
     ) -> list[Decision]:
-        paid = [r for r in results if r.paid and r.amount > 0 and self._applies(rule, r.meta)]
+        bound = self.bound[id(rule)]
+        paid = [r for r in results if r.meta.id in bound and r.paid and r.amount > 0]
         if not paid:
             return []
         limit = app.enterprise.get(rule.limit)
-        label_zh = self.labels.name(rule.limit, "zh")
-        label_en = self.labels.name(rule.limit, "en")
+        label_zh, label_en = self.labels.name(rule.limit, "zh"), self.labels.name(rule.limit, "en")
         if limit is None:
             for r in paid:
                 r.status, r.reason = "undetermined", "missing"

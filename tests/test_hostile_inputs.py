@@ -88,11 +88,13 @@ def test_money_with_thousands_separators_and_the_limit_itself_is_read() -> None:
     "amount",
     ["0", "0.00", "007", "5.5", "5.50", "123456789012345", "123456789012345.99",
      "1000000000000000", "1000000000000000.00", "5.", ".5", "5.123", "+5", "-0", "1e3",
-     "５", "٥", "5\n", "5 0"],
+     "５", "٥", "5\n", "5 0",
+     "30万", "30万元", "007万", "0万", "1亿", "1亿元", "99999999999万", "100000000000万",
+     "9999999亿", "10000000亿", "1.5万", "30万 ", "30万万", "万", "亿元"],
 )  # fmt: skip
 def test_plain_amounts_read_as_every_other_way_of_writing_them(amount: str) -> None:
-    """A plain digit string takes a short path; with a space in front it takes the
-    general one. Both accept the same strings, give the same Decimal (digits and
+    """A plain digit string (or whole 万 or 亿) takes a short path; with a space in front
+    it takes the general one. Both accept the same strings, give the same Decimal (digits and
     exponent), or refuse with the same message."""
 
     def read(text: str) -> Decimal | str:

@@ -222,11 +222,30 @@ def _shown(value: Any) -> str:
 # path below, for 30万, 1,234.50, JSON numbers and every refusal, was a third of the
 # evaluation time when every amount went through it (issue 13).
 _PLAIN_MONEY = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?", re.ASCII)
+# And a drafter's round amount, whole 万 or 亿 (30万, 1亿元): the general path multiplies
+# the digits by 10^4 or 10^8 exactly, giving the integer's Decimal (exponent 0); the
+# digit counts keep it below 10^15.
+_ROUND_MONEY = re.compile(r"([0-9]{1,11})万元?|([0-9]{1,7})亿元?", re.ASCII)
+
+
+def plain_money(value: Any) -> Decimal | None:
+    """``value`` as ``read_money`` reads it when it is written in one of the plain forms
+    above (which it cannot refuse), else None."""
+    if value.__class__ is not str:
+        return None
+    if _PLAIN_MONEY.fullmatch(value):
+        return Decimal(value)
+    round_amount = _ROUND_MONEY.fullmatch(value)
+    if round_amount is None:
+        return None
+    wan, yi = round_amount.groups()
+    return Decimal(int(wan) * 10_000) if wan is not None else Decimal(int(yi) * 100_000_000)
 
 
 def read_money(value: Any, path: str) -> Decimal:
-    if value.__class__ is str and _PLAIN_MONEY.fullmatch(value):
-        return Decimal(value)
+    plain = plain_money(value)
+    if plain is not None:
+        return plain
     what = Text(
         '以元计的金额（如 "2000000.00" 或 "200万"）', 'money in yuan (e.g. "2000000.00" or "200万")'
     )
@@ -547,8 +566,9 @@ def _plain_value(spec: InputSpec, value: Any) -> Any:
     kind = spec.type
     if kind == "bool" and value.__class__ is bool:
         return value
-    if kind == "money" and value.__class__ is str and _PLAIN_MONEY.fullmatch(value):
-        return Decimal(value)
+    if kind == "money":
+        plain = plain_money(value)
+        return _NOT_PLAIN if plain is None else plain
     if kind == "enum" and value.__class__ is str and value in spec.members:
         return value
     return _NOT_PLAIN
@@ -727,10 +747,8 @@ def read_application(
         hyear = raw.get("year")
         if hyear.__class__ is not int or not YEARS[0] <= hyear <= YEARS[1]:
             hyear = _year(_require(raw, "year", path), f"{path}.year")
-        amount = raw.get("amount")
-        if amount.__class__ is str and _PLAIN_MONEY.fullmatch(amount):
-            amount = Decimal(amount)
-        else:
+        amount = plain_money(raw.get("amount"))
+        if amount is None:
             amount = read_money(_require(raw, "amount", path), f"{path}.amount")
         hkeys: dict[str, Any] = {}
         for key in HISTORY_KEYS:
@@ -787,12 +805,16 @@ def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) ->
         raise ApplicationError(f"{path}.facts", _FACTS)
     facts: dict[str, Any] = {}
     for key, value in raw_facts.items():
-        fpath = f"{path}.facts.{key}"
         spec = inputs.get(key)
         if spec is None or spec.type == "list":
-            raise ApplicationError(fpath, _unknown(key, sorted(inputs), Text("事实", "fact")))
+            raise ApplicationError(
+                f"{path}.facts.{key}", _unknown(key, sorted(inputs), Text("事实", "fact"))
+            )
         if value is not None:
-            facts[key] = read_value(spec, value, fpath)
+            plain = _plain_value(spec, value)
+            facts[key] = (
+                plain if plain is not _NOT_PLAIN else read_value(spec, value, f"{path}.facts.{key}")
+            )
     return PastFacts(pyear, facts)
 
 

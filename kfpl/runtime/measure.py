@@ -154,8 +154,12 @@ class Step(LazyTexts):
         ok: bool | None = None,
         render: Render | None = None,
     ) -> None:
+        # LazyTexts._set_texts written out: a step is recorded for every line of every
+        # explanation, read or not.
         self.kind, self.source, self.depth, self.ok = kind, source, depth, ok
-        self._set_texts(zh, en, render)
+        self._render, self._zh, self._en = render, zh, en
+        if render is not None and EAGER:
+            self._rendered()
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -195,7 +199,7 @@ class Check(LazyTexts):
         return [leaf for part in self.parts for leaf in part.failed_leaves()]
 
 
-@dataclass
+@dataclass(slots=True)  # one per claim: slots make it cheaper to build and to read
 class Result:
     claim: Claim
     meta: MeasureMeta

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -347,8 +348,11 @@ class PolicySetRuntime:
             return True
         app, result, day = ev.app, ev.result, ev.claim.date
         holds = period.holds(app.year, day if period.by_day else None)
-        whose_zh = "本措施" if own else "政策"
-        whose_en = "the measure's" if own else "the"
+        if holds is False:  # the usual refusal, explained when read
+            result.status, result.reason = "not_eligible", "not_in_force"
+            ev.later("in_force", _outside_texts(period, own, app.year, day), ok=False)
+            return False
+        whose_zh, whose_en = _whose(own)
         if holds is None:
             result.status, result.reason = "undetermined", "missing"
             result.missing.append("date")
@@ -359,17 +363,6 @@ class PolicySetRuntime:
                 f"{whose_en} effective period runs {period.en()}: only part of {app.year} is "
                 "inside it, so the date of the claim (date) decides",
                 ok=None,
-            )
-            return False
-        if not holds:
-            result.status, result.reason = "not_eligible", "not_in_force"
-            when_zh = day_zh(day) if day and period.by_day else f"{app.year}年"
-            when_en = day_en(day) if day and period.by_day else str(app.year)
-            ev.step(
-                "in_force",
-                f"{when_zh}不在{whose_zh}实施期限（{period.zh()}）内",
-                f"not in force: {when_en} is outside {whose_en} effective period ({period.en()})",
-                ok=False,
             )
             return False
         if period.by_day and day is not None:
@@ -1041,6 +1034,24 @@ class PolicySetRuntime:
 _Judged = tuple[bool, str, str, tuple[Step, ...]]
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
+
+
+def _whose(own: bool) -> tuple[str, str]:
+    """Whose effective period decides: the measure's own, or its policy's."""
+    return ("本措施", "the measure's") if own else ("政策", "the")
+
+
+def _outside_texts(period: Span, own: bool, year: int, day: date | None) -> Render:
+    def render() -> tuple[str, str]:
+        whose_zh, whose_en = _whose(own)
+        when_zh = day_zh(day) if day and period.by_day else f"{year}年"
+        when_en = day_en(day) if day and period.by_day else str(year)
+        return (
+            f"{when_zh}不在{whose_zh}实施期限（{period.zh()}）内",
+            f"not in force: {when_en} is outside {whose_en} effective period ({period.en()})",
+        )
+
+    return render
 
 
 def _final_texts(amount: Decimal) -> Render:

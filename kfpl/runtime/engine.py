@@ -783,8 +783,8 @@ class PolicySetRuntime:
         # first claim is listed first (the default) or last in the application.
         best = max(totals, key=lambda mid: (totals[mid], order * first_index[mid]))
         winners = by_measure[best]
-        best_ids = "、".join(r.claim.id for r in winners)
-        best_ids_en = ", ".join(r.claim.id for r in winners)
+        best_ids = [r.claim.id for r in winners]
+        group = _Group(rule, key_zh, shown_zh, shown_en, totals, priors)
         for mid, losers in by_measure.items():
             if mid == best:
                 continue
@@ -797,24 +797,10 @@ class PolicySetRuntime:
             )
             for loser in losers:
                 loser.status, loser.reason = "superseded", "stacking"
-                _note(
-                    loser,
-                    "stacking",
-                    rule.source,
-                    f"不予重复享受：与{best}（{best_ids}）属同一{key_zh}“{shown_zh}”，按最高一项执行，"
-                    f"{best}为{money_zh(totals[best])}，本措施{mid}为{money_zh(totals[mid])}",
-                    f"not paid: same {rule.key} {shown_en!r} as {best} ({best_ids_en}), which pays "
-                    f"{why_en} ({money_en(totals[best])} vs {money_en(totals[mid])} for {mid})",
-                )
+                texts = group.superseded(best, best_ids, mid, why_en)
+                _note_later(loser, "stacking", rule.source, texts)
                 loser.amount = ZERO
         earlier = sum((p.amount for p in priors), ZERO)
-        prior_zh = "、".join(f"{p.year}年{p.measure}{money_zh(p.amount)}" for p in priors)
-        prior_en = ", ".join(f"{p.measure} {money_en(p.amount)} in {p.year}" for p in priors)
-        compared_zh = "、".join(f"{mid}（{money_zh(t)}）" for mid, t in totals.items())
-        compared_en = ", ".join(f"{mid} ({money_en(t)})" for mid, t in totals.items())
-        if priors:
-            compared_zh += f"，已获{prior_zh}"
-            compared_en += f"; already paid: {prior_en}"
         if earlier:
             room = max(totals[best] - earlier, ZERO)
             # Top up to the highest benefit: trim the winner's claims, latest first.
@@ -827,34 +813,13 @@ class PolicySetRuntime:
                 r.prior_cut += cut
                 if r.amount == 0:
                     r.status, r.reason = "superseded", "stacking"
-                    zh = (f"不予重复享受：同一{key_zh}“{shown_zh}”已获{prior_zh}，"
-                          f"不低于本项{money_zh(before)}，按最高一项执行")  # fmt: skip
-                    en = (f"not paid: {rule.key} {shown_en!r} already received {prior_en}, "
-                          f"at least this claim's {money_en(before)}; highest benefit only")  # fmt: skip
                 else:
                     r.status, r.capped = "capped", True
-                    zh = (f"补差：同一{key_zh}“{shown_zh}”已获{prior_zh}，按最高一项执行，"
-                          f"由{money_zh(before)}核减为{money_zh(r.amount)}")  # fmt: skip
-                    en = (f"top-up only: {rule.key} {shown_en!r} already received {prior_en}; "
-                          f"highest benefit only, {money_en(before)} reduced to {money_en(r.amount)}")  # fmt: skip
-                _note(r, "stacking", rule.source, zh, en)
+                _note_later(r, "stacking", rule.source, group.topped_up(before, r.amount))
         for r in winners:
             if r.paid:
-                _note(
-                    r,
-                    "stacking",
-                    rule.source,
-                    f"同一{key_zh}“{shown_zh}”比较：{compared_zh}；按最高一项执行，予以支持",
-                    f"same {rule.key} {shown_en!r} compared: {compared_en}; the highest is paid",
-                    ok=True,
-                )
-        return Decision(
-            rule.id,
-            rule.source,
-            f"{rule.zh}：{key_zh}“{shown_zh}”比较{compared_zh}，保留{best}（{best_ids}）",
-            f"{rule.en}: {rule.key} {shown_en!r} compared {compared_en}; keeps {best} ({best_ids_en})",
-            ids,
-        )
+                _note_later(r, "stacking", rule.source, group.kept, ok=True)
+        return Decision(rule.id, rule.source, "", "", ids, render=group.decision(best, best_ids))
 
     # -- a cap over a group of measures
     def _group_cap(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
@@ -1034,6 +999,93 @@ class PolicySetRuntime:
 _Judged = tuple[bool, str, str, tuple[Step, ...]]
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
+
+
+class _Group:
+    """The words of one stacking group's explanation, written when read: what the
+    benefits were compared on, fixed when the group was decided."""
+
+    def __init__(
+        self,
+        rule: RuleSpec,
+        key_zh: str,
+        shown_zh: str,
+        shown_en: str,
+        totals: dict[str, Decimal],
+        priors: list[PriorAward],
+    ) -> None:
+        self.rule, self.key_zh, self.shown_zh, self.shown_en = rule, key_zh, shown_zh, shown_en
+        self.totals, self.priors = dict(totals), tuple(priors)
+
+    def prior(self) -> tuple[str, str]:
+        return (
+            "、".join(f"{p.year}年{p.measure}{money_zh(p.amount)}" for p in self.priors),
+            ", ".join(f"{p.measure} {money_en(p.amount)} in {p.year}" for p in self.priors),
+        )
+
+    def compared(self) -> tuple[str, str]:
+        compared_zh = "、".join(f"{mid}（{money_zh(t)}）" for mid, t in self.totals.items())
+        compared_en = ", ".join(f"{mid} ({money_en(t)})" for mid, t in self.totals.items())
+        if self.priors:
+            prior_zh, prior_en = self.prior()
+            compared_zh += f"，已获{prior_zh}"
+            compared_en += f"; already paid: {prior_en}"
+        return compared_zh, compared_en
+
+    def superseded(self, best: str, best_ids: list[str], mid: str, why_en: str) -> Render:
+        rule, totals = self.rule, self.totals
+        return lambda: (
+            f"不予重复享受：与{best}（{'、'.join(best_ids)}）属同一{self.key_zh}“{self.shown_zh}”，"
+            f"按最高一项执行，{best}为{money_zh(totals[best])}，本措施{mid}为{money_zh(totals[mid])}",
+            f"not paid: same {rule.key} {self.shown_en!r} as {best} ({', '.join(best_ids)}), "
+            f"which pays {why_en} ({money_en(totals[best])} vs {money_en(totals[mid])} for {mid})",
+        )
+
+    def topped_up(self, before: Decimal, after: Decimal) -> Render:
+        def render() -> tuple[str, str]:
+            key_zh, shown_zh, shown_en, key = (
+                self.key_zh,
+                self.shown_zh,
+                self.shown_en,
+                self.rule.key,
+            )
+            prior_zh, prior_en = self.prior()
+            if after == 0:
+                return (
+                    f"不予重复享受：同一{key_zh}“{shown_zh}”已获{prior_zh}，"
+                    f"不低于本项{money_zh(before)}，按最高一项执行",
+                    f"not paid: {key} {shown_en!r} already received {prior_en}, "
+                    f"at least this claim's {money_en(before)}; highest benefit only",
+                )
+            return (
+                f"补差：同一{key_zh}“{shown_zh}”已获{prior_zh}，按最高一项执行，"
+                f"由{money_zh(before)}核减为{money_zh(after)}",
+                f"top-up only: {key} {shown_en!r} already received {prior_en}; "
+                f"highest benefit only, {money_en(before)} reduced to {money_en(after)}",
+            )
+
+        return render
+
+    def kept(self) -> tuple[str, str]:
+        compared_zh, compared_en = self.compared()
+        return (
+            f"同一{self.key_zh}“{self.shown_zh}”比较：{compared_zh}；按最高一项执行，予以支持",
+            f"same {self.rule.key} {self.shown_en!r} compared: {compared_en}; the highest is paid",
+        )
+
+    def decision(self, best: str, best_ids: list[str]) -> Render:
+        rule = self.rule
+
+        def render() -> tuple[str, str]:
+            compared_zh, compared_en = self.compared()
+            return (
+                f"{rule.zh}：{self.key_zh}“{self.shown_zh}”比较{compared_zh}，"
+                f"保留{best}（{'、'.join(best_ids)}）",
+                f"{rule.en}: {rule.key} {self.shown_en!r} compared {compared_en}; "
+                f"keeps {best} ({', '.join(best_ids)})",
+            )
+
+        return render
 
 
 def _whose(own: bool) -> tuple[str, str]:

@@ -128,7 +128,7 @@ class PastFacts:
     facts: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)  # built for every application read: as Claim
 class Application:
     year: int
     enterprise: dict[str, Any]
@@ -136,6 +136,19 @@ class Application:
     history: tuple[PriorAward, ...] = field(default=())
     past: tuple[PastFacts, ...] = field(default=())
     date: date | None = None  # the application's date: the day its claims are judged at
+
+    def __init__(
+        self,
+        year: int,
+        enterprise: dict[str, Any],
+        claims: tuple[Claim, ...],
+        history: tuple[PriorAward, ...] = (),
+        past: tuple[PastFacts, ...] = (),
+        date: _Day | None = None,
+    ) -> None:
+        fields = self.__dict__
+        fields["year"], fields["enterprise"], fields["claims"] = year, enterprise, claims
+        fields["history"], fields["past"], fields["date"] = history, past, date
 
     def past_values(self, name: str) -> dict[int, Any]:
         """Year -> the recorded value of ``name`` in each earlier year."""
@@ -578,9 +591,11 @@ def read_application(
     data: Any,
     inputs: dict[str, InputSpec],
     measure_inputs: dict[str, tuple[str, ...]],
+    schema: Schema | None = None,
 ) -> Application:
-    """Validate ``data`` (parsed JSON) against the policy set's declarations."""
-    schema = schema_of(inputs, measure_inputs)
+    """Validate ``data`` (parsed JSON) against the policy set's declarations (laid out
+    in ``schema``, if the caller keeps it)."""
+    schema = schema_of(inputs, measure_inputs) if schema is None else schema
     if not isinstance(data, dict):
         raise ApplicationError(
             "",
@@ -596,8 +611,11 @@ def read_application(
     # `date` (optional): the day the application's claims are judged at; it gives the
     # year when `year` is left out, and must fall in it when both are written.
     app_date = read_date(data["date"], "date") if data.get("date") is not None else None
+    written = data.get("year")
     if "year" not in data and app_date is not None:
         year = app_date.year
+    elif written.__class__ is int and YEARS[0] <= written <= YEARS[1]:
+        year = written
     else:
         year = _year(_require(data, "year", ""), "year")
     if app_date is not None and app_date.year != year:

@@ -24,6 +24,7 @@ from kfpl.runtime.application import (
     Claim,
     InputSpec,
     PriorAward,
+    Schema,
     read_application,
 )
 from kfpl.runtime.dates import Span, day_en, day_zh
@@ -170,6 +171,7 @@ class PolicySetRuntime:
             if span is not None:
                 self.measure_periods[meta.id] = span
         self.measure_inputs = {m.id: m.reads for m in self.measures.values()}
+        self.schema = Schema(self.inputs, self.measure_inputs)
         self.measure_policies = {m.policy for m in self.measures.values()}
         # Worked out once for the set rather than for every claim: the exclusion and
         # eligibility rules binding each measure, in the order written; the measures
@@ -225,7 +227,7 @@ class PolicySetRuntime:
 
     # -- public
     def read(self, data: Any) -> Application:
-        return read_application(data, self.inputs, self.measure_inputs)
+        return read_application(data, self.inputs, self.measure_inputs, self.schema)
 
     def evaluate(self, data: Any) -> Outcome:
         app = data if isinstance(data, Application) else self.read(data)

@@ -564,38 +564,47 @@ class PolicySetRuntime:
         assert meta.max_years is not None
         n_years = meta.max_years
         listed = "、".join(map(str, years))
+        this_year = ev.app.year  # the texts below are written when read: no evaluation in them
         if meta.consecutive:
             if not years or ev.app.year < years[0] + n_years:
                 if years:
-                    ev.step(
+                    ev.later(
                         "years",
-                        f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），{ev.app.year}年在支持期内",
-                        f"supported for {n_years} consecutive years from {years[0]} (to {years[0] + n_years - 1}): {ev.app.year} is within",
+                        lambda: (
+                            f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），{this_year}年在支持期内",
+                            f"supported for {n_years} consecutive years from {years[0]} (to {years[0] + n_years - 1}): {this_year} is within",
+                        ),
                         ok=True,
                     )
                 return True
             ev.result.status, ev.result.reason = "not_eligible", "years_used"
-            ev.step(
+            ev.later(
                 "years",
-                f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），支持期已满",
-                f"the {n_years} consecutive years from {years[0]} ended in {years[0] + n_years - 1}",
+                lambda: (
+                    f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），支持期已满",
+                    f"the {n_years} consecutive years from {years[0]} ended in {years[0] + n_years - 1}",
+                ),
                 ok=False,
             )
             return False
         if len(years) < n_years:
             if years:
-                ev.step(
+                ev.later(
                     "years",
-                    f"已支持{len(years)}年（{listed}），未满{n_years}年",
-                    f"supported in {len(years)} earlier year(s) ({', '.join(map(str, years))}); at most {n_years}",
+                    lambda: (
+                        f"已支持{len(years)}年（{listed}），未满{n_years}年",
+                        f"supported in {len(years)} earlier year(s) ({', '.join(map(str, years))}); at most {n_years}",
+                    ),
                     ok=True,
                 )
             return True
         ev.result.status, ev.result.reason = "not_eligible", "years_used"
-        ev.step(
+        ev.later(
             "years",
-            f"已支持{len(years)}年（{listed}），支持期已满",
-            f"support period used up: {len(years)} years already ({', '.join(map(str, years))})",
+            lambda: (
+                f"已支持{len(years)}年（{listed}），支持期已满",
+                f"support period used up: {len(years)} years already ({', '.join(map(str, years))})",
+            ),
             ok=False,
         )
         return False

@@ -323,6 +323,17 @@ def _step_texts(
     )
 
 
+def _passed_texts(
+    labels: Labels, name: str, year: int, before: Decimal, passed: Decimal, inclusive: bool
+) -> Render:
+    """The steps an earlier year's value already passed (its own function: the loop over
+    the years moves on before they are rendered)."""
+    return lambda: (
+        f"{year}年{labels.name(name, 'zh')}{money_zh(before)}，已{'达到' if inclusive else '超过'}{money_zh(passed)}台阶，不再奖励",
+        f"{labels.name(name, 'en')} was {money_en(before)} in {year}: steps up to {money_en(passed)} were already {'reached' if inclusive else 'passed'}",
+    )
+
+
 def _steps_passed(value: Decimal, size: Decimal, inclusive: bool) -> Decimal:
     """How many steps of ``size`` the value has passed (``>``) or reached (``>=``)."""
     if value <= 0:
@@ -801,10 +812,13 @@ class Evaluation(Checks):
         done = [p.keys.get("step") for p in self.app.history if p.measure == self.meta.id]
         highest = max((d for d in done if isinstance(d, Decimal)), default=ZERO)
         if highest:
-            self.step(
+            rewarded = highest
+            self.later(
                 "history",
-                f"此前已奖励至{money_zh(highest)}台阶",
-                f"steps up to {money_en(highest)} were already rewarded",
+                lambda: (
+                    f"此前已奖励至{money_zh(rewarded)}台阶",
+                    f"steps up to {money_en(rewarded)} were already rewarded",
+                ),
             )
         if first_time:
             past = self.app.past_values(name)
@@ -817,11 +831,8 @@ class Evaluation(Checks):
                 passed = _steps_passed(before, size, inclusive) * size
                 if passed > highest:
                     highest = passed
-                    self.step(
-                        "history",
-                        f"{year}年{self.labels.name(name, 'zh')}{money_zh(before)}，已{'达到' if inclusive else '超过'}{money_zh(passed)}台阶，不再奖励",
-                        f"{self.labels.name(name, 'en')} was {money_en(before)} in {year}: steps up to {money_en(passed)} were already {'reached' if inclusive else 'passed'}",
-                    )
+                    texts = _passed_texts(self.labels, name, year, before, passed, inclusive)
+                    self.later("history", texts)
         first_k = highest // size + 1
         last_k = _steps_passed(value, size, inclusive)
         total = ZERO

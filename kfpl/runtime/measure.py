@@ -395,6 +395,8 @@ class Checks:
     is built from them only when its step is read, on a ``Checks`` of the labels alone
     (holding no evaluation, so a step never keeps its evaluation alive)."""
 
+    __slots__ = ("item", "labels")
+
     def __init__(self, labels: Labels) -> None:
         self.labels = labels
         self.item: dict[str, Any] | None = None
@@ -506,6 +508,8 @@ class Checks:
 
 class Evaluation(Checks):
     """The state of one claim's evaluation; generated code drives it."""
+
+    __slots__ = ("app", "claim", "depth", "first_year", "meta", "params", "result")
 
     def __init__(
         self,

@@ -620,7 +620,7 @@ class PolicySetRuntime:
             if meta is None:
                 continue
             for scope, limit in meta.caps:
-                mine = [r for r in claimed[meta.id] if r.paid and r.amount > 0]
+                mine = [r for r in claimed[meta.id] if r.paid and r.amount > ZERO]
                 if not mine:
                     continue
                 if scope in ("project", "product"):
@@ -699,7 +699,7 @@ class PolicySetRuntime:
         groups: dict[str, list[Result]] = {}
         stacked = self.stacked[id(rule)]
         for r in results:
-            if r.meta.id not in stacked or not r.paid or r.amount <= 0:
+            if r.meta.id not in stacked or not r.paid or r.amount <= ZERO:
                 continue
             key = self._group_key(rule, r.meta, r.claim.keys)
             if key is not None:
@@ -722,7 +722,9 @@ class PolicySetRuntime:
         picks a group's own among them)."""
         measures = self.stack_history[id(rule)]
         return [
-            p for p in app.history if p.measure in measures and p.year <= app.year and p.amount > 0
+            p
+            for p in app.history
+            if p.measure in measures and p.year <= app.year and p.amount > ZERO
         ]
 
     def _priors_for(
@@ -739,7 +741,7 @@ class PolicySetRuntime:
         out = []
         for p in counted:
             meta = self.measures.get(p.measure)
-            if meta is None or p.measure in mine or p.year > app.year or p.amount <= 0:
+            if meta is None or p.measure in mine or p.year > app.year or p.amount <= ZERO:
                 continue
             if rule.across == "policy" and meta.policy != rule.policy:
                 continue
@@ -925,7 +927,7 @@ class PolicySetRuntime:
         self, rule: RuleSpec, app: Application, results: list[Result]
     ) -> list[Decision]:
         bound = self.bound[id(rule)]
-        paid = [r for r in results if r.meta.id in bound and r.paid and r.amount > 0]
+        paid = [r for r in results if r.meta.id in bound and r.paid and r.amount > ZERO]
         if not paid:
             return []
         limit = app.enterprise.get(rule.limit)

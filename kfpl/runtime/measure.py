@@ -662,7 +662,9 @@ class Evaluation(Checks):
 
     # -- arithmetic
     def base(self, *parts: tuple[str, Decimal]) -> Decimal:
-        total = sum((value for _, value in parts), ZERO)
+        total = ZERO
+        for _, value in parts:  # sum() over a generator costs more than the additions
+            total += value
         if len(parts) > 1:
             name = self.labels.name
             self.later(

@@ -246,6 +246,8 @@ class PolicySetRuntime:
         judged: dict[int, _Judged] = {}  # the enterprise's standing, judged once (below)
         results = [self._claim(app, claim, standing, judged) for claim in app.claims]
         decisions: list[Decision] = []
+        if not any(r.paid for r in results):
+            return Outcome(app, results, decisions)  # every rule below binds paid claims only
         self._once_in_application(app, results)
         self._aggregate_caps(app, results)
         # Stacking first (in the order written), then the yearly total, whatever

@@ -84,7 +84,9 @@ def cond_expr(cond: n.Cond, on: str = "ev") -> str:
     if isinstance(cond, n.Truthy):
         return f"{on}.truthy({cond.name!r}, {ident(cond.name)})"
     if isinstance(cond, n.Compare):
-        check = f"{on}.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
+        check = (
+            f"{on}.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
+        )
         if cond.first_time:
             return f"{on}.first_time({check}, {cond.name!r}, {cond.op!r}, {dec(cond.value.value)})"
         return check

@@ -24,7 +24,9 @@ from kfpl.model import PolicySet, module_stem
 from kfpl.syntax import nodes as n
 
 INDENT = "    "
-_RESERVED = {"ev", "amount", "total", "tier", "item_amount", "D", "date", "annotations"}
+# The generator's own names in a measure's function (``c``: the checks an in-line
+# condition is explained by), which an input's variable must not take.
+_RESERVED = {"ev", "c", "amount", "total", "tier", "item_amount", "D", "date", "annotations"}
 
 
 def ident(name: str) -> str:

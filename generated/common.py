@@ -211,6 +211,7 @@ RULES = (
         en="Who may apply",
         kind="eligible",
         check=rule_common_eligibility,
+        enterprise_only=True,
     ),
     RuleSpec(
         id="common-exclusions",

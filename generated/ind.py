@@ -321,13 +321,12 @@ def measure_ind_1(ev: Evaluation) -> None:
     food_safety_certifications = ev.get("food_safety_certifications")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("chain", chain, ("agri_food",)),
-            ev.compare(
-                "at_least", "food_safety_certifications", food_safety_certifications, D("1")
-            ),
-        )
+    if not ev.condition(
+        chain in ("agri_food",) and food_safety_certifications >= D("1"),
+        lambda c: c.all_of(
+            c.is_in("chain", chain, ("agri_food",)),
+            c.compare("at_least", "food_safety_certifications", food_safety_certifications, D("1")),
+        ),
     ):
         return
     tier = ev.tier(
@@ -356,11 +355,12 @@ def measure_ind_2a(ev: Evaluation) -> None:
     aa_green_food_certified = ev.get("aa_green_food_certified")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("chain", chain, ("agri_food",)),
-            ev.truthy("aa_green_food_certified", aa_green_food_certified),
-        )
+    if not ev.condition(
+        chain in ("agri_food",) and bool(aa_green_food_certified),
+        lambda c: c.all_of(
+            c.is_in("chain", chain, ("agri_food",)),
+            c.truthy("aa_green_food_certified", aa_green_food_certified),
+        ),
     ):
         return
     amount = ev.fixed(D("100000"))
@@ -376,11 +376,12 @@ def measure_ind_2b(ev: Evaluation) -> None:
     organic_food_certified = ev.get("organic_food_certified")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("chain", chain, ("agri_food",)),
-            ev.truthy("organic_food_certified", organic_food_certified),
-        )
+    if not ev.condition(
+        chain in ("agri_food",) and bool(organic_food_certified),
+        lambda c: c.all_of(
+            c.is_in("chain", chain, ("agri_food",)),
+            c.truthy("organic_food_certified", organic_food_certified),
+        ),
     ):
         return
     amount = ev.fixed(D("200000"))
@@ -396,7 +397,9 @@ def measure_ind_3(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("first_set_equipment", first_set_equipment)):
+    if not ev.condition(
+        bool(first_set_equipment), lambda c: c.truthy("first_set_equipment", first_set_equipment)
+    ):
         return
     amount = ev.matching(D("0.50"), "higher_award", higher_award)
     ev.award(amount, ceiling=False)
@@ -412,11 +415,12 @@ def measure_ind_4(ev: Evaluation) -> None:
     bank_loan = ev.get("bank_loan")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("chain", chain, ("equipment",)),
-            ev.compare("at_least", "new_single_order", new_single_order, D("10000000")),
-        )
+    if not ev.condition(
+        chain in ("equipment",) and new_single_order >= D("10000000"),
+        lambda c: c.all_of(
+            c.is_in("chain", chain, ("equipment",)),
+            c.compare("at_least", "new_single_order", new_single_order, D("10000000")),
+        ),
     ):
         return
     amount = ev.percent(ev.param("benchmark_rate"), bank_loan, "bank_loan")
@@ -432,7 +436,7 @@ def measure_ind_5(ev: Evaluation) -> None:
     level = ev.get("level")
     if ev.undetermined():
         return
-    if not ev.require(ev.is_in("chain", chain, ("equipment",))):
+    if not ev.condition(chain in ("equipment",), lambda c: c.is_in("chain", chain, ("equipment",))):
         return
     ev.case("level", level)
     if level == "national":
@@ -456,11 +460,12 @@ def measure_ind_6(ev: Evaluation) -> None:
     vat_local_retained_last_year = ev.get("vat_local_retained_last_year")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("chain", chain, ("new_materials_energy",)),
-            ev.compare("at_least", "main_revenue", main_revenue, D("100000000")),
-        )
+    if not ev.condition(
+        chain in ("new_materials_energy",) and main_revenue >= D("100000000"),
+        lambda c: c.all_of(
+            c.is_in("chain", chain, ("new_materials_energy",)),
+            c.compare("at_least", "main_revenue", main_revenue, D("100000000")),
+        ),
     ):
         return
     amount = ev.percent(
@@ -486,11 +491,12 @@ def measure_ind_7(ev: Evaluation) -> None:
     vat_local_retained_last_year = ev.get("vat_local_retained_last_year")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("chain", chain, ("electronic_information",)),
-            ev.compare("at_least", "main_revenue", main_revenue, D("30000000")),
-        )
+    if not ev.condition(
+        chain in ("electronic_information",) and main_revenue >= D("30000000"),
+        lambda c: c.all_of(
+            c.is_in("chain", chain, ("electronic_information",)),
+            c.compare("at_least", "main_revenue", main_revenue, D("30000000")),
+        ),
     ):
         return
     amount = ev.percent(
@@ -515,11 +521,12 @@ def measure_ind_8(ev: Evaluation) -> None:
     first_sales_contract = ev.get("first_sales_contract")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("it_product_local", it_product_local),
-            ev.truthy("serves_manufacturing", serves_manufacturing),
-        )
+    if not ev.condition(
+        bool(it_product_local) and bool(serves_manufacturing),
+        lambda c: c.all_of(
+            c.truthy("it_product_local", it_product_local),
+            c.truthy("serves_manufacturing", serves_manufacturing),
+        ),
     ):
         return
     amount = ev.percent(D("0.10"), first_sales_contract, "first_sales_contract")
@@ -535,11 +542,12 @@ def measure_ind_9a(ev: Evaluation) -> None:
     cmmi_level5_first = ev.get("cmmi_level5_first")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("software_enterprise", software_enterprise),
-            ev.truthy("cmmi_level5_first", cmmi_level5_first),
-        )
+    if not ev.condition(
+        bool(software_enterprise) and bool(cmmi_level5_first),
+        lambda c: c.all_of(
+            c.truthy("software_enterprise", software_enterprise),
+            c.truthy("cmmi_level5_first", cmmi_level5_first),
+        ),
     ):
         return
     amount = ev.fixed(D("300000"))
@@ -555,11 +563,12 @@ def measure_ind_9b(ev: Evaluation) -> None:
     itss_level1_first = ev.get("itss_level1_first")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("software_enterprise", software_enterprise),
-            ev.truthy("itss_level1_first", itss_level1_first),
-        )
+    if not ev.condition(
+        bool(software_enterprise) and bool(itss_level1_first),
+        lambda c: c.all_of(
+            c.truthy("software_enterprise", software_enterprise),
+            c.truthy("itss_level1_first", itss_level1_first),
+        ),
     ):
         return
     amount = ev.fixed(D("300000"))
@@ -576,12 +585,15 @@ def measure_ind_10(ev: Evaluation) -> None:
     product_sales = ev.get("product_sales")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("chain", chain, ("pharma_devices",)),
-            ev.truthy("drug_approved_sales_local", drug_approved_sales_local),
-            ev.compare("at_least", "product_sales", product_sales, D("50000000")),
-        )
+    if not ev.condition(
+        chain in ("pharma_devices",)
+        and bool(drug_approved_sales_local)
+        and product_sales >= D("50000000"),
+        lambda c: c.all_of(
+            c.is_in("chain", chain, ("pharma_devices",)),
+            c.truthy("drug_approved_sales_local", drug_approved_sales_local),
+            c.compare("at_least", "product_sales", product_sales, D("50000000")),
+        ),
     ):
         return
     tier = ev.tier(
@@ -610,11 +622,12 @@ def measure_ind_11(ev: Evaluation) -> None:
     generic_consistency_passed = ev.get("generic_consistency_passed")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("product_producer", product_producer),
-            ev.truthy("generic_consistency_passed", generic_consistency_passed),
-        )
+    if not ev.condition(
+        bool(product_producer) and bool(generic_consistency_passed),
+        lambda c: c.all_of(
+            c.truthy("product_producer", product_producer),
+            c.truthy("generic_consistency_passed", generic_consistency_passed),
+        ),
     ):
         return
     amount = ev.fixed(D("500000"))
@@ -630,7 +643,10 @@ def measure_ind_12(ev: Evaluation) -> None:
     entrusted_contract = ev.get("entrusted_contract")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("entrusted_production_local", entrusted_production_local)):
+    if not ev.condition(
+        bool(entrusted_production_local),
+        lambda c: c.truthy("entrusted_production_local", entrusted_production_local),
+    ):
         return
     amount = ev.percent(D("0.05"), entrusted_contract, "entrusted_contract")
     amount = ev.cap(amount, D("300000"), "product", ("品种", "product"))
@@ -648,11 +664,12 @@ def measure_ind_13(ev: Evaluation) -> None:
     vat_local_retained_last_year = ev.get("vat_local_retained_last_year")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("parts_maker", parts_maker),
-            ev.compare("at_least", "main_revenue", main_revenue, D("100000000")),
-        )
+    if not ev.condition(
+        bool(parts_maker) and main_revenue >= D("100000000"),
+        lambda c: c.all_of(
+            c.truthy("parts_maker", parts_maker),
+            c.compare("at_least", "main_revenue", main_revenue, D("100000000")),
+        ),
     ):
         return
     amount = ev.percent(
@@ -729,12 +746,13 @@ def measure_ind_17a(ev: Evaluation) -> None:
     net_land_proceeds = ev.get("net_land_proceeds")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("hazardous_or_polluting", hazardous_or_polluting),
-            ev.truthy("relocating_into_park", relocating_into_park),
-            ev.truthy("old_site_repurposed", old_site_repurposed),
-        )
+    if not ev.condition(
+        bool(hazardous_or_polluting) and bool(relocating_into_park) and bool(old_site_repurposed),
+        lambda c: c.all_of(
+            c.truthy("hazardous_or_polluting", hazardous_or_polluting),
+            c.truthy("relocating_into_park", relocating_into_park),
+            c.truthy("old_site_repurposed", old_site_repurposed),
+        ),
     ):
         return
     tier = ev.tier(
@@ -766,11 +784,12 @@ def measure_ind_17b(ev: Evaluation) -> None:
     two_cut_three_clear_early = ev.get("two_cut_three_clear_early")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("hazardous_or_polluting", hazardous_or_polluting),
-            ev.truthy("two_cut_three_clear_early", two_cut_three_clear_early),
-        )
+    if not ev.condition(
+        bool(hazardous_or_polluting) and bool(two_cut_three_clear_early),
+        lambda c: c.all_of(
+            c.truthy("hazardous_or_polluting", hazardous_or_polluting),
+            c.truthy("two_cut_three_clear_early", two_cut_three_clear_early),
+        ),
     ):
         return
     amount = ev.range(D("500000"), D("1000000"))
@@ -787,10 +806,16 @@ def measure_ind_18(ev: Evaluation) -> None:
     testing_rd_equipment_investment = ev.get("testing_rd_equipment_investment")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("new_testing_rd_centre", new_testing_rd_centre),
-            ev.is_in(
+    if not ev.condition(
+        bool(new_testing_rd_centre)
+        and level
+        in (
+            "national",
+            "provincial",
+        ),
+        lambda c: c.all_of(
+            c.truthy("new_testing_rd_centre", new_testing_rd_centre),
+            c.is_in(
                 "level",
                 level,
                 (
@@ -798,7 +823,7 @@ def measure_ind_18(ev: Evaluation) -> None:
                     "provincial",
                 ),
             ),
-        )
+        ),
     ):
         return
     amount = ev.percent(
@@ -818,12 +843,13 @@ def measure_ind_19(ev: Evaluation) -> None:
     brand_sales = ev.get("brand_sales")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("apparel_producer", apparel_producer),
-            ev.truthy("famous_brand_acquired", famous_brand_acquired),
-            ev.compare("at_least", "brand_sales", brand_sales, D("100000000")),
-        )
+    if not ev.condition(
+        bool(apparel_producer) and bool(famous_brand_acquired) and brand_sales >= D("100000000"),
+        lambda c: c.all_of(
+            c.truthy("apparel_producer", apparel_producer),
+            c.truthy("famous_brand_acquired", famous_brand_acquired),
+            c.compare("at_least", "brand_sales", brand_sales, D("100000000")),
+        ),
     ):
         return
     amount = ev.fixed(D("500000"))
@@ -841,12 +867,13 @@ def measure_ind_20(ev: Evaluation) -> None:
     design_fees = ev.get("design_fees")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("qualified_designers", qualified_designers),
-            ev.compare("at_least", "designer_service_years", designer_service_years, D("2")),
-            ev.truthy("benefit_improved", benefit_improved),
-        )
+    if not ev.condition(
+        bool(qualified_designers) and designer_service_years >= D("2") and bool(benefit_improved),
+        lambda c: c.all_of(
+            c.truthy("qualified_designers", qualified_designers),
+            c.compare("at_least", "designer_service_years", designer_service_years, D("2")),
+            c.truthy("benefit_improved", benefit_improved),
+        ),
     ):
         return
     amount = ev.percent(D("0.20"), design_fees, "design_fees")
@@ -861,7 +888,10 @@ def measure_ind_21(ev: Evaluation) -> None:
     home_top100_this_year = ev.get("home_top100_this_year")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("home_top100_this_year", home_top100_this_year)):
+    if not ev.condition(
+        bool(home_top100_this_year),
+        lambda c: c.truthy("home_top100_this_year", home_top100_this_year),
+    ):
         return
     amount = ev.fixed(D("2000000"))
     ev.award(amount, ceiling=False)

@@ -309,11 +309,12 @@ def measure_mfg_1(ev: Evaluation) -> None:
     main_revenue = ev.get("main_revenue")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("industrial_enterprise", industrial_enterprise),
-            ev.compare("more_than", "main_revenue", main_revenue, D("5000000000")),
-        )
+    if not ev.condition(
+        bool(industrial_enterprise) and main_revenue > D("5000000000"),
+        lambda c: c.all_of(
+            c.truthy("industrial_enterprise", industrial_enterprise),
+            c.compare("more_than", "main_revenue", main_revenue, D("5000000000")),
+        ),
     ):
         return
     amount = ev.steps(
@@ -356,7 +357,10 @@ def measure_mfg_2b(ev: Evaluation) -> None:
     central_media_ad_fees = ev.get("central_media_ad_fees")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("industrial_enterprise", industrial_enterprise)):
+    if not ev.condition(
+        bool(industrial_enterprise),
+        lambda c: c.truthy("industrial_enterprise", industrial_enterprise),
+    ):
         return
     amount = ev.percent(D("0.30"), central_media_ad_fees, "central_media_ad_fees")
     ev.award(amount, ceiling=True)
@@ -384,14 +388,15 @@ def measure_mfg_3(ev: Evaluation) -> None:
     equipment_rd_investment = ev.get("equipment_rd_investment")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("tech_reform_demo", tech_reform_demo),
-            ev.truthy("project_completed", project_completed),
-            ev.compare(
-                "at_least", "equipment_rd_investment", equipment_rd_investment, D("5000000")
-            ),
-        )
+    if not ev.condition(
+        bool(tech_reform_demo)
+        and bool(project_completed)
+        and equipment_rd_investment >= D("5000000"),
+        lambda c: c.all_of(
+            c.truthy("tech_reform_demo", tech_reform_demo),
+            c.truthy("project_completed", project_completed),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("5000000")),
+        ),
     ):
         return
     amount = ev.percent(D("0.25"), equipment_rd_investment, "equipment_rd_investment")
@@ -409,14 +414,15 @@ def measure_mfg_4(ev: Evaluation) -> None:
     equipment_rd_investment = ev.get("equipment_rd_investment")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("green_reform_demo", green_reform_demo),
-            ev.truthy("project_completed", project_completed),
-            ev.compare(
-                "at_least", "equipment_rd_investment", equipment_rd_investment, D("3000000")
-            ),
-        )
+    if not ev.condition(
+        bool(green_reform_demo)
+        and bool(project_completed)
+        and equipment_rd_investment >= D("3000000"),
+        lambda c: c.all_of(
+            c.truthy("green_reform_demo", green_reform_demo),
+            c.truthy("project_completed", project_completed),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("3000000")),
+        ),
     ):
         return
     amount = ev.percent(D("0.30"), equipment_rd_investment, "equipment_rd_investment")
@@ -435,14 +441,17 @@ def measure_mfg_5(ev: Evaluation) -> None:
     software_hardware_investment = ev.get("software_hardware_investment")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("smart_reform_demo", smart_reform_demo),
-            ev.truthy("project_completed", project_completed),
-            ev.compare(
+    if not ev.condition(
+        bool(smart_reform_demo)
+        and bool(project_completed)
+        and project_total_investment >= D("5000000"),
+        lambda c: c.all_of(
+            c.truthy("smart_reform_demo", smart_reform_demo),
+            c.truthy("project_completed", project_completed),
+            c.compare(
                 "at_least", "project_total_investment", project_total_investment, D("5000000")
             ),
-        )
+        ),
     ):
         return
     amount = ev.percent(D("0.30"), software_hardware_investment, "software_hardware_investment")
@@ -460,14 +469,15 @@ def measure_mfg_6(ev: Evaluation) -> None:
     equipment_rd_investment = ev.get("equipment_rd_investment")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("robot_programme_project", robot_programme_project),
-            ev.truthy("project_completed", project_completed),
-            ev.compare(
-                "at_least", "equipment_rd_investment", equipment_rd_investment, D("2000000")
-            ),
-        )
+    if not ev.condition(
+        bool(robot_programme_project)
+        and bool(project_completed)
+        and equipment_rd_investment >= D("2000000"),
+        lambda c: c.all_of(
+            c.truthy("robot_programme_project", robot_programme_project),
+            c.truthy("project_completed", project_completed),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("2000000")),
+        ),
     ):
         return
     amount = ev.percent(D("0.30"), equipment_rd_investment, "equipment_rd_investment")
@@ -487,10 +497,17 @@ def measure_mfg_7(ev: Evaluation) -> None:
     production_equipment_investment = ev.get("production_equipment_investment")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("leading_industry_project", leading_industry_project),
-            ev.is_in(
+    if not ev.condition(
+        bool(leading_industry_project)
+        and kind_of_project
+        in (
+            "new_build",
+            "expansion",
+            "second_venture",
+        ),
+        lambda c: c.all_of(
+            c.truthy("leading_industry_project", leading_industry_project),
+            c.is_in(
                 "kind_of_project",
                 kind_of_project,
                 (
@@ -499,16 +516,17 @@ def measure_mfg_7(ev: Evaluation) -> None:
                     "second_venture",
                 ),
             ),
-        )
+        ),
     ):
         return
-    if not ev.require(
-        ev.all_of(
-            ev.compare(
+    if not ev.condition(
+        project_total_investment >= D("30000000") and bool(in_production),
+        lambda c: c.all_of(
+            c.compare(
                 "at_least", "project_total_investment", project_total_investment, D("30000000")
             ),
-            ev.truthy("in_production", in_production),
-        )
+            c.truthy("in_production", in_production),
+        ),
     ):
         return
     amount = ev.percent(
@@ -527,8 +545,9 @@ def measure_mfg_8a(ev: Evaluation) -> None:
     level = ev.get("level")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.truthy("base_direction_internet_big_data", base_direction_internet_big_data)
+    if not ev.condition(
+        bool(base_direction_internet_big_data),
+        lambda c: c.truthy("base_direction_internet_big_data", base_direction_internet_big_data),
     ):
         return
     ev.case("level", level)
@@ -570,7 +589,7 @@ def measure_mfg_8c(ev: Evaluation) -> None:
     level = ev.get("level")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("newly_approved", newly_approved)):
+    if not ev.condition(bool(newly_approved), lambda c: c.truthy("newly_approved", newly_approved)):
         return
     ev.case("level", level)
     if level == "national":
@@ -648,7 +667,10 @@ def measure_mfg_9d(ev: Evaluation) -> None:
     single_champion_enterprise = ev.get("single_champion_enterprise")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("single_champion_enterprise", single_champion_enterprise)):
+    if not ev.condition(
+        bool(single_champion_enterprise),
+        lambda c: c.truthy("single_champion_enterprise", single_champion_enterprise),
+    ):
         return
     amount = ev.fixed(D("1000000"))
     ev.award(amount, ceiling=False)
@@ -663,7 +685,9 @@ def measure_mfg_9e(ev: Evaluation) -> None:
     level = ev.get("level")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("newly_recognised", newly_recognised)):
+    if not ev.condition(
+        bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
+    ):
         return
     ev.case("level", level)
     if level == "national":
@@ -685,7 +709,9 @@ def measure_mfg_9f(ev: Evaluation) -> None:
     level = ev.get("level")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("newly_recognised", newly_recognised)):
+    if not ev.condition(
+        bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
+    ):
         return
     ev.case("level", level)
     if level == "national":
@@ -707,7 +733,9 @@ def measure_mfg_9g(ev: Evaluation) -> None:
     level = ev.get("level")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("newly_recognised", newly_recognised)):
+    if not ev.condition(
+        bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
+    ):
         return
     ev.case("level", level)
     if level == "national":
@@ -728,7 +756,7 @@ def measure_mfg_9h(ev: Evaluation) -> None:
     smart_factory = ev.get("smart_factory")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("smart_factory", smart_factory)):
+    if not ev.condition(bool(smart_factory), lambda c: c.truthy("smart_factory", smart_factory)):
         return
     amount = ev.fixed(D("1000000"))
     ev.award(amount, ceiling=False)
@@ -742,7 +770,7 @@ def measure_mfg_9i(ev: Evaluation) -> None:
     smart_workshop = ev.get("smart_workshop")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("smart_workshop", smart_workshop)):
+    if not ev.condition(bool(smart_workshop), lambda c: c.truthy("smart_workshop", smart_workshop)):
         return
     amount = ev.fixed(D("500000"))
     ev.award(amount, ceiling=False)
@@ -758,10 +786,16 @@ def measure_mfg_10a(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("newly_approved", newly_approved),
-            ev.is_in(
+    if not ev.condition(
+        bool(newly_approved)
+        and level
+        in (
+            "national",
+            "provincial",
+        ),
+        lambda c: c.all_of(
+            c.truthy("newly_approved", newly_approved),
+            c.is_in(
                 "level",
                 level,
                 (
@@ -769,7 +803,7 @@ def measure_mfg_10a(ev: Evaluation) -> None:
                     "provincial",
                 ),
             ),
-        )
+        ),
     ):
         return
     amount = ev.matching(D("0.50"), "higher_award", higher_award)
@@ -786,10 +820,16 @@ def measure_mfg_10b(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("newly_approved", newly_approved),
-            ev.is_in(
+    if not ev.condition(
+        bool(newly_approved)
+        and level
+        in (
+            "national",
+            "provincial",
+        ),
+        lambda c: c.all_of(
+            c.truthy("newly_approved", newly_approved),
+            c.is_in(
                 "level",
                 level,
                 (
@@ -797,7 +837,7 @@ def measure_mfg_10b(ev: Evaluation) -> None:
                     "provincial",
                 ),
             ),
-        )
+        ),
     ):
         return
     amount = ev.matching(D("0.50"), "higher_award", higher_award)
@@ -814,10 +854,16 @@ def measure_mfg_10c(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("newly_approved", newly_approved),
-            ev.is_in(
+    if not ev.condition(
+        bool(newly_approved)
+        and level
+        in (
+            "national",
+            "provincial",
+        ),
+        lambda c: c.all_of(
+            c.truthy("newly_approved", newly_approved),
+            c.is_in(
                 "level",
                 level,
                 (
@@ -825,7 +871,7 @@ def measure_mfg_10c(ev: Evaluation) -> None:
                     "provincial",
                 ),
             ),
-        )
+        ),
     ):
         return
     amount = ev.matching(D("0.50"), "higher_award", higher_award)
@@ -841,7 +887,9 @@ def measure_mfg_10d(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("strong_base_project", strong_base_project)):
+    if not ev.condition(
+        bool(strong_base_project), lambda c: c.truthy("strong_base_project", strong_base_project)
+    ):
         return
     amount = ev.matching(D("0.50"), "higher_award", higher_award)
     ev.award(amount, ceiling=False)
@@ -857,10 +905,16 @@ def measure_mfg_10e(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("military_civil_funds", military_civil_funds),
-            ev.is_in(
+    if not ev.condition(
+        bool(military_civil_funds)
+        and level
+        in (
+            "national",
+            "provincial",
+        ),
+        lambda c: c.all_of(
+            c.truthy("military_civil_funds", military_civil_funds),
+            c.is_in(
                 "level",
                 level,
                 (
@@ -868,7 +922,7 @@ def measure_mfg_10e(ev: Evaluation) -> None:
                     "provincial",
                 ),
             ),
-        )
+        ),
     ):
         return
     amount = ev.matching(D("0.50"), "higher_award", higher_award)
@@ -959,7 +1013,10 @@ def measure_mfg_11a(ev: Evaluation) -> None:
     single_champion_product = ev.get("single_champion_product")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("single_champion_product", single_champion_product)):
+    if not ev.condition(
+        bool(single_champion_product),
+        lambda c: c.truthy("single_champion_product", single_champion_product),
+    ):
         return
     amount = ev.fixed(D("500000"))
     ev.award(amount, ceiling=False)
@@ -974,7 +1031,10 @@ def measure_mfg_11b(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("new_product_evaluated", new_product_evaluated)):
+    if not ev.condition(
+        bool(new_product_evaluated),
+        lambda c: c.truthy("new_product_evaluated", new_product_evaluated),
+    ):
         return
     amount = ev.matching(D("0.50"), "higher_award", higher_award)
     ev.award(amount, ceiling=False)
@@ -989,15 +1049,20 @@ def measure_mfg_11c(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.is_in(
+    if not ev.condition(
+        level
+        in (
+            "national",
+            "provincial",
+        ),
+        lambda c: c.is_in(
             "level",
             level,
             (
                 "national",
                 "provincial",
             ),
-        )
+        ),
     ):
         return
     amount = ev.matching(D("0.50"), "higher_award", higher_award)
@@ -1014,11 +1079,12 @@ def measure_mfg_12a(ev: Evaluation) -> None:
     rd_pilot_equipment = ev.get("rd_pilot_equipment")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("on_cultivation_list", on_cultivation_list),
-            ev.truthy("project_completed", project_completed),
-        )
+    if not ev.condition(
+        bool(on_cultivation_list) and bool(project_completed),
+        lambda c: c.all_of(
+            c.truthy("on_cultivation_list", on_cultivation_list),
+            c.truthy("project_completed", project_completed),
+        ),
     ):
         return
     amount = ev.percent(D("0.20"), rd_pilot_equipment, "rd_pilot_equipment")
@@ -1037,7 +1103,10 @@ def measure_mfg_12b(ev: Evaluation) -> None:
     research_software = ev.get("research_software")
     if ev.undetermined():
         return
-    if not ev.require(ev.truthy("city_innovation_centre", city_innovation_centre)):
+    if not ev.condition(
+        bool(city_innovation_centre),
+        lambda c: c.truthy("city_innovation_centre", city_innovation_centre),
+    ):
         return
     amount = ev.percent(
         D("0.20"),
@@ -1079,11 +1148,12 @@ def measure_mfg_13a(ev: Evaluation) -> None:
     cloud_fees = ev.get("cloud_fees")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("size", size, ("above_scale",)),
-            ev.compare("at_least", "cloud_fees", cloud_fees, D("30000")),
-        )
+    if not ev.condition(
+        size in ("above_scale",) and cloud_fees >= D("30000"),
+        lambda c: c.all_of(
+            c.is_in("size", size, ("above_scale",)),
+            c.compare("at_least", "cloud_fees", cloud_fees, D("30000")),
+        ),
     ):
         return
     amount = ev.percent(D("0.50"), cloud_fees, "cloud_fees")
@@ -1099,11 +1169,12 @@ def measure_mfg_13b(ev: Evaluation) -> None:
     cloud_fees = ev.get("cloud_fees")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.is_in("size", size, ("small_micro",)),
-            ev.compare("at_least", "cloud_fees", cloud_fees, D("10000")),
-        )
+    if not ev.condition(
+        size in ("small_micro",) and cloud_fees >= D("10000"),
+        lambda c: c.all_of(
+            c.is_in("size", size, ("small_micro",)),
+            c.compare("at_least", "cloud_fees", cloud_fees, D("10000")),
+        ),
     ):
         return
     amount = ev.percent(D("0.30"), cloud_fees, "cloud_fees")
@@ -1150,10 +1221,16 @@ def measure_mfg_14b(ev: Evaluation) -> None:
     higher_award = ev.get("higher_award")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("platform_accepted", platform_accepted),
-            ev.is_in(
+    if not ev.condition(
+        bool(platform_accepted)
+        and level
+        in (
+            "national",
+            "provincial",
+        ),
+        lambda c: c.all_of(
+            c.truthy("platform_accepted", platform_accepted),
+            c.is_in(
                 "level",
                 level,
                 (
@@ -1161,7 +1238,7 @@ def measure_mfg_14b(ev: Evaluation) -> None:
                     "provincial",
                 ),
             ),
-        )
+        ),
     ):
         return
     amount = ev.matching(D("0.30"), "higher_award", higher_award)

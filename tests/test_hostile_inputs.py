@@ -88,11 +88,13 @@ def test_money_with_thousands_separators_and_the_limit_itself_is_read() -> None:
     "amount",
     ["0", "0.00", "007", "5.5", "5.50", "123456789012345", "123456789012345.99",
      "1000000000000000", "1000000000000000.00", "5.", ".5", "5.123", "+5", "-0", "1e3",
-     "５", "٥", "5\n", "5 0"],
+     "５", "٥", "5\n", "5 0",
+     "30万", "30万元", "007万", "0万", "1亿", "1亿元", "99999999999万", "100000000000万",
+     "9999999亿", "10000000亿", "1.5万", "30万 ", "30万万", "万", "亿元"],
 )  # fmt: skip
 def test_plain_amounts_read_as_every_other_way_of_writing_them(amount: str) -> None:
-    """A plain digit string takes a short path; with a space in front it takes the
-    general one. Both accept the same strings, give the same Decimal (digits and
+    """A plain digit string (or whole 万 or 亿) takes a short path; with a space in front
+    it takes the general one. Both accept the same strings, give the same Decimal (digits and
     exponent), or refuse with the same message."""
 
     def read(text: str) -> Decimal | str:
@@ -228,6 +230,37 @@ def test_names_that_python_would_mangle_alike_stay_apart(tmp_path: Path) -> None
     source = invoke("dump", str(folder / "mfg.kfpl"), "--stage", "python").output
     assignments = [line.split("=")[0].strip() for line in source.splitlines() if "ev.get(" in line]
     assert len(assignments) == len(set(assignments)) == 4, assignments
+
+
+GENERATOR_NAMES = """\
+input c: money zh "甲" en "c"
+input ev: bool zh "乙" en "ev"
+
+measure mfg-1
+  source mfg 1
+  title zh "测试" en "Test"
+  department 市工业和信息化局
+  requires c at least 10万 and ev
+  award 10万
+  example c = 100万, ev = true -> 10万
+  example c = 1万, ev = true -> not eligible
+"""
+
+
+def test_inputs_named_like_the_generators_own_variables_are_read_and_explained(
+    tmp_path: Path,
+) -> None:
+    """``ev`` is the evaluation and ``c`` the checks of an in-line condition: inputs of
+    those names get other variables, and the condition is still explained from them."""
+    from kfpl.python.evaluate import Program
+
+    folder = policy_dir(tmp_path, GENERATOR_NAMES)
+    assert_exit(invoke("test", str(folder), "-v"), 0, "2 passed, 0 failed")
+    program = Program.from_paths([str(folder)])
+    claim = {"id": "c1", "measure": "mfg-1", "facts": {"c": "100万", "ev": True}}
+    outcome = program.run({"year": 2021, "enterprise": {"id": "e"}, "claims": [claim]})
+    texts = [step.en for step in outcome.results[0].steps]
+    assert "condition met: c at least CNY 100,000 (is CNY 1,000,000) and ev (is yes)" in texts
 
 
 def test_the_python_names_are_one_to_one_and_assignable() -> None:

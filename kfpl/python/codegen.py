@@ -24,7 +24,9 @@ from kfpl.model import PolicySet, module_stem
 from kfpl.syntax import nodes as n
 
 INDENT = "    "
-_RESERVED = {"ev", "amount", "total", "tier", "item_amount", "D", "date", "annotations"}
+# The generator's own names in a measure's function (``c``: the checks an in-line
+# condition is explained by), which an input's variable must not take.
+_RESERVED = {"ev", "c", "amount", "total", "tier", "item_amount", "D", "date", "annotations"}
 
 
 def ident(name: str) -> str:
@@ -78,35 +80,68 @@ def label_pair(label: n.Label | None) -> tuple[str, str]:
 # --------------------------------------------------------------------------- conditions
 
 
-def cond_expr(cond: n.Cond) -> str:
+def cond_expr(cond: n.Cond, on: str = "ev") -> str:
+    """The condition as checks (``Check`` objects with their explanation), built by the
+    ``Checks`` methods of ``on``."""
     if isinstance(cond, n.Truthy):
-        return f"ev.truthy({cond.name!r}, {ident(cond.name)})"
+        return f"{on}.truthy({cond.name!r}, {ident(cond.name)})"
     if isinstance(cond, n.Compare):
         check = (
-            f"ev.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
+            f"{on}.compare({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
         )
         if cond.first_time:
-            return f"ev.first_time({check}, {cond.name!r}, {cond.op!r}, {dec(cond.value.value)})"
+            return f"{on}.first_time({check}, {cond.name!r}, {cond.op!r}, {dec(cond.value.value)})"
         return check
     if isinstance(cond, n.IsValue):
-        return f"ev.is_in({cond.name!r}, {ident(cond.name)}, ({cond.value!r},))"
+        return f"{on}.is_in({cond.name!r}, {ident(cond.name)}, ({cond.value!r},))"
     if isinstance(cond, n.InValues):
         values = ", ".join(repr(v) for v in cond.values)
-        return f"ev.is_in({cond.name!r}, {ident(cond.name)}, ({values},))"
+        return f"{on}.is_in({cond.name!r}, {ident(cond.name)}, ({values},))"
     if isinstance(cond, n.Contains):
         values = "".join(f"{v!r}, " for v in cond.values)
-        return f"ev.contains({cond.name!r}, {ident(cond.name)}, ({values}), {cond.quantifier!r})"
+        return f"{on}.contains({cond.name!r}, {ident(cond.name)}, ({values}), {cond.quantifier!r})"
     if isinstance(cond, n.CountOf):
-        return (
-            f"ev.count_of({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
-        )
+        return f"{on}.count_of({cond.op!r}, {cond.name!r}, {ident(cond.name)}, {dec(cond.value.value)})"
     if isinstance(cond, n.Not):
-        return f"ev.negate({cond_expr(cond.operand)})"
+        return f"{on}.negate({cond_expr(cond.operand, on)})"
     if isinstance(cond, n.AllOf):
-        return f"ev.all_of({', '.join(cond_expr(c) for c in cond.operands)})"
+        return f"{on}.all_of({', '.join(cond_expr(c, on) for c in cond.operands)})"
     if isinstance(cond, n.AnyOf):
-        return f"ev.any_of({', '.join(cond_expr(c) for c in cond.operands)})"
+        return f"{on}.any_of({', '.join(cond_expr(c, on) for c in cond.operands)})"
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
+
+
+# The comparisons as Python writes them (the runtime's own tests, measure._TESTS).
+PY_OPS = {"at_least": ">=", "more_than": ">", "at_most": "<=", "less_than": "<", "equal": "=="}
+
+
+def cond_value(cond: n.Cond) -> str | None:
+    """The condition as a plain Python boolean over the values read, with the same
+    outcome as its checks; None when a part is judged by the runtime (首次 reads the
+    history; 包含 and 项数 read sets)."""
+    if isinstance(cond, n.Truthy):
+        return f"bool({ident(cond.name)})"
+    if isinstance(cond, n.Compare):
+        if cond.first_time:
+            return None
+        return f"{ident(cond.name)} {PY_OPS[cond.op]} {dec(cond.value.value)}"
+    if isinstance(cond, n.IsValue):
+        return f"{ident(cond.name)} in ({cond.value!r},)"
+    if isinstance(cond, n.InValues):
+        return f"{ident(cond.name)} in ({', '.join(repr(v) for v in cond.values)},)"
+    if isinstance(cond, n.Not):
+        inner = cond_value(cond.operand)
+        return None if inner is None else f"not ({inner})"
+    if isinstance(cond, n.AllOf | n.AnyOf):
+        parts = [cond_value(c) for c in cond.operands]
+        if any(p is None for p in parts):
+            return None
+        joiner = " and " if isinstance(cond, n.AllOf) else " or "
+        return joiner.join(
+            f"({p})" if isinstance(c, n.AllOf | n.AnyOf) else str(p)
+            for c, p in zip(cond.operands, parts, strict=True)
+        )
+    return None
 
 
 def cond_names(cond: n.Node) -> list[str]:
@@ -312,7 +347,11 @@ def measure_body(measure: n.Measure, ps: PolicySet) -> list[str]:
         body.add("if ev.undetermined():")
         body.add(f"{INDENT}return")
     for cond in measure.requires:
-        body.add(f"if not ev.require({cond_expr(cond)}):")
+        value = cond_value(cond)
+        if value is None:
+            body.add(f"if not ev.require({cond_expr(cond)}):")
+        else:  # computed here; its checks are built only to explain it
+            body.add(f"if not ev.condition({value}, lambda c: {cond_expr(cond, 'c')}):")
         body.add(f"{INDENT}return")
     award = measure.award
     item_caps = [c for c in measure.caps if c.scope == "item"]
@@ -408,7 +447,20 @@ class RuleCode:
     extra: list[tuple[str, list[str]]] = field(default_factory=list)  # group-total conditions
 
 
-def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
+def enterprise_only(cond: n.Cond, ps: PolicySet) -> bool:
+    """The condition reads only the enterprise's inputs and no history (首次 reads the
+    past years of the claim's policy): its outcome is the same for every claim."""
+    for node in cond.walk():
+        if isinstance(node, n.Compare) and node.first_time:
+            return False
+    for name in cond_names(cond):
+        decl = ps.inputs.get(name)
+        if decl is None or decl.origin != "enterprise":
+            return False
+    return True
+
+
+def rule_code(rule: n.Rule, policy_id: str, ps: PolicySet) -> RuleCode:
     zh, en = label_pair(rule.title)
     source = str(rule.source) if rule.source else rule.id
     common = [
@@ -430,7 +482,10 @@ def rule_code(rule: n.Rule, policy_id: str) -> RuleCode:
             body.add("if ev.undetermined():")
             body.add(f"{INDENT}return None")
             body.add(f"return {cond_expr(item.cond)}")
-            specs.append([*common, "kind='eligible'", f"check={func}"])
+            spec = [*common, "kind='eligible'", f"check={func}"]
+            if enterprise_only(item.cond, ps):
+                spec.append("enterprise_only=True")
+            specs.append(spec)
         elif isinstance(item, n.Exclude):
             specs.append([*common, "kind='exclude'", f"flags={item.flags!r}"])
         elif isinstance(item, n.NoStacking):
@@ -524,7 +579,7 @@ def generate(module: n.Module, ps: PolicySet) -> str:
     policy = header[0] if header else n.Policy(module_stem(module.path))
     title_zh, title_en = label_pair(policy.title)
     measures = [measure_code(m, ps, policy.id) for m in module.of_type(n.Measure)]
-    rules = [rule_code(r, policy.id) for r in module.of_type(n.Rule)]
+    rules = [rule_code(r, policy.id, ps) for r in module.of_type(n.Rule)]
     fields: dict[str, tuple[str, str]] = {}
     for decl in module.of_type(n.InputDecl):
         if isinstance(decl.type, n.ListType):

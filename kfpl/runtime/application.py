@@ -74,7 +74,13 @@ class InputSpec:
     unit: tuple[str, str] = ("", "")  # (zh, en) measure word of a count: 3台 / 3 machines
 
 
-@dataclass(frozen=True)
+# Claims and prior awards are built for every one read, and a frozen dataclass's own
+# __init__ sets each field through object.__setattr__ (a microsecond a claim, issue 13):
+# these two fill their __dict__ directly. They stay frozen against assignment.
+_Day = date  # the type, where a field named `date` hides it
+
+
+@dataclass(frozen=True, init=False)
 class Claim:
     id: str
     measure: str
@@ -83,13 +89,35 @@ class Claim:
     index: int
     date: date | None = None  # the day of the event claimed (else the application's date)
 
+    def __init__(
+        self,
+        id: str,
+        measure: str,
+        facts: dict[str, Any],
+        keys: dict[str, str],
+        index: int,
+        date: _Day | None = None,
+    ) -> None:
+        fields = self.__dict__
+        fields["id"], fields["measure"], fields["facts"] = id, measure, facts
+        fields["keys"], fields["index"], fields["date"] = keys, index, date
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class PriorAward:
     measure: str
     year: int
     amount: Decimal
     keys: dict[str, Any]
+
+    def __init__(self, measure: str, year: int, amount: Decimal, keys: dict[str, Any]) -> None:
+        fields = self.__dict__
+        fields["measure"], fields["year"], fields["amount"], fields["keys"] = (
+            measure,
+            year,
+            amount,
+            keys,
+        )
 
 
 @dataclass(frozen=True)
@@ -100,7 +128,7 @@ class PastFacts:
     facts: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)  # built for every application read: as Claim
 class Application:
     year: int
     enterprise: dict[str, Any]
@@ -108,6 +136,19 @@ class Application:
     history: tuple[PriorAward, ...] = field(default=())
     past: tuple[PastFacts, ...] = field(default=())
     date: date | None = None  # the application's date: the day its claims are judged at
+
+    def __init__(
+        self,
+        year: int,
+        enterprise: dict[str, Any],
+        claims: tuple[Claim, ...],
+        history: tuple[PriorAward, ...] = (),
+        past: tuple[PastFacts, ...] = (),
+        date: _Day | None = None,
+    ) -> None:
+        fields = self.__dict__
+        fields["year"], fields["enterprise"], fields["claims"] = year, enterprise, claims
+        fields["history"], fields["past"], fields["date"] = history, past, date
 
     def past_values(self, name: str) -> dict[int, Any]:
         """Year -> the recorded value of ``name`` in each earlier year."""
@@ -194,11 +235,30 @@ def _shown(value: Any) -> str:
 # path below, for 30万, 1,234.50, JSON numbers and every refusal, was a third of the
 # evaluation time when every amount went through it (issue 13).
 _PLAIN_MONEY = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?", re.ASCII)
+# And a drafter's round amount, whole 万 or 亿 (30万, 1亿元): the general path multiplies
+# the digits by 10^4 or 10^8 exactly, giving the integer's Decimal (exponent 0); the
+# digit counts keep it below 10^15.
+_ROUND_MONEY = re.compile(r"([0-9]{1,11})万元?|([0-9]{1,7})亿元?", re.ASCII)
+
+
+def plain_money(value: Any) -> Decimal | None:
+    """``value`` as ``read_money`` reads it when it is written in one of the plain forms
+    above (which it cannot refuse), else None."""
+    if value.__class__ is not str:
+        return None
+    if _PLAIN_MONEY.fullmatch(value):
+        return Decimal(value)
+    round_amount = _ROUND_MONEY.fullmatch(value)
+    if round_amount is None:
+        return None
+    wan, yi = round_amount.groups()
+    return Decimal(int(wan) * 10_000) if wan is not None else Decimal(int(yi) * 100_000_000)
 
 
 def read_money(value: Any, path: str) -> Decimal:
-    if value.__class__ is str and _PLAIN_MONEY.fullmatch(value):
-        return Decimal(value)
+    plain = plain_money(value)
+    if plain is not None:
+        return plain
     what = Text(
         '以元计的金额（如 "2000000.00" 或 "200万"）', 'money in yuan (e.g. "2000000.00" or "200万")'
     )
@@ -462,14 +522,80 @@ def _measure(value: Any, path: str, measure_inputs: dict[str, tuple[str, ...]]) 
 
 _CLAIM_FIELDS = ("id", "measure", "facts", "date", *CLAIM_KEYS)
 _AWARD_FIELDS = ("measure", "year", "amount", "note", *HISTORY_KEYS)
+_TOP_FIELDS = frozenset({"year", "date", "enterprise", "claims", "history", "$schema", "note"})
+_CLAIM_FIELD_SET = frozenset(_CLAIM_FIELDS)
+_AWARD_FIELD_SET = frozenset(_AWARD_FIELDS)
+
+
+class Schema:
+    """A policy set's declarations laid out for reading, once per set rather than once
+    per application: the enterprise's inputs, and for each measure the claim facts it
+    reads. ``read_application`` takes the common values (``true``, ``"1234.50"``, a
+    member of an enum, an id written as text) straight from these and hands every other
+    value to the general readers, in the order it always read them, so a bad field
+    gets the message it always got (issue 13: reading was a third of `Program.run`)."""
+
+    def __init__(
+        self, inputs: dict[str, InputSpec], measure_inputs: dict[str, tuple[str, ...]]
+    ) -> None:
+        self.inputs, self.measure_inputs = inputs, measure_inputs
+        self.enterprise = {
+            name: spec
+            for name, spec in inputs.items()
+            if spec.origin == "enterprise" and name not in ("id", "name")
+        }
+        self.claim_facts = {
+            measure: {
+                name: inputs[name]
+                for name in reads
+                if name in inputs and inputs[name].origin != "enterprise"
+            }
+            for measure, reads in measure_inputs.items()
+        }
+
+
+_schemas: dict[tuple[int, int], tuple[dict[str, InputSpec], dict[str, Any], Schema]] = {}
+
+
+def schema_of(inputs: dict[str, InputSpec], measure_inputs: dict[str, tuple[str, ...]]) -> Schema:
+    """The schema of these declarations, built on first use (a runtime reads with the
+    same two dicts all its life; the entry holds them, so their ids stay theirs)."""
+    key = (id(inputs), id(measure_inputs))
+    entry = _schemas.get(key)
+    if entry is None or entry[0] is not inputs or entry[1] is not measure_inputs:
+        if len(_schemas) > 64:  # compilations that come and go (tests, the diff)
+            _schemas.clear()
+        entry = (inputs, measure_inputs, Schema(inputs, measure_inputs))
+        _schemas[key] = entry
+    return entry[2]
+
+
+_NOT_PLAIN = object()  # _plain_value: not one of the plain forms
+
+
+def _plain_value(spec: InputSpec, value: Any) -> Any:
+    """``value`` as ``read_value`` reads it when it is one of the common plain forms,
+    else ``_NOT_PLAIN`` (and ``read_value`` decides, with its messages)."""
+    kind = spec.type
+    if kind == "bool" and value.__class__ is bool:
+        return value
+    if kind == "money":
+        plain = plain_money(value)
+        return _NOT_PLAIN if plain is None else plain
+    if kind == "enum" and value.__class__ is str and value in spec.members:
+        return value
+    return _NOT_PLAIN
 
 
 def read_application(
     data: Any,
     inputs: dict[str, InputSpec],
     measure_inputs: dict[str, tuple[str, ...]],
+    schema: Schema | None = None,
 ) -> Application:
-    """Validate ``data`` (parsed JSON) against the policy set's declarations."""
+    """Validate ``data`` (parsed JSON) against the policy set's declarations (laid out
+    in ``schema``, if the caller keeps it)."""
+    schema = schema_of(inputs, measure_inputs) if schema is None else schema
     if not isinstance(data, dict):
         raise ApplicationError(
             "",
@@ -478,15 +604,18 @@ def read_application(
                 "an application is a JSON object with year, enterprise, claims",
             ),
         )
-    allowed_top = {"year", "date", "enterprise", "claims", "history", "$schema", "note"}
-    for key in data:
-        if key not in allowed_top:
-            raise ApplicationError(key, _unknown(key, sorted(allowed_top)))
+    if not data.keys() <= _TOP_FIELDS:
+        for key in data:
+            if key not in _TOP_FIELDS:
+                raise ApplicationError(key, _unknown(key, sorted(_TOP_FIELDS)))
     # `date` (optional): the day the application's claims are judged at; it gives the
     # year when `year` is left out, and must fall in it when both are written.
     app_date = read_date(data["date"], "date") if data.get("date") is not None else None
+    written = data.get("year")
     if "year" not in data and app_date is not None:
         year = app_date.year
+    elif written.__class__ is int and YEARS[0] <= written <= YEARS[1]:
+        year = written
     else:
         year = _year(_require(data, "year", ""), "year")
     if app_date is not None and app_date.year != year:
@@ -502,18 +631,21 @@ def read_application(
     if not isinstance(raw_ent, dict):
         raise ApplicationError("enterprise", Text("应为对象", "expected an object"))
     enterprise: dict[str, Any] = {}
+    profile = schema.enterprise
     for key, value in raw_ent.items():
-        path = f"enterprise.{key}"
-        spec = inputs.get(key)
-        if key in ("id", "name"):
+        spec = profile.get(key)
+        if spec is not None:
+            plain = _plain_value(spec, value)
+            enterprise[key] = (
+                plain if plain is not _NOT_PLAIN else read_value(spec, value, f"enterprise.{key}")
+            )
+        elif key in ("id", "name"):
             if not isinstance(value, str | int) or isinstance(value, bool):
-                raise ApplicationError(path, Text("应为文字", "expected text"))
+                raise ApplicationError(f"enterprise.{key}", Text("应为文字", "expected text"))
             enterprise[key] = str(value)
-        elif spec is not None and spec.origin == "enterprise":
-            enterprise[key] = read_value(spec, value, path)
         else:
-            profile = sorted(k for k, s in inputs.items() if s.origin == "enterprise")
-            raise ApplicationError(path, _unknown(key, profile))
+            names = sorted(k for k, s in inputs.items() if s.origin == "enterprise")
+            raise ApplicationError(f"enterprise.{key}", _unknown(key, names))
     if "id" not in enterprise:
         raise ApplicationError("enterprise.id", _MISSING)
 
@@ -540,58 +672,58 @@ def read_application(
                     "expected an object with id, measure, facts",
                 ),
             )
-        if "matter" in raw:
-            raise ApplicationError(
-                f"{path}.matter",
-                Text(
-                    "申报事项不写 `matter`：哪些措施属于同一事项由政策规定（措施中的 `matter`）；"
-                    "请改写项目或产品",
-                    "a claim does not name its matter: the policy declares which measures are "
-                    "one matter (`matter` in the measure); name the project or product instead",
-                ),
-            )
-        for key in raw:
-            if key not in _CLAIM_FIELDS:
-                raise ApplicationError(f"{path}.{key}", _unknown(key, list(_CLAIM_FIELDS)))
-        claim_id = _id(raw.get("id", f"claim-{i + 1}"), f"{path}.id")
+        if not raw.keys() <= _CLAIM_FIELD_SET:
+            if "matter" in raw:
+                raise ApplicationError(
+                    f"{path}.matter",
+                    Text(
+                        "申报事项不写 `matter`：哪些措施属于同一事项由政策规定（措施中的 `matter`）；"
+                        "请改写项目或产品",
+                        "a claim does not name its matter: the policy declares which measures "
+                        "are one matter (`matter` in the measure); name the project or product "
+                        "instead",
+                    ),
+                )
+            for key in raw:
+                if key not in _CLAIM_FIELDS:
+                    raise ApplicationError(f"{path}.{key}", _unknown(key, list(_CLAIM_FIELDS)))
+        claim_id = raw.get("id")
+        if claim_id.__class__ is not str:
+            claim_id = _id(raw["id"], f"{path}.id") if "id" in raw else f"claim-{i + 1}"
         if claim_id in seen_ids:
             raise ApplicationError(
                 f"{path}.id",
                 Text(f"申报编号 {claim_id!r} 重复", f"duplicate claim id {claim_id!r}"),
             )
         seen_ids.add(claim_id)
-        measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
+        measure = raw.get("measure")
+        if measure.__class__ is not str or measure not in measure_inputs:
+            measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
         raw_facts = raw.get("facts", {})
         if not isinstance(raw_facts, dict):
             raise ApplicationError(f"{path}.facts", _FACTS)
-        reads = measure_inputs[measure]
+        reads = schema.claim_facts[measure]
         facts: dict[str, Any] = {}
         for key, value in raw_facts.items():
-            fpath = f"{path}.facts.{key}"
-            if key not in reads or inputs[key].origin == "enterprise":
-                claim_reads = [r for r in reads if inputs[r].origin != "enterprise"]
-                near = _closest(key, claim_reads)
-                read_zh = "、".join(claim_reads) or "无申报事实"
-                read_en = ", ".join(claim_reads) or "no claim facts"
-                raise ApplicationError(
-                    fpath,
-                    Text(
-                        f"{measure} 不读取这项事实{near.zh}；它读取：{read_zh}",
-                        f"{measure} does not read this fact{near.en}; it reads: {read_en}",
-                    ),
-                )
+            spec = reads.get(key)
+            if spec is None:
+                raise _not_read(measure, key, f"{path}.facts.{key}", inputs, measure_inputs)
             if value is None:
                 continue  # explicit null: the fact is unknown (missing is not zero)
-            facts[key] = read_value(inputs[key], value, fpath)
+            plain = _plain_value(spec, value)
+            facts[key] = (
+                plain if plain is not _NOT_PLAIN else read_value(spec, value, f"{path}.facts.{key}")
+            )
         keys = {}
         for key in CLAIM_KEYS:
-            if key in raw and raw[key] is not None:
-                keys[key] = _id(raw[key], f"{path}.{key}")
+            value = raw.get(key)
+            if value is not None:
+                keys[key] = value if value.__class__ is str else _id(value, f"{path}.{key}")
         claim_date = app_date
         if raw.get("date") is not None:
             within = Text("申报年度", "the application's year")
             claim_date = _dated(raw["date"], f"{path}.date", year, within)
-        claims.append(Claim(claim_id, str(measure), facts, keys, i, claim_date))
+        claims.append(Claim(claim_id, measure, facts, keys, i, claim_date))
 
     history = []
     past: list[PastFacts] = []
@@ -621,24 +753,53 @@ def read_application(
         if "facts" in raw:
             past.append(_past_facts(raw, path, inputs))
             continue
-        for key in raw:
-            if key not in _AWARD_FIELDS:
-                raise ApplicationError(
-                    f"{path}.{key}", _unknown(key, ["measure", "year", "amount", *HISTORY_KEYS])
-                )
-        measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
-        hyear = _year(_require(raw, "year", path), f"{path}.year")
-        amount = read_money(_require(raw, "amount", path), f"{path}.amount")
+        if not raw.keys() <= _AWARD_FIELD_SET:
+            for key in raw:
+                if key not in _AWARD_FIELDS:
+                    raise ApplicationError(
+                        f"{path}.{key}", _unknown(key, ["measure", "year", "amount", *HISTORY_KEYS])
+                    )
+        measure = raw.get("measure")
+        if measure.__class__ is not str or measure not in measure_inputs:
+            measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
+        hyear = raw.get("year")
+        if hyear.__class__ is not int or not YEARS[0] <= hyear <= YEARS[1]:
+            hyear = _year(_require(raw, "year", path), f"{path}.year")
+        amount = plain_money(raw.get("amount"))
+        if amount is None:
+            amount = read_money(_require(raw, "amount", path), f"{path}.amount")
         hkeys: dict[str, Any] = {}
         for key in HISTORY_KEYS:
-            if key in raw and raw[key] is not None:
-                hkeys[key] = (
-                    read_money(raw[key], f"{path}.{key}")
-                    if key == "step"
-                    else _id(raw[key], f"{path}.{key}")
-                )
-        history.append(PriorAward(str(measure), hyear, amount, hkeys))
+            value = raw.get(key)
+            if value is None:
+                continue
+            if key == "step":
+                hkeys[key] = read_money(value, f"{path}.{key}")
+            else:
+                hkeys[key] = value if value.__class__ is str else _id(value, f"{path}.{key}")
+        history.append(PriorAward(measure, hyear, amount, hkeys))
     return Application(year, enterprise, tuple(claims), tuple(history), tuple(past), app_date)
+
+
+def _not_read(
+    measure: str,
+    key: str,
+    path: str,
+    inputs: dict[str, InputSpec],
+    measure_inputs: dict[str, tuple[str, ...]],
+) -> ApplicationError:
+    """A claim fact its measure does not read (or an enterprise input written as one)."""
+    claim_reads = [r for r in measure_inputs[measure] if inputs[r].origin != "enterprise"]
+    near = _closest(key, claim_reads)
+    read_zh = "、".join(claim_reads) or "无申报事实"
+    read_en = ", ".join(claim_reads) or "no claim facts"
+    return ApplicationError(
+        path,
+        Text(
+            f"{measure} 不读取这项事实{near.zh}；它读取：{read_zh}",
+            f"{measure} does not read this fact{near.en}; it reads: {read_en}",
+        ),
+    )
 
 
 def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) -> PastFacts:
@@ -662,12 +823,16 @@ def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) ->
         raise ApplicationError(f"{path}.facts", _FACTS)
     facts: dict[str, Any] = {}
     for key, value in raw_facts.items():
-        fpath = f"{path}.facts.{key}"
         spec = inputs.get(key)
         if spec is None or spec.type == "list":
-            raise ApplicationError(fpath, _unknown(key, sorted(inputs), Text("事实", "fact")))
+            raise ApplicationError(
+                f"{path}.facts.{key}", _unknown(key, sorted(inputs), Text("事实", "fact"))
+            )
         if value is not None:
-            facts[key] = read_value(spec, value, fpath)
+            plain = _plain_value(spec, value)
+            facts[key] = (
+                plain if plain is not _NOT_PLAIN else read_value(spec, value, f"{path}.facts.{key}")
+            )
     return PastFacts(pyear, facts)
 
 

@@ -10,7 +10,7 @@ date would decide.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 MONTHS_EN = (
@@ -36,6 +36,13 @@ class Span:
     start: date
     end: date
     by_day: bool = False  # written with days; else in whole years
+    # The first and last years wholly inside, for ``holds`` (asked once per claim).
+    _whole: tuple[int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        first = self.start.year + (0 if (self.start.month, self.start.day) == (1, 1) else 1)
+        last = self.end.year - (0 if (self.end.month, self.end.day) == (12, 31) else 1)
+        object.__setattr__(self, "_whole", (first, last))
 
     @classmethod
     def of(cls, iso: tuple[str, str] | None, by_day: bool = False) -> Span | None:
@@ -52,10 +59,10 @@ class Span:
         year alone cannot tell (the period begins or ends inside that year)."""
         if day is not None:
             return self.start <= day <= self.end
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        if self.start <= first and last <= self.end:
+        first, last = self._whole
+        if first <= year <= last:  # 1 January and 31 December both inside
             return True
-        if last < self.start or self.end < first:
+        if year < self.start.year or self.end.year < year:
             return False
         return None
 

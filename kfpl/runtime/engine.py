@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from types import ModuleType
 from typing import Any
@@ -23,6 +24,7 @@ from kfpl.runtime.application import (
     Claim,
     InputSpec,
     PriorAward,
+    Schema,
     read_application,
 )
 from kfpl.runtime.dates import Span, day_en, day_zh
@@ -169,17 +171,55 @@ class PolicySetRuntime:
             if span is not None:
                 self.measure_periods[meta.id] = span
         self.measure_inputs = {m.id: m.reads for m in self.measures.values()}
+        self.schema = Schema(self.inputs, self.measure_inputs)
         self.measure_policies = {m.policy for m in self.measures.values()}
         # Worked out once for the set rather than for every claim: the exclusion and
         # eligibility rules binding each measure, in the order written; the measures
         # with caps across claims; the rules of each application-level kind.
         self.claim_rules = {
             m.id: tuple(
-                r for r in self.rules if r.kind in ("exclude", "eligible") and self._applies(r, m)
+                (r, self._standing(r))
+                for r in self.rules
+                if r.kind in ("exclude", "eligible") and self._applies(r, m)
             )
             for m in self.measures.values()
         }
-        self.capped = tuple(m for m in self.measures.values() if m.caps)
+        # The period deciding whether each measure is in force, whether it is the
+        # measure's own, and the first year of its policy's period (for 首次).
+        self.in_force_of = {
+            m.id: (
+                self.measure_periods.get(m.id) or self.policy_periods.get(m.policy),
+                m.id in self.measure_periods,
+                self.policy_periods[m.policy].start.year
+                if m.policy in self.policy_periods
+                else None,
+            )
+            for m in self.measures.values()
+        }
+        self.capped = {m.id: m for m in self.measures.values() if m.caps}
+        # The measures whose claims each stacking rule can group (a claim of any other
+        # measure has no group under it).
+        self.stacked = {
+            id(r): frozenset(
+                m.id
+                for m in self.measures.values()
+                if (r.across != "policy" or m.policy == r.policy)
+                and (m.matter is not None if r.key == "matter" else r.key == m.item)
+            )
+            for r in self.rules
+            if r.kind == "stack"
+        }
+        # Of those, the measures whose earlier awards count against a group.
+        self.stack_history = {
+            key: frozenset(m for m in grouped if self._history_counts(self.measures[m]))
+            for key, grouped in self.stacked.items()
+        }
+        # The measures each yearly total binds.
+        self.bound = {
+            id(r): frozenset(m.id for m in self.measures.values() if self._applies(r, m))
+            for r in self.rules
+            if r.kind == "yearly_cap"
+        }
         self.rules_of = {
             kind: tuple(r for r in self.rules if r.kind == kind)
             for kind in ("stack", "group_cap", "yearly_cap")
@@ -187,7 +227,7 @@ class PolicySetRuntime:
 
     # -- public
     def read(self, data: Any) -> Application:
-        return read_application(data, self.inputs, self.measure_inputs)
+        return read_application(data, self.inputs, self.measure_inputs, self.schema)
 
     def evaluate(self, data: Any) -> Outcome:
         app = data if isinstance(data, Application) else self.read(data)
@@ -203,8 +243,11 @@ class PolicySetRuntime:
             return self._evaluate(app, standing=False)
 
     def _evaluate(self, app: Application, standing: bool = True) -> Outcome:
-        results = [self._claim(app, claim, set_rules=standing) for claim in app.claims]
+        judged: dict[int, _Judged] = {}  # the enterprise's standing, judged once (below)
+        results = [self._claim(app, claim, standing, judged) for claim in app.claims]
         decisions: list[Decision] = []
+        if not any(r.paid for r in results):
+            return Outcome(app, results, decisions)  # every rule below binds paid claims only
         self._once_in_application(app, results)
         self._aggregate_caps(app, results)
         # Stacking first (in the order written), then the yearly total, whatever
@@ -230,22 +273,37 @@ class PolicySetRuntime:
         return results[0]
 
     # -- applicability
+    def _standing(self, rule: RuleSpec) -> bool:
+        """The rule reads only the enterprise's inputs (an exclusion whose flags are all
+        its inputs, an eligibility condition the generator found to read nothing else):
+        it decides alike for every claim of an application."""
+        if rule.kind == "exclude":
+            return all(flag in self.labels.profile for flag in rule.flags)
+        return rule.enterprise_only
+
     def _applies(self, rule: RuleSpec, meta: MeasureMeta) -> bool:
         """A rule binds the measures of its own policy; a rule in a policy without
         measures (the shared rules file) binds every measure of the set."""
         return rule.policy == meta.policy or rule.policy not in self.measure_policies
 
     # -- one claim
-    def _claim(self, app: Application, claim: Claim, set_rules: bool = True) -> Result:
+    def _claim(
+        self,
+        app: Application,
+        claim: Claim,
+        set_rules: bool = True,
+        judged: dict[int, _Judged] | None = None,
+    ) -> Result:
         meta = self.measures[claim.measure]
         ev = Evaluation(meta, claim, app, self.labels, self.params)
         result = ev.result
         if not self._in_force(meta, ev):
             return result
-        for rule in self.claim_rules[meta.id] if set_rules else ():
-            if rule.kind == "exclude" and not self._exclusion(rule, ev):
-                return result
-            if rule.kind == "eligible" and not self._eligibility(rule, ev):
+        for rule, standing in self.claim_rules[meta.id] if set_rules else ():
+            if standing and judged is not None:
+                if not self._judged(rule, ev, judged):
+                    return result
+            elif not self._judge(rule, ev):
                 return result
         if meta.item and not self._identified(meta, ev):
             return result
@@ -258,19 +316,47 @@ class PolicySetRuntime:
             self._top_up(meta, ev)
         return result
 
+    def _judge(self, rule: RuleSpec, ev: Evaluation) -> bool:
+        if rule.kind == "exclude":
+            return self._exclusion(rule, ev)
+        return self._eligibility(rule, ev)
+
+    def _judged(self, rule: RuleSpec, ev: Evaluation, judged: dict[int, _Judged]) -> bool:
+        """``_judge`` for a rule on the enterprise alone: judged for the first claim, the
+        decision is the same for the others, which take its steps (the same Step
+        objects, rendered once), status and reason. Only a claim in its initial state
+        takes or gives a decision, and only a decided one (an undetermined rule's step
+        names the claim's measure)."""
+        result = ev.result
+        fresh = result.status == "awarded" and not result.missing and not result.reason
+        if fresh:
+            earlier = judged.get(id(rule))
+            if earlier is not None:
+                ok, status, reason, steps = earlier
+                result.status, result.reason = status, reason
+                result.steps.extend(steps)
+                return ok
+        before = len(result.steps)
+        ok = self._judge(rule, ev)
+        if fresh and result.status != "undetermined":
+            judged[id(rule)] = (ok, result.status, result.reason, tuple(result.steps[before:]))
+        return ok
+
     def _in_force(self, meta: MeasureMeta, ev: Evaluation) -> bool:
         """The measure's own period if it has one, else its policy's; decided by the
         claim's date where the period is written with days, by the year otherwise."""
-        app, result, day = ev.app, ev.result, ev.claim.date
-        if meta.policy in self.policy_periods:
-            ev.first_year = self.policy_periods[meta.policy].start.year
-        own = meta.id in self.measure_periods
-        period = self.measure_periods.get(meta.id) or self.policy_periods.get(meta.policy)
+        period, own, first_year = self.in_force_of[meta.id]
+        if first_year is not None:
+            ev.first_year = first_year
         if period is None:
             return True
+        app, result, day = ev.app, ev.result, ev.claim.date
         holds = period.holds(app.year, day if period.by_day else None)
-        whose_zh = "本措施" if own else "政策"
-        whose_en = "the measure's" if own else "the"
+        if holds is False:  # the usual refusal, explained when read
+            result.status, result.reason = "not_eligible", "not_in_force"
+            ev.later("in_force", _outside_texts(period, own, app.year, day), ok=False)
+            return False
+        whose_zh, whose_en = _whose(own)
         if holds is None:
             result.status, result.reason = "undetermined", "missing"
             result.missing.append("date")
@@ -281,17 +367,6 @@ class PolicySetRuntime:
                 f"{whose_en} effective period runs {period.en()}: only part of {app.year} is "
                 "inside it, so the date of the claim (date) decides",
                 ok=None,
-            )
-            return False
-        if not holds:
-            result.status, result.reason = "not_eligible", "not_in_force"
-            when_zh = day_zh(day) if day and period.by_day else f"{app.year}年"
-            when_en = day_en(day) if day and period.by_day else str(app.year)
-            ev.step(
-                "in_force",
-                f"{when_zh}不在{whose_zh}实施期限（{period.zh()}）内",
-                f"not in force: {when_en} is outside {whose_en} effective period ({period.en()})",
-                ok=False,
             )
             return False
         if period.by_day and day is not None:
@@ -319,27 +394,39 @@ class PolicySetRuntime:
             return
         paid = sum((p.amount for p in earlier), ZERO)
         before = ev.result.amount
-        listed_zh = "、".join(f"{p.year}年{money_zh(p.amount)}" for p in earlier)
-        listed_en = ", ".join(f"{money_en(p.amount)} in {p.year}" for p in earlier)
+
+        def listed() -> tuple[str, str]:
+            return (
+                "、".join(f"{p.year}年{money_zh(p.amount)}" for p in earlier),
+                ", ".join(f"{money_en(p.amount)} in {p.year}" for p in earlier),
+            )
+
         if before <= paid:
             ev.result.status, ev.result.reason = "not_eligible", "already_awarded"
             ev.result.amount = ZERO
-            ev.step(
-                "once",
-                f"一次性奖励已发放（{listed_zh}），不低于本次核定的{money_zh(before)}，不再补发",
-                f"one-time award already paid ({listed_en}), at least this claim's "
-                f"{money_en(before)}: nothing more",
-                ok=False,
-            )
+
+            def refused() -> tuple[str, str]:
+                listed_zh, listed_en = listed()
+                return (
+                    f"一次性奖励已发放（{listed_zh}），不低于本次核定的{money_zh(before)}，不再补发",
+                    f"one-time award already paid ({listed_en}), at least this claim's "
+                    f"{money_en(before)}: nothing more",
+                )
+
+            ev.later("once", refused, ok=False)
             return
-        ev.result.amount = to_fen(before - paid)
-        ev.result.computed = ev.result.amount
-        ev.step(
-            "once",
-            f"补差：一次性奖励已发放{listed_zh}，本次核定{money_zh(before)}，补发差额{money_zh(ev.result.amount)}",
-            f"top-up: {listed_en} already paid for this one-time award; this claim comes to "
-            f"{money_en(before)}, so the difference of {money_en(ev.result.amount)} is paid",
-        )
+        after = ev.result.amount = to_fen(before - paid)
+        ev.result.computed = after
+
+        def topped_up() -> tuple[str, str]:
+            listed_zh, listed_en = listed()
+            return (
+                f"补差：一次性奖励已发放{listed_zh}，本次核定{money_zh(before)}，补发差额{money_zh(after)}",
+                f"top-up: {listed_en} already paid for this one-time award; this claim comes to "
+                f"{money_en(before)}, so the difference of {money_en(after)} is paid",
+            )
+
+        ev.later("once", topped_up)
 
     def _exclusion(self, rule: RuleSpec, ev: Evaluation) -> bool:
         values = {flag: ev.get(flag) for flag in rule.flags}
@@ -479,38 +566,47 @@ class PolicySetRuntime:
         assert meta.max_years is not None
         n_years = meta.max_years
         listed = "、".join(map(str, years))
+        this_year = ev.app.year  # the texts below are written when read: no evaluation in them
         if meta.consecutive:
             if not years or ev.app.year < years[0] + n_years:
                 if years:
-                    ev.step(
+                    ev.later(
                         "years",
-                        f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），{ev.app.year}年在支持期内",
-                        f"supported for {n_years} consecutive years from {years[0]} (to {years[0] + n_years - 1}): {ev.app.year} is within",
+                        lambda: (
+                            f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），{this_year}年在支持期内",
+                            f"supported for {n_years} consecutive years from {years[0]} (to {years[0] + n_years - 1}): {this_year} is within",
+                        ),
                         ok=True,
                     )
                 return True
             ev.result.status, ev.result.reason = "not_eligible", "years_used"
-            ev.step(
+            ev.later(
                 "years",
-                f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），支持期已满",
-                f"the {n_years} consecutive years from {years[0]} ended in {years[0] + n_years - 1}",
+                lambda: (
+                    f"自{years[0]}年起连续支持{n_years}年（至{years[0] + n_years - 1}年），支持期已满",
+                    f"the {n_years} consecutive years from {years[0]} ended in {years[0] + n_years - 1}",
+                ),
                 ok=False,
             )
             return False
         if len(years) < n_years:
             if years:
-                ev.step(
+                ev.later(
                     "years",
-                    f"已支持{len(years)}年（{listed}），未满{n_years}年",
-                    f"supported in {len(years)} earlier year(s) ({', '.join(map(str, years))}); at most {n_years}",
+                    lambda: (
+                        f"已支持{len(years)}年（{listed}），未满{n_years}年",
+                        f"supported in {len(years)} earlier year(s) ({', '.join(map(str, years))}); at most {n_years}",
+                    ),
                     ok=True,
                 )
             return True
         ev.result.status, ev.result.reason = "not_eligible", "years_used"
-        ev.step(
+        ev.later(
             "years",
-            f"已支持{len(years)}年（{listed}），支持期已满",
-            f"support period used up: {len(years)} years already ({', '.join(map(str, years))})",
+            lambda: (
+                f"已支持{len(years)}年（{listed}），支持期已满",
+                f"support period used up: {len(years)} years already ({', '.join(map(str, years))})",
+            ),
             ok=False,
         )
         return False
@@ -520,11 +616,13 @@ class PolicySetRuntime:
         claimed: dict[str, list[Result]] = defaultdict(list)
         for r in results:
             claimed[r.meta.id].append(r)
-        for meta in self.capped:
-            if meta.id not in claimed:
+        # The measures' caps are independent of each other: each binds its own claims.
+        for mid in claimed:
+            meta = self.capped.get(mid)
+            if meta is None:
                 continue
             for scope, limit in meta.caps:
-                mine = [r for r in claimed[meta.id] if r.paid and r.amount > 0]
+                mine = [r for r in claimed[meta.id] if r.paid and r.amount > ZERO]
                 if not mine:
                     continue
                 if scope in ("project", "product"):
@@ -600,34 +698,52 @@ class PolicySetRuntime:
         return bool(meta.item) or meta.once is not None
 
     def _stack(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
-        groups: dict[str, list[Result]] = defaultdict(list)
+        groups: dict[str, list[Result]] = {}
+        stacked = self.stacked[id(rule)]
         for r in results:
-            if not r.paid or r.amount <= 0:
-                continue
-            if rule.across == "policy" and r.meta.policy != rule.policy:
+            if r.meta.id not in stacked or not r.paid or r.amount <= ZERO:
                 continue
             key = self._group_key(rule, r.meta, r.claim.keys)
             if key is not None:
-                groups[key].append(r)
+                groups.setdefault(key, []).append(r)
+        if not groups:
+            return []
         decisions = []
+        counted = self._stack_history(rule, app)
+        earlier_groups = {self._group_key(rule, self.measures[p.measure], p.keys) for p in counted}
         for key, members in groups.items():
-            if len(members) < 2 and not app.history:
+            if len(members) < 2 and key not in earlier_groups:
                 continue  # one benefit and nothing paid before: nothing to compare
-            decision = self._stack_group(rule, app, key, members)
+            decision = self._stack_group(rule, app, key, members, counted)
             if decision is not None:
                 decisions.append(decision)
         return decisions
 
+    def _stack_history(self, rule: RuleSpec, app: Application) -> list[PriorAward]:
+        """The earlier awards that could count against a group of ``rule`` (``_priors_for``
+        picks a group's own among them)."""
+        measures = self.stack_history[id(rule)]
+        return [
+            p
+            for p in app.history
+            if p.measure in measures and p.year <= app.year and p.amount > ZERO
+        ]
+
     def _priors_for(
-        self, rule: RuleSpec, app: Application, key: str, members: list[Result]
+        self,
+        rule: RuleSpec,
+        app: Application,
+        key: str,
+        members: list[Result],
+        counted: list[PriorAward],
     ) -> list[PriorAward]:
-        if not app.history or not all(self._history_counts(m.meta) for m in members):
+        if not counted or not all(self._history_counts(m.meta) for m in members):
             return []
         mine = {m.meta.id for m in members}
         out = []
-        for p in app.history:
+        for p in counted:
             meta = self.measures.get(p.measure)
-            if meta is None or p.measure in mine or p.year > app.year or p.amount <= 0:
+            if meta is None or p.measure in mine or p.year > app.year or p.amount <= ZERO:
                 continue
             if rule.across == "policy" and meta.policy != rule.policy:
                 continue
@@ -636,7 +752,12 @@ class PolicySetRuntime:
         return out
 
     def _stack_group(
-        self, rule: RuleSpec, app: Application, key: str, members: list[Result]
+        self,
+        rule: RuleSpec,
+        app: Application,
+        key: str,
+        members: list[Result],
+        counted: list[PriorAward],
     ) -> Decision | None:
         """Several benefits for one group: the benefit of one measure (all its claims in
         the group together) is kept, the highest; claims of the same measure are never
@@ -646,7 +767,7 @@ class PolicySetRuntime:
         by_measure: dict[str, list[Result]] = defaultdict(list)
         for m in members:
             by_measure[m.meta.id].append(m)
-        priors = self._priors_for(rule, app, key, members)
+        priors = self._priors_for(rule, app, key, members, counted)
         if len(by_measure) < 2 and not priors:
             return None
         if rule.matching_only:
@@ -677,8 +798,8 @@ class PolicySetRuntime:
         # first claim is listed first (the default) or last in the application.
         best = max(totals, key=lambda mid: (totals[mid], order * first_index[mid]))
         winners = by_measure[best]
-        best_ids = "、".join(r.claim.id for r in winners)
-        best_ids_en = ", ".join(r.claim.id for r in winners)
+        best_ids = [r.claim.id for r in winners]
+        group = _Group(rule, key_zh, shown_zh, shown_en, totals, priors)
         for mid, losers in by_measure.items():
             if mid == best:
                 continue
@@ -691,24 +812,10 @@ class PolicySetRuntime:
             )
             for loser in losers:
                 loser.status, loser.reason = "superseded", "stacking"
-                _note(
-                    loser,
-                    "stacking",
-                    rule.source,
-                    f"不予重复享受：与{best}（{best_ids}）属同一{key_zh}“{shown_zh}”，按最高一项执行，"
-                    f"{best}为{money_zh(totals[best])}，本措施{mid}为{money_zh(totals[mid])}",
-                    f"not paid: same {rule.key} {shown_en!r} as {best} ({best_ids_en}), which pays "
-                    f"{why_en} ({money_en(totals[best])} vs {money_en(totals[mid])} for {mid})",
-                )
+                texts = group.superseded(best, best_ids, mid, why_en)
+                _note_later(loser, "stacking", rule.source, texts)
                 loser.amount = ZERO
         earlier = sum((p.amount for p in priors), ZERO)
-        prior_zh = "、".join(f"{p.year}年{p.measure}{money_zh(p.amount)}" for p in priors)
-        prior_en = ", ".join(f"{p.measure} {money_en(p.amount)} in {p.year}" for p in priors)
-        compared_zh = "、".join(f"{mid}（{money_zh(t)}）" for mid, t in totals.items())
-        compared_en = ", ".join(f"{mid} ({money_en(t)})" for mid, t in totals.items())
-        if priors:
-            compared_zh += f"，已获{prior_zh}"
-            compared_en += f"; already paid: {prior_en}"
         if earlier:
             room = max(totals[best] - earlier, ZERO)
             # Top up to the highest benefit: trim the winner's claims, latest first.
@@ -721,34 +828,13 @@ class PolicySetRuntime:
                 r.prior_cut += cut
                 if r.amount == 0:
                     r.status, r.reason = "superseded", "stacking"
-                    zh = (f"不予重复享受：同一{key_zh}“{shown_zh}”已获{prior_zh}，"
-                          f"不低于本项{money_zh(before)}，按最高一项执行")  # fmt: skip
-                    en = (f"not paid: {rule.key} {shown_en!r} already received {prior_en}, "
-                          f"at least this claim's {money_en(before)}; highest benefit only")  # fmt: skip
                 else:
                     r.status, r.capped = "capped", True
-                    zh = (f"补差：同一{key_zh}“{shown_zh}”已获{prior_zh}，按最高一项执行，"
-                          f"由{money_zh(before)}核减为{money_zh(r.amount)}")  # fmt: skip
-                    en = (f"top-up only: {rule.key} {shown_en!r} already received {prior_en}; "
-                          f"highest benefit only, {money_en(before)} reduced to {money_en(r.amount)}")  # fmt: skip
-                _note(r, "stacking", rule.source, zh, en)
+                _note_later(r, "stacking", rule.source, group.topped_up(before, r.amount))
         for r in winners:
             if r.paid:
-                _note(
-                    r,
-                    "stacking",
-                    rule.source,
-                    f"同一{key_zh}“{shown_zh}”比较：{compared_zh}；按最高一项执行，予以支持",
-                    f"same {rule.key} {shown_en!r} compared: {compared_en}; the highest is paid",
-                    ok=True,
-                )
-        return Decision(
-            rule.id,
-            rule.source,
-            f"{rule.zh}：{key_zh}“{shown_zh}”比较{compared_zh}，保留{best}（{best_ids}）",
-            f"{rule.en}: {rule.key} {shown_en!r} compared {compared_en}; keeps {best} ({best_ids_en})",
-            ids,
-        )
+                _note_later(r, "stacking", rule.source, group.kept, ok=True)
+        return Decision(rule.id, rule.source, "", "", ids, render=group.decision(best, best_ids))
 
     # -- a cap over a group of measures
     def _group_cap(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
@@ -842,12 +928,12 @@ class PolicySetRuntime:
     def _yearly_cap(
         self, rule: RuleSpec, app: Application, results: list[Result]
     ) -> list[Decision]:
-        paid = [r for r in results if r.paid and r.amount > 0 and self._applies(rule, r.meta)]
+        bound = self.bound[id(rule)]
+        paid = [r for r in results if r.meta.id in bound and r.paid and r.amount > ZERO]
         if not paid:
             return []
         limit = app.enterprise.get(rule.limit)
-        label_zh = self.labels.name(rule.limit, "zh")
-        label_en = self.labels.name(rule.limit, "en")
+        label_zh, label_en = self.labels.name(rule.limit, "zh"), self.labels.name(rule.limit, "en")
         if limit is None:
             for r in paid:
                 r.status, r.reason = "undetermined", "missing"
@@ -900,33 +986,139 @@ class PolicySetRuntime:
                 cut = min(r.amount, excess)
                 trimmed[r.claim.id] = r.amount - cut
                 excess -= cut
-        earlier_zh = f"（本年此前已获{money_zh(earlier)}）" if earlier else ""
-        earlier_en = f" ({money_en(earlier)} already paid this year)" if earlier else ""
         for r in paid:
             new = trimmed.get(r.claim.id, r.amount)
             if new != r.amount:
-                _note(
-                    r,
-                    "yearly_cap",
-                    rule.source,
-                    f"单个企业当年奖补总额不超过{label_zh}{money_zh(limit)}{earlier_zh}：由{money_zh(r.amount)}核减为{money_zh(new)}",
-                    f"yearly total capped at {label_en} {money_en(limit)}{earlier_en}: {money_en(r.amount)} reduced to {money_en(new)}",
-                )
+                texts = _yearly_cut_texts(label_zh, label_en, limit, earlier, r.amount, new)
+                _note_later(r, "yearly_cap", rule.source, texts)
                 r.amount = new
                 r.capped = True
                 r.status = "capped"
+        whole = earlier + total
         return [
             Decision(
                 rule.id,
                 rule.source,
-                f"年度奖补总额{money_zh(earlier + total)}超过{label_zh}{money_zh(limit)}，核减至上限",
-                f"yearly total {money_en(earlier + total)} exceeds {label_en} {money_en(limit)}: trimmed to the limit",
+                "",
+                "",
                 [r.claim.id for r in paid],
+                render=lambda: (
+                    f"年度奖补总额{money_zh(whole)}超过{label_zh}{money_zh(limit)}，核减至上限",
+                    f"yearly total {money_en(whole)} exceeds {label_en} {money_en(limit)}: trimmed to the limit",
+                ),
             )
         ]
 
 
+# A rule's decision on the enterprise, for the other claims: ok, status, reason, steps.
+_Judged = tuple[bool, str, str, tuple[Step, ...]]
+
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
+
+
+class _Group:
+    """The words of one stacking group's explanation, written when read: what the
+    benefits were compared on, fixed when the group was decided."""
+
+    def __init__(
+        self,
+        rule: RuleSpec,
+        key_zh: str,
+        shown_zh: str,
+        shown_en: str,
+        totals: dict[str, Decimal],
+        priors: list[PriorAward],
+    ) -> None:
+        self.rule, self.key_zh, self.shown_zh, self.shown_en = rule, key_zh, shown_zh, shown_en
+        self.totals, self.priors = dict(totals), tuple(priors)
+
+    def prior(self) -> tuple[str, str]:
+        return (
+            "、".join(f"{p.year}年{p.measure}{money_zh(p.amount)}" for p in self.priors),
+            ", ".join(f"{p.measure} {money_en(p.amount)} in {p.year}" for p in self.priors),
+        )
+
+    def compared(self) -> tuple[str, str]:
+        compared_zh = "、".join(f"{mid}（{money_zh(t)}）" for mid, t in self.totals.items())
+        compared_en = ", ".join(f"{mid} ({money_en(t)})" for mid, t in self.totals.items())
+        if self.priors:
+            prior_zh, prior_en = self.prior()
+            compared_zh += f"，已获{prior_zh}"
+            compared_en += f"; already paid: {prior_en}"
+        return compared_zh, compared_en
+
+    def superseded(self, best: str, best_ids: list[str], mid: str, why_en: str) -> Render:
+        rule, totals = self.rule, self.totals
+        return lambda: (
+            f"不予重复享受：与{best}（{'、'.join(best_ids)}）属同一{self.key_zh}“{self.shown_zh}”，"
+            f"按最高一项执行，{best}为{money_zh(totals[best])}，本措施{mid}为{money_zh(totals[mid])}",
+            f"not paid: same {rule.key} {self.shown_en!r} as {best} ({', '.join(best_ids)}), "
+            f"which pays {why_en} ({money_en(totals[best])} vs {money_en(totals[mid])} for {mid})",
+        )
+
+    def topped_up(self, before: Decimal, after: Decimal) -> Render:
+        def render() -> tuple[str, str]:
+            key_zh, shown_zh, shown_en, key = (
+                self.key_zh,
+                self.shown_zh,
+                self.shown_en,
+                self.rule.key,
+            )
+            prior_zh, prior_en = self.prior()
+            if after == 0:
+                return (
+                    f"不予重复享受：同一{key_zh}“{shown_zh}”已获{prior_zh}，"
+                    f"不低于本项{money_zh(before)}，按最高一项执行",
+                    f"not paid: {key} {shown_en!r} already received {prior_en}, "
+                    f"at least this claim's {money_en(before)}; highest benefit only",
+                )
+            return (
+                f"补差：同一{key_zh}“{shown_zh}”已获{prior_zh}，按最高一项执行，"
+                f"由{money_zh(before)}核减为{money_zh(after)}",
+                f"top-up only: {key} {shown_en!r} already received {prior_en}; "
+                f"highest benefit only, {money_en(before)} reduced to {money_en(after)}",
+            )
+
+        return render
+
+    def kept(self) -> tuple[str, str]:
+        compared_zh, compared_en = self.compared()
+        return (
+            f"同一{self.key_zh}“{self.shown_zh}”比较：{compared_zh}；按最高一项执行，予以支持",
+            f"same {self.rule.key} {self.shown_en!r} compared: {compared_en}; the highest is paid",
+        )
+
+    def decision(self, best: str, best_ids: list[str]) -> Render:
+        rule = self.rule
+
+        def render() -> tuple[str, str]:
+            compared_zh, compared_en = self.compared()
+            return (
+                f"{rule.zh}：{self.key_zh}“{self.shown_zh}”比较{compared_zh}，"
+                f"保留{best}（{'、'.join(best_ids)}）",
+                f"{rule.en}: {rule.key} {self.shown_en!r} compared {compared_en}; "
+                f"keeps {best} ({', '.join(best_ids)})",
+            )
+
+        return render
+
+
+def _whose(own: bool) -> tuple[str, str]:
+    """Whose effective period decides: the measure's own, or its policy's."""
+    return ("本措施", "the measure's") if own else ("政策", "the")
+
+
+def _outside_texts(period: Span, own: bool, year: int, day: date | None) -> Render:
+    def render() -> tuple[str, str]:
+        whose_zh, whose_en = _whose(own)
+        when_zh = day_zh(day) if day and period.by_day else f"{year}年"
+        when_en = day_en(day) if day and period.by_day else str(year)
+        return (
+            f"{when_zh}不在{whose_zh}实施期限（{period.zh()}）内",
+            f"not in force: {when_en} is outside {whose_en} effective period ({period.en()})",
+        )
+
+    return render
 
 
 def _final_texts(amount: Decimal) -> Render:
@@ -981,15 +1173,8 @@ def _share_cap(
             r.amount = to_fen(room)
             r.capped = True
             r.status = "capped"
-            paid_zh = f"（此前已获{money_zh(earlier)}）" if earlier else ""
-            paid_en = f" ({money_en(earlier)} already paid)" if earlier else ""
-            _note(
-                r,
-                "cap",
-                source,
-                f"{scope_zh}最高不超过{money_zh(limit)}{paid_zh}：由{money_zh(before)}核减为{money_zh(r.amount)}",
-                f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(r.amount)}",
-            )
+            texts = _cut_texts(limit, earlier, scope_zh, scope_en, before, r.amount)
+            _note_later(r, "cap", source, texts)
         elif always:
             _note_later(
                 r,
@@ -1002,6 +1187,37 @@ def _share_cap(
                 ok=True,
             )
         room -= r.amount
+
+
+def _yearly_cut_texts(
+    label_zh: str, label_en: str, limit: Decimal, earlier: Decimal, before: Decimal, after: Decimal
+) -> Render:
+    def render() -> tuple[str, str]:
+        earlier_zh = f"（本年此前已获{money_zh(earlier)}）" if earlier else ""
+        earlier_en = f" ({money_en(earlier)} already paid this year)" if earlier else ""
+        return (
+            f"单个企业当年奖补总额不超过{label_zh}{money_zh(limit)}{earlier_zh}：由{money_zh(before)}核减为{money_zh(after)}",
+            f"yearly total capped at {label_en} {money_en(limit)}{earlier_en}: {money_en(before)} reduced to {money_en(after)}",
+        )
+
+    return render
+
+
+def _cut_texts(
+    limit: Decimal, earlier: Decimal, scope_zh: str, scope_en: str, before: Decimal, after: Decimal
+) -> Render:
+    """A shared cap's step: ``before`` reduced to ``after`` (the claim's amount may be
+    cut again later; the step keeps its own)."""
+
+    def render() -> tuple[str, str]:
+        paid_zh = f"（此前已获{money_zh(earlier)}）" if earlier else ""
+        paid_en = f" ({money_en(earlier)} already paid)" if earlier else ""
+        return (
+            f"{scope_zh}最高不超过{money_zh(limit)}{paid_zh}：由{money_zh(before)}核减为{money_zh(after)}",
+            f"cap {money_en(limit)} {scope_en}{paid_en}: {money_en(before)} reduced to {money_en(after)}",
+        )
+
+    return render
 
 
 def _proportional(paid: list[Result], room: Decimal) -> dict[str, Decimal]:

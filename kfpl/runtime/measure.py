@@ -84,6 +84,9 @@ class RuleSpec:
     measures: tuple[str, ...] = ()  # group_cap: the measures whose yearly total is capped
     amount: Decimal | None = None  # group_cap: the limit
     scope: str = "year"  # group_cap: year | enterprise | project | product
+    # eligible: the condition reads only the enterprise's inputs (the generator knows),
+    # so one decision holds for every claim of an application
+    enterprise_only: bool = False
 
 
 # --------------------------------------------------------------------------- explanation data
@@ -151,8 +154,12 @@ class Step(LazyTexts):
         ok: bool | None = None,
         render: Render | None = None,
     ) -> None:
+        # LazyTexts._set_texts written out: a step is recorded for every line of every
+        # explanation, read or not.
         self.kind, self.source, self.depth, self.ok = kind, source, depth, ok
-        self._set_texts(zh, en, render)
+        self._render, self._zh, self._en = render, zh, en
+        if render is not None and EAGER:
+            self._rendered()
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -192,7 +199,7 @@ class Check(LazyTexts):
         return [leaf for part in self.parts for leaf in part.failed_leaves()]
 
 
-@dataclass
+@dataclass(slots=True)  # one per claim: slots make it cheaper to build and to read
 class Result:
     claim: Claim
     meta: MeasureMeta
@@ -316,6 +323,17 @@ def _step_texts(
     )
 
 
+def _passed_texts(
+    labels: Labels, name: str, year: int, before: Decimal, passed: Decimal, inclusive: bool
+) -> Render:
+    """The steps an earlier year's value already passed (its own function: the loop over
+    the years moves on before they are rendered)."""
+    return lambda: (
+        f"{year}年{labels.name(name, 'zh')}{money_zh(before)}，已{'达到' if inclusive else '超过'}{money_zh(passed)}台阶，不再奖励",
+        f"{labels.name(name, 'en')} was {money_en(before)} in {year}: steps up to {money_en(passed)} were already {'reached' if inclusive else 'passed'}",
+    )
+
+
 def _steps_passed(value: Decimal, size: Decimal, inclusive: bool) -> Decimal:
     """How many steps of ``size`` the value has passed (``>``) or reached (``>=``)."""
     if value <= 0:
@@ -341,37 +359,47 @@ def _narrow(op: str, at: Decimal, k_lo: Decimal, k_hi: Decimal) -> tuple[Decimal
     return max(k_lo, at), min(k_hi, at)  # equal
 
 
-class Evaluation:
-    """The state of one claim's evaluation; generated code drives it."""
+def _cap_scope(scope: str, words: tuple[str, str] | None) -> tuple[str, str]:
+    """What a cap binds, in both languages: 本项, 单个项目, 单台 …"""
+    zh_word, en_word = words or (None, None)
+    scope_zh = "本项" if scope == "claim" else phrases.cap_subject(scope, "zh", zh_word)
+    return scope_zh, phrases.cap_subject(scope, "en", en_word)
 
-    def __init__(
-        self,
-        meta: MeasureMeta,
-        claim: Claim,
-        app: Application,
-        labels: Labels,
-        params: dict[str, tuple[ParamValue, ...]],
-    ) -> None:
-        self.meta = meta
-        self.claim = claim
-        self.app = app
+
+def _met_texts(check: Callable[[], Check]) -> Render:
+    def render() -> tuple[str, str]:
+        met = check()
+        return f"符合条件：{met.zh}", f"condition met: {met.en}"
+
+    return render
+
+
+def _unmet_texts(check: Callable[[], Check]) -> Render:
+    """A condition not met is explained by the parts that failed."""
+
+    def render() -> tuple[str, str]:
+        unmet = check()
+        failed = unmet.failed_leaves() or [unmet]
+        return (
+            "不符合条件：" + "；".join(c.zh for c in failed),
+            "condition not met: " + "; ".join(c.en for c in failed),
+        )
+
+    return render
+
+
+class Checks:
+    """Conditions with their explanations: each method returns a ``Check`` holding the
+    outcome and the function that writes its text. An ``Evaluation`` judges with them as
+    it goes; a condition the generated code computes in line (``Evaluation.condition``)
+    is built from them only when its step is read, on a ``Checks`` of the labels alone
+    (holding no evaluation, so a step never keeps its evaluation alive)."""
+
+    __slots__ = ("item", "labels")
+
+    def __init__(self, labels: Labels) -> None:
         self.labels = labels
-        self.params = params
-        self.result = Result(claim, meta)
-        self.depth = 0
         self.item: dict[str, Any] | None = None
-        self.first_year = app.year  # the first year of the policy in force (set by the engine)
-
-    # -- recording
-    def step(self, kind: str, zh: str, en: str, ok: bool | None = None) -> None:
-        self.result.steps.append(Step(kind, zh, en, self.meta.source, self.depth, ok))
-
-    def later(self, kind: str, render: Render, ok: bool | None = None) -> None:
-        """A step whose text ``render`` writes when it is read (see ``EAGER``)."""
-        self.result.steps.append(Step(kind, "", "", self.meta.source, self.depth, ok, render))
-
-    def _type(self, name: str) -> str:
-        return self.labels.kind(name)
 
     def in_item(self, name: str) -> bool:
         """``name`` is a field of the current list item (it is shown without a unit)."""
@@ -379,60 +407,6 @@ class Evaluation:
 
     def show(self, name: str, value: Any, lang: str) -> str:
         return self.labels.show(name, value, lang, self.in_item(name))
-
-    # -- inputs
-    def get(self, name: str) -> Any:
-        """A fact of the claim, or of the enterprise for profile inputs; None if missing."""
-        source = self.app.enterprise if name in self.labels.profile else self.claim.facts
-        if name not in source:
-            if name not in self.result.missing:
-                self.result.missing.append(name)
-            return None
-        return source[name]
-
-    def field(self, name: str) -> Any:
-        """A field of the current list item (inside ``each``)."""
-        assert self.item is not None
-        return self.item[name]
-
-    def param(self, name: str) -> Decimal:
-        """The parameter's value in force on 1 January of the application year."""
-        values = self.params[name]
-        start = date(self.app.year, 1, 1)
-        dated = [v for v in values if v.since <= start] or [values[0]]
-        chosen = max(dated, key=lambda v: v.since)
-        label_zh, label_en = self.labels.params[name]
-        self.later(
-            "parameter",
-            lambda: (
-                f"{label_zh}：{rate_str(chosen.value)}（自{chosen.since.isoformat()}起，{chosen.ref_zh}）",
-                f"{label_en}: {rate_str(chosen.value)} (since {chosen.since.isoformat()}; {chosen.ref_en})",
-            ),
-        )
-        return chosen.value
-
-    def failed(self) -> bool:
-        """True once a step has decided the claim gets nothing."""
-        return self.result.status not in ("awarded", "capped")
-
-    def undetermined(self) -> bool:
-        """True (and the result is undetermined) when any input read so far is missing."""
-        if not self.result.missing:
-            return False
-        missing = tuple(self.result.missing)  # as it is now: later rules may add to it
-        self.result.status = "undetermined"
-        self.result.reason = "missing"
-        name = self.labels.name
-        self.later(
-            "missing",
-            lambda: (
-                f"缺少数据：{'、'.join(name(m, 'zh') for m in missing)}，无法确定",
-                "cannot be determined: missing "
-                + ", ".join(f"{name(m, 'en')} ({m})" for m in missing),
-            ),
-            ok=False,
-        )
-        return True
 
     # -- conditions
     def compare(self, op: str, name: str, value: Any, threshold: Decimal) -> Check:
@@ -531,6 +505,96 @@ class Evaluation:
     def negate(self, check: Check) -> Check:
         return Check(not check.ok, render=lambda: (f"非（{check.zh}）", f"not ({check.en})"))
 
+
+class Evaluation(Checks):
+    """The state of one claim's evaluation; generated code drives it."""
+
+    __slots__ = ("app", "claim", "depth", "first_year", "meta", "params", "result")
+
+    def __init__(
+        self,
+        meta: MeasureMeta,
+        claim: Claim,
+        app: Application,
+        labels: Labels,
+        params: dict[str, tuple[ParamValue, ...]],
+    ) -> None:
+        self.meta = meta
+        self.claim = claim
+        self.app = app
+        self.labels = labels
+        self.params = params
+        self.result = Result(claim, meta)
+        self.depth = 0
+        self.item: dict[str, Any] | None = None
+        self.first_year = app.year  # the first year of the policy in force (set by the engine)
+
+    # -- recording
+    def step(self, kind: str, zh: str, en: str, ok: bool | None = None) -> None:
+        self.result.steps.append(Step(kind, zh, en, self.meta.source, self.depth, ok))
+
+    def later(self, kind: str, render: Render, ok: bool | None = None) -> None:
+        """A step whose text ``render`` writes when it is read (see ``EAGER``)."""
+        self.result.steps.append(Step(kind, "", "", self.meta.source, self.depth, ok, render))
+
+    def _type(self, name: str) -> str:
+        return self.labels.kind(name)
+
+    # -- inputs
+    def get(self, name: str) -> Any:
+        """A fact of the claim, or of the enterprise for profile inputs; None if missing."""
+        source = self.app.enterprise if name in self.labels.profile else self.claim.facts
+        if name not in source:
+            if name not in self.result.missing:
+                self.result.missing.append(name)
+            return None
+        return source[name]
+
+    def field(self, name: str) -> Any:
+        """A field of the current list item (inside ``each``)."""
+        assert self.item is not None
+        return self.item[name]
+
+    def param(self, name: str) -> Decimal:
+        """The parameter's value in force on 1 January of the application year."""
+        values = self.params[name]
+        start = date(self.app.year, 1, 1)
+        dated = [v for v in values if v.since <= start] or [values[0]]
+        chosen = max(dated, key=lambda v: v.since)
+        label_zh, label_en = self.labels.params[name]
+        self.later(
+            "parameter",
+            lambda: (
+                f"{label_zh}：{rate_str(chosen.value)}（自{chosen.since.isoformat()}起，{chosen.ref_zh}）",
+                f"{label_en}: {rate_str(chosen.value)} (since {chosen.since.isoformat()}; {chosen.ref_en})",
+            ),
+        )
+        return chosen.value
+
+    def failed(self) -> bool:
+        """True once a step has decided the claim gets nothing."""
+        return self.result.status not in ("awarded", "capped")
+
+    def undetermined(self) -> bool:
+        """True (and the result is undetermined) when any input read so far is missing."""
+        if not self.result.missing:
+            return False
+        missing = tuple(self.result.missing)  # as it is now: later rules may add to it
+        self.result.status = "undetermined"
+        self.result.reason = "missing"
+        name = self.labels.name
+        self.later(
+            "missing",
+            lambda: (
+                f"缺少数据：{'、'.join(name(m, 'zh') for m in missing)}，无法确定",
+                "cannot be determined: missing "
+                + ", ".join(f"{name(m, 'en')} ({m})" for m in missing),
+            ),
+            ok=False,
+        )
+        return True
+
+    # -- conditions
     def first_time(self, check: Check, name: str, op: str, threshold: Decimal) -> Check:
         """首次: ``check`` holds this year and held in no earlier year. The history must
         record ``name`` for the year before the policy took effect and every year since
@@ -570,29 +634,37 @@ class Evaluation:
         """An eligibility condition: records it; on failure the claim is not eligible."""
         if self.undetermined():  # a condition on past years found a year missing
             return False
-        if check.ok:
-            self.later(
-                "condition",
-                lambda: (f"符合条件：{check.zh}", f"condition met: {check.en}"),
-                ok=True,
-            )
+        return self._decided(check.ok, lambda: check)
+
+    def condition(self, ok: bool, explain: Callable[[Checks], Check]) -> bool:
+        """``require`` for a condition the generated code computed in line: ``ok`` is its
+        value; ``explain`` builds the same condition from checks, called only when the
+        step is read (it gets a ``Checks`` on the labels and the values it closed over)."""
+        if self.undetermined():
+            return False
+        labels = self.labels
+
+        def check() -> Check:
+            built = explain(Checks(labels))
+            assert built.ok == ok, "the generated condition and its explanation disagree"
+            return built
+
+        return self._decided(bool(ok), check)
+
+    def _decided(self, ok: bool, check: Callable[[], Check]) -> bool:
+        if ok:
+            self.later("condition", _met_texts(check), ok=True)
             return True
-        failed = check.failed_leaves() or [check]
         self.result.status = "not_eligible"
         self.result.reason = "condition"
-        self.later(
-            "condition",
-            lambda: (
-                "不符合条件：" + "；".join(c.zh for c in failed),
-                "condition not met: " + "; ".join(c.en for c in failed),
-            ),
-            ok=False,
-        )
+        self.later("condition", _unmet_texts(check), ok=False)
         return False
 
     # -- arithmetic
     def base(self, *parts: tuple[str, Decimal]) -> Decimal:
-        total = sum((value for _, value in parts), ZERO)
+        total = ZERO
+        for _, value in parts:  # sum() over a generator costs more than the additions
+            total += value
         if len(parts) > 1:
             name = self.labels.name
             self.later(
@@ -619,15 +691,17 @@ class Evaluation:
 
     def percent(self, rate: Decimal, base: Decimal, base_name: str = "") -> Decimal:
         amount = rate * base
-        what_zh = self.labels.name(base_name, "zh") if base_name else "基数"
-        what_en = self.labels.name(base_name, "en") if base_name else "the base"
-        self.later(
-            "percent",
-            lambda: (
+        name = self.labels.name
+
+        def render() -> tuple[str, str]:
+            what_zh = name(base_name, "zh") if base_name else "基数"
+            what_en = name(base_name, "en") if base_name else "the base"
+            return (
                 f"按{what_zh}{money_zh(base)}的{rate_str(rate)}计算：{money_zh(amount)}",
                 f"{rate_str(rate)} of {what_en} {money_en(base)} = {money_en(amount)}",
-            ),
-        )
+            )
+
+        self.later("percent", render)
         return amount
 
     def matching(self, rate: Decimal, name: str, higher: Decimal) -> Decimal:
@@ -744,10 +818,13 @@ class Evaluation:
         done = [p.keys.get("step") for p in self.app.history if p.measure == self.meta.id]
         highest = max((d for d in done if isinstance(d, Decimal)), default=ZERO)
         if highest:
-            self.step(
+            rewarded = highest
+            self.later(
                 "history",
-                f"此前已奖励至{money_zh(highest)}台阶",
-                f"steps up to {money_en(highest)} were already rewarded",
+                lambda: (
+                    f"此前已奖励至{money_zh(rewarded)}台阶",
+                    f"steps up to {money_en(rewarded)} were already rewarded",
+                ),
             )
         if first_time:
             past = self.app.past_values(name)
@@ -760,11 +837,8 @@ class Evaluation:
                 passed = _steps_passed(before, size, inclusive) * size
                 if passed > highest:
                     highest = passed
-                    self.step(
-                        "history",
-                        f"{year}年{self.labels.name(name, 'zh')}{money_zh(before)}，已{'达到' if inclusive else '超过'}{money_zh(passed)}台阶，不再奖励",
-                        f"{self.labels.name(name, 'en')} was {money_en(before)} in {year}: steps up to {money_en(passed)} were already {'reached' if inclusive else 'passed'}",
-                    )
+                    texts = _passed_texts(self.labels, name, year, before, passed, inclusive)
+                    self.later("history", texts)
         first_k = highest // size + 1
         last_k = _steps_passed(value, size, inclusive)
         total = ZERO
@@ -868,29 +942,28 @@ class Evaluation:
     ) -> Decimal:
         """A per-claim, per-project, per-product or per-item ceiling; ``words`` are the
         policy's own (zh, en) words for what the scope is about (品种; 台)."""
-        zh_word, en_word = words or (None, None)
-        scope_zh = "本项" if scope == "claim" else phrases.cap_subject(scope, "zh", zh_word)
-        scope_en = phrases.cap_subject(scope, "en", en_word)
         if amount > limit:
             self.result.capped = True
-            self.later(
-                "cap",
-                lambda: (
+
+            def applies() -> tuple[str, str]:
+                scope_zh, scope_en = _cap_scope(scope, words)
+                return (
                     f"{scope_zh}最高不超过{money_zh(limit)}：由{money_zh(amount)}核减为{money_zh(limit)}",
                     f"cap {money_en(limit)} {scope_en} applies: {money_en(amount)} reduced to {money_en(limit)}",
-                ),
-                ok=False,
-            )
+                )
+
+            self.later("cap", applies, ok=False)
             return limit
         if self.item is None:
-            self.later(
-                "cap",
-                lambda: (
+
+            def not_reached() -> tuple[str, str]:
+                scope_zh, scope_en = _cap_scope(scope, words)
+                return (
                     f"{scope_zh}最高不超过{money_zh(limit)}：未触及",
                     f"cap {money_en(limit)} {scope_en}: not reached",
-                ),
-                ok=True,
-            )
+                )
+
+            self.later("cap", not_reached, ok=True)
         return amount
 
     def award(self, amount: Decimal, ceiling: bool = False) -> None:

@@ -105,10 +105,11 @@ def measure_mfg_3(ev: Evaluation) -> None:
     investment = ev.get("investment")
     if ev.undetermined():
         return
-    if not ev.require(
-        ev.all_of(
-            ev.truthy("demo", demo), ev.compare("at_least", "investment", investment, D("5000000"))
-        )
+    if not ev.condition(
+        bool(demo) and investment >= D("5000000"),
+        lambda c: c.all_of(
+            c.truthy("demo", demo), c.compare("at_least", "investment", investment, D("5000000"))
+        ),
     ):
         return
     amount = ev.percent(D("0.25"), investment, "investment")

@@ -35,6 +35,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,20 @@ class Table:
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def column(self, name: str) -> int | None:
-        return self.header.index(name) if name in self.header else None
+        return self.at.get(name)
+
+    @cached_property
+    def at(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.header)}
+
+    @cached_property
+    def fact_columns(self) -> list[tuple[int, str]]:
+        """(position, name) of the columns that hold an input."""
+        return [(i, c) for i, c in enumerate(self.header) if c not in FIXED[self.name]]
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.header)
 
 
 def table_files(path: Path) -> tuple[Path, str]:
@@ -413,11 +427,11 @@ def cell_value(type_name: str | None, cell: str) -> Any:
 
 
 def _facts(table: Table, cells: list[str], types: Mapping[str, str]) -> dict[str, Any]:
-    facts: dict[str, Any] = {}
-    for column, cell in zip(table.header, cells, strict=True):
-        if cell != "" and column not in FIXED[table.name]:
-            facts[column] = cell_value(types.get(column), cell)
-    return facts
+    return {
+        column: cell_value(types.get(column), cells[i])
+        for i, column in table.fact_columns
+        if cells[i] != ""
+    }
 
 
 def _json_facts(table: Table, cells: list[str]) -> Any:
@@ -477,13 +491,13 @@ def applications(
                 (
                     tables["claims"].path,
                     tuple(rows_of["claims"][app]),
-                    frozenset(tables["claims"].header),
+                    tables["claims"].names,
                 ),
                 (tables["history"].path, tuple(rows_of["history"][app])),
                 (
                     tables["past"].path,
                     tuple(rows_of["past"][app]),
-                    frozenset(tables["past"].header),
+                    tables["past"].names,
                 ),
             )
         )
@@ -525,7 +539,7 @@ def _application(
         history.append(prior)
     past_table = tables["past"]
     for c in rows["past"]:
-        year = c[past_table.header.index("year")]
+        year = c[past_table.at["year"]]
         record: dict[str, Any] = {}
         if year != "":
             record["year"] = int(year) if WHOLE.fullmatch(year) else year

@@ -17,7 +17,7 @@ The layout (documented for users in examples/population/README.md, in both langu
 
 An empty cell (or null) is a fact not given: missing, never zero. Cells hold what the
 JSON model holds: money in yuan as written in an application (``1234567.89``, ``30万``),
-bool ``true`` / ``false``, a set or a list as JSON text (``["national","provincial"]``,
+bool ``true`` / ``false``, a set or a list as JSON text (``["green","smart"]``,
 ``[{"price":"150000"}]``). Parquet columns may be typed instead: integers, bool,
 ``decimal128`` (money), ``date32``; floating point is refused (money would lose fen).
 
@@ -119,7 +119,7 @@ def table_files(path: Path) -> tuple[Path, str]:
             return folder, suffix
     raise TableError(
         Text(
-            f"{folder}：应有 enterprises.csv（及 claims.csv、history.csv、past.csv）或同名 .parquet 表",
+            f"{folder}：应有 `enterprises.csv`（及 `claims.csv`、`history.csv`、`past.csv`）或同名的 Parquet 表",
             f"{folder}: expected enterprises.csv (and claims.csv, history.csv, past.csv) "
             "or .parquet tables",
         )
@@ -165,7 +165,7 @@ def check_header(name: str, path: Path, header: list[str]) -> None:
         if wide:
             raise TableError(
                 Text(
-                    f"{path}：既有 facts 列（旧格式：事实写成一个 JSON 对象），又有事实列 {wide[0]}；"
+                    f"{path}：既有 `facts` 列（旧格式：事实写成一个 JSON 对象），又有事实列 {wide[0]}；"
                     "请只用一种",
                     f"{path}: both a facts column (the older layout: facts as one JSON object) "
                     f"and fact columns ({wide[0]}); use one or the other",
@@ -178,7 +178,7 @@ def arrow_type_problem(path: Path, column: str, type_text: str) -> TableError | 
     if type_text in ("float", "double", "halffloat") or type_text.startswith("float"):
         return TableError(
             Text(
-                f"{path}：列 {column} 是浮点数；金额请存为 decimal128 或文字，以免丢失分",
+                f"{path}：列 {column} 是浮点数；金额请存为 `decimal128` 或文字，以免丢失分",
                 f"{path}: column {column} is floating point; store money as decimal128 or "
                 "text so no fen is lost",
             )
@@ -190,7 +190,7 @@ def arrow_type_problem(path: Path, column: str, type_text: str) -> TableError | 
         return None
     return TableError(
         Text(
-            f"{path}：列 {column} 的类型 {type_text} 无法读取（可用文字、整数、布尔、decimal128、date32）",
+            f"{path}：列 {column} 的类型 `{type_text}` 无法读取（可用文字、整数、布尔、`decimal128`、`date32`）",
             f"{path}: column {column} has type {type_text}; kfpl reads text, integers, bool, "
             "decimal128 and date32",
         )
@@ -296,7 +296,7 @@ def read_csv(name: str, path: Path) -> Table:
         ) from None
     except csv.Error as exc:
         raise TableError(
-            Text(f"{path}：无法读取 CSV（{exc}）", f"{path}: not readable as CSV ({exc})")
+            Text(f"{path}：不是可读取的 `CSV`（{exc}）", f"{path}: not readable as CSV ({exc})")
         ) from None
     except OSError as exc:
         raise TableError(
@@ -325,7 +325,7 @@ def open_parquet(name: str, path: Path) -> Any:
     except ImportError as exc:
         raise TableError(
             Text(
-                "读取 Parquet 表需要 pyarrow（pip install pyarrow）；CSV 表和 JSON 行不需要",
+                "读取 Parquet 表需要 `pyarrow`（`pip install pyarrow`）；`CSV` 表和 JSON 行不需要",
                 "reading Parquet tables needs pyarrow (pip install pyarrow); CSV tables and "
                 "JSON lines need nothing",
             )
@@ -334,7 +334,10 @@ def open_parquet(name: str, path: Path) -> Any:
         file = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises its own kinds for a file that is not Parquet
         raise TableError(
-            Text(f"{path}：无法读取 Parquet（{exc}）", f"{path}: not readable as Parquet ({exc})")
+            Text(
+                f"{path}：不是可读取的 Parquet 文件（{exc}）",
+                f"{path}: not readable as Parquet ({exc})",
+            )
         ) from None
     schema = file.schema_arrow
     check_header(name, path, list(schema.names))

@@ -17,7 +17,7 @@ The layout (documented for users in examples/population/README.md, in both langu
 
 An empty cell (or null) is a fact not given: missing, never zero. Cells hold what the
 JSON model holds: money in yuan as written in an application (``1234567.89``, ``30万``),
-bool ``true`` / ``false``, a set or a list as JSON text (``["national","provincial"]``,
+bool ``true`` / ``false``, a set or a list as JSON text (``["green","smart"]``,
 ``[{"price":"150000"}]``). Parquet columns may be typed instead: integers, bool,
 ``decimal128`` (money), ``date32``; floating point is refused (money would lose fen).
 
@@ -35,6 +35,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,20 @@ class Table:
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def column(self, name: str) -> int | None:
-        return self.header.index(name) if name in self.header else None
+        return self.at.get(name)
+
+    @cached_property
+    def at(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.header)}
+
+    @cached_property
+    def fact_columns(self) -> list[tuple[int, str]]:
+        """(position, name) of the columns that hold an input."""
+        return [(i, c) for i, c in enumerate(self.header) if c not in FIXED[self.name]]
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.header)
 
 
 def table_files(path: Path) -> tuple[Path, str]:
@@ -105,7 +119,7 @@ def table_files(path: Path) -> tuple[Path, str]:
             return folder, suffix
     raise TableError(
         Text(
-            f"{folder}：应有 enterprises.csv（及 claims.csv、history.csv、past.csv）或同名 .parquet 表",
+            f"{folder}：应有 `enterprises.csv`（及 `claims.csv`、`history.csv`、`past.csv`）或同名的 Parquet 表",
             f"{folder}: expected enterprises.csv (and claims.csv, history.csv, past.csv) "
             "or .parquet tables",
         )
@@ -151,7 +165,7 @@ def check_header(name: str, path: Path, header: list[str]) -> None:
         if wide:
             raise TableError(
                 Text(
-                    f"{path}：既有 facts 列（旧格式：事实写成一个 JSON 对象），又有事实列 {wide[0]}；"
+                    f"{path}：既有 `facts` 列（旧格式：事实写成一个 JSON 对象），又有事实列 {wide[0]}；"
                     "请只用一种",
                     f"{path}: both a facts column (the older layout: facts as one JSON object) "
                     f"and fact columns ({wide[0]}); use one or the other",
@@ -164,7 +178,7 @@ def arrow_type_problem(path: Path, column: str, type_text: str) -> TableError | 
     if type_text in ("float", "double", "halffloat") or type_text.startswith("float"):
         return TableError(
             Text(
-                f"{path}：列 {column} 是浮点数；金额请存为 decimal128 或文字，以免丢失分",
+                f"{path}：列 {column} 是浮点数；金额请存为 `decimal128` 或文字，以免丢失分",
                 f"{path}: column {column} is floating point; store money as decimal128 or "
                 "text so no fen is lost",
             )
@@ -176,7 +190,7 @@ def arrow_type_problem(path: Path, column: str, type_text: str) -> TableError | 
         return None
     return TableError(
         Text(
-            f"{path}：列 {column} 的类型 {type_text} 无法读取（可用文字、整数、布尔、decimal128、date32）",
+            f"{path}：列 {column} 的类型 `{type_text}` 无法读取（可用文字、整数、布尔、`decimal128`、`date32`）",
             f"{path}: column {column} has type {type_text}; kfpl reads text, integers, bool, "
             "decimal128 and date32",
         )
@@ -282,7 +296,7 @@ def read_csv(name: str, path: Path) -> Table:
         ) from None
     except csv.Error as exc:
         raise TableError(
-            Text(f"{path}：无法读取 CSV（{exc}）", f"{path}: not readable as CSV ({exc})")
+            Text(f"{path}：不是可读取的 `CSV`（{exc}）", f"{path}: not readable as CSV ({exc})")
         ) from None
     except OSError as exc:
         raise TableError(
@@ -311,7 +325,7 @@ def open_parquet(name: str, path: Path) -> Any:
     except ImportError as exc:
         raise TableError(
             Text(
-                "读取 Parquet 表需要 pyarrow（pip install pyarrow）；CSV 表和 JSON 行不需要",
+                "读取 Parquet 表需要 `pyarrow`（`pip install pyarrow`）；`CSV` 表和 JSON 行不需要",
                 "reading Parquet tables needs pyarrow (pip install pyarrow); CSV tables and "
                 "JSON lines need nothing",
             )
@@ -320,7 +334,10 @@ def open_parquet(name: str, path: Path) -> Any:
         file = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises its own kinds for a file that is not Parquet
         raise TableError(
-            Text(f"{path}：无法读取 Parquet（{exc}）", f"{path}: not readable as Parquet ({exc})")
+            Text(
+                f"{path}：不是可读取的 Parquet 文件（{exc}）",
+                f"{path}: not readable as Parquet ({exc})",
+            )
         ) from None
     schema = file.schema_arrow
     check_header(name, path, list(schema.names))
@@ -413,11 +430,11 @@ def cell_value(type_name: str | None, cell: str) -> Any:
 
 
 def _facts(table: Table, cells: list[str], types: Mapping[str, str]) -> dict[str, Any]:
-    facts: dict[str, Any] = {}
-    for column, cell in zip(table.header, cells, strict=True):
-        if cell != "" and column not in FIXED[table.name]:
-            facts[column] = cell_value(types.get(column), cell)
-    return facts
+    return {
+        column: cell_value(types.get(column), cells[i])
+        for i, column in table.fact_columns
+        if cells[i] != ""
+    }
 
 
 def _json_facts(table: Table, cells: list[str]) -> Any:
@@ -477,13 +494,13 @@ def applications(
                 (
                     tables["claims"].path,
                     tuple(rows_of["claims"][app]),
-                    frozenset(tables["claims"].header),
+                    tables["claims"].names,
                 ),
                 (tables["history"].path, tuple(rows_of["history"][app])),
                 (
                     tables["past"].path,
                     tuple(rows_of["past"][app]),
-                    frozenset(tables["past"].header),
+                    tables["past"].names,
                 ),
             )
         )
@@ -525,7 +542,7 @@ def _application(
         history.append(prior)
     past_table = tables["past"]
     for c in rows["past"]:
-        year = c[past_table.header.index("year")]
+        year = c[past_table.at["year"]]
         record: dict[str, Any] = {}
         if year != "":
             record["year"] = int(year) if WHOLE.fullmatch(year) else year

@@ -159,17 +159,17 @@ class Columns:
 # --------------------------------------------------------------------------- from objects
 
 
-def _fen(value: Decimal) -> int:
+def fen_of(value: Decimal) -> int:
     return int(value.scaleb(2))
 
 
-def _rate(value: Decimal) -> int:
+def rate_of(value: Decimal) -> int:
     return int(value.scaleb(10))
 
 
 _NUMBERS: dict[str, tuple[Any, Any]] = {
-    "money": (np.int64, _fen),
-    "rate": (np.int64, _rate),
+    "money": (np.int64, fen_of),
+    "rate": (np.int64, rate_of),
     "count": (np.int64, int),
     "year": (np.int64, int),
     "date": (np.int64, lambda d: d.toordinal()),
@@ -251,11 +251,11 @@ def columns_from_applications(apps: list[Application], inputs: dict[str, InputSp
             measure=encode(p.measure for _, p in history),
             year=np.fromiter((p.year for _, p in history), dtype=np.int64, count=len(history)),
             amount=np.fromiter(
-                (_fen(p.amount) for _, p in history), dtype=np.int64, count=len(history)
+                (fen_of(p.amount) for _, p in history), dtype=np.int64, count=len(history)
             ),
             keys={k: encode(p.keys.get(k) for _, p in history) for k in HISTORY_NAMES},
             step=np.fromiter(
-                (-1 if s is None else _fen(s) for s in step), dtype=np.int64, count=len(step)
+                (-1 if s is None else fen_of(s) for s in step), dtype=np.int64, count=len(step)
             ),
         ),
         past=Past(

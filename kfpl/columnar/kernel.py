@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kfpl.columnar.columns import Codes, Columns, Values
+from kfpl.columnar.columns import Codes, Columns, Values, fen_of, rate_of
 
 INT64_MAX = 2**62  # half of int64's range: a sum or rounding of two such values still fits
 Bools = npt.NDArray[np.bool_]
@@ -75,14 +75,6 @@ class GroupCap:
     policy: str
     measures: tuple[str, ...]
     amount: int  # fen
-
-
-def _fen(value: Decimal) -> int:
-    return int(value.scaleb(2))
-
-
-def _rate(value: Decimal) -> int:
-    return int(value.scaleb(10))
 
 
 class Frame:
@@ -340,7 +332,7 @@ class Items:
         return len(self.owner)
 
 
-_FIELD_READERS: dict[str, Any] = {"money": _fen, "count": int, "year": int, "rate": _rate}
+_FIELD_READERS: dict[str, Any] = {"money": fen_of, "count": int, "year": int, "rate": rate_of}
 
 
 class Kernel:

@@ -256,11 +256,13 @@ def encode(spec: InputSpec, arr: Any, path: str = "") -> tuple[Values, Bools]:
     text = text_array(arr)
     present = _np_bool(text.is_valid())
     n = len(text)
-    if kind in ("money", "rate"):
-        ok = present & _match(text, MONEY if kind == "money" else RATE)
-        scale = 2 if kind == "money" else 10
-        decimal = pc.if_else(pa.array(ok), text, "0").cast(pa.decimal128(18, scale))
-        return Values(kind, _decimal_units(decimal, ok, scale), present), present & ~ok
+    if kind == "money":
+        fen, ok = _money_text(text, present)
+        return Values(kind, fen, present), present & ~ok
+    if kind == "rate":
+        ok = present & _match(text, RATE)
+        decimal = pc.if_else(pa.array(ok), text, "0").cast(pa.decimal128(18, 10))
+        return Values(kind, _decimal_units(decimal, ok, 10), present), present & ~ok
     if kind in ("count", "year"):
         ok = present & _match(text, COUNT if kind == "count" else YEAR)
         data = np.where(ok, _np_int(pc.if_else(pa.array(ok), text, "0").cast(pa.int64())), 0)
@@ -279,6 +281,34 @@ def encode(spec: InputSpec, arr: Any, path: str = "") -> tuple[Values, Bools]:
         kept = pc.if_else(pa.array(ok), text, pa.scalar(None, pa.string()))
         return Values(kind, _codes(kept), present), present & ~ok
     return _objects(spec, text, present, path)
+
+
+# Amounts as the documents write them: yuan with 元, or 万 / 亿 with as many decimals as
+# keep the fen exact, below 10^15 yuan. Each is read as a decimal of the unit whose
+# smallest place is the fen (万 with 6 places, 亿 with 10), so its digits are the fen.
+MONEY_FORMS = (
+    (r"^[0-9]{1,15}(\.[0-9]{1,2})?元$", 1, 2),
+    (r"^[0-9]{1,11}(\.[0-9]{1,6})?万$", 1, 6),
+    (r"^[0-9]{1,7}(\.[0-9]{1,10})?亿$", 1, 10),
+)
+
+
+def _money_text(text: Any, present: Bools) -> tuple[Ints, Bools]:
+    """Fen of the money cells in a proven form (``MONEY`` or ``MONEY_FORMS``), and where."""
+    pa, pc = _pa(), _pc()
+    ok = present & _match(text, MONEY)
+    decimal = pc.if_else(pa.array(ok), text, "0").cast(pa.decimal128(18, 2))
+    fen = _decimal_units(decimal, ok, 2)
+    if not (present & ~ok).any():
+        return fen, ok
+    for pattern, suffix, places in MONEY_FORMS:
+        form = present & ~ok & _match(text, pattern)
+        if form.any():
+            digits = pc.utf8_slice_codeunits(pc.if_else(pa.array(form), text, "0元"), 0, -suffix)
+            units = _decimal_units(digits.cast(pa.decimal128(18, places)), form, places)
+            fen = np.where(form, units, fen)
+            ok |= form
+    return fen, ok
 
 
 def _native(kind: str, arr: Any) -> tuple[Values, Bools] | None:

@@ -279,3 +279,18 @@ def test_text_needing_quotes_is_written_as_the_csv_module_writes_it(
 def rows_of(text: str | bytes) -> list[dict[str, str]]:
     assert isinstance(text, str)
     return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-(2**62), 2**62), max_size=40))
+def test_amounts_are_written_alike_by_column_and_one_by_one(fen: list[int]) -> None:
+    """The output's yuan column is formatted by column (Arrow); each amount reads as the
+    one-at-a-time ``yuan`` writes it: sign, whole yuan, two digits of fen."""
+    pytest.importorskip("pyarrow")
+    import numpy as np
+
+    from kfpl.columnar.batch import yuan, yuan_arrow
+
+    edge = [0, 1, -1, 99, 100, -100, 101, 12345, -5, 10**15 * 100]
+    column = np.array(fen + edge, dtype=np.int64)
+    assert yuan_arrow(column).to_pylist() == [yuan(v) for v in column.tolist()]

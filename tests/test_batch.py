@@ -234,13 +234,26 @@ def test_dask_partitions_by_enterprise_and_writes_the_same_files(
         ).read_bytes()
 
 
+@pytest.mark.parametrize("way", ["arrow", "python"])
 def test_text_needing_quotes_is_written_as_the_csv_module_writes_it(
-    compiled: Compiled, tmp_path: Path
+    compiled: Compiled, tmp_path: Path, way: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ids with commas, quotes, line breaks and non-ASCII text: claims.csv and totals.csv
     hold what ``csv.writer`` writes for the same rows (the files' bytes before the
-    writers worked column by column)."""
+    writers worked column by column), whether the lines are joined by Arrow or, without
+    pyarrow, in Python."""
+    import kfpl.columnar.batch as batch
     from kfpl.columnar.batch import output_files
+
+    if way == "python":
+
+        def no_pyarrow(*args: Any) -> Any:
+            raise ImportError("pyarrow")
+
+        monkeypatch.setattr(batch, "_csv_rows_arrow", no_pyarrow)
+        monkeypatch.setattr(batch, "yuan_arrow", no_pyarrow)
+    else:
+        pytest.importorskip("pyarrow")
 
     ids = ["E,1", 'E"2', "E\n3", "企业 4", "", " E5 "]
     apps = []
@@ -294,3 +307,15 @@ def test_amounts_are_written_alike_by_column_and_one_by_one(fen: list[int]) -> N
     edge = [0, 1, -1, 99, 100, -100, 101, 12345, -5, 10**15 * 100]
     column = np.array(fen + edge, dtype=np.int64)
     assert yuan_arrow(column).to_pylist() == [yuan(v) for v in column.tolist()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("a,\"\r\n \t企\x00\\'\x0b\u2028")), max_size=6))
+def test_a_field_is_quoted_exactly_where_the_csv_module_quotes_it(word: str) -> None:
+    """The writers skip the csv module for text it would write as is; for every text,
+    what they write is what ``csv.writer`` writes."""
+    from kfpl.columnar.batch import _csv_field
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([word, "x"])
+    assert _csv_field(word) + ",x\n" == out.getvalue()

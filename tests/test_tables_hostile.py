@@ -443,3 +443,21 @@ def test_kfpl_diff_impact_names_the_claims_row_and_column_of_a_bad_cell(
     code, words = diff_impact(folder, "en")
     assert code == 2
     assert f"claims.csv row {row} (enterprise " in words and "), export_freight: money" in words
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="with no enterprises row, Keys._belong indexes the empty list of years: "
+    "IndexError, exit 3 (kfpl/columnar/tables.py)",
+)
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_claims_when_enterprises_has_no_rows_are_refused_not_a_traceback(
+    fmt: str, tmp_path: Path
+) -> None:
+    header = tables_with()["enterprises"][0]
+    tables = tables_with(enterprises=(header, []))
+    (write_csv(tables, tmp_path) if fmt == "csv" else write_parquet(tables, tmp_path, typed=True))
+    words = refusal(assert_agree(tmp_path))
+    assert words.endswith(
+        f"claims.{fmt} row 1: enterprise E1 in 2021 has no row in enterprises.{fmt}"
+    )

@@ -304,7 +304,7 @@ def test_a_refused_batch_leaves_an_earlier_output_as_it_was(
     folder = tmp_path / "t"
     shutil.copytree(generated, folder)
     set_cell(folder, "enterprises", 3, "local_retained_tax", "-1")
-    code, words, after = batch(folder, out)
+    code, words, after = batch(folder, out, "--lang", "en")
     assert code == 2 and "enterprises.csv row 3" in words
     assert after == before
 

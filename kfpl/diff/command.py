@@ -221,7 +221,7 @@ def diff_command(
                     group_by=group_by,
                 )
             except ImpactError as exc:
-                raise DiffUsageError(str(exc)) from exc
+                raise DiffUsageError(exc.words) from exc  # in the command's language
     doc = build_document(old_label, new_label, changes, behaviour_doc, impact_doc)
     if fmt == "json":
         import json

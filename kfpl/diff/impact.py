@@ -98,6 +98,26 @@ class Population(list[dict[str, Any]]):
         return self.where[index] if index < len(self.where) else f"application {index + 1}"
 
 
+def _refused(apps: list[dict[str, Any]], index: int, app: Any, exc: Exception) -> Text:
+    """A version's reader refusing application ``index``: where it came from and the
+    reader's words, in both languages (``kfpl diff --lang zh`` prints the Chinese)."""
+    from kfpl.runtime import ApplicationError
+
+    ent = app.get("enterprise") if isinstance(app, dict) else None
+    who = ent.get("id", "?") if isinstance(ent, dict) else "?"
+    origins = apps.origins if isinstance(apps, Population) else []
+    if index < len(origins):  # a table row: named as the table readers name it
+        origin = origins[index]
+        path, row = origin.enterprises
+        where = Text(f"{path} 第 {row} 行（企业 {origin.ident}，{origin.year} 年）", origin.where)
+    elif isinstance(apps, Population):
+        where = Text.same(apps.origin(index))
+    else:
+        where = Text(f"第 {index + 1} 份申报", f"application {index + 1}")
+    zh = exc.text("zh") if isinstance(exc, ApplicationError) else str(exc)
+    return Text(f"{where.zh}（企业 {who}）：{zh}", f"{where.en} (enterprise {who}): {exc}")
+
+
 def _read_jsonl(p: Path) -> Population:
     try:
         with p.open(encoding="utf-8", errors="surrogateescape") as f:
@@ -244,14 +264,7 @@ class Version:
             try:
                 out.append(self.runtime.read(self.adapt(app)))
             except ApplicationError as exc:
-                where = (
-                    apps.origin(index)
-                    if isinstance(apps, Population)
-                    else f"application {index + 1}"
-                )
-                ent = app.get("enterprise") if isinstance(app, dict) else None
-                who = ent.get("id", "?") if isinstance(ent, dict) else "?"
-                raise ImpactError(f"{where} (enterprise {who}): {exc}") from exc
+                raise ImpactError(_refused(apps, index, app, exc)) from exc
             if tick is not None:
                 tick(1)
         return out

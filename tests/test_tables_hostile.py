@@ -347,11 +347,6 @@ def test_kfpl_batch_on_hostile_tables_answers_as_the_reference_engine(
 # --------------------------------------------------------------------------- findings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyarrow skips a blank line the csv module counts: the column path names the "
-    "row after it one lower than the row reader does (kfpl/columnar/tables.py)",
-)
 def test_a_blank_line_in_a_csv_table_does_not_change_the_row_a_message_names(
     tmp_path: Path,
 ) -> None:
@@ -367,11 +362,6 @@ def test_a_blank_line_in_a_csv_table_does_not_change_the_row_a_message_names(
     assert words.startswith(f"{path} row 4 (enterprise E3, 2021), tax:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a uint64 Parquet column holding a value above 2^63 - 1 makes pyarrow's "
-    "comparison with a Python int raise ArrowInvalid: exit 3 (kfpl/columnar/tables.py)",
-)
 @pytest.mark.parametrize(
     ("table", "column", "words"),
     [
@@ -445,11 +435,6 @@ def test_kfpl_diff_impact_names_the_claims_row_and_column_of_a_bad_cell(
     assert f"claims.csv row {row} (enterprise " in words and "), export_freight: money" in words
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with no enterprises row, Keys._belong indexes the empty list of years: "
-    "IndexError, exit 3 (kfpl/columnar/tables.py)",
-)
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_claims_when_enterprises_has_no_rows_are_refused_not_a_traceback(
     fmt: str, tmp_path: Path

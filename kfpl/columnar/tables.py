@@ -147,6 +147,11 @@ class Source:
         except (UnicodeDecodeError, csv.Error, OSError):
             raise _Unparsed from None
         check_header(name, path, header)
+        data = path.read_bytes()
+        if b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data:
+            # pyarrow skips a blank line the csv module counts as a row: the row reader
+            # reads such a file, so that every message names the row a user sees.
+            raise _Unparsed
         try:
             table = pcsv.read_csv(
                 path,
@@ -173,7 +178,12 @@ class Source:
         if table in self._csv:
             return self._csv[table].column(name).combine_chunks()
         if table in self._parquet:
-            return self._parquet[table].read(columns=[name]).column(0).combine_chunks()
+            column = self._parquet[table].read(columns=[name]).column(0).combine_chunks()
+            if column.type == pa.uint64():
+                # Values past int64 cannot be compared with Python ints by pyarrow: read
+                # them as the row reader does, as their text.
+                return column.cast(pa.string())
+            return column
         return pa.nulls(0, pa.string())
 
     def has(self, table: str, name: str) -> bool:
@@ -441,15 +451,19 @@ class Keys:
         ids, years, bad, problem = _keys(source, table)
         code = pc.fill_null(pc.index_in(ids, value_set=self.unique_ids), -1)
         code = code.to_numpy(zero_copy_only=False).astype(np.int64)
-        place = np.searchsorted(self.unique_years, years)
-        place_ok = place < len(self.unique_years)
-        place = np.where(place_ok, place, 0)
-        known = (code >= 0) & place_ok & (self.unique_years[place] == years)
-        key = code * len(self.unique_years) + place
-        at = np.searchsorted(self.sorted_keys, key)
-        at_ok = at < len(self.sorted_keys)
-        at = np.where(at_ok, at, 0)
-        known &= at_ok & (self.sorted_keys[at] == key)
+        if len(self.sorted_keys):
+            place = np.searchsorted(self.unique_years, years)
+            place_ok = place < len(self.unique_years)
+            place = np.where(place_ok, place, 0)
+            known = (code >= 0) & place_ok & (self.unique_years[place] == years)
+            key = code * len(self.unique_years) + place
+            at = np.searchsorted(self.sorted_keys, key)
+            at_ok = at < len(self.sorted_keys)
+            at = np.where(at_ok, at, 0)
+            known &= at_ok & (self.sorted_keys[at] == key)
+        else:  # no enterprise-year at all: no row of this table belongs to one
+            known = np.zeros(len(code), dtype=bool)
+            at = np.zeros(len(code), dtype=np.int64)
         missing = ~known & ~bad
         found: list[tuple[int, TableError] | None] = []
         if problem is not None:

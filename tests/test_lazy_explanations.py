@@ -16,7 +16,7 @@ import importlib.util
 import json
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -62,9 +62,11 @@ def applications() -> Iterator[Any]:
         yield loads(line)
 
 
-def outputs(program: Program) -> list[str]:
+def outputs(program: Program, apps: Iterable[Any] | None = None) -> list[str]:
+    """What a user sees of each application (``applications()`` by default): its JSON,
+    its explanation in zh and in en, or the reader's refusal."""
     out = []
-    for app in applications():
+    for app in applications() if apps is None else apps:
         try:
             outcome = program.run(app)
         except ApplicationError as exc:  # an application of the revision's measures

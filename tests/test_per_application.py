@@ -8,15 +8,14 @@ code and explained by checks built only when read; the two must agree.
 
 from __future__ import annotations
 
-import json
 import random
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from test_lazy_explanations import _eval_speed, applications
+from test_lazy_explanations import outputs as lazy_outputs
 
-from kfpl.cli.explain import render_text
 from kfpl.project.loader import compile_paths
 from kfpl.python.codegen import enterprise_only
 from kfpl.python.evaluate import Program
@@ -55,17 +54,7 @@ def standing_cases() -> list[Any]:
 
 
 def outputs(program: Program) -> list[str]:
-    out = []
-    for app in standing_cases():
-        try:
-            outcome = program.run(app)
-        except ApplicationError as exc:
-            out.append(exc.text("en"))
-            continue
-        out.append(json.dumps(outcome.as_json(), ensure_ascii=False, sort_keys=True))
-        out.append(render_text(outcome, "zh", True))
-        out.append(render_text(outcome, "en", True))
-    return out
+    return lazy_outputs(program, standing_cases())
 
 
 def test_the_enterprise_is_judged_once_and_every_claim_gets_its_own_decision(

@@ -23,6 +23,7 @@ gives the same ``Columns`` as that one followed by ``read_application`` and
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -142,19 +143,19 @@ class Source:
 
         pa = _pa()
         try:
-            with path.open(encoding="utf-8-sig", newline="") as f:
-                header = next(csv.reader(f), [])
+            data = path.read_bytes()  # read once: the header, the blank-line test, pyarrow
+            text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+            header = next(csv.reader(text), [])  # the first record only is decoded
         except (UnicodeDecodeError, csv.Error, OSError):
             raise _Unparsed from None
         check_header(name, path, header)
-        data = path.read_bytes()
         if b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data:
             # pyarrow skips a blank line the csv module counts as a row: the row reader
             # reads such a file, so that every message names the row a user sees.
             raise _Unparsed
         try:
             table = pcsv.read_csv(
-                path,
+                pa.py_buffer(data),
                 parse_options=pcsv.ParseOptions(newlines_in_values=True),
                 convert_options=pcsv.ConvertOptions(
                     column_types={c: pa.string() for c in header},

@@ -60,13 +60,14 @@ def _first_name(folder: Path) -> str:
     if parquet.exists():
         import pyarrow.parquet as pq
 
-        table = pq.read_table(parquet, columns=["name"]) if "name" in pq.read_schema(
-            parquet
-        ).names else None  # fmt: skip
-        return str(table.column("name")[0]) if table is not None and table.num_rows else ""
+        file = pq.ParquetFile(parquet)
+        if "name" not in file.schema_arrow.names or not file.metadata.num_rows:
+            return ""
+        first = file.read_row_group(0, columns=["name"]).column(0)[0].as_py()
+        return str(first or "")
     import csv
 
-    with csv_path.open(encoding="utf-8", newline="") as f:
+    with csv_path.open(encoding="utf-8-sig", newline="") as f:
         row = next(csv.DictReader(f), None)
     return str(row.get("name") or "") if row else ""
 

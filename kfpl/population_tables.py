@@ -315,6 +315,8 @@ def text_array(arr: Any) -> Any:
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = arr.cast(pa.string())
     empty = pc.equal(pc.binary_length(arr), 0)
+    if not pc.any(empty).as_py():  # the usual column: nothing to blank out
+        return arr
     return pc.if_else(empty, pa.scalar(None, arr.type), arr)
 
 

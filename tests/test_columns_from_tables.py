@@ -427,6 +427,25 @@ def test_claims_of_an_enterprise_year_not_in_enterprises_are_refused(tmp_path: P
     assert words.zh.endswith("第 2 行：企业 E2 的 2022 年度在 enterprises.csv 中没有对应行")
 
 
+def test_rows_find_their_enterprise_year_among_many_years(tmp_path: Path) -> None:
+    """Sixty enterprise-years over sixty years: the reader's grid of ids by years is too
+    sparse for a lookup array and it searches instead; each claim still lands on its own
+    enterprise-year, in the order of enterprises, and a year the enterprise has no row
+    for is refused."""
+    years = [str(1960 + i) for i in range(60)]
+    ids = [f"E{i % 30}" for i in range(60)]  # thirty enterprises, each in two years
+    enterprises = (["id", "name", "year", "tax"], [[e, "", y, str(100 + i)] for i, (e, y) in enumerate(zip(ids, years, strict=True))])  # fmt: skip
+    header = ["enterprise", "year", "id", "measure", "project", "product", "cost", "fees", "demo"]
+    rows = [[ids[i], years[i], "c1", "m1", "", "", str(i), "", "true"] for i in reversed(range(60))]
+    write_csv(tables_with(enterprises=enterprises, claims=(header, rows), history=(["enterprise", "application_year", "measure", "year", "amount"], []), past=(["enterprise", "application_year", "year", "cost"], [])), tmp_path / "a")  # fmt: skip
+    cols = assert_agree(tmp_path / "a")
+    assert cols.claim_app.tolist() == list(range(60))
+    assert cols.facts["cost"].data.tolist() == [100 * i for i in range(60)]
+    rows[0][1] = "1961"  # E29 has no row in 1961 (E1 has)
+    write_csv(tables_with(enterprises=enterprises, claims=(header, rows), history=(["enterprise", "application_year", "measure", "year", "amount"], []), past=(["enterprise", "application_year", "year", "cost"], [])), tmp_path / "b")  # fmt: skip
+    assert "row 1: enterprise E29 in 1961 has no row in enterprises.csv" in str(assert_agree(tmp_path / "b"))  # fmt: skip
+
+
 def test_a_repeated_enterprise_year_and_a_floating_point_column_are_refused(tmp_path: Path) -> None:
     header, rows = tables_with()["enterprises"]
     write_csv(tables_with(enterprises=(header, [*rows, ["E1", "", "2021", ""]])), tmp_path / "a")

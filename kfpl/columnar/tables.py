@@ -218,6 +218,22 @@ def _codes(text: Any) -> Codes:
     return Codes(codes.astype(np.int32, copy=False), encoded.dictionary.to_pylist())
 
 
+def _codes_across(texts: Sequence[Any]) -> tuple[list[Ints], Any]:
+    """Several text arrays as codes into one vocabulary (a pyarrow array: first
+    appearance, in the order given; null: -1), one hash pass over them all."""
+    pa, pc = _pa(), _pc()
+    wide = [t.cast(pa.large_string()) for t in texts]
+    encoded = pa.chunked_array(wide, pa.large_string()).dictionary_encode()
+    if not encoded.num_chunks:
+        return [np.zeros(0, dtype=np.int64) for _ in texts], pa.array([], pa.string())
+    # pyarrow drops empty chunks and gives every chunk the final dictionary
+    flat = np.concatenate(
+        [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+    ).astype(np.int64, copy=False)
+    bounds = np.cumsum([len(t) for t in texts])[:-1]
+    return list(np.split(flat, bounds)), encoded.chunks[-1].dictionary
+
+
 def _decimal_units(arr: Any, ok: Bools, scale: int) -> Ints:
     """The unscaled values (units of 10^-scale) of a decimal array where ``ok`` (each
     proven below 2^62), 0 elsewhere: the low word of the 128-bit integer."""
@@ -413,15 +429,22 @@ def _first(*found: tuple[int, TableError] | None) -> None:
 
 class Keys:
     """Which application each row of each table belongs to (applications in enterprises
-    order), checked as the row reader checks them."""
+    order), checked as the row reader checks them.
+
+    Every table's enterprise ids are encoded in one pass, the enterprises table's first:
+    the first ``known`` codes are then exactly its distinct ids, and a row of another
+    table belongs to the enterprise-year whose code and year it names. Where that grid
+    is small enough it is a lookup array, else a sorted search."""
 
     def __init__(self, source: Source) -> None:
-        pc = _pc()
-        ids, years, bad, problem = _keys(source, "enterprises")
+        keyed = {table: _keys(source, table) for table in TABLES}
+        ids, years, bad, problem = keyed["enterprises"]
         self.ids = ids
         self.years = years
-        unique_ids = pc.unique(ids)
-        code = _np_int(pc.index_in(ids, value_set=unique_ids))
+        codes, vocabulary = _codes_across([keyed[t][0] for t in TABLES])
+        code = codes[0]
+        known = int(code.max()) + 1 if len(code) else 0
+        self.enterprise_id = Codes(code.astype(np.int32), vocabulary.slice(0, known).to_pylist())
         unique_years = np.unique(years)
         key = code * len(unique_years) + np.searchsorted(unique_years, years)
         order = np.argsort(key, kind="stable")
@@ -439,32 +462,38 @@ class Keys:
                 (row, listed_twice(path, row + 1, ids[row].as_py(), int(years[row]), first + 1))
             )
         _first(*found)
+        self.known = known
+        self.unique_years = unique_years
+        grid = known * len(unique_years)
+        self.row_of: Ints | None = None
+        if grid <= 4 * len(key) + 1024:
+            self.row_of = np.full(grid, -1, dtype=np.int64)
+            self.row_of[key] = np.arange(len(key), dtype=np.int64)
         self.sorted_keys = key[order]
         self.sorted_rows = order
-        self.unique_ids = unique_ids
-        self.unique_years = unique_years
         self.apps: dict[str, Ints] = {}
-        for table in TABLES[1:]:
-            self.apps[table] = self._belong(source, table)
+        for table, table_codes in zip(TABLES[1:], codes[1:], strict=True):
+            self.apps[table] = self._belong(source, table, keyed[table], table_codes)
 
-    def _belong(self, source: Source, table: str) -> Ints:
-        pc = _pc()
-        ids, years, bad, problem = _keys(source, table)
-        code = pc.fill_null(pc.index_in(ids, value_set=self.unique_ids), -1)
-        code = code.to_numpy(zero_copy_only=False).astype(np.int64)
-        if len(self.sorted_keys):
-            place = np.searchsorted(self.unique_years, years)
-            place_ok = place < len(self.unique_years)
-            place = np.where(place_ok, place, 0)
-            known = (code >= 0) & place_ok & (self.unique_years[place] == years)
-            key = code * len(self.unique_years) + place
+    def _belong(
+        self, source: Source, table: str, keyed: tuple[Any, Ints, Bools, Any], code: Ints
+    ) -> Ints:
+        ids, years, bad, problem = keyed
+        place = np.searchsorted(self.unique_years, years)
+        known = (code >= 0) & (place < len(self.unique_years))
+        place = np.where(known, place, 0)
+        if len(self.unique_years):
+            known &= self.unique_years[place] == years
+        key = np.where(known, code * len(self.unique_years) + place, 0)
+        if self.row_of is not None:
+            rows = self.row_of[key] if len(self.row_of) else np.full(len(key), -1)
+            known &= rows >= 0
+        else:
             at = np.searchsorted(self.sorted_keys, key)
             at_ok = at < len(self.sorted_keys)
             at = np.where(at_ok, at, 0)
             known &= at_ok & (self.sorted_keys[at] == key)
-        else:  # no enterprise-year at all: no row of this table belongs to one
-            known = np.zeros(len(code), dtype=bool)
-            at = np.zeros(len(code), dtype=np.int64)
+            rows = self.sorted_rows[at]
         missing = ~known & ~bad
         found: list[tuple[int, TableError] | None] = []
         if problem is not None:
@@ -477,7 +506,7 @@ class Keys:
                 (row, no_enterprise(path, row + 1, ids[row].as_py(), int(years[row]), enterprises))
             )
         _first(*found)
-        apps: Ints = self.sorted_rows[at]
+        apps: Ints = rows.astype(np.int64, copy=False)
         return apps
 
 
@@ -600,7 +629,7 @@ class Reader:
         cols = Columns(
             n_apps=n,
             year=year,
-            enterprise_id=_codes(self.keys.ids),
+            enterprise_id=self.keys.enterprise_id,
             enterprise=enterprise,
             claim_app=claim_app,
             claim_index=index,

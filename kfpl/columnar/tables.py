@@ -156,7 +156,9 @@ class Source:
         try:
             table = pcsv.read_csv(
                 pa.py_buffer(data),
-                parse_options=pcsv.ParseOptions(newlines_in_values=True),
+                # only a quoted cell can hold a line break; without quotes the parser
+                # may split the file into blocks at any newline
+                parse_options=pcsv.ParseOptions(newlines_in_values=b'"' in data),
                 convert_options=pcsv.ConvertOptions(
                     column_types={c: pa.string() for c in header},
                     strings_can_be_null=True,
@@ -273,7 +275,7 @@ def _ordinal(text: Any, ok: Bools) -> tuple[Ints, Bools]:
 def encode(spec: InputSpec, arr: Any, path: str = "") -> tuple[Values, Bools]:
     """One input's column: its ``Values`` and where a cell is given but not proven
     (those rows' values are left neutral; their applications go to the row reader)."""
-    pa, pc = _pa(), _pc()
+    pc = _pc()
     kind = spec.type
     if arr.null_count == len(arr):  # a column no row fills (an absent one reads so)
         return absent(kind, len(arr)), np.zeros(len(arr), dtype=np.bool_)
@@ -282,6 +284,30 @@ def encode(spec: InputSpec, arr: Any, path: str = "") -> tuple[Values, Bools]:
         return native
     text = text_array(arr)
     present = _np_bool(text.is_valid())
+    if 4 * int(present.sum()) < len(present):
+        # A wide table's fact column is mostly empty (each measure reads a few facts):
+        # the given cells are checked alone, then put back in their rows.
+        rows = np.flatnonzero(present)
+        given, bad = _encode_text(spec, pc.drop_null(text), present[rows], path)
+        return _put_back(given, rows, present), _spread(bad, rows, len(present))
+    return _encode_text(spec, text, present, path)
+
+
+def _put_back(given: Values, rows: Ints, present: Bools) -> Values:
+    """``given`` (the values of ``rows``) in a column of ``len(present)`` rows."""
+    out = absent(given.type, len(present))
+    if isinstance(given.data, Codes):
+        out.data.codes[rows] = given.data.codes
+        out.data.vocabulary = given.data.vocabulary
+    else:
+        out.data[rows] = given.data
+    return Values(given.type, out.data, present)
+
+
+def _encode_text(spec: InputSpec, text: Any, present: Bools, path: str) -> tuple[Values, Bools]:
+    """``encode`` of a column as text (``present``: where a cell is given)."""
+    pa, pc = _pa(), _pc()
+    kind = spec.type
     n = len(text)
     if kind == "money":
         fen, ok = _money_text(text, present)

@@ -337,6 +337,11 @@ def _csv_texts(column: Column) -> list[str]:
     return [str(v) for v in column.tolist()]
 
 
+def _np_flags(flags: Any) -> npt.NDArray[np.bool_]:
+    out: npt.NDArray[np.bool_] = flags.to_numpy(zero_copy_only=False).astype(np.bool_)
+    return out
+
+
 def _csv(header: list[str], columns: list[Column]) -> str:
     """The bytes ``csv.writer`` writes for these rows, a column at a time."""
     head = ",".join(_csv_field(h) for h in header) + "\n"
@@ -356,7 +361,15 @@ def _csv_rows_arrow(columns: list[Column]) -> str:
 
     def texts(column: Column) -> Any:
         if isinstance(column, Codes):
-            words = pa.array([_csv_field(w) for w in column.vocabulary] + [""], pa.string())
+            words = pa.array([*column.vocabulary, ""], pa.string())
+            quoted = np.flatnonzero(
+                _np_flags(pc.match_substring_regex(words, _NEEDS_QUOTES.pattern))
+            )
+            if len(quoted):  # the rare word the csv module quotes, quoted as it does
+                fields = words.to_pylist()
+                for i in quoted.tolist():
+                    fields[i] = _csv_field(fields[i])
+                words = pa.array(fields, pa.string())
             return words.take(
                 pa.array(np.where(column.codes < 0, len(column.vocabulary), column.codes))
             )

@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, overload
 
@@ -201,6 +200,17 @@ def _np_bool(arr: Any) -> Bools:
     return out.astype(np.bool_, copy=False)
 
 
+def _given(arr: Any) -> Bools:
+    """Where ``arr`` (one chunk) has a value: its validity bitmap, unpacked."""
+    n = len(arr)
+    bitmap = arr.buffers()[0]
+    if not arr.null_count or bitmap is None:
+        return np.full(n, arr.null_count == 0, dtype=np.bool_)  # all there, or all null
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    out: Bools = bits[arr.offset : arr.offset + n].view(np.bool_)
+    return out
+
+
 def _np_int(arr: Any) -> Ints:
     pa = _pa()
     out: Ints = _pc().fill_null(arr.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
@@ -220,20 +230,39 @@ def _codes(text: Any) -> Codes:
     return Codes(codes.astype(np.int32, copy=False), encoded.dictionary.to_pylist())
 
 
+def _runs(text: Any) -> Ints:
+    """Where each run of equal adjacent cells starts (a null is a run of its own)."""
+    n = len(text)
+    change = np.ones(n, dtype=np.bool_)
+    if n > 1:
+        change[1:] = _np_bool(_pc().not_equal(text.slice(1), text.slice(0, n - 1)))
+        change[1:] |= ~_given(text.slice(1))
+    out: Ints = np.flatnonzero(change)
+    return out
+
+
 def _codes_across(texts: Sequence[Any]) -> tuple[list[Ints], Any]:
     """Several text arrays as codes into one vocabulary (a pyarrow array: first
-    appearance, in the order given; null: -1), one hash pass over them all."""
+    appearance, in the order given; null: -1), one hash pass over them all. Only the
+    first cell of each run of equal cells is hashed: the claims of one enterprise are
+    usually listed together."""
     pa, pc = _pa(), _pc()
-    wide = [t.cast(pa.large_string()) for t in texts]
-    encoded = pa.chunked_array(wide, pa.large_string()).dictionary_encode()
+    starts = [_runs(t) for t in texts]
+    heads = [
+        t.take(pa.array(s)).cast(pa.large_string()) for t, s in zip(texts, starts, strict=True)
+    ]
+    encoded = pa.chunked_array(heads, pa.large_string()).dictionary_encode()
     if not encoded.num_chunks:
         return [np.zeros(0, dtype=np.int64) for _ in texts], pa.array([], pa.string())
     # pyarrow drops empty chunks and gives every chunk the final dictionary
     flat = np.concatenate(
         [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
     ).astype(np.int64, copy=False)
-    bounds = np.cumsum([len(t) for t in texts])[:-1]
-    return list(np.split(flat, bounds)), encoded.chunks[-1].dictionary
+    codes = np.split(flat, np.cumsum([len(s) for s in starts])[:-1])
+    return [
+        np.repeat(c, np.diff(s, append=len(t)))
+        for c, s, t in zip(codes, starts, texts, strict=True)
+    ], encoded.chunks[-1].dictionary
 
 
 def _decimal_units(arr: Any, ok: Bools, scale: int) -> Ints:
@@ -283,7 +312,7 @@ def encode(spec: InputSpec, arr: Any, path: str = "") -> tuple[Values, Bools]:
     if native is not None:
         return native
     text = text_array(arr)
-    present = _np_bool(text.is_valid())
+    present = _given(text)
     if 4 * int(present.sum()) < len(present):
         # A wide table's fact column is mostly empty (each measure reads a few facts):
         # the given cells are checked alone, then put back in their rows.
@@ -369,18 +398,25 @@ def _native(kind: str, arr: Any) -> tuple[Values, Bools] | None:
     with at most two places, date32. Each proven value is the one its text gives."""
     pa, pc = _pa(), _pc()
     ty = arr.type
-    present = _np_bool(arr.is_valid())
+    present = _given(arr)
     if kind in LIMITS and pa.types.is_integer(ty):
         low, high = LIMITS[kind]
         ok = present & _np_bool(pc.and_(pc.greater_equal(arr, low), pc.less_equal(arr, high)))
         values = _np_int(pc.if_else(pa.array(ok), arr, pa.scalar(0, ty)))
         return Values(kind, values * SCALE[kind], present), present & ~ok
     if kind == "money" and pa.types.is_decimal128(ty) and ty.scale <= 2:
-        wide = arr.cast(pa.decimal128(38, 2))
-        zero = pa.scalar(Decimal(0), pa.decimal128(38, 2))
-        top = pa.scalar(Decimal(10**15), pa.decimal128(38, 2))
-        ok = present & _np_bool(pc.and_(pc.greater_equal(wide, zero), pc.less_equal(wide, top)))
-        return Values(kind, _decimal_units(wide, ok, 2), present), present & ~ok
+        # The 128-bit unscaled integers, read as two little-endian words: between 0 and
+        # 10^15 yuan exactly where the high word is 0 and the low one in range.
+        # Only the given cells are looked at (a wide table's fact column is mostly empty).
+        n = len(arr)
+        words = np.frombuffer(arr.buffers()[1], dtype="<i8").reshape(-1, 2)
+        rows = np.flatnonzero(present)
+        given = words[arr.offset : arr.offset + n][rows]
+        units, high_word = given[:, 0], given[:, 1]
+        good = (high_word == 0) & (units >= 0) & (units <= 10**15 * 10**ty.scale)
+        fen = np.zeros(n, dtype=np.int64)
+        fen[rows] = np.where(good, units * 10 ** (2 - ty.scale), 0)
+        return Values(kind, fen, present), _spread(~good, rows, n)
     if kind == "bool" and pa.types.is_boolean(ty):
         return Values(kind, _np_bool(arr), present), np.zeros(len(arr), dtype=np.bool_)
     if kind == "date" and pa.types.is_date32(ty):
@@ -415,14 +451,14 @@ def _keys(source: Source, table: str) -> tuple[Any, Ints, Bools, Any]:
     id_col, year_col = KEYS[table]
     ids = text_array(source.column(table, id_col))
     raw_year = source.column(table, year_col)
-    no_id = ~_np_bool(ids.is_valid())
+    no_id = ~_given(ids)
     if pa.types.is_integer(raw_year.type):  # its text is digits where 0 ≤ year < 10^18
-        no_year = ~_np_bool(raw_year.is_valid())
+        no_year = ~_given(raw_year)
         fits = pc.and_(pc.greater_equal(raw_year, 0), pc.less(raw_year, 10**18))
         bad_year = ~no_year & ~_np_bool(fits)
     else:
         year_text = text_array(raw_year)
-        no_year = ~_np_bool(year_text.is_valid())
+        no_year = ~_given(year_text)
         bad_year = ~no_year & ~_match(year_text, r"^[0-9]{1,18}$")
     bad = no_id | no_year | bad_year
     problem = None
@@ -594,7 +630,7 @@ class Reader:
             if table == "past":
                 fits = spec is not None and spec.type != "list"
             if spec is None or not fits:
-                self.doubt(_np_bool(text_array(arr).is_valid()), apps)
+                self.doubt(_given(text_array(arr)), apps)
                 continue
             values, bad = encode(spec, arr)
             if readable is not None:
@@ -611,7 +647,7 @@ class Reader:
         self.doubt((year < 1000) | (year > 9999))
         enterprise = self.inputs_of("enterprises", np.arange(n, dtype=np.int64), None)
         app_date = self.date("enterprises", None)
-        self.doubt(app_date.present & (_year_of(app_date.data) != year))
+        self.doubt(_outside(app_date, year))
 
         # Claims, in application order.
         claim_app = self.keys.apps["claims"]
@@ -637,11 +673,11 @@ class Reader:
             return out
 
         if self.source.has("claims", "facts"):
-            facts_given = _np_bool(text_array(self.source.column("claims", "facts")).is_valid())
+            facts_given = _given(text_array(self.source.column("claims", "facts")))
             self.doubt(facts_given[order] if order is not None else facts_given, claim_app)
         facts = self.inputs_of("claims", claim_app, order, readable)
         own_date = self.date("claims", order)
-        self.doubt(own_date.present & (_year_of(own_date.data) != year[claim_app]), claim_app)
+        self.doubt(_outside(own_date, year[claim_app]), claim_app)
         claim_date = Values(
             "date",
             np.where(own_date.present, own_date.data, app_date.data[claim_app]),
@@ -687,7 +723,7 @@ class Reader:
         twice goes to the row reader (its message)."""
         pa, pc = _pa(), _pc()
         text = text_array(_take(self.source.column("claims", "id"), order))
-        unnamed = np.flatnonzero(~_np_bool(text.is_valid()))
+        unnamed = np.flatnonzero(~_given(text))
         if len(unnamed):
             words = text.to_pylist()
             for row in unnamed.tolist():
@@ -739,7 +775,7 @@ class Reader:
             apps = apps[order]
         raw = _take(self.source.column("past", "year"), order)
         if pa.types.is_integer(raw.type) and raw.type != pa.uint64():
-            ok = _np_bool(raw.is_valid())
+            ok = _given(raw)
             year = _np_int(raw)
         else:
             text = text_array(raw)
@@ -747,9 +783,7 @@ class Reader:
             year = np.where(ok, _np_int(pc.if_else(pa.array(ok), text, "0").cast(pa.int64())), 0)
         self.doubt(~ok, apps)
         if self.source.has("past", "facts"):
-            given = _np_bool(
-                text_array(_take(self.source.column("past", "facts"), order)).is_valid()
-            )
+            given = _given(text_array(_take(self.source.column("past", "facts"), order)))
             self.doubt(given, apps)
         return Past(app=apps, year=year, facts=self.inputs_of("past", apps, order))
 
@@ -797,6 +831,14 @@ class Reader:
             else []
         )
         return Table(name, self.source.paths[name], header, numbered)
+
+
+def _outside(dates: Values, years: Ints) -> Bools:
+    """Where a date is given and falls outside the year of its application."""
+    if not dates.present.any():
+        return dates.present
+    out: Bools = dates.present & (_year_of(dates.data) != years)
+    return out
 
 
 def _year_of(ordinals: Ints) -> Ints:

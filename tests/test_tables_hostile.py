@@ -408,10 +408,13 @@ def test_kfpl_diff_impact_refuses_bad_tables_in_the_language_asked_for(
 ) -> None:
     """Fixed here: the refusal was the English whatever ``--lang`` said (the impact's
     dict path words an application the version refuses, and the CLI took ``str()``)."""
-    folder, _ = bad_cell
+    folder, row = bad_cell
     code, words = diff_impact(folder, "zh")
     assert code == 2
-    assert "金额不得为负数，实际为 -5" in words and "enterprises.csv 第 " in words
+    assert (
+        f"claims.csv 第 {row} 行（企业 " in words
+        and "export_freight：金额不得为负数，实际为 -5" in words
+    )
     assert "money must not be negative" in diff_impact(folder, "en")[1]
     twice = tmp_path / "twice"
     shutil.copytree(folder, twice)
@@ -420,12 +423,6 @@ def test_kfpl_diff_impact_refuses_bad_tables_in_the_language_asked_for(
     assert code == 2 and "enterprises.csv 第 2 行：企业 E00001 的 2022 年度已在第 1 行列出" in words
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the impact's dict path names the enterprises row and the JSON path "
-    "(claims[0].facts.export_freight) of the version's adapted application, whose claims "
-    "are renumbered where a measure is dropped: mapping them back to table rows is not done",
-)
 def test_kfpl_diff_impact_names_the_claims_row_and_column_of_a_bad_cell(
     bad_cell: tuple[Path, int],
 ) -> None:
@@ -433,6 +430,40 @@ def test_kfpl_diff_impact_names_the_claims_row_and_column_of_a_bad_cell(
     code, words = diff_impact(folder, "en")
     assert code == 2
     assert f"claims.csv row {row} (enterprise " in words and "), export_freight: money" in words
+
+
+def test_a_refusal_names_the_row_written_when_a_version_drops_earlier_claims(
+    tmp_path: Path,
+) -> None:
+    """The old version has no mfg-13c: reading an application it drops that claim, and
+    the claims after it move up. The refusal still names the row of the claims table
+    the bad cell is in, not the row of the claim's new position."""
+    import csv
+
+    from kfpl.population import Options, generate, write_tables
+    from kfpl.project.loader import compile_paths
+
+    ps = compile_paths([str(POLICIES)]).policy_set
+    assert ps is not None
+    write_tables(generate(ps, Options(enterprises=12, seed=3)), tmp_path)
+    row = first_row_with(tmp_path, "export_freight")
+    with (tmp_path / "claims.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    # A claim of mfg-13c (only the revision has it) goes in before it, same enterprise-year.
+    earlier = [*rows[row][:4], *[""] * (len(header) - 4)]
+    earlier[header.index("id")], earlier[header.index("measure")] = "new", "mfg-13c"
+    rows.insert(row, earlier)
+    with (tmp_path / "claims.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    set_cell(tmp_path, "claims", row, "diagnosis_fees", "30000")
+    at = (row + 1, "export_freight")
+    set_cell(tmp_path, "claims", at[0], at[1], "-5")
+    key = header.index("enterprise")
+    code, words = diff_impact(tmp_path, "en")
+    assert code == 2
+    assert f"claims.csv row {at[0]} (enterprise {rows[at[0]][key]}" in words
+    assert f"{at[1]}: money must not be negative, got -5" in words
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

@@ -98,6 +98,21 @@ class Population(list[dict[str, Any]]):
         return self.where[index] if index < len(self.where) else f"application {index + 1}"
 
 
+def _as_written(exc: Any, claim_rows: list[int], history_rows: list[int]) -> Any:
+    """``exc`` with its path naming the claim or earlier award of the application as
+    written (a version's reading drops what it does not have, renumbering the rest)."""
+    from kfpl.runtime import ApplicationError
+
+    found = re.match(r"(claims|history)\[(\d+)\]", exc.path)
+    if found is None:
+        return exc
+    rows = claim_rows if found.group(1) == "claims" else history_rows
+    k = int(found.group(2))
+    if k >= len(rows):
+        return exc
+    return ApplicationError(f"{found.group(1)}[{rows[k]}]{exc.path[found.end() :]}", exc.words)
+
+
 def _refused(apps: list[dict[str, Any]], index: int, app: Any, exc: Exception) -> Text:
     """A version's reader refusing application ``index``: where it came from and the
     reader's words, in both languages (``kfpl diff --lang zh`` prints the Chinese)."""
@@ -106,6 +121,8 @@ def _refused(apps: list[dict[str, Any]], index: int, app: Any, exc: Exception) -
     ent = app.get("enterprise") if isinstance(app, dict) else None
     who = ent.get("id", "?") if isinstance(ent, dict) else "?"
     origins = apps.origins if isinstance(apps, Population) else []
+    if index < len(origins) and isinstance(exc, ApplicationError):
+        return origins[index].locate(exc)  # the table, row and column, as the readers say
     if index < len(origins):  # a table row: named as the table readers name it
         origin = origins[index]
         path, row = origin.enterprises
@@ -218,13 +235,19 @@ class Version:
         """The application as this version reads it: claims under this version's ids
         (a measure it does not have pays nothing, so its claim is dropped), then only
         the fields, facts and values it declares, then only the facts each measure reads."""
-        claims = []
-        for claim in app.get("claims", []):
+        return self.adapted(app)[0]
+
+    def adapted(self, app: dict[str, Any]) -> tuple[dict[str, Any], list[int], list[int]]:
+        """``adapt``, and the position in ``app`` of each claim and earlier award kept
+        (so that a refusal names the row the applicant wrote)."""
+        claims, claim_rows = [], []
+        for row, claim in enumerate(app.get("claims", [])):
             mid = claim["measure"]
             if mid not in self.reads:
                 mid = self.aliases.get(mid, mid)  # a renamed measure, under this version's id
             if mid in self.reads:
                 claims.append({**claim, "measure": mid})
+                claim_rows.append(row)
         history = [
             h
             if "measure" not in h  # facts of an earlier year
@@ -236,13 +259,14 @@ class Version:
             }
             for h in app.get("history", [])
         ]
+        position = {id(h): row for row, h in enumerate(history)}
         app = {**app, "claims": claims, "history": history}
         if self.reader is not None:
-            app = self.reader.fit(app)
+            app = self.reader.fit(app)  # keeps the claims; keeps or drops each record as is
         for claim in app["claims"]:
             reads = self.reads[claim["measure"]]
             claim["facts"] = {k: v for k, v in claim.get("facts", {}).items() if k in reads}
-        return app
+        return app, claim_rows, [position[id(h)] for h in app["history"]]
 
     def read(
         self, apps: list[dict[str, Any]], tick: Any = None, indices: list[int] | None = None
@@ -261,10 +285,12 @@ class Version:
                     if tick is not None:
                         tick(1)
                     continue
+            adapted, claim_rows, history_rows = self.adapted(app)
             try:
-                out.append(self.runtime.read(self.adapt(app)))
+                out.append(self.runtime.read(adapted))
             except ApplicationError as exc:
-                raise ImpactError(_refused(apps, index, app, exc)) from exc
+                where = _as_written(exc, claim_rows, history_rows)
+                raise ImpactError(_refused(apps, index, app, where)) from exc
             if tick is not None:
                 tick(1)
         return out

@@ -31,6 +31,10 @@ must be byte-identical). The baseline's status and amount of every claim must eq
 kfpl's before anything is timed.
 
     .venv/bin/python bench/batch.py --files /tmp/bench-files --sizes 100000,1000000 --memory
+
+With ``--openfisca-python PY`` (an interpreter with openfisca-core), each size also runs
+bench/openfisca_compare.py on as many firms: OpenFisca's vector path against kfpl on
+OpenFisca's measure, in the same run.
 """
 
 from __future__ import annotations
@@ -641,6 +645,7 @@ def one_size(args: argparse.Namespace, ps: Any, compiled: Any, runtime: Any, siz
                 f", --engine reference {t_ref:.2f} s: {t_ref / t_col:.1f}x faster (identical files)"
             )
         print(line)
+    openfisca(args, size)
     sys.stdout.flush()
 
 
@@ -683,6 +688,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", help="write the populations as tables here and time from files")
     ap.add_argument("--csv-max", type=int, default=100_000, help="--files: CSV tables up to")
     ap.add_argument("--repeat", type=int, default=3, help="--files: the fastest of N turns")
+    ap.add_argument(
+        "--openfisca-python",
+        type=Path,
+        default=None,
+        help="an interpreter with openfisca-core: also compare OpenFisca's vector path on "
+        "its measure, as many firms as applications (bench/openfisca_compare.py)",
+    )
     args = ap.parse_args(argv)
     if args.files:
         files(args)
@@ -717,8 +729,26 @@ def main(argv: list[str] | None = None) -> int:
             }
             for what, mb in mem.items():
                 print(f"  peak memory above the population, {what}: {mb:,.0f} MB")
+        openfisca(args, size)
         sys.stdout.flush()
     return 0
+
+
+def openfisca(args: argparse.Namespace, size: int) -> None:
+    """OpenFisca's vector path against kfpl on OpenFisca's measure, ``size`` firms, in
+    this run (where ``--openfisca-python`` has openfisca-core)."""
+    import openfisca_compare
+
+    python = args.openfisca_python or openfisca_compare.DEFAULT_OPENFISCA_PYTHON
+    if not openfisca_compare.has_openfisca(python):
+        print(f"  OpenFisca: no openfisca-core at {python} (see bench/openfisca_compare.py)")
+        return
+    figures = openfisca_compare.compare(
+        size, openfisca_python=python, reference_max=args.reference_max
+    )
+    print("  OpenFisca's measure (bench/openfisca/simple.kfpl): " + figures.lines()[0])
+    for line in figures.lines()[1:]:
+        print("  " + line)
 
 
 if __name__ == "__main__":

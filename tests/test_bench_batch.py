@@ -34,6 +34,7 @@ def test_bench_runs_and_baseline_agrees(
     out = capsys.readouterr().out
     assert "numpy baseline == kfpl columnar" in out
     assert "kfpl reference" in out
+    assert "OpenFisca" in out  # compared where installed, else said so
 
 
 def test_baseline_pays_something_and_trims(batch: ModuleType) -> None:

@@ -446,6 +446,27 @@ def test_rows_find_their_enterprise_year_among_many_years(tmp_path: Path) -> Non
     assert "row 1: enterprise E29 in 1961 has no row in enterprises.csv" in str(assert_agree(tmp_path / "b"))  # fmt: skip
 
 
+@pytest.mark.parametrize("ids", ["few", "many"])
+def test_a_claim_id_written_twice_in_one_application_is_refused(ids: str, tmp_path: Path) -> None:
+    """Eighty applications of two claims each. Claim ids repeat across applications
+    (``c1``, ``c2`` in each) or are all distinct; either way an id written twice
+    within one application is refused with the reference's message, and the same id in
+    two applications is not."""
+    enterprises = (["id", "name", "year", "tax"], [[f"E{i}", "", "2021", "100"] for i in range(80)])  # fmt: skip
+    header = ["enterprise", "year", "id", "measure", "project", "product", "cost", "fees", "demo"]
+    rows = [
+        [f"E{i}", "2021", f"c{k}" if ids == "few" else f"c{i}-{k}", "m1", "", "", "10", "", "true"]
+        for i in range(80)
+        for k in (1, 2)
+    ]
+    empty = {"history": (["enterprise", "application_year", "measure", "year", "amount"], []), "past": (["enterprise", "application_year", "year", "cost"], [])}  # fmt: skip
+    write_csv(tables_with(enterprises=enterprises, claims=(header, rows), **empty), tmp_path / "a")
+    assert assert_agree(tmp_path / "a").n_apps == 80
+    rows[101][2] = rows[100][2]  # application E50 names its first claim's id again
+    write_csv(tables_with(enterprises=enterprises, claims=(header, rows), **empty), tmp_path / "b")
+    assert "duplicate claim id" in str(assert_agree(tmp_path / "b"))
+
+
 def test_a_repeated_enterprise_year_and_a_floating_point_column_are_refused(tmp_path: Path) -> None:
     header, rows = tables_with()["enterprises"]
     write_csv(tables_with(enterprises=(header, [*rows, ["E1", "", "2021", ""]])), tmp_path / "a")

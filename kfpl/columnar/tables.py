@@ -721,7 +721,7 @@ class Reader:
     def claim_ids(self, order: Ints | None, claim_app: Ints, index: Ints) -> Codes:
         """Claim ids, ``claim-N`` where none is written; an application naming one
         twice goes to the row reader (its message)."""
-        pa, pc = _pa(), _pc()
+        pa = _pa()
         text = text_array(_take(self.source.column("claims", "id"), order))
         unnamed = np.flatnonzero(~_given(text))
         if len(unnamed):
@@ -730,13 +730,17 @@ class Reader:
                 words[row] = f"claim-{int(index[row]) + 1}"
             text = pa.array(words, pa.string())
         ids = _codes(text)
-        if len(ids.codes) > 1:
-            by = np.lexsort((ids.codes, claim_app))
-            same = (claim_app[by][1:] == claim_app[by][:-1]) & (
-                ids.codes[by][1:] == ids.codes[by][:-1]
-            )
-            self.doubt(same, claim_app[by][1:])
-        del pc
+        words = len(ids.vocabulary)
+        if len(ids.codes) < 2 or words == len(ids.codes):
+            return ids  # no id written twice anywhere
+        if words * self.n_apps <= 4 * len(ids.codes) + 1024:  # few ids (c1, c2 …): count
+            pair = claim_app * words + ids.codes
+            twice = np.flatnonzero(np.bincount(pair, minlength=words * self.n_apps) > 1)
+            self.doubt(_spread(np.ones(len(twice), dtype=np.bool_), twice // words, self.n_apps))
+            return ids
+        by = np.lexsort((ids.codes, claim_app))
+        same = (claim_app[by][1:] == claim_app[by][:-1]) & (ids.codes[by][1:] == ids.codes[by][:-1])
+        self.doubt(same, claim_app[by][1:])
         return ids
 
     def history(self) -> History:

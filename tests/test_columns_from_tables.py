@@ -425,6 +425,12 @@ def test_claims_of_an_enterprise_year_not_in_enterprises_are_refused(tmp_path: P
     words = assert_agree(tmp_path)
     assert words.en == f"{tmp_path / 'claims.csv'} row 2: enterprise E2 in 2022 has no row in enterprises.csv"  # fmt: skip
     assert words.zh.endswith("第 2 行：企业 E2 的 2022 年度在 enterprises.csv 中没有对应行")
+    rows[1][:2] = ["E9", "2021"]  # an enterprise enterprises.csv does not have at all
+    write_csv(tables_with(claims=(header, rows)), tmp_path / "unknown")
+    words = assert_agree(tmp_path / "unknown")
+    assert words.en.endswith(
+        "claims.csv row 2: enterprise E9 in 2021 has no row in enterprises.csv"
+    )
 
 
 def test_rows_find_their_enterprise_year_among_many_years(tmp_path: Path) -> None:

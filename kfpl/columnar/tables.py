@@ -542,7 +542,7 @@ class Keys:
     ) -> Ints:
         ids, years, bad, problem = keyed
         place = np.searchsorted(self.unique_years, years)
-        known = (code >= 0) & (place < len(self.unique_years))
+        known = (code >= 0) & (code < self.known) & (place < len(self.unique_years))
         place = np.where(known, place, 0)
         if len(self.unique_years):
             known &= self.unique_years[place] == years

@@ -47,16 +47,25 @@ def starts_of(gid: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return first
 
 
-def before_in_group(values: npt.NDArray[np.int64], gid: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """Sum of the values of the rows before each row in its group (``gid`` sorted)."""
+def before_in_group(
+    values: npt.NDArray[np.int64],
+    gid: npt.NDArray[Any],
+    first: npt.NDArray[np.bool_] | None = None,
+) -> npt.NDArray[np.int64]:
+    """Sum of the values of the rows before each row in its group (``gid`` sorted;
+    ``first``: its ``starts_of``, if known)."""
     if not len(values):
         return values.copy()
     cs = np.cumsum(values)
     excl = cs - values
-    first = starts_of(gid)
+    first = starts_of(gid) if first is None else first
     base = excl[first]
     out: npt.NDArray[np.int64] = excl - base[np.cumsum(first) - 1]
     return out
+
+
+def _ascending(values: npt.NDArray[Any]) -> bool:
+    return len(values) < 2 or bool((values[1:] >= values[:-1]).all())
 
 
 def group_ids(*keys: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
@@ -79,11 +88,16 @@ def share_cap(
     f: Frame, rows: Rows, gid: npt.NDArray[np.int64], room0: npt.NDArray[np.int64]
 ) -> None:
     """``_share_cap``: the rows of a group share ``room0`` (per row, its group's room) in
-    claim order; a row above what is left is cut to it and marked capped."""
-    order = np.lexsort((f.index[rows], gid))
-    rows, gid, room0 = rows[order], gid[order], room0[order]
+    claim order; a row above what is left is cut to it and marked capped. ``room0`` is
+    not negative."""
+    if not (_ascending(gid) and _ascending(rows)):  # else already in claim order
+        order = np.lexsort((f.index[rows], gid))
+        rows, gid, room0 = rows[order], gid[order], room0[order]
     amount = f.amount[rows]
-    room = np.maximum(room0 - before_in_group(amount, gid), 0)
+    first = starts_of(gid)
+    # In groups of one claim nothing before a row shares the room.
+    alone = first.all()
+    room = room0 if alone else np.maximum(room0 - before_in_group(amount, gid, first), 0)
     over = amount > room
     hit = rows[over]
     f.amount[hit] = room[over]
@@ -126,6 +140,8 @@ def earlier(
     """For each row, the fen of its application's earlier awards among ``history``
     (``Frame.history_of``): with ``same_year`` only those of the application's year,
     with ``item`` only those naming the row's item (none for a row naming none)."""
+    if not len(history):
+        return np.zeros(len(rows), dtype=np.int64)
     with_history = np.flatnonzero(f.has_history[f.app[rows]])
     at, award = f.pairs(f.app[rows[with_history]], history)
     at = with_history[at]
@@ -143,7 +159,7 @@ def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
     for mid, info in infos.items():
         for scope, limit in info.caps:
             rows = f.rows_of(mid)
-            rows = rows[f.paid()[rows] & (f.amount[rows] > 0)]
+            rows = rows[(f.status[rows] <= CAPPED) & (f.amount[rows] > 0)]
             if not len(rows):
                 continue
             history = f.history_of((mid,))

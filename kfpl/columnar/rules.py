@@ -105,6 +105,12 @@ def share_cap(
     f.status[hit] = CAPPED
 
 
+def paying(f: Frame, rows: Rows) -> Rows:
+    """The ``rows`` paid something (a cap or a choice can change nothing else)."""
+    out: Rows = rows[(f.status[rows] <= CAPPED) & (f.amount[rows] > 0)]
+    return out
+
+
 def once_in_application(f: Frame, infos: dict[str, Info]) -> None:
     """Two claims of one application for the same one-time award: the higher is kept
     (the first on a tie), the others get nothing."""
@@ -158,8 +164,7 @@ def earlier(
 def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
     for mid, info in infos.items():
         for scope, limit in info.caps:
-            rows = f.rows_of(mid)
-            rows = rows[(f.status[rows] <= CAPPED) & (f.amount[rows] > 0)]
+            rows = paying(f, f.rows_of(mid))
             if not len(rows):
                 continue
             history = f.history_of((mid,))
@@ -207,7 +212,8 @@ def _group_keys(
     """The group key (``group_key``) of claims or earlier awards of one measure naming
     ``items`` (codes into ``words``, -1: none) as codes into ``groups`` (-1: no group;
     with ``add``, keys not yet there are added). One ``group_key`` per distinct item."""
-    named = np.unique(items)
+    # The distinct items, ascending (-1 first): a count per code, no sort.
+    named = np.flatnonzero(np.bincount(items + 1, minlength=len(words) + 1)) - 1
     table = {}
     for code in named.tolist():
         keys = {info.item: words[code]} if info.item and code >= 0 else {}
@@ -216,8 +222,9 @@ def _group_keys(
             table[code] = groups.setdefault(key, len(groups))
         else:
             table[code] = -1
-    lookup = np.array([table[c] for c in named.tolist()], dtype=np.int64)
-    out: npt.NDArray[np.int64] = lookup[np.searchsorted(named, items)]
+    lookup = np.full(len(words) + 1, -1, dtype=np.int64)
+    lookup[named + 1] = [table[c] for c in named.tolist()]
+    out: npt.NDArray[np.int64] = lookup[items + 1]
     return out
 
 
@@ -230,7 +237,6 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     shared = _sharing(rule, infos)
     if rule.matching_only and not any(infos[m].matching for m in shared):
         return  # no group can hold a measure matching another's award
-    paid = f.paid() & (f.amount > 0)
     groups: dict[str, int] = {}
     parts, keyed_parts = [], []
     # Measure by measure: a key the same for all its claims (a matter), or one per claim
@@ -239,8 +245,7 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
         info = infos.get(mid)
         if info is None or mid not in shared:
             continue
-        rows = f.rows_of(mid)
-        rows = rows[paid[rows]]
+        rows = paying(f, f.rows_of(mid))
         if not len(rows):
             continue
         if info.item:
@@ -257,6 +262,13 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
         return
     rows = np.concatenate(parts)
     keys = np.concatenate(keyed_parts)
+    counts_of = np.array([history_counts(infos[m]) if m in infos else False for m in f.measures])
+    award_key = _award_keys(f, rule, infos, groups, counts_of) if len(f.h_app) else None
+    # The earlier awards that can count against a group: named by one, and paid.
+    counted = None if award_key is None else (award_key >= 0) & (f.h_amount > 0)
+    rows, keys = _contested(f, rows, keys, len(groups), award_key, counted)
+    if not len(rows):
+        return
     mcode = f.measure_code[rows]
     # One group per (application, key); rows by group, measure, then claim order (each
     # measure's rows are in order, and the sort is stable).
@@ -275,7 +287,6 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     n_groups = int(gid[-1]) + 1
     measures_in_group = np.bincount(pair_gid, minlength=n_groups)
     matching_of = np.array([infos[m].matching if m in infos else False for m in f.measures])
-    counts_of = np.array([history_counts(infos[m]) if m in infos else False for m in f.measures])
     matching = matching_of[pair_measure]
     with_matching = np.bincount(pair_gid[matching], minlength=n_groups) > 0
     with_own = np.bincount(pair_gid[~matching], minlength=n_groups) > 0
@@ -288,10 +299,9 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     prior_sum = np.zeros(n_groups, dtype=np.int64)
     has_priors = np.zeros(n_groups, dtype=bool)
     candidates = np.flatnonzero(lasting & f.has_history[group_app])
-    if len(candidates):
-        award_key = _award_keys(f, rule, infos, groups, counts_of)
+    if len(candidates) and award_key is not None and counted is not None:
         history = f.history_of()
-        history = history[(award_key[history] >= 0) & (f.h_amount[history] > 0)]
+        history = history[counted[history]]
         at, award = f.pairs(group_app[candidates], history)
         g = candidates[at]
         members = pair_gid * n_measures + pair_measure  # sorted
@@ -350,6 +360,31 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     gone = f.amount[rows] == 0
     f.status[rows[gone]], f.reason[rows[gone]] = SUPERSEDED, stacking
     f.status[rows[~gone]], f.capped[rows[~gone]] = CAPPED, True
+
+
+def _contested(
+    f: Frame,
+    rows: Rows,
+    keys: npt.NDArray[np.int64],
+    n_keys: int,
+    award_key: Rows | None,
+    counted: npt.NDArray[np.bool_] | None,
+) -> tuple[Rows, npt.NDArray[np.int64]]:
+    """The rows (and their group keys) of the groups the rule can change: those of more
+    than one claim, or with an earlier award (``counted``) of its year or before against
+    them (``award_key``: per earlier award its group key). A claim alone in its group,
+    which no earlier award names, keeps its amount; leaving it out spares the sorts of
+    what follows."""
+    span = f.n_apps * n_keys
+    if span > 4 * (len(rows) + len(f.h_app)) + f.n_apps:
+        return rows, keys  # too many keys for a count per (application, key): all
+    group = f.app[rows] * n_keys + keys
+    contested = np.bincount(group, minlength=span) >= 2
+    if award_key is not None and counted is not None:
+        named = np.flatnonzero(counted & (f.h_year <= f.year[f.h_app]))
+        contested[f.h_app[named] * n_keys + award_key[named]] = True
+    keep = contested[group]
+    return rows[keep], keys[keep]
 
 
 def _sharing(rule: Stack, infos: dict[str, Info]) -> set[str]:

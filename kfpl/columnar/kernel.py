@@ -127,6 +127,7 @@ class Frame:
         )
         self._keys: dict[str, tuple[Ints, Ints]] = {}
         self._key_words: dict[str, list[str]] = {}
+        self._everywhere: dict[int, bool] = {}  # id of a Values of ``c`` -> all present
         self.active = np.ones(self.n_apps, dtype=bool)
         self.reset()
 
@@ -145,6 +146,13 @@ class Frame:
         self._missing: list[tuple[npt.NDArray[np.int64], str]] = []
         self.prior_cut = np.zeros(n, dtype=np.int64)
         self.big = np.zeros(n, dtype=bool)  # an amount beyond int64: left to the reference
+
+    def everywhere(self, values: Values) -> bool:
+        """Whether ``values`` (an input of the columns) is present in every row."""
+        key = id(values)
+        if key not in self._everywhere:
+            self._everywhere[key] = bool(values.present.all())
+        return self._everywhere[key]
 
     # -- codes
     def code(self, measure: str) -> int:
@@ -258,10 +266,14 @@ class Frame:
                 self._h_app_starts = starts_by(self.h_app, self.n_apps)
             lo = self._h_app_starts[apps]
             counts = self._h_app_starts[apps + 1] - lo
-        else:
+        elif len(apps) * 16 < self.n_apps:  # few applications: a binary search each
             owners = self.h_app[history]
             lo = np.searchsorted(owners, apps, "left")
             counts = np.searchsorted(owners, apps, "right") - lo
+        else:  # a count per application (searches would cost more)
+            per_app = np.bincount(self.h_app[history], minlength=self.n_apps)
+            counts = per_app[apps]
+            lo = np.cumsum(per_app)[apps] - counts
         at = np.repeat(np.arange(len(apps), dtype=np.int64), counts)
         offset = np.repeat(lo - (np.cumsum(counts) - counts), counts)
         return at, history[np.arange(len(at), dtype=np.int64) + offset]
@@ -316,6 +328,10 @@ def starts_by(owner: Ints, n: int) -> Ints:
     return out
 
 
+def ascending(values: npt.NDArray[Any]) -> bool:
+    return len(values) < 2 or bool((values[1:] >= values[:-1]).all())
+
+
 def owner_sums(at: npt.NDArray[np.int64], values: Ints, n: int) -> Ints:
     """Per owner ``0..n-1``, the sum of its ``values`` (≥ 0), saturated at ``INT64_MAX``:
     beyond that every limit is exceeded anyway (a thousand awards of 10^17 fen would
@@ -323,10 +339,17 @@ def owner_sums(at: npt.NDArray[np.int64], values: Ints, n: int) -> Ints:
     out = np.zeros(n, dtype=np.int64)
     if not len(at):
         return out
-    most = int(np.bincount(at).max())
-    if int(values.max()) <= INT64_MAX // most:
-        np.add.at(out, at, values)
-        return out
+    if ascending(at):  # owners in runs: a sum per run, no scattered additions
+        starts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+        most = int(np.diff(np.r_[starts, len(at)]).max())
+        if int(values.max()) <= INT64_MAX // most:
+            out[at[starts]] = np.add.reduceat(values, starts)
+            return out
+    else:
+        most = int(np.bincount(at).max())
+        if int(values.max()) <= INT64_MAX // most:
+            np.add.at(out, at, values)
+            return out
     exact = np.zeros(n, dtype=object)
     np.add.at(exact, at, values.astype(object))
     saturated: Ints = np.minimum(exact, INT64_MAX).astype(np.int64)
@@ -358,7 +381,7 @@ class Kernel:
         self.rows = rows  # ascending
         self.n = len(rows)
         self.live = np.ones(self.n, dtype=bool)
-        self.present: dict[str, Bools] = {}
+        self.present: dict[str, Bools | None] = {}  # None: present in every row
         self.capped = np.zeros(self.n, dtype=bool)
         self._apps = frame.app[rows]
 
@@ -382,7 +405,10 @@ class Kernel:
             if spec.type in ("set", "list"):
                 return np.full(self.n, None, dtype=object)
             return np.zeros(self.n, dtype=bool if spec.type == "bool" else np.int64)
-        self.present[name] = values.present[at]
+        if self.f.everywhere(values):  # (need() then has nothing to find)
+            self.present[name] = None
+        else:
+            self.present[name] = values.present[at]
         if isinstance(values.data, Codes):
             return values.data.take(at)
         return values.data[at]
@@ -553,7 +579,8 @@ class Kernel:
 
     def need(self, *names: str) -> None:
         """Missing facts among ``names`` leave the claim undetermined (missing in order)."""
-        absent = [~self.present[name] for name in names if not self.present[name].all()]
+        known = [self.present[name] for name in names]
+        absent = [~p for p in known if p is not None and not p.all()]
         if not absent:
             return
         anything = absent[0]  # a new array: ~present
@@ -562,8 +589,9 @@ class Kernel:
         anything &= self.live
         if not anything.any():
             return
-        for name in names:
-            self.f.add_missing(self.rows[~self.present[name] & anything], name)
+        for name, present in zip(names, known, strict=True):
+            if present is not None:
+                self.f.add_missing(self.rows[~present & anything], name)
         self._decide(anything, UNDETERMINED, "missing")
 
     def require(self, ok: Bools, reason: str = "condition") -> None:
@@ -724,7 +752,9 @@ def years(k: Kernel, measure: str, item: str, limit: int, consecutive: bool) -> 
     pos, year = pos[counted], k.f.h_year[award[counted]]
     if consecutive:
         first = np.full(k.n, np.iinfo(np.int64).max // 2, dtype=np.int64)
-        np.minimum.at(first, pos, year)
+        if len(pos):  # pos ascending (``Frame.pairs``): the earliest year of each run
+            starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
+            first[pos[starts]] = np.minimum.reduceat(year, starts)
         used = k._year >= first + limit
     else:
         seen = np.unique(pos * 10_000 + year) // 10_000  # years are 1000..9999
@@ -767,7 +797,11 @@ def _first_steps(
     named = step >= 0
     if named.any():
         # step fen → step number, exactly (fen × units per yuan can leave int64).
-        number = step[named].astype(object) * unit // (100 * size)
+        number = step[named]
+        if int(number.max()) <= INT64_MAX // unit:
+            number = number * unit // (100 * size)
+        else:
+            number = number.astype(object) * unit // (100 * size)
         number = np.minimum(number, INT64_MAX).astype(np.int64)
         np.maximum.at(highest, pos[named], number)
     gaps = np.zeros(k.n, dtype=bool)

@@ -33,6 +33,7 @@ from kfpl.columnar.kernel import (
     Info,
     Stack,
     YearlyCap,
+    ascending,
     owner_sums,
 )
 
@@ -64,10 +65,6 @@ def before_in_group(
     return out
 
 
-def _ascending(values: npt.NDArray[Any]) -> bool:
-    return len(values) < 2 or bool((values[1:] >= values[:-1]).all())
-
-
 def group_ids(*keys: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     """One integer per distinct combination of the (integer) keys, from 0 up."""
     combined = np.zeros(len(keys[0]), dtype=np.int64)
@@ -90,7 +87,7 @@ def share_cap(
     """``_share_cap``: the rows of a group share ``room0`` (per row, its group's room) in
     claim order; a row above what is left is cut to it and marked capped. ``room0`` is
     not negative."""
-    if not (_ascending(gid) and _ascending(rows)):  # else already in claim order
+    if not (ascending(gid) and ascending(rows)):  # else already in claim order
         order = np.lexsort((f.index[rows], gid))
         rows, gid, room0 = rows[order], gid[order], room0[order]
     amount = f.amount[rows]

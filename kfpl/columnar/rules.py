@@ -143,18 +143,20 @@ def earlier(
     """For each row, the fen of its application's earlier awards among ``history``
     (``Frame.history_of``): with ``same_year`` only those of the application's year,
     with ``item`` only those naming the row's item (none for a row naming none)."""
+    if same_year and len(history):  # the same test for every row of an application
+        history = history[f.h_year[history] == f.year[f.h_app[history]]]
     if not len(history):
         return np.zeros(len(rows), dtype=np.int64)
+    if item is None:  # the same sum for every row of an application
+        per_app = owner_sums(f.h_app[history], f.h_amount[history], f.n_apps)
+        out: npt.NDArray[np.int64] = per_app[f.app[rows]]
+        return out
     with_history = np.flatnonzero(f.has_history[f.app[rows]])
     at, award = f.pairs(f.app[rows[with_history]], history)
     at = with_history[at]
-    keep = np.ones(len(at), dtype=bool)
-    if same_year:
-        keep &= f.h_year[award] == f.year[f.app[rows[at]]]
-    if item is not None:
-        claim, hist = f.key_codes(item)
-        mine = claim[rows[at]]
-        keep &= (mine != -1) & (mine == hist[award])
+    claim, hist = f.key_codes(item)
+    mine = claim[rows[at]]
+    keep = (mine != -1) & (mine == hist[award])
     return owner_sums(at[keep], f.h_amount[award[keep]], len(rows))
 
 

@@ -30,8 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kfpl.columnar.columns import Codes, Columns, columns_from_applications, encode
-from kfpl.columnar.kernel import STATUS, Frame, Kernel, starts_by
-from kfpl.columnar.rules import apply_set_rules, starts_of
+from kfpl.columnar.kernel import STATUS, Frame, Kernel, sorted_sums
+from kfpl.columnar.rules import apply_set_rules
 from kfpl.runtime.application import Application
 from kfpl.runtime.engine import PolicySetRuntime
 
@@ -380,7 +380,7 @@ def frame_results(frame: Frame, numbers: Ints) -> Results:
     application of the frame)."""
     c = frame.c
     amount = frame.amount * frame.paid()  # (a product costs less than np.where)
-    totals = application_sums(frame.app, amount, frame.n_apps)
+    totals = sorted_sums(frame.app, amount, frame.n_apps)  # claims in application order
     enterprise = Codes(c.enterprise_id.codes[frame.app], c.enterprise_id.vocabulary)
     claims = ClaimTable(
         numbers[frame.app],
@@ -399,21 +399,6 @@ def frame_results(frame: Frame, numbers: Ints) -> Results:
         return out
     apps = np.flatnonzero(frame.active)
     return Results(claims.take(np.flatnonzero(frame.active[frame.app])), out.totals.take(apps))
-
-
-def application_sums(app: Ints, values: Ints, n: int) -> Ints:
-    """Per application ``0..n-1``, the sum of its claims' ``values`` (claims in
-    application order)."""
-    starts = np.flatnonzero(starts_of(app))
-    if len(starts) == n and n:  # every application has a claim: a sum per run
-        out: Ints = np.add.reduceat(values, starts)
-        return out
-    # Else a difference of running sums (wrapping int64 arithmetic leaves each exact).
-    running = np.zeros(len(values) + 1, dtype=np.int64)
-    np.cumsum(values, out=running[1:])
-    bounds = starts_by(app, n)
-    out = running[bounds[1:]] - running[bounds[:-1]]
-    return out
 
 
 def load_module(source: str) -> ModuleType:

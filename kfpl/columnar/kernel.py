@@ -339,6 +339,24 @@ def starts_by(owner: Ints, n: int) -> Ints:
     return out
 
 
+def starts_of(gid: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """True at the first row of each group (``gid`` sorted)."""
+    first = np.ones(len(gid), dtype=bool)
+    if len(gid) > 1:
+        first[1:] = gid[1:] != gid[:-1]
+    return first
+
+
+def sorted_sums(owner: npt.NDArray[np.int64], values: Ints, n: int) -> Ints:
+    """Per owner ``0..n-1``, the sum of its ``values`` (int64, wrapping as ``np.add``),
+    ``owner`` ascending: one sum per run."""
+    out = np.zeros(n, dtype=np.int64)
+    if len(owner):
+        starts = np.flatnonzero(starts_of(owner))
+        out[owner[starts]] = np.add.reduceat(values, starts)
+    return out
+
+
 def ascending(values: npt.NDArray[Any]) -> bool:
     return len(values) < 2 or bool((values[1:] >= values[:-1]).all())
 
@@ -351,7 +369,7 @@ def owner_sums(at: npt.NDArray[np.int64], values: Ints, n: int) -> Ints:
     if not len(at):
         return out
     if ascending(at):  # owners in runs: a sum per run, no scattered additions
-        starts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+        starts = np.flatnonzero(starts_of(at))
         most = int(np.diff(np.r_[starts, len(at)]).max())
         if int(values.max()) <= INT64_MAX // most:
             out[at[starts]] = np.add.reduceat(values, starts)

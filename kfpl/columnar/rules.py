@@ -35,17 +35,11 @@ from kfpl.columnar.kernel import (
     YearlyCap,
     ascending,
     owner_sums,
+    sorted_sums,
+    starts_of,
 )
 
 Rows = npt.NDArray[np.int64]
-
-
-def starts_of(gid: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
-    """True at the first row of each group (``gid`` sorted)."""
-    first = np.ones(len(gid), dtype=bool)
-    if len(gid) > 1:
-        first[1:] = gid[1:] != gid[:-1]
-    return first
 
 
 def before_in_group(
@@ -473,10 +467,9 @@ def yearly_cap(
     f.add_missing(absent, rule.limit)
     if not len(rows):
         return
-    app = f.app[rows]
+    app = f.app[rows]  # ascending (rows are)
     amount = f.amount[rows]
-    totals = np.zeros(f.n_apps, dtype=np.int64)
-    np.add.at(totals, app, amount)
+    totals = sorted_sums(app, amount, f.n_apps)
     excess_app = np.zeros(f.n_apps, dtype=np.int64)
     excess_app[app] = before + totals[app] - limit
     over = excess_app[app] > 0
@@ -492,8 +485,12 @@ def yearly_cap(
     if rule.trim == "proportionally":
         _proportional(f, rows, app, limit - before)
         return
-    if rule.trim == "latest":
-        order = np.lexsort((-f.index[rows], app))
+    if rule.trim == "latest":  # each application's claims in reverse: no sort
+        first = starts_of(app)
+        start = np.flatnonzero(first)
+        end = np.r_[start[1:], len(app)]
+        run = np.cumsum(first) - 1
+        order = start[run] + end[run] - 1 - np.arange(len(app))
     else:  # largest first, the later of two equal claims first
         order = np.lexsort((-f.index[rows], -amount, app))
     rows, app, amount = rows[order], app[order], amount[order]

@@ -844,18 +844,22 @@ def _first_steps(
             rows = np.flatnonzero(values.present & (past.year < k.f.year[past.app]))
             # One value per application and year: the last recorded (``past_values``).
             key = past.app[rows] * 10_000 + past.year[rows]  # years are 1000..9999
-            order = np.argsort(key, kind="stable")
-            rows, key = rows[order], key[order]
+            if not ascending(key):  # (past years are usually given in order)
+                order = np.argsort(key, kind="stable")
+                rows, key = rows[order], key[order]
             rows = rows[np.r_[key[1:] != key[:-1], True]] if len(rows) else rows
             value = values.data[rows]
             passed = np.where(value > 0, value // size, 0)
             if not inclusive:
                 passed = passed - ((value > 0) & (passed * size == value))
-            np.maximum.at(per_app, past.app[rows], passed)
+            owner = past.app[rows]  # ascending: the highest step per run
+            if len(rows):
+                starts = np.flatnonzero(starts_of(owner))
+                per_app[owner[starts]] = np.maximum(np.maximum.reduceat(passed, starts), 0)
             first = np.full(k.f.n_apps, 0, dtype=np.int64)
             first[k._apps] = begin
-            counted = past.year[rows] >= first[past.app[rows]]
-            np.add.at(years_known, past.app[rows[counted]], 1)
+            counted = past.year[rows] >= first[owner]
+            years_known = np.bincount(owner[counted], minlength=k.f.n_apps)[: k.f.n_apps]
         gaps = years_known[k._apps] < k._year - begin
         highest = np.maximum(highest, per_app[k._apps])
     return highest + 1, gaps

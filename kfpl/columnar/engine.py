@@ -370,7 +370,7 @@ class ColumnarEngine:
                 continue  # only earlier awards name it, or its applications are inactive
             rows = frame.rows_of(mid)
             if active is not None:
-                rows = rows[active[rows]]
+                rows = rows[np.flatnonzero(active[rows])]
             if len(rows):
                 kernel(Kernel(frame, rows))
 

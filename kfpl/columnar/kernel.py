@@ -595,7 +595,7 @@ class Kernel:
     def _decide(self, mask: Bools, status: int, reason: str) -> None:
         hit = self.live & mask
         if hit.any():
-            rows = self.rows[hit]
+            rows = self.rows[np.flatnonzero(hit)]  # (faster than a boolean index)
             self.f.status[rows] = status
             self.f.reason[rows] = self.f.reason_code(reason)
             self.live &= ~hit
@@ -620,7 +620,7 @@ class Kernel:
             return
         for name, present in zip(names, known, strict=True):
             if present is not None:
-                self.f.add_missing(self.rows[~present & anything], name)
+                self.f.add_missing(self.rows[np.flatnonzero(~present & anything)], name)
         self._decide(anything, UNDETERMINED, "missing")
 
     def require(self, ok: Bools, reason: str = "condition") -> None:
@@ -684,7 +684,7 @@ class Kernel:
     def missing_fact(self, mask: Bools, name: str) -> None:
         """``name`` (its earlier years) missing for the masked live rows: undetermined."""
         hit = mask & self.live
-        self.f.add_missing(self.rows[hit], name)
+        self.f.add_missing(self.rows[np.flatnonzero(hit)], name)
         self._decide(hit, UNDETERMINED, "missing")
 
     def award(self, amount: Ints, scale: int, ceiling: bool) -> None:
@@ -703,8 +703,9 @@ class Kernel:
             self.f.amount[self.rows] = fen if live.all() else fen * live
         capped = self.capped & live
         if capped.any():
-            self.f.capped[self.rows[capped]] = True
-            self.f.status[self.rows[capped]] = CAPPED
+            rows = self.rows[np.flatnonzero(capped)]
+            self.f.capped[rows] = True
+            self.f.status[rows] = CAPPED
         if ceiling:
             self.f.ceiling[self.rows] |= live
 

@@ -89,7 +89,7 @@ def share_cap(
     # In groups of one claim nothing before a row shares the room.
     alone = first.all()
     room = room0 if alone else np.maximum(room0 - before_in_group(amount, gid, first), 0)
-    over = amount > room
+    over = np.flatnonzero(amount > room)
     hit = rows[over]
     f.amount[hit] = room[over]
     f.capped[hit] = True
@@ -98,7 +98,7 @@ def share_cap(
 
 def paying(f: Frame, rows: Rows) -> Rows:
     """The ``rows`` paid something (a cap or a choice can change nothing else)."""
-    out: Rows = rows[(f.status[rows] <= CAPPED) & (f.amount[rows] > 0)]
+    out: Rows = rows[np.flatnonzero((f.status[rows] <= CAPPED) & (f.amount[rows] > 0))]
     return out
 
 
@@ -166,7 +166,7 @@ def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
                 before = earlier(f, rows, history, item=scope)
                 # A group of one claim with no earlier award: the measure's own cap did it.
                 sizes = np.bincount(gid)
-                keep = (sizes[gid] >= 2) | (before > 0)
+                keep = np.flatnonzero((sizes[gid] >= 2) | (before > 0))
                 rows, gid, before = rows[keep], gid[keep], before[keep]
                 if not len(rows):
                     continue
@@ -376,7 +376,7 @@ def _contested(
     if award_key is not None and counted is not None:
         named = np.flatnonzero(counted & (f.h_year <= f.year[f.h_app]))
         contested[f.h_app[named] * n_keys + award_key[named]] = True
-    keep = contested[group]
+    keep = np.flatnonzero(contested[group])
     return rows[keep], keys[keep]
 
 
@@ -427,11 +427,10 @@ def group_cap(f: Frame, rule: GroupCap) -> None:
     rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(rule.measures))
     if not len(rows):
         return
-    app = f.app[rows]
+    app = f.app[rows]  # ascending (rows are)
     before = earlier(f, rows, f.history_of(rule.measures), same_year=True)
-    totals = np.zeros(f.n_apps, dtype=np.int64)
-    np.add.at(totals, app, f.amount[rows])
-    over = before + totals[app] > rule.amount  # within the cap: nothing to do
+    totals = sorted_sums(app, f.amount[rows], f.n_apps)
+    over = np.flatnonzero(before + totals[app] > rule.amount)  # within the cap: nothing to do
     rows, app, before = rows[over], app[over], before[over]
     share_cap(f, rows, app, np.maximum(rule.amount - before, 0))
 
@@ -451,7 +450,7 @@ def yearly_rows(
     if limits is None:
         return rows, rows[:0], np.zeros(0, np.int64), np.zeros(0, np.int64)
     given = limits.present[f.app[rows]]
-    absent, rows = rows[~given], rows[given]
+    absent, rows = rows[np.flatnonzero(~given)], rows[np.flatnonzero(given)]
     limit = limits.data[f.app[rows]]
     return absent, rows, limit, earlier(f, rows, f.history_of(), same_year=True)
 
@@ -472,7 +471,7 @@ def yearly_cap(
     totals = sorted_sums(app, amount, f.n_apps)
     excess_app = np.zeros(f.n_apps, dtype=np.int64)
     excess_app[app] = before + totals[app] - limit
-    over = excess_app[app] > 0
+    over = np.flatnonzero(excess_app[app] > 0)
     rows, app, amount, limit, before = (
         rows[over],
         app[over],
@@ -496,7 +495,7 @@ def yearly_cap(
     rows, app, amount = rows[order], app[order], amount[order]
     excess = excess_app[app]
     cut = np.clip(excess - before_in_group(amount, app), 0, amount)
-    changed = cut > 0
+    changed = np.flatnonzero(cut > 0)
     hit = rows[changed]
     f.amount[hit] = amount[changed] - cut[changed]
     f.capped[hit] = True

@@ -350,10 +350,14 @@ def starts_of(gid: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
 def sorted_sums(owner: npt.NDArray[np.int64], values: Ints, n: int) -> Ints:
     """Per owner ``0..n-1``, the sum of its ``values`` (int64, wrapping as ``np.add``),
     ``owner`` ascending: one sum per run."""
+    if not len(owner):
+        return np.zeros(n, dtype=np.int64)
+    starts = np.flatnonzero(starts_of(owner))
+    sums: Ints = np.add.reduceat(values, starts)
+    if len(starts) == n:  # every owner has a value: the sums are in order
+        return sums
     out = np.zeros(n, dtype=np.int64)
-    if len(owner):
-        starts = np.flatnonzero(starts_of(owner))
-        out[owner[starts]] = np.add.reduceat(values, starts)
+    out[owner[starts]] = sums
     return out
 
 

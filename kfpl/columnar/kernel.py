@@ -125,6 +125,8 @@ class Frame:
         # Earlier awards by measure then application (input order within).
         self._h_by_app = np.argsort(self.h_app, kind="stable")
         self._h_app_starts: Ints | None = None  # where each application's begin (pairs)
+        self._h_of: dict[int, Ints] = {}  # measure code -> its earlier awards
+        self._h_counts: dict[int, tuple[Ints, Ints]] = {}  # code -> ``_app_counts``
         self._h_by_measure = self._h_by_app[
             np.argsort(_small(self.h_measure[self._h_by_app]), kind="stable")
         ]
@@ -253,10 +255,12 @@ class Frame:
         if measures is None:
             return self._h_by_app
         codes = [c for c in (self.code(m) for m in measures) if c >= 0]
-        if len(codes) == 1:
+        if len(codes) == 1:  # one array per measure, so ``pairs`` can keep its counts
             c = codes[0]
-            rows = self._h_by_measure[self._h_measure_starts[c] : self._h_measure_starts[c + 1]]
-            return rows
+            if c not in self._h_of:
+                start, end = self._h_measure_starts[c], self._h_measure_starts[c + 1]
+                self._h_of[c] = self._h_by_measure[start:end]
+            return self._h_of[c]
         wanted = np.zeros(len(self.measures) + 1, dtype=bool)
         wanted[codes] = True
         out: npt.NDArray[np.int64] = self._h_by_app[wanted[self.h_measure[self._h_by_app]]]
@@ -277,12 +281,24 @@ class Frame:
             lo = np.searchsorted(owners, apps, "left")
             counts = np.searchsorted(owners, apps, "right") - lo
         else:  # a count per application (searches would cost more)
-            per_app = np.bincount(self.h_app[history], minlength=self.n_apps)
+            per_app, ends = self._app_counts(history)
             counts = per_app[apps]
-            lo = np.cumsum(per_app)[apps] - counts
+            lo = ends[apps] - counts
         at = np.repeat(np.arange(len(apps), dtype=np.int64), counts)
         offset = np.repeat(lo - (np.cumsum(counts) - counts), counts)
         return at, history[np.arange(len(at), dtype=np.int64) + offset]
+
+    def _app_counts(self, history: npt.NDArray[np.int64]) -> tuple[Ints, Ints]:
+        """Per application, how many of ``history`` it has and where they end; kept for
+        the earlier awards of one measure (``history_of``), which several steps ask."""
+        code = next((c for c, rows in self._h_of.items() if rows is history), None)
+        if code is not None and code in self._h_counts:
+            return self._h_counts[code]
+        per_app = np.bincount(self.h_app[history], minlength=self.n_apps)
+        out = per_app, np.cumsum(per_app)
+        if code is not None:
+            self._h_counts[code] = out
+        return out
 
     def paid(self) -> Bools:
         return self.status <= CAPPED

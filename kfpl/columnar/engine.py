@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kfpl.columnar.columns import Codes, Columns, columns_from_applications, encode
-from kfpl.columnar.kernel import STATUS, Frame, Kernel, starts_by
+from kfpl.columnar.kernel import STATUS, Frame, Kernel, sorted_sums
 from kfpl.columnar.rules import apply_set_rules
 from kfpl.runtime.application import Application
 from kfpl.runtime.engine import PolicySetRuntime
@@ -226,14 +226,19 @@ def reference_results(
 
 @dataclass
 class Routed:
-    """Which applications the kernels measured (``columnar``, in ``frame``, whose other
-    applications are inactive) and which go to the reference evaluator, with the
-    reasons counted. Both are positions among the applications given."""
+    """Which applications the kernels measured (``columnar``: the active ones of
+    ``frame``) and which go to the reference evaluator, with the reasons counted. Both
+    are positions among the applications given."""
 
-    columnar: list[int] = field(default_factory=list)
     reference: list[int] = field(default_factory=list)
     why: dict[str, int] = field(default_factory=dict)
     frame: Frame | None = None
+
+    @property
+    def columnar(self) -> list[int]:
+        assert self.frame is not None
+        out: list[int] = np.flatnonzero(self.frame.active).tolist()
+        return out
 
 
 class ColumnarEngine:
@@ -268,7 +273,13 @@ class ColumnarEngine:
         out: dict[int, str] = {}
         vocabulary = columns.measure.vocabulary
         without = np.array([m not in self.kernels for m in vocabulary] + [True], dtype=bool)
-        bad = np.flatnonzero(without[columns.measure.codes])
+        codes = columns.measure.codes
+        if not without[:-1].any():  # every measure claimed has a kernel
+            if not len(codes) or codes.min() >= 0:
+                return out
+            bad = np.flatnonzero(codes < 0)
+        else:
+            bad = np.flatnonzero(without[codes])
         apps, first = np.unique(columns.claim_app[bad], return_index=True)
         for a, row in zip(apps.tolist(), bad[first].tolist(), strict=True):
             out[a] = self._why(vocabulary[columns.measure.codes[row]])
@@ -287,9 +298,9 @@ class ColumnarEngine:
         for reason in reasons.values():
             routed.why[reason] = routed.why.get(reason, 0) + 1
         routed.reference = sorted(reasons)
-        frame.active[routed.reference] = False
-        routed.columnar = np.flatnonzero(frame.active).tolist()
-        frame.reset()  # the applications left to the reference are inactive
+        if routed.reference:
+            frame.active[routed.reference] = False
+            frame.reset()  # the applications left to the reference are inactive
         while True:
             self._kernels(frame)
             if not frame.big.any():
@@ -301,7 +312,6 @@ class ColumnarEngine:
             routed.why["amount beyond int64"] = routed.why.get("amount beyond int64", 0) + len(
                 too_big
             )
-            routed.columnar = np.flatnonzero(frame.active).tolist()
             frame.reset()
 
     def run(self, apps: list[Application], numbers: list[int]) -> Results:
@@ -340,7 +350,9 @@ class ColumnarEngine:
         claims_key = np.concatenate(
             [frame.app[frame.active[frame.app]], np.array(theirs_key, dtype=np.int64)]
         )
-        totals_key = np.array(routed.columnar + routed.reference, dtype=np.int64)
+        totals_key = np.concatenate(
+            [np.flatnonzero(frame.active), np.array(routed.reference, dtype=np.int64)]
+        )
         claims = ClaimTable.concat([ours.claims, theirs.claims])
         totals = TotalTable.concat([ours.totals, theirs.totals])
         return Results(
@@ -351,13 +363,14 @@ class ColumnarEngine:
         )
 
     def _kernels(self, frame: Frame) -> None:
-        active = frame.active[frame.app]
+        active = None if frame.active.all() else frame.active[frame.app]
         for mid in frame.measures:
             kernel = self.kernels.get(mid)
             if kernel is None:
                 continue  # only earlier awards name it, or its applications are inactive
             rows = frame.rows_of(mid)
-            rows = rows[active[rows]]
+            if active is not None:
+                rows = rows[np.flatnonzero(active[rows])]
             if len(rows):
                 kernel(Kernel(frame, rows))
 
@@ -366,12 +379,8 @@ def frame_results(frame: Frame, numbers: Ints) -> Results:
     """The claims and totals of the frame's active applications (``numbers``: of every
     application of the frame)."""
     c = frame.c
-    amount = np.where(frame.paid(), frame.amount, 0)
-    # Claims are in application order: each application's total is a difference of
-    # running sums (wrapping int64 arithmetic leaves each difference exact).
-    running = np.concatenate([[0], np.cumsum(amount)])
-    bounds = starts_by(frame.app, frame.n_apps)
-    totals = running[bounds[1:]] - running[bounds[:-1]]
+    amount = frame.amount * frame.paid()  # (a product costs less than np.where)
+    totals = sorted_sums(frame.app, amount, frame.n_apps)  # claims in application order
     enterprise = Codes(c.enterprise_id.codes[frame.app], c.enterprise_id.vocabulary)
     claims = ClaimTable(
         numbers[frame.app],
@@ -379,7 +388,7 @@ def frame_results(frame: Frame, numbers: Ints) -> Results:
         c.claim_id,
         c.measure,
         frame.status,
-        Codes(frame.reason.astype(np.int32), frame.reasons),
+        Codes(frame.reason, frame.reasons),
         amount,
         frame.ceiling,
         frame.capped,

@@ -33,27 +33,27 @@ from kfpl.columnar.kernel import (
     Info,
     Stack,
     YearlyCap,
+    ascending,
     owner_sums,
+    sorted_sums,
+    starts_of,
 )
 
 Rows = npt.NDArray[np.int64]
 
 
-def starts_of(gid: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
-    """True at the first row of each group (``gid`` sorted)."""
-    first = np.ones(len(gid), dtype=bool)
-    if len(gid) > 1:
-        first[1:] = gid[1:] != gid[:-1]
-    return first
-
-
-def before_in_group(values: npt.NDArray[np.int64], gid: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """Sum of the values of the rows before each row in its group (``gid`` sorted)."""
+def before_in_group(
+    values: npt.NDArray[np.int64],
+    gid: npt.NDArray[Any],
+    first: npt.NDArray[np.bool_] | None = None,
+) -> npt.NDArray[np.int64]:
+    """Sum of the values of the rows before each row in its group (``gid`` sorted;
+    ``first``: its ``starts_of``, if known)."""
     if not len(values):
         return values.copy()
     cs = np.cumsum(values)
     excl = cs - values
-    first = starts_of(gid)
+    first = starts_of(gid) if first is None else first
     base = excl[first]
     out: npt.NDArray[np.int64] = excl - base[np.cumsum(first) - 1]
     return out
@@ -79,16 +79,27 @@ def share_cap(
     f: Frame, rows: Rows, gid: npt.NDArray[np.int64], room0: npt.NDArray[np.int64]
 ) -> None:
     """``_share_cap``: the rows of a group share ``room0`` (per row, its group's room) in
-    claim order; a row above what is left is cut to it and marked capped."""
-    order = np.lexsort((f.index[rows], gid))
-    rows, gid, room0 = rows[order], gid[order], room0[order]
+    claim order; a row above what is left is cut to it and marked capped. ``room0`` is
+    not negative."""
+    if not (ascending(gid) and ascending(rows)):  # else already in claim order
+        order = np.lexsort((f.index[rows], gid))
+        rows, gid, room0 = rows[order], gid[order], room0[order]
     amount = f.amount[rows]
-    room = np.maximum(room0 - before_in_group(amount, gid), 0)
-    over = amount > room
+    first = starts_of(gid)
+    # In groups of one claim nothing before a row shares the room.
+    alone = first.all()
+    room = room0 if alone else np.maximum(room0 - before_in_group(amount, gid, first), 0)
+    over = np.flatnonzero(amount > room)
     hit = rows[over]
     f.amount[hit] = room[over]
     f.capped[hit] = True
     f.status[hit] = CAPPED
+
+
+def paying(f: Frame, rows: Rows) -> Rows:
+    """The ``rows`` paid something (a cap or a choice can change nothing else)."""
+    out: Rows = rows[np.flatnonzero((f.status[rows] <= CAPPED) & (f.amount[rows] > 0))]
+    return out
 
 
 def once_in_application(f: Frame, infos: dict[str, Info]) -> None:
@@ -126,24 +137,27 @@ def earlier(
     """For each row, the fen of its application's earlier awards among ``history``
     (``Frame.history_of``): with ``same_year`` only those of the application's year,
     with ``item`` only those naming the row's item (none for a row naming none)."""
+    if same_year and len(history):  # the same test for every row of an application
+        history = history[f.h_year[history] == f.year[f.h_app[history]]]
+    if not len(history):
+        return np.zeros(len(rows), dtype=np.int64)
+    if item is None:  # the same sum for every row of an application
+        per_app = owner_sums(f.h_app[history], f.h_amount[history], f.n_apps)
+        out: npt.NDArray[np.int64] = per_app[f.app[rows]]
+        return out
     with_history = np.flatnonzero(f.has_history[f.app[rows]])
     at, award = f.pairs(f.app[rows[with_history]], history)
     at = with_history[at]
-    keep = np.ones(len(at), dtype=bool)
-    if same_year:
-        keep &= f.h_year[award] == f.year[f.app[rows[at]]]
-    if item is not None:
-        claim, hist = f.key_codes(item)
-        mine = claim[rows[at]]
-        keep &= (mine != -1) & (mine == hist[award])
+    claim, hist = f.key_codes(item)
+    mine = claim[rows[at]]
+    keep = (mine != -1) & (mine == hist[award])
     return owner_sums(at[keep], f.h_amount[award[keep]], len(rows))
 
 
 def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
     for mid, info in infos.items():
         for scope, limit in info.caps:
-            rows = f.rows_of(mid)
-            rows = rows[f.paid()[rows] & (f.amount[rows] > 0)]
+            rows = paying(f, f.rows_of(mid))
             if not len(rows):
                 continue
             history = f.history_of((mid,))
@@ -152,7 +166,7 @@ def aggregate_caps(f: Frame, infos: dict[str, Info]) -> None:
                 before = earlier(f, rows, history, item=scope)
                 # A group of one claim with no earlier award: the measure's own cap did it.
                 sizes = np.bincount(gid)
-                keep = (sizes[gid] >= 2) | (before > 0)
+                keep = np.flatnonzero((sizes[gid] >= 2) | (before > 0))
                 rows, gid, before = rows[keep], gid[keep], before[keep]
                 if not len(rows):
                     continue
@@ -191,7 +205,8 @@ def _group_keys(
     """The group key (``group_key``) of claims or earlier awards of one measure naming
     ``items`` (codes into ``words``, -1: none) as codes into ``groups`` (-1: no group;
     with ``add``, keys not yet there are added). One ``group_key`` per distinct item."""
-    named = np.unique(items)
+    # The distinct items, ascending (-1 first): a count per code, no sort.
+    named = np.flatnonzero(np.bincount(items + 1, minlength=len(words) + 1)) - 1
     table = {}
     for code in named.tolist():
         keys = {info.item: words[code]} if info.item and code >= 0 else {}
@@ -200,8 +215,9 @@ def _group_keys(
             table[code] = groups.setdefault(key, len(groups))
         else:
             table[code] = -1
-    lookup = np.array([table[c] for c in named.tolist()], dtype=np.int64)
-    out: npt.NDArray[np.int64] = lookup[np.searchsorted(named, items)]
+    lookup = np.full(len(words) + 1, -1, dtype=np.int64)
+    lookup[named + 1] = [table[c] for c in named.tolist()]
+    out: npt.NDArray[np.int64] = lookup[items + 1]
     return out
 
 
@@ -214,7 +230,6 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     shared = _sharing(rule, infos)
     if rule.matching_only and not any(infos[m].matching for m in shared):
         return  # no group can hold a measure matching another's award
-    paid = f.paid() & (f.amount > 0)
     groups: dict[str, int] = {}
     parts, keyed_parts = [], []
     # Measure by measure: a key the same for all its claims (a matter), or one per claim
@@ -223,8 +238,7 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
         info = infos.get(mid)
         if info is None or mid not in shared:
             continue
-        rows = f.rows_of(mid)
-        rows = rows[paid[rows]]
+        rows = paying(f, f.rows_of(mid))
         if not len(rows):
             continue
         if info.item:
@@ -241,6 +255,13 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
         return
     rows = np.concatenate(parts)
     keys = np.concatenate(keyed_parts)
+    counts_of = np.array([history_counts(infos[m]) if m in infos else False for m in f.measures])
+    award_key = _award_keys(f, rule, infos, groups, counts_of) if len(f.h_app) else None
+    # The earlier awards that can count against a group: named by one, and paid.
+    counted = None if award_key is None else (award_key >= 0) & (f.h_amount > 0)
+    rows, keys = _contested(f, rows, keys, len(groups), award_key, counted)
+    if not len(rows):
+        return
     mcode = f.measure_code[rows]
     # One group per (application, key); rows by group, measure, then claim order (each
     # measure's rows are in order, and the sort is stable).
@@ -259,7 +280,6 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     n_groups = int(gid[-1]) + 1
     measures_in_group = np.bincount(pair_gid, minlength=n_groups)
     matching_of = np.array([infos[m].matching if m in infos else False for m in f.measures])
-    counts_of = np.array([history_counts(infos[m]) if m in infos else False for m in f.measures])
     matching = matching_of[pair_measure]
     with_matching = np.bincount(pair_gid[matching], minlength=n_groups) > 0
     with_own = np.bincount(pair_gid[~matching], minlength=n_groups) > 0
@@ -272,10 +292,9 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     prior_sum = np.zeros(n_groups, dtype=np.int64)
     has_priors = np.zeros(n_groups, dtype=bool)
     candidates = np.flatnonzero(lasting & f.has_history[group_app])
-    if len(candidates):
-        award_key = _award_keys(f, rule, infos, groups, counts_of)
+    if len(candidates) and award_key is not None and counted is not None:
         history = f.history_of()
-        history = history[(award_key[history] >= 0) & (f.h_amount[history] > 0)]
+        history = history[counted[history]]
         at, award = f.pairs(group_app[candidates], history)
         g = candidates[at]
         members = pair_gid * n_measures + pair_measure  # sorted
@@ -336,6 +355,31 @@ def stack(f: Frame, rule: Stack, infos: dict[str, Info]) -> None:
     f.status[rows[~gone]], f.capped[rows[~gone]] = CAPPED, True
 
 
+def _contested(
+    f: Frame,
+    rows: Rows,
+    keys: npt.NDArray[np.int64],
+    n_keys: int,
+    award_key: Rows | None,
+    counted: npt.NDArray[np.bool_] | None,
+) -> tuple[Rows, npt.NDArray[np.int64]]:
+    """The rows (and their group keys) of the groups the rule can change: those of more
+    than one claim, or with an earlier award (``counted``) of its year or before against
+    them (``award_key``: per earlier award its group key). A claim alone in its group,
+    which no earlier award names, keeps its amount; leaving it out spares the sorts of
+    what follows."""
+    span = f.n_apps * n_keys
+    if span > 4 * (len(rows) + len(f.h_app)) + f.n_apps:
+        return rows, keys  # too many keys for a count per (application, key): all
+    group = f.app[rows] * n_keys + keys
+    contested = np.bincount(group, minlength=span) >= 2
+    if award_key is not None and counted is not None:
+        named = np.flatnonzero(counted & (f.h_year <= f.year[f.h_app]))
+        contested[f.h_app[named] * n_keys + award_key[named]] = True
+    keep = np.flatnonzero(contested[group])
+    return rows[keep], keys[keep]
+
+
 def _sharing(rule: Stack, infos: dict[str, Info]) -> set[str]:
     """The measures the rule groups that could share a group with another measure (a
     claim or an earlier award of it): the rule changes nothing for the others, alone
@@ -383,11 +427,10 @@ def group_cap(f: Frame, rule: GroupCap) -> None:
     rows = np.flatnonzero(f.paid() & (f.amount > 0) & f.of(rule.measures))
     if not len(rows):
         return
-    app = f.app[rows]
+    app = f.app[rows]  # ascending (rows are)
     before = earlier(f, rows, f.history_of(rule.measures), same_year=True)
-    totals = np.zeros(f.n_apps, dtype=np.int64)
-    np.add.at(totals, app, f.amount[rows])
-    over = before + totals[app] > rule.amount  # within the cap: nothing to do
+    totals = sorted_sums(app, f.amount[rows], f.n_apps)
+    over = np.flatnonzero(before + totals[app] > rule.amount)  # within the cap: nothing to do
     rows, app, before = rows[over], app[over], before[over]
     share_cap(f, rows, app, np.maximum(rule.amount - before, 0))
 
@@ -407,7 +450,7 @@ def yearly_rows(
     if limits is None:
         return rows, rows[:0], np.zeros(0, np.int64), np.zeros(0, np.int64)
     given = limits.present[f.app[rows]]
-    absent, rows = rows[~given], rows[given]
+    absent, rows = rows[np.flatnonzero(~given)], rows[np.flatnonzero(given)]
     limit = limits.data[f.app[rows]]
     return absent, rows, limit, earlier(f, rows, f.history_of(), same_year=True)
 
@@ -423,13 +466,12 @@ def yearly_cap(
     f.add_missing(absent, rule.limit)
     if not len(rows):
         return
-    app = f.app[rows]
+    app = f.app[rows]  # ascending (rows are)
     amount = f.amount[rows]
-    totals = np.zeros(f.n_apps, dtype=np.int64)
-    np.add.at(totals, app, amount)
+    totals = sorted_sums(app, amount, f.n_apps)
     excess_app = np.zeros(f.n_apps, dtype=np.int64)
     excess_app[app] = before + totals[app] - limit
-    over = excess_app[app] > 0
+    over = np.flatnonzero(excess_app[app] > 0)
     rows, app, amount, limit, before = (
         rows[over],
         app[over],
@@ -442,14 +484,18 @@ def yearly_cap(
     if rule.trim == "proportionally":
         _proportional(f, rows, app, limit - before)
         return
-    if rule.trim == "latest":
-        order = np.lexsort((-f.index[rows], app))
+    if rule.trim == "latest":  # each application's claims in reverse: no sort
+        first = starts_of(app)
+        start = np.flatnonzero(first)
+        end = np.r_[start[1:], len(app)]
+        run = np.cumsum(first) - 1
+        order = start[run] + end[run] - 1 - np.arange(len(app))
     else:  # largest first, the later of two equal claims first
         order = np.lexsort((-f.index[rows], -amount, app))
     rows, app, amount = rows[order], app[order], amount[order]
     excess = excess_app[app]
     cut = np.clip(excess - before_in_group(amount, app), 0, amount)
-    changed = cut > 0
+    changed = np.flatnonzero(cut > 0)
     hit = rows[changed]
     f.amount[hit] = amount[changed] - cut[changed]
     f.capped[hit] = True

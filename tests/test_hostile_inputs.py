@@ -376,3 +376,31 @@ def test_a_file_name_that_is_not_utf8_is_exit_2(tmp_path: Path) -> None:
     assert_exit(invoke("check", str(folder)), 2, "not UTF-8", "a\\xff.kfpl")
     out = str(tmp_path / "gen")
     assert_exit(invoke("build", str(folder), "--out", out, "--docs", str(tmp_path / "d")), 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"claims": ' + "[" * 21 + "]" * 21 + "}",  # nested too deep, far from the first bracket
+        '{"claims": [' + ", ".join(["{}"] * 30) + "], " + '"x": ' + "[" * 19 + "]" * 19 + "}",
+        '{"enterprise": {"\\uDC00": 1}}',  # a lone surrogate in a key, upper-case escape
+        '{"enterprise": {"id": "a\\ud83d"}}',  # half of a pair
+        '{"a": "\\\\ud800"}',  # an escaped backslash: no surrogate, only looks like one
+    ],
+)
+def test_json_limits_give_the_full_walk_s_answer(text: str) -> None:
+    """``loads`` skips the walk over every value where its text shows no lone surrogate
+    and too few brackets to nest too deep; whatever it decides is what the walk over
+    every value (with the path of each) decides."""
+    from kfpl.runtime.application import ApplicationError, _validate, loads
+
+    def verdict(check: Any) -> str:
+        try:
+            check()
+        except ApplicationError as exc:
+            return str(exc)
+        return "accepted"
+
+    walked = verdict(lambda: _validate(json.loads(text)))
+    assert verdict(lambda: loads(text)) == walked
+    assert walked == "accepted" or "nested more than 20" in walked or "surrogate" in walked

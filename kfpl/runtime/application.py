@@ -887,9 +887,21 @@ def _constant(name: str) -> Any:
     raise _Refused(Text(f"{name} 不是数字", f"{name} is not a number"))
 
 
-def _validate(data: Any) -> None:
+# A lone surrogate can only come from the text itself or from a \uD800–\uDFFF escape.
+_MAYBE_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
+
+
+def _validate(data: Any, text: str | None = None) -> None:
     """Depth, and text that is not Unicode (a lone surrogate such as \\ud800), with the
-    path where each is found; iterative, so no input can exhaust the stack here."""
+    path where each is found; iterative, so no input can exhaust the stack here.
+    ``text``: the JSON ``data`` was parsed from, which can show that neither can occur
+    (the walk with paths is then only for the message)."""
+    if (
+        text is not None
+        and _MAYBE_SURROGATE.search(text) is None
+        and (text.count("[") + text.count("{") < MAX_DEPTH or _within_depth(data))
+    ):
+        return
     todo: list[tuple[Any, str, int]] = [(data, "", 0)]
     while todo:
         value, path, depth = todo.pop()
@@ -906,6 +918,19 @@ def _validate(data: Any) -> None:
                 else:
                     child = f"{path}[{key}]"
                 todo.append((item, child, depth + 1))
+
+
+def _within_depth(data: Any) -> bool:
+    """Whether no array or object is nested ``MAX_DEPTH`` deep (no paths built)."""
+    todo: list[tuple[Any, int]] = [(data, 0)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                return False
+            items = value.values() if isinstance(value, dict) else value
+            todo.extend((item, depth + 1) for item in items)
+    return True
 
 
 def _unicode(text: str, path: str) -> None:
@@ -955,5 +980,5 @@ def loads(text: str) -> Any:
         ) from None
     except RecursionError:
         raise ApplicationError("", _TOO_DEEP) from None
-    _validate(data)
+    _validate(data, text)
     return data

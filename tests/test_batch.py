@@ -234,17 +234,26 @@ def test_dask_partitions_by_enterprise_and_writes_the_same_files(
         ).read_bytes()
 
 
-@pytest.mark.parametrize("way", ["arrow", "python"])
+@pytest.mark.parametrize("way", ["arrow", "arrow, nothing to quote", "python"])
 def test_text_needing_quotes_is_written_as_the_csv_module_writes_it(
     compiled: Compiled, tmp_path: Path, way: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ids with commas, quotes, line breaks and non-ASCII text: claims.csv and totals.csv
     hold what ``csv.writer`` writes for the same rows (the files' bytes before the
     writers worked column by column), whether the lines are joined by Arrow or, without
-    pyarrow, in Python."""
+    pyarrow, in Python. Where no field needs quotes, Arrow's CSV writer writes them."""
     import kfpl.columnar.batch as batch
     from kfpl.columnar.batch import output_files
 
+    ids = ["E,1", 'E"2', "E\n3", "企业 4", "", " E5 "]
+    claim_id = 'c"{}'
+    written_by_arrow: list[int] = []
+    if way == "arrow, nothing to quote":
+        ids, claim_id = ["E1", "企业 4", "", " E5 ", "-6.5"], "c{}"
+        arrow_csv = batch._arrow_csv
+        monkeypatch.setattr(
+            batch, "_arrow_csv", lambda f: written_by_arrow.append(1) or arrow_csv(f)
+        )
     if way == "python":
 
         def no_pyarrow(*args: Any) -> Any:
@@ -255,11 +264,10 @@ def test_text_needing_quotes_is_written_as_the_csv_module_writes_it(
     else:
         pytest.importorskip("pyarrow")
 
-    ids = ["E,1", 'E"2', "E\n3", "企业 4", "", " E5 "]
     apps = []
     for i, ident in enumerate(ids):
         app = application(
-            {"id": f'c"{i}', "measure": "mfg-2c", "facts": {"export_freight": "300000"}}
+            {"id": claim_id.format(i), "measure": "mfg-2c", "facts": {"export_freight": "300000"}}
         )
         app["enterprise"]["id"] = ident
         apps.append(app)
@@ -287,6 +295,7 @@ def test_text_needing_quotes_is_written_as_the_csv_module_writes_it(
         ["application", "enterprise", "total", "total_fen"], totals
     )
     assert [row["enterprise"] for row in rows_of(files[tmp_path / "totals.csv"])] == ids
+    assert len(written_by_arrow) == (2 if way == "arrow, nothing to quote" else 0)
 
 
 def rows_of(text: str | bytes) -> list[dict[str, str]]:

@@ -354,43 +354,66 @@ def _csv(header: list[str], columns: list[Column]) -> str:
 
 
 def _csv_rows_arrow(columns: list[Column]) -> str:
-    """The rows of ``_csv``, each field's text computed by column and the lines joined
-    by Arrow (a Python join per row took most of writing the CSV of a large batch)."""
+    """The rows of ``_csv``, each field's text computed by column: written by Arrow's
+    CSV writer where no field needs quotes (the usual batch), else the lines joined by
+    Arrow (a Python join per row took most of writing the CSV of a large batch)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    def texts(column: Column) -> Any:
+    quoted = False
+
+    def field(column: Column) -> Any:
+        nonlocal quoted
         if isinstance(column, Codes):
             words = pa.array([*column.vocabulary, ""], pa.string())
-            quoted = np.flatnonzero(
+            needs = np.flatnonzero(
                 _np_flags(pc.match_substring_regex(words, _NEEDS_QUOTES.pattern))
             )
-            if len(quoted):  # the rare word the csv module quotes, quoted as it does
-                fields = words.to_pylist()
-                for i in quoted.tolist():
-                    fields[i] = _csv_field(fields[i])
-                words = pa.array(fields, pa.string())
+            if len(needs):  # the rare word the csv module quotes, quoted as it does
+                quoted = True
+                texts = words.to_pylist()
+                for i in needs.tolist():
+                    texts[i] = _csv_field(texts[i])
+                words = pa.array(texts, pa.string())
             return words.take(
                 pa.array(np.where(column.codes < 0, len(column.vocabulary), column.codes))
             )
         if isinstance(column, Yuan):
             return yuan_arrow(column.fen)
         if column.dtype == np.bool_:
-            return pa.array(["false", "true"], pa.string()).take(pa.array(column.astype(np.int8)))
-        return pa.array(column, pa.int64()).cast(pa.string())
+            return pa.array(column, pa.bool_())  # Arrow writes true / false
+        return pa.array(column, pa.int64())
 
-    fields = [texts(c).cast(pa.large_string()) for c in columns]  # 64-bit offsets
+    fields = [field(c) for c in columns]
     if not fields or not len(fields[0]):
         return ""
-    ends = pa.array(np.full(len(fields[0]), "\n"), pa.large_string())
+    if not quoted:
+        try:
+            return _arrow_csv(fields)
+        except pa.ArrowInvalid:  # a character Arrow will not write bare: join instead
+            pass
+    texts = [f.cast(pa.string()).cast(pa.large_string()) for f in fields]  # 64-bit offsets
+    ends = pa.array(np.full(len(texts[0]), "\n"), pa.large_string())
     nothing, comma = pa.scalar("", pa.large_string()), pa.scalar(",", pa.large_string())
-    last = pc.binary_join_element_wise(fields[-1], ends, nothing)
-    lines = pc.binary_join_element_wise(*fields[:-1], last, comma)
+    last = pc.binary_join_element_wise(texts[-1], ends, nothing)
+    lines = pc.binary_join_element_wise(*texts[:-1], last, comma)
     # A string array without nulls holds its strings back to back: that is the text.
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
     start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
     text: str = lines.buffers()[2].to_pybytes()[start:end].decode("utf-8")
     return text
+
+
+def _arrow_csv(fields: list[Any]) -> str:
+    """Rows of fields none of which needs quotes, as Arrow's CSV writer writes them:
+    what the csv module writes for them (digits, true/false, the text as it is)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    table = pa.Table.from_arrays(fields, names=[str(i) for i in range(len(fields))])
+    sink = io.BytesIO()
+    pcsv.write_csv(table, sink, pcsv.WriteOptions(include_header=False, quoting_style="none"))
+    return sink.getvalue().decode("utf-8")
 
 
 def _parquet(header: list[str], columns: list[Column]) -> bytes:

@@ -255,15 +255,19 @@ def yuan_arrow(fen: npt.NDArray[np.int64]) -> Any:
     """``yuan`` of every amount as an Arrow string array, computed by column (a Python
     format per amount took most of writing a million applications' results)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    size = np.abs(fen)  # amounts stay far inside int64 (the engine checks), so abs is exact
-    whole = pa.array(size // 100).cast(pa.string())
-    cents = pc.utf8_lpad(pa.array(size % 100).cast(pa.string()), 2, "0")
-    sign = pa.array(np.where(fen < 0, "-", ""), type=pa.string())
-    return pc.binary_join_element_wise(
-        sign, whole, pa.array(np.full(len(fen), "."), pa.string()), cents, ""
-    )
+    return yuan_decimal(fen).cast(pa.string())
+
+
+def yuan_decimal(fen: npt.NDArray[np.int64]) -> Any:
+    """The amounts as an Arrow ``decimal128(38, 2)`` array of the same fen (its text is
+    ``yuan``'s): each int64 sign-extended into the 128-bit unscaled integer."""
+    import pyarrow as pa
+
+    words = np.empty((len(fen), 2), dtype="<i8")
+    words[:, 0] = fen
+    words[:, 1] = fen >> 63  # 0, or -1 for a negative amount
+    return pa.Array.from_buffers(pa.decimal128(38, 2), len(fen), [None, pa.py_buffer(words)])
 
 
 @dataclass(frozen=True)
@@ -379,7 +383,7 @@ def _csv_rows_arrow(columns: list[Column]) -> str:
                 pa.array(np.where(column.codes < 0, len(column.vocabulary), column.codes))
             )
         if isinstance(column, Yuan):
-            return yuan_arrow(column.fen)
+            return yuan_decimal(column.fen)  # Arrow writes it as yuan() does
         if column.dtype == np.bool_:
             return pa.array(column, pa.bool_())  # Arrow writes true / false
         return pa.array(column, pa.int64())

@@ -19,6 +19,7 @@ from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
+from kfpl.runtime import measure
 from kfpl.runtime.application import (
     Application,
     Claim,
@@ -34,6 +35,7 @@ from kfpl.runtime.measure import (
     LazyTexts,
     MeasureMeta,
     ParamValue,
+    Record,
     Render,
     Result,
     RuleSpec,
@@ -124,14 +126,15 @@ def result_json(r: Result) -> dict[str, Any]:
 def _note(
     result: Result, kind: str, source: str, zh: str, en: str, ok: bool | None = False
 ) -> None:
-    result.steps.append(Step(kind, zh, en, source, 0, ok))
+    result.log.append((kind, zh, en, source, 0, ok, None))
 
 
 def _note_later(
     result: Result, kind: str, source: str, render: Render, ok: bool | None = False
 ) -> None:
     """``_note`` with its text rendered when read (``measure.EAGER``)."""
-    result.steps.append(Step(kind, "", "", source, 0, ok, render))
+    record = (kind, "", "", source, 0, ok, render)
+    result.log.append(Step(*record) if measure.EAGER else record)
 
 
 class PolicySetRuntime:
@@ -334,12 +337,12 @@ class PolicySetRuntime:
             if earlier is not None:
                 ok, status, reason, steps = earlier
                 result.status, result.reason = status, reason
-                result.steps.extend(steps)
+                result.log.extend(steps)
                 return ok
-        before = len(result.steps)
+        before = len(result.log)
         ok = self._judge(rule, ev)
         if fresh and result.status != "undetermined":
-            judged[id(rule)] = (ok, result.status, result.reason, tuple(result.steps[before:]))
+            judged[id(rule)] = (ok, result.status, result.reason, tuple(result.log[before:]))
         return ok
 
     def _in_force(self, meta: MeasureMeta, ev: Evaluation) -> bool:
@@ -453,7 +456,7 @@ class PolicySetRuntime:
         if check is None:  # an input was missing: the result is already undetermined
             return False
         ok = ev.require(check)
-        ev.result.steps[-1].source = rule.source
+        _source_of_last(ev.result, rule.source)
         if not ok:
             ev.result.reason = "general_eligibility"
         return ok
@@ -1011,7 +1014,18 @@ class PolicySetRuntime:
 
 
 # A rule's decision on the enterprise, for the other claims: ok, status, reason, steps.
-_Judged = tuple[bool, str, str, tuple[Step, ...]]
+_Judged = tuple[bool, str, str, tuple[Step | Record, ...]]
+
+
+def _source_of_last(result: Result, source: str) -> None:
+    """The last step is the rule's, not the measure's (a record is rebuilt with it)."""
+    last = result.log[-1]
+    if isinstance(last, Step):
+        last.source = source
+    else:
+        kind, zh, en, _, depth, ok, render = last
+        result.log[-1] = (kind, zh, en, source, depth, ok, render)
+
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
 

@@ -9,7 +9,7 @@ its text needs; the text in both languages is written only when it is read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -199,25 +199,61 @@ class Check(LazyTexts):
         return [leaf for part in self.parts for leaf in part.failed_leaves()]
 
 
-@dataclass(slots=True)  # one per claim: slots make it cheaper to build and to read
+# A step as the evaluation records it: the arguments of ``Step`` in order (kind, zh, en,
+# source, depth, ok, render). A tuple costs a sixth of a Step object, and most results
+# are never explained (issue 13): ``Result.steps`` makes the Steps when first read.
+Record = tuple[str, str, str, str, int, "bool | None", "Render | None"]
+
+
 class Result:
-    claim: Claim
-    meta: MeasureMeta
-    status: str = "awarded"
-    amount: Decimal = ZERO
-    amount_min: Decimal | None = None
-    ceiling: bool = False
-    capped: bool = False
-    missing: list[str] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
-    reason: str = ""  # the kind of the step that decided a non-award
-    new_step: Decimal | None = None  # for step awards: the highest step now rewarded
-    computed: Decimal | None = None  # the measure's own amount, before set-level caps
-    prior_cut: Decimal = ZERO  # what stacking deducted for earlier awards of the same thing
+    """One claim's outcome. Written out rather than a dataclass: one is built for every
+    claim, and a dataclass's generated ``__init__`` with its defaults costs half again."""
+
+    __slots__ = (
+        "amount",
+        "amount_min",
+        "capped",
+        "ceiling",
+        "claim",
+        "computed",
+        "log",
+        "meta",
+        "missing",
+        "new_step",
+        "prior_cut",
+        "reason",
+        "status",
+    )
+
+    def __init__(self, claim: Claim, meta: MeasureMeta) -> None:
+        self.claim, self.meta = claim, meta
+        self.status = "awarded"
+        self.amount = ZERO
+        self.amount_min: Decimal | None = None
+        self.ceiling = self.capped = False
+        self.missing: list[str] = []
+        # The explanation: Steps, or records of them not yet read (``steps``).
+        self.log: list[Step | Record] = []
+        self.reason = ""  # the kind of the step that decided a non-award
+        self.new_step: Decimal | None = None  # for step awards: the highest step now rewarded
+        self.computed: Decimal | None = None  # the measure's own amount, before set-level caps
+        self.prior_cut = ZERO  # what stacking deducted for earlier awards of the same thing
 
     @property
     def paid(self) -> bool:
         return self.status in ("awarded", "capped")
+
+    @property
+    def steps(self) -> list[Step]:
+        """The explanation's steps, in order (records become Steps here, once)."""
+        log = self.log
+        for index, entry in enumerate(log):
+            if entry.__class__ is tuple:
+                log[index] = Step(*entry)
+        return log  # type: ignore[return-value]  # every entry is a Step now
+
+    def __repr__(self) -> str:
+        return f"Result({self.claim.id!r}, {self.meta.id!r}, {self.status!r}, {self.amount})"
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -531,11 +567,12 @@ class Evaluation(Checks):
 
     # -- recording
     def step(self, kind: str, zh: str, en: str, ok: bool | None = None) -> None:
-        self.result.steps.append(Step(kind, zh, en, self.meta.source, self.depth, ok))
+        self.result.log.append((kind, zh, en, self.meta.source, self.depth, ok, None))
 
     def later(self, kind: str, render: Render, ok: bool | None = None) -> None:
         """A step whose text ``render`` writes when it is read (see ``EAGER``)."""
-        self.result.steps.append(Step(kind, "", "", self.meta.source, self.depth, ok, render))
+        record = (kind, "", "", self.meta.source, self.depth, ok, render)
+        self.result.log.append(Step(*record) if EAGER else record)
 
     def _type(self, name: str) -> str:
         return self.labels.kind(name)
@@ -881,10 +918,10 @@ class Evaluation(Checks):
         quiet = len(items) > 20  # explain the first items in full, then summarise
         for index, item in enumerate(items):
             self.item = item
-            before = len(self.result.steps)
+            before = len(self.result.log)
             total += item_amount(self)
             if quiet and index >= 5:
-                del self.result.steps[before:]
+                del self.result.log[before:]
         self.item = None
         self.depth -= 1
         if quiet:

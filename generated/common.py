@@ -212,6 +212,7 @@ RULES = (
         kind="eligible",
         check=rule_common_eligibility,
         enterprise_only=True,
+        reads=("registered_in_kaifeng", "taxed_in_kaifeng", "independent_legal_person"),
     ),
     RuleSpec(
         id="common-exclusions",

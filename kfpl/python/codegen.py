@@ -484,7 +484,8 @@ def rule_code(rule: n.Rule, policy_id: str, ps: PolicySet) -> RuleCode:
             body.add(f"return {cond_expr(item.cond)}")
             spec = [*common, "kind='eligible'", f"check={func}"]
             if enterprise_only(item.cond, ps):
-                spec.append("enterprise_only=True")
+                reads = tuple(dict.fromkeys(cond_names(item.cond)))
+                spec.append(f"enterprise_only=True, reads={reads!r}")
             specs.append(spec)
         elif isinstance(item, n.Exclude):
             specs.append([*common, "kind='exclude'", f"flags={item.flags!r}"])

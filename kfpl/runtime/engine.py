@@ -177,16 +177,13 @@ class PolicySetRuntime:
         self.schema = Schema(self.inputs, self.measure_inputs)
         self.measure_policies = {m.policy for m in self.measures.values()}
         # Worked out once for the set rather than for every claim: the exclusion and
-        # eligibility rules binding each measure, in the order written; the measures
-        # with caps across claims; the rules of each application-level kind.
-        self.claim_rules = {
-            m.id: tuple(
-                (r, self._standing(r))
-                for r in self.rules
-                if r.kind in ("exclude", "eligible") and self._applies(r, m)
-            )
-            for m in self.measures.values()
-        }
+        # eligibility rules binding each measure, in the order written (in blocks, see
+        # `_blocks`); the measures with caps across claims; the rules of each
+        # application-level kind.
+        blocks: dict[_Block, _Block] = {}
+        self.claim_rules = {m.id: self._blocks(m, blocks) for m in self.measures.values()}
+        # Decisions of rule blocks on the enterprise alone, by the values they read.
+        self.decided: dict[tuple[Any, ...], _Judged] = {}
         # The period deciding whether each measure is in force, whether it is the
         # measure's own, and the first year of its policy's period (for 首次).
         self.in_force_of = {
@@ -246,7 +243,7 @@ class PolicySetRuntime:
             return self._evaluate(app, standing=False)
 
     def _evaluate(self, app: Application, standing: bool = True) -> Outcome:
-        judged: dict[int, _Judged] = {}  # the enterprise's standing, judged once (below)
+        judged: dict[int, _Judged] = {}  # the enterprise's standing, per block (_judged)
         results = [self._claim(app, claim, standing, judged) for claim in app.claims]
         decisions: list[Decision] = []
         if not any(r.paid for r in results):
@@ -276,13 +273,33 @@ class PolicySetRuntime:
         return results[0]
 
     # -- applicability
-    def _standing(self, rule: RuleSpec) -> bool:
-        """The rule reads only the enterprise's inputs (an exclusion whose flags are all
-        its inputs, an eligibility condition the generator found to read nothing else):
-        it decides alike for every claim of an application."""
+    def _standing(self, rule: RuleSpec) -> tuple[str, ...] | None:
+        """The enterprise inputs the rule reads when it reads nothing else (an exclusion
+        whose flags are all its inputs, an eligibility condition the generator found to
+        read only them, and lists): it decides alike whatever the claim. None otherwise."""
         if rule.kind == "exclude":
-            return all(flag in self.labels.profile for flag in rule.flags)
-        return rule.enterprise_only
+            standing = all(flag in self.labels.profile for flag in rule.flags)
+            return rule.flags if standing else None
+        # A generator that marked the rule but did not list its reads: not shared.
+        return rule.reads if rule.enterprise_only and rule.reads else None
+
+    def _blocks(self, meta: MeasureMeta, interned: dict[_Block, _Block]) -> tuple[_Block, ...]:
+        """The exclusion and eligibility rules binding ``meta``, in the order written;
+        consecutive rules on the enterprise alone form one block, judged as one (one
+        look-up per claim), with the inputs they read; any other rule is a block of its
+        own with no reads. Equal blocks are one object (``interned``)."""
+        out: list[_Block] = []
+        for rule in self.rules:
+            if rule.kind not in ("exclude", "eligible") or not self._applies(rule, meta):
+                continue
+            reads = self._standing(rule)
+            if reads is not None and out:
+                rules, before = out[-1]
+                if before is not None:  # joins the block of the rules before it
+                    out[-1] = ((*rules, rule), (*before, *(r for r in reads if r not in before)))
+                    continue
+            out.append(((rule,), reads))
+        return tuple(interned.setdefault(block, block) for block in out)
 
     def _applies(self, rule: RuleSpec, meta: MeasureMeta) -> bool:
         """A rule binds the measures of its own policy; a rule in a policy without
@@ -302,11 +319,12 @@ class PolicySetRuntime:
         result = ev.result
         if not self._in_force(meta, ev):
             return result
-        for rule, standing in self.claim_rules[meta.id] if set_rules else ():
-            if standing and judged is not None:
-                if not self._judged(rule, ev, judged):
+        for block in self.claim_rules[meta.id] if set_rules else ():
+            rules, reads = block
+            if reads is None:
+                if not self._judge(rules[0], ev):
                     return result
-            elif not self._judge(rule, ev):
+            elif not self._judged(block, ev, {} if judged is None else judged):
                 return result
         if meta.item and not self._identified(meta, ev):
             return result
@@ -324,25 +342,42 @@ class PolicySetRuntime:
             return self._exclusion(rule, ev)
         return self._eligibility(rule, ev)
 
-    def _judged(self, rule: RuleSpec, ev: Evaluation, judged: dict[int, _Judged]) -> bool:
-        """``_judge`` for a rule on the enterprise alone: judged for the first claim, the
-        decision is the same for the others, which take its steps (the same Step
-        objects, rendered once), status and reason. Only a claim in its initial state
+    def _judged(self, block: _Block, ev: Evaluation, judged: dict[int, _Judged]) -> bool:
+        """``_judge`` for a block of rules on the enterprise alone, in order until one
+        refuses: their decision follows from the values of the inputs they read, so it
+        is judged once for those values (for the first claim of the first application
+        that has them) and every later claim takes it: status, reason and steps (the
+        same records, holding no evaluation). ``judged`` keeps the application's, by
+        block, so its other claims look up no values. Only a claim in its initial state
         takes or gives a decision, and only a decided one (an undetermined rule's step
-        names the claim's measure)."""
+        names the claim's measure) whose steps are all the rules' own."""
         result = ev.result
+        rules, reads = block
         fresh = result.status == "awarded" and not result.missing and not result.reason
+        key: tuple[Any, ...] = ()
         if fresh:
-            earlier = judged.get(id(rule))
+            earlier = judged.get(id(block))
+            if earlier is None:
+                ent = ev.app.enterprise
+                # The block by its id (blocks are interned and live as long as the
+                # runtime; hashing its RuleSpecs would cost more than judging).
+                key = (id(block), ev.app.year, *[ent.get(name) for name in reads or ()])
+                earlier = self.decided.get(key)
             if earlier is not None:
+                judged[id(block)] = earlier
                 ok, status, reason, steps = earlier
                 result.status, result.reason = status, reason
                 result.log.extend(steps)
                 return ok
         before = len(result.log)
-        ok = self._judge(rule, ev)
-        if fresh and result.status != "undetermined":
-            judged[id(rule)] = (ok, result.status, result.reason, tuple(result.log[before:]))
+        ok = all(self._judge(rule, ev) for rule in rules)
+        if fresh and result.status != "undetermined" and None not in key:
+            steps = tuple(result.log[before:])
+            sources = {rule.source for rule in rules}
+            if all((s.source if isinstance(s, Step) else s[3]) in sources for s in steps):
+                if len(self.decided) >= _DECIDED:  # values that keep changing: start afresh
+                    self.decided.clear()
+                self.decided[key] = judged[id(block)] = (ok, result.status, result.reason, steps)
         return ok
 
     def _in_force(self, meta: MeasureMeta, ev: Evaluation) -> bool:
@@ -1015,6 +1050,10 @@ class PolicySetRuntime:
 
 # A rule's decision on the enterprise, for the other claims: ok, status, reason, steps.
 _Judged = tuple[bool, str, str, tuple[Step | Record, ...]]
+# Rules judged together, with the enterprise inputs they read (None: not on the
+# enterprise alone, judged for every claim).
+_Block = tuple[tuple[RuleSpec, ...], tuple[str, ...] | None]
+_DECIDED = 4096  # decisions kept (a few enterprise profiles repeat in practice)
 
 
 def _source_of_last(result: Result, source: str) -> None:

@@ -85,8 +85,9 @@ class RuleSpec:
     amount: Decimal | None = None  # group_cap: the limit
     scope: str = "year"  # group_cap: year | enterprise | project | product
     # eligible: the condition reads only the enterprise's inputs (the generator knows),
-    # so one decision holds for every claim of an application
+    # so one decision holds for every claim with the same values of ``reads``, its inputs
     enterprise_only: bool = False
+    reads: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- explanation data

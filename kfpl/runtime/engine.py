@@ -220,6 +220,11 @@ class PolicySetRuntime:
             for r in self.rules
             if r.kind == "yearly_cap"
         }
+        self.limit_labels = {
+            id(r): (self.labels.name(r.limit, "zh"), self.labels.name(r.limit, "en"))
+            for r in self.rules
+            if r.kind == "yearly_cap"
+        }
         self.rules_of = {
             kind: tuple(r for r in self.rules if r.kind == kind)
             for kind in ("stack", "group_cap", "yearly_cap")
@@ -246,7 +251,10 @@ class PolicySetRuntime:
         judged: dict[int, _Judged] = {}  # the enterprise's standing, per block (_judged)
         results = [self._claim(app, claim, standing, judged) for claim in app.claims]
         decisions: list[Decision] = []
-        if not any(r.paid for r in results):
+        for r in results:  # (a loop: `any` and the property cost more than the claims)
+            if r.status in PAID:
+                break
+        else:
             return Outcome(app, results, decisions)  # every rule below binds paid claims only
         self._once_in_application(app, results)
         self._aggregate_caps(app, results)
@@ -260,7 +268,7 @@ class PolicySetRuntime:
             if standing or rule.limit in app.enterprise:
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
-            if r.paid and r.computed is not None and r.amount != r.computed:
+            if r.computed is not None and r.status in PAID and r.amount != r.computed:
                 _note_later(r, "final", r.meta.source, _final_texts(r.amount), ok=None)
         return Outcome(app, results, decisions)
 
@@ -651,29 +659,25 @@ class PolicySetRuntime:
 
     # -- caps across claims
     def _aggregate_caps(self, app: Application, results: list[Result]) -> None:
-        claimed: dict[str, list[Result]] = defaultdict(list)
+        claimed: dict[str, list[Result]] = {}  # the claims of measures with such caps
+        capped = self.capped
         for r in results:
-            claimed[r.meta.id].append(r)
+            if r.meta.id in capped:
+                claimed.setdefault(r.meta.id, []).append(r)
         # The measures' caps are independent of each other: each binds its own claims.
-        for mid in claimed:
-            meta = self.capped.get(mid)
-            if meta is None:
-                continue
+        for mid, claims in claimed.items():
+            meta = capped[mid]
             for scope, limit in meta.caps:
-                mine = [r for r in claimed[meta.id] if r.paid and r.amount > ZERO]
+                mine = [r for r in claims if r.status in PAID and r.amount > ZERO]
                 if not mine:
                     continue
                 if scope in ("project", "product"):
                     self._item_caps(app, meta, scope, limit, mine)
                     continue
-                earlier = sum(
-                    (
-                        p.amount
-                        for p in app.history
-                        if p.measure == meta.id and (scope == "enterprise" or p.year == app.year)
-                    ),
-                    ZERO,
-                )
+                earlier = ZERO
+                for p in app.history:
+                    if p.measure == mid and (scope == "enterprise" or p.year == app.year):
+                        earlier += p.amount
                 scope_zh = "单个企业每年" if scope == "year" else "单个企业"
                 scope_en = "per enterprise per year" if scope == "year" else "per enterprise"
                 _share_cap(mine, limit, earlier, meta.source, scope_zh, scope_en, always=True)
@@ -736,11 +740,12 @@ class PolicySetRuntime:
         return bool(meta.item) or meta.once is not None
 
     def _stack(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
-        groups: dict[str, list[Result]] = {}
         stacked = self.stacked[id(rule)]
-        for r in results:
-            if r.meta.id not in stacked or not r.paid or r.amount <= ZERO:
-                continue
+        live = [r for r in results if r.meta.id in stacked and r.status in PAID and r.amount > ZERO]
+        if not live or (len(live) < 2 and not app.history):
+            return []  # no group, or one benefit and nothing paid before: nothing to compare
+        groups: dict[str, list[Result]] = {}
+        for r in live:
             key = self._group_key(rule, r.meta, r.claim.keys)
             if key is not None:
                 groups.setdefault(key, []).append(r)
@@ -967,11 +972,11 @@ class PolicySetRuntime:
         self, rule: RuleSpec, app: Application, results: list[Result]
     ) -> list[Decision]:
         bound = self.bound[id(rule)]
-        paid = [r for r in results if r.meta.id in bound and r.paid and r.amount > ZERO]
+        paid = [r for r in results if r.meta.id in bound and r.status in PAID and r.amount > ZERO]
         if not paid:
             return []
         limit = app.enterprise.get(rule.limit)
-        label_zh, label_en = self.labels.name(rule.limit, "zh"), self.labels.name(rule.limit, "en")
+        label_zh, label_en = self.limit_labels[id(rule)]
         if limit is None:
             for r in paid:
                 r.status, r.reason = "undetermined", "missing"
@@ -992,8 +997,12 @@ class PolicySetRuntime:
                     [r.claim.id for r in paid],
                 )
             ]
-        earlier = sum((p.amount for p in app.history if p.year == app.year), ZERO)
-        total = sum((r.amount for r in paid), ZERO)
+        earlier = total = ZERO
+        for p in app.history:
+            if p.year == app.year:
+                earlier += p.amount
+        for r in paid:
+            total += r.amount
         if earlier + total <= limit:
             whole = earlier + total
             return [
@@ -1046,6 +1055,13 @@ class PolicySetRuntime:
                 ),
             )
         ]
+
+
+PAID = ("awarded", "capped")  # Result.paid, written out in the loops over every claim
+
+
+def _claim_index(r: Result) -> int:
+    return r.claim.index
 
 
 # A rule's decision on the enterprise, for the other claims: ok, status, reason, steps.
@@ -1220,7 +1236,7 @@ def _share_cap(
 ) -> None:
     """Members share ``limit`` less what was ``earlier`` paid, in the order claimed."""
     room = max(limit - earlier, ZERO)
-    for r in sorted(members, key=lambda r: r.claim.index):
+    for r in sorted(members, key=_claim_index) if len(members) > 1 else members:
         if r.amount > room:
             before = r.amount
             r.amount = to_fen(room)

@@ -62,7 +62,10 @@ class Decision(LazyTexts):
         render: Render | None = None,
     ) -> None:
         self.rule, self.source, self.claims = rule, source, claims if claims is not None else []
-        self._set_texts(zh, en, render)
+        # LazyTexts._set_texts written out, as in Step (one or two per application)
+        self._render, self._zh, self._en = render, zh, en
+        if render is not None and measure.EAGER:
+            self._rendered()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -251,17 +254,21 @@ class PolicySetRuntime:
         judged: dict[int, _Judged] = {}  # the enterprise's standing, per block (_judged)
         results = [self._claim(app, claim, standing, judged) for claim in app.claims]
         decisions: list[Decision] = []
-        for r in results:  # (a loop: `any` and the property cost more than the claims)
+        paid = 0  # (a loop: `sum` and the property cost more than the claims)
+        for r in results:
             if r.status in PAID:
-                break
-        else:
+                paid += 1
+        if not paid:
             return Outcome(app, results, decisions)  # every rule below binds paid claims only
         self._once_in_application(app, results)
         self._aggregate_caps(app, results)
         # Stacking first (in the order written), then the yearly total, whatever
         # the order of the files: the total must count only what survives stacking.
-        for rule in self.rules_of["stack"]:
-            decisions.extend(self._stack(rule, app, results))
+        # A group needs two benefits, or one and an earlier award: with one claim paid
+        # (the rules only ever take claims out) and no history, no rule can bind.
+        if paid > 1 or app.history:
+            for rule in self.rules_of["stack"]:
+                decisions.extend(self._stack(rule, app, results))
         for rule in self.rules_of["group_cap"]:
             decisions.extend(self._group_cap(rule, app, results))
         for rule in self.rules_of["yearly_cap"]:
@@ -323,10 +330,13 @@ class PolicySetRuntime:
         judged: dict[int, _Judged] | None = None,
     ) -> Result:
         meta = self.measures[claim.measure]
-        ev = Evaluation(meta, claim, app, self.labels, self.params)
-        result = ev.result
-        if not self._in_force(meta, ev):
+        result = Result(claim, meta)
+        period, own, first_year = self.in_force_of[meta.id]
+        if period is not None and not self._in_force(period, own, app, result):
             return result
+        ev = Evaluation(meta, claim, app, self.labels, self.params, result)
+        if first_year is not None:
+            ev.first_year = first_year
         for block in self.claim_rules[meta.id] if set_rules else ():
             rules, reads = block
             if reads is None:
@@ -388,26 +398,24 @@ class PolicySetRuntime:
                 self.decided[key] = judged[id(block)] = (ok, result.status, result.reason, steps)
         return ok
 
-    def _in_force(self, meta: MeasureMeta, ev: Evaluation) -> bool:
-        """The measure's own period if it has one, else its policy's; decided by the
-        claim's date where the period is written with days, by the year otherwise."""
-        period, own, first_year = self.in_force_of[meta.id]
-        if first_year is not None:
-            ev.first_year = first_year
-        if period is None:
-            return True
-        app, result, day = ev.app, ev.result, ev.claim.date
+    def _in_force(self, period: Span, own: bool, app: Application, result: Result) -> bool:
+        """The measure's own period (``own``) if it has one, else its policy's; decided by
+        the claim's date where the period is written with days, by the year otherwise.
+        (Judged on the result alone: a claim outside it needs no evaluation.)"""
+        day, source = result.claim.date, result.meta.source
         holds = period.holds(app.year, day if period.by_day else None)
         if holds is False:  # the usual refusal, explained when read
             result.status, result.reason = "not_eligible", "not_in_force"
-            ev.later("in_force", _outside_texts(period, own, app.year, day), ok=False)
+            _note_later(result, "in_force", source, _outside_texts(period, own, app.year, day))
             return False
         whose_zh, whose_en = _whose(own)
         if holds is None:
             result.status, result.reason = "undetermined", "missing"
             result.missing.append("date")
-            ev.step(
+            _note(
+                result,
                 "in_force",
+                source,
                 f"{whose_zh}实施期限为{period.zh()}，{app.year}年内只有部分日期在期限内，"
                 "需填写申报事项的日期（date）",
                 f"{whose_en} effective period runs {period.en()}: only part of {app.year} is "
@@ -416,8 +424,10 @@ class PolicySetRuntime:
             )
             return False
         if period.by_day and day is not None:
-            ev.step(
+            _note(
+                result,
                 "in_force",
+                source,
                 f"{day_zh(day)}在{whose_zh}实施期限（{period.zh()}）内",
                 f"in force: {day_en(day)} is inside {whose_en} effective period ({period.en()})",
                 ok=True,

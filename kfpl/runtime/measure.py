@@ -555,13 +555,14 @@ class Evaluation(Checks):
         app: Application,
         labels: Labels,
         params: dict[str, tuple[ParamValue, ...]],
+        result: Result | None = None,  # the claim's, if the engine built it already
     ) -> None:
         self.meta = meta
         self.claim = claim
         self.app = app
         self.labels = labels
         self.params = params
-        self.result = Result(claim, meta)
+        self.result = Result(claim, meta) if result is None else result
         self.depth = 0
         self.item: dict[str, Any] | None = None
         self.first_year = app.year  # the first year of the policy in force (set by the engine)

@@ -8,7 +8,7 @@ source sha256: 0f5cd9fa2edccf939054b09da4e2ce79172d4c918b4fc19b74d0b4d7787520cd
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import D, Evaluation, InputSpec, MeasureMeta, RuleSpec
+from kfpl.runtime import ABSENT, D, Evaluation, InputSpec, MeasureMeta, RuleSpec
 
 POLICY = {
     "id": "mfg",
@@ -305,9 +305,13 @@ def measure_mfg_1(ev: Evaluation) -> None:
 
     Source: mfg 1 — policies/mfg.kfpl:72
     """
-    industrial_enterprise = ev.get("industrial_enterprise")
-    main_revenue = ev.get("main_revenue")
-    if ev.undetermined():
+    industrial_enterprise = ev.app.enterprise.get("industrial_enterprise", ABSENT)
+    main_revenue = ev.claim.facts.get("main_revenue", ABSENT)
+    if (
+        industrial_enterprise is ABSENT or main_revenue is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("industrial_enterprise", industrial_enterprise), ("main_revenue", main_revenue)
+    ):
         return
     if not ev.condition(
         bool(industrial_enterprise) and main_revenue > D("5000000000"),
@@ -338,9 +342,11 @@ def measure_mfg_2a(ev: Evaluation) -> None:
 
     Source: mfg 2 — policies/mfg.kfpl:101
     """
-    booth_rental = ev.get("booth_rental")
-    booth_setup = ev.get("booth_setup")
-    if ev.undetermined():
+    booth_rental = ev.claim.facts.get("booth_rental", ABSENT)
+    booth_setup = ev.claim.facts.get("booth_setup", ABSENT)
+    if (booth_rental is ABSENT or booth_setup is ABSENT or ev.result.missing) and ev.absent(
+        ("booth_rental", booth_rental), ("booth_setup", booth_setup)
+    ):
         return
     amount = ev.percent(
         D("0.30"), ev.base(("booth_rental", booth_rental), ("booth_setup", booth_setup))
@@ -353,9 +359,14 @@ def measure_mfg_2b(ev: Evaluation) -> None:
 
     Source: mfg 2 — policies/mfg.kfpl:128
     """
-    industrial_enterprise = ev.get("industrial_enterprise")
-    central_media_ad_fees = ev.get("central_media_ad_fees")
-    if ev.undetermined():
+    industrial_enterprise = ev.app.enterprise.get("industrial_enterprise", ABSENT)
+    central_media_ad_fees = ev.claim.facts.get("central_media_ad_fees", ABSENT)
+    if (
+        industrial_enterprise is ABSENT or central_media_ad_fees is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("industrial_enterprise", industrial_enterprise),
+        ("central_media_ad_fees", central_media_ad_fees),
+    ):
         return
     if not ev.condition(
         bool(industrial_enterprise),
@@ -371,8 +382,10 @@ def measure_mfg_2c(ev: Evaluation) -> None:
 
     Source: mfg 2 — policies/mfg.kfpl:151
     """
-    export_freight = ev.get("export_freight")
-    if ev.undetermined():
+    export_freight = ev.claim.facts.get("export_freight", ABSENT)
+    if (export_freight is ABSENT or ev.result.missing) and ev.absent(
+        ("export_freight", export_freight)
+    ):
         return
     amount = ev.percent(D("0.20"), export_freight, "export_freight")
     ev.award(amount, ceiling=False)
@@ -383,10 +396,19 @@ def measure_mfg_3(ev: Evaluation) -> None:
 
     Source: mfg 3 — policies/mfg.kfpl:174
     """
-    tech_reform_demo = ev.get("tech_reform_demo")
-    project_completed = ev.get("project_completed")
-    equipment_rd_investment = ev.get("equipment_rd_investment")
-    if ev.undetermined():
+    tech_reform_demo = ev.claim.facts.get("tech_reform_demo", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    equipment_rd_investment = ev.claim.facts.get("equipment_rd_investment", ABSENT)
+    if (
+        tech_reform_demo is ABSENT
+        or project_completed is ABSENT
+        or equipment_rd_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("tech_reform_demo", tech_reform_demo),
+        ("project_completed", project_completed),
+        ("equipment_rd_investment", equipment_rd_investment),
+    ):
         return
     if not ev.condition(
         bool(tech_reform_demo)
@@ -409,10 +431,19 @@ def measure_mfg_4(ev: Evaluation) -> None:
 
     Source: mfg 4 — policies/mfg.kfpl:201
     """
-    green_reform_demo = ev.get("green_reform_demo")
-    project_completed = ev.get("project_completed")
-    equipment_rd_investment = ev.get("equipment_rd_investment")
-    if ev.undetermined():
+    green_reform_demo = ev.claim.facts.get("green_reform_demo", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    equipment_rd_investment = ev.claim.facts.get("equipment_rd_investment", ABSENT)
+    if (
+        green_reform_demo is ABSENT
+        or project_completed is ABSENT
+        or equipment_rd_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("green_reform_demo", green_reform_demo),
+        ("project_completed", project_completed),
+        ("equipment_rd_investment", equipment_rd_investment),
+    ):
         return
     if not ev.condition(
         bool(green_reform_demo)
@@ -435,11 +466,22 @@ def measure_mfg_5(ev: Evaluation) -> None:
 
     Source: mfg 5 — policies/mfg.kfpl:232
     """
-    smart_reform_demo = ev.get("smart_reform_demo")
-    project_completed = ev.get("project_completed")
-    project_total_investment = ev.get("project_total_investment")
-    software_hardware_investment = ev.get("software_hardware_investment")
-    if ev.undetermined():
+    smart_reform_demo = ev.claim.facts.get("smart_reform_demo", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    project_total_investment = ev.claim.facts.get("project_total_investment", ABSENT)
+    software_hardware_investment = ev.claim.facts.get("software_hardware_investment", ABSENT)
+    if (
+        smart_reform_demo is ABSENT
+        or project_completed is ABSENT
+        or project_total_investment is ABSENT
+        or software_hardware_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("smart_reform_demo", smart_reform_demo),
+        ("project_completed", project_completed),
+        ("project_total_investment", project_total_investment),
+        ("software_hardware_investment", software_hardware_investment),
+    ):
         return
     if not ev.condition(
         bool(smart_reform_demo)
@@ -464,10 +506,19 @@ def measure_mfg_6(ev: Evaluation) -> None:
 
     Source: mfg 6 — policies/mfg.kfpl:265
     """
-    robot_programme_project = ev.get("robot_programme_project")
-    project_completed = ev.get("project_completed")
-    equipment_rd_investment = ev.get("equipment_rd_investment")
-    if ev.undetermined():
+    robot_programme_project = ev.claim.facts.get("robot_programme_project", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    equipment_rd_investment = ev.claim.facts.get("equipment_rd_investment", ABSENT)
+    if (
+        robot_programme_project is ABSENT
+        or project_completed is ABSENT
+        or equipment_rd_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("robot_programme_project", robot_programme_project),
+        ("project_completed", project_completed),
+        ("equipment_rd_investment", equipment_rd_investment),
+    ):
         return
     if not ev.condition(
         bool(robot_programme_project)
@@ -490,12 +541,25 @@ def measure_mfg_7(ev: Evaluation) -> None:
 
     Source: mfg 7 — policies/mfg.kfpl:288
     """
-    leading_industry_project = ev.get("leading_industry_project")
-    kind_of_project = ev.get("kind_of_project")
-    project_total_investment = ev.get("project_total_investment")
-    in_production = ev.get("in_production")
-    production_equipment_investment = ev.get("production_equipment_investment")
-    if ev.undetermined():
+    leading_industry_project = ev.claim.facts.get("leading_industry_project", ABSENT)
+    kind_of_project = ev.claim.facts.get("kind_of_project", ABSENT)
+    project_total_investment = ev.claim.facts.get("project_total_investment", ABSENT)
+    in_production = ev.claim.facts.get("in_production", ABSENT)
+    production_equipment_investment = ev.claim.facts.get("production_equipment_investment", ABSENT)
+    if (
+        leading_industry_project is ABSENT
+        or kind_of_project is ABSENT
+        or project_total_investment is ABSENT
+        or in_production is ABSENT
+        or production_equipment_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("leading_industry_project", leading_industry_project),
+        ("kind_of_project", kind_of_project),
+        ("project_total_investment", project_total_investment),
+        ("in_production", in_production),
+        ("production_equipment_investment", production_equipment_investment),
+    ):
         return
     if not ev.condition(
         bool(leading_industry_project)
@@ -541,9 +605,15 @@ def measure_mfg_8a(ev: Evaluation) -> None:
 
     Source: mfg 8 — policies/mfg.kfpl:315
     """
-    base_direction_internet_big_data = ev.get("base_direction_internet_big_data")
-    level = ev.get("level")
-    if ev.undetermined():
+    base_direction_internet_big_data = ev.claim.facts.get(
+        "base_direction_internet_big_data", ABSENT
+    )
+    level = ev.claim.facts.get("level", ABSENT)
+    if (
+        base_direction_internet_big_data is ABSENT or level is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("base_direction_internet_big_data", base_direction_internet_big_data), ("level", level)
+    ):
         return
     if not ev.condition(
         bool(base_direction_internet_big_data),
@@ -566,8 +636,8 @@ def measure_mfg_8b(ev: Evaluation) -> None:
 
     Source: mfg 8 — policies/mfg.kfpl:332
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -585,9 +655,11 @@ def measure_mfg_8c(ev: Evaluation) -> None:
 
     Source: mfg 8 — policies/mfg.kfpl:346
     """
-    newly_approved = ev.get("newly_approved")
-    level = ev.get("level")
-    if ev.undetermined():
+    newly_approved = ev.claim.facts.get("newly_approved", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (newly_approved is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("newly_approved", newly_approved), ("level", level)
+    ):
         return
     if not ev.condition(bool(newly_approved), lambda c: c.truthy("newly_approved", newly_approved)):
         return
@@ -607,8 +679,8 @@ def measure_mfg_9a(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:364
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -626,8 +698,8 @@ def measure_mfg_9b(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:377
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -645,8 +717,8 @@ def measure_mfg_9c(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:393
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -664,8 +736,10 @@ def measure_mfg_9d(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:407
     """
-    single_champion_enterprise = ev.get("single_champion_enterprise")
-    if ev.undetermined():
+    single_champion_enterprise = ev.claim.facts.get("single_champion_enterprise", ABSENT)
+    if (single_champion_enterprise is ABSENT or ev.result.missing) and ev.absent(
+        ("single_champion_enterprise", single_champion_enterprise)
+    ):
         return
     if not ev.condition(
         bool(single_champion_enterprise),
@@ -681,9 +755,11 @@ def measure_mfg_9e(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:419
     """
-    newly_recognised = ev.get("newly_recognised")
-    level = ev.get("level")
-    if ev.undetermined():
+    newly_recognised = ev.claim.facts.get("newly_recognised", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (newly_recognised is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("newly_recognised", newly_recognised), ("level", level)
+    ):
         return
     if not ev.condition(
         bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
@@ -705,9 +781,11 @@ def measure_mfg_9f(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:439
     """
-    newly_recognised = ev.get("newly_recognised")
-    level = ev.get("level")
-    if ev.undetermined():
+    newly_recognised = ev.claim.facts.get("newly_recognised", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (newly_recognised is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("newly_recognised", newly_recognised), ("level", level)
+    ):
         return
     if not ev.condition(
         bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
@@ -729,9 +807,11 @@ def measure_mfg_9g(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:455
     """
-    newly_recognised = ev.get("newly_recognised")
-    level = ev.get("level")
-    if ev.undetermined():
+    newly_recognised = ev.claim.facts.get("newly_recognised", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (newly_recognised is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("newly_recognised", newly_recognised), ("level", level)
+    ):
         return
     if not ev.condition(
         bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
@@ -753,8 +833,10 @@ def measure_mfg_9h(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:471
     """
-    smart_factory = ev.get("smart_factory")
-    if ev.undetermined():
+    smart_factory = ev.claim.facts.get("smart_factory", ABSENT)
+    if (smart_factory is ABSENT or ev.result.missing) and ev.absent(
+        ("smart_factory", smart_factory)
+    ):
         return
     if not ev.condition(bool(smart_factory), lambda c: c.truthy("smart_factory", smart_factory)):
         return
@@ -767,8 +849,10 @@ def measure_mfg_9i(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:486
     """
-    smart_workshop = ev.get("smart_workshop")
-    if ev.undetermined():
+    smart_workshop = ev.claim.facts.get("smart_workshop", ABSENT)
+    if (smart_workshop is ABSENT or ev.result.missing) and ev.absent(
+        ("smart_workshop", smart_workshop)
+    ):
         return
     if not ev.condition(bool(smart_workshop), lambda c: c.truthy("smart_workshop", smart_workshop)):
         return
@@ -781,10 +865,14 @@ def measure_mfg_10a(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:502
     """
-    newly_approved = ev.get("newly_approved")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    newly_approved = ev.claim.facts.get("newly_approved", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        newly_approved is ABSENT or level is ABSENT or higher_award is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("newly_approved", newly_approved), ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(newly_approved)
@@ -815,10 +903,14 @@ def measure_mfg_10b(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:518
     """
-    newly_approved = ev.get("newly_approved")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    newly_approved = ev.claim.facts.get("newly_approved", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        newly_approved is ABSENT or level is ABSENT or higher_award is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("newly_approved", newly_approved), ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(newly_approved)
@@ -849,10 +941,14 @@ def measure_mfg_10c(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:529
     """
-    newly_approved = ev.get("newly_approved")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    newly_approved = ev.claim.facts.get("newly_approved", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        newly_approved is ABSENT or level is ABSENT or higher_award is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("newly_approved", newly_approved), ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(newly_approved)
@@ -883,9 +979,11 @@ def measure_mfg_10d(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:540
     """
-    strong_base_project = ev.get("strong_base_project")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    strong_base_project = ev.claim.facts.get("strong_base_project", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (strong_base_project is ABSENT or higher_award is ABSENT or ev.result.missing) and ev.absent(
+        ("strong_base_project", strong_base_project), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(strong_base_project), lambda c: c.truthy("strong_base_project", strong_base_project)
@@ -900,10 +998,19 @@ def measure_mfg_10e(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:555
     """
-    military_civil_funds = ev.get("military_civil_funds")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    military_civil_funds = ev.claim.facts.get("military_civil_funds", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        military_civil_funds is ABSENT
+        or level is ABSENT
+        or higher_award is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("military_civil_funds", military_civil_funds),
+        ("level", level),
+        ("higher_award", higher_award),
+    ):
         return
     if not ev.condition(
         bool(military_civil_funds)
@@ -934,8 +1041,8 @@ def measure_mfg_10f(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:572
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -953,8 +1060,8 @@ def measure_mfg_10g(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:591
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -972,8 +1079,8 @@ def measure_mfg_10h(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:607
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -991,8 +1098,8 @@ def measure_mfg_10i(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:621
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -1010,8 +1117,10 @@ def measure_mfg_11a(ev: Evaluation) -> None:
 
     Source: mfg 11 — policies/mfg.kfpl:635
     """
-    single_champion_product = ev.get("single_champion_product")
-    if ev.undetermined():
+    single_champion_product = ev.claim.facts.get("single_champion_product", ABSENT)
+    if (single_champion_product is ABSENT or ev.result.missing) and ev.absent(
+        ("single_champion_product", single_champion_product)
+    ):
         return
     if not ev.condition(
         bool(single_champion_product),
@@ -1027,9 +1136,13 @@ def measure_mfg_11b(ev: Evaluation) -> None:
 
     Source: mfg 11 — policies/mfg.kfpl:659
     """
-    new_product_evaluated = ev.get("new_product_evaluated")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    new_product_evaluated = ev.claim.facts.get("new_product_evaluated", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        new_product_evaluated is ABSENT or higher_award is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("new_product_evaluated", new_product_evaluated), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(new_product_evaluated),
@@ -1045,9 +1158,11 @@ def measure_mfg_11c(ev: Evaluation) -> None:
 
     Source: mfg 11 — policies/mfg.kfpl:670
     """
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (level is ABSENT or higher_award is ABSENT or ev.result.missing) and ev.absent(
+        ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         level
@@ -1074,10 +1189,19 @@ def measure_mfg_12a(ev: Evaluation) -> None:
 
     Source: mfg 12 — policies/mfg.kfpl:680
     """
-    on_cultivation_list = ev.get("on_cultivation_list")
-    project_completed = ev.get("project_completed")
-    rd_pilot_equipment = ev.get("rd_pilot_equipment")
-    if ev.undetermined():
+    on_cultivation_list = ev.claim.facts.get("on_cultivation_list", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    rd_pilot_equipment = ev.claim.facts.get("rd_pilot_equipment", ABSENT)
+    if (
+        on_cultivation_list is ABSENT
+        or project_completed is ABSENT
+        or rd_pilot_equipment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("on_cultivation_list", on_cultivation_list),
+        ("project_completed", project_completed),
+        ("rd_pilot_equipment", rd_pilot_equipment),
+    ):
         return
     if not ev.condition(
         bool(on_cultivation_list) and bool(project_completed),
@@ -1096,12 +1220,25 @@ def measure_mfg_12b(ev: Evaluation) -> None:
 
     Source: mfg 12 — policies/mfg.kfpl:702
     """
-    city_innovation_centre = ev.get("city_innovation_centre")
-    tech_import_fees = ev.get("tech_import_fees")
-    research_instruments = ev.get("research_instruments")
-    research_equipment = ev.get("research_equipment")
-    research_software = ev.get("research_software")
-    if ev.undetermined():
+    city_innovation_centre = ev.claim.facts.get("city_innovation_centre", ABSENT)
+    tech_import_fees = ev.claim.facts.get("tech_import_fees", ABSENT)
+    research_instruments = ev.claim.facts.get("research_instruments", ABSENT)
+    research_equipment = ev.claim.facts.get("research_equipment", ABSENT)
+    research_software = ev.claim.facts.get("research_software", ABSENT)
+    if (
+        city_innovation_centre is ABSENT
+        or tech_import_fees is ABSENT
+        or research_instruments is ABSENT
+        or research_equipment is ABSENT
+        or research_software is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("city_innovation_centre", city_innovation_centre),
+        ("tech_import_fees", tech_import_fees),
+        ("research_instruments", research_instruments),
+        ("research_equipment", research_equipment),
+        ("research_software", research_software),
+    ):
         return
     if not ev.condition(
         bool(city_innovation_centre),
@@ -1125,8 +1262,8 @@ def measure_mfg_12c(ev: Evaluation) -> None:
 
     Source: mfg 12 — policies/mfg.kfpl:724
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
@@ -1144,9 +1281,11 @@ def measure_mfg_13a(ev: Evaluation) -> None:
 
     Source: mfg 13 — policies/mfg.kfpl:739
     """
-    size = ev.get("size")
-    cloud_fees = ev.get("cloud_fees")
-    if ev.undetermined():
+    size = ev.app.enterprise.get("size", ABSENT)
+    cloud_fees = ev.claim.facts.get("cloud_fees", ABSENT)
+    if (size is ABSENT or cloud_fees is ABSENT or ev.result.missing) and ev.absent(
+        ("size", size), ("cloud_fees", cloud_fees)
+    ):
         return
     if not ev.condition(
         size in ("above_scale",) and cloud_fees >= D("30000"),
@@ -1165,9 +1304,11 @@ def measure_mfg_13b(ev: Evaluation) -> None:
 
     Source: mfg 13 — policies/mfg.kfpl:760
     """
-    size = ev.get("size")
-    cloud_fees = ev.get("cloud_fees")
-    if ev.undetermined():
+    size = ev.app.enterprise.get("size", ABSENT)
+    cloud_fees = ev.claim.facts.get("cloud_fees", ABSENT)
+    if (size is ABSENT or cloud_fees is ABSENT or ev.result.missing) and ev.absent(
+        ("size", size), ("cloud_fees", cloud_fees)
+    ):
         return
     if not ev.condition(
         size in ("small_micro",) and cloud_fees >= D("10000"),
@@ -1186,9 +1327,11 @@ def measure_mfg_14a(ev: Evaluation) -> None:
 
     Source: mfg 14 — policies/mfg.kfpl:775
     """
-    platform_stage = ev.get("platform_stage")
-    platform_kind = ev.get("platform_kind")
-    if ev.undetermined():
+    platform_stage = ev.claim.facts.get("platform_stage", ABSENT)
+    platform_kind = ev.claim.facts.get("platform_kind", ABSENT)
+    if (platform_stage is ABSENT or platform_kind is ABSENT or ev.result.missing) and ev.absent(
+        ("platform_stage", platform_stage), ("platform_kind", platform_kind)
+    ):
         return
     ev.case("platform_kind", platform_kind)
     if platform_kind == "industry":
@@ -1216,10 +1359,17 @@ def measure_mfg_14b(ev: Evaluation) -> None:
 
     Source: mfg 14 — policies/mfg.kfpl:792
     """
-    platform_accepted = ev.get("platform_accepted")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    platform_accepted = ev.claim.facts.get("platform_accepted", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        platform_accepted is ABSENT
+        or level is ABSENT
+        or higher_award is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("platform_accepted", platform_accepted), ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(platform_accepted)

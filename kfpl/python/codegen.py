@@ -338,14 +338,27 @@ def reads_of(measure: n.Measure, ps: PolicySet) -> list[str]:
     return names
 
 
+def read_inputs(reads: list[str], ps: PolicySet, body: Body) -> None:
+    """The inputs a measure reads, taken from the claim's facts or the enterprise's
+    (the generator knows which) rather than through ``ev.get`` one call each; only when
+    one is absent does ``ev.absent`` record what is missing, as ``ev.get`` would."""
+    for name in reads:
+        decl = ps.inputs.get(name)
+        where = (
+            "app.enterprise" if decl is not None and decl.origin == "enterprise" else "claim.facts"
+        )
+        body.add(f"{ident(name)} = ev.{where}.get({name!r}, ABSENT)")
+    if reads:
+        tested = " or ".join(f"{ident(name)} is ABSENT" for name in reads)
+        pairs = ", ".join(f"({name!r}, {ident(name)})" for name in reads)
+        body.add(f"if ({tested} or ev.result.missing) and ev.absent({pairs}):")
+        body.add(f"{INDENT}return")
+
+
 def measure_body(measure: n.Measure, ps: PolicySet) -> list[str]:
     body = Body()
     reads = reads_of(measure, ps)
-    for name in reads:
-        body.add(f"{ident(name)} = ev.get({name!r})")
-    if reads:
-        body.add("if ev.undetermined():")
-        body.add(f"{INDENT}return")
+    read_inputs(reads, ps, body)
     for cond in measure.requires:
         value = cond_value(cond)
         if value is None:
@@ -614,6 +627,7 @@ def generate(module: n.Module, ps: PolicySet) -> str:
 
 
 RUNTIME_NAMES = (
+    "ABSENT",
     "Check",
     "D",
     "Evaluation",

@@ -104,6 +104,8 @@ EAGER = False
 
 Render = Callable[[], tuple[str, str]]
 
+ABSENT: Any = object()  # an input the application does not give (``Evaluation.absent``)
+
 
 class LazyTexts:
     """``zh`` and ``en``, given or rendered on first use by ``_render``."""
@@ -588,6 +590,16 @@ class Evaluation(Checks):
                 self.result.missing.append(name)
             return None
         return source[name]
+
+    def absent(self, *reads: tuple[str, Any]) -> bool:
+        """For the inputs the generated code read itself (``ABSENT`` when not given):
+        records the missing ones in the order read, as ``get`` does, and is True (the
+        result undetermined) when any input is missing."""
+        missing = self.result.missing
+        for name, value in reads:
+            if value is ABSENT and name not in missing:
+                missing.append(name)
+        return self.undetermined()
 
     def field(self, name: str) -> Any:
         """A field of the current list item (inside ``each``)."""

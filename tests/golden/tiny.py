@@ -8,7 +8,7 @@ source sha256: ffb8ddea4afa8fae49a742709e2e7eb35250b18f3978af1b9664d20420e0c99e
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
+from kfpl.runtime import ABSENT, D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
 
 POLICY = {
     "id": "mfg",
@@ -89,8 +89,8 @@ def measure_mfg_2a(ev: Evaluation) -> None:
 
     Source: mfg 2 — tests/fixtures/props/tiny.kfpl:34
     """
-    fees = ev.get("fees")
-    if ev.undetermined():
+    fees = ev.claim.facts.get("fees", ABSENT)
+    if (fees is ABSENT or ev.result.missing) and ev.absent(("fees", fees)):
         return
     amount = ev.percent(D("0.30"), fees, "fees")
     ev.award(amount, ceiling=False)
@@ -101,9 +101,11 @@ def measure_mfg_3(ev: Evaluation) -> None:
 
     Source: mfg 3 — tests/fixtures/props/tiny.kfpl:42
     """
-    demo = ev.get("demo")
-    investment = ev.get("investment")
-    if ev.undetermined():
+    demo = ev.claim.facts.get("demo", ABSENT)
+    investment = ev.claim.facts.get("investment", ABSENT)
+    if (demo is ABSENT or investment is ABSENT or ev.result.missing) and ev.absent(
+        ("demo", demo), ("investment", investment)
+    ):
         return
     if not ev.condition(
         bool(demo) and investment >= D("5000000"),
@@ -122,8 +124,8 @@ def measure_mfg_4(ev: Evaluation) -> None:
 
     Source: mfg 4 — tests/fixtures/props/tiny.kfpl:53
     """
-    investment = ev.get("investment")
-    if ev.undetermined():
+    investment = ev.claim.facts.get("investment", ABSENT)
+    if (investment is ABSENT or ev.result.missing) and ev.absent(("investment", investment)):
         return
     amount = ev.percent(D("0.25"), investment, "investment")
     ev.award(amount, ceiling=False)
@@ -134,8 +136,8 @@ def measure_mfg_15(ev: Evaluation) -> None:
 
     Source: mfg 14 — tests/fixtures/props/tiny.kfpl:60
     """
-    vehicles = ev.get("vehicles")
-    if ev.undetermined():
+    vehicles = ev.claim.facts.get("vehicles", ABSENT)
+    if (vehicles is ABSENT or ev.result.missing) and ev.absent(("vehicles", vehicles)):
         return
 
     def item_amount(ev: Evaluation) -> D:
@@ -153,8 +155,8 @@ def measure_mfg_1(ev: Evaluation) -> None:
 
     Source: mfg 1 — tests/fixtures/props/tiny.kfpl:69
     """
-    revenue = ev.get("revenue")
-    if ev.undetermined():
+    revenue = ev.claim.facts.get("revenue", ABSENT)
+    if (revenue is ABSENT or ev.result.missing) and ev.absent(("revenue", revenue)):
         return
     amount = ev.steps(
         "revenue",
@@ -176,9 +178,11 @@ def measure_mfg_8(ev: Evaluation) -> None:
 
     Source: mfg 8 — tests/fixtures/props/tiny.kfpl:78
     """
-    investment = ev.get("investment")
-    fees = ev.get("fees")
-    if ev.undetermined():
+    investment = ev.claim.facts.get("investment", ABSENT)
+    fees = ev.claim.facts.get("fees", ABSENT)
+    if (investment is ABSENT or fees is ABSENT or ev.result.missing) and ev.absent(
+        ("investment", investment), ("fees", fees)
+    ):
         return
     tier = ev.tier(
         "investment",
@@ -205,8 +209,8 @@ def measure_mfg_9(ev: Evaluation) -> None:
 
     Source: mfg 9 — tests/fixtures/props/tiny.kfpl:88
     """
-    recognition = ev.get("recognition")
-    if ev.undetermined():
+    recognition = ev.claim.facts.get("recognition", ABSENT)
+    if (recognition is ABSENT or ev.result.missing) and ev.absent(("recognition", recognition)):
         return
     ev.case("recognition", recognition)
     if recognition == "national":
@@ -224,8 +228,8 @@ def measure_mfg_10(ev: Evaluation) -> None:
 
     Source: mfg 10 — tests/fixtures/props/tiny.kfpl:96
     """
-    loan = ev.get("loan")
-    if ev.undetermined():
+    loan = ev.claim.facts.get("loan", ABSENT)
+    if (loan is ABSENT or ev.result.missing) and ev.absent(("loan", loan)):
         return
     amount = ev.percent(ev.param("benchmark_rate"), loan, "loan")
     ev.award(amount, ceiling=False)
@@ -236,8 +240,8 @@ def measure_mfg_14(ev: Evaluation) -> None:
 
     Source: mfg 14 — tests/fixtures/props/tiny.kfpl:104
     """
-    stage = ev.get("stage")
-    if ev.undetermined():
+    stage = ev.claim.facts.get("stage", ABSENT)
+    if (stage is ABSENT or ev.result.missing) and ev.absent(("stage", stage)):
         return
     total = ev.fixed(D("1000000"))
     amount = ev.staged(

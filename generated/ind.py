@@ -10,6 +10,31 @@ Do not edit: change the policy text and run `kfpl build`.
 
 from kfpl.runtime import ABSENT, D, Evaluation, InputSpec, MeasureMeta, RuleSpec
 
+_D1 = D("1")
+_D2 = D("2")
+_D300000 = D("300000")
+_D400000 = D("400000")
+_D100000 = D("100000")
+_D200000 = D("200000")
+_D0_50 = D("0.50")
+_D10000000 = D("10000000")
+_D1000000 = D("1000000")
+_D500000 = D("500000")
+_D100000000 = D("100000000")
+_D0_10 = D("0.10")
+_D30000000 = D("30000000")
+_D50000000 = D("50000000")
+_D0_05 = D("0.05")
+_D0_20 = D("0.20")
+_D0_04 = D("0.04")
+_D2000 = D("2000")
+_D10000 = D("10000")
+_D3000000000 = D("3000000000")
+_D2000000000 = D("2000000000")
+_D0_70 = D("0.70")
+_D0_45 = D("0.45")
+_D2000000 = D("2000000")
+
 POLICY = {
     "id": "ind",
     "zh": "开封市培育壮大主导产业若干财政支持措施",
@@ -324,10 +349,10 @@ def measure_ind_1(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        chain in ("agri_food",) and food_safety_certifications >= D("1"),
+        chain in ("agri_food",) and food_safety_certifications >= _D1,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("agri_food",)),
-            c.compare("at_least", "food_safety_certifications", food_safety_certifications, D("1")),
+            c.compare("at_least", "food_safety_certifications", food_safety_certifications, _D1),
         ),
     ):
         return
@@ -335,14 +360,14 @@ def measure_ind_1(ev: Evaluation) -> None:
         "food_safety_certifications",
         food_safety_certifications,
         (
-            ("less_than", D("2"), None, None),
-            ("at_least", D("2"), None, None),
+            ("less_than", _D2, None, None),
+            ("at_least", _D2, None, None),
         ),
     )
     if tier == 0:
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     elif tier == 1:
-        amount = ev.fixed(D("400000"))
+        amount = ev.fixed(_D400000)
     else:
         return
     ev.award(amount, ceiling=False)
@@ -367,7 +392,7 @@ def measure_ind_2a(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("100000"))
+    amount = ev.fixed(_D100000)
     ev.award(amount, ceiling=False)
 
 
@@ -390,7 +415,7 @@ def measure_ind_2b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("200000"))
+    amount = ev.fixed(_D200000)
     ev.award(amount, ceiling=False)
 
 
@@ -409,7 +434,7 @@ def measure_ind_3(ev: Evaluation) -> None:
         bool(first_set_equipment), lambda c: c.truthy("first_set_equipment", first_set_equipment)
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -428,10 +453,10 @@ def measure_ind_4(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        chain in ("equipment",) and new_single_order >= D("10000000"),
+        chain in ("equipment",) and new_single_order >= _D10000000,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("equipment",)),
-            c.compare("at_least", "new_single_order", new_single_order, D("10000000")),
+            c.compare("at_least", "new_single_order", new_single_order, _D10000000),
         ),
     ):
         return
@@ -454,9 +479,9 @@ def measure_ind_5(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -486,15 +511,15 @@ def measure_ind_6(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        chain in ("new_materials_energy",) and main_revenue >= D("100000000"),
+        chain in ("new_materials_energy",) and main_revenue >= _D100000000,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("new_materials_energy",)),
-            c.compare("at_least", "main_revenue", main_revenue, D("100000000")),
+            c.compare("at_least", "main_revenue", main_revenue, _D100000000),
         ),
     ):
         return
     amount = ev.percent(
-        D("0.10"),
+        _D0_10,
         ev.increase(
             "vat_local_retained",
             vat_local_retained,
@@ -528,15 +553,15 @@ def measure_ind_7(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        chain in ("electronic_information",) and main_revenue >= D("30000000"),
+        chain in ("electronic_information",) and main_revenue >= _D30000000,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("electronic_information",)),
-            c.compare("at_least", "main_revenue", main_revenue, D("30000000")),
+            c.compare("at_least", "main_revenue", main_revenue, _D30000000),
         ),
     ):
         return
     amount = ev.percent(
-        D("0.10"),
+        _D0_10,
         ev.increase(
             "vat_local_retained",
             vat_local_retained,
@@ -574,7 +599,7 @@ def measure_ind_8(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.percent(D("0.10"), first_sales_contract, "first_sales_contract")
+    amount = ev.percent(_D0_10, first_sales_contract, "first_sales_contract")
     ev.award(amount, ceiling=False)
 
 
@@ -599,7 +624,7 @@ def measure_ind_9a(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("300000"))
+    amount = ev.fixed(_D300000)
     ev.award(amount, ceiling=False)
 
 
@@ -624,7 +649,7 @@ def measure_ind_9b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("300000"))
+    amount = ev.fixed(_D300000)
     ev.award(amount, ceiling=False)
 
 
@@ -650,11 +675,11 @@ def measure_ind_10(ev: Evaluation) -> None:
     if not ev.condition(
         chain in ("pharma_devices",)
         and bool(drug_approved_sales_local)
-        and product_sales >= D("50000000"),
+        and product_sales >= _D50000000,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("pharma_devices",)),
             c.truthy("drug_approved_sales_local", drug_approved_sales_local),
-            c.compare("at_least", "product_sales", product_sales, D("50000000")),
+            c.compare("at_least", "product_sales", product_sales, _D50000000),
         ),
     ):
         return
@@ -662,14 +687,14 @@ def measure_ind_10(ev: Evaluation) -> None:
         "product_sales",
         product_sales,
         (
-            ("less_than", D("100000000"), None, None),
-            ("at_least", D("100000000"), None, None),
+            ("less_than", _D100000000, None, None),
+            ("at_least", _D100000000, None, None),
         ),
     )
     if tier == 0:
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif tier == 1:
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     else:
         return
     ev.award(amount, ceiling=False)
@@ -697,7 +722,7 @@ def measure_ind_11(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("500000"))
+    amount = ev.fixed(_D500000)
     ev.award(amount, ceiling=False)
 
 
@@ -720,8 +745,8 @@ def measure_ind_12(ev: Evaluation) -> None:
         lambda c: c.truthy("entrusted_production_local", entrusted_production_local),
     ):
         return
-    amount = ev.percent(D("0.05"), entrusted_contract, "entrusted_contract")
-    amount = ev.cap(amount, D("300000"), "product", ("品种", "product"))
+    amount = ev.percent(_D0_05, entrusted_contract, "entrusted_contract")
+    amount = ev.cap(amount, _D300000, "product", ("品种", "product"))
     ev.award(amount, ceiling=False)
 
 
@@ -748,15 +773,15 @@ def measure_ind_13(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        bool(parts_maker) and main_revenue >= D("100000000"),
+        bool(parts_maker) and main_revenue >= _D100000000,
         lambda c: c.all_of(
             c.truthy("parts_maker", parts_maker),
-            c.compare("at_least", "main_revenue", main_revenue, D("100000000")),
+            c.compare("at_least", "main_revenue", main_revenue, _D100000000),
         ),
     ):
         return
     amount = ev.percent(
-        D("0.10"),
+        _D0_10,
         ev.increase(
             "vat_local_retained",
             vat_local_retained,
@@ -777,7 +802,7 @@ def measure_ind_14(ev: Evaluation) -> None:
         ("nev_local_rd_spending", nev_local_rd_spending)
     ):
         return
-    amount = ev.percent(D("0.20"), nev_local_rd_spending, "nev_local_rd_spending")
+    amount = ev.percent(_D0_20, nev_local_rd_spending, "nev_local_rd_spending")
     ev.award(amount, ceiling=True)
 
 
@@ -792,8 +817,8 @@ def measure_ind_15(ev: Evaluation) -> None:
 
     def item_amount(ev: Evaluation) -> D:
         price = ev.field("price")
-        amount = ev.percent(D("0.04"), price, "price")
-        amount = ev.cap(amount, D("2000"), "item", ("台", "vehicle"))
+        amount = ev.percent(_D0_04, price, "price")
+        amount = ev.cap(amount, _D2000, "item", ("台", "vehicle"))
         return amount
 
     amount = ev.each("nev_sold", nev_sold, item_amount)
@@ -813,8 +838,8 @@ def measure_ind_16(ev: Evaluation) -> None:
 
     def item_amount(ev: Evaluation) -> D:
         price = ev.field("price")
-        amount = ev.percent(D("0.04"), price, "price")
-        amount = ev.cap(amount, D("10000"), "item", ("台", "machine"))
+        amount = ev.percent(_D0_04, price, "price")
+        amount = ev.cap(amount, _D10000, "item", ("台", "machine"))
         return amount
 
     amount = ev.each("farm_machines_sold", farm_machines_sold, item_amount)
@@ -859,17 +884,17 @@ def measure_ind_17a(ev: Evaluation) -> None:
         "new_project_investment",
         new_project_investment,
         (
-            ("more_than", D("3000000000"), None, None),
-            ("more_than", D("2000000000"), "at_most", D("3000000000")),
-            ("at_most", D("2000000000"), None, None),
+            ("more_than", _D3000000000, None, None),
+            ("more_than", _D2000000000, "at_most", _D3000000000),
+            ("at_most", _D2000000000, None, None),
         ),
     )
     if tier == 0:
-        amount = ev.percent(D("0.70"), net_land_proceeds, "net_land_proceeds")
+        amount = ev.percent(_D0_70, net_land_proceeds, "net_land_proceeds")
     elif tier == 1:
-        amount = ev.percent(D("0.50"), net_land_proceeds, "net_land_proceeds")
+        amount = ev.percent(_D0_50, net_land_proceeds, "net_land_proceeds")
     elif tier == 2:
-        amount = ev.percent(D("0.45"), net_land_proceeds, "net_land_proceeds")
+        amount = ev.percent(_D0_45, net_land_proceeds, "net_land_proceeds")
     else:
         return
     ev.award(amount, ceiling=False)
@@ -897,7 +922,7 @@ def measure_ind_17b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.range(D("500000"), D("1000000"))
+    amount = ev.range(_D500000, _D1000000)
     ev.award(amount, ceiling=False)
 
 
@@ -940,10 +965,8 @@ def measure_ind_18(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.percent(
-        D("0.20"), testing_rd_equipment_investment, "testing_rd_equipment_investment"
-    )
-    amount = ev.cap(amount, D("2000000"), "claim")
+    amount = ev.percent(_D0_20, testing_rd_equipment_investment, "testing_rd_equipment_investment")
+    amount = ev.cap(amount, _D2000000, "claim")
     ev.award(amount, ceiling=False)
 
 
@@ -967,15 +990,15 @@ def measure_ind_19(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        bool(apparel_producer) and bool(famous_brand_acquired) and brand_sales >= D("100000000"),
+        bool(apparel_producer) and bool(famous_brand_acquired) and brand_sales >= _D100000000,
         lambda c: c.all_of(
             c.truthy("apparel_producer", apparel_producer),
             c.truthy("famous_brand_acquired", famous_brand_acquired),
-            c.compare("at_least", "brand_sales", brand_sales, D("100000000")),
+            c.compare("at_least", "brand_sales", brand_sales, _D100000000),
         ),
     ):
         return
-    amount = ev.fixed(D("500000"))
+    amount = ev.fixed(_D500000)
     ev.award(amount, ceiling=False)
 
 
@@ -1002,15 +1025,15 @@ def measure_ind_20(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        bool(qualified_designers) and designer_service_years >= D("2") and bool(benefit_improved),
+        bool(qualified_designers) and designer_service_years >= _D2 and bool(benefit_improved),
         lambda c: c.all_of(
             c.truthy("qualified_designers", qualified_designers),
-            c.compare("at_least", "designer_service_years", designer_service_years, D("2")),
+            c.compare("at_least", "designer_service_years", designer_service_years, _D2),
             c.truthy("benefit_improved", benefit_improved),
         ),
     ):
         return
-    amount = ev.percent(D("0.20"), design_fees, "design_fees")
+    amount = ev.percent(_D0_20, design_fees, "design_fees")
     ev.award(amount, ceiling=False)
 
 
@@ -1029,7 +1052,7 @@ def measure_ind_21(ev: Evaluation) -> None:
         lambda c: c.truthy("home_top100_this_year", home_top100_this_year),
     ):
         return
-    amount = ev.fixed(D("2000000"))
+    amount = ev.fixed(_D2000000)
     ev.award(amount, ceiling=False)
 
 
@@ -1142,7 +1165,7 @@ MEASURES = (
         en="New materials and energy: reward on growth of local retained VAT",
         fn=measure_ind_6,
         reads=("chain", "main_revenue", "vat_local_retained", "vat_local_retained_last_year"),
-        caps=(("enterprise", D("500000")),),
+        caps=(("enterprise", _D500000),),
         once=None,
         max_years=None,
         matter="vat_growth",
@@ -1157,7 +1180,7 @@ MEASURES = (
         en="Electronic information: reward on growth of local retained VAT",
         fn=measure_ind_7,
         reads=("chain", "main_revenue", "vat_local_retained", "vat_local_retained_last_year"),
-        caps=(("enterprise", D("500000")),),
+        caps=(("enterprise", _D500000),),
         once=None,
         max_years=None,
         matter="vat_growth",
@@ -1172,7 +1195,7 @@ MEASURES = (
         en="First sales contract of a new IT terminal or software product",
         fn=measure_ind_8,
         reads=("it_product_local", "serves_manufacturing", "first_sales_contract"),
-        caps=(("enterprise", D("1000000")),),
+        caps=(("enterprise", _D1000000),),
         once="product",
         max_years=None,
         matter="it_product_first_sale",
@@ -1264,8 +1287,8 @@ MEASURES = (
         fn=measure_ind_12,
         reads=("entrusted_production_local", "entrusted_contract"),
         caps=(
-            ("product", D("300000")),
-            ("year", D("1000000")),
+            ("product", _D300000),
+            ("year", _D1000000),
         ),
         once="product",
         max_years=None,
@@ -1282,7 +1305,7 @@ MEASURES = (
         en="Automobile and farm-machinery parts: reward on growth of local retained VAT",
         fn=measure_ind_13,
         reads=("parts_maker", "main_revenue", "vat_local_retained", "vat_local_retained_last_year"),
-        caps=(("enterprise", D("500000")),),
+        caps=(("enterprise", _D500000),),
         once=None,
         max_years=None,
         matter="vat_growth",
@@ -1297,7 +1320,7 @@ MEASURES = (
         en="New-energy vehicle R&D",
         fn=measure_ind_14,
         reads=("nev_local_rd_spending",),
-        caps=(("enterprise", D("10000000")),),
+        caps=(("enterprise", _D10000000),),
         once=None,
         max_years=None,
         matter="nev_rd",
@@ -1312,7 +1335,7 @@ MEASURES = (
         en="New-energy vehicles made and sold in Kaifeng",
         fn=measure_ind_15,
         reads=("nev_sold",),
-        caps=(("enterprise", D("1000000")),),
+        caps=(("enterprise", _D1000000),),
         once=None,
         max_years=None,
         matter="nev_sales",
@@ -1330,7 +1353,7 @@ MEASURES = (
         en="Farm machines made and sold in Kaifeng",
         fn=measure_ind_16,
         reads=("farm_machines_sold",),
-        caps=(("enterprise", D("1000000")),),
+        caps=(("enterprise", _D1000000),),
         once=None,
         max_years=None,
         matter="farm_machine_sales",
@@ -1419,7 +1442,7 @@ MEASURES = (
         en="Hiring apparel design talent",
         fn=measure_ind_20,
         reads=("qualified_designers", "designer_service_years", "benefit_improved", "design_fees"),
-        caps=(("year", D("200000")),),
+        caps=(("year", _D200000),),
         once=None,
         max_years=None,
         matter="design_talent",

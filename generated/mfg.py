@@ -10,6 +10,25 @@ Do not edit: change the policy text and run `kfpl build`.
 
 from kfpl.runtime import ABSENT, D, Evaluation, InputSpec, MeasureMeta, RuleSpec
 
+_D5000000000 = D("5000000000")
+_D10000000000 = D("10000000000")
+_D1000000 = D("1000000")
+_D2000000 = D("2000000")
+_D300000 = D("300000")
+_D0_30 = D("0.30")
+_D5000000 = D("5000000")
+_D0_20 = D("0.20")
+_D0_25 = D("0.25")
+_D3000000 = D("3000000")
+_D10000000 = D("10000000")
+_D30000000 = D("30000000")
+_D500000 = D("500000")
+_D0_50 = D("0.50")
+_D50000 = D("50000")
+_D30000 = D("30000")
+_D20000 = D("20000")
+_D10000 = D("10000")
+
 POLICY = {
     "id": "mfg",
     "zh": "开封市制造业高质量发展若干财政支持措施",
@@ -314,20 +333,20 @@ def measure_mfg_1(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        bool(industrial_enterprise) and main_revenue > D("5000000000"),
+        bool(industrial_enterprise) and main_revenue > _D5000000000,
         lambda c: c.all_of(
             c.truthy("industrial_enterprise", industrial_enterprise),
-            c.compare("more_than", "main_revenue", main_revenue, D("5000000000")),
+            c.compare("more_than", "main_revenue", main_revenue, _D5000000000),
         ),
     ):
         return
     amount = ev.steps(
         "main_revenue",
         main_revenue,
-        D("5000000000"),
+        _D5000000000,
         (
-            ("at_most", D("10000000000"), None, None, D("1000000")),
-            ("more_than", D("10000000000"), None, None, D("2000000")),
+            ("at_most", _D10000000000, None, None, _D1000000),
+            ("more_than", _D10000000000, None, None, _D2000000),
         ),
         inclusive=False,
         first_time=True,
@@ -349,7 +368,7 @@ def measure_mfg_2a(ev: Evaluation) -> None:
     ):
         return
     amount = ev.percent(
-        D("0.30"), ev.base(("booth_rental", booth_rental), ("booth_setup", booth_setup))
+        _D0_30, ev.base(("booth_rental", booth_rental), ("booth_setup", booth_setup))
     )
     ev.award(amount, ceiling=True)
 
@@ -373,7 +392,7 @@ def measure_mfg_2b(ev: Evaluation) -> None:
         lambda c: c.truthy("industrial_enterprise", industrial_enterprise),
     ):
         return
-    amount = ev.percent(D("0.30"), central_media_ad_fees, "central_media_ad_fees")
+    amount = ev.percent(_D0_30, central_media_ad_fees, "central_media_ad_fees")
     ev.award(amount, ceiling=True)
 
 
@@ -387,7 +406,7 @@ def measure_mfg_2c(ev: Evaluation) -> None:
         ("export_freight", export_freight)
     ):
         return
-    amount = ev.percent(D("0.20"), export_freight, "export_freight")
+    amount = ev.percent(_D0_20, export_freight, "export_freight")
     ev.award(amount, ceiling=False)
 
 
@@ -411,18 +430,16 @@ def measure_mfg_3(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        bool(tech_reform_demo)
-        and bool(project_completed)
-        and equipment_rd_investment >= D("5000000"),
+        bool(tech_reform_demo) and bool(project_completed) and equipment_rd_investment >= _D5000000,
         lambda c: c.all_of(
             c.truthy("tech_reform_demo", tech_reform_demo),
             c.truthy("project_completed", project_completed),
-            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("5000000")),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, _D5000000),
         ),
     ):
         return
-    amount = ev.percent(D("0.25"), equipment_rd_investment, "equipment_rd_investment")
-    amount = ev.cap(amount, D("1000000"), "project")
+    amount = ev.percent(_D0_25, equipment_rd_investment, "equipment_rd_investment")
+    amount = ev.cap(amount, _D1000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -448,16 +465,16 @@ def measure_mfg_4(ev: Evaluation) -> None:
     if not ev.condition(
         bool(green_reform_demo)
         and bool(project_completed)
-        and equipment_rd_investment >= D("3000000"),
+        and equipment_rd_investment >= _D3000000,
         lambda c: c.all_of(
             c.truthy("green_reform_demo", green_reform_demo),
             c.truthy("project_completed", project_completed),
-            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("3000000")),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, _D3000000),
         ),
     ):
         return
-    amount = ev.percent(D("0.30"), equipment_rd_investment, "equipment_rd_investment")
-    amount = ev.cap(amount, D("2000000"), "project")
+    amount = ev.percent(_D0_30, equipment_rd_investment, "equipment_rd_investment")
+    amount = ev.cap(amount, _D2000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -486,18 +503,16 @@ def measure_mfg_5(ev: Evaluation) -> None:
     if not ev.condition(
         bool(smart_reform_demo)
         and bool(project_completed)
-        and project_total_investment >= D("5000000"),
+        and project_total_investment >= _D5000000,
         lambda c: c.all_of(
             c.truthy("smart_reform_demo", smart_reform_demo),
             c.truthy("project_completed", project_completed),
-            c.compare(
-                "at_least", "project_total_investment", project_total_investment, D("5000000")
-            ),
+            c.compare("at_least", "project_total_investment", project_total_investment, _D5000000),
         ),
     ):
         return
-    amount = ev.percent(D("0.30"), software_hardware_investment, "software_hardware_investment")
-    amount = ev.cap(amount, D("3000000"), "project")
+    amount = ev.percent(_D0_30, software_hardware_investment, "software_hardware_investment")
+    amount = ev.cap(amount, _D3000000, "project")
     ev.award(amount, ceiling=False)
 
 
@@ -523,16 +538,16 @@ def measure_mfg_6(ev: Evaluation) -> None:
     if not ev.condition(
         bool(robot_programme_project)
         and bool(project_completed)
-        and equipment_rd_investment >= D("2000000"),
+        and equipment_rd_investment >= _D2000000,
         lambda c: c.all_of(
             c.truthy("robot_programme_project", robot_programme_project),
             c.truthy("project_completed", project_completed),
-            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("2000000")),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, _D2000000),
         ),
     ):
         return
-    amount = ev.percent(D("0.30"), equipment_rd_investment, "equipment_rd_investment")
-    amount = ev.cap(amount, D("2000000"), "project")
+    amount = ev.percent(_D0_30, equipment_rd_investment, "equipment_rd_investment")
+    amount = ev.cap(amount, _D2000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -584,19 +599,15 @@ def measure_mfg_7(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        project_total_investment >= D("30000000") and bool(in_production),
+        project_total_investment >= _D30000000 and bool(in_production),
         lambda c: c.all_of(
-            c.compare(
-                "at_least", "project_total_investment", project_total_investment, D("30000000")
-            ),
+            c.compare("at_least", "project_total_investment", project_total_investment, _D30000000),
             c.truthy("in_production", in_production),
         ),
     ):
         return
-    amount = ev.percent(
-        D("0.30"), production_equipment_investment, "production_equipment_investment"
-    )
-    amount = ev.cap(amount, D("10000000"), "project")
+    amount = ev.percent(_D0_30, production_equipment_investment, "production_equipment_investment")
+    amount = ev.cap(amount, _D10000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -622,9 +633,9 @@ def measure_mfg_8a(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -641,9 +652,9 @@ def measure_mfg_8b(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -665,9 +676,9 @@ def measure_mfg_8c(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -684,9 +695,9 @@ def measure_mfg_9a(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -703,9 +714,9 @@ def measure_mfg_9b(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -722,9 +733,9 @@ def measure_mfg_9c(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -746,7 +757,7 @@ def measure_mfg_9d(ev: Evaluation) -> None:
         lambda c: c.truthy("single_champion_enterprise", single_champion_enterprise),
     ):
         return
-    amount = ev.fixed(D("1000000"))
+    amount = ev.fixed(_D1000000)
     ev.award(amount, ceiling=False)
 
 
@@ -767,9 +778,9 @@ def measure_mfg_9e(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -793,9 +804,9 @@ def measure_mfg_9f(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -819,9 +830,9 @@ def measure_mfg_9g(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -840,7 +851,7 @@ def measure_mfg_9h(ev: Evaluation) -> None:
         return
     if not ev.condition(bool(smart_factory), lambda c: c.truthy("smart_factory", smart_factory)):
         return
-    amount = ev.fixed(D("1000000"))
+    amount = ev.fixed(_D1000000)
     ev.award(amount, ceiling=False)
 
 
@@ -856,7 +867,7 @@ def measure_mfg_9i(ev: Evaluation) -> None:
         return
     if not ev.condition(bool(smart_workshop), lambda c: c.truthy("smart_workshop", smart_workshop)):
         return
-    amount = ev.fixed(D("500000"))
+    amount = ev.fixed(_D500000)
     ev.award(amount, ceiling=False)
 
 
@@ -894,7 +905,7 @@ def measure_mfg_10a(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -932,7 +943,7 @@ def measure_mfg_10b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -970,7 +981,7 @@ def measure_mfg_10c(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -989,7 +1000,7 @@ def measure_mfg_10d(ev: Evaluation) -> None:
         bool(strong_base_project), lambda c: c.truthy("strong_base_project", strong_base_project)
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -1032,7 +1043,7 @@ def measure_mfg_10e(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -1046,9 +1057,9 @@ def measure_mfg_10f(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -1065,9 +1076,9 @@ def measure_mfg_10g(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -1084,9 +1095,9 @@ def measure_mfg_10h(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -1103,9 +1114,9 @@ def measure_mfg_10i(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -1127,7 +1138,7 @@ def measure_mfg_11a(ev: Evaluation) -> None:
         lambda c: c.truthy("single_champion_product", single_champion_product),
     ):
         return
-    amount = ev.fixed(D("500000"))
+    amount = ev.fixed(_D500000)
     ev.award(amount, ceiling=False)
 
 
@@ -1149,7 +1160,7 @@ def measure_mfg_11b(ev: Evaluation) -> None:
         lambda c: c.truthy("new_product_evaluated", new_product_evaluated),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -1180,7 +1191,7 @@ def measure_mfg_11c(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -1211,7 +1222,7 @@ def measure_mfg_12a(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.percent(D("0.20"), rd_pilot_equipment, "rd_pilot_equipment")
+    amount = ev.percent(_D0_20, rd_pilot_equipment, "rd_pilot_equipment")
     ev.award(amount, ceiling=False)
 
 
@@ -1246,7 +1257,7 @@ def measure_mfg_12b(ev: Evaluation) -> None:
     ):
         return
     amount = ev.percent(
-        D("0.20"),
+        _D0_20,
         ev.base(
             ("tech_import_fees", tech_import_fees),
             ("research_instruments", research_instruments),
@@ -1267,9 +1278,9 @@ def measure_mfg_12c(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("5000000"))
+        amount = ev.fixed(_D5000000)
     elif level == "provincial":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     else:
         ev.no_case("level", level)
         return
@@ -1288,14 +1299,14 @@ def measure_mfg_13a(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        size in ("above_scale",) and cloud_fees >= D("30000"),
+        size in ("above_scale",) and cloud_fees >= _D30000,
         lambda c: c.all_of(
             c.is_in("size", size, ("above_scale",)),
-            c.compare("at_least", "cloud_fees", cloud_fees, D("30000")),
+            c.compare("at_least", "cloud_fees", cloud_fees, _D30000),
         ),
     ):
         return
-    amount = ev.percent(D("0.50"), cloud_fees, "cloud_fees")
+    amount = ev.percent(_D0_50, cloud_fees, "cloud_fees")
     ev.award(amount, ceiling=True)
 
 
@@ -1311,14 +1322,14 @@ def measure_mfg_13b(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        size in ("small_micro",) and cloud_fees >= D("10000"),
+        size in ("small_micro",) and cloud_fees >= _D10000,
         lambda c: c.all_of(
             c.is_in("size", size, ("small_micro",)),
-            c.compare("at_least", "cloud_fees", cloud_fees, D("10000")),
+            c.compare("at_least", "cloud_fees", cloud_fees, _D10000),
         ),
     ):
         return
-    amount = ev.percent(D("0.30"), cloud_fees, "cloud_fees")
+    amount = ev.percent(_D0_30, cloud_fees, "cloud_fees")
     ev.award(amount, ceiling=True)
 
 
@@ -1335,9 +1346,9 @@ def measure_mfg_14a(ev: Evaluation) -> None:
         return
     ev.case("platform_kind", platform_kind)
     if platform_kind == "industry":
-        total = ev.fixed(D("500000"))
+        total = ev.fixed(_D500000)
     elif platform_kind == "comprehensive":
-        total = ev.fixed(D("1000000"))
+        total = ev.fixed(_D1000000)
     else:
         ev.no_case("platform_kind", platform_kind)
         return
@@ -1346,8 +1357,8 @@ def measure_mfg_14a(ev: Evaluation) -> None:
         platform_stage,
         total,
         (
-            ("listed", D("0.50")),
-            ("accepted", D("0.50")),
+            ("listed", _D0_50),
+            ("accepted", _D0_50),
         ),
         "failed",
     )
@@ -1391,7 +1402,7 @@ def measure_mfg_14b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.30"), "higher_award", higher_award)
+    amount = ev.matching(_D0_30, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -1419,7 +1430,7 @@ MEASURES = (
         en="Market promotion: trade fairs and expos",
         fn=measure_mfg_2a,
         reads=("booth_rental", "booth_setup"),
-        caps=(("year", D("300000")),),
+        caps=(("year", _D300000),),
         once=None,
         max_years=None,
         matter="trade_fairs",
@@ -1434,7 +1445,7 @@ MEASURES = (
         en="Market promotion: advertising local products in central media",
         fn=measure_mfg_2b,
         reads=("industrial_enterprise", "central_media_ad_fees"),
-        caps=(("year", D("1000000")),),
+        caps=(("year", _D1000000),),
         once=None,
         max_years=None,
         matter="central_media_ads",
@@ -1452,7 +1463,7 @@ MEASURES = (
         en="Opening foreign markets: freight to Belt-and-Road and key regions",
         fn=measure_mfg_2c,
         reads=("export_freight",),
-        caps=(("year", D("5000000")),),
+        caps=(("year", _D5000000),),
         once=None,
         max_years=None,
         matter="export_freight_subsidy",
@@ -1470,7 +1481,7 @@ MEASURES = (
         en="Major technological upgrading",
         fn=measure_mfg_3,
         reads=("tech_reform_demo", "project_completed", "equipment_rd_investment"),
-        caps=(("project", D("1000000")),),
+        caps=(("project", _D1000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1486,7 +1497,7 @@ MEASURES = (
         en="Green transformation",
         fn=measure_mfg_4,
         reads=("green_reform_demo", "project_completed", "equipment_rd_investment"),
-        caps=(("project", D("2000000")),),
+        caps=(("project", _D2000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1507,7 +1518,7 @@ MEASURES = (
             "project_total_investment",
             "software_hardware_investment",
         ),
-        caps=(("project", D("3000000")),),
+        caps=(("project", _D3000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1523,7 +1534,7 @@ MEASURES = (
         en="Replacing workers with robots",
         fn=measure_mfg_6,
         reads=("robot_programme_project", "project_completed", "equipment_rd_investment"),
-        caps=(("project", D("2000000")),),
+        caps=(("project", _D2000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1545,7 +1556,7 @@ MEASURES = (
             "in_production",
             "production_equipment_investment",
         ),
-        caps=(("project", D("10000000")),),
+        caps=(("project", _D10000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1816,7 +1827,7 @@ MEASURES = (
         en="Demonstration projects: match for a national Industrial Foundation Strengthening project",
         fn=measure_mfg_10d,
         reads=("strong_base_project", "higher_award"),
-        caps=(("enterprise", D("10000000")),),
+        caps=(("enterprise", _D10000000),),
         once=None,
         max_years=None,
         matter="strong_base",
@@ -1834,7 +1845,7 @@ MEASURES = (
         en="Demonstration projects: match for military-civil fusion policy funds",
         fn=measure_mfg_10e,
         reads=("military_civil_funds", "level", "higher_award"),
-        caps=(("enterprise", D("5000000")),),
+        caps=(("enterprise", _D5000000),),
         once=None,
         max_years=None,
         matter="military_civil_fusion",
@@ -1970,7 +1981,7 @@ MEASURES = (
         en="Innovation centres: enterprises on the city cultivation list",
         fn=measure_mfg_12a,
         reads=("on_cultivation_list", "project_completed", "rd_pilot_equipment"),
-        caps=(("year", D("500000")),),
+        caps=(("year", _D500000),),
         once=None,
         max_years=2,
         matter="innovation_centre_cultivation",
@@ -1991,7 +2002,7 @@ MEASURES = (
             "research_equipment",
             "research_software",
         ),
-        caps=(("year", D("1000000")),),
+        caps=(("year", _D1000000),),
         once=None,
         max_years=3,
         matter="city_innovation_centre",
@@ -2026,7 +2037,7 @@ MEASURES = (
         en="Moving to the cloud: above-scale industrial enterprises",
         fn=measure_mfg_13a,
         reads=("size", "cloud_fees"),
-        caps=(("enterprise", D("50000")),),
+        caps=(("enterprise", _D50000),),
         once=None,
         max_years=None,
         matter="cloud",
@@ -2041,7 +2052,7 @@ MEASURES = (
         en="Moving to the cloud: small and micro enterprises",
         fn=measure_mfg_13b,
         reads=("size", "cloud_fees"),
-        caps=(("enterprise", D("20000")),),
+        caps=(("enterprise", _D20000),),
         once=None,
         max_years=None,
         matter="cloud",

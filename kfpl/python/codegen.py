@@ -52,12 +52,26 @@ def func_name(measure_id: str) -> str:
     return "measure_" + measure_id.replace("-", "_")
 
 
+# The decimal literals of the module being generated: text -> constant name. A
+# ``D("0.30")`` in a function is parsed at every call (two thousand instructions,
+# several per claim); the module makes each one once (issue 13).
+_literals: dict[str, str] | None = None
+
+
 def dec(value: Decimal) -> str:
-    """An exact decimal literal: D("0.30")."""
+    """An exact decimal literal: D("0.30"), or, inside ``generate``, the module's
+    constant for it (``_D0_30``)."""
     text = (
         format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
     )
-    return f'D("{text}")'
+    if _literals is None:
+        return f'D("{text}")'
+    return _literals.setdefault(text, "_D" + text.replace("-", "M").replace(".", "_"))
+
+
+def literal_constants(literals: dict[str, str]) -> str:
+    """The module-level definitions of the literals ``dec`` named."""
+    return "".join(f'{name} = D("{text}")\n' for text, name in literals.items())
 
 
 def docstring_text(text: str) -> str:
@@ -589,6 +603,18 @@ def param_value(value: n.ParamValue) -> str:
 
 def generate(module: n.Module, ps: PolicySet) -> str:
     """The Python source of the evaluator module for one policy file."""
+    global _literals
+    _literals = {}
+    try:
+        text = _generate(module, ps)
+        constants = literal_constants(_literals)
+    finally:
+        _literals = None
+    imports = runtime_imports(text.replace("IMPORTS\n", "IMPORTS\n" + constants, 1))
+    return text.replace("IMPORTS\n", imports + ("\n" + constants if constants else ""), 1)
+
+
+def _generate(module: n.Module, ps: PolicySet) -> str:
     header = module.of_type(n.Policy)
     policy = header[0] if header else n.Policy(module_stem(module.path))
     title_zh, title_en = label_pair(policy.title)
@@ -623,7 +649,7 @@ def generate(module: n.Module, ps: PolicySet) -> str:
         rules=rules,
         docstring_text=docstring_text,
     )
-    return text.replace("IMPORTS\n", runtime_imports(text), 1)
+    return text
 
 
 RUNTIME_NAMES = (

@@ -10,6 +10,24 @@ Do not edit: change the policy text and run `kfpl build`.
 
 from kfpl.runtime import ABSENT, D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
 
+_D0_30 = D("0.30")
+_D1000000 = D("1000000")
+_D1500000 = D("1500000")
+_D5000000 = D("5000000")
+_D0_25 = D("0.25")
+_D0_04 = D("0.04")
+_D2000 = D("2000")
+_D10000000000 = D("10000000000")
+_D2000000 = D("2000000")
+_D5000000000 = D("5000000000")
+_D3000000000 = D("3000000000")
+_D2000000000 = D("2000000000")
+_D0_70 = D("0.70")
+_D0_50 = D("0.50")
+_D0_45 = D("0.45")
+_D500000 = D("500000")
+_D0_0435 = D("0.0435")
+
 POLICY = {
     "id": "mfg",
     "zh": "性质测试用的小政策",
@@ -79,7 +97,7 @@ PARAMS = {
     "benchmark_rate": (
         "一年期贷款基准利率",
         "one-year benchmark lending rate",
-        (ParamValue(date(2015, 10, 24), D("0.0435"), "中国人民银行", "People's Bank of China"),),
+        (ParamValue(date(2015, 10, 24), _D0_0435, "中国人民银行", "People's Bank of China"),),
     ),
 }
 
@@ -92,7 +110,7 @@ def measure_mfg_2a(ev: Evaluation) -> None:
     fees = ev.claim.facts.get("fees", ABSENT)
     if (fees is ABSENT or ev.result.missing) and ev.absent(("fees", fees)):
         return
-    amount = ev.percent(D("0.30"), fees, "fees")
+    amount = ev.percent(_D0_30, fees, "fees")
     ev.award(amount, ceiling=False)
 
 
@@ -108,14 +126,14 @@ def measure_mfg_3(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        bool(demo) and investment >= D("5000000"),
+        bool(demo) and investment >= _D5000000,
         lambda c: c.all_of(
-            c.truthy("demo", demo), c.compare("at_least", "investment", investment, D("5000000"))
+            c.truthy("demo", demo), c.compare("at_least", "investment", investment, _D5000000)
         ),
     ):
         return
-    amount = ev.percent(D("0.25"), investment, "investment")
-    amount = ev.cap(amount, D("1000000"), "project")
+    amount = ev.percent(_D0_25, investment, "investment")
+    amount = ev.cap(amount, _D1000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -127,7 +145,7 @@ def measure_mfg_4(ev: Evaluation) -> None:
     investment = ev.claim.facts.get("investment", ABSENT)
     if (investment is ABSENT or ev.result.missing) and ev.absent(("investment", investment)):
         return
-    amount = ev.percent(D("0.25"), investment, "investment")
+    amount = ev.percent(_D0_25, investment, "investment")
     ev.award(amount, ceiling=False)
 
 
@@ -142,8 +160,8 @@ def measure_mfg_15(ev: Evaluation) -> None:
 
     def item_amount(ev: Evaluation) -> D:
         price = ev.field("price")
-        amount = ev.percent(D("0.04"), price, "price")
-        amount = ev.cap(amount, D("2000"), "item")
+        amount = ev.percent(_D0_04, price, "price")
+        amount = ev.cap(amount, _D2000, "item")
         return amount
 
     amount = ev.each("vehicles", vehicles, item_amount)
@@ -161,10 +179,10 @@ def measure_mfg_1(ev: Evaluation) -> None:
     amount = ev.steps(
         "revenue",
         revenue,
-        D("5000000000"),
+        _D5000000000,
         (
-            ("at_most", D("10000000000"), None, None, D("1000000")),
-            ("more_than", D("10000000000"), None, None, D("2000000")),
+            ("at_most", _D10000000000, None, None, _D1000000),
+            ("more_than", _D10000000000, None, None, _D2000000),
         ),
         inclusive=False,
     )
@@ -188,17 +206,17 @@ def measure_mfg_8(ev: Evaluation) -> None:
         "investment",
         investment,
         (
-            ("more_than", D("3000000000"), None, None),
-            ("more_than", D("2000000000"), "at_most", D("3000000000")),
-            ("at_most", D("2000000000"), None, None),
+            ("more_than", _D3000000000, None, None),
+            ("more_than", _D2000000000, "at_most", _D3000000000),
+            ("at_most", _D2000000000, None, None),
         ),
     )
     if tier == 0:
-        amount = ev.percent(D("0.70"), fees, "fees")
+        amount = ev.percent(_D0_70, fees, "fees")
     elif tier == 1:
-        amount = ev.percent(D("0.50"), fees, "fees")
+        amount = ev.percent(_D0_50, fees, "fees")
     elif tier == 2:
-        amount = ev.percent(D("0.45"), fees, "fees")
+        amount = ev.percent(_D0_45, fees, "fees")
     else:
         return
     ev.award(amount, ceiling=False)
@@ -214,9 +232,9 @@ def measure_mfg_9(ev: Evaluation) -> None:
         return
     ev.case("recognition", recognition)
     if recognition == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif recognition == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("recognition", recognition)
         return
@@ -243,14 +261,14 @@ def measure_mfg_14(ev: Evaluation) -> None:
     stage = ev.claim.facts.get("stage", ABSENT)
     if (stage is ABSENT or ev.result.missing) and ev.absent(("stage", stage)):
         return
-    total = ev.fixed(D("1000000"))
+    total = ev.fixed(_D1000000)
     amount = ev.staged(
         "stage",
         stage,
         total,
         (
-            ("listed", D("0.50")),
-            ("accepted", D("0.50")),
+            ("listed", _D0_50),
+            ("accepted", _D0_50),
         ),
         "failed",
     )
@@ -281,8 +299,8 @@ MEASURES = (
         fn=measure_mfg_3,
         reads=("demo", "investment"),
         caps=(
-            ("project", D("1000000")),
-            ("year", D("1500000")),
+            ("project", _D1000000),
+            ("year", _D1500000),
         ),
         once=None,
         max_years=None,
@@ -312,7 +330,7 @@ MEASURES = (
         en="Item by item",
         fn=measure_mfg_15,
         reads=("vehicles",),
-        caps=(("enterprise", D("1000000")),),
+        caps=(("enterprise", _D1000000),),
         once=None,
         max_years=None,
         matter=None,
@@ -368,7 +386,7 @@ MEASURES = (
         en="Interest subsidy",
         fn=measure_mfg_10,
         reads=("loan",),
-        caps=(("year", D("2000000")),),
+        caps=(("year", _D2000000),),
         once=None,
         max_years=None,
         matter=None,

@@ -1013,8 +1013,8 @@ class PolicySetRuntime:
                 earlier += p.amount
         for r in paid:
             total += r.amount
-        if earlier + total <= limit:
-            whole = earlier + total
+        whole = earlier + total
+        if whole <= limit:
             return [
                 Decision(
                     rule.id,
@@ -1027,7 +1027,7 @@ class PolicySetRuntime:
                     ),
                 )
             ]
-        excess = earlier + total - limit
+        excess = whole - limit
         if rule.trim == "proportionally":
             room = max(limit - earlier, ZERO)
             trimmed = _proportional(paid, room)
@@ -1051,7 +1051,6 @@ class PolicySetRuntime:
                 r.amount = new
                 r.capped = True
                 r.status = "capped"
-        whole = earlier + total
         return [
             Decision(
                 rule.id,
@@ -1245,7 +1244,8 @@ def _share_cap(
     always: bool,
 ) -> None:
     """Members share ``limit`` less what was ``earlier`` paid, in the order claimed."""
-    room = max(limit - earlier, ZERO)
+    # (Nothing earlier, the usual case: the limit itself, without the arithmetic.)
+    room = max(limit - earlier, ZERO) if earlier or limit < ZERO else limit
     for r in sorted(members, key=_claim_index) if len(members) > 1 else members:
         if r.amount > room:
             before = r.amount

@@ -691,8 +691,8 @@ class Evaluation(Checks):
         """``require`` for a condition the generated code computed in line: ``ok`` is its
         value; ``explain`` builds the same condition from checks, called only when the
         step is read (it gets a ``Checks`` on the labels and the values it closed over)."""
-        if self.undetermined():
-            return False
+        if self.result.missing:  # (``undetermined``, called only when it is)
+            return not self.undetermined()
         labels = self.labels
 
         def check() -> Check:

@@ -574,6 +574,7 @@ def schema_of(inputs: dict[str, InputSpec], measure_inputs: dict[str, tuple[str,
 
 
 _NOT_PLAIN = object()  # _plain_value: not one of the plain forms
+_NO_FACTS: dict[str, Any] = {}  # a claim without facts (only read, never filled)
 _plain_money = _PLAIN_MONEY.fullmatch
 
 
@@ -720,7 +721,7 @@ def read_application(
             measure = _measure(
                 _require(raw, "measure", f"claims[{i}]"), f"claims[{i}].measure", measure_inputs
             )
-        raw_facts = raw.get("facts", {})
+        raw_facts = raw.get("facts", _NO_FACTS)
         if not isinstance(raw_facts, dict):
             raise ApplicationError(f"claims[{i}].facts", _FACTS)
         reads = schema.claim_facts[measure]
@@ -731,11 +732,13 @@ def read_application(
                 raise _not_read(measure, key, f"claims[{i}].facts.{key}", inputs, measure_inputs)
             if value is None:
                 continue  # explicit null: the fact is unknown (missing is not zero)
-            facts[key] = (
-                value
-                if value.__class__ is bool and spec.type == "bool"
-                else _typed(spec, value, "claims[{0}].facts.{1}", i, key)
-            )
+            # true/false and a plain amount in line: most facts are one or the other
+            if value.__class__ is bool and spec.type == "bool":
+                facts[key] = value
+            elif value.__class__ is str and spec.type == "money" and _plain_money(value):
+                facts[key] = Decimal(value)
+            else:
+                facts[key] = _typed(spec, value, "claims[{0}].facts.{1}", i, key)
         keys = {}
         for key in CLAIM_KEYS:
             value = raw.get(key)

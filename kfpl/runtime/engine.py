@@ -584,7 +584,7 @@ class PolicySetRuntime:
         refused, so splitting a claim never pays twice."""
         groups: dict[tuple[Any, ...], list[Result]] = defaultdict(list)
         for r in results:
-            if r.meta.once is not None and r.paid:
+            if r.meta.once is not None and r.status in PAID:
                 key = (r.meta.id, *self._key_values(r.meta, r.claim, app))
                 groups[key].append(r)
         for members in groups.values():
@@ -752,8 +752,11 @@ class PolicySetRuntime:
     def _stack(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
         stacked = self.stacked[id(rule)]
         live = [r for r in results if r.meta.id in stacked and r.status in PAID and r.amount > ZERO]
-        if not live or (len(live) < 2 and not app.history):
-            return []  # no group, or one benefit and nothing paid before: nothing to compare
+        if not live:
+            return []
+        counted = self._stack_history(rule, app) if app.history else []
+        if len(live) < 2 and not counted:
+            return []  # one benefit and nothing paid before that counts: nothing to compare
         groups: dict[str, list[Result]] = {}
         for r in live:
             key = self._group_key(rule, r.meta, r.claim.keys)
@@ -762,7 +765,6 @@ class PolicySetRuntime:
         if not groups:
             return []
         decisions = []
-        counted = self._stack_history(rule, app)
         earlier_groups = {self._group_key(rule, self.measures[p.measure], p.keys) for p in counted}
         for key, members in groups.items():
             if len(members) < 2 and key not in earlier_groups:

@@ -10,6 +10,10 @@ Do not edit: change the policy text and run `kfpl build`.
 
 from kfpl.runtime import Check, D, Evaluation, InputSpec, ParamValue, RuleSpec, date
 
+_D0_0460 = D("0.0460")
+_D0_0435 = D("0.0435")
+_D20000000 = D("20000000")
+
 POLICY = {
     "id": "common",
     "zh": "开封市制造业政策集通用声明",
@@ -159,13 +163,13 @@ PARAMS = {
         (
             ParamValue(
                 date(2015, 8, 26),
-                D("0.0460"),
+                _D0_0460,
                 "中国人民银行2015年8月26日下调金融机构人民币贷款基准利率",
                 "People's Bank of China, rate cut effective 26 Aug 2015",
             ),
             ParamValue(
                 date(2015, 10, 24),
-                D("0.0435"),
+                _D0_0435,
                 "中国人民银行2015年10月24日下调金融机构人民币贷款基准利率(此后未再调整;2019年8月20日起贷款定价改为参考LPR)",
                 "People's Bank of China, rate cut effective 24 Oct 2015 (unchanged since; loans priced off the LPR from 20 Aug 2019)",
             ),
@@ -177,7 +181,7 @@ PARAMS = {
         (
             ParamValue(
                 date(2011, 1, 1),
-                D("20000000"),
+                _D20000000,
                 "国家统计局:自2011年起规模以上工业企业起点标准为年主营业务收入2000万元",
                 "National Bureau of Statistics: from 2011, above-scale industrial enterprises are those with main-business revenue of 20 million yuan or more",
             ),
@@ -212,6 +216,7 @@ RULES = (
         kind="eligible",
         check=rule_common_eligibility,
         enterprise_only=True,
+        reads=("registered_in_kaifeng", "taxed_in_kaifeng", "independent_legal_person"),
     ),
     RuleSpec(
         id="common-exclusions",

@@ -8,7 +8,32 @@ source sha256: fbbfdc1b0df2dd427f2deaff44ad965bc691a5c57231aa330e6233ae50b6264b
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import D, Evaluation, InputSpec, MeasureMeta, RuleSpec
+from kfpl.runtime import ABSENT, D, Evaluation, InputSpec, MeasureMeta, RuleSpec
+
+_D1 = D("1")
+_D2 = D("2")
+_D300000 = D("300000")
+_D400000 = D("400000")
+_D100000 = D("100000")
+_D200000 = D("200000")
+_D0_50 = D("0.50")
+_D10000000 = D("10000000")
+_D1000000 = D("1000000")
+_D500000 = D("500000")
+_D100000000 = D("100000000")
+_D0_10 = D("0.10")
+_D30000000 = D("30000000")
+_D50000000 = D("50000000")
+_D0_05 = D("0.05")
+_D0_20 = D("0.20")
+_D0_04 = D("0.04")
+_D2000 = D("2000")
+_D10000 = D("10000")
+_D3000000000 = D("3000000000")
+_D2000000000 = D("2000000000")
+_D0_70 = D("0.70")
+_D0_45 = D("0.45")
+_D2000000 = D("2000000")
 
 POLICY = {
     "id": "ind",
@@ -317,15 +342,17 @@ def measure_ind_1(ev: Evaluation) -> None:
 
     Source: ind 1 — policies/ind.kfpl:68
     """
-    chain = ev.get("chain")
-    food_safety_certifications = ev.get("food_safety_certifications")
-    if ev.undetermined():
+    chain = ev.app.enterprise.get("chain", ABSENT)
+    food_safety_certifications = ev.claim.facts.get("food_safety_certifications", ABSENT)
+    if (chain is ABSENT or food_safety_certifications is ABSENT or ev.result.missing) and ev.absent(
+        ("chain", chain), ("food_safety_certifications", food_safety_certifications)
+    ):
         return
     if not ev.condition(
-        chain in ("agri_food",) and food_safety_certifications >= D("1"),
+        chain in ("agri_food",) and food_safety_certifications >= _D1,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("agri_food",)),
-            c.compare("at_least", "food_safety_certifications", food_safety_certifications, D("1")),
+            c.compare("at_least", "food_safety_certifications", food_safety_certifications, _D1),
         ),
     ):
         return
@@ -333,14 +360,14 @@ def measure_ind_1(ev: Evaluation) -> None:
         "food_safety_certifications",
         food_safety_certifications,
         (
-            ("less_than", D("2"), None, None),
-            ("at_least", D("2"), None, None),
+            ("less_than", _D2, None, None),
+            ("at_least", _D2, None, None),
         ),
     )
     if tier == 0:
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     elif tier == 1:
-        amount = ev.fixed(D("400000"))
+        amount = ev.fixed(_D400000)
     else:
         return
     ev.award(amount, ceiling=False)
@@ -351,9 +378,11 @@ def measure_ind_2a(ev: Evaluation) -> None:
 
     Source: ind 2 — policies/ind.kfpl:88
     """
-    chain = ev.get("chain")
-    aa_green_food_certified = ev.get("aa_green_food_certified")
-    if ev.undetermined():
+    chain = ev.app.enterprise.get("chain", ABSENT)
+    aa_green_food_certified = ev.claim.facts.get("aa_green_food_certified", ABSENT)
+    if (chain is ABSENT or aa_green_food_certified is ABSENT or ev.result.missing) and ev.absent(
+        ("chain", chain), ("aa_green_food_certified", aa_green_food_certified)
+    ):
         return
     if not ev.condition(
         chain in ("agri_food",) and bool(aa_green_food_certified),
@@ -363,7 +392,7 @@ def measure_ind_2a(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("100000"))
+    amount = ev.fixed(_D100000)
     ev.award(amount, ceiling=False)
 
 
@@ -372,9 +401,11 @@ def measure_ind_2b(ev: Evaluation) -> None:
 
     Source: ind 2 — policies/ind.kfpl:104
     """
-    chain = ev.get("chain")
-    organic_food_certified = ev.get("organic_food_certified")
-    if ev.undetermined():
+    chain = ev.app.enterprise.get("chain", ABSENT)
+    organic_food_certified = ev.claim.facts.get("organic_food_certified", ABSENT)
+    if (chain is ABSENT or organic_food_certified is ABSENT or ev.result.missing) and ev.absent(
+        ("chain", chain), ("organic_food_certified", organic_food_certified)
+    ):
         return
     if not ev.condition(
         chain in ("agri_food",) and bool(organic_food_certified),
@@ -384,7 +415,7 @@ def measure_ind_2b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("200000"))
+    amount = ev.fixed(_D200000)
     ev.award(amount, ceiling=False)
 
 
@@ -393,15 +424,17 @@ def measure_ind_3(ev: Evaluation) -> None:
 
     Source: ind 3 — policies/ind.kfpl:119
     """
-    first_set_equipment = ev.get("first_set_equipment")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    first_set_equipment = ev.claim.facts.get("first_set_equipment", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (first_set_equipment is ABSENT or higher_award is ABSENT or ev.result.missing) and ev.absent(
+        ("first_set_equipment", first_set_equipment), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(first_set_equipment), lambda c: c.truthy("first_set_equipment", first_set_equipment)
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -410,16 +443,20 @@ def measure_ind_4(ev: Evaluation) -> None:
 
     Source: ind 4 — policies/ind.kfpl:137
     """
-    chain = ev.get("chain")
-    new_single_order = ev.get("new_single_order")
-    bank_loan = ev.get("bank_loan")
-    if ev.undetermined():
+    chain = ev.app.enterprise.get("chain", ABSENT)
+    new_single_order = ev.claim.facts.get("new_single_order", ABSENT)
+    bank_loan = ev.claim.facts.get("bank_loan", ABSENT)
+    if (
+        chain is ABSENT or new_single_order is ABSENT or bank_loan is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("chain", chain), ("new_single_order", new_single_order), ("bank_loan", bank_loan)
+    ):
         return
     if not ev.condition(
-        chain in ("equipment",) and new_single_order >= D("10000000"),
+        chain in ("equipment",) and new_single_order >= _D10000000,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("equipment",)),
-            c.compare("at_least", "new_single_order", new_single_order, D("10000000")),
+            c.compare("at_least", "new_single_order", new_single_order, _D10000000),
         ),
     ):
         return
@@ -432,17 +469,19 @@ def measure_ind_5(ev: Evaluation) -> None:
 
     Source: ind 5 — policies/ind.kfpl:165
     """
-    chain = ev.get("chain")
-    level = ev.get("level")
-    if ev.undetermined():
+    chain = ev.app.enterprise.get("chain", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (chain is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("chain", chain), ("level", level)
+    ):
         return
     if not ev.condition(chain in ("equipment",), lambda c: c.is_in("chain", chain, ("equipment",))):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -454,22 +493,33 @@ def measure_ind_6(ev: Evaluation) -> None:
 
     Source: ind 6 — policies/ind.kfpl:189
     """
-    chain = ev.get("chain")
-    main_revenue = ev.get("main_revenue")
-    vat_local_retained = ev.get("vat_local_retained")
-    vat_local_retained_last_year = ev.get("vat_local_retained_last_year")
-    if ev.undetermined():
+    chain = ev.app.enterprise.get("chain", ABSENT)
+    main_revenue = ev.claim.facts.get("main_revenue", ABSENT)
+    vat_local_retained = ev.claim.facts.get("vat_local_retained", ABSENT)
+    vat_local_retained_last_year = ev.claim.facts.get("vat_local_retained_last_year", ABSENT)
+    if (
+        chain is ABSENT
+        or main_revenue is ABSENT
+        or vat_local_retained is ABSENT
+        or vat_local_retained_last_year is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("chain", chain),
+        ("main_revenue", main_revenue),
+        ("vat_local_retained", vat_local_retained),
+        ("vat_local_retained_last_year", vat_local_retained_last_year),
+    ):
         return
     if not ev.condition(
-        chain in ("new_materials_energy",) and main_revenue >= D("100000000"),
+        chain in ("new_materials_energy",) and main_revenue >= _D100000000,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("new_materials_energy",)),
-            c.compare("at_least", "main_revenue", main_revenue, D("100000000")),
+            c.compare("at_least", "main_revenue", main_revenue, _D100000000),
         ),
     ):
         return
     amount = ev.percent(
-        D("0.10"),
+        _D0_10,
         ev.increase(
             "vat_local_retained",
             vat_local_retained,
@@ -485,22 +535,33 @@ def measure_ind_7(ev: Evaluation) -> None:
 
     Source: ind 7 — policies/ind.kfpl:210
     """
-    chain = ev.get("chain")
-    main_revenue = ev.get("main_revenue")
-    vat_local_retained = ev.get("vat_local_retained")
-    vat_local_retained_last_year = ev.get("vat_local_retained_last_year")
-    if ev.undetermined():
+    chain = ev.app.enterprise.get("chain", ABSENT)
+    main_revenue = ev.claim.facts.get("main_revenue", ABSENT)
+    vat_local_retained = ev.claim.facts.get("vat_local_retained", ABSENT)
+    vat_local_retained_last_year = ev.claim.facts.get("vat_local_retained_last_year", ABSENT)
+    if (
+        chain is ABSENT
+        or main_revenue is ABSENT
+        or vat_local_retained is ABSENT
+        or vat_local_retained_last_year is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("chain", chain),
+        ("main_revenue", main_revenue),
+        ("vat_local_retained", vat_local_retained),
+        ("vat_local_retained_last_year", vat_local_retained_last_year),
+    ):
         return
     if not ev.condition(
-        chain in ("electronic_information",) and main_revenue >= D("30000000"),
+        chain in ("electronic_information",) and main_revenue >= _D30000000,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("electronic_information",)),
-            c.compare("at_least", "main_revenue", main_revenue, D("30000000")),
+            c.compare("at_least", "main_revenue", main_revenue, _D30000000),
         ),
     ):
         return
     amount = ev.percent(
-        D("0.10"),
+        _D0_10,
         ev.increase(
             "vat_local_retained",
             vat_local_retained,
@@ -516,10 +577,19 @@ def measure_ind_8(ev: Evaluation) -> None:
 
     Source: ind 8 — policies/ind.kfpl:226
     """
-    it_product_local = ev.get("it_product_local")
-    serves_manufacturing = ev.get("serves_manufacturing")
-    first_sales_contract = ev.get("first_sales_contract")
-    if ev.undetermined():
+    it_product_local = ev.claim.facts.get("it_product_local", ABSENT)
+    serves_manufacturing = ev.claim.facts.get("serves_manufacturing", ABSENT)
+    first_sales_contract = ev.claim.facts.get("first_sales_contract", ABSENT)
+    if (
+        it_product_local is ABSENT
+        or serves_manufacturing is ABSENT
+        or first_sales_contract is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("it_product_local", it_product_local),
+        ("serves_manufacturing", serves_manufacturing),
+        ("first_sales_contract", first_sales_contract),
+    ):
         return
     if not ev.condition(
         bool(it_product_local) and bool(serves_manufacturing),
@@ -529,7 +599,7 @@ def measure_ind_8(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.percent(D("0.10"), first_sales_contract, "first_sales_contract")
+    amount = ev.percent(_D0_10, first_sales_contract, "first_sales_contract")
     ev.award(amount, ceiling=False)
 
 
@@ -538,9 +608,13 @@ def measure_ind_9a(ev: Evaluation) -> None:
 
     Source: ind 9 — policies/ind.kfpl:249
     """
-    software_enterprise = ev.get("software_enterprise")
-    cmmi_level5_first = ev.get("cmmi_level5_first")
-    if ev.undetermined():
+    software_enterprise = ev.app.enterprise.get("software_enterprise", ABSENT)
+    cmmi_level5_first = ev.claim.facts.get("cmmi_level5_first", ABSENT)
+    if (
+        software_enterprise is ABSENT or cmmi_level5_first is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("software_enterprise", software_enterprise), ("cmmi_level5_first", cmmi_level5_first)
+    ):
         return
     if not ev.condition(
         bool(software_enterprise) and bool(cmmi_level5_first),
@@ -550,7 +624,7 @@ def measure_ind_9a(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("300000"))
+    amount = ev.fixed(_D300000)
     ev.award(amount, ceiling=False)
 
 
@@ -559,9 +633,13 @@ def measure_ind_9b(ev: Evaluation) -> None:
 
     Source: ind 9 — policies/ind.kfpl:271
     """
-    software_enterprise = ev.get("software_enterprise")
-    itss_level1_first = ev.get("itss_level1_first")
-    if ev.undetermined():
+    software_enterprise = ev.app.enterprise.get("software_enterprise", ABSENT)
+    itss_level1_first = ev.claim.facts.get("itss_level1_first", ABSENT)
+    if (
+        software_enterprise is ABSENT or itss_level1_first is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("software_enterprise", software_enterprise), ("itss_level1_first", itss_level1_first)
+    ):
         return
     if not ev.condition(
         bool(software_enterprise) and bool(itss_level1_first),
@@ -571,7 +649,7 @@ def measure_ind_9b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("300000"))
+    amount = ev.fixed(_D300000)
     ev.award(amount, ceiling=False)
 
 
@@ -580,19 +658,28 @@ def measure_ind_10(ev: Evaluation) -> None:
 
     Source: ind 10 — policies/ind.kfpl:285
     """
-    chain = ev.get("chain")
-    drug_approved_sales_local = ev.get("drug_approved_sales_local")
-    product_sales = ev.get("product_sales")
-    if ev.undetermined():
+    chain = ev.app.enterprise.get("chain", ABSENT)
+    drug_approved_sales_local = ev.claim.facts.get("drug_approved_sales_local", ABSENT)
+    product_sales = ev.claim.facts.get("product_sales", ABSENT)
+    if (
+        chain is ABSENT
+        or drug_approved_sales_local is ABSENT
+        or product_sales is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("chain", chain),
+        ("drug_approved_sales_local", drug_approved_sales_local),
+        ("product_sales", product_sales),
+    ):
         return
     if not ev.condition(
         chain in ("pharma_devices",)
         and bool(drug_approved_sales_local)
-        and product_sales >= D("50000000"),
+        and product_sales >= _D50000000,
         lambda c: c.all_of(
             c.is_in("chain", chain, ("pharma_devices",)),
             c.truthy("drug_approved_sales_local", drug_approved_sales_local),
-            c.compare("at_least", "product_sales", product_sales, D("50000000")),
+            c.compare("at_least", "product_sales", product_sales, _D50000000),
         ),
     ):
         return
@@ -600,14 +687,14 @@ def measure_ind_10(ev: Evaluation) -> None:
         "product_sales",
         product_sales,
         (
-            ("less_than", D("100000000"), None, None),
-            ("at_least", D("100000000"), None, None),
+            ("less_than", _D100000000, None, None),
+            ("at_least", _D100000000, None, None),
         ),
     )
     if tier == 0:
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif tier == 1:
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     else:
         return
     ev.award(amount, ceiling=False)
@@ -618,9 +705,14 @@ def measure_ind_11(ev: Evaluation) -> None:
 
     Source: ind 11 — policies/ind.kfpl:312
     """
-    product_producer = ev.get("product_producer")
-    generic_consistency_passed = ev.get("generic_consistency_passed")
-    if ev.undetermined():
+    product_producer = ev.claim.facts.get("product_producer", ABSENT)
+    generic_consistency_passed = ev.claim.facts.get("generic_consistency_passed", ABSENT)
+    if (
+        product_producer is ABSENT or generic_consistency_passed is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("product_producer", product_producer),
+        ("generic_consistency_passed", generic_consistency_passed),
+    ):
         return
     if not ev.condition(
         bool(product_producer) and bool(generic_consistency_passed),
@@ -630,7 +722,7 @@ def measure_ind_11(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.fixed(D("500000"))
+    amount = ev.fixed(_D500000)
     ev.award(amount, ceiling=False)
 
 
@@ -639,17 +731,22 @@ def measure_ind_12(ev: Evaluation) -> None:
 
     Source: ind 12 — policies/ind.kfpl:334
     """
-    entrusted_production_local = ev.get("entrusted_production_local")
-    entrusted_contract = ev.get("entrusted_contract")
-    if ev.undetermined():
+    entrusted_production_local = ev.claim.facts.get("entrusted_production_local", ABSENT)
+    entrusted_contract = ev.claim.facts.get("entrusted_contract", ABSENT)
+    if (
+        entrusted_production_local is ABSENT or entrusted_contract is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("entrusted_production_local", entrusted_production_local),
+        ("entrusted_contract", entrusted_contract),
+    ):
         return
     if not ev.condition(
         bool(entrusted_production_local),
         lambda c: c.truthy("entrusted_production_local", entrusted_production_local),
     ):
         return
-    amount = ev.percent(D("0.05"), entrusted_contract, "entrusted_contract")
-    amount = ev.cap(amount, D("300000"), "product", ("品种", "product"))
+    amount = ev.percent(_D0_05, entrusted_contract, "entrusted_contract")
+    amount = ev.cap(amount, _D300000, "product", ("品种", "product"))
     ev.award(amount, ceiling=False)
 
 
@@ -658,22 +755,33 @@ def measure_ind_13(ev: Evaluation) -> None:
 
     Source: ind 13 — policies/ind.kfpl:363
     """
-    parts_maker = ev.get("parts_maker")
-    main_revenue = ev.get("main_revenue")
-    vat_local_retained = ev.get("vat_local_retained")
-    vat_local_retained_last_year = ev.get("vat_local_retained_last_year")
-    if ev.undetermined():
+    parts_maker = ev.claim.facts.get("parts_maker", ABSENT)
+    main_revenue = ev.claim.facts.get("main_revenue", ABSENT)
+    vat_local_retained = ev.claim.facts.get("vat_local_retained", ABSENT)
+    vat_local_retained_last_year = ev.claim.facts.get("vat_local_retained_last_year", ABSENT)
+    if (
+        parts_maker is ABSENT
+        or main_revenue is ABSENT
+        or vat_local_retained is ABSENT
+        or vat_local_retained_last_year is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("parts_maker", parts_maker),
+        ("main_revenue", main_revenue),
+        ("vat_local_retained", vat_local_retained),
+        ("vat_local_retained_last_year", vat_local_retained_last_year),
+    ):
         return
     if not ev.condition(
-        bool(parts_maker) and main_revenue >= D("100000000"),
+        bool(parts_maker) and main_revenue >= _D100000000,
         lambda c: c.all_of(
             c.truthy("parts_maker", parts_maker),
-            c.compare("at_least", "main_revenue", main_revenue, D("100000000")),
+            c.compare("at_least", "main_revenue", main_revenue, _D100000000),
         ),
     ):
         return
     amount = ev.percent(
-        D("0.10"),
+        _D0_10,
         ev.increase(
             "vat_local_retained",
             vat_local_retained,
@@ -689,10 +797,12 @@ def measure_ind_14(ev: Evaluation) -> None:
 
     Source: ind 14 — policies/ind.kfpl:385
     """
-    nev_local_rd_spending = ev.get("nev_local_rd_spending")
-    if ev.undetermined():
+    nev_local_rd_spending = ev.claim.facts.get("nev_local_rd_spending", ABSENT)
+    if (nev_local_rd_spending is ABSENT or ev.result.missing) and ev.absent(
+        ("nev_local_rd_spending", nev_local_rd_spending)
+    ):
         return
-    amount = ev.percent(D("0.20"), nev_local_rd_spending, "nev_local_rd_spending")
+    amount = ev.percent(_D0_20, nev_local_rd_spending, "nev_local_rd_spending")
     ev.award(amount, ceiling=True)
 
 
@@ -701,14 +811,14 @@ def measure_ind_15(ev: Evaluation) -> None:
 
     Source: ind 15 — policies/ind.kfpl:400
     """
-    nev_sold = ev.get("nev_sold")
-    if ev.undetermined():
+    nev_sold = ev.claim.facts.get("nev_sold", ABSENT)
+    if (nev_sold is ABSENT or ev.result.missing) and ev.absent(("nev_sold", nev_sold)):
         return
 
     def item_amount(ev: Evaluation) -> D:
         price = ev.field("price")
-        amount = ev.percent(D("0.04"), price, "price")
-        amount = ev.cap(amount, D("2000"), "item", ("台", "vehicle"))
+        amount = ev.percent(_D0_04, price, "price")
+        amount = ev.cap(amount, _D2000, "item", ("台", "vehicle"))
         return amount
 
     amount = ev.each("nev_sold", nev_sold, item_amount)
@@ -720,14 +830,16 @@ def measure_ind_16(ev: Evaluation) -> None:
 
     Source: ind 16 — policies/ind.kfpl:417
     """
-    farm_machines_sold = ev.get("farm_machines_sold")
-    if ev.undetermined():
+    farm_machines_sold = ev.claim.facts.get("farm_machines_sold", ABSENT)
+    if (farm_machines_sold is ABSENT or ev.result.missing) and ev.absent(
+        ("farm_machines_sold", farm_machines_sold)
+    ):
         return
 
     def item_amount(ev: Evaluation) -> D:
         price = ev.field("price")
-        amount = ev.percent(D("0.04"), price, "price")
-        amount = ev.cap(amount, D("10000"), "item", ("台", "machine"))
+        amount = ev.percent(_D0_04, price, "price")
+        amount = ev.cap(amount, _D10000, "item", ("台", "machine"))
         return amount
 
     amount = ev.each("farm_machines_sold", farm_machines_sold, item_amount)
@@ -739,12 +851,25 @@ def measure_ind_17a(ev: Evaluation) -> None:
 
     Source: ind 17 — policies/ind.kfpl:434
     """
-    hazardous_or_polluting = ev.get("hazardous_or_polluting")
-    relocating_into_park = ev.get("relocating_into_park")
-    old_site_repurposed = ev.get("old_site_repurposed")
-    new_project_investment = ev.get("new_project_investment")
-    net_land_proceeds = ev.get("net_land_proceeds")
-    if ev.undetermined():
+    hazardous_or_polluting = ev.app.enterprise.get("hazardous_or_polluting", ABSENT)
+    relocating_into_park = ev.claim.facts.get("relocating_into_park", ABSENT)
+    old_site_repurposed = ev.claim.facts.get("old_site_repurposed", ABSENT)
+    new_project_investment = ev.claim.facts.get("new_project_investment", ABSENT)
+    net_land_proceeds = ev.claim.facts.get("net_land_proceeds", ABSENT)
+    if (
+        hazardous_or_polluting is ABSENT
+        or relocating_into_park is ABSENT
+        or old_site_repurposed is ABSENT
+        or new_project_investment is ABSENT
+        or net_land_proceeds is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("hazardous_or_polluting", hazardous_or_polluting),
+        ("relocating_into_park", relocating_into_park),
+        ("old_site_repurposed", old_site_repurposed),
+        ("new_project_investment", new_project_investment),
+        ("net_land_proceeds", net_land_proceeds),
+    ):
         return
     if not ev.condition(
         bool(hazardous_or_polluting) and bool(relocating_into_park) and bool(old_site_repurposed),
@@ -759,17 +884,17 @@ def measure_ind_17a(ev: Evaluation) -> None:
         "new_project_investment",
         new_project_investment,
         (
-            ("more_than", D("3000000000"), None, None),
-            ("more_than", D("2000000000"), "at_most", D("3000000000")),
-            ("at_most", D("2000000000"), None, None),
+            ("more_than", _D3000000000, None, None),
+            ("more_than", _D2000000000, "at_most", _D3000000000),
+            ("at_most", _D2000000000, None, None),
         ),
     )
     if tier == 0:
-        amount = ev.percent(D("0.70"), net_land_proceeds, "net_land_proceeds")
+        amount = ev.percent(_D0_70, net_land_proceeds, "net_land_proceeds")
     elif tier == 1:
-        amount = ev.percent(D("0.50"), net_land_proceeds, "net_land_proceeds")
+        amount = ev.percent(_D0_50, net_land_proceeds, "net_land_proceeds")
     elif tier == 2:
-        amount = ev.percent(D("0.45"), net_land_proceeds, "net_land_proceeds")
+        amount = ev.percent(_D0_45, net_land_proceeds, "net_land_proceeds")
     else:
         return
     ev.award(amount, ceiling=False)
@@ -780,9 +905,14 @@ def measure_ind_17b(ev: Evaluation) -> None:
 
     Source: ind 17 — policies/ind.kfpl:460
     """
-    hazardous_or_polluting = ev.get("hazardous_or_polluting")
-    two_cut_three_clear_early = ev.get("two_cut_three_clear_early")
-    if ev.undetermined():
+    hazardous_or_polluting = ev.app.enterprise.get("hazardous_or_polluting", ABSENT)
+    two_cut_three_clear_early = ev.claim.facts.get("two_cut_three_clear_early", ABSENT)
+    if (
+        hazardous_or_polluting is ABSENT or two_cut_three_clear_early is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("hazardous_or_polluting", hazardous_or_polluting),
+        ("two_cut_three_clear_early", two_cut_three_clear_early),
+    ):
         return
     if not ev.condition(
         bool(hazardous_or_polluting) and bool(two_cut_three_clear_early),
@@ -792,7 +922,7 @@ def measure_ind_17b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.range(D("500000"), D("1000000"))
+    amount = ev.range(_D500000, _D1000000)
     ev.award(amount, ceiling=False)
 
 
@@ -801,10 +931,19 @@ def measure_ind_18(ev: Evaluation) -> None:
 
     Source: ind 18 — policies/ind.kfpl:479
     """
-    new_testing_rd_centre = ev.get("new_testing_rd_centre")
-    level = ev.get("level")
-    testing_rd_equipment_investment = ev.get("testing_rd_equipment_investment")
-    if ev.undetermined():
+    new_testing_rd_centre = ev.claim.facts.get("new_testing_rd_centre", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    testing_rd_equipment_investment = ev.claim.facts.get("testing_rd_equipment_investment", ABSENT)
+    if (
+        new_testing_rd_centre is ABSENT
+        or level is ABSENT
+        or testing_rd_equipment_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("new_testing_rd_centre", new_testing_rd_centre),
+        ("level", level),
+        ("testing_rd_equipment_investment", testing_rd_equipment_investment),
+    ):
         return
     if not ev.condition(
         bool(new_testing_rd_centre)
@@ -826,10 +965,8 @@ def measure_ind_18(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.percent(
-        D("0.20"), testing_rd_equipment_investment, "testing_rd_equipment_investment"
-    )
-    amount = ev.cap(amount, D("2000000"), "claim")
+    amount = ev.percent(_D0_20, testing_rd_equipment_investment, "testing_rd_equipment_investment")
+    amount = ev.cap(amount, _D2000000, "claim")
     ev.award(amount, ceiling=False)
 
 
@@ -838,21 +975,30 @@ def measure_ind_19(ev: Evaluation) -> None:
 
     Source: ind 19 — policies/ind.kfpl:501
     """
-    apparel_producer = ev.get("apparel_producer")
-    famous_brand_acquired = ev.get("famous_brand_acquired")
-    brand_sales = ev.get("brand_sales")
-    if ev.undetermined():
+    apparel_producer = ev.app.enterprise.get("apparel_producer", ABSENT)
+    famous_brand_acquired = ev.claim.facts.get("famous_brand_acquired", ABSENT)
+    brand_sales = ev.claim.facts.get("brand_sales", ABSENT)
+    if (
+        apparel_producer is ABSENT
+        or famous_brand_acquired is ABSENT
+        or brand_sales is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("apparel_producer", apparel_producer),
+        ("famous_brand_acquired", famous_brand_acquired),
+        ("brand_sales", brand_sales),
+    ):
         return
     if not ev.condition(
-        bool(apparel_producer) and bool(famous_brand_acquired) and brand_sales >= D("100000000"),
+        bool(apparel_producer) and bool(famous_brand_acquired) and brand_sales >= _D100000000,
         lambda c: c.all_of(
             c.truthy("apparel_producer", apparel_producer),
             c.truthy("famous_brand_acquired", famous_brand_acquired),
-            c.compare("at_least", "brand_sales", brand_sales, D("100000000")),
+            c.compare("at_least", "brand_sales", brand_sales, _D100000000),
         ),
     ):
         return
-    amount = ev.fixed(D("500000"))
+    amount = ev.fixed(_D500000)
     ev.award(amount, ceiling=False)
 
 
@@ -861,22 +1007,33 @@ def measure_ind_20(ev: Evaluation) -> None:
 
     Source: ind 20 — policies/ind.kfpl:523
     """
-    qualified_designers = ev.get("qualified_designers")
-    designer_service_years = ev.get("designer_service_years")
-    benefit_improved = ev.get("benefit_improved")
-    design_fees = ev.get("design_fees")
-    if ev.undetermined():
+    qualified_designers = ev.claim.facts.get("qualified_designers", ABSENT)
+    designer_service_years = ev.claim.facts.get("designer_service_years", ABSENT)
+    benefit_improved = ev.claim.facts.get("benefit_improved", ABSENT)
+    design_fees = ev.claim.facts.get("design_fees", ABSENT)
+    if (
+        qualified_designers is ABSENT
+        or designer_service_years is ABSENT
+        or benefit_improved is ABSENT
+        or design_fees is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("qualified_designers", qualified_designers),
+        ("designer_service_years", designer_service_years),
+        ("benefit_improved", benefit_improved),
+        ("design_fees", design_fees),
+    ):
         return
     if not ev.condition(
-        bool(qualified_designers) and designer_service_years >= D("2") and bool(benefit_improved),
+        bool(qualified_designers) and designer_service_years >= _D2 and bool(benefit_improved),
         lambda c: c.all_of(
             c.truthy("qualified_designers", qualified_designers),
-            c.compare("at_least", "designer_service_years", designer_service_years, D("2")),
+            c.compare("at_least", "designer_service_years", designer_service_years, _D2),
             c.truthy("benefit_improved", benefit_improved),
         ),
     ):
         return
-    amount = ev.percent(D("0.20"), design_fees, "design_fees")
+    amount = ev.percent(_D0_20, design_fees, "design_fees")
     ev.award(amount, ceiling=False)
 
 
@@ -885,15 +1042,17 @@ def measure_ind_21(ev: Evaluation) -> None:
 
     Source: ind 21 — policies/ind.kfpl:543
     """
-    home_top100_this_year = ev.get("home_top100_this_year")
-    if ev.undetermined():
+    home_top100_this_year = ev.claim.facts.get("home_top100_this_year", ABSENT)
+    if (home_top100_this_year is ABSENT or ev.result.missing) and ev.absent(
+        ("home_top100_this_year", home_top100_this_year)
+    ):
         return
     if not ev.condition(
         bool(home_top100_this_year),
         lambda c: c.truthy("home_top100_this_year", home_top100_this_year),
     ):
         return
-    amount = ev.fixed(D("2000000"))
+    amount = ev.fixed(_D2000000)
     ev.award(amount, ceiling=False)
 
 
@@ -1006,7 +1165,7 @@ MEASURES = (
         en="New materials and energy: reward on growth of local retained VAT",
         fn=measure_ind_6,
         reads=("chain", "main_revenue", "vat_local_retained", "vat_local_retained_last_year"),
-        caps=(("enterprise", D("500000")),),
+        caps=(("enterprise", _D500000),),
         once=None,
         max_years=None,
         matter="vat_growth",
@@ -1021,7 +1180,7 @@ MEASURES = (
         en="Electronic information: reward on growth of local retained VAT",
         fn=measure_ind_7,
         reads=("chain", "main_revenue", "vat_local_retained", "vat_local_retained_last_year"),
-        caps=(("enterprise", D("500000")),),
+        caps=(("enterprise", _D500000),),
         once=None,
         max_years=None,
         matter="vat_growth",
@@ -1036,7 +1195,7 @@ MEASURES = (
         en="First sales contract of a new IT terminal or software product",
         fn=measure_ind_8,
         reads=("it_product_local", "serves_manufacturing", "first_sales_contract"),
-        caps=(("enterprise", D("1000000")),),
+        caps=(("enterprise", _D1000000),),
         once="product",
         max_years=None,
         matter="it_product_first_sale",
@@ -1128,8 +1287,8 @@ MEASURES = (
         fn=measure_ind_12,
         reads=("entrusted_production_local", "entrusted_contract"),
         caps=(
-            ("product", D("300000")),
-            ("year", D("1000000")),
+            ("product", _D300000),
+            ("year", _D1000000),
         ),
         once="product",
         max_years=None,
@@ -1146,7 +1305,7 @@ MEASURES = (
         en="Automobile and farm-machinery parts: reward on growth of local retained VAT",
         fn=measure_ind_13,
         reads=("parts_maker", "main_revenue", "vat_local_retained", "vat_local_retained_last_year"),
-        caps=(("enterprise", D("500000")),),
+        caps=(("enterprise", _D500000),),
         once=None,
         max_years=None,
         matter="vat_growth",
@@ -1161,7 +1320,7 @@ MEASURES = (
         en="New-energy vehicle R&D",
         fn=measure_ind_14,
         reads=("nev_local_rd_spending",),
-        caps=(("enterprise", D("10000000")),),
+        caps=(("enterprise", _D10000000),),
         once=None,
         max_years=None,
         matter="nev_rd",
@@ -1176,7 +1335,7 @@ MEASURES = (
         en="New-energy vehicles made and sold in Kaifeng",
         fn=measure_ind_15,
         reads=("nev_sold",),
-        caps=(("enterprise", D("1000000")),),
+        caps=(("enterprise", _D1000000),),
         once=None,
         max_years=None,
         matter="nev_sales",
@@ -1194,7 +1353,7 @@ MEASURES = (
         en="Farm machines made and sold in Kaifeng",
         fn=measure_ind_16,
         reads=("farm_machines_sold",),
-        caps=(("enterprise", D("1000000")),),
+        caps=(("enterprise", _D1000000),),
         once=None,
         max_years=None,
         matter="farm_machine_sales",
@@ -1283,7 +1442,7 @@ MEASURES = (
         en="Hiring apparel design talent",
         fn=measure_ind_20,
         reads=("qualified_designers", "designer_service_years", "benefit_improved", "design_fees"),
-        caps=(("year", D("200000")),),
+        caps=(("year", _D200000),),
         once=None,
         max_years=None,
         matter="design_talent",

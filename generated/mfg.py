@@ -8,7 +8,26 @@ source sha256: 0f5cd9fa2edccf939054b09da4e2ce79172d4c918b4fc19b74d0b4d7787520cd
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import D, Evaluation, InputSpec, MeasureMeta, RuleSpec
+from kfpl.runtime import ABSENT, D, Evaluation, InputSpec, MeasureMeta, RuleSpec
+
+_D5000000000 = D("5000000000")
+_D10000000000 = D("10000000000")
+_D1000000 = D("1000000")
+_D2000000 = D("2000000")
+_D300000 = D("300000")
+_D0_30 = D("0.30")
+_D5000000 = D("5000000")
+_D0_20 = D("0.20")
+_D0_25 = D("0.25")
+_D3000000 = D("3000000")
+_D10000000 = D("10000000")
+_D30000000 = D("30000000")
+_D500000 = D("500000")
+_D0_50 = D("0.50")
+_D50000 = D("50000")
+_D30000 = D("30000")
+_D20000 = D("20000")
+_D10000 = D("10000")
 
 POLICY = {
     "id": "mfg",
@@ -305,25 +324,29 @@ def measure_mfg_1(ev: Evaluation) -> None:
 
     Source: mfg 1 — policies/mfg.kfpl:72
     """
-    industrial_enterprise = ev.get("industrial_enterprise")
-    main_revenue = ev.get("main_revenue")
-    if ev.undetermined():
+    industrial_enterprise = ev.app.enterprise.get("industrial_enterprise", ABSENT)
+    main_revenue = ev.claim.facts.get("main_revenue", ABSENT)
+    if (
+        industrial_enterprise is ABSENT or main_revenue is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("industrial_enterprise", industrial_enterprise), ("main_revenue", main_revenue)
+    ):
         return
     if not ev.condition(
-        bool(industrial_enterprise) and main_revenue > D("5000000000"),
+        bool(industrial_enterprise) and main_revenue > _D5000000000,
         lambda c: c.all_of(
             c.truthy("industrial_enterprise", industrial_enterprise),
-            c.compare("more_than", "main_revenue", main_revenue, D("5000000000")),
+            c.compare("more_than", "main_revenue", main_revenue, _D5000000000),
         ),
     ):
         return
     amount = ev.steps(
         "main_revenue",
         main_revenue,
-        D("5000000000"),
+        _D5000000000,
         (
-            ("at_most", D("10000000000"), None, None, D("1000000")),
-            ("more_than", D("10000000000"), None, None, D("2000000")),
+            ("at_most", _D10000000000, None, None, _D1000000),
+            ("more_than", _D10000000000, None, None, _D2000000),
         ),
         inclusive=False,
         first_time=True,
@@ -338,12 +361,14 @@ def measure_mfg_2a(ev: Evaluation) -> None:
 
     Source: mfg 2 — policies/mfg.kfpl:101
     """
-    booth_rental = ev.get("booth_rental")
-    booth_setup = ev.get("booth_setup")
-    if ev.undetermined():
+    booth_rental = ev.claim.facts.get("booth_rental", ABSENT)
+    booth_setup = ev.claim.facts.get("booth_setup", ABSENT)
+    if (booth_rental is ABSENT or booth_setup is ABSENT or ev.result.missing) and ev.absent(
+        ("booth_rental", booth_rental), ("booth_setup", booth_setup)
+    ):
         return
     amount = ev.percent(
-        D("0.30"), ev.base(("booth_rental", booth_rental), ("booth_setup", booth_setup))
+        _D0_30, ev.base(("booth_rental", booth_rental), ("booth_setup", booth_setup))
     )
     ev.award(amount, ceiling=True)
 
@@ -353,16 +378,21 @@ def measure_mfg_2b(ev: Evaluation) -> None:
 
     Source: mfg 2 — policies/mfg.kfpl:128
     """
-    industrial_enterprise = ev.get("industrial_enterprise")
-    central_media_ad_fees = ev.get("central_media_ad_fees")
-    if ev.undetermined():
+    industrial_enterprise = ev.app.enterprise.get("industrial_enterprise", ABSENT)
+    central_media_ad_fees = ev.claim.facts.get("central_media_ad_fees", ABSENT)
+    if (
+        industrial_enterprise is ABSENT or central_media_ad_fees is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("industrial_enterprise", industrial_enterprise),
+        ("central_media_ad_fees", central_media_ad_fees),
+    ):
         return
     if not ev.condition(
         bool(industrial_enterprise),
         lambda c: c.truthy("industrial_enterprise", industrial_enterprise),
     ):
         return
-    amount = ev.percent(D("0.30"), central_media_ad_fees, "central_media_ad_fees")
+    amount = ev.percent(_D0_30, central_media_ad_fees, "central_media_ad_fees")
     ev.award(amount, ceiling=True)
 
 
@@ -371,10 +401,12 @@ def measure_mfg_2c(ev: Evaluation) -> None:
 
     Source: mfg 2 — policies/mfg.kfpl:151
     """
-    export_freight = ev.get("export_freight")
-    if ev.undetermined():
+    export_freight = ev.claim.facts.get("export_freight", ABSENT)
+    if (export_freight is ABSENT or ev.result.missing) and ev.absent(
+        ("export_freight", export_freight)
+    ):
         return
-    amount = ev.percent(D("0.20"), export_freight, "export_freight")
+    amount = ev.percent(_D0_20, export_freight, "export_freight")
     ev.award(amount, ceiling=False)
 
 
@@ -383,24 +415,31 @@ def measure_mfg_3(ev: Evaluation) -> None:
 
     Source: mfg 3 — policies/mfg.kfpl:174
     """
-    tech_reform_demo = ev.get("tech_reform_demo")
-    project_completed = ev.get("project_completed")
-    equipment_rd_investment = ev.get("equipment_rd_investment")
-    if ev.undetermined():
+    tech_reform_demo = ev.claim.facts.get("tech_reform_demo", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    equipment_rd_investment = ev.claim.facts.get("equipment_rd_investment", ABSENT)
+    if (
+        tech_reform_demo is ABSENT
+        or project_completed is ABSENT
+        or equipment_rd_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("tech_reform_demo", tech_reform_demo),
+        ("project_completed", project_completed),
+        ("equipment_rd_investment", equipment_rd_investment),
+    ):
         return
     if not ev.condition(
-        bool(tech_reform_demo)
-        and bool(project_completed)
-        and equipment_rd_investment >= D("5000000"),
+        bool(tech_reform_demo) and bool(project_completed) and equipment_rd_investment >= _D5000000,
         lambda c: c.all_of(
             c.truthy("tech_reform_demo", tech_reform_demo),
             c.truthy("project_completed", project_completed),
-            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("5000000")),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, _D5000000),
         ),
     ):
         return
-    amount = ev.percent(D("0.25"), equipment_rd_investment, "equipment_rd_investment")
-    amount = ev.cap(amount, D("1000000"), "project")
+    amount = ev.percent(_D0_25, equipment_rd_investment, "equipment_rd_investment")
+    amount = ev.cap(amount, _D1000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -409,24 +448,33 @@ def measure_mfg_4(ev: Evaluation) -> None:
 
     Source: mfg 4 — policies/mfg.kfpl:201
     """
-    green_reform_demo = ev.get("green_reform_demo")
-    project_completed = ev.get("project_completed")
-    equipment_rd_investment = ev.get("equipment_rd_investment")
-    if ev.undetermined():
+    green_reform_demo = ev.claim.facts.get("green_reform_demo", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    equipment_rd_investment = ev.claim.facts.get("equipment_rd_investment", ABSENT)
+    if (
+        green_reform_demo is ABSENT
+        or project_completed is ABSENT
+        or equipment_rd_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("green_reform_demo", green_reform_demo),
+        ("project_completed", project_completed),
+        ("equipment_rd_investment", equipment_rd_investment),
+    ):
         return
     if not ev.condition(
         bool(green_reform_demo)
         and bool(project_completed)
-        and equipment_rd_investment >= D("3000000"),
+        and equipment_rd_investment >= _D3000000,
         lambda c: c.all_of(
             c.truthy("green_reform_demo", green_reform_demo),
             c.truthy("project_completed", project_completed),
-            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("3000000")),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, _D3000000),
         ),
     ):
         return
-    amount = ev.percent(D("0.30"), equipment_rd_investment, "equipment_rd_investment")
-    amount = ev.cap(amount, D("2000000"), "project")
+    amount = ev.percent(_D0_30, equipment_rd_investment, "equipment_rd_investment")
+    amount = ev.cap(amount, _D2000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -435,27 +483,36 @@ def measure_mfg_5(ev: Evaluation) -> None:
 
     Source: mfg 5 — policies/mfg.kfpl:232
     """
-    smart_reform_demo = ev.get("smart_reform_demo")
-    project_completed = ev.get("project_completed")
-    project_total_investment = ev.get("project_total_investment")
-    software_hardware_investment = ev.get("software_hardware_investment")
-    if ev.undetermined():
+    smart_reform_demo = ev.claim.facts.get("smart_reform_demo", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    project_total_investment = ev.claim.facts.get("project_total_investment", ABSENT)
+    software_hardware_investment = ev.claim.facts.get("software_hardware_investment", ABSENT)
+    if (
+        smart_reform_demo is ABSENT
+        or project_completed is ABSENT
+        or project_total_investment is ABSENT
+        or software_hardware_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("smart_reform_demo", smart_reform_demo),
+        ("project_completed", project_completed),
+        ("project_total_investment", project_total_investment),
+        ("software_hardware_investment", software_hardware_investment),
+    ):
         return
     if not ev.condition(
         bool(smart_reform_demo)
         and bool(project_completed)
-        and project_total_investment >= D("5000000"),
+        and project_total_investment >= _D5000000,
         lambda c: c.all_of(
             c.truthy("smart_reform_demo", smart_reform_demo),
             c.truthy("project_completed", project_completed),
-            c.compare(
-                "at_least", "project_total_investment", project_total_investment, D("5000000")
-            ),
+            c.compare("at_least", "project_total_investment", project_total_investment, _D5000000),
         ),
     ):
         return
-    amount = ev.percent(D("0.30"), software_hardware_investment, "software_hardware_investment")
-    amount = ev.cap(amount, D("3000000"), "project")
+    amount = ev.percent(_D0_30, software_hardware_investment, "software_hardware_investment")
+    amount = ev.cap(amount, _D3000000, "project")
     ev.award(amount, ceiling=False)
 
 
@@ -464,24 +521,33 @@ def measure_mfg_6(ev: Evaluation) -> None:
 
     Source: mfg 6 — policies/mfg.kfpl:265
     """
-    robot_programme_project = ev.get("robot_programme_project")
-    project_completed = ev.get("project_completed")
-    equipment_rd_investment = ev.get("equipment_rd_investment")
-    if ev.undetermined():
+    robot_programme_project = ev.claim.facts.get("robot_programme_project", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    equipment_rd_investment = ev.claim.facts.get("equipment_rd_investment", ABSENT)
+    if (
+        robot_programme_project is ABSENT
+        or project_completed is ABSENT
+        or equipment_rd_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("robot_programme_project", robot_programme_project),
+        ("project_completed", project_completed),
+        ("equipment_rd_investment", equipment_rd_investment),
+    ):
         return
     if not ev.condition(
         bool(robot_programme_project)
         and bool(project_completed)
-        and equipment_rd_investment >= D("2000000"),
+        and equipment_rd_investment >= _D2000000,
         lambda c: c.all_of(
             c.truthy("robot_programme_project", robot_programme_project),
             c.truthy("project_completed", project_completed),
-            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, D("2000000")),
+            c.compare("at_least", "equipment_rd_investment", equipment_rd_investment, _D2000000),
         ),
     ):
         return
-    amount = ev.percent(D("0.30"), equipment_rd_investment, "equipment_rd_investment")
-    amount = ev.cap(amount, D("2000000"), "project")
+    amount = ev.percent(_D0_30, equipment_rd_investment, "equipment_rd_investment")
+    amount = ev.cap(amount, _D2000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -490,12 +556,25 @@ def measure_mfg_7(ev: Evaluation) -> None:
 
     Source: mfg 7 — policies/mfg.kfpl:288
     """
-    leading_industry_project = ev.get("leading_industry_project")
-    kind_of_project = ev.get("kind_of_project")
-    project_total_investment = ev.get("project_total_investment")
-    in_production = ev.get("in_production")
-    production_equipment_investment = ev.get("production_equipment_investment")
-    if ev.undetermined():
+    leading_industry_project = ev.claim.facts.get("leading_industry_project", ABSENT)
+    kind_of_project = ev.claim.facts.get("kind_of_project", ABSENT)
+    project_total_investment = ev.claim.facts.get("project_total_investment", ABSENT)
+    in_production = ev.claim.facts.get("in_production", ABSENT)
+    production_equipment_investment = ev.claim.facts.get("production_equipment_investment", ABSENT)
+    if (
+        leading_industry_project is ABSENT
+        or kind_of_project is ABSENT
+        or project_total_investment is ABSENT
+        or in_production is ABSENT
+        or production_equipment_investment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("leading_industry_project", leading_industry_project),
+        ("kind_of_project", kind_of_project),
+        ("project_total_investment", project_total_investment),
+        ("in_production", in_production),
+        ("production_equipment_investment", production_equipment_investment),
+    ):
         return
     if not ev.condition(
         bool(leading_industry_project)
@@ -520,19 +599,15 @@ def measure_mfg_7(ev: Evaluation) -> None:
     ):
         return
     if not ev.condition(
-        project_total_investment >= D("30000000") and bool(in_production),
+        project_total_investment >= _D30000000 and bool(in_production),
         lambda c: c.all_of(
-            c.compare(
-                "at_least", "project_total_investment", project_total_investment, D("30000000")
-            ),
+            c.compare("at_least", "project_total_investment", project_total_investment, _D30000000),
             c.truthy("in_production", in_production),
         ),
     ):
         return
-    amount = ev.percent(
-        D("0.30"), production_equipment_investment, "production_equipment_investment"
-    )
-    amount = ev.cap(amount, D("10000000"), "project")
+    amount = ev.percent(_D0_30, production_equipment_investment, "production_equipment_investment")
+    amount = ev.cap(amount, _D10000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -541,9 +616,15 @@ def measure_mfg_8a(ev: Evaluation) -> None:
 
     Source: mfg 8 — policies/mfg.kfpl:315
     """
-    base_direction_internet_big_data = ev.get("base_direction_internet_big_data")
-    level = ev.get("level")
-    if ev.undetermined():
+    base_direction_internet_big_data = ev.claim.facts.get(
+        "base_direction_internet_big_data", ABSENT
+    )
+    level = ev.claim.facts.get("level", ABSENT)
+    if (
+        base_direction_internet_big_data is ABSENT or level is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("base_direction_internet_big_data", base_direction_internet_big_data), ("level", level)
+    ):
         return
     if not ev.condition(
         bool(base_direction_internet_big_data),
@@ -552,9 +633,9 @@ def measure_mfg_8a(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -566,14 +647,14 @@ def measure_mfg_8b(ev: Evaluation) -> None:
 
     Source: mfg 8 — policies/mfg.kfpl:332
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -585,17 +666,19 @@ def measure_mfg_8c(ev: Evaluation) -> None:
 
     Source: mfg 8 — policies/mfg.kfpl:346
     """
-    newly_approved = ev.get("newly_approved")
-    level = ev.get("level")
-    if ev.undetermined():
+    newly_approved = ev.claim.facts.get("newly_approved", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (newly_approved is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("newly_approved", newly_approved), ("level", level)
+    ):
         return
     if not ev.condition(bool(newly_approved), lambda c: c.truthy("newly_approved", newly_approved)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -607,14 +690,14 @@ def measure_mfg_9a(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:364
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -626,14 +709,14 @@ def measure_mfg_9b(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:377
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -645,14 +728,14 @@ def measure_mfg_9c(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:393
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -664,15 +747,17 @@ def measure_mfg_9d(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:407
     """
-    single_champion_enterprise = ev.get("single_champion_enterprise")
-    if ev.undetermined():
+    single_champion_enterprise = ev.claim.facts.get("single_champion_enterprise", ABSENT)
+    if (single_champion_enterprise is ABSENT or ev.result.missing) and ev.absent(
+        ("single_champion_enterprise", single_champion_enterprise)
+    ):
         return
     if not ev.condition(
         bool(single_champion_enterprise),
         lambda c: c.truthy("single_champion_enterprise", single_champion_enterprise),
     ):
         return
-    amount = ev.fixed(D("1000000"))
+    amount = ev.fixed(_D1000000)
     ev.award(amount, ceiling=False)
 
 
@@ -681,9 +766,11 @@ def measure_mfg_9e(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:419
     """
-    newly_recognised = ev.get("newly_recognised")
-    level = ev.get("level")
-    if ev.undetermined():
+    newly_recognised = ev.claim.facts.get("newly_recognised", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (newly_recognised is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("newly_recognised", newly_recognised), ("level", level)
+    ):
         return
     if not ev.condition(
         bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
@@ -691,9 +778,9 @@ def measure_mfg_9e(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -705,9 +792,11 @@ def measure_mfg_9f(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:439
     """
-    newly_recognised = ev.get("newly_recognised")
-    level = ev.get("level")
-    if ev.undetermined():
+    newly_recognised = ev.claim.facts.get("newly_recognised", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (newly_recognised is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("newly_recognised", newly_recognised), ("level", level)
+    ):
         return
     if not ev.condition(
         bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
@@ -715,9 +804,9 @@ def measure_mfg_9f(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -729,9 +818,11 @@ def measure_mfg_9g(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:455
     """
-    newly_recognised = ev.get("newly_recognised")
-    level = ev.get("level")
-    if ev.undetermined():
+    newly_recognised = ev.claim.facts.get("newly_recognised", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    if (newly_recognised is ABSENT or level is ABSENT or ev.result.missing) and ev.absent(
+        ("newly_recognised", newly_recognised), ("level", level)
+    ):
         return
     if not ev.condition(
         bool(newly_recognised), lambda c: c.truthy("newly_recognised", newly_recognised)
@@ -739,9 +830,9 @@ def measure_mfg_9g(ev: Evaluation) -> None:
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -753,12 +844,14 @@ def measure_mfg_9h(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:471
     """
-    smart_factory = ev.get("smart_factory")
-    if ev.undetermined():
+    smart_factory = ev.claim.facts.get("smart_factory", ABSENT)
+    if (smart_factory is ABSENT or ev.result.missing) and ev.absent(
+        ("smart_factory", smart_factory)
+    ):
         return
     if not ev.condition(bool(smart_factory), lambda c: c.truthy("smart_factory", smart_factory)):
         return
-    amount = ev.fixed(D("1000000"))
+    amount = ev.fixed(_D1000000)
     ev.award(amount, ceiling=False)
 
 
@@ -767,12 +860,14 @@ def measure_mfg_9i(ev: Evaluation) -> None:
 
     Source: mfg 9 — policies/mfg.kfpl:486
     """
-    smart_workshop = ev.get("smart_workshop")
-    if ev.undetermined():
+    smart_workshop = ev.claim.facts.get("smart_workshop", ABSENT)
+    if (smart_workshop is ABSENT or ev.result.missing) and ev.absent(
+        ("smart_workshop", smart_workshop)
+    ):
         return
     if not ev.condition(bool(smart_workshop), lambda c: c.truthy("smart_workshop", smart_workshop)):
         return
-    amount = ev.fixed(D("500000"))
+    amount = ev.fixed(_D500000)
     ev.award(amount, ceiling=False)
 
 
@@ -781,10 +876,14 @@ def measure_mfg_10a(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:502
     """
-    newly_approved = ev.get("newly_approved")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    newly_approved = ev.claim.facts.get("newly_approved", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        newly_approved is ABSENT or level is ABSENT or higher_award is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("newly_approved", newly_approved), ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(newly_approved)
@@ -806,7 +905,7 @@ def measure_mfg_10a(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -815,10 +914,14 @@ def measure_mfg_10b(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:518
     """
-    newly_approved = ev.get("newly_approved")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    newly_approved = ev.claim.facts.get("newly_approved", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        newly_approved is ABSENT or level is ABSENT or higher_award is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("newly_approved", newly_approved), ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(newly_approved)
@@ -840,7 +943,7 @@ def measure_mfg_10b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -849,10 +952,14 @@ def measure_mfg_10c(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:529
     """
-    newly_approved = ev.get("newly_approved")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    newly_approved = ev.claim.facts.get("newly_approved", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        newly_approved is ABSENT or level is ABSENT or higher_award is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("newly_approved", newly_approved), ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(newly_approved)
@@ -874,7 +981,7 @@ def measure_mfg_10c(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -883,15 +990,17 @@ def measure_mfg_10d(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:540
     """
-    strong_base_project = ev.get("strong_base_project")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    strong_base_project = ev.claim.facts.get("strong_base_project", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (strong_base_project is ABSENT or higher_award is ABSENT or ev.result.missing) and ev.absent(
+        ("strong_base_project", strong_base_project), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(strong_base_project), lambda c: c.truthy("strong_base_project", strong_base_project)
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -900,10 +1009,19 @@ def measure_mfg_10e(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:555
     """
-    military_civil_funds = ev.get("military_civil_funds")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    military_civil_funds = ev.claim.facts.get("military_civil_funds", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        military_civil_funds is ABSENT
+        or level is ABSENT
+        or higher_award is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("military_civil_funds", military_civil_funds),
+        ("level", level),
+        ("higher_award", higher_award),
+    ):
         return
     if not ev.condition(
         bool(military_civil_funds)
@@ -925,7 +1043,7 @@ def measure_mfg_10e(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -934,14 +1052,14 @@ def measure_mfg_10f(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:572
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif level == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("level", level)
         return
@@ -953,14 +1071,14 @@ def measure_mfg_10g(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:591
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -972,14 +1090,14 @@ def measure_mfg_10h(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:607
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -991,14 +1109,14 @@ def measure_mfg_10i(ev: Evaluation) -> None:
 
     Source: mfg 10 — policies/mfg.kfpl:621
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     elif level == "provincial":
-        amount = ev.fixed(D("300000"))
+        amount = ev.fixed(_D300000)
     else:
         ev.no_case("level", level)
         return
@@ -1010,15 +1128,17 @@ def measure_mfg_11a(ev: Evaluation) -> None:
 
     Source: mfg 11 — policies/mfg.kfpl:635
     """
-    single_champion_product = ev.get("single_champion_product")
-    if ev.undetermined():
+    single_champion_product = ev.claim.facts.get("single_champion_product", ABSENT)
+    if (single_champion_product is ABSENT or ev.result.missing) and ev.absent(
+        ("single_champion_product", single_champion_product)
+    ):
         return
     if not ev.condition(
         bool(single_champion_product),
         lambda c: c.truthy("single_champion_product", single_champion_product),
     ):
         return
-    amount = ev.fixed(D("500000"))
+    amount = ev.fixed(_D500000)
     ev.award(amount, ceiling=False)
 
 
@@ -1027,16 +1147,20 @@ def measure_mfg_11b(ev: Evaluation) -> None:
 
     Source: mfg 11 — policies/mfg.kfpl:659
     """
-    new_product_evaluated = ev.get("new_product_evaluated")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    new_product_evaluated = ev.claim.facts.get("new_product_evaluated", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        new_product_evaluated is ABSENT or higher_award is ABSENT or ev.result.missing
+    ) and ev.absent(
+        ("new_product_evaluated", new_product_evaluated), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(new_product_evaluated),
         lambda c: c.truthy("new_product_evaluated", new_product_evaluated),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -1045,9 +1169,11 @@ def measure_mfg_11c(ev: Evaluation) -> None:
 
     Source: mfg 11 — policies/mfg.kfpl:670
     """
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (level is ABSENT or higher_award is ABSENT or ev.result.missing) and ev.absent(
+        ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         level
@@ -1065,7 +1191,7 @@ def measure_mfg_11c(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.50"), "higher_award", higher_award)
+    amount = ev.matching(_D0_50, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -1074,10 +1200,19 @@ def measure_mfg_12a(ev: Evaluation) -> None:
 
     Source: mfg 12 — policies/mfg.kfpl:680
     """
-    on_cultivation_list = ev.get("on_cultivation_list")
-    project_completed = ev.get("project_completed")
-    rd_pilot_equipment = ev.get("rd_pilot_equipment")
-    if ev.undetermined():
+    on_cultivation_list = ev.claim.facts.get("on_cultivation_list", ABSENT)
+    project_completed = ev.claim.facts.get("project_completed", ABSENT)
+    rd_pilot_equipment = ev.claim.facts.get("rd_pilot_equipment", ABSENT)
+    if (
+        on_cultivation_list is ABSENT
+        or project_completed is ABSENT
+        or rd_pilot_equipment is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("on_cultivation_list", on_cultivation_list),
+        ("project_completed", project_completed),
+        ("rd_pilot_equipment", rd_pilot_equipment),
+    ):
         return
     if not ev.condition(
         bool(on_cultivation_list) and bool(project_completed),
@@ -1087,7 +1222,7 @@ def measure_mfg_12a(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.percent(D("0.20"), rd_pilot_equipment, "rd_pilot_equipment")
+    amount = ev.percent(_D0_20, rd_pilot_equipment, "rd_pilot_equipment")
     ev.award(amount, ceiling=False)
 
 
@@ -1096,12 +1231,25 @@ def measure_mfg_12b(ev: Evaluation) -> None:
 
     Source: mfg 12 — policies/mfg.kfpl:702
     """
-    city_innovation_centre = ev.get("city_innovation_centre")
-    tech_import_fees = ev.get("tech_import_fees")
-    research_instruments = ev.get("research_instruments")
-    research_equipment = ev.get("research_equipment")
-    research_software = ev.get("research_software")
-    if ev.undetermined():
+    city_innovation_centre = ev.claim.facts.get("city_innovation_centre", ABSENT)
+    tech_import_fees = ev.claim.facts.get("tech_import_fees", ABSENT)
+    research_instruments = ev.claim.facts.get("research_instruments", ABSENT)
+    research_equipment = ev.claim.facts.get("research_equipment", ABSENT)
+    research_software = ev.claim.facts.get("research_software", ABSENT)
+    if (
+        city_innovation_centre is ABSENT
+        or tech_import_fees is ABSENT
+        or research_instruments is ABSENT
+        or research_equipment is ABSENT
+        or research_software is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("city_innovation_centre", city_innovation_centre),
+        ("tech_import_fees", tech_import_fees),
+        ("research_instruments", research_instruments),
+        ("research_equipment", research_equipment),
+        ("research_software", research_software),
+    ):
         return
     if not ev.condition(
         bool(city_innovation_centre),
@@ -1109,7 +1257,7 @@ def measure_mfg_12b(ev: Evaluation) -> None:
     ):
         return
     amount = ev.percent(
-        D("0.20"),
+        _D0_20,
         ev.base(
             ("tech_import_fees", tech_import_fees),
             ("research_instruments", research_instruments),
@@ -1125,14 +1273,14 @@ def measure_mfg_12c(ev: Evaluation) -> None:
 
     Source: mfg 12 — policies/mfg.kfpl:724
     """
-    level = ev.get("level")
-    if ev.undetermined():
+    level = ev.claim.facts.get("level", ABSENT)
+    if (level is ABSENT or ev.result.missing) and ev.absent(("level", level)):
         return
     ev.case("level", level)
     if level == "national":
-        amount = ev.fixed(D("5000000"))
+        amount = ev.fixed(_D5000000)
     elif level == "provincial":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     else:
         ev.no_case("level", level)
         return
@@ -1144,19 +1292,21 @@ def measure_mfg_13a(ev: Evaluation) -> None:
 
     Source: mfg 13 — policies/mfg.kfpl:739
     """
-    size = ev.get("size")
-    cloud_fees = ev.get("cloud_fees")
-    if ev.undetermined():
+    size = ev.app.enterprise.get("size", ABSENT)
+    cloud_fees = ev.claim.facts.get("cloud_fees", ABSENT)
+    if (size is ABSENT or cloud_fees is ABSENT or ev.result.missing) and ev.absent(
+        ("size", size), ("cloud_fees", cloud_fees)
+    ):
         return
     if not ev.condition(
-        size in ("above_scale",) and cloud_fees >= D("30000"),
+        size in ("above_scale",) and cloud_fees >= _D30000,
         lambda c: c.all_of(
             c.is_in("size", size, ("above_scale",)),
-            c.compare("at_least", "cloud_fees", cloud_fees, D("30000")),
+            c.compare("at_least", "cloud_fees", cloud_fees, _D30000),
         ),
     ):
         return
-    amount = ev.percent(D("0.50"), cloud_fees, "cloud_fees")
+    amount = ev.percent(_D0_50, cloud_fees, "cloud_fees")
     ev.award(amount, ceiling=True)
 
 
@@ -1165,19 +1315,21 @@ def measure_mfg_13b(ev: Evaluation) -> None:
 
     Source: mfg 13 — policies/mfg.kfpl:760
     """
-    size = ev.get("size")
-    cloud_fees = ev.get("cloud_fees")
-    if ev.undetermined():
+    size = ev.app.enterprise.get("size", ABSENT)
+    cloud_fees = ev.claim.facts.get("cloud_fees", ABSENT)
+    if (size is ABSENT or cloud_fees is ABSENT or ev.result.missing) and ev.absent(
+        ("size", size), ("cloud_fees", cloud_fees)
+    ):
         return
     if not ev.condition(
-        size in ("small_micro",) and cloud_fees >= D("10000"),
+        size in ("small_micro",) and cloud_fees >= _D10000,
         lambda c: c.all_of(
             c.is_in("size", size, ("small_micro",)),
-            c.compare("at_least", "cloud_fees", cloud_fees, D("10000")),
+            c.compare("at_least", "cloud_fees", cloud_fees, _D10000),
         ),
     ):
         return
-    amount = ev.percent(D("0.30"), cloud_fees, "cloud_fees")
+    amount = ev.percent(_D0_30, cloud_fees, "cloud_fees")
     ev.award(amount, ceiling=True)
 
 
@@ -1186,15 +1338,17 @@ def measure_mfg_14a(ev: Evaluation) -> None:
 
     Source: mfg 14 — policies/mfg.kfpl:775
     """
-    platform_stage = ev.get("platform_stage")
-    platform_kind = ev.get("platform_kind")
-    if ev.undetermined():
+    platform_stage = ev.claim.facts.get("platform_stage", ABSENT)
+    platform_kind = ev.claim.facts.get("platform_kind", ABSENT)
+    if (platform_stage is ABSENT or platform_kind is ABSENT or ev.result.missing) and ev.absent(
+        ("platform_stage", platform_stage), ("platform_kind", platform_kind)
+    ):
         return
     ev.case("platform_kind", platform_kind)
     if platform_kind == "industry":
-        total = ev.fixed(D("500000"))
+        total = ev.fixed(_D500000)
     elif platform_kind == "comprehensive":
-        total = ev.fixed(D("1000000"))
+        total = ev.fixed(_D1000000)
     else:
         ev.no_case("platform_kind", platform_kind)
         return
@@ -1203,8 +1357,8 @@ def measure_mfg_14a(ev: Evaluation) -> None:
         platform_stage,
         total,
         (
-            ("listed", D("0.50")),
-            ("accepted", D("0.50")),
+            ("listed", _D0_50),
+            ("accepted", _D0_50),
         ),
         "failed",
     )
@@ -1216,10 +1370,17 @@ def measure_mfg_14b(ev: Evaluation) -> None:
 
     Source: mfg 14 — policies/mfg.kfpl:792
     """
-    platform_accepted = ev.get("platform_accepted")
-    level = ev.get("level")
-    higher_award = ev.get("higher_award")
-    if ev.undetermined():
+    platform_accepted = ev.claim.facts.get("platform_accepted", ABSENT)
+    level = ev.claim.facts.get("level", ABSENT)
+    higher_award = ev.claim.facts.get("higher_award", ABSENT)
+    if (
+        platform_accepted is ABSENT
+        or level is ABSENT
+        or higher_award is ABSENT
+        or ev.result.missing
+    ) and ev.absent(
+        ("platform_accepted", platform_accepted), ("level", level), ("higher_award", higher_award)
+    ):
         return
     if not ev.condition(
         bool(platform_accepted)
@@ -1241,7 +1402,7 @@ def measure_mfg_14b(ev: Evaluation) -> None:
         ),
     ):
         return
-    amount = ev.matching(D("0.30"), "higher_award", higher_award)
+    amount = ev.matching(_D0_30, "higher_award", higher_award)
     ev.award(amount, ceiling=False)
 
 
@@ -1269,7 +1430,7 @@ MEASURES = (
         en="Market promotion: trade fairs and expos",
         fn=measure_mfg_2a,
         reads=("booth_rental", "booth_setup"),
-        caps=(("year", D("300000")),),
+        caps=(("year", _D300000),),
         once=None,
         max_years=None,
         matter="trade_fairs",
@@ -1284,7 +1445,7 @@ MEASURES = (
         en="Market promotion: advertising local products in central media",
         fn=measure_mfg_2b,
         reads=("industrial_enterprise", "central_media_ad_fees"),
-        caps=(("year", D("1000000")),),
+        caps=(("year", _D1000000),),
         once=None,
         max_years=None,
         matter="central_media_ads",
@@ -1302,7 +1463,7 @@ MEASURES = (
         en="Opening foreign markets: freight to Belt-and-Road and key regions",
         fn=measure_mfg_2c,
         reads=("export_freight",),
-        caps=(("year", D("5000000")),),
+        caps=(("year", _D5000000),),
         once=None,
         max_years=None,
         matter="export_freight_subsidy",
@@ -1320,7 +1481,7 @@ MEASURES = (
         en="Major technological upgrading",
         fn=measure_mfg_3,
         reads=("tech_reform_demo", "project_completed", "equipment_rd_investment"),
-        caps=(("project", D("1000000")),),
+        caps=(("project", _D1000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1336,7 +1497,7 @@ MEASURES = (
         en="Green transformation",
         fn=measure_mfg_4,
         reads=("green_reform_demo", "project_completed", "equipment_rd_investment"),
-        caps=(("project", D("2000000")),),
+        caps=(("project", _D2000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1357,7 +1518,7 @@ MEASURES = (
             "project_total_investment",
             "software_hardware_investment",
         ),
-        caps=(("project", D("3000000")),),
+        caps=(("project", _D3000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1373,7 +1534,7 @@ MEASURES = (
         en="Replacing workers with robots",
         fn=measure_mfg_6,
         reads=("robot_programme_project", "project_completed", "equipment_rd_investment"),
-        caps=(("project", D("2000000")),),
+        caps=(("project", _D2000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1395,7 +1556,7 @@ MEASURES = (
             "in_production",
             "production_equipment_investment",
         ),
-        caps=(("project", D("10000000")),),
+        caps=(("project", _D10000000),),
         once=None,
         max_years=None,
         matter="equipment_project",
@@ -1666,7 +1827,7 @@ MEASURES = (
         en="Demonstration projects: match for a national Industrial Foundation Strengthening project",
         fn=measure_mfg_10d,
         reads=("strong_base_project", "higher_award"),
-        caps=(("enterprise", D("10000000")),),
+        caps=(("enterprise", _D10000000),),
         once=None,
         max_years=None,
         matter="strong_base",
@@ -1684,7 +1845,7 @@ MEASURES = (
         en="Demonstration projects: match for military-civil fusion policy funds",
         fn=measure_mfg_10e,
         reads=("military_civil_funds", "level", "higher_award"),
-        caps=(("enterprise", D("5000000")),),
+        caps=(("enterprise", _D5000000),),
         once=None,
         max_years=None,
         matter="military_civil_fusion",
@@ -1820,7 +1981,7 @@ MEASURES = (
         en="Innovation centres: enterprises on the city cultivation list",
         fn=measure_mfg_12a,
         reads=("on_cultivation_list", "project_completed", "rd_pilot_equipment"),
-        caps=(("year", D("500000")),),
+        caps=(("year", _D500000),),
         once=None,
         max_years=2,
         matter="innovation_centre_cultivation",
@@ -1841,7 +2002,7 @@ MEASURES = (
             "research_equipment",
             "research_software",
         ),
-        caps=(("year", D("1000000")),),
+        caps=(("year", _D1000000),),
         once=None,
         max_years=3,
         matter="city_innovation_centre",
@@ -1876,7 +2037,7 @@ MEASURES = (
         en="Moving to the cloud: above-scale industrial enterprises",
         fn=measure_mfg_13a,
         reads=("size", "cloud_fees"),
-        caps=(("enterprise", D("50000")),),
+        caps=(("enterprise", _D50000),),
         once=None,
         max_years=None,
         matter="cloud",
@@ -1891,7 +2052,7 @@ MEASURES = (
         en="Moving to the cloud: small and micro enterprises",
         fn=measure_mfg_13b,
         reads=("size", "cloud_fees"),
-        caps=(("enterprise", D("20000")),),
+        caps=(("enterprise", _D20000),),
         once=None,
         max_years=None,
         matter="cloud",

@@ -228,7 +228,9 @@ def test_names_that_python_would_mangle_alike_stay_apart(tmp_path: Path) -> None
     folder = policy_dir(tmp_path, COLLIDING)
     assert_exit(invoke("test", str(folder), "-v"), 0, "3 passed, 0 failed")
     source = invoke("dump", str(folder / "mfg.kfpl"), "--stage", "python").output
-    assignments = [line.split("=")[0].strip() for line in source.splitlines() if "ev.get(" in line]
+    assignments = [
+        line.split("=")[0].strip() for line in source.splitlines() if ", ABSENT)" in line
+    ]
     assert len(assignments) == len(set(assignments)) == 4, assignments
 
 

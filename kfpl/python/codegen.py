@@ -52,12 +52,26 @@ def func_name(measure_id: str) -> str:
     return "measure_" + measure_id.replace("-", "_")
 
 
+# The decimal literals of the module being generated: text -> constant name. A
+# ``D("0.30")`` in a function is parsed at every call (two thousand instructions,
+# several per claim); the module makes each one once (issue 13).
+_literals: dict[str, str] | None = None
+
+
 def dec(value: Decimal) -> str:
-    """An exact decimal literal: D("0.30")."""
+    """An exact decimal literal: D("0.30"), or, inside ``generate``, the module's
+    constant for it (``_D0_30``)."""
     text = (
         format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
     )
-    return f'D("{text}")'
+    if _literals is None:
+        return f'D("{text}")'
+    return _literals.setdefault(text, "_D" + text.replace("-", "M").replace(".", "_"))
+
+
+def literal_constants(literals: dict[str, str]) -> str:
+    """The module-level definitions of the literals ``dec`` named."""
+    return "".join(f'{name} = D("{text}")\n' for text, name in literals.items())
 
 
 def docstring_text(text: str) -> str:
@@ -338,14 +352,27 @@ def reads_of(measure: n.Measure, ps: PolicySet) -> list[str]:
     return names
 
 
+def read_inputs(reads: list[str], ps: PolicySet, body: Body) -> None:
+    """The inputs a measure reads, taken from the claim's facts or the enterprise's
+    (the generator knows which) rather than through ``ev.get`` one call each; only when
+    one is absent does ``ev.absent`` record what is missing, as ``ev.get`` would."""
+    for name in reads:
+        decl = ps.inputs.get(name)
+        where = (
+            "app.enterprise" if decl is not None and decl.origin == "enterprise" else "claim.facts"
+        )
+        body.add(f"{ident(name)} = ev.{where}.get({name!r}, ABSENT)")
+    if reads:
+        tested = " or ".join(f"{ident(name)} is ABSENT" for name in reads)
+        pairs = ", ".join(f"({name!r}, {ident(name)})" for name in reads)
+        body.add(f"if ({tested} or ev.result.missing) and ev.absent({pairs}):")
+        body.add(f"{INDENT}return")
+
+
 def measure_body(measure: n.Measure, ps: PolicySet) -> list[str]:
     body = Body()
     reads = reads_of(measure, ps)
-    for name in reads:
-        body.add(f"{ident(name)} = ev.get({name!r})")
-    if reads:
-        body.add("if ev.undetermined():")
-        body.add(f"{INDENT}return")
+    read_inputs(reads, ps, body)
     for cond in measure.requires:
         value = cond_value(cond)
         if value is None:
@@ -484,7 +511,8 @@ def rule_code(rule: n.Rule, policy_id: str, ps: PolicySet) -> RuleCode:
             body.add(f"return {cond_expr(item.cond)}")
             spec = [*common, "kind='eligible'", f"check={func}"]
             if enterprise_only(item.cond, ps):
-                spec.append("enterprise_only=True")
+                reads = tuple(dict.fromkeys(cond_names(item.cond)))
+                spec.append(f"enterprise_only=True, reads={reads!r}")
             specs.append(spec)
         elif isinstance(item, n.Exclude):
             specs.append([*common, "kind='exclude'", f"flags={item.flags!r}"])
@@ -575,6 +603,18 @@ def param_value(value: n.ParamValue) -> str:
 
 def generate(module: n.Module, ps: PolicySet) -> str:
     """The Python source of the evaluator module for one policy file."""
+    global _literals
+    _literals = {}
+    try:
+        text = _generate(module, ps)
+        constants = literal_constants(_literals)
+    finally:
+        _literals = None
+    imports = runtime_imports(text.replace("IMPORTS\n", "IMPORTS\n" + constants, 1))
+    return text.replace("IMPORTS\n", imports + ("\n" + constants if constants else ""), 1)
+
+
+def _generate(module: n.Module, ps: PolicySet) -> str:
     header = module.of_type(n.Policy)
     policy = header[0] if header else n.Policy(module_stem(module.path))
     title_zh, title_en = label_pair(policy.title)
@@ -609,10 +649,11 @@ def generate(module: n.Module, ps: PolicySet) -> str:
         rules=rules,
         docstring_text=docstring_text,
     )
-    return text.replace("IMPORTS\n", runtime_imports(text), 1)
+    return text
 
 
 RUNTIME_NAMES = (
+    "ABSENT",
     "Check",
     "D",
     "Evaluation",

@@ -1,7 +1,7 @@
 """The small runtime that generated evaluators import (and nothing of the compiler).
 
 Generated modules use: ``D`` (exact decimals), ``date``, ``Evaluation`` (the claim
-being evaluated), and the declaration records ``InputSpec``, ``ParamValue``,
+being evaluated), ``ABSENT`` (an input not given), and the declaration records ``InputSpec``, ``ParamValue``,
 ``MeasureMeta`` and ``RuleSpec``.
 """
 
@@ -10,9 +10,18 @@ from decimal import Decimal as D
 
 from kfpl.runtime.application import Application, ApplicationError, InputSpec
 from kfpl.runtime.engine import EXPLAIN_VERSION, Outcome, PolicySetRuntime
-from kfpl.runtime.measure import Check, Evaluation, MeasureMeta, ParamValue, Result, RuleSpec
+from kfpl.runtime.measure import (
+    ABSENT,
+    Check,
+    Evaluation,
+    MeasureMeta,
+    ParamValue,
+    Result,
+    RuleSpec,
+)
 
 __all__ = [
+    "ABSENT",
     "EXPLAIN_VERSION",
     "Application",
     "ApplicationError",

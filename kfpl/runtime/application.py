@@ -120,12 +120,15 @@ class PriorAward:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)  # built for every record read: as Claim
 class PastFacts:
     """Facts of an earlier year (e.g. last year's revenue), so that 首次超过 can be judged."""
 
     year: int
     facts: dict[str, Any]
+
+    def __init__(self, year: int, facts: dict[str, Any]) -> None:
+        self.__dict__["year"], self.__dict__["facts"] = year, facts
 
 
 @dataclass(frozen=True, init=False)  # built for every application read: as Claim
@@ -571,6 +574,23 @@ def schema_of(inputs: dict[str, InputSpec], measure_inputs: dict[str, tuple[str,
 
 
 _NOT_PLAIN = object()  # _plain_value: not one of the plain forms
+_NO_FACTS: dict[str, Any] = {}  # a claim without facts (only read, never filled)
+_plain_money = _PLAIN_MONEY.fullmatch
+
+
+def _typed(spec: InputSpec, value: Any, where: str, index: int, key: str) -> Any:
+    """``read_value`` of a value that is not a plain ``true``/``false`` (the reader takes
+    those in line): the plain amount and the enum member straight, every other value
+    through the general readers, at the path ``where.format(index, key)`` (written
+    only then: most values need none)."""
+    if value.__class__ is str:
+        kind = spec.type
+        if kind == "money" and _plain_money(value):
+            return Decimal(value)
+        if kind == "enum" and value in spec.members:
+            return value
+    plain = _plain_value(spec, value)
+    return plain if plain is not _NOT_PLAIN else read_value(spec, value, where.format(index, key))
 
 
 def _plain_value(spec: InputSpec, value: Any) -> Any:
@@ -635,9 +655,10 @@ def read_application(
     for key, value in raw_ent.items():
         spec = profile.get(key)
         if spec is not None:
-            plain = _plain_value(spec, value)
             enterprise[key] = (
-                plain if plain is not _NOT_PLAIN else read_value(spec, value, f"enterprise.{key}")
+                value
+                if value.__class__ is bool and spec.type == "bool"
+                else _typed(spec, value, "enterprise.{1}", 0, key)
             )
         elif key in ("id", "name"):
             if not isinstance(value, str | int) or isinstance(value, bool):
@@ -663,10 +684,9 @@ def read_application(
     claims = []
     seen_ids: set[str] = set()
     for i, raw in enumerate(raw_claims):
-        path = f"claims[{i}]"
         if not isinstance(raw, dict):
             raise ApplicationError(
-                path,
+                f"claims[{i}]",
                 Text(
                     "应为包含 `id`、`measure`、`facts` 的对象",
                     "expected an object with id, measure, facts",
@@ -675,7 +695,7 @@ def read_application(
         if not raw.keys() <= _CLAIM_FIELD_SET:
             if "matter" in raw:
                 raise ApplicationError(
-                    f"{path}.matter",
+                    f"claims[{i}].matter",
                     Text(
                         "申报事项不写 `matter`：哪些措施属于同一事项由政策规定（措施中的 `matter`）；"
                         "请改写项目或产品",
@@ -686,43 +706,48 @@ def read_application(
                 )
             for key in raw:
                 if key not in _CLAIM_FIELDS:
-                    raise ApplicationError(f"{path}.{key}", _unknown(key, list(_CLAIM_FIELDS)))
+                    raise ApplicationError(f"claims[{i}].{key}", _unknown(key, list(_CLAIM_FIELDS)))
         claim_id = raw.get("id")
         if claim_id.__class__ is not str:
-            claim_id = _id(raw["id"], f"{path}.id") if "id" in raw else f"claim-{i + 1}"
+            claim_id = _id(raw["id"], f"claims[{i}].id") if "id" in raw else f"claim-{i + 1}"
         if claim_id in seen_ids:
             raise ApplicationError(
-                f"{path}.id",
+                f"claims[{i}].id",
                 Text(f"申报编号 {claim_id!r} 重复", f"duplicate claim id {claim_id!r}"),
             )
         seen_ids.add(claim_id)
         measure = raw.get("measure")
         if measure.__class__ is not str or measure not in measure_inputs:
-            measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
-        raw_facts = raw.get("facts", {})
+            measure = _measure(
+                _require(raw, "measure", f"claims[{i}]"), f"claims[{i}].measure", measure_inputs
+            )
+        raw_facts = raw.get("facts", _NO_FACTS)
         if not isinstance(raw_facts, dict):
-            raise ApplicationError(f"{path}.facts", _FACTS)
+            raise ApplicationError(f"claims[{i}].facts", _FACTS)
         reads = schema.claim_facts[measure]
         facts: dict[str, Any] = {}
         for key, value in raw_facts.items():
             spec = reads.get(key)
             if spec is None:
-                raise _not_read(measure, key, f"{path}.facts.{key}", inputs, measure_inputs)
+                raise _not_read(measure, key, f"claims[{i}].facts.{key}", inputs, measure_inputs)
             if value is None:
                 continue  # explicit null: the fact is unknown (missing is not zero)
-            plain = _plain_value(spec, value)
-            facts[key] = (
-                plain if plain is not _NOT_PLAIN else read_value(spec, value, f"{path}.facts.{key}")
-            )
+            # true/false and a plain amount in line: most facts are one or the other
+            if value.__class__ is bool and spec.type == "bool":
+                facts[key] = value
+            elif value.__class__ is str and spec.type == "money" and _plain_money(value):
+                facts[key] = Decimal(value)
+            else:
+                facts[key] = _typed(spec, value, "claims[{0}].facts.{1}", i, key)
         keys = {}
         for key in CLAIM_KEYS:
             value = raw.get(key)
             if value is not None:
-                keys[key] = value if value.__class__ is str else _id(value, f"{path}.{key}")
+                keys[key] = value if value.__class__ is str else _id(value, f"claims[{i}].{key}")
         claim_date = app_date
         if raw.get("date") is not None:
             within = Text("申报年度", "the application's year")
-            claim_date = _dated(raw["date"], f"{path}.date", year, within)
+            claim_date = _dated(raw["date"], f"claims[{i}].date", year, within)
         claims.append(Claim(claim_id, measure, facts, keys, i, claim_date))
 
     history = []
@@ -741,42 +766,49 @@ def read_application(
             ),
         )
     for i, raw in enumerate(raw_history):
-        path = f"history[{i}]"
         if not isinstance(raw, dict):
             raise ApplicationError(
-                path,
+                f"history[{i}]",
                 Text(
                     "应为包含 `measure`、`year`、`amount` 的对象",
                     "expected an object with measure, year, amount",
                 ),
             )
         if "facts" in raw:
-            past.append(_past_facts(raw, path, inputs))
+            past.append(_past_facts(raw, f"history[{i}]", inputs))
             continue
         if not raw.keys() <= _AWARD_FIELD_SET:
             for key in raw:
                 if key not in _AWARD_FIELDS:
                     raise ApplicationError(
-                        f"{path}.{key}", _unknown(key, ["measure", "year", "amount", *HISTORY_KEYS])
+                        f"history[{i}].{key}",
+                        _unknown(key, ["measure", "year", "amount", *HISTORY_KEYS]),
                     )
         measure = raw.get("measure")
         if measure.__class__ is not str or measure not in measure_inputs:
-            measure = _measure(_require(raw, "measure", path), f"{path}.measure", measure_inputs)
+            measure = _measure(
+                _require(raw, "measure", f"history[{i}]"), f"history[{i}].measure", measure_inputs
+            )
         hyear = raw.get("year")
         if hyear.__class__ is not int or not YEARS[0] <= hyear <= YEARS[1]:
-            hyear = _year(_require(raw, "year", path), f"{path}.year")
-        amount = plain_money(raw.get("amount"))
+            hyear = _year(_require(raw, "year", f"history[{i}]"), f"history[{i}].year")
+        amount = raw.get("amount")
+        if amount.__class__ is str and _plain_money(amount):
+            amount = Decimal(amount)
+        else:
+            amount = plain_money(amount)
         if amount is None:
-            amount = read_money(_require(raw, "amount", path), f"{path}.amount")
+            amount = read_money(_require(raw, "amount", f"history[{i}]"), f"history[{i}].amount")
         hkeys: dict[str, Any] = {}
-        for key in HISTORY_KEYS:
+        # Measure, year and amount are read: an award of three fields names no keys.
+        for key in HISTORY_KEYS if len(raw) > 3 else ():
             value = raw.get(key)
             if value is None:
                 continue
             if key == "step":
-                hkeys[key] = read_money(value, f"{path}.{key}")
+                hkeys[key] = read_money(value, f"history[{i}].{key}")
             else:
-                hkeys[key] = value if value.__class__ is str else _id(value, f"{path}.{key}")
+                hkeys[key] = value if value.__class__ is str else _id(value, f"history[{i}].{key}")
         history.append(PriorAward(measure, hyear, amount, hkeys))
     return Application(year, enterprise, tuple(claims), tuple(history), tuple(past), app_date)
 
@@ -829,9 +861,10 @@ def _past_facts(raw: dict[str, Any], path: str, inputs: dict[str, InputSpec]) ->
                 f"{path}.facts.{key}", _unknown(key, sorted(inputs), Text("事实", "fact"))
             )
         if value is not None:
-            plain = _plain_value(spec, value)
             facts[key] = (
-                plain if plain is not _NOT_PLAIN else read_value(spec, value, f"{path}.facts.{key}")
+                value
+                if value.__class__ is bool and spec.type == "bool"
+                else _typed(spec, value, path + ".facts.{1}", 0, key)
             )
     return PastFacts(pyear, facts)
 

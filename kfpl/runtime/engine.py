@@ -19,6 +19,7 @@ from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
+from kfpl.runtime import measure
 from kfpl.runtime.application import (
     Application,
     Claim,
@@ -34,6 +35,7 @@ from kfpl.runtime.measure import (
     LazyTexts,
     MeasureMeta,
     ParamValue,
+    Record,
     Render,
     Result,
     RuleSpec,
@@ -60,7 +62,10 @@ class Decision(LazyTexts):
         render: Render | None = None,
     ) -> None:
         self.rule, self.source, self.claims = rule, source, claims if claims is not None else []
-        self._set_texts(zh, en, render)
+        # LazyTexts._set_texts written out, as in Step (one or two per application)
+        self._render, self._zh, self._en = render, zh, en
+        if render is not None and measure.EAGER:
+            self._rendered()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -124,14 +129,15 @@ def result_json(r: Result) -> dict[str, Any]:
 def _note(
     result: Result, kind: str, source: str, zh: str, en: str, ok: bool | None = False
 ) -> None:
-    result.steps.append(Step(kind, zh, en, source, 0, ok))
+    result.log.append((kind, zh, en, source, 0, ok, None))
 
 
 def _note_later(
     result: Result, kind: str, source: str, render: Render, ok: bool | None = False
 ) -> None:
     """``_note`` with its text rendered when read (``measure.EAGER``)."""
-    result.steps.append(Step(kind, "", "", source, 0, ok, render))
+    record = (kind, "", "", source, 0, ok, render)
+    result.log.append(Step(*record) if measure.EAGER else record)
 
 
 class PolicySetRuntime:
@@ -174,16 +180,13 @@ class PolicySetRuntime:
         self.schema = Schema(self.inputs, self.measure_inputs)
         self.measure_policies = {m.policy for m in self.measures.values()}
         # Worked out once for the set rather than for every claim: the exclusion and
-        # eligibility rules binding each measure, in the order written; the measures
-        # with caps across claims; the rules of each application-level kind.
-        self.claim_rules = {
-            m.id: tuple(
-                (r, self._standing(r))
-                for r in self.rules
-                if r.kind in ("exclude", "eligible") and self._applies(r, m)
-            )
-            for m in self.measures.values()
-        }
+        # eligibility rules binding each measure, in the order written (in blocks, see
+        # `_blocks`); the measures with caps across claims; the rules of each
+        # application-level kind.
+        blocks: dict[_Block, _Block] = {}
+        self.claim_rules = {m.id: self._blocks(m, blocks) for m in self.measures.values()}
+        # Decisions of rule blocks on the enterprise alone, by the values they read.
+        self.decided: dict[tuple[Any, ...], _Judged] = {}
         # The period deciding whether each measure is in force, whether it is the
         # measure's own, and the first year of its policy's period (for 首次).
         self.in_force_of = {
@@ -220,6 +223,11 @@ class PolicySetRuntime:
             for r in self.rules
             if r.kind == "yearly_cap"
         }
+        self.limit_labels = {
+            id(r): (self.labels.name(r.limit, "zh"), self.labels.name(r.limit, "en"))
+            for r in self.rules
+            if r.kind == "yearly_cap"
+        }
         self.rules_of = {
             kind: tuple(r for r in self.rules if r.kind == kind)
             for kind in ("stack", "group_cap", "yearly_cap")
@@ -243,24 +251,31 @@ class PolicySetRuntime:
             return self._evaluate(app, standing=False)
 
     def _evaluate(self, app: Application, standing: bool = True) -> Outcome:
-        judged: dict[int, _Judged] = {}  # the enterprise's standing, judged once (below)
+        judged: dict[int, _Judged] = {}  # the enterprise's standing, per block (_judged)
         results = [self._claim(app, claim, standing, judged) for claim in app.claims]
         decisions: list[Decision] = []
-        if not any(r.paid for r in results):
+        paid = 0  # (a loop: `sum` and the property cost more than the claims)
+        for r in results:
+            if r.status in PAID:
+                paid += 1
+        if not paid:
             return Outcome(app, results, decisions)  # every rule below binds paid claims only
         self._once_in_application(app, results)
         self._aggregate_caps(app, results)
         # Stacking first (in the order written), then the yearly total, whatever
         # the order of the files: the total must count only what survives stacking.
-        for rule in self.rules_of["stack"]:
-            decisions.extend(self._stack(rule, app, results))
+        # A group needs two benefits, or one and an earlier award: with one claim paid
+        # (the rules only ever take claims out) and no history, no rule can bind.
+        if paid > 1 or app.history:
+            for rule in self.rules_of["stack"]:
+                decisions.extend(self._stack(rule, app, results))
         for rule in self.rules_of["group_cap"]:
             decisions.extend(self._group_cap(rule, app, results))
         for rule in self.rules_of["yearly_cap"]:
             if standing or rule.limit in app.enterprise:
                 decisions.extend(self._yearly_cap(rule, app, results))
         for r in results:
-            if r.paid and r.computed is not None and r.amount != r.computed:
+            if r.computed is not None and r.status in PAID and r.amount != r.computed:
                 _note_later(r, "final", r.meta.source, _final_texts(r.amount), ok=None)
         return Outcome(app, results, decisions)
 
@@ -273,13 +288,33 @@ class PolicySetRuntime:
         return results[0]
 
     # -- applicability
-    def _standing(self, rule: RuleSpec) -> bool:
-        """The rule reads only the enterprise's inputs (an exclusion whose flags are all
-        its inputs, an eligibility condition the generator found to read nothing else):
-        it decides alike for every claim of an application."""
+    def _standing(self, rule: RuleSpec) -> tuple[str, ...] | None:
+        """The enterprise inputs the rule reads when it reads nothing else (an exclusion
+        whose flags are all its inputs, an eligibility condition the generator found to
+        read only them, and lists): it decides alike whatever the claim. None otherwise."""
         if rule.kind == "exclude":
-            return all(flag in self.labels.profile for flag in rule.flags)
-        return rule.enterprise_only
+            standing = all(flag in self.labels.profile for flag in rule.flags)
+            return rule.flags if standing else None
+        # A generator that marked the rule but did not list its reads: not shared.
+        return rule.reads if rule.enterprise_only and rule.reads else None
+
+    def _blocks(self, meta: MeasureMeta, interned: dict[_Block, _Block]) -> tuple[_Block, ...]:
+        """The exclusion and eligibility rules binding ``meta``, in the order written;
+        consecutive rules on the enterprise alone form one block, judged as one (one
+        look-up per claim), with the inputs they read; any other rule is a block of its
+        own with no reads. Equal blocks are one object (``interned``)."""
+        out: list[_Block] = []
+        for rule in self.rules:
+            if rule.kind not in ("exclude", "eligible") or not self._applies(rule, meta):
+                continue
+            reads = self._standing(rule)
+            if reads is not None and out:
+                rules, before = out[-1]
+                if before is not None:  # joins the block of the rules before it
+                    out[-1] = ((*rules, rule), (*before, *(r for r in reads if r not in before)))
+                    continue
+            out.append(((rule,), reads))
+        return tuple(interned.setdefault(block, block) for block in out)
 
     def _applies(self, rule: RuleSpec, meta: MeasureMeta) -> bool:
         """A rule binds the measures of its own policy; a rule in a policy without
@@ -295,15 +330,19 @@ class PolicySetRuntime:
         judged: dict[int, _Judged] | None = None,
     ) -> Result:
         meta = self.measures[claim.measure]
-        ev = Evaluation(meta, claim, app, self.labels, self.params)
-        result = ev.result
-        if not self._in_force(meta, ev):
+        result = Result(claim, meta)
+        period, own, first_year = self.in_force_of[meta.id]
+        if period is not None and not self._in_force(period, own, app, result):
             return result
-        for rule, standing in self.claim_rules[meta.id] if set_rules else ():
-            if standing and judged is not None:
-                if not self._judged(rule, ev, judged):
+        ev = Evaluation(meta, claim, app, self.labels, self.params, result)
+        if first_year is not None:
+            ev.first_year = first_year
+        for block in self.claim_rules[meta.id] if set_rules else ():
+            rules, reads = block
+            if reads is None:
+                if not self._judge(rules[0], ev):
                     return result
-            elif not self._judge(rule, ev):
+            elif not self._judged(block, ev, {} if judged is None else judged):
                 return result
         if meta.item and not self._identified(meta, ev):
             return result
@@ -321,47 +360,62 @@ class PolicySetRuntime:
             return self._exclusion(rule, ev)
         return self._eligibility(rule, ev)
 
-    def _judged(self, rule: RuleSpec, ev: Evaluation, judged: dict[int, _Judged]) -> bool:
-        """``_judge`` for a rule on the enterprise alone: judged for the first claim, the
-        decision is the same for the others, which take its steps (the same Step
-        objects, rendered once), status and reason. Only a claim in its initial state
+    def _judged(self, block: _Block, ev: Evaluation, judged: dict[int, _Judged]) -> bool:
+        """``_judge`` for a block of rules on the enterprise alone, in order until one
+        refuses: their decision follows from the values of the inputs they read, so it
+        is judged once for those values (for the first claim of the first application
+        that has them) and every later claim takes it: status, reason and steps (the
+        same records, holding no evaluation). ``judged`` keeps the application's, by
+        block, so its other claims look up no values. Only a claim in its initial state
         takes or gives a decision, and only a decided one (an undetermined rule's step
-        names the claim's measure)."""
+        names the claim's measure) whose steps are all the rules' own."""
         result = ev.result
+        rules, reads = block
         fresh = result.status == "awarded" and not result.missing and not result.reason
+        key: tuple[Any, ...] = ()
         if fresh:
-            earlier = judged.get(id(rule))
+            earlier = judged.get(id(block))
+            if earlier is None:
+                ent = ev.app.enterprise
+                # The block by its id (blocks are interned and live as long as the
+                # runtime; hashing its RuleSpecs would cost more than judging).
+                key = (id(block), ev.app.year, *[ent.get(name) for name in reads or ()])
+                earlier = self.decided.get(key)
             if earlier is not None:
+                judged[id(block)] = earlier
                 ok, status, reason, steps = earlier
                 result.status, result.reason = status, reason
-                result.steps.extend(steps)
+                result.log.extend(steps)
                 return ok
-        before = len(result.steps)
-        ok = self._judge(rule, ev)
-        if fresh and result.status != "undetermined":
-            judged[id(rule)] = (ok, result.status, result.reason, tuple(result.steps[before:]))
+        before = len(result.log)
+        ok = all(self._judge(rule, ev) for rule in rules)
+        if fresh and result.status != "undetermined" and None not in key:
+            steps = tuple(result.log[before:])
+            sources = {rule.source for rule in rules}
+            if all((s.source if isinstance(s, Step) else s[3]) in sources for s in steps):
+                if len(self.decided) >= _DECIDED:  # values that keep changing: start afresh
+                    self.decided.clear()
+                self.decided[key] = judged[id(block)] = (ok, result.status, result.reason, steps)
         return ok
 
-    def _in_force(self, meta: MeasureMeta, ev: Evaluation) -> bool:
-        """The measure's own period if it has one, else its policy's; decided by the
-        claim's date where the period is written with days, by the year otherwise."""
-        period, own, first_year = self.in_force_of[meta.id]
-        if first_year is not None:
-            ev.first_year = first_year
-        if period is None:
-            return True
-        app, result, day = ev.app, ev.result, ev.claim.date
+    def _in_force(self, period: Span, own: bool, app: Application, result: Result) -> bool:
+        """The measure's own period (``own``) if it has one, else its policy's; decided by
+        the claim's date where the period is written with days, by the year otherwise.
+        (Judged on the result alone: a claim outside it needs no evaluation.)"""
+        day, source = result.claim.date, result.meta.source
         holds = period.holds(app.year, day if period.by_day else None)
         if holds is False:  # the usual refusal, explained when read
             result.status, result.reason = "not_eligible", "not_in_force"
-            ev.later("in_force", _outside_texts(period, own, app.year, day), ok=False)
+            _note_later(result, "in_force", source, _outside_texts(period, own, app.year, day))
             return False
         whose_zh, whose_en = _whose(own)
         if holds is None:
             result.status, result.reason = "undetermined", "missing"
             result.missing.append("date")
-            ev.step(
+            _note(
+                result,
                 "in_force",
+                source,
                 f"{whose_zh}实施期限为{period.zh()}，{app.year}年内只有部分日期在期限内，"
                 "需填写申报事项的日期（date）",
                 f"{whose_en} effective period runs {period.en()}: only part of {app.year} is "
@@ -370,8 +424,10 @@ class PolicySetRuntime:
             )
             return False
         if period.by_day and day is not None:
-            ev.step(
+            _note(
+                result,
                 "in_force",
+                source,
                 f"{day_zh(day)}在{whose_zh}实施期限（{period.zh()}）内",
                 f"in force: {day_en(day)} is inside {whose_en} effective period ({period.en()})",
                 ok=True,
@@ -453,7 +509,7 @@ class PolicySetRuntime:
         if check is None:  # an input was missing: the result is already undetermined
             return False
         ok = ev.require(check)
-        ev.result.steps[-1].source = rule.source
+        _source_of_last(ev.result, rule.source)
         if not ok:
             ev.result.reason = "general_eligibility"
         return ok
@@ -528,7 +584,7 @@ class PolicySetRuntime:
         refused, so splitting a claim never pays twice."""
         groups: dict[tuple[Any, ...], list[Result]] = defaultdict(list)
         for r in results:
-            if r.meta.once is not None and r.paid:
+            if r.meta.once is not None and r.status in PAID:
                 key = (r.meta.id, *self._key_values(r.meta, r.claim, app))
                 groups[key].append(r)
         for members in groups.values():
@@ -613,29 +669,25 @@ class PolicySetRuntime:
 
     # -- caps across claims
     def _aggregate_caps(self, app: Application, results: list[Result]) -> None:
-        claimed: dict[str, list[Result]] = defaultdict(list)
+        claimed: dict[str, list[Result]] = {}  # the claims of measures with such caps
+        capped = self.capped
         for r in results:
-            claimed[r.meta.id].append(r)
+            if r.meta.id in capped:
+                claimed.setdefault(r.meta.id, []).append(r)
         # The measures' caps are independent of each other: each binds its own claims.
-        for mid in claimed:
-            meta = self.capped.get(mid)
-            if meta is None:
-                continue
+        for mid, claims in claimed.items():
+            meta = capped[mid]
             for scope, limit in meta.caps:
-                mine = [r for r in claimed[meta.id] if r.paid and r.amount > ZERO]
+                mine = [r for r in claims if r.status in PAID and r.amount > ZERO]
                 if not mine:
                     continue
                 if scope in ("project", "product"):
                     self._item_caps(app, meta, scope, limit, mine)
                     continue
-                earlier = sum(
-                    (
-                        p.amount
-                        for p in app.history
-                        if p.measure == meta.id and (scope == "enterprise" or p.year == app.year)
-                    ),
-                    ZERO,
-                )
+                earlier = ZERO
+                for p in app.history:
+                    if p.measure == mid and (scope == "enterprise" or p.year == app.year):
+                        earlier += p.amount
                 scope_zh = "单个企业每年" if scope == "year" else "单个企业"
                 scope_en = "per enterprise per year" if scope == "year" else "per enterprise"
                 _share_cap(mine, limit, earlier, meta.source, scope_zh, scope_en, always=True)
@@ -698,18 +750,21 @@ class PolicySetRuntime:
         return bool(meta.item) or meta.once is not None
 
     def _stack(self, rule: RuleSpec, app: Application, results: list[Result]) -> list[Decision]:
-        groups: dict[str, list[Result]] = {}
         stacked = self.stacked[id(rule)]
-        for r in results:
-            if r.meta.id not in stacked or not r.paid or r.amount <= ZERO:
-                continue
+        live = [r for r in results if r.meta.id in stacked and r.status in PAID and r.amount > ZERO]
+        if not live:
+            return []
+        counted = self._stack_history(rule, app) if app.history else []
+        if len(live) < 2 and not counted:
+            return []  # one benefit and nothing paid before that counts: nothing to compare
+        groups: dict[str, list[Result]] = {}
+        for r in live:
             key = self._group_key(rule, r.meta, r.claim.keys)
             if key is not None:
                 groups.setdefault(key, []).append(r)
         if not groups:
             return []
         decisions = []
-        counted = self._stack_history(rule, app)
         earlier_groups = {self._group_key(rule, self.measures[p.measure], p.keys) for p in counted}
         for key, members in groups.items():
             if len(members) < 2 and key not in earlier_groups:
@@ -929,11 +984,11 @@ class PolicySetRuntime:
         self, rule: RuleSpec, app: Application, results: list[Result]
     ) -> list[Decision]:
         bound = self.bound[id(rule)]
-        paid = [r for r in results if r.meta.id in bound and r.paid and r.amount > ZERO]
+        paid = [r for r in results if r.meta.id in bound and r.status in PAID and r.amount > ZERO]
         if not paid:
             return []
         limit = app.enterprise.get(rule.limit)
-        label_zh, label_en = self.labels.name(rule.limit, "zh"), self.labels.name(rule.limit, "en")
+        label_zh, label_en = self.limit_labels[id(rule)]
         if limit is None:
             for r in paid:
                 r.status, r.reason = "undetermined", "missing"
@@ -954,10 +1009,14 @@ class PolicySetRuntime:
                     [r.claim.id for r in paid],
                 )
             ]
-        earlier = sum((p.amount for p in app.history if p.year == app.year), ZERO)
-        total = sum((r.amount for r in paid), ZERO)
-        if earlier + total <= limit:
-            whole = earlier + total
+        earlier = total = ZERO
+        for p in app.history:
+            if p.year == app.year:
+                earlier += p.amount
+        for r in paid:
+            total += r.amount
+        whole = earlier + total
+        if whole <= limit:
             return [
                 Decision(
                     rule.id,
@@ -970,7 +1029,7 @@ class PolicySetRuntime:
                     ),
                 )
             ]
-        excess = earlier + total - limit
+        excess = whole - limit
         if rule.trim == "proportionally":
             room = max(limit - earlier, ZERO)
             trimmed = _proportional(paid, room)
@@ -994,7 +1053,6 @@ class PolicySetRuntime:
                 r.amount = new
                 r.capped = True
                 r.status = "capped"
-        whole = earlier + total
         return [
             Decision(
                 rule.id,
@@ -1010,8 +1068,30 @@ class PolicySetRuntime:
         ]
 
 
+PAID = ("awarded", "capped")  # Result.paid, written out in the loops over every claim
+
+
+def _claim_index(r: Result) -> int:
+    return r.claim.index
+
+
 # A rule's decision on the enterprise, for the other claims: ok, status, reason, steps.
-_Judged = tuple[bool, str, str, tuple[Step, ...]]
+_Judged = tuple[bool, str, str, tuple[Step | Record, ...]]
+# Rules judged together, with the enterprise inputs they read (None: not on the
+# enterprise alone, judged for every claim).
+_Block = tuple[tuple[RuleSpec, ...], tuple[str, ...] | None]
+_DECIDED = 4096  # decisions kept (a few enterprise profiles repeat in practice)
+
+
+def _source_of_last(result: Result, source: str) -> None:
+    """The last step is the rule's, not the measure's (a record is rebuilt with it)."""
+    last = result.log[-1]
+    if isinstance(last, Step):
+        last.source = source
+    else:
+        kind, zh, en, _, depth, ok, render = last
+        result.log[-1] = (kind, zh, en, source, depth, ok, render)
+
 
 _KEY_ZH = {"matter": "事项", "project": "项目", "product": "产品", "level": "级别"}
 
@@ -1166,8 +1246,9 @@ def _share_cap(
     always: bool,
 ) -> None:
     """Members share ``limit`` less what was ``earlier`` paid, in the order claimed."""
-    room = max(limit - earlier, ZERO)
-    for r in sorted(members, key=lambda r: r.claim.index):
+    # (Nothing earlier, the usual case: the limit itself, without the arithmetic.)
+    room = max(limit - earlier, ZERO) if earlier or limit < ZERO else limit
+    for r in sorted(members, key=_claim_index) if len(members) > 1 else members:
         if r.amount > room:
             before = r.amount
             r.amount = to_fen(room)

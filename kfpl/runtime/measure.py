@@ -9,7 +9,7 @@ its text needs; the text in both languages is written only when it is read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -85,8 +85,9 @@ class RuleSpec:
     amount: Decimal | None = None  # group_cap: the limit
     scope: str = "year"  # group_cap: year | enterprise | project | product
     # eligible: the condition reads only the enterprise's inputs (the generator knows),
-    # so one decision holds for every claim of an application
+    # so one decision holds for every claim with the same values of ``reads``, its inputs
     enterprise_only: bool = False
+    reads: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- explanation data
@@ -102,6 +103,8 @@ class RuleSpec:
 EAGER = False
 
 Render = Callable[[], tuple[str, str]]
+
+ABSENT: Any = object()  # an input the application does not give (``Evaluation.absent``)
 
 
 class LazyTexts:
@@ -199,25 +202,61 @@ class Check(LazyTexts):
         return [leaf for part in self.parts for leaf in part.failed_leaves()]
 
 
-@dataclass(slots=True)  # one per claim: slots make it cheaper to build and to read
+# A step as the evaluation records it: the arguments of ``Step`` in order (kind, zh, en,
+# source, depth, ok, render). A tuple costs a sixth of a Step object, and most results
+# are never explained (issue 13): ``Result.steps`` makes the Steps when first read.
+Record = tuple[str, str, str, str, int, "bool | None", "Render | None"]
+
+
 class Result:
-    claim: Claim
-    meta: MeasureMeta
-    status: str = "awarded"
-    amount: Decimal = ZERO
-    amount_min: Decimal | None = None
-    ceiling: bool = False
-    capped: bool = False
-    missing: list[str] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
-    reason: str = ""  # the kind of the step that decided a non-award
-    new_step: Decimal | None = None  # for step awards: the highest step now rewarded
-    computed: Decimal | None = None  # the measure's own amount, before set-level caps
-    prior_cut: Decimal = ZERO  # what stacking deducted for earlier awards of the same thing
+    """One claim's outcome. Written out rather than a dataclass: one is built for every
+    claim, and a dataclass's generated ``__init__`` with its defaults costs half again."""
+
+    __slots__ = (
+        "amount",
+        "amount_min",
+        "capped",
+        "ceiling",
+        "claim",
+        "computed",
+        "log",
+        "meta",
+        "missing",
+        "new_step",
+        "prior_cut",
+        "reason",
+        "status",
+    )
+
+    def __init__(self, claim: Claim, meta: MeasureMeta) -> None:
+        self.claim, self.meta = claim, meta
+        self.status = "awarded"
+        self.amount = ZERO
+        self.amount_min: Decimal | None = None
+        self.ceiling = self.capped = False
+        self.missing: list[str] = []
+        # The explanation: Steps, or records of them not yet read (``steps``).
+        self.log: list[Step | Record] = []
+        self.reason = ""  # the kind of the step that decided a non-award
+        self.new_step: Decimal | None = None  # for step awards: the highest step now rewarded
+        self.computed: Decimal | None = None  # the measure's own amount, before set-level caps
+        self.prior_cut = ZERO  # what stacking deducted for earlier awards of the same thing
 
     @property
     def paid(self) -> bool:
         return self.status in ("awarded", "capped")
+
+    @property
+    def steps(self) -> list[Step]:
+        """The explanation's steps, in order (records become Steps here, once)."""
+        log = self.log
+        for index, entry in enumerate(log):
+            if entry.__class__ is tuple:
+                log[index] = Step(*entry)
+        return log  # type: ignore[return-value]  # every entry is a Step now
+
+    def __repr__(self) -> str:
+        return f"Result({self.claim.id!r}, {self.meta.id!r}, {self.status!r}, {self.amount})"
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -518,24 +557,26 @@ class Evaluation(Checks):
         app: Application,
         labels: Labels,
         params: dict[str, tuple[ParamValue, ...]],
+        result: Result | None = None,  # the claim's, if the engine built it already
     ) -> None:
         self.meta = meta
         self.claim = claim
         self.app = app
         self.labels = labels
         self.params = params
-        self.result = Result(claim, meta)
+        self.result = Result(claim, meta) if result is None else result
         self.depth = 0
         self.item: dict[str, Any] | None = None
         self.first_year = app.year  # the first year of the policy in force (set by the engine)
 
     # -- recording
     def step(self, kind: str, zh: str, en: str, ok: bool | None = None) -> None:
-        self.result.steps.append(Step(kind, zh, en, self.meta.source, self.depth, ok))
+        self.result.log.append((kind, zh, en, self.meta.source, self.depth, ok, None))
 
     def later(self, kind: str, render: Render, ok: bool | None = None) -> None:
         """A step whose text ``render`` writes when it is read (see ``EAGER``)."""
-        self.result.steps.append(Step(kind, "", "", self.meta.source, self.depth, ok, render))
+        record = (kind, "", "", self.meta.source, self.depth, ok, render)
+        self.result.log.append(Step(*record) if EAGER else record)
 
     def _type(self, name: str) -> str:
         return self.labels.kind(name)
@@ -549,6 +590,16 @@ class Evaluation(Checks):
                 self.result.missing.append(name)
             return None
         return source[name]
+
+    def absent(self, *reads: tuple[str, Any]) -> bool:
+        """For the inputs the generated code read itself (``ABSENT`` when not given):
+        records the missing ones in the order read, as ``get`` does, and is True (the
+        result undetermined) when any input is missing."""
+        missing = self.result.missing
+        for name, value in reads:
+            if value is ABSENT and name not in missing:
+                missing.append(name)
+        return self.undetermined()
 
     def field(self, name: str) -> Any:
         """A field of the current list item (inside ``each``)."""
@@ -640,8 +691,8 @@ class Evaluation(Checks):
         """``require`` for a condition the generated code computed in line: ``ok`` is its
         value; ``explain`` builds the same condition from checks, called only when the
         step is read (it gets a ``Checks`` on the labels and the values it closed over)."""
-        if self.undetermined():
-            return False
+        if self.result.missing:  # (``undetermined``, called only when it is)
+            return not self.undetermined()
         labels = self.labels
 
         def check() -> Check:
@@ -881,10 +932,10 @@ class Evaluation(Checks):
         quiet = len(items) > 20  # explain the first items in full, then summarise
         for index, item in enumerate(items):
             self.item = item
-            before = len(self.result.steps)
+            before = len(self.result.log)
             total += item_amount(self)
             if quiet and index >= 5:
-                del self.result.steps[before:]
+                del self.result.log[before:]
         self.item = None
         self.depth -= 1
         if quiet:

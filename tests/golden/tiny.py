@@ -8,7 +8,25 @@ source sha256: ffb8ddea4afa8fae49a742709e2e7eb35250b18f3978af1b9664d20420e0c99e
 Do not edit: change the policy text and run `kfpl build`.
 """
 
-from kfpl.runtime import D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
+from kfpl.runtime import ABSENT, D, Evaluation, InputSpec, MeasureMeta, ParamValue, RuleSpec, date
+
+_D0_30 = D("0.30")
+_D1000000 = D("1000000")
+_D1500000 = D("1500000")
+_D5000000 = D("5000000")
+_D0_25 = D("0.25")
+_D0_04 = D("0.04")
+_D2000 = D("2000")
+_D10000000000 = D("10000000000")
+_D2000000 = D("2000000")
+_D5000000000 = D("5000000000")
+_D3000000000 = D("3000000000")
+_D2000000000 = D("2000000000")
+_D0_70 = D("0.70")
+_D0_50 = D("0.50")
+_D0_45 = D("0.45")
+_D500000 = D("500000")
+_D0_0435 = D("0.0435")
 
 POLICY = {
     "id": "mfg",
@@ -79,7 +97,7 @@ PARAMS = {
     "benchmark_rate": (
         "一年期贷款基准利率",
         "one-year benchmark lending rate",
-        (ParamValue(date(2015, 10, 24), D("0.0435"), "中国人民银行", "People's Bank of China"),),
+        (ParamValue(date(2015, 10, 24), _D0_0435, "中国人民银行", "People's Bank of China"),),
     ),
 }
 
@@ -89,10 +107,10 @@ def measure_mfg_2a(ev: Evaluation) -> None:
 
     Source: mfg 2 — tests/fixtures/props/tiny.kfpl:34
     """
-    fees = ev.get("fees")
-    if ev.undetermined():
+    fees = ev.claim.facts.get("fees", ABSENT)
+    if (fees is ABSENT or ev.result.missing) and ev.absent(("fees", fees)):
         return
-    amount = ev.percent(D("0.30"), fees, "fees")
+    amount = ev.percent(_D0_30, fees, "fees")
     ev.award(amount, ceiling=False)
 
 
@@ -101,19 +119,21 @@ def measure_mfg_3(ev: Evaluation) -> None:
 
     Source: mfg 3 — tests/fixtures/props/tiny.kfpl:42
     """
-    demo = ev.get("demo")
-    investment = ev.get("investment")
-    if ev.undetermined():
+    demo = ev.claim.facts.get("demo", ABSENT)
+    investment = ev.claim.facts.get("investment", ABSENT)
+    if (demo is ABSENT or investment is ABSENT or ev.result.missing) and ev.absent(
+        ("demo", demo), ("investment", investment)
+    ):
         return
     if not ev.condition(
-        bool(demo) and investment >= D("5000000"),
+        bool(demo) and investment >= _D5000000,
         lambda c: c.all_of(
-            c.truthy("demo", demo), c.compare("at_least", "investment", investment, D("5000000"))
+            c.truthy("demo", demo), c.compare("at_least", "investment", investment, _D5000000)
         ),
     ):
         return
-    amount = ev.percent(D("0.25"), investment, "investment")
-    amount = ev.cap(amount, D("1000000"), "project")
+    amount = ev.percent(_D0_25, investment, "investment")
+    amount = ev.cap(amount, _D1000000, "project")
     ev.award(amount, ceiling=True)
 
 
@@ -122,10 +142,10 @@ def measure_mfg_4(ev: Evaluation) -> None:
 
     Source: mfg 4 — tests/fixtures/props/tiny.kfpl:53
     """
-    investment = ev.get("investment")
-    if ev.undetermined():
+    investment = ev.claim.facts.get("investment", ABSENT)
+    if (investment is ABSENT or ev.result.missing) and ev.absent(("investment", investment)):
         return
-    amount = ev.percent(D("0.25"), investment, "investment")
+    amount = ev.percent(_D0_25, investment, "investment")
     ev.award(amount, ceiling=False)
 
 
@@ -134,14 +154,14 @@ def measure_mfg_15(ev: Evaluation) -> None:
 
     Source: mfg 14 — tests/fixtures/props/tiny.kfpl:60
     """
-    vehicles = ev.get("vehicles")
-    if ev.undetermined():
+    vehicles = ev.claim.facts.get("vehicles", ABSENT)
+    if (vehicles is ABSENT or ev.result.missing) and ev.absent(("vehicles", vehicles)):
         return
 
     def item_amount(ev: Evaluation) -> D:
         price = ev.field("price")
-        amount = ev.percent(D("0.04"), price, "price")
-        amount = ev.cap(amount, D("2000"), "item")
+        amount = ev.percent(_D0_04, price, "price")
+        amount = ev.cap(amount, _D2000, "item")
         return amount
 
     amount = ev.each("vehicles", vehicles, item_amount)
@@ -153,16 +173,16 @@ def measure_mfg_1(ev: Evaluation) -> None:
 
     Source: mfg 1 — tests/fixtures/props/tiny.kfpl:69
     """
-    revenue = ev.get("revenue")
-    if ev.undetermined():
+    revenue = ev.claim.facts.get("revenue", ABSENT)
+    if (revenue is ABSENT or ev.result.missing) and ev.absent(("revenue", revenue)):
         return
     amount = ev.steps(
         "revenue",
         revenue,
-        D("5000000000"),
+        _D5000000000,
         (
-            ("at_most", D("10000000000"), None, None, D("1000000")),
-            ("more_than", D("10000000000"), None, None, D("2000000")),
+            ("at_most", _D10000000000, None, None, _D1000000),
+            ("more_than", _D10000000000, None, None, _D2000000),
         ),
         inclusive=False,
     )
@@ -176,25 +196,27 @@ def measure_mfg_8(ev: Evaluation) -> None:
 
     Source: mfg 8 — tests/fixtures/props/tiny.kfpl:78
     """
-    investment = ev.get("investment")
-    fees = ev.get("fees")
-    if ev.undetermined():
+    investment = ev.claim.facts.get("investment", ABSENT)
+    fees = ev.claim.facts.get("fees", ABSENT)
+    if (investment is ABSENT or fees is ABSENT or ev.result.missing) and ev.absent(
+        ("investment", investment), ("fees", fees)
+    ):
         return
     tier = ev.tier(
         "investment",
         investment,
         (
-            ("more_than", D("3000000000"), None, None),
-            ("more_than", D("2000000000"), "at_most", D("3000000000")),
-            ("at_most", D("2000000000"), None, None),
+            ("more_than", _D3000000000, None, None),
+            ("more_than", _D2000000000, "at_most", _D3000000000),
+            ("at_most", _D2000000000, None, None),
         ),
     )
     if tier == 0:
-        amount = ev.percent(D("0.70"), fees, "fees")
+        amount = ev.percent(_D0_70, fees, "fees")
     elif tier == 1:
-        amount = ev.percent(D("0.50"), fees, "fees")
+        amount = ev.percent(_D0_50, fees, "fees")
     elif tier == 2:
-        amount = ev.percent(D("0.45"), fees, "fees")
+        amount = ev.percent(_D0_45, fees, "fees")
     else:
         return
     ev.award(amount, ceiling=False)
@@ -205,14 +227,14 @@ def measure_mfg_9(ev: Evaluation) -> None:
 
     Source: mfg 9 — tests/fixtures/props/tiny.kfpl:88
     """
-    recognition = ev.get("recognition")
-    if ev.undetermined():
+    recognition = ev.claim.facts.get("recognition", ABSENT)
+    if (recognition is ABSENT or ev.result.missing) and ev.absent(("recognition", recognition)):
         return
     ev.case("recognition", recognition)
     if recognition == "national":
-        amount = ev.fixed(D("1000000"))
+        amount = ev.fixed(_D1000000)
     elif recognition == "provincial":
-        amount = ev.fixed(D("500000"))
+        amount = ev.fixed(_D500000)
     else:
         ev.no_case("recognition", recognition)
         return
@@ -224,8 +246,8 @@ def measure_mfg_10(ev: Evaluation) -> None:
 
     Source: mfg 10 — tests/fixtures/props/tiny.kfpl:96
     """
-    loan = ev.get("loan")
-    if ev.undetermined():
+    loan = ev.claim.facts.get("loan", ABSENT)
+    if (loan is ABSENT or ev.result.missing) and ev.absent(("loan", loan)):
         return
     amount = ev.percent(ev.param("benchmark_rate"), loan, "loan")
     ev.award(amount, ceiling=False)
@@ -236,17 +258,17 @@ def measure_mfg_14(ev: Evaluation) -> None:
 
     Source: mfg 14 — tests/fixtures/props/tiny.kfpl:104
     """
-    stage = ev.get("stage")
-    if ev.undetermined():
+    stage = ev.claim.facts.get("stage", ABSENT)
+    if (stage is ABSENT or ev.result.missing) and ev.absent(("stage", stage)):
         return
-    total = ev.fixed(D("1000000"))
+    total = ev.fixed(_D1000000)
     amount = ev.staged(
         "stage",
         stage,
         total,
         (
-            ("listed", D("0.50")),
-            ("accepted", D("0.50")),
+            ("listed", _D0_50),
+            ("accepted", _D0_50),
         ),
         "failed",
     )
@@ -277,8 +299,8 @@ MEASURES = (
         fn=measure_mfg_3,
         reads=("demo", "investment"),
         caps=(
-            ("project", D("1000000")),
-            ("year", D("1500000")),
+            ("project", _D1000000),
+            ("year", _D1500000),
         ),
         once=None,
         max_years=None,
@@ -308,7 +330,7 @@ MEASURES = (
         en="Item by item",
         fn=measure_mfg_15,
         reads=("vehicles",),
-        caps=(("enterprise", D("1000000")),),
+        caps=(("enterprise", _D1000000),),
         once=None,
         max_years=None,
         matter=None,
@@ -364,7 +386,7 @@ MEASURES = (
         en="Interest subsidy",
         fn=measure_mfg_10,
         reads=("loan",),
-        caps=(("year", D("2000000")),),
+        caps=(("year", _D2000000),),
         once=None,
         max_years=None,
         matter=None,

@@ -302,14 +302,18 @@ def compare(
         # OpenFisca's and numpy's are (a fresh process's first pass pays page faults)
         columns = stage(sec, "kfpl read + validate the Parquet tables", kfpl.read, folder)
         sec["kfpl read + validate the Parquet tables"] = min(
-            sec["kfpl read + validate the Parquet tables"],
-            *(timed(lambda: kfpl.read(folder))[0] for _ in range(runs - 1)),
+            [
+                sec["kfpl read + validate the Parquet tables"],
+                *(timed(lambda: kfpl.read(folder))[0] for _ in range(runs - 1)),
+            ]
         )
         numbers = list(range(1, n + 1))
         results = stage(sec, "kfpl columnar run", kfpl.columnar, columns, numbers)
         sec["kfpl columnar run"] = min(
-            sec["kfpl columnar run"],
-            *(timed(lambda c=columns: kfpl.columnar(c, numbers))[0] for _ in range(runs - 1)),
+            [
+                sec["kfpl columnar run"],
+                *(timed(lambda c=columns: kfpl.columnar(c, numbers))[0] for _ in range(runs - 1)),
+            ]
         )
         sec["kfpl columnar: read + validate + run"] = (
             sec["kfpl read + validate the Parquet tables"] + sec["kfpl columnar run"]

@@ -341,11 +341,6 @@ def _csv_texts(column: Column) -> list[str]:
     return [str(v) for v in column.tolist()]
 
 
-def _np_flags(flags: Any) -> npt.NDArray[np.bool_]:
-    out: npt.NDArray[np.bool_] = flags.to_numpy(zero_copy_only=False).astype(np.bool_)
-    return out
-
-
 def _csv(header: list[str], columns: list[Column]) -> str:
     """The bytes ``csv.writer`` writes for these rows, a column at a time."""
     head = ",".join(_csv_field(h) for h in header) + "\n"
@@ -364,15 +359,15 @@ def _csv_rows_arrow(columns: list[Column]) -> str:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from kfpl.columnar.tables import matches
+
     quoted = False
 
     def field(column: Column) -> Any:
         nonlocal quoted
         if isinstance(column, Codes):
             words = pa.array([*column.vocabulary, ""], pa.string())
-            needs = np.flatnonzero(
-                _np_flags(pc.match_substring_regex(words, _NEEDS_QUOTES.pattern))
-            )
+            needs = np.flatnonzero(matches(words, _NEEDS_QUOTES.pattern))
             if len(needs):  # the rare word the csv module quotes, quoted as it does
                 quoted = True
                 texts = words.to_pylist()

@@ -217,7 +217,8 @@ def _np_int(arr: Any) -> Ints:
     return out.astype(np.int64, copy=False)
 
 
-def _match(text: Any, pattern: str) -> Bools:
+def matches(text: Any, pattern: str) -> Bools:
+    """Where each cell of ``text`` matches ``pattern`` (RE2), False where empty."""
     return _np_bool(_pc().match_substring_regex(text, pattern))
 
 
@@ -228,6 +229,12 @@ def _codes(text: Any) -> Codes:
     encoded = text.dictionary_encode()
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     return Codes(codes.astype(np.int32, copy=False), encoded.dictionary.to_pylist())
+
+
+def _small_grid(cells: int, rows: int) -> bool:
+    """Whether an array of ``cells`` (a count or a lookup per key) costs no more than a
+    few times the ``rows`` it replaces a sort of."""
+    return cells <= 4 * rows + 1024
 
 
 def _runs(text: Any) -> Ints:
@@ -342,11 +349,11 @@ def _encode_text(spec: InputSpec, text: Any, present: Bools, path: str) -> tuple
         fen, ok = _money_text(text, present)
         return Values(kind, fen, present), present & ~ok
     if kind == "rate":
-        ok = present & _match(text, RATE)
+        ok = present & matches(text, RATE)
         decimal = pc.if_else(pa.array(ok), text, "0").cast(pa.decimal128(18, 10))
         return Values(kind, _decimal_units(decimal, ok, 10), present), present & ~ok
     if kind in ("count", "year"):
-        ok = present & _match(text, COUNT if kind == "count" else YEAR)
+        ok = present & matches(text, COUNT if kind == "count" else YEAR)
         data = np.where(ok, _np_int(pc.if_else(pa.array(ok), text, "0").cast(pa.int64())), 0)
         return Values(kind, data, present), present & ~ok
     if kind == "bool":
@@ -354,7 +361,7 @@ def _encode_text(spec: InputSpec, text: Any, present: Bools, path: str) -> tuple
         ok = true | _np_bool(pc.equal(text, "false"))
         return Values(kind, true, present), present & ~ok
     if kind == "date":
-        data, ok = _ordinal(text, present & _match(text, DATE))
+        data, ok = _ordinal(text, present & matches(text, DATE))
         return Values(kind, data, present), present & ~ok
     if kind == "text":
         return Values(kind, _codes(text), present), np.zeros(n, dtype=np.bool_)
@@ -378,13 +385,13 @@ MONEY_FORMS = (
 def _money_text(text: Any, present: Bools) -> tuple[Ints, Bools]:
     """Fen of the money cells in a proven form (``MONEY`` or ``MONEY_FORMS``), and where."""
     pa, pc = _pa(), _pc()
-    ok = present & _match(text, MONEY)
+    ok = present & matches(text, MONEY)
     decimal = pc.if_else(pa.array(ok), text, "0").cast(pa.decimal128(18, 2))
     fen = _decimal_units(decimal, ok, 2)
     if not (present & ~ok).any():
         return fen, ok
     for pattern, suffix, places in MONEY_FORMS:
-        form = present & ~ok & _match(text, pattern)
+        form = present & ~ok & matches(text, pattern)
         if form.any():
             digits = pc.utf8_slice_codeunits(pc.if_else(pa.array(form), text, "0元"), 0, -suffix)
             units = _decimal_units(digits.cast(pa.decimal128(18, places)), form, places)
@@ -459,7 +466,7 @@ def _keys(source: Source, table: str) -> tuple[Any, Ints, Bools, Any]:
     else:
         year_text = text_array(raw_year)
         no_year = ~_given(year_text)
-        bad_year = ~no_year & ~_match(year_text, r"^[0-9]{1,18}$")
+        bad_year = ~no_year & ~matches(year_text, r"^[0-9]{1,18}$")
     bad = no_id | no_year | bad_year
     problem = None
     if bad.any():
@@ -528,7 +535,7 @@ class Keys:
         self.unique_years = unique_years
         grid = known * len(unique_years)
         self.row_of: Ints | None = None
-        if grid <= 4 * len(key) + 1024:
+        if _small_grid(grid, len(key)):
             self.row_of = np.full(grid, -1, dtype=np.int64)
             self.row_of[key] = np.arange(len(key), dtype=np.int64)
         self.sorted_keys = key[order]
@@ -733,7 +740,7 @@ class Reader:
         words = len(ids.vocabulary)
         if len(ids.codes) < 2 or words == len(ids.codes):
             return ids  # no id written twice anywhere
-        if words * self.n_apps <= 4 * len(ids.codes) + 1024:  # few ids (c1, c2 …): count
+        if _small_grid(words * self.n_apps, len(ids.codes)):  # few ids (c1, c2 …): count
             pair = claim_app * words + ids.codes
             twice = np.flatnonzero(np.bincount(pair, minlength=words * self.n_apps) > 1)
             self.doubt(_spread(np.ones(len(twice), dtype=np.bool_), twice // words, self.n_apps))
@@ -783,7 +790,7 @@ class Reader:
             year = _np_int(raw)
         else:
             text = text_array(raw)
-            ok = _match(text, WHOLE)
+            ok = matches(text, WHOLE)
             year = np.where(ok, _np_int(pc.if_else(pa.array(ok), text, "0").cast(pa.int64())), 0)
         self.doubt(~ok, apps)
         if self.source.has("past", "facts"):
@@ -937,4 +944,4 @@ def read_columns(
     return reader.columns(), reader.applications
 
 
-__all__ = ["Origin", "columns_from_tables", "reference_columns"]
+__all__ = ["Origin", "columns_from_tables", "matches", "reference_columns"]
